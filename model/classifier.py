@@ -1,0 +1,269 @@
+"""The line classifier: a scikit-learn estimator fitted on whole pages.
+
+Stage 1 scores each non-blank line from its own features and its neighbours' features (gradient-boosted
+trees), optionally with a learned lexical score (a linear model over hashed words of the line, stacked
+out-of-fold). Stage 2 (``context="stack"``) re-scores each line from stage-1 scores of its neighbours,
+windows, block and the page's densest region, so a short line inside the article is kept and a sentence
+inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stage-1 scores instead, and
+``context="none"`` uses stage 1 alone (kept for measuring what the context stage adds).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+
+from linesift.features import page_features, score_context_features, window_mean
+from linesift.settings import (
+    CV_FOLDS_DEFAULT,
+    HASH_FEATURES_DEFAULT,
+    LEARNING_RATE_DEFAULT,
+    MAX_LEAF_NODES_DEFAULT,
+    N_ESTIMATORS_DEFAULT,
+    RANDOM_STATE_DEFAULT,
+    THRESHOLD_DEFAULT,
+    UNSURE,
+)
+
+SMOOTH_WIDTH = 3
+_DIGITS = re.compile(r"\d")
+
+
+def _lexical_text(line: str) -> str:
+    return _DIGITS.sub("0", line.lower())
+
+
+class _PageBatch:
+    """Features of a list of pages, concatenated; offsets map rows back to pages."""
+
+    def __init__(self, pages: list[list[str]]):
+        mats, self.layouts, self.texts, sizes = [], [], [], []
+        for lines in pages:
+            X, self.names, layout = page_features(lines)
+            mats.append(X)
+            self.layouts.append(layout)
+            self.texts.extend(lines[i] for i in layout.index)
+            sizes.append(len(X))
+        self.X = np.vstack(mats) if mats else np.zeros((0, 0), dtype=np.float32)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+
+    def page_slices(self):
+        for p in range(len(self.layouts)):
+            yield p, slice(self.offsets[p], self.offsets[p + 1])
+
+    def words(self) -> np.ndarray:
+        return np.expm1(self.X[:, self.names.index("log_words")])
+
+
+def _hgb(est: "LineClassifier") -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        max_iter=est.n_estimators,
+        learning_rate=est.learning_rate,
+        max_leaf_nodes=est.max_leaf_nodes,
+        early_stopping=False,
+        random_state=est.random_state,
+    )
+
+
+def page_word_f1(scores, y, words, offsets, threshold) -> float:
+    """Mean over pages of the word-level F1 of kept lines against content lines (unsure lines ignored)."""
+    f1s = []
+    for p in range(len(offsets) - 1):
+        sl = slice(offsets[p], offsets[p + 1])
+        yy, ww, keep = y[sl], words[sl], scores[sl] >= threshold
+        known = yy >= 0
+        content = float(ww[known & (yy == 1)].sum())
+        kept = float(ww[known & keep].sum())
+        if content + kept == 0:
+            continue
+        tp = float(ww[known & keep & (yy == 1)].sum())
+        f1s.append(2 * tp / (content + kept))
+    return float(np.mean(f1s)) if f1s else 0.0
+
+
+class LineClassifier(ClassifierMixin, BaseEstimator):
+    """Label each line of a page ``content`` or ``boilerplate`` with a score in [0, 1].
+
+    ``X`` is a list of pages, each a list of lines (blank lines included); ``y`` is, per page, a list of
+    labels (``content``, ``boilerplate``, ``unsure``; anything for blank lines, which are skipped).
+    """
+
+    def __init__(
+        self,
+        context: str = "stack",
+        lexical: bool = True,
+        threshold: float | None = None,
+        n_estimators: int = N_ESTIMATORS_DEFAULT,
+        learning_rate: float = LEARNING_RATE_DEFAULT,
+        max_leaf_nodes: int = MAX_LEAF_NODES_DEFAULT,
+        hash_features: int = HASH_FEATURES_DEFAULT,
+        cv: int = CV_FOLDS_DEFAULT,
+        random_state: int = RANDOM_STATE_DEFAULT,
+    ):
+        self.context = context
+        self.lexical = lexical
+        self.threshold = threshold
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.hash_features = hash_features
+        self.cv = cv
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------------------------------
+    def _vectorizer(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            n_features=self.hash_features,
+            ngram_range=(1, 2),
+            alternate_sign=False,
+            preprocessor=_lexical_text,
+            token_pattern=r"(?u)\b\w\w*\b",
+        )
+
+    def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
+        if lexical_scores is None:
+            return batch.X
+        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32)])
+
+    def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
+        mats = []
+        for p, sl in batch.page_slices():
+            ctx, self._stage2_names = score_context_features(s1[sl].astype(np.float32), batch.layouts[p])
+            mats.append(ctx)
+        return np.hstack([batch.X, np.vstack(mats)])
+
+    def fit(self, X, y, groups=None):
+        """Fit on pages ``X`` with per-line labels ``y``; ``groups`` (one per page, e.g. site) keep folds apart."""
+        if self.context not in ("stack", "smooth", "none"):
+            raise ValueError(f"context must be 'stack', 'smooth' or 'none', not {self.context!r}")
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} pages but {len(y)} label lists")
+        batch = _PageBatch(list(X))
+        target = np.full(len(batch.X), -1, dtype=np.int8)
+        page_of_row = np.zeros(len(batch.X), dtype=int)
+        for p, sl in batch.page_slices():
+            labels = y[p]
+            if len(labels) != batch.layouts[p].n_lines:
+                raise ValueError(f"page {p}: {batch.layouts[p].n_lines} lines but {len(labels)} labels")
+            picked = [labels[i] for i in batch.layouts[p].index]
+            target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
+            page_of_row[sl] = p
+        known = target >= 0
+        if len(np.unique(target[known])) < 2:
+            raise ValueError("training data needs both content and boilerplate lines")
+        page_groups = np.asarray(groups if groups is not None else np.arange(len(X)))
+        row_groups = page_groups[page_of_row]
+        n_folds = min(self.cv, len(np.unique(row_groups[known])))
+        if n_folds < 2:
+            raise ValueError("training needs at least 2 pages (or sites) for out-of-fold stacking")
+        folds = list(GroupKFold(n_splits=n_folds).split(batch.X[known], target[known], row_groups[known]))
+        known_idx = np.flatnonzero(known)
+        yk = target[known]
+
+        def oof(make, features):
+            out = np.zeros(len(batch.X), dtype=np.float64)
+            for train, test in folds:
+                m = make().fit(features[known_idx[train]], yk[train])
+                out[known_idx[test]] = m.predict_proba(features[known_idx[test]])[:, 1]
+            # rows without a label (unsure) get a model fitted on all labelled rows
+            full = make().fit(features[known_idx], yk)
+            if (~known).any():
+                out[~known] = full.predict_proba(features[~known])[:, 1]
+            return out, full
+
+        self.lexical_ = None
+        lexical_scores = None
+        if self.lexical:
+            H = self._vectorizer().transform(batch.texts)
+            make_lex = lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None,
+                                             random_state=self.random_state)
+            lexical_scores, self.lexical_ = oof(make_lex, H)
+        F1 = self._stage1_matrix(batch, lexical_scores)
+        s1, self.stage1_ = oof(lambda: _hgb(self), F1)
+        self.stage2_ = None
+        if self.context == "stack":
+            F2 = self._stage2_matrix(batch, s1)
+            final, self.stage2_ = oof(lambda: _hgb(self), F2)
+        else:
+            final = self._contextualise(batch, s1)
+        self.feature_names_ = list(batch.names) + (["lexical_score"] if self.lexical else [])
+        if self.context == "stack":
+            self.feature_names_ += [f"stage2:{n}" for n in self._stage2_names]
+        self.classes_ = np.array(["boilerplate", "content"])
+        words = batch.words()
+        if self.threshold is None:
+            grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
+            f1s = [page_word_f1(final, target, words, batch.offsets, t) for t in grid]
+            self.threshold_ = float(grid[int(np.argmax(f1s))])
+        else:
+            self.threshold_ = float(self.threshold)
+        self.oof_scores_ = _oof_report(final, target, words, batch.offsets, self.threshold_)
+        self.n_pages_ = len(X)
+        self.n_lines_ = int(known.sum())
+        return self
+
+    def _contextualise(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
+        if self.context == "none":
+            return s1
+        out = np.empty_like(s1)
+        for _, sl in batch.page_slices():
+            out[sl] = window_mean(s1[sl], SMOOTH_WIDTH)
+        return out
+
+    # -- prediction -----------------------------------------------------------------------------------
+    def score_pages(self, X) -> list[np.ndarray]:
+        """Scores in [0, 1] for every line of every page; NaN for blank lines."""
+        batch = _PageBatch(list(X))
+        if len(batch.X):
+            lex = None
+            if self.lexical_ is not None:
+                lex = self.lexical_.predict_proba(self._vectorizer().transform(batch.texts))[:, 1]
+            s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex))[:, 1]
+            if self.stage2_ is not None:
+                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1))[:, 1]
+            else:
+                final = self._contextualise(batch, s1)
+        else:
+            final = np.zeros(0)
+        out = []
+        for p, sl in batch.page_slices():
+            scores = np.full(batch.layouts[p].n_lines, np.nan)
+            scores[batch.layouts[p].index] = final[sl]
+            out.append(scores)
+        return out
+
+    def predict(self, X, threshold: float | None = None) -> list[list[str]]:
+        """Labels for every line: ``content``, ``boilerplate`` or ``blank``."""
+        t = self.threshold_ if threshold is None else threshold
+        return [labels_from_scores(s, t) for s in self.score_pages(X)]
+
+
+def labels_from_scores(scores: np.ndarray, threshold: float) -> list[str]:
+    """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN."""
+    return ["blank" if s != s else "content" if s >= threshold else "boilerplate" for s in scores.tolist()]
+
+
+def _oof_report(scores, y, words, offsets, threshold) -> dict:
+    known = y >= 0
+    pred = scores >= threshold
+    tp = int((pred & (y == 1) & known).sum())
+    fp = int((pred & (y == 0) & known).sum())
+    fn = int((~pred & (y == 1) & known).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {
+        "line_precision": round(p, 4),
+        "line_recall": round(r, 4),
+        "line_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "word_f1": round(page_word_f1(scores, y, words, offsets, threshold), 4),
+        "threshold": threshold,
+    }
+
+
+__all__ = ["LineClassifier", "labels_from_scores", "THRESHOLD_DEFAULT", "UNSURE"]

@@ -1,0 +1,310 @@
+"""The ``linesift`` command: thin typer commands over importable functions.
+
+Results go to stdout (or ``-o``), logs and progress to stderr. User errors print ``Error: ...`` and
+exit 1; usage errors exit 2 (typer/click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from linesift.settings import CV_FOLDS_DEFAULT
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Label each line of a scraped web page as content or boilerplate.\n\n"
+    "Example: w3m -dump -cols 10000 https://example.org/news | linesift predict",
+)
+
+PREDICT_BATCH_PAGES = 64
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    html = "html"
+
+
+def fail(message: str, code: int = 1):
+    """Print ``Error: message`` on stderr and exit with ``code``."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def log(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _load(model: Optional[Path]):
+    from linesift.modelfile import ModelFileError, load_model
+
+    try:
+        return load_model(model)
+    except ModelFileError as err:
+        fail(str(err))
+
+
+class _Sink:
+    """stdout, or a temporary file renamed over ``path`` only when the run completes."""
+
+    def __init__(self, path: Optional[Path]):
+        self.path, self.tmp = path, None
+        if path is None or str(path) == "-":
+            self.handle = sys.stdout
+        else:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+
+    def close(self, ok: bool) -> None:
+        if self.tmp is None:
+            self.handle.flush()
+            return
+        self.handle.close()
+        if ok:
+            os.replace(self.tmp, self.path)
+        else:
+            Path(self.tmp).unlink(missing_ok=True)
+
+
+@app.command()
+def predict(
+    paths: List[str] = typer.Argument(None, help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file [default: the shipped model]."),
+    threshold: Optional[float] = typer.Option(
+        None, "--threshold", "-t", min=0.0, max=1.0,
+        help="Keep lines scoring at least this: lower keeps more (recall), higher less (precision) "
+        "[default: the model's tuned threshold]."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
+                                     help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
+                                             help="auto: .html/.htm rendered as HTML, else text (stdin is sniffed)."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
+):
+    """Label every line of scraped pages and print the content (or every line with its label).
+
+    Example: linesift predict page.txt --format tsv
+    """
+    from linesift.inputs import InputError, expand_paths, iter_pages
+    from linesift.output import format_page
+    from linesift.predict import predict_pages
+
+    paths = paths or ["-"]
+    if output is not None and str(output) != "-":
+        resolved = output.resolve()
+        if any(p != "-" and Path(p).resolve() == resolved for p in expand_paths(paths)):
+            fail(f"{output}: output would overwrite an input")
+        if not output.parent.is_dir():
+            fail(f"{output}: directory {output.parent} does not exist")
+    clf = _load(model)
+    started = time.perf_counter()
+    try:
+        sink = _Sink(output)
+    except OSError as err:
+        fail(f"{output}: cannot write ({err.strerror or err})")
+    n_pages = n_lines = n_failed = 0
+    ok = False
+    try:
+        batch = []
+
+        def flush():
+            nonlocal n_pages, n_lines
+            results = predict_pages([p.lines for p in batch], clf, threshold)
+            for page, res in zip(batch, results):
+                sink.write(format_page(page.path, page.lines, res.labels, res.scores, fmt.value))
+                n_pages += 1
+                n_lines += len(page.lines)
+            batch.clear()
+
+        for item in iter_pages(paths, input_format.value):
+            if isinstance(item, InputError):
+                n_failed += 1
+                if fail_fast:
+                    fail(str(item))
+                log(f"Error: {item}")
+                continue
+            for warning in item.warnings:
+                log(f"Warning: {warning}")
+            batch.append(item)
+            if len(batch) >= PREDICT_BATCH_PAGES:
+                flush()
+        if batch:
+            flush()
+        ok = n_pages > 0 or n_failed == 0
+    finally:
+        sink.close(ok)
+    if verbose:
+        seconds = time.perf_counter() - started
+        log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "
+            f"{n_pages / seconds if seconds else 0:.1f} pages/s")
+    if n_failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+    output: Path = typer.Option(..., "--output", "-o", help="Model file to write (plus MODEL.json sidecar)."),
+    cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, help="Folds (grouped by site) for stacking and the scores printed."),
+    context: str = typer.Option("stack", "--context", help="Context stage: stack, smooth or none."),
+    lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Use the learned hashed-word score."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0,
+                                              help="Fixed threshold [default: tuned for word F1 of the kept text]."),
+    n_estimators: int = typer.Option(300, "--trees", min=10, help="Boosting iterations per stage."),
+):
+    """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
+
+    Example: linesift train data/pages -o demo.model
+    """
+    from linesift.modelfile import save_model
+    from linesift.training.fit import fit_pages, training_summary
+    from linesift.training.labelled import LabelledDataError, read_labelled
+
+    if context not in ("stack", "smooth", "none"):
+        fail(f"--context must be stack, smooth or none, not {context!r}", 2)
+    try:
+        pages = read_labelled(data)
+    except LabelledDataError as err:
+        fail(str(err))
+    if not pages:
+        fail("no labelled pages found in " + " ".join(map(str, data)))
+    started = time.perf_counter()
+    log(f"linesift: training on {len(pages)} pages ...")
+    try:
+        model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
+                          n_estimators=n_estimators)
+    except ValueError as err:
+        fail(str(err))
+    summary = training_summary(pages)
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    try:
+        save_model(model, output, summary)
+    except OSError as err:
+        fail(f"{output}: cannot write ({err.strerror or err})")
+    s = model.oof_scores_
+    typer.echo(f"cross-validated ({cv} folds by site, {summary['pages']} pages, {summary['sites']} sites): "
+               f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
+               f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
+    log(f"linesift: wrote {output} in {summary['seconds']} s")
+
+
+@app.command()
+def evaluate(
+    model: Path = typer.Argument(..., help="Model file."),
+    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl corpora, directories."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the threshold."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+):
+    """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
+
+    Example: linesift evaluate demo.model data/pages --json
+    """
+    from linesift.training.evaluate import evaluate_pages
+    from linesift.training.labelled import LabelledDataError, read_labelled
+
+    clf = _load(model)
+    try:
+        pages = read_labelled(data)
+    except LabelledDataError as err:
+        fail(str(err))
+    if not pages:
+        fail("no labelled pages found in " + " ".join(map(str, data)))
+    scores = evaluate_pages(clf, pages, threshold)
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    typer.echo(f"pages\t{scores['pages']}\nlines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}")
+    for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
+        typer.echo(f"{key}\t{scores[key]:.4f}")
+
+
+@app.command()
+def info(model: Optional[Path] = typer.Argument(None, help="Model file [default: the shipped model].")):
+    """Show what a model is: versions, threshold, features, training data and scores (from its sidecar).
+
+    Example: linesift info demo.model
+    """
+    from linesift.modelfile import ModelFileError, default_model_path, read_sidecar
+
+    path = model or default_model_path()
+    try:
+        sidecar = read_sidecar(path)
+    except ModelFileError as err:
+        fail(str(err))
+    shown = {k: v for k, v in sidecar.items() if k != "feature_names"}
+    shown["path"] = str(path)
+    shown["features"] = f"{len(sidecar.get('feature_names', []))}: " + ", ".join(sidecar.get("feature_names", []))
+    typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+
+
+@app.command("import")
+def import_(
+    corpora: List[Path] = typer.Argument(..., help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
+    renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r",
+                                       help="Renderer(s): inscriptis, w3m, lynx (repeat the option for several)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+):
+    """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.
+
+    Example: linesift import ../shared/corpora/cleaneval.jsonl.gz -r w3m -r lynx -o cleaneval.jsonl.gz
+    """
+    import gzip
+    from collections import defaultdict
+
+    from linesift.training.importer import import_corpus
+    from linesift.training.labelled import page_to_record
+    from linesift.training.renderers import available_renderers
+
+    usable = available_renderers()
+    for r in renderer:
+        if r not in usable:
+            fail(f"renderer {r!r} is not available here (available: {', '.join(usable)})")
+    oracle: dict = defaultdict(list)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    opener = gzip.open if output.name.endswith(".gz") else open
+    ok = False
+    try:
+        with opener(tmp, "wt", encoding="utf-8") as out:
+            for path in corpora:
+                try:
+                    for page, f1 in import_corpus(path, renderer, jobs):
+                        out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n")
+                        if f1 is not None:
+                            oracle[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(f1)
+                except (OSError, EOFError, ValueError) as err:
+                    fail(f"{path}: cannot import ({err})")
+        os.replace(tmp, output)
+        ok = True
+    finally:
+        if not ok:
+            Path(tmp).unlink(missing_ok=True)
+    typer.echo("corpus\trenderer\tpages\toracle_word_f1")
+    for (corpus, rend), f1s in sorted(oracle.items()):
+        typer.echo(f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}")
+
+
+def main() -> None:
+    app()

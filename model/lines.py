@@ -1,0 +1,62 @@
+"""Pages as a user sees them: decoding bytes and splitting text into lines without losing any."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BLANK = re.compile(r"^\s*$")
+NOT_TEXT_CONTROL_RATIO = 0.10
+
+
+class NotTextError(ValueError):
+    """Raised when bytes do not look like text (binary data)."""
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on ``\\n``, ``\\r\\n`` and ``\\r`` only; a final line break does not add an empty line."""
+    if not text:
+        return []
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def is_blank(line: str) -> bool:
+    """A blank line (empty or whitespace only) separates blocks and is never classified."""
+    return not line or line.isspace()
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode bytes of a scrape to text; return (text, warnings).
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are decoded as such. Bytes that are not valid
+    UTF-8 are decoded as cp1252 (Latin-1 superset) when that gives no C1 control characters, so a legacy
+    Latin-1 page keeps its accents; otherwise invalid bytes are replaced. Binary data raises NotTextError.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), []
+    if _looks_binary(data):
+        raise NotTextError("not a text file")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    try:
+        return data.decode("cp1252"), [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"]
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), [f"invalid UTF-8 at byte {first_bad} replaced"]

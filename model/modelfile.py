@@ -1,0 +1,121 @@
+"""Model files: a joblib file plus a JSON sidecar that is checked before anything is unpickled.
+
+``save_model(model, "x.model")`` writes ``x.model`` and ``x.model.json``. The sidecar records versions,
+features, labels, threshold, a training summary and the sha256 of the model file. ``load_model`` reads
+the sidecar first, refuses a file whose sha256 differs (corrupt or tampered) or whose scikit-learn / numpy
+major.minor versions differ from the installed ones, and only then unpickles. Unpickling runs code: load
+only model files you trust (the shipped model and the ones you trained yourself).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from linesift.output import atomic_write_bytes, atomic_write_text
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL_NAME = "default.model"
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used; the message says which file and why."""
+
+
+def sidecar_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".json")
+
+
+def _versions() -> dict:
+    import numpy
+    import sklearn
+
+    from linesift import __version__
+
+    return {"linesift": __version__, "sklearn": sklearn.__version__, "numpy": numpy.__version__,
+            "python": platform.python_version()}
+
+
+def save_model(model, path: str | Path, training: dict | None = None) -> dict:
+    """Write ``model`` to ``path`` (joblib) and its sidecar; return the sidecar."""
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=3)
+    data = buffer.getvalue()
+    sidecar = {
+        "format": FORMAT_VERSION,
+        "kind": "linesift.LineClassifier",
+        "versions": _versions(),
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "labels": ["content", "boilerplate"],
+        "threshold": model.threshold_,
+        "params": {k: v for k, v in model.get_params().items()},
+        "feature_names": list(model.feature_names_),
+        "training": training or {},
+        "cross_validated": getattr(model, "oof_scores_", {}),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+    }
+    atomic_write_bytes(path, data)
+    atomic_write_text(sidecar_path(path), json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
+    return sidecar
+
+
+def read_sidecar(path: str | Path) -> dict:
+    side = sidecar_path(path)
+    try:
+        sidecar = json.loads(Path(side).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no sidecar {side.name} beside the model file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelFileError(f"{side}: unreadable model sidecar ({err})") from None
+    if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT_VERSION or "sha256" not in sidecar:
+        raise ModelFileError(f"{side}: not a linesift model sidecar (format {FORMAT_VERSION})")
+    return sidecar
+
+
+def _major_minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def load_model(path: str | Path | None = None):
+    """Load a model file after checking its sidecar; ``None`` loads the default model shipped in the package."""
+    import joblib
+
+    if path is None:
+        path = default_model_path()
+    path = Path(path)
+    sidecar = read_sidecar(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ModelFileError(f"{path}: cannot read model file ({err.strerror or err})") from None
+    if hashlib.sha256(data).hexdigest() != sidecar["sha256"]:
+        raise ModelFileError(f"{path}: model file does not match its sidecar sha256 (corrupt or modified); refusing to load")
+    here = _versions()
+    for lib in ("sklearn", "numpy"):
+        saved = sidecar.get("versions", {}).get(lib, "?")
+        if _major_minor(saved) != _major_minor(here[lib]):
+            raise ModelFileError(
+                f"{path}: trained with {lib} {saved}, installed {here[lib]}; retrain it with this version"
+            )
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as err:  # a pickle from another version can fail in many ways
+        raise ModelFileError(f"{path}: cannot load model ({type(err).__name__}: {err})") from None
+    if not hasattr(model, "score_pages"):
+        raise ModelFileError(f"{path}: not a linesift model")
+    model.sidecar_ = sidecar
+    return model
+
+
+def default_model_path() -> Path:
+    """Path of the default model inside the installed package."""
+    return Path(str(resources.files("linesift") / DEFAULT_MODEL_NAME))

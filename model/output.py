@@ -1,0 +1,61 @@
+"""Writing results: atomic files and the per-line output formats (text, tsv, jsonl)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+FORMATS = ("text", "tsv", "jsonl")
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str, compress: bool = False) -> None:
+    data = text.encode("utf-8")
+    atomic_write_bytes(path, gzip.compress(data, mtime=0) if compress else data)
+
+
+def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarray, fmt: str) -> str:
+    """One page's result in ``fmt``: ``text`` keeps content lines and block breaks; ``tsv``/``jsonl`` every line."""
+    if fmt == "text":
+        return content_text(lines, labels) + ("\n" if any(lab == "content" for lab in labels) else "")
+    out = []
+    for number, (line, label, score) in enumerate(zip(lines, labels, scores.tolist()), start=1):
+        shown = None if score != score else round(score, 4)
+        if fmt == "tsv":
+            out.append(f"{label}\t{'' if shown is None else f'{shown:.4f}'}\t{line}\n")
+        else:
+            out.append(json.dumps({"path": path, "line": number, "label": label, "score": shown, "text": line},
+                                  ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def content_text(lines: list[str], labels: list[str]) -> str:
+    """The kept lines, with one blank line wherever dropped lines or blank lines separated kept ones."""
+    out: list[str] = []
+    gap = False
+    for line, label in zip(lines, labels):
+        if label == "content":
+            if gap and out:
+                out.append("")
+            out.append(line)
+            gap = False
+        elif label == "blank" and out:
+            gap = True
+    return "\n".join(out)

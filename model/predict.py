@@ -1,0 +1,50 @@
+"""Prediction API: label the lines of pages with a model (the shipped default unless given one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from linesift.classifier import labels_from_scores
+from linesift.lines import split_lines
+from linesift.modelfile import load_model
+from linesift.output import content_text
+
+
+@dataclass
+class PagePrediction:
+    """Every line of a page with its label (``content``, ``boilerplate``, ``blank``) and score (NaN if blank)."""
+
+    lines: list[str]
+    labels: list[str]
+    scores: np.ndarray
+
+    @property
+    def content(self) -> str:
+        """The kept text: content lines, block breaks kept."""
+        return content_text(self.lines, self.labels)
+
+
+@lru_cache(maxsize=1)
+def default_model():
+    """The model shipped in the package (loaded once per process)."""
+    return load_model(None)
+
+
+def predict_pages(pages: list[list[str]], model=None, threshold: float | None = None) -> list[PagePrediction]:
+    """Label every line of each page (each page a list of lines); one model call for the whole batch."""
+    model = model if model is not None else default_model()
+    t = model.threshold_ if threshold is None else threshold
+    return [PagePrediction(list(lines), labels_from_scores(s, t), s) for lines, s in zip(pages, model.score_pages(pages))]
+
+
+def predict_lines(lines: list[str], model=None, threshold: float | None = None) -> PagePrediction:
+    """Label every line of one page."""
+    return predict_pages([lines], model, threshold)[0]
+
+
+def predict_text(text: str, model=None, threshold: float | None = None) -> PagePrediction:
+    """Split a scrape into lines (``\\n``, ``\\r\\n``, ``\\r``) and label each."""
+    return predict_lines(split_lines(text), model, threshold)

@@ -1,0 +1,28 @@
+"""Named defaults of linesift, in one place (reused by signatures and CLI help)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LABELS = ("content", "boilerplate")
+UNSURE = "unsure"
+BLANK = "blank"  # what per-line outputs say for a blank line (never classified)
+
+THRESHOLD_DEFAULT = 0.5
+HASH_FEATURES_DEFAULT = 2**18
+CONTEXT_SHIFTS_DEFAULT = (1, 2, 3)
+CONTEXT_WINDOWS_DEFAULT = (5, 11, 25)
+N_ESTIMATORS_DEFAULT = 300
+LEARNING_RATE_DEFAULT = 0.1
+MAX_LEAF_NODES_DEFAULT = 31
+CV_FOLDS_DEFAULT = 3
+RANDOM_STATE_DEFAULT = 0
+BATCH_LINES_DEFAULT = 20000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Prediction settings shared by the CLI and the Python API."""
+
+    threshold: float | None = None  # None: the model's own tuned threshold
+    batch_lines: int = BATCH_LINES_DEFAULT

@@ -1,0 +1,1 @@
+"""linesift.training: fitting, importing labelled data and evaluating (not needed to predict)."""

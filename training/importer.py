@@ -1,0 +1,76 @@
+"""Import labelled pages from corpora of HTML + gold main text (see ../shared/corpora/SOURCES.md).
+
+Each record's HTML is rendered with each requested renderer, the rendered lines are aligned to the gold
+(``align.align_labels``) and written as labelled pages. The oracle score of a page is the word F1 of its
+content-labelled lines against the gold: what a perfect line classifier could reach on that scrape.
+Records that are already line-labelled (``lines`` + ``labels``) are passed through.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from linesift.lines import split_lines
+from linesift.training.align import align_labels
+from linesift.training.labelled import LabelledPage, page_from_record
+from linesift.training.metrics import word_prf
+from linesift.training.renderers import render
+
+_DANIEL_SITE = re.compile(r"^daniel/\d+_([^_]+)_")
+
+
+def record_meta(record: dict) -> dict[str, str]:
+    """Page metadata kept from a corpus record: id, corpus, url, lang, page_type, site."""
+    meta = {k: str(record[k]) for k in ("id", "corpus", "url", "lang") if record.get(k)}
+    page_type = record.get("page_type")
+    if isinstance(page_type, dict):
+        page_type = page_type.get("primary")
+    if page_type:
+        meta["page_type"] = str(page_type)
+    m = _DANIEL_SITE.match(record.get("id", ""))
+    if m and not record.get("url"):
+        meta["site"] = m.group(1)
+    return meta
+
+
+def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | None]:
+    """Render and align one HTML+gold record; return the labelled page and its oracle word F1."""
+    meta = record_meta(record)
+    if "lines" in record:
+        page = page_from_record(record, meta.get("id", "?"))
+        page.meta.update(meta)
+        return page, None
+    lines = split_lines(render(record.get("html") or "", renderer))
+    gold = record.get("main_content") or ""
+    labels = align_labels(lines, gold, record.get("without") or [])
+    kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
+    meta["renderer"] = renderer
+    return LabelledPage(lines, labels, meta, meta.get("id", "?")), word_prf(kept, gold)[2]
+
+
+def read_records(path: str | Path) -> Iterator[dict]:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for row in handle:
+            if row.strip():
+                yield json.loads(row)
+
+
+def _job(args):
+    record, renderer = args
+    return label_record(record, renderer)
+
+
+def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1) -> Iterator[tuple[LabelledPage, float | None]]:
+    """Labelled pages of a corpus file, for each renderer, in input order."""
+    tasks = ((record, r) for record in read_records(path) for r in renderers)
+    if jobs <= 1:
+        yield from map(_job, tasks)
+        return
+    with ProcessPoolExecutor(jobs) as pool:
+        yield from pool.map(_job, tasks, chunksize=8)

@@ -1,0 +1,192 @@
+"""Labelled pages: the one-page-per-file TSV form and the JSONL corpus form (see data/FORMAT.md).
+
+A labelled page file has optional ``# key: value`` header lines at the top, then one row per page line:
+``label<TAB>original line``. A blank page line is an empty row (or a tab followed by its whitespace).
+Reading then writing a page gives the same bytes back. Errors name ``file:line``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linesift.lines import is_blank
+from linesift.output import atomic_write_text
+
+LABELS = ("content", "boilerplate", "unsure")
+PAGE_SUFFIXES = (".tsv",)
+CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz")
+_HEADER = re.compile(r"^# ([a-z][a-z0-9_]*): ?(.*)$")
+
+
+class LabelledDataError(ValueError):
+    """A labelled file that cannot be read; the message starts with ``file:line:``."""
+
+
+@dataclass
+class LabelledPage:
+    lines: list[str]
+    labels: list[str | None]  # None for blank lines
+    meta: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def site(self) -> str:
+        """The page's site (its url host), or its source when no url is known."""
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.meta.get("url") or "").hostname or ""
+        return self.meta.get("site") or (host[4:] if host.startswith("www.") else host) or self.source
+
+
+def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
+    """Parse the TSV form of one labelled page."""
+    rows = text.split("\n")
+    if rows and rows[-1] == "":
+        rows.pop()
+    meta: dict[str, str] = {}
+    lines: list[str] = []
+    labels: list[str | None] = []
+    in_header = True
+    for number, row in enumerate(rows, start=1):
+        row = row[:-1] if row.endswith("\r") else row
+        if in_header and row.startswith("#"):
+            m = _HEADER.match(row)
+            if not m:
+                raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value')")
+            meta[m.group(1)] = m.group(2)
+            continue
+        in_header = False
+        if row == "":
+            lines.append("")
+            labels.append(None)
+            continue
+        label, tab, line = row.partition("\t")
+        if not tab:
+            raise LabelledDataError(f"{source}:{number}: missing tab between label and line")
+        if label == "":
+            if not is_blank(line):
+                raise LabelledDataError(f"{source}:{number}: missing label before a non-blank line")
+            lines.append(line)
+            labels.append(None)
+            continue
+        if label not in LABELS:
+            raise LabelledDataError(
+                f"{source}:{number}: unknown label {label!r} (expected content, boilerplate or unsure)"
+            )
+        if is_blank(line):
+            raise LabelledDataError(f"{source}:{number}: a blank line takes no label (leave the row empty)")
+        lines.append(line)
+        labels.append(label)
+    return LabelledPage(lines, labels, meta, source)
+
+
+def format_labelled_page(page: LabelledPage) -> str:
+    """The TSV form of a page (the inverse of ``parse_labelled_page``)."""
+    out = [f"# {key}: {value}" for key, value in page.meta.items() if value is not None]
+    for line, label in zip(page.lines, page.labels):
+        if label is None:
+            out.append("\t" + line if line else "")
+        else:
+            out.append(f"{label}\t{line}")
+    return "\n".join(out) + "\n" if out else ""
+
+
+def read_labelled_page(path: str | Path) -> LabelledPage:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LabelledDataError(f"{path}: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise LabelledDataError(f"{path}: {err.strerror or err}") from None
+    page = parse_labelled_page(text, str(path))
+    page.meta.setdefault("id", path.stem)
+    return page
+
+
+def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
+    atomic_write_text(path, format_labelled_page(page))
+
+
+def page_from_record(record: dict, source: str) -> LabelledPage:
+    """A labelled page from a JSONL record ``{"id", "url", "lang", "lines", "labels"}``."""
+    if not isinstance(record, dict):
+        raise LabelledDataError(f"{source}: a record must be a JSON object")
+    lines, labels = record.get("lines"), record.get("labels")
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        raise LabelledDataError(f"{source}: 'lines' must be a list of strings")
+    if not isinstance(labels, list) or len(labels) != len(lines):
+        raise LabelledDataError(f"{source}: 'labels' must be a list as long as 'lines' ({len(lines)})")
+    clean = [None if is_blank(line) else _check_label(label, source, i)
+             for i, (line, label) in enumerate(zip(lines, labels), start=1)]
+    meta = {k: str(record[k]) for k in ("id", "url", "lang", "page_type", "site", "corpus", "renderer")
+            if record.get(k) is not None}
+    return LabelledPage(list(lines), clean, meta, source)
+
+
+def _check_label(label, source: str, i: int) -> str:
+    if label not in LABELS:
+        raise LabelledDataError(f"{source}: label {i} is {label!r} (expected content, boilerplate or unsure)")
+    return label
+
+
+def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
+    """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
+    path = Path(path)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, row in enumerate(handle, start=1):
+                if not row.strip():
+                    continue
+                try:
+                    record = json.loads(row)
+                except json.JSONDecodeError as err:
+                    raise LabelledDataError(f"{path}:{number}: broken JSON ({err.msg})") from None
+                yield page_from_record(record, f"{path}:{number}")
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        raise LabelledDataError(f"{path}: cannot read ({err})") from None
+
+
+def page_to_record(page: LabelledPage) -> dict:
+    record: dict = dict(page.meta)
+    record["lines"] = page.lines
+    record["labels"] = page.labels
+    return record
+
+
+def write_jsonl_pages(pages: Iterable[LabelledPage], path: str | Path) -> int:
+    """Write pages as a JSONL(.gz) corpus atomically; return how many were written."""
+    rows = [json.dumps(page_to_record(p), ensure_ascii=False) for p in pages]
+    text = "\n".join(rows) + ("\n" if rows else "")
+    atomic_write_text(path, text, compress=str(path).endswith(".gz"))
+    return len(rows)
+
+
+def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Labelled files named by ``paths`` (directories searched recursively, sorted)."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(q for q in p.rglob("*") if q.is_file() and q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise LabelledDataError(f"{p}: no such file or directory")
+    return found
+
+
+def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
+    """All labelled pages under ``paths``: TSV page files and JSONL corpora."""
+    pages: list[LabelledPage] = []
+    for path in find_labelled_files(paths):
+        if path.name.endswith(CORPUS_SUFFIXES):
+            pages.extend(read_jsonl_pages(path))
+        else:
+            pages.append(read_labelled_page(path))
+    return pages
