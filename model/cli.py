@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from enum import Enum
 from pathlib import Path
@@ -17,10 +16,12 @@ from typing import List, Optional
 
 import typer
 
+from linesift.output import new_temp_file
 from linesift.settings import CV_FOLDS_DEFAULT
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Label each line of a scraped web page as content or boilerplate.\n\n"
@@ -69,7 +70,7 @@ class _Sink:
         if path is None or str(path) == "-":
             self.handle = sys.stdout
         else:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, self.tmp = new_temp_file(path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
@@ -282,7 +283,7 @@ def import_(
         if r not in usable:
             fail(f"renderer {r!r} is not available here (available: {', '.join(usable)})")
     oracle: dict = defaultdict(list)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    fd, tmp = new_temp_file(output)
     os.close(fd)
     opener = gzip.open if output.name.endswith(".gz") else open
     ok = False

@@ -87,6 +87,8 @@ def _class_counts(lines: list[str]) -> dict[str, np.ndarray]:
     """Per-line counts of letters, capitals, digits, spaces, punctuation, symbols, CJK and word starts."""
     n = len(lines)
     joined = "\n".join(lines)
+    if joined.count("\n") != max(n - 1, 0):  # a line holding a line break (API callers): count it as a space
+        joined = "\n".join(line.replace("\n", " ") for line in lines)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     line_id = np.cumsum(cps == 10)
     keep = cps != 10

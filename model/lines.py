@@ -46,6 +46,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     UTF-8 are decoded as cp1252 (Latin-1 superset) when that gives no C1 control characters, so a legacy
     Latin-1 page keeps its accents; otherwise invalid bytes are replaced. Binary data raises NotTextError.
     """
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32", errors="replace"), []
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

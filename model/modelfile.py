@@ -3,7 +3,7 @@
 ``save_model(model, "x.model")`` writes ``x.model`` and ``x.model.json``. The sidecar records versions,
 features, labels, threshold, a training summary and the sha256 of the model file. ``load_model`` reads
 the sidecar first, refuses a file whose sha256 differs (corrupt or tampered) or whose scikit-learn / numpy
-major.minor versions differ from the installed ones, and only then unpickles. Unpickling runs code: load
+version differs (major.minor for scikit-learn, major for numpy) from the installed ones, and only then unpickles. Unpickling runs code: load
 only model files you trust (the shipped model and the ones you trained yourself).
 """
 
@@ -100,9 +100,9 @@ def load_model(path: str | Path | None = None):
     if hashlib.sha256(data).hexdigest() != sidecar["sha256"]:
         raise ModelFileError(f"{path}: model file does not match its sidecar sha256 (corrupt or modified); refusing to load")
     here = _versions()
-    for lib in ("sklearn", "numpy"):
+    for lib, same in (("sklearn", _major_minor), ("numpy", lambda v: v.split(".")[0])):
         saved = sidecar.get("versions", {}).get(lib, "?")
-        if _major_minor(saved) != _major_minor(here[lib]):
+        if same(saved) != same(here[lib]):
             raise ModelFileError(
                 f"{path}: trained with {lib} {saved}, installed {here[lib]}; retrain it with this version"
             )

@@ -69,8 +69,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
         if not tab:
             raise LabelledDataError(f"{source}:{number}: missing tab between label and line")
         if label == "":
-            if not is_blank(line):
-                raise LabelledDataError(f"{source}:{number}: missing label before a non-blank line")
+            if not is_blank(line) or line == "":
+                raise LabelledDataError(f"{source}:{number}: missing label before a non-blank line"
+                                        if line else f"{source}:{number}: a blank line is an empty row, not a lone tab")
             lines.append(line)
             labels.append(None)
             continue
@@ -99,14 +100,12 @@ def format_labelled_page(page: LabelledPage) -> str:
 def read_labelled_page(path: str | Path) -> LabelledPage:
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise LabelledDataError(f"{path}: not UTF-8 text (byte {err.start})") from None
     except OSError as err:
         raise LabelledDataError(f"{path}: {err.strerror or err}") from None
-    page = parse_labelled_page(text, str(path))
-    page.meta.setdefault("id", path.stem)
-    return page
+    return parse_labelled_page(text, str(path))
 
 
 def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
@@ -120,12 +119,14 @@ def page_from_record(record: dict, source: str) -> LabelledPage:
     lines, labels = record.get("lines"), record.get("labels")
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
         raise LabelledDataError(f"{source}: 'lines' must be a list of strings")
+    for i, line in enumerate(lines, start=1):
+        if "\n" in line or "\r" in line:
+            raise LabelledDataError(f"{source}: line {i} holds a line break (one page line per item)")
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise LabelledDataError(f"{source}: 'labels' must be a list as long as 'lines' ({len(lines)})")
     clean = [None if is_blank(line) else _check_label(label, source, i)
              for i, (line, label) in enumerate(zip(lines, labels), start=1)]
-    meta = {k: str(record[k]) for k in ("id", "url", "lang", "page_type", "site", "corpus", "renderer")
-            if record.get(k) is not None}
+    meta = {k: str(v) for k, v in record.items() if k not in ("lines", "labels") and isinstance(v, (str, int, float))}
     return LabelledPage(list(lines), clean, meta, source)
 
 

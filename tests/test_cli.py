@@ -1,0 +1,537 @@
+"""The linesift command, through typer's CliRunner (stdout and stderr are captured separately)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from linesift.cli import app
+
+PAGES_DIR = Path(__file__).resolve().parents[1] / "data" / "pages"
+COMMANDS = ["predict", "train", "evaluate", "info", "import"]
+
+PAGE_LINES = [
+    "Skip to content",
+    "  • Home",
+    "  • News",
+    "  • Sport",
+    "Search the Courier",
+    "",
+    "Harbour dredging plan stalls again",
+    "",
+    "The council and the port trust could not agree on who pays for removing the silt this year.",
+    "Engineers warned that the channel will be too shallow for the ferry by the end of the summer.",
+    "   ",
+    "A new meeting has been called for next month, the harbour master said on Tuesday.",
+    "",
+    "Share this article",
+    "© 2026 Portwren Courier",
+    "Privacy policy",
+]
+PAGE_TEXT = "\n".join(PAGE_LINES) + "\n"
+
+
+@pytest.fixture()
+def page(tmp_path) -> Path:
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE_TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def binary(tmp_path) -> Path:
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10")
+    return path
+
+
+def predict(runner, model_file, *args, **kwargs):
+    return runner.invoke(app, ["predict", "--model", str(model_file), *map(str, args)], **kwargs)
+
+
+def tsv_rows(stdout: str) -> list[list[str]]:
+    assert stdout.endswith("\n")
+    return [row.split("\t", 2) for row in stdout[:-1].split("\n")]
+
+
+# -- help ------------------------------------------------------------------------------------------------
+def test_app_help(runner):
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_help(runner, command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+
+
+def test_short_help_option(runner):
+    result = runner.invoke(app, ["predict", "-h"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+
+
+def test_predict_help_shows_defaults(runner):
+    result = runner.invoke(app, ["predict", "--help"])
+    flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stdout).split())
+    assert "[default: the shipped model]" in flat
+
+
+def test_unknown_option_exits_2(runner, page):
+    result = runner.invoke(app, ["predict", "--no-such-option", str(page)])
+    assert result.exit_code == 2
+
+
+def test_unknown_command_exits_2(runner):
+    assert runner.invoke(app, ["frobnicate"]).exit_code == 2
+
+
+def test_threshold_out_of_range_exits_2(runner, model_file, page):
+    assert predict(runner, model_file, "--threshold", "1.5", page).exit_code == 2
+
+
+# -- predict: inputs -----------------------------------------------------------------------------------
+def test_predict_stdin_equals_file(runner, model_file, page):
+    from_file = predict(runner, model_file, "--format", "tsv", page)
+    from_stdin = predict(runner, model_file, "--format", "tsv", input=PAGE_TEXT)
+    assert from_file.exit_code == from_stdin.exit_code == 0
+    assert from_stdin.stdout == from_file.stdout
+    assert from_stdin.stdout != ""
+
+
+def test_predict_dash_is_stdin(runner, model_file):
+    implicit = predict(runner, model_file, input=PAGE_TEXT)
+    explicit = predict(runner, model_file, "-", input=PAGE_TEXT)
+    assert explicit.exit_code == 0
+    assert explicit.stdout == implicit.stdout
+
+
+def test_crlf_file_gives_same_labels_as_lf_file(runner, model_file, page, tmp_path):
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(PAGE_TEXT.replace("\n", "\r\n").encode("utf-8"))
+    lf_result = predict(runner, model_file, "--format", "tsv", page)
+    crlf_result = predict(runner, model_file, "--format", "tsv", crlf)
+    assert crlf_result.exit_code == 0
+    assert crlf_result.stdout_bytes == lf_result.stdout_bytes
+
+
+def test_cr_only_file_gives_same_labels_as_lf_file(runner, model_file, page, tmp_path):
+    cr = tmp_path / "cr.txt"
+    cr.write_bytes(PAGE_TEXT.replace("\n", "\r").encode("utf-8"))
+    assert predict(runner, model_file, "-f", "tsv", cr).stdout == predict(runner, model_file, "-f", "tsv", page).stdout
+
+
+def test_empty_file_gives_empty_output(runner, model_file, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = predict(runner, model_file, empty)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_empty_file_gives_empty_tsv(runner, model_file, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = predict(runner, model_file, "--format", "tsv", empty)
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_html_file_is_rendered(runner, model_file, tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text(
+        "<!doctype html><html><head><title>T</title><style>p {color: red}</style></head><body>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+        "<h1>Harbour plan stalls</h1><p>The council and the port trust could not agree on the silt bill.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = predict(runner, model_file, "--format", "tsv", html)
+    assert result.exit_code == 0
+    texts = [row[2] for row in tsv_rows(result.stdout)]
+    assert "The council and the port trust could not agree on the silt bill." in texts
+    assert "Harbour plan stalls" in texts
+    assert not any("<" in t or ">" in t or "color" in t for t in texts)
+
+
+def test_html_on_stdin_is_sniffed(runner, model_file):
+    result = predict(runner, model_file, "-f", "tsv", input="<html><body><p>Hello there.</p></body></html>\n")
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Hello there."]
+
+
+def test_input_format_text_keeps_tags(runner, model_file, tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text("<p>Hello there.</p>\n", encoding="utf-8")
+    result = predict(runner, model_file, "-f", "tsv", "--input-format", "text", html)
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["<p>Hello there.</p>"]
+
+
+def test_latin1_file_is_decoded_with_a_warning(runner, model_file, tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Crème brûlée au café.\n".encode("latin-1"))
+    result = predict(runner, model_file, "-f", "tsv", path)
+    assert result.exit_code == 0
+    assert tsv_rows(result.stdout)[0][2] == "Crème brûlée au café."
+    assert f"Warning: {path}: not valid UTF-8 (byte 2); decoded as cp1252" in result.stderr
+
+
+# -- predict: output formats ---------------------------------------------------------------------------
+def test_tsv_has_one_row_per_input_line_with_original_text(runner, model_file, page):
+    result = predict(runner, model_file, "--format", "tsv", page)
+    assert result.exit_code == 0
+    rows = tsv_rows(result.stdout)
+    assert [row[2] for row in rows] == PAGE_LINES
+    for (label, score, _), line in zip(rows, PAGE_LINES):
+        if line.strip():
+            assert label in ("content", "boilerplate")
+            assert re.fullmatch(r"[01]\.\d{4}", score) and 0.0 <= float(score) <= 1.0
+        else:
+            assert (label, score) == ("blank", "")
+
+
+def test_tsv_labels_follow_the_threshold(runner, model_file, page):
+    rows = tsv_rows(predict(runner, model_file, "-f", "tsv", "--threshold", "0.5", page).stdout)
+    for label, score, line in rows:
+        if line.strip():
+            assert label == ("content" if float(score) >= 0.5 else "boilerplate")
+
+
+def test_jsonl_records(runner, model_file, page):
+    result = predict(runner, model_file, "--format", "jsonl", page)
+    assert result.exit_code == 0
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == list(range(1, len(PAGE_LINES) + 1))
+    assert [r["text"] for r in records] == PAGE_LINES
+    assert {r["path"] for r in records} == {str(page)}
+    for r in records:
+        assert set(r) == {"path", "line", "label", "score", "text"}
+        if r["text"].strip():
+            assert r["label"] in ("content", "boilerplate") and 0.0 <= r["score"] <= 1.0
+        else:
+            assert (r["label"], r["score"]) == ("blank", None)
+
+
+def test_jsonl_from_stdin_has_path_dash(runner, model_file):
+    result = predict(runner, model_file, "-f", "jsonl", input="One line.\n")
+    assert json.loads(result.stdout)["path"] == "-"
+
+
+def test_text_format_prints_only_content_lines(runner, model_file, page):
+    labelled = tsv_rows(predict(runner, model_file, "-f", "tsv", page).stdout)
+    content = [line for label, _, line in labelled if label == "content"]
+    assert content, "the model kept nothing of the test page"
+    result = predict(runner, model_file, page)
+    assert result.exit_code == 0
+    assert [line for line in result.stdout.splitlines() if line] == content
+
+
+def test_text_format_keeps_one_blank_line_between_blocks(runner, model_file, tmp_path):
+    path = tmp_path / "blocks.txt"
+    path.write_text("\n\nFirst line.\nSecond line.\n\n\n   \nThird line.\n\n", encoding="utf-8")
+    result = predict(runner, model_file, "--threshold", "0", path)
+    assert result.stdout == "First line.\nSecond line.\n\nThird line.\n"
+
+
+def test_output_file(runner, model_file, page, tmp_path):
+    out = tmp_path / "out.tsv"
+    expected = predict(runner, model_file, "-f", "tsv", page).stdout
+    result = predict(runner, model_file, "-f", "tsv", "-o", out, page)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8") == expected
+
+
+def test_output_file_leaves_no_temporary_file(runner, model_file, page, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    predict(runner, model_file, "-o", out_dir / "kept.txt", page)
+    assert [p.name for p in out_dir.iterdir()] == ["kept.txt"]
+
+
+def test_output_file_replaces_an_existing_file(runner, model_file, page, tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("old contents\n", encoding="utf-8")
+    result = predict(runner, model_file, "-o", out, page)
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == predict(runner, model_file, page).stdout
+
+
+def test_output_equal_to_input_is_refused(runner, model_file, page):
+    result = predict(runner, model_file, "-o", page, page)
+    assert result.exit_code == 1
+    assert f"Error: {page}: output would overwrite an input" in result.stderr
+    assert page.read_text(encoding="utf-8") == PAGE_TEXT
+
+
+def test_output_in_missing_directory_is_refused(runner, model_file, page, tmp_path):
+    out = tmp_path / "nope" / "out.txt"
+    result = predict(runner, model_file, "-o", out, page)
+    assert result.exit_code == 1
+    assert f"Error: {out}: directory {out.parent} does not exist" in result.stderr
+
+
+# -- predict: errors -----------------------------------------------------------------------------------
+def test_missing_file(runner, model_file, tmp_path):
+    missing = tmp_path / "missing.txt"
+    result = predict(runner, model_file, missing)
+    assert result.exit_code == 1
+    assert f"Error: {missing}: no such file" in result.stderr
+    assert result.stdout == ""
+
+
+def test_binary_file(runner, model_file, binary):
+    result = predict(runner, model_file, binary)
+    assert result.exit_code == 1
+    assert f"Error: {binary}: not a text file" in result.stderr
+    assert result.stdout == ""
+
+
+def test_directory_with_a_good_and_a_binary_file(runner, model_file, tmp_path):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    good = folder / "b-good.txt"
+    good.write_text(PAGE_TEXT, encoding="utf-8")
+    bad = folder / "a-bad.bin"
+    bad.write_bytes(b"\x00\x01\x02\x03" * 64)
+    result = predict(runner, model_file, "-f", "jsonl", folder)
+    assert result.exit_code == 1
+    assert {json.loads(row)["path"] for row in result.stdout.splitlines()} == {str(good)}
+    assert f"Error: {bad}: not a text file" in result.stderr
+
+
+def test_failed_input_with_output_file_still_writes_the_good_pages(runner, model_file, page, binary, tmp_path):
+    out = tmp_path / "out.txt"
+    result = predict(runner, model_file, "-o", out, binary, page)
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == predict(runner, model_file, page).stdout
+
+
+def test_fail_fast_stops_at_first_unreadable_input(runner, model_file, page, tmp_path):
+    missing = tmp_path / "missing.txt"
+    result = predict(runner, model_file, "--fail-fast", missing, page)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"Error: {missing}: no such file" in result.stderr
+
+
+def test_truncated_model_is_refused(runner, model_file, page, tmp_path):
+    broken = tmp_path / "broken.model"
+    broken.write_bytes(model_file.read_bytes()[:200])
+    shutil.copy(model_file.with_name(model_file.name + ".json"), broken.with_name("broken.model.json"))
+    result = runner.invoke(app, ["predict", "--model", str(broken), str(page)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {broken}: ")
+    assert "sha256" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_model_without_sidecar_is_refused(runner, page, tmp_path):
+    lonely = tmp_path / "lonely.model"
+    lonely.write_bytes(b"not a model")
+    result = runner.invoke(app, ["predict", "--model", str(lonely), str(page)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {lonely}: no sidecar lonely.model.json beside the model file\n"
+
+
+def _default_model_matches_installed_versions() -> bool:
+    import numpy
+    import sklearn
+
+    from linesift.modelfile import default_model_path, read_sidecar
+
+    saved = read_sidecar(default_model_path())["versions"]
+    return all(saved[lib].split(".")[:2] == mod.__version__.split(".")[:2]
+               for lib, mod in (("sklearn", sklearn), ("numpy", numpy)))
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+def test_predict_with_the_shipped_model(runner, page):
+    result = runner.invoke(app, ["predict", "-f", "tsv", str(page)])
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == PAGE_LINES
+
+
+# -- train, evaluate, info -----------------------------------------------------------------------------
+def test_train_prints_cross_validated_scores(trained):
+    path, result = trained
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("cross-validated (3 folds by site, ")
+    assert path.is_file()
+    assert path.with_name(path.name + ".json").is_file()
+
+
+def test_train_records_its_settings(model_file):
+    side = json.loads(model_file.with_name(model_file.name + ".json").read_text(encoding="utf-8"))
+    assert side["params"]["n_estimators"] == 30
+    assert side["training"]["pages"] == len(sorted(PAGES_DIR.glob("*.tsv")))
+
+
+def test_evaluate_json(runner, model_file):
+    result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json"])
+    assert result.exit_code == 0
+    scores = json.loads(result.stdout)
+    assert scores["pages"] == len(sorted(PAGES_DIR.glob("*.tsv")))
+    assert 0.9 <= scores["word_f1"] <= 1.0  # scored on its own training pages
+
+
+def test_evaluate_table(runner, model_file):
+    result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR)])
+    assert result.exit_code == 0
+    keys = [row.split("\t")[0] for row in result.stdout.splitlines()]
+    assert keys == ["pages", "lines", "threshold", "line_precision", "line_recall", "line_f1", "word_precision",
+                    "word_recall", "word_f1"]
+
+
+def test_evaluate_threshold_zero_keeps_everything(runner, model_file):
+    result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json", "--threshold", "0"])
+    scores = json.loads(result.stdout)
+    assert (scores["threshold"], scores["line_recall"], scores["word_recall"]) == (0.0, 1.0, 1.0)
+
+
+def test_info(runner, model_file):
+    result = runner.invoke(app, ["info", str(model_file)])
+    assert result.exit_code == 0
+    shown = json.loads(result.stdout)
+    assert shown["sha256"] == hashlib.sha256(model_file.read_bytes()).hexdigest()
+    assert shown["path"] == str(model_file)
+
+
+def test_info_of_the_shipped_model(runner):
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert Path(json.loads(result.stdout)["path"]).name == "default.model"
+
+
+def test_info_without_sidecar(runner, tmp_path):
+    result = runner.invoke(app, ["info", str(tmp_path / "x.model")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'x.model'}: no sidecar x.model.json beside the model file\n"
+
+
+@pytest.fixture()
+def malformed(tmp_path) -> Path:
+    folder = tmp_path / "labelled"
+    folder.mkdir()
+    (folder / "bad.tsv").write_text("# lang: en\ncontent\tGood line.\nmain\tTypo label.\n", encoding="utf-8")
+    return folder
+
+
+def test_train_on_malformed_labelled_file(runner, malformed, tmp_path):
+    result = runner.invoke(app, ["train", str(malformed), "--trees", "10", "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {malformed / 'bad.tsv'}:3: unknown label 'main' "
+                             "(expected content, boilerplate or unsure)\n")
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "m.model").exists()
+
+
+def test_evaluate_on_malformed_labelled_file(runner, model_file, malformed):
+    result = runner.invoke(app, ["evaluate", str(model_file), str(malformed)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {malformed / 'bad.tsv'}:3: ")
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_train_on_missing_data(runner, tmp_path):
+    result = runner.invoke(app, ["train", str(tmp_path / "nope"), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope'}: no such file or directory\n"
+
+
+def test_train_on_empty_directory(runner, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["train", str(empty), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no labelled pages found in {empty}\n"
+
+
+def test_train_on_one_page_fails_cleanly(runner, tmp_path):
+    result = runner.invoke(app, ["train", str(PAGES_DIR / "en-news-harbour.tsv"), "--trees", "10",
+                                 "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 1
+    assert result.stderr.endswith("Error: training needs at least 2 pages (or sites) for out-of-fold stacking\n")
+
+
+def test_train_bad_context_exits_2(runner, tmp_path):
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--context", "both", "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 2
+    assert "Error: --context must be stack, smooth or none, not 'both'" in result.stderr
+
+
+# -- import ----------------------------------------------------------------------------------------------
+HTML_RECORD = {
+    "id": "t1",
+    "corpus": "mini",
+    "html": "<html><body><nav><ul><li>Home</li><li>News</li></ul></nav><h1>Harbour plan stalls</h1>"
+    "<p>The council and the port trust could not agree on who pays for the silt.</p>"
+    "<p>A new meeting has been called for next month.</p><footer>© 2026 Example</footer></body></html>",
+    "main_content": "Harbour plan stalls\nThe council and the port trust could not agree on who pays for the "
+    "silt.\nA new meeting has been called for next month.",
+}
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps(HTML_RECORD) + "\n", encoding="utf-8")
+    return path
+
+
+def labelled_by_text(path: Path) -> dict[str, str | None]:
+    from linesift.training.labelled import read_jsonl_pages
+
+    (page,) = list(read_jsonl_pages(path))
+    return {line.strip(): label for line, label in zip(page.lines, page.labels) if line.strip()}
+
+
+def test_import_with_inscriptis(runner, corpus, tmp_path):
+    out = tmp_path / "labelled.jsonl"
+    result = runner.invoke(app, ["import", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t1.0000\n"
+    labels = labelled_by_text(out)
+    assert labels["Harbour plan stalls"] == "content"
+    assert labels["A new meeting has been called for next month."] == "content"
+    assert labels["© 2026 Example"] == "boilerplate"
+
+
+@pytest.mark.parametrize("renderer", [
+    pytest.param(name, marks=pytest.mark.skipif(shutil.which(name) is None, reason=f"{name} is not installed"))
+    for name in ("w3m", "lynx")
+])
+def test_import_with_text_browser(runner, corpus, tmp_path, renderer):
+    out = tmp_path / "labelled.jsonl.gz"
+    result = runner.invoke(app, ["import", str(corpus), "-r", renderer, "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == f"mini\t{renderer}\t1\t1.0000"
+    assert labelled_by_text(out)["The council and the port trust could not agree on who pays for the silt."] == "content"
+
+
+def test_import_unknown_renderer(runner, corpus, tmp_path):
+    result = runner.invoke(app, ["import", str(corpus), "-r", "netscape", "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: renderer 'netscape' is not available here (available: ")
+    assert "inscriptis" in result.stderr
+
+
+def test_import_broken_corpus_leaves_no_output(runner, tmp_path):
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["import", str(broken), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {broken}: cannot import (")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl"]

@@ -1,0 +1,186 @@
+"""linesift.features: one row of hand-made features per non-blank line, independent of language."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from linesift.features import page_features
+
+
+def column(lines: list[str], name: str) -> list[float]:
+    X, names, _ = page_features(lines)
+    return X[:, names.index(name)].tolist()
+
+
+def approx(values):
+    return pytest.approx(values, rel=1e-6, abs=1e-6)
+
+
+def test_one_row_per_non_blank_line():
+    X, names, _ = page_features(["Home", "", "A sentence.", "   ", "\t", "Footer"])
+    assert X.shape == (3, len(names))
+
+
+def test_feature_names_are_unique():
+    _, names, _ = page_features(["Home"])
+    assert len(names) == len(set(names))
+
+
+def test_matrix_is_float32():
+    X, _, _ = page_features(["Home", "A sentence."])
+    assert X.dtype == np.float32
+
+
+def test_rows_follow_the_non_blank_lines_in_order():
+    assert column(["ab", "", "abcd", "a"], "log_chars") == approx([math.log(3), math.log(5), math.log(2)])
+
+
+def test_layout_index_points_at_the_non_blank_lines():
+    _, _, layout = page_features(["", "a", "", "b", "c"])
+    assert layout.index.tolist() == [1, 3, 4]
+
+
+def test_empty_page_has_no_rows_and_all_columns():
+    X, names, _ = page_features([])
+    _, names_one, _ = page_features(["x"])
+    assert X.shape == (0, len(names_one))
+    assert names == names_one
+
+
+def test_page_of_only_blank_lines_has_no_rows():
+    X, names, _ = page_features(["", "  ", "\t"])
+    assert X.shape == (0, len(names))
+
+
+# -- punctuation -----------------------------------------------------------------------------------------
+def test_terminal_punctuation():
+    lines = ["It rained all day.", "Is it?", "Home", "Price: 20", "See all"]
+    assert column(lines, "ends_terminal") == [1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+def test_terminal_punctuation_chinese_full_stop():
+    assert column(["图书馆周末开放。", "首页"], "ends_terminal") == [1.0, 0.0]
+
+
+def test_terminal_punctuation_before_closing_quote():
+    lines = ['She said "stop."', "He asked \u201cwhy?\u201d", "\u00abHola.\u00bb", '"Menu"']
+    assert column(lines, "ends_terminal") == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_ends_colon():
+    assert column(["Ingredients:", "材料：", "Salt"], "ends_colon") == [1.0, 1.0, 0.0]
+
+
+# -- bullets ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["  • Home", "* item", "1. step", "12) twelfth", "- dash item"])
+def test_bullet_detected(line):
+    assert column([line], "bullet") == [1.0]
+
+
+@pytest.mark.parametrize("line", ["Home", "1.5 kg flour", "*bold* text", "2026 was a year"])
+def test_not_a_bullet(line):
+    assert column([line], "bullet") == [0.0]
+
+
+# -- repetition ------------------------------------------------------------------------------------------
+def test_line_repeated_three_times_has_log_repeats_log3():
+    lines = ["Share", "The body of the article.", "Share", "Other", "Share"]
+    assert column(lines, "log_repeats") == approx([math.log(3), 0.0, math.log(3), 0.0, math.log(3)])
+
+
+def test_repeats_ignore_surrounding_whitespace():
+    assert column(["  • Home", "• Home  "], "log_repeats") == approx([math.log(2), math.log(2)])
+
+
+def test_seen_before_marks_later_copies_only():
+    assert column(["Share", "Body.", "Share", "Share"], "seen_before") == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_loose_repetition_ignores_case_digits_and_spacing():
+    lines = ["Page 1 of 3", "PAGE 2 OF 3", "page  3 of 3"]
+    assert column(lines, "log_repeats_loose") == approx([math.log(3)] * 3)
+
+
+def test_exact_repetition_does_not_ignore_case_or_digits():
+    assert column(["Page 1 of 3", "PAGE 2 OF 3", "page  3 of 3"], "log_repeats") == [0.0, 0.0, 0.0]
+
+
+# -- position and layout -------------------------------------------------------------------------------
+def test_first_line_has_rel_position_zero():
+    assert column(["Title", "Body.", "Footer"], "rel_position")[0] == 0.0
+
+
+def test_rel_position_counts_blank_lines():
+    assert column(["", "a", "b", "c"], "rel_position") == approx([0.25, 0.5, 0.75])
+
+
+def test_log_from_end_is_zero_on_last_line():
+    assert column(["a", "b", "c"], "log_from_end") == approx([math.log(3), math.log(2), 0.0])
+
+
+def test_blank_before_and_after():
+    lines = ["a", "b", "", "c", "d", ""]
+    assert column(lines, "blank_before") == [1.0, 0.0, 1.0, 0.0]
+    assert column(lines, "blank_after") == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_block_mean_averages_within_blocks():
+    lines = ["aaaa", "aa", "", "a"]
+    first = (math.log(5) + math.log(3)) / 2
+    assert column(lines, "log_chars_block_mean") == approx([first, first, math.log(2)])
+
+
+def test_block_size():
+    assert column(["a", "b", "", "c"], "log_block_lines") == approx([math.log(3), math.log(3), math.log(2)])
+
+
+def test_neighbour_features_use_minus_one_beyond_the_page():
+    assert column(["Stop.", "Go"], "ends_terminal_prev1") == [-1.0, 1.0]
+
+
+# -- scripts ---------------------------------------------------------------------------------------------
+def test_cjk_ratio_of_chinese_line():
+    assert column(["图书馆周末开放。"], "cjk_ratio") == approx([7 / 8])
+
+
+def test_cjk_ratio_zero_for_latin():
+    assert column(["The library opens on Sunday."], "cjk_ratio") == [0.0]
+
+
+def test_letter_ratio_of_greek_line():
+    assert column(["Καλημέρα κόσμε"], "letter_ratio") == approx([13 / 14])
+
+
+def test_letter_ratio_of_russian_line():
+    assert column(["Привет, мир"], "letter_ratio") == approx([9 / 11])
+
+
+def test_greek_and_russian_are_not_cjk():
+    assert column(["Καλημέρα κόσμε", "Привет, мир"], "cjk_ratio") == [0.0, 0.0]
+
+
+def test_chinese_line_counts_words_without_spaces():
+    # 7 CJK characters count as 3.5 words (no spaces to split on)
+    assert column(["图书馆周末开放。"], "log_words") == approx([math.log1p(1 + 3.5)])
+
+
+def test_astral_characters_do_not_shift_rows():
+    X, names, _ = page_features(["emoji 😀 here", "𠀀𠀁", "plain"])
+    assert X.shape == (3, len(names))
+    assert column(["emoji 😀 here", "𠀀𠀁", "plain"], "cjk_ratio") == [0.0, 1.0, 0.0]
+
+
+# -- robustness ------------------------------------------------------------------------------------------
+def test_one_megabyte_line_gives_one_finite_row():
+    X, names, _ = page_features(["word " * 200_000 + "end."])
+    assert X.shape == (1, len(names))
+    assert np.isfinite(X).all()
+
+
+def test_features_are_finite_on_a_mixed_page():
+    lines = ["  • Home", "", "图书馆周末开放。", "Καλημέρα κόσμε", "© 2026", "|||", "😀", "http://x.example/a.html"]
+    X, _, _ = page_features(lines)
+    assert np.isfinite(X).all()

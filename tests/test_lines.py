@@ -1,0 +1,138 @@
+"""linesift.lines: splitting text into lines without losing any, blank lines, decoding bytes."""
+
+from __future__ import annotations
+
+import codecs
+import random
+
+import pytest
+
+from linesift.lines import NotTextError, decode, is_blank, split_lines
+
+
+# -- split_lines ---------------------------------------------------------------------------------------
+def test_split_lf():
+    assert split_lines("one\ntwo\nthree") == ["one", "two", "three"]
+
+
+def test_split_crlf():
+    assert split_lines("one\r\ntwo\r\nthree") == ["one", "two", "three"]
+
+
+def test_split_cr():
+    assert split_lines("one\rtwo\rthree") == ["one", "two", "three"]
+
+
+def test_split_mixture_of_breaks():
+    assert split_lines("a\r\nb\nc\rd") == ["a", "b", "c", "d"]
+
+
+def test_split_lf_cr_is_two_breaks():
+    # "\n\r" is not a CRLF pair: it ends a line and then an empty line
+    assert split_lines("a\n\rb") == ["a", "", "b"]
+
+
+def test_split_keeps_empty_lines_between_breaks():
+    assert split_lines("a\n\n\nb") == ["a", "", "", "b"]
+
+
+def test_split_trailing_newline_adds_no_line():
+    assert split_lines("a\nb\n") == ["a", "b"]
+
+
+def test_split_trailing_crlf_adds_no_line():
+    assert split_lines("a\r\nb\r\n") == ["a", "b"]
+
+
+def test_split_two_trailing_newlines_keep_one_empty_line():
+    assert split_lines("a\n\n") == ["a", ""]
+
+
+def test_split_empty_string():
+    assert split_lines("") == []
+
+
+def test_split_single_newline_is_one_empty_line():
+    assert split_lines("\n") == [""]
+
+
+def test_split_only_blank_lines_keeps_their_whitespace():
+    assert split_lines("  \n\t\n \r\n") == ["  ", "\t", " "]
+
+
+def test_split_ignores_other_unicode_line_separators():
+    # str.splitlines() would split these; a scrape's lines are only \n, \r\n and \r
+    assert split_lines("a\u2028b\x0bc\x0cd\x85e") == ["a\u2028b\x0bc\x0cd\x85e"]
+
+
+def test_split_keeps_leading_and_trailing_spaces():
+    assert split_lines("  • Home  \n\tindented") == ["  • Home  ", "\tindented"]
+
+
+# -- is_blank ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["", " ", "\t", "   \t  ", "\u00a0", "\u3000"])
+def test_is_blank_true_for_empty_and_whitespace(line):
+    assert is_blank(line) is True
+
+
+@pytest.mark.parametrize("line", ["a", " .", "\t-", "0"])
+def test_is_blank_false_for_any_visible_character(line):
+    assert is_blank(line) is False
+
+
+# -- decode --------------------------------------------------------------------------------------------
+def test_decode_utf8():
+    assert decode("Grüße, 世界\n".encode("utf-8")) == ("Grüße, 世界\n", [])
+
+
+def test_decode_utf8_bom_is_dropped():
+    assert decode(codecs.BOM_UTF8 + "café\n".encode("utf-8")) == ("café\n", [])
+
+
+def test_decode_utf16_le_with_bom():
+    assert decode(codecs.BOM_UTF16_LE + "Καλημέρα\nκόσμε".encode("utf-16-le")) == ("Καλημέρα\nκόσμε", [])
+
+
+def test_decode_utf16_be_with_bom():
+    assert decode(codecs.BOM_UTF16_BE + "Привет\nмир".encode("utf-16-be")) == ("Привет\nмир", [])
+
+
+def test_decode_latin1_keeps_accents_with_warning():
+    assert decode(b"caf\xe9") == ("café", ["not valid UTF-8 (byte 3); decoded as cp1252"])
+
+
+def test_decode_latin1_page():
+    text, warnings = decode("Größe: 38 €\nCrème brûlée".encode("cp1252"))
+    assert text == "Größe: 38 €\nCrème brûlée"
+    assert warnings == ["not valid UTF-8 (byte 2); decoded as cp1252"]
+
+
+def test_decode_bytes_undefined_in_cp1252_are_replaced():
+    assert decode(b"ok \x81") == ("ok \ufffd", ["invalid UTF-8 at byte 3 replaced"])
+
+
+def test_decode_empty_bytes():
+    assert decode(b"") == ("", [])
+
+
+def test_decode_nul_bytes_raise_not_text():
+    with pytest.raises(NotTextError, match="not a text file"):
+        decode(b"PK\x03\x04\x00\x00some zip")
+
+
+def test_decode_random_bytes_raise_not_text():
+    with pytest.raises(NotTextError):
+        decode(random.Random(0).randbytes(4096))
+
+
+def test_decode_many_control_bytes_without_nul_raise_not_text():
+    with pytest.raises(NotTextError):
+        decode(bytes(range(1, 32)) * 8)
+
+
+def test_decode_tabs_form_feeds_and_escapes_are_text():
+    assert decode(b"a\tb\x0cc\x1b[0md\r\n") == ("a\tb\x0cc\x1b[0md\r\n", [])
+
+
+def test_not_text_error_is_a_value_error():
+    assert issubclass(NotTextError, ValueError)

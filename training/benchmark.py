@@ -1,0 +1,291 @@
+"""Benchmark: quality and speed of linesift side by side with other extractors, on held-out pages.
+
+    python -m linesift.training.benchmark --corpora ../shared/corpora --out data/benchmarks
+
+Pages come from the site-disjoint held-out split (``split.is_held_out``) of every corpus. linesift runs on
+the page's w3m scrape (text) and on its HTML (rendered by inscriptis); keep-everything and C4's line rules
+on the scrape; the HTML extractors (``extractors.py``) on the HTML. Quality is scored against the gold
+main text; speed is the in-process time per page of each system on the same pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from linesift.lines import split_lines
+from linesift.predict import predict_pages
+from linesift.render import html_to_text
+from linesift.training.baselines import c4_rules, keep_everything
+from linesift.training.extractors import available_extractors
+from linesift.training.importer import read_records, record_meta
+from linesift.training.labelled import LabelledPage, page_from_record
+from linesift.training.metrics import line_prf, prf
+from linesift.training.renderers import render
+from linesift.training.scoring import bootstrap_ci, text_scores
+from linesift.training.split import is_held_out
+
+HTML_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "dragnet-training", "readability", "chinese-wce", "daniel")
+LINE_CORPORA = ("turku-train",)
+BATCH_PAGES = 64
+
+
+@dataclass
+class BenchPage:
+    meta: dict
+    html: str
+    gold: str
+    with_: list = field(default_factory=list)
+    without: list = field(default_factory=list)
+    scrape: list = field(default_factory=list)
+
+
+def page_site(meta: dict) -> str:
+    return LabelledPage([], [], meta, meta.get("id", "")).site
+
+
+def held_out_pages(corpora_dir: Path, corpora=HTML_CORPORA, limit: int | None = None, renderer: str = "w3m"):
+    """Held-out HTML pages of each corpus with their scrape (rendered with ``renderer``)."""
+    pages = []
+    for corpus in corpora:
+        path = corpora_dir / f"{corpus}.jsonl.gz"
+        if not path.exists():
+            continue
+        n = 0
+        for record in read_records(path):
+            meta = record_meta(record)
+            if not is_held_out(page_site(meta)):
+                continue
+            pages.append(BenchPage(meta, record.get("html") or "", record.get("main_content") or "",
+                                   record.get("with") or [], record.get("without") or [],
+                                   split_lines(render(record.get("html") or "", renderer))))
+            n += 1
+            if limit and n >= limit:
+                break
+    return pages
+
+
+def held_out_line_pages(corpora_dir: Path, corpora=LINE_CORPORA, limit: int | None = None) -> list[LabelledPage]:
+    pages = []
+    for corpus in corpora:
+        path = corpora_dir / f"{corpus}.jsonl.gz"
+        if not path.exists():
+            continue
+        for record in read_records(path):
+            page = page_from_record(record, record.get("id", "?"))
+            page.meta.update(record_meta(record))
+            if is_held_out(page.site):
+                pages.append(page)
+        if limit:
+            pages = pages[:limit]
+    return pages
+
+
+def kept(lines: list[str], labels: list[str]) -> str:
+    return "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
+
+
+def _timed_batches(fn, items):
+    """Apply ``fn`` to batches of ``items``; return (results, seconds)."""
+    out, start = [], time.perf_counter()
+    for i in range(0, len(items), BATCH_PAGES):
+        out += fn(items[i:i + BATCH_PAGES])
+    return out, time.perf_counter() - start
+
+
+def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, dict]:
+    """Extracted text per system per page, and seconds per system for all pages."""
+    texts, seconds = {}, {}
+    scrapes = [p.scrape for p in pages]
+    preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model), scrapes)
+    texts["linesift (text)"] = [kept(p.lines, p.labels) for p in preds]
+
+    def html_batch(batch):
+        return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model)
+
+    preds, seconds["linesift (html)"] = _timed_batches(html_batch, pages)
+    texts["linesift (html)"] = [kept(p.lines, p.labels) for p in preds]
+    for name, rule in (("keep-everything", keep_everything), ("C4 rules", c4_rules)):
+        start = time.perf_counter()
+        texts[name] = [kept(s, rule(s)) for s in scrapes]
+        seconds[name] = time.perf_counter() - start
+    for name, fn in extractors.items():
+        start = time.perf_counter()
+        texts[name] = [fn(p.html) for p in pages]
+        seconds[name] = time.perf_counter() - start
+    return texts, seconds
+
+
+def quality_rows(pages: list[BenchPage], texts: dict) -> list[dict]:
+    rows = []
+    for system, outs in texts.items():
+        for page, text in zip(pages, outs):
+            row = {"system": system, "corpus": page.meta.get("corpus"), "lang": page.meta.get("lang") or "unknown",
+                   "page_type": page.meta.get("page_type") or "unknown"}
+            row.update(text_scores(text, page.gold, page.with_, page.without))
+            rows.append(row)
+    return rows
+
+
+def summarise(rows: list[dict], by: str, metric: str = "word_f1", seed: int = 0) -> dict:
+    """{group: {system: (mean, lo, hi, n)}} for pages having ``metric``."""
+    groups: dict = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        if metric in row:
+            groups[row[by]][row["system"]].append(row[metric])
+    out = {}
+    for group, systems in sorted(groups.items()):
+        out[group] = {}
+        for system, values in systems.items():
+            lo, hi = bootstrap_ci(values, seed)
+            out[group][system] = (float(np.mean(values)), lo, hi, len(values))
+    return out
+
+
+def line_scores(pages: list[LabelledPage], model) -> dict:
+    """Line-level P/R/F1 on line-labelled pages for linesift, keep-everything and C4 rules."""
+    preds = predict_pages([p.lines for p in pages], model)
+    systems = {"linesift (text)": [p.labels for p in preds],
+               "keep-everything": [keep_everything(p.lines) for p in pages],
+               "C4 rules": [c4_rules(p.lines) for p in pages]}
+    out = {}
+    for name, labels in systems.items():
+        tp = n_pred = n_true = 0
+        for page, lab in zip(pages, labels):
+            a, b, c = line_prf(lab, page.labels)
+            tp, n_pred, n_true = tp + a, n_pred + b, n_true + c
+        out[name] = dict(zip(("line_p", "line_r", "line_f1"), prf(tp, n_pred, n_true)))
+    return out
+
+
+def markdown_table(summary: dict, systems: list[str], title: str) -> str:
+    head = f"| {title} | " + " | ".join(systems) + " |\n|---|" + "---|" * len(systems) + "\n"
+    body = ""
+    for group, vals in summary.items():
+        n = max(v[3] for v in vals.values())
+        cells = [f"{vals[s][0]:.3f} [{vals[s][1]:.3f}, {vals[s][2]:.3f}]" if s in vals else "" for s in systems]
+        body += f"| {group} (n={n}) | " + " | ".join(cells) + " |\n"
+    return head + body
+
+
+def plot_quality(summary: dict, systems: list[str], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = list(summary)
+    width = 0.8 / len(systems)
+    fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(groups)), 4.5))
+    for i, s in enumerate(systems):
+        means = [summary[g].get(s, (np.nan,) * 4)[0] for g in groups]
+        err = np.array([[summary[g][s][0] - summary[g][s][1], summary[g][s][2] - summary[g][s][0]]
+                        if s in summary[g] else [0, 0] for g in groups]).T
+        ax.bar(np.arange(len(groups)) + i * width, means, width, yerr=err, label=s, capsize=2)
+    ax.set_xticks(np.arange(len(groups)) + 0.4 - width / 2)
+    ax.set_xticklabels(groups, rotation=20)
+    ax.set_ylabel("word F1 (mean over pages, 95% CI)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7, ncol=4, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def speed_by_length(pages: list[BenchPage], model, repeats: int = 3) -> list[tuple[int, float]]:
+    """(lines, ms) of linesift per single page on the scrape, best of ``repeats``."""
+    out = []
+    for p in pages:
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            predict_pages([p.scrape], model)
+            best = min(best, time.perf_counter() - start)
+        out.append((len(p.scrape), best * 1000))
+    return out
+
+
+def plot_speed(points: list[tuple[int, float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x, y = np.array(points).T
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(x, y, s=6, alpha=0.5)
+    slope, intercept = np.polyfit(x, y, 1)
+    xs = np.linspace(0, x.max(), 50)
+    ax.plot(xs, slope * xs + intercept, color="C1", label=f"{slope * 1000:.1f} ms per 1000 lines + {intercept:.2f} ms")
+    ax.set_xlabel("lines in the page")
+    ax.set_ylabel("ms per page (one page per call)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--out", type=Path, default=Path("data/benchmarks"))
+    parser.add_argument("--model", type=Path, default=None, help="model file [default: the shipped model]")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many held-out pages per corpus")
+    parser.add_argument("--no-extractors", action="store_true", help="skip the HTML extractors")
+    args = parser.parse_args(argv)
+
+    from linesift.modelfile import load_model
+
+    model = load_model(args.model)
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    pages = held_out_pages(args.corpora, limit=args.limit)
+    line_pages = held_out_line_pages(args.corpora)
+    print(f"{len(pages)} held-out HTML pages, {len(line_pages)} line-labelled pages "
+          f"(prepared in {time.perf_counter() - t0:.0f} s)", flush=True)
+    extractors = {} if args.no_extractors else available_extractors()
+    texts, seconds = run_systems(pages, model, extractors)
+    rows = quality_rows(pages, texts)
+    systems = list(texts)
+    n_lines = sum(len(p.scrape) for p in pages)
+    speed = {s: {"ms_per_page": 1000 * sec / len(pages), "pages_per_s": len(pages) / sec,
+                 "lines_per_s": n_lines / sec} for s, sec in seconds.items()}
+    results = {
+        "pages": len(pages),
+        "by_corpus": summarise(rows, "corpus"),
+        "by_page_type": summarise([r for r in rows if r["corpus"] == "wcxb-dev"], "page_type"),
+        "by_lang": summarise(rows, "lang"),
+        "shingle_by_corpus": summarise(rows, "corpus", "shingle_f1"),
+        "snippet_by_corpus": summarise(rows, "corpus", "snippet_f1"),
+        "turku_lines": line_scores(line_pages, model) if line_pages else {},
+        "speed": speed,
+    }
+    points = speed_by_length(pages[:: max(1, len(pages) // 300)], model)
+    results["speed_vs_lines"] = {"slope_ms_per_1000_lines": float(np.polyfit(*np.array(points).T, 1)[0] * 1000)}
+    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    md = ["# Benchmark results", "", f"{len(pages)} held-out pages (site-disjoint split), word F1 mean [95% CI]", ""]
+    md.append(markdown_table(results["by_corpus"], systems, "corpus"))
+    md.append(markdown_table(results["by_page_type"], systems, "wcxb page type"))
+    md.append(markdown_table(results["by_lang"], systems, "language"))
+    md += ["Shingle (4-gram) F1", "", markdown_table(results["shingle_by_corpus"], systems, "corpus")]
+    md += ["Snippet F1 (with/without snippets)", "", markdown_table(results["snippet_by_corpus"], systems, "corpus")]
+    if results["turku_lines"]:
+        md += ["Line-labelled Common Crawl text (turku), line P / R / F1", "", "| system | P | R | F1 |", "|---|---|---|---|"]
+        md += [f"| {s} | {v['line_p']:.3f} | {v['line_r']:.3f} | {v['line_f1']:.3f} |" for s, v in results["turku_lines"].items()]
+        md.append("")
+    md += ["Speed on the same pages (in-process, one core)", "", "| system | ms/page | pages/s | lines/s |", "|---|---|---|---|"]
+    md += [f"| {s} | {v['ms_per_page']:.2f} | {v['pages_per_s']:.0f} | {v['lines_per_s']:.0f} |" for s, v in speed.items()]
+    (args.out / "results.md").write_text("\n".join(md) + "\n")
+    plot_quality(results["by_corpus"], systems, args.out / "quality_by_corpus.png")
+    plot_speed(points, args.out / "time_vs_lines.png")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
