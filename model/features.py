@@ -20,9 +20,10 @@ from linesift.lines import is_blank
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
 CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
 SEPARATORS = "|\u00bb\u203a\u00b7\u2022/>\u2013\u2014:"
-BULLET_START = re.compile(r"^\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
+BULLET_START = re.compile(r"^[ \t]*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])[ \t]", re.M)
 NORMALISE_DIGITS = re.compile(r"\d+")
-URLISH = re.compile(r"https?://|www\.|\.com\b|@\w|\w\.(?:html?|php|jpe?g|png|gif|svg)\b", re.I)
+URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w", re.I)
+SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 CTA = re.compile(r"^\W*(?:[\w\u00c0-\uffff]+\W*){1,4}$")  # a short 1-4 word line, e.g. a button
 
 # code point class flags
@@ -83,30 +84,66 @@ def page_layout(lines: list[str]) -> tuple[list[str], Layout]:
     return [lines[i] for i in index], layout
 
 
+SEPARATOR_FLAG, COMMA_FLAG, STOP_FLAG, COPYRIGHT_FLAG = 1, 2, 4, 8
+_SPECIAL_CHARS = {SEPARATOR_FLAG: SEPARATORS, COMMA_FLAG: ",\uff0c\u3001", STOP_FLAG: ".!?\u3002\uff01\uff1f",
+                  COPYRIGHT_FLAG: "\u00a9"}
+_LAST_CHAR_CLASS = {**{c: 1 for c in TERMINAL}, ":": 2, "\uff1a": 2, ",": 3, "\uff0c": 3, "\u3001": 3,
+                    **{str(d): 4 for d in range(10)}}
+
+
+@lru_cache(maxsize=1)
+def _special_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for flag, chars in _SPECIAL_CHARS.items():
+        for ch in chars:
+            table[ord(ch)] |= flag
+    return table
+
+
+def _line_hits(pattern: re.Pattern, joined: str, starts: np.ndarray) -> np.ndarray:
+    """1.0 for each line (of ``joined``, lines starting at ``starts``) where ``pattern`` matches."""
+    hit = np.zeros(len(starts), dtype=np.float32)
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if pos:
+        hit[np.searchsorted(starts, pos, side="right") - 1] = 1.0
+    return hit
+
+
 def _class_counts(lines: list[str]) -> dict[str, np.ndarray]:
-    """Per-line counts of letters, capitals, digits, spaces, punctuation, symbols, CJK and word starts."""
+    """Per-line counts of character classes, word starts and special characters, from the page's code points."""
     n = len(lines)
     joined = "\n".join(lines)
     if joined.count("\n") != max(n - 1, 0):  # a line holding a line break (API callers): count it as a space
         joined = "\n".join(line.replace("\n", " ") for line in lines)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    line_id = np.cumsum(cps == 10)
-    keep = cps != 10
-    table = _class_table()
-    flags = np.where(cps < 0x10000, table[np.minimum(cps, 0xFFFF)], SYMBOL).astype(np.uint8)
+    newline = cps == 10
+    line_id = np.cumsum(newline)
+    keep = ~newline
+    bmp = np.minimum(cps, 0xFFFF)
+    flags = np.where(cps < 0x10000, _class_table()[bmp], SYMBOL).astype(np.uint8)
     flags = np.where((cps >= 0x20000) & (cps < 0x30000), LETTER | CJK, flags).astype(np.uint8)
+    special = np.where(cps < 0x10000, _special_table()[bmp], 0).astype(np.uint8)
     is_letter = (flags & LETTER) > 0
     prev_letter = np.concatenate([[False], is_letter[:-1]])
-    counts = {}
-    for name, flag in (("letters", LETTER), ("upper", UPPER), ("digits", DIGIT), ("spaces", SPACE),
-                       ("punct", PUNCT), ("symbols", SYMBOL), ("cjk", CJK)):
-        hit = ((flags & flag) > 0) & keep
-        counts[name] = np.bincount(line_id[hit], minlength=n).astype(np.float32)
-    word_start = is_letter & ~prev_letter & keep
-    counts["word_starts"] = np.bincount(line_id[word_start], minlength=n).astype(np.float32)
-    counts["upper_word_starts"] = np.bincount(line_id[word_start & ((flags & UPPER) > 0)], minlength=n).astype(
-        np.float32
-    )
+    next_space = np.concatenate([(flags[1:] & SPACE) > 0, [True]]) | np.concatenate([newline[1:], [True]])
+
+    word_start = is_letter & ~prev_letter
+
+    def count(mask):
+        return np.bincount(line_id[mask & keep], minlength=n).astype(np.float32)
+
+    counts = {name: count((flags & flag) > 0) for name, flag in (
+        ("letters", LETTER), ("upper", UPPER), ("digits", DIGIT), ("spaces", SPACE),
+        ("punct", PUNCT), ("symbols", SYMBOL), ("cjk", CJK))}
+    counts["word_starts"] = count(word_start)
+    counts["upper_word_starts"] = count(word_start & ((flags & UPPER) > 0))
+    counts["separators"] = count((special & SEPARATOR_FLAG) > 0)
+    counts["commas"] = count((special & COMMA_FLAG) > 0)
+    counts["sentence_breaks"] = count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000)))
+    counts["copyright"] = np.minimum(count((special & COPYRIGHT_FLAG) > 0), 1.0)
+    starts = np.concatenate([[0], np.flatnonzero(newline) + 1])
+    counts["urlish"] = _line_hits(URLISH, joined, starts)
+    counts["bullet"] = _line_hits(BULLET_START, joined, starts)
     return counts
 
 
@@ -116,47 +153,34 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
     """Length, punctuation and character-class features of each line on its own."""
+    n = len(lines)
     stripped = [line.strip() for line in lines]
-    n_chars = np.fromiter((len(s) for s in stripped), dtype=np.float32, count=len(lines))
-    indent = np.fromiter((len(a) - len(a.lstrip()) for a in lines), dtype=np.float32, count=len(lines))
-    n_words = np.fromiter((len(s.split()) for s in stripped), dtype=np.float32, count=len(lines))
+    n_chars = np.fromiter(map(len, stripped), dtype=np.float32, count=n)
+    indent = np.fromiter(map(len, lines), dtype=np.float32, count=n) - np.fromiter(
+        (len(a.lstrip()) for a in lines), dtype=np.float32, count=n)
+    n_words = np.fromiter((len(s.split()) for s in stripped), dtype=np.float32, count=n)
     c = _class_counts(stripped)
     eff_words = n_words + c["cjk"] / 2.0  # CJK has no spaces: count ~2 characters as a word
-    core = [s.rstrip(CLOSERS) or s for s in stripped]
-    ends_terminal = np.fromiter((s.endswith(TERMINAL) for s in core), dtype=np.float32, count=len(lines))
-    ends_colon = np.fromiter((s.endswith((":", "\uff1a")) for s in core), dtype=np.float32, count=len(lines))
-    ends_comma = np.fromiter((s.endswith((",", "\uff0c", "\u3001")) for s in core), dtype=np.float32,
-                             count=len(lines))
-    ends_digit = np.fromiter((s[-1:].isdigit() for s in core), dtype=np.float32, count=len(lines))
-    bullet = np.fromiter((BULLET_START.match(a) is not None for a in lines), dtype=np.float32, count=len(lines))
-    separators = np.fromiter((sum(s.count(ch) for ch in SEPARATORS) for s in stripped), dtype=np.float32,
-                             count=len(lines))
-    sentences = np.fromiter((s.count(". ") + s.count("\u3002") + s.count("? ") + s.count("! ") for s in stripped),
-                            dtype=np.float32, count=len(lines))
-    copyright_ = np.fromiter(("\u00a9" in s or "(c)" in s.lower()[:8] for s in stripped), dtype=np.float32,
-                             count=len(lines))
-    urlish = np.fromiter((URLISH.search(s) is not None for s in stripped), dtype=np.float32, count=len(lines))
-    bracket = np.fromiter((s[:1] in "[(<{|" for s in stripped), dtype=np.float32, count=len(lines))
-    first_upper = np.fromiter((s[:1].isupper() for s in stripped), dtype=np.float32, count=len(lines))
-    commas = np.fromiter((s.count(",") + s.count("\uff0c") + s.count("\u3001") for s in stripped),
-                         dtype=np.float32, count=len(lines))
+    last = np.fromiter((_LAST_CHAR_CLASS.get((s.rstrip(CLOSERS) or s)[-1:], 0) for s in stripped),
+                       dtype=np.int8, count=n)
+    first = [s[:1] for s in stripped]
     cols = {
         "log_chars": np.log1p(n_chars),
         "log_words": np.log1p(eff_words),
         "mean_word_len": _ratio(c["letters"], np.maximum(c["word_starts"], 1.0)),
         "indent": np.minimum(indent, 40.0),
-        "ends_terminal": ends_terminal,
-        "ends_colon": ends_colon,
-        "ends_comma": ends_comma,
-        "ends_digit": ends_digit,
-        "bullet": bullet,
-        "separators_per_word": _ratio(separators, np.maximum(eff_words, 1.0)),
-        "sentence_breaks": np.minimum(sentences, 20.0),
-        "commas_per_word": _ratio(commas, np.maximum(eff_words, 1.0)),
-        "copyright": copyright_,
-        "urlish": urlish,
-        "bracket_start": bracket,
-        "first_upper": first_upper,
+        "ends_terminal": (last == 1).astype(np.float32),
+        "ends_colon": (last == 2).astype(np.float32),
+        "ends_comma": (last == 3).astype(np.float32),
+        "ends_digit": (last == 4).astype(np.float32),
+        "bullet": c["bullet"],
+        "separators_per_word": _ratio(c["separators"], np.maximum(eff_words, 1.0)),
+        "sentence_breaks": np.minimum(c["sentence_breaks"], 20.0),
+        "commas_per_word": _ratio(c["commas"], np.maximum(eff_words, 1.0)),
+        "copyright": c["copyright"],
+        "urlish": c["urlish"],
+        "bracket_start": np.fromiter((f in "[(<{|" and f != "" for f in first), dtype=np.float32, count=n),
+        "first_upper": np.fromiter((f.isupper() for f in first), dtype=np.float32, count=n),
         "letter_ratio": _ratio(c["letters"], n_chars),
         "digit_ratio": _ratio(c["digits"], n_chars),
         "space_ratio": _ratio(c["spaces"], n_chars),
@@ -172,17 +196,19 @@ def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
 def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
     """How often the same line, or the same line up to case, digits and spacing, occurs on the page."""
     exact = [line.strip() for line in lines]
-    loose = [NORMALISE_DIGITS.sub("0", " ".join(s.lower().split())) for s in exact]
+    text = NORMALISE_DIGITS.sub("0", "\n".join(exact).lower())
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = SPACE_RUN.sub(" ", text)
+    loose = text.split("\n")
+    if len(loose) != len(exact):  # a line held a line break
+        loose = [SPACE_RUN.sub(" ", NORMALISE_DIGITS.sub("0", s.lower())) for s in exact]
     out = []
     for keys in (exact, loose):
-        counts: dict[str, int] = {}
-        first_seen = np.zeros(len(keys), dtype=np.float32)
-        for i, key in enumerate(keys):
-            if key in counts:
-                first_seen[i] = 1.0
-            counts[key] = counts.get(key, 0) + 1
-        total = np.fromiter((counts[k] for k in keys), dtype=np.float32, count=len(keys))
-        out += [np.log1p(total - 1), first_seen]
+        # equal lines have equal hashes; hashes are only compared within one page, in one process
+        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+        _, first, inverse, total = np.unique(hashes, return_index=True, return_inverse=True, return_counts=True)
+        seen_before = (first[inverse] != np.arange(len(keys))).astype(np.float32)
+        out += [np.log1p(total[inverse] - 1).astype(np.float32), seen_before]
     # a line contained in the page's first line (a title repeated) or in another, longer line
     return np.column_stack(out).astype(np.float32), [
         "log_repeats",

@@ -49,8 +49,10 @@ def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | Non
     gold = record.get("main_content") or ""
     labels = align_labels(lines, gold, record.get("without") or [])
     kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
+    oracle = word_prf(kept, gold)[2]
     meta["renderer"] = renderer
-    return LabelledPage(lines, labels, meta, meta.get("id", "?")), word_prf(kept, gold)[2]
+    meta["oracle_word_f1"] = f"{oracle:.4f}"
+    return LabelledPage(lines, labels, meta, meta.get("id", "?")), oracle
 
 
 def read_records(path: str | Path) -> Iterator[dict]:
@@ -68,7 +70,7 @@ def _job(args):
 
 def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1) -> Iterator[tuple[LabelledPage, float | None]]:
     """Labelled pages of a corpus file, for each renderer, in input order."""
-    tasks = ((record, r) for record in read_records(path) for r in renderers)
+    tasks = ((record, r) for record in read_records(path) for r in (renderers[:1] if "lines" in record else renderers))
     if jobs <= 1:
         yield from map(_job, tasks)
         return

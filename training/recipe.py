@@ -1,0 +1,92 @@
+"""Rebuild the shipped default model from ../shared/corpora (deterministic: same data, same model).
+
+    python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model
+
+1. Import the licence-compatible corpora (``LICENSED_CORPORA``): render each HTML page with w3m (every
+   page) and with lynx and inscriptis (alternate halves of the pages), align to the gold, label lines.
+   Renders whose oracle word F1 is below ``MIN_ORACLE`` (a broken render or gold) are left out.
+2. Keep the training side of the site-disjoint split (``split.is_held_out``); held-out sites are for the
+   benchmark and the model card.
+3. Fit a LineClassifier (folds grouped by site) and save it with its sidecar.
+
+``--labelled DIR`` reuses pages already imported with ``linesift import`` (one ``<corpus>.jsonl.gz`` each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+from linesift.modelfile import save_model
+from linesift.training.fit import fit_pages, training_summary
+from linesift.training.importer import import_corpus
+from linesift.training.labelled import read_jsonl_pages
+from linesift.training.split import is_held_out
+
+# dragnet-training is AGPL-3.0: measured, never trained on (see data/MODEL.md)
+LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "chinese-wce", "daniel", "turku-train")
+MAIN_RENDERER = "w3m"
+SECOND_RENDERERS = ("lynx", "inscriptis")
+MIN_ORACLE = 0.5
+MODEL_PARAMS = {"context": "stack", "lexical": False, "n_estimators": 200, "cv": 3}
+
+
+def _second_renderer(page_id: str) -> str:
+    return SECOND_RENDERERS[int(hashlib.sha1(page_id.encode()).hexdigest()[:4], 16) % len(SECOND_RENDERERS)]
+
+
+def keep_for_training(page) -> bool:
+    """Training side of the split, a usable render, and the renderers chosen for this page."""
+    meta = page.meta
+    if is_held_out(page.site):
+        return False
+    renderer = meta.get("renderer")
+    if renderer is None:  # line-labelled corpus
+        return True
+    if float(meta.get("oracle_word_f1", 1.0)) < MIN_ORACLE:
+        return False
+    return renderer == MAIN_RENDERER or renderer == _second_renderer(meta.get("id", ""))
+
+
+def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1) -> list:
+    pages = []
+    for corpus in LICENSED_CORPORA:
+        if labelled is not None and (labelled / f"{corpus}.jsonl.gz").exists():
+            source = read_jsonl_pages(labelled / f"{corpus}.jsonl.gz")
+        else:
+            source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
+                                                        [MAIN_RENDERER, *SECOND_RENDERERS], jobs))
+        kept = [p for p in source if keep_for_training(p)]
+        for p in kept:
+            p.meta.setdefault("corpus", corpus)
+        print(f"{corpus}: {len(kept)} training pages", flush=True)
+        pages += kept
+    return pages
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
+    parser.add_argument("--out", type=Path, default=Path("model/default.model"))
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--lexical", action="store_true", help="add the hashed-word score (off by default)")
+    parser.add_argument("--context", default=MODEL_PARAMS["context"])
+    parser.add_argument("--trees", type=int, default=MODEL_PARAMS["n_estimators"])
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    pages = training_pages(args.corpora, args.labelled, args.jobs)
+    params = dict(MODEL_PARAMS, lexical=args.lexical, context=args.context, n_estimators=args.trees)
+    print(f"fitting on {len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, {params}", flush=True)
+    model = fit_pages(pages, **params)
+    summary = training_summary(pages)
+    summary["seconds"] = round(time.perf_counter() - start)
+    summary["recipe"] = "python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model"
+    save_model(model, args.out, summary)
+    print(f"wrote {args.out}: cross-validated {model.oof_scores_} in {summary['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
