@@ -42,9 +42,10 @@ def _looks_binary(data: bytes) -> bool:
 def decode(data: bytes) -> tuple[str, list[str]]:
     """Decode bytes of a scrape to text; return (text, warnings).
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are decoded as such. Bytes that are not valid
-    UTF-8 are decoded as cp1252 (Latin-1 superset) when that gives no C1 control characters, so a legacy
-    Latin-1 page keeps its accents; otherwise invalid bytes are replaced. Binary data raises NotTextError.
+    UTF-8 (with or without BOM) and UTF-16/32 with BOM are decoded as such. A page that is UTF-8 but for a
+    few bad bytes keeps its UTF-8 and the bad bytes are replaced (U+FFFD); a page with no UTF-8 sequence at
+    all is a legacy single-byte page and is decoded as cp1252 (a Latin-1 superset), so it keeps its
+    accents; bytes cp1252 has no character for are replaced. Binary data raises NotTextError.
     """
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return data.decode("utf-32", errors="replace"), []
@@ -58,7 +59,11 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as err:
         first_bad = err.start
-    try:
-        return data.decode("cp1252"), [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"]
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), [f"invalid UTF-8 at byte {first_bad} replaced"]
+    replaced = data.decode("utf-8", errors="replace")
+    valid_multibyte = any(ord(ch) > 127 and ch != "\ufffd" for ch in replaced)
+    if not valid_multibyte:  # no UTF-8 sequence at all: a legacy single-byte page
+        try:
+            return data.decode("cp1252"), [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"]
+        except UnicodeDecodeError:
+            pass
+    return replaced, [f"invalid UTF-8 at byte {first_bad} replaced"]

@@ -111,6 +111,10 @@ def test_decode_bytes_undefined_in_cp1252_are_replaced():
     assert decode(b"ok \x81") == ("ok \ufffd", ["invalid UTF-8 at byte 3 replaced"])
 
 
+def test_decode_utf8_page_with_a_bad_byte_keeps_its_utf8():
+    assert decode("Café ".encode("utf-8") + b"\xff") == ("Café \ufffd", ["invalid UTF-8 at byte 6 replaced"])
+
+
 def test_decode_empty_bytes():
     assert decode(b"") == ("", [])
 
