@@ -3,21 +3,32 @@
 >>> import linesift
 >>> page = linesift.predict_text(open("page.txt").read())      # the shipped default model
 >>> page.labels[:3], page.scores[:3], page.content
+
+Names are imported lazily so that ``linesift --help`` does not pay for scikit-learn's import.
 """
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from linesift.lines import split_lines  # noqa: E402
-from linesift.modelfile import ModelFileError, load_model, save_model  # noqa: E402
-from linesift.predict import PagePrediction, predict_lines, predict_pages, predict_text  # noqa: E402
+_EXPORTS = {
+    "split_lines": "linesift.lines",
+    "ModelFileError": "linesift.modelfile",
+    "load_model": "linesift.modelfile",
+    "save_model": "linesift.modelfile",
+    "PagePrediction": "linesift.predict",
+    "predict_lines": "linesift.predict",
+    "predict_pages": "linesift.predict",
+    "predict_text": "linesift.predict",
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = [
-    "ModelFileError",
-    "PagePrediction",
-    "load_model",
-    "predict_lines",
-    "predict_pages",
-    "predict_text",
-    "save_model",
-    "split_lines",
-]
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'linesift' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

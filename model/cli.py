@@ -41,6 +41,7 @@ class InputFormat(str, Enum):
     auto = "auto"
     text = "text"
     html = "html"
+    jsonl = "jsonl"
 
 
 def fail(message: str, code: int = 1):
@@ -99,16 +100,24 @@ def predict(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
-                                             help="auto: .html/.htm rendered as HTML, else text (stdin is sniffed)."),
+                                             help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
+                                             "corpus (one page per record), else text (stdin is sniffed)."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
+    html_field: Optional[str] = typer.Option(None, "--html-field",
+                                             help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
 ):
     """Label every line of scraped pages and print the content (or every line with its label).
 
     Example: linesift predict page.txt --format tsv
+
+    JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field): with --format jsonl each
+    output record is the input record, every field kept, plus content, line_labels, line_scores and a
+    linesift object (lines, kept, dropped), in input order.
     """
     from linesift.inputs import InputError, expand_paths, iter_pages
-    from linesift.output import format_page
+    from linesift.output import format_page, format_record
     from linesift.predict import predict_pages
 
     paths = paths or ["-"]
@@ -133,12 +142,15 @@ def predict(
             nonlocal n_pages, n_lines
             results = predict_pages([p.lines for p in batch], clf, threshold)
             for page, res in zip(batch, results):
-                sink.write(format_page(page.path, page.lines, res.labels, res.scores, fmt.value))
+                if page.record is not None and fmt.value == "jsonl":
+                    sink.write(format_record(page.record, page.lines, res.labels, res.scores))
+                else:
+                    sink.write(format_page(page.path, page.lines, res.labels, res.scores, fmt.value))
                 n_pages += 1
                 n_lines += len(page.lines)
             batch.clear()
 
-        for item in iter_pages(paths, input_format.value):
+        for item in iter_pages(paths, input_format.value, text_field, html_field):
             if isinstance(item, InputError):
                 n_failed += 1
                 if fail_fast:
@@ -309,3 +321,7 @@ def import_(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -535,3 +535,42 @@ def test_import_broken_corpus_leaves_no_output(runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {broken}: cannot import (")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl"]
+
+
+# -- JSONL corpora ---------------------------------------------------------------------------------------
+def test_jsonl_corpus_gives_one_record_per_page_with_fields_kept(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": "a", "url": "https://a.example/1", "text": "Home\\n\\nThe council met on Tuesday."}\n'
+        '{"id": "b", "text": "One line."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 0
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert records[0]["url"] == "https://a.example/1"
+    assert records[0]["line_labels"][1] == "blank"
+    assert len(records[0]["line_scores"]) == 3
+    assert records[0]["linesift"]["lines"] == 3
+    assert records[0]["content"] == "\n".join(
+        line for line, lab in zip(["Home", "", "The council met on Tuesday."], records[0]["line_labels"])
+        if lab == "content")
+
+
+def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "x"}\nnot json\n{"id": "c", "body": "y"}\n{"id": "d", "text": "z"}\n',
+                      encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert [json.loads(r)["id"] for r in result.stdout.splitlines()] == ["a", "d"]
+    assert f"Error: {corpus}:2: broken JSON" in result.stderr
+    assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
+
+
+def test_jsonl_corpus_text_field_option(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "body": "A line."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl",
+                                 "--text-field", "body"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["linesift"]["lines"] == 1

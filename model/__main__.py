@@ -1,0 +1,3 @@
+from linesift.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""Speed side by side, as users run it: ``linesift predict DIR`` against trafilatura, in one run.
+
+    python -m linesift.training.speed --corpora ../shared/corpora --pages 400
+
+Writes ``--pages`` held-out pages as w3m scrapes (``.txt``) and as HTML files into a temporary directory,
+then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl``, ``linesift predict
+HTML_DIR --format jsonl``, and trafilatura's ``extract`` over the same HTML files. The marginal time per
+page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
+start-up; peak RSS is the child's ``ru_maxrss``. Results are printed as a table and written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from linesift.training.benchmark import held_out_pages
+
+TRAFILATURA_LOOP = (
+    "import sys, pathlib, trafilatura\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
+    "    trafilatura.extract(p.read_text(encoding='utf-8'), include_comments=False)\n"
+)
+
+
+def run_child(argv: list[str]) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv} failed with {status}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def write_pages(pages, root: Path, n: int) -> tuple[Path, Path]:
+    txt, html = root / f"txt{n}", root / f"html{n}"
+    txt.mkdir()
+    html.mkdir()
+    for i, p in enumerate(pages[:n]):
+        (txt / f"{i:05d}.txt").write_text("\n".join(p.scrape) + "\n", encoding="utf-8")
+        (html / f"{i:05d}.html").write_text(p.html, encoding="utf-8")
+    return txt, html
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--out", type=Path, default=Path("data/benchmarks/speed.json"))
+    args = parser.parse_args(argv)
+    pages = held_out_pages(args.corpora, corpora=("wcxb-dev", "cleaneval", "daniel"), limit=args.pages // 3 + 1)
+    pages = [p for p in pages if p.scrape][: args.pages]
+    linesift = [sys.executable, "-m", "linesift.cli", "predict", "--format", "jsonl"]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        one_txt, one_html = write_pages(pages, root, 1)
+        all_txt, all_html = write_pages(pages, root, len(pages))
+        systems = {
+            "linesift predict (text)": (linesift + [str(one_txt)], linesift + [str(all_txt)]),
+            "linesift predict (html)": (linesift + [str(one_html)], linesift + [str(all_html)]),
+            "trafilatura (html)": ([sys.executable, "-c", TRAFILATURA_LOOP, str(one_html)],
+                                   [sys.executable, "-c", TRAFILATURA_LOOP, str(all_html)]),
+        }
+        for name, (one, many) in systems.items():
+            t1, _ = run_child(one)
+            tn, rss = run_child(many)
+            results[name] = {"pages": len(pages), "seconds_all": round(tn, 2), "seconds_one": round(t1, 2),
+                             "marginal_ms_per_page": round(1000 * (tn - t1) / (len(pages) - 1), 2),
+                             "peak_rss_mb": rss}
+    base = results["trafilatura (html)"]["marginal_ms_per_page"]
+    for r in results.values():
+        r["speed_vs_trafilatura"] = round(base / r["marginal_ms_per_page"], 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print("| system | pages | marginal ms/page | x trafilatura | peak RSS MB |\n|---|---|---|---|---|")
+    for name, r in results.items():
+        print(f"| {name} | {r['pages']} | {r['marginal_ms_per_page']} | {r['speed_vs_trafilatura']} | {r['peak_rss_mb']} |")
+
+
+if __name__ == "__main__":
+    main()
