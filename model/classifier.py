@@ -28,6 +28,7 @@ from linesift.settings import (
     N_ESTIMATORS_DEFAULT,
     RANDOM_STATE_DEFAULT,
     THRESHOLD_DEFAULT,
+    WEIGHTING_DEFAULT,
     UNSURE,
 )
 
@@ -104,6 +105,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         max_leaf_nodes: int = MAX_LEAF_NODES_DEFAULT,
         hash_features: int = HASH_FEATURES_DEFAULT,
         cv: int = CV_FOLDS_DEFAULT,
+        weighting: str = WEIGHTING_DEFAULT,
         random_state: int = RANDOM_STATE_DEFAULT,
     ):
         self.context = context
@@ -114,6 +116,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.max_leaf_nodes = max_leaf_nodes
         self.hash_features = hash_features
         self.cv = cv
+        self.weighting = weighting
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------------
@@ -165,14 +168,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         folds = list(GroupKFold(n_splits=n_folds).split(batch.X[known], target[known], row_groups[known]))
         known_idx = np.flatnonzero(known)
         yk = target[known]
+        wk = self._weights(batch, known)[known]
 
         def oof(make, features):
             out = np.zeros(len(batch.X), dtype=np.float64)
             for train, test in folds:
-                m = make().fit(features[known_idx[train]], yk[train])
+                m = make().fit(features[known_idx[train]], yk[train], sample_weight=wk[train])
                 out[known_idx[test]] = m.predict_proba(features[known_idx[test]])[:, 1]
             # rows without a label (unsure) get a model fitted on all labelled rows
-            full = make().fit(features[known_idx], yk)
+            full = make().fit(features[known_idx], yk, sample_weight=wk)
             if (~known).any():
                 out[~known] = full.predict_proba(features[~known])[:, 1]
             return out, full
@@ -207,6 +211,23 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
+
+    def _weights(self, batch: _PageBatch, known: np.ndarray) -> np.ndarray:
+        """Training weight of each line: ``line`` 1 each; ``page`` every page weighs the same; ``words``
+        every page weighs the same and within a page a line weighs by its words (as word F1 counts it)."""
+        if self.weighting == "line":
+            return np.ones(len(batch.X))
+        if self.weighting not in ("page", "words"):
+            raise ValueError(f"weighting must be 'line', 'page' or 'words', not {self.weighting!r}")
+        raw = batch.words() + 1.0 if self.weighting == "words" else np.ones(len(batch.X))
+        raw = np.where(known, raw, 0.0)
+        out = np.zeros(len(batch.X))
+        mean_lines = max(known.sum() / max(len(batch.layouts), 1), 1.0)
+        for _, sl in batch.page_slices():
+            total = raw[sl].sum()
+            if total > 0:
+                out[sl] = raw[sl] / total * mean_lines
+        return out
 
     def _contextualise(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
         if self.context == "none":

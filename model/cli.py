@@ -63,6 +63,14 @@ def _load(model: Optional[Path]):
         fail(str(err))
 
 
+def _one_thread() -> None:
+    """Score on one thread: batches of a few thousand lines are slower with OpenMP threads (start-up and
+    spinning), and on a busy machine much slower. Parallel work is done by processes instead."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="openmp")
+
+
 class _Sink:
     """stdout, or a temporary file renamed over ``path`` only when the run completes."""
 
@@ -128,6 +136,7 @@ def predict(
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
     clf = _load(model)
+    _one_thread()
     started = time.perf_counter()
     try:
         sink = _Sink(output)

@@ -243,6 +243,9 @@ def main(argv=None) -> None:
     from linesift.modelfile import load_model
 
     model = load_model(args.model)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="openmp")  # as `linesift predict` runs
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     pages = held_out_pages(args.corpora, limit=args.limit)
