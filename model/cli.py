@@ -35,6 +35,7 @@ class OutputFormat(str, Enum):
     text = "text"
     tsv = "tsv"
     jsonl = "jsonl"
+    warc = "warc"
 
 
 class InputFormat(str, Enum):
@@ -42,6 +43,7 @@ class InputFormat(str, Enum):
     text = "text"
     html = "html"
     jsonl = "jsonl"
+    warc = "warc"
 
 
 def fail(message: str, code: int = 1):
@@ -109,7 +111,8 @@ def predict(
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
-                                             "corpus (one page per record), else text (stdin is sniffed)."),
+                                             "corpus (one page per record), .warc/.warc.gz/.wet.gz as WARC, "
+                                             "else text (stdin is sniffed)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),

@@ -10,7 +10,8 @@ from pathlib import Path
 from linesift.lines import NotTextError, decode, split_lines
 from linesift.render import html_to_text, looks_like_html
 
-INPUT_FORMATS = ("auto", "text", "html", "jsonl")
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 TEXT_FIELD_DEFAULT = "text"
@@ -104,12 +105,69 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
 
+def _charset(content_type: str) -> str:
+    for part in content_type.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return "utf-8"
+
+
+def iter_warc(path: str) -> Iterator[Page | InputError]:
+    """Pages of a WARC/WET file: HTML ``response`` records rendered, ``conversion`` records taken as text.
+
+    Uses warcio (pure Python, the Webrecorder/Common Crawl reference reader; ``pip install linesift[warc]``).
+    """
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:
+        yield InputError(f"{path}: reading WARC needs warcio (pip install 'linesift[warc]')")
+        return
+    try:
+        handle = sys.stdin.buffer if path == "-" else open(path, "rb")
+    except OSError as err:
+        yield InputError(f"{path}: {err.strerror or err}")
+        return
+    with handle:
+        try:
+            for record in ArchiveIterator(handle):
+                if record.rec_type not in ("response", "conversion"):
+                    continue
+                record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+                meta = {"url": record.rec_headers.get_header("WARC-Target-URI"), "warc_record_id": record_id}
+                if record.rec_type == "response":
+                    ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
+                    if "html" not in ctype.lower():
+                        continue
+                    data = record.content_stream().read()
+                    text = html_to_text(data.decode(_charset(ctype), errors="replace")
+                                        if _known_codec(_charset(ctype)) else data.decode("utf-8", "replace"))
+                else:
+                    text = record.content_stream().read().decode("utf-8", errors="replace")
+                yield Page(f"{path}#{record_id}", split_lines(text), record=meta)
+        except Exception as err:  # warcio raises several kinds on truncated or malformed archives
+            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
+
+
+def _known_codec(name: str) -> bool:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
+
+
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
                html_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
         if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
             yield from iter_records(path, text_field, html_field)
+            continue
+        if input_format == "warc" or (input_format == "auto" and path.lower().endswith(WARC_SUFFIXES)):
+            yield from iter_warc(path)
             continue
         try:
             yield read_page(path, input_format)

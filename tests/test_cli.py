@@ -574,3 +574,31 @@ def test_jsonl_corpus_text_field_option(runner, model_file, tmp_path):
                                  "--text-field", "body"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["linesift"]["lines"] == 1
+
+
+def test_warc_responses_and_conversions_become_records(runner, model_file, tmp_path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "t.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        html = b"<html><body><h1>Title</h1><p>The council met on Tuesday.</p></body></html>"
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record("https://a.example/1", "response", payload=io.BytesIO(html),
+                                                      http_headers=headers))
+        writer.write_record(writer.create_warc_record("https://a.example/img", "response",
+                                                      payload=io.BytesIO(b"\x89PNG"),
+                                                      http_headers=StatusAndHeaders("200 OK", [("Content-Type", "image/png")],
+                                                                                    protocol="HTTP/1.0")))
+        writer.write_record(writer.create_warc_record("https://a.example/2", "conversion",
+                                                      payload=io.BytesIO(b"A line.\nAnother line.\n")))
+    result = runner.invoke(app, ["predict", str(path), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 0
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [r["url"] for r in records] == ["https://a.example/1", "https://a.example/2"]
+    assert all(r["warc_record_id"].startswith("<urn:uuid:") for r in records)
+    assert records[1]["linesift"]["lines"] == 2
+    assert "<h1>" not in records[0]["content"]
