@@ -28,7 +28,6 @@ app = typer.Typer(
     "Example: w3m -dump -cols 10000 https://example.org/news | linesift predict",
 )
 
-PREDICT_BATCH_PAGES = 64
 
 
 class OutputFormat(str, Enum):
@@ -71,6 +70,24 @@ def _one_thread() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="openmp")
+
+
+class _Progress:
+    """A one-line page counter on stderr, redrawn at most twice a second; only on a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.start, self.last = enabled, time.perf_counter(), 0.0
+
+    def update(self, pages: int) -> None:
+        now = time.perf_counter()
+        if self.enabled and now - self.last >= 0.5:
+            self.last = now
+            sys.stderr.write(f"\rlinesift: {pages} pages, {pages / max(now - self.start, 1e-9):.0f} pages/s")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\n")
 
 
 class _Sink:
@@ -118,6 +135,8 @@ def predict(
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (output order and content as with 1)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ):
     """Label every line of scraped pages and print the content (or every line with its label).
 
@@ -127,9 +146,8 @@ def predict(
     output record is the input record, every field kept, plus content, line_labels, line_scores and a
     linesift object (lines, kept, dropped), in input order.
     """
-    from linesift.inputs import InputError, expand_paths, iter_pages
-    from linesift.output import format_page, format_record
-    from linesift.predict import predict_pages
+    from linesift.batch import batches, score_stream
+    from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
     if output is not None and str(output) != "-":
@@ -147,37 +165,26 @@ def predict(
         fail(f"{output}: cannot write ({err.strerror or err})")
     n_pages = n_lines = n_failed = 0
     ok = False
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+
+    def on_error(err) -> None:
+        nonlocal n_failed
+        n_failed += 1
+        if fail_fast:
+            fail(str(err))
+        log(f"Error: {err}")
+
     try:
-        batch = []
-
-        def flush():
-            nonlocal n_pages, n_lines
-            results = predict_pages([p.lines for p in batch], clf, threshold)
-            for page, res in zip(batch, results):
-                if page.record is not None and fmt.value == "jsonl":
-                    sink.write(format_record(page.record, page.lines, res.labels, res.scores))
-                else:
-                    sink.write(format_page(page.path, page.lines, res.labels, res.scores, fmt.value))
-                n_pages += 1
-                n_lines += len(page.lines)
-            batch.clear()
-
-        for item in iter_pages(paths, input_format.value, text_field, html_field):
-            if isinstance(item, InputError):
-                n_failed += 1
-                if fail_fast:
-                    fail(str(item))
-                log(f"Error: {item}")
-                continue
-            for warning in item.warnings:
-                log(f"Warning: {warning}")
-            batch.append(item)
-            if len(batch) >= PREDICT_BATCH_PAGES:
-                flush()
-        if batch:
-            flush()
+        items = iter_pages(paths, input_format.value, text_field, html_field)
+        page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"))
+        for result in score_stream(page_batches, clf, model, threshold, fmt.value, jobs):
+            sink.write(result.text)
+            n_pages += result.pages
+            n_lines += result.lines
+            progress.update(n_pages)
         ok = n_pages > 0 or n_failed == 0
     finally:
+        progress.close()
         sink.close(ok)
     if verbose:
         seconds = time.perf_counter() - started

@@ -26,7 +26,14 @@ class Page:
     path: str
     lines: list[str]
     warnings: list[str] = field(default_factory=list)
-    record: dict | None = None  # the input record, for pages read from a JSONL corpus
+    record: dict | None = None  # the input record, for pages read from a JSONL corpus or WARC
+    html: str | None = None  # HTML still to render (rendering is deferred to the worker that scores the page)
+
+    def render(self) -> "Page":
+        """Render pending HTML into lines (in place); return the page."""
+        if self.html is not None:
+            self.lines, self.html = split_lines(html_to_text(self.html)), None
+        return self
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -60,9 +67,10 @@ def read_page(path: str, input_format: str = "auto") -> Page:
         input_format == "auto"
         and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))
     )
+    warnings = [f"{path}: {w}" for w in warnings]
     if html:
-        text = html_to_text(text)
-    return Page(path, split_lines(text), [f"{path}: {w}" for w in warnings])
+        return Page(path, [], warnings, html=text)
+    return Page(path, split_lines(text), warnings)
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None
@@ -99,8 +107,10 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not isinstance(value, str):
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
-                text = html_to_text(value) if html_field else value
-                yield Page(f"{where}", split_lines(text), record=record)
+                if html_field:
+                    yield Page(where, [], record=record, html=value)
+                else:
+                    yield Page(where, split_lines(value), record=record)
         except (OSError, EOFError) as err:
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
@@ -140,11 +150,11 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
                     if "html" not in ctype.lower():
                         continue
                     data = record.content_stream().read()
-                    text = html_to_text(data.decode(_charset(ctype), errors="replace")
-                                        if _known_codec(_charset(ctype)) else data.decode("utf-8", "replace"))
+                    charset = _charset(ctype) if _known_codec(_charset(ctype)) else "utf-8"
+                    yield Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"))
                 else:
                     text = record.content_stream().read().decode("utf-8", errors="replace")
-                yield Page(f"{path}#{record_id}", split_lines(text), record=meta)
+                    yield Page(f"{path}#{record_id}", split_lines(text), record=meta)
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
 

@@ -602,3 +602,19 @@ def test_warc_responses_and_conversions_become_records(runner, model_file, tmp_p
     assert all(r["warc_record_id"].startswith("<urn:uuid:") for r in records)
     assert records[1]["linesift"]["lines"] == 2
     assert "<h1>" not in records[0]["content"]
+
+
+def test_jobs_2_gives_the_same_output_as_jobs_1(runner, model_file, tmp_path):
+    from linesift.batch import BATCH_PAGES_DEFAULT
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(BATCH_PAGES_DEFAULT * 2 + 5):  # several batches, so order across workers matters
+        (pages / f"{i:03d}.txt").write_text(f"Home\n\nParagraph {i} of the story, told at length.\nShare\n",
+                                            encoding="utf-8")
+    out1, out2 = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    common = ["predict", str(pages), "--model", str(model_file), "--format", "jsonl"]
+    assert runner.invoke(app, common + ["-j", "1", "-o", str(out1)]).exit_code == 0
+    assert runner.invoke(app, common + ["-j", "2", "-o", str(out2)]).exit_code == 0
+    assert out1.read_bytes() == out2.read_bytes()
+    assert len(out1.read_text(encoding="utf-8").splitlines()) == (BATCH_PAGES_DEFAULT * 2 + 5) * 4

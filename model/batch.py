@@ -1,0 +1,91 @@
+"""Scoring many pages: batches through the model, in one process or in worker processes, output in input order.
+
+Workers load the model once (pool initializer) and receive batches of pages; at most ``2 * jobs``
+batches are in flight, so memory stays constant however many pages stream through.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from linesift.inputs import InputError, Page
+from linesift.output import format_page, format_record
+from linesift.predict import predict_pages
+
+BATCH_PAGES_DEFAULT = 64
+
+
+@dataclass
+class BatchResult:
+    text: str  # formatted output of the batch's pages, in order
+    pages: int
+    lines: int
+
+
+def score_batch(pages: list[Page], model, threshold: float | None, fmt: str) -> BatchResult:
+    """Render pending HTML, score all lines of the batch in one model call and format the results."""
+    pages = [p.render() for p in pages]
+    out = []
+    for page, res in zip(pages, predict_pages([p.lines for p in pages], model, threshold)):
+        if page.record is not None and fmt == "jsonl":
+            out.append(format_record(page.record, page.lines, res.labels, res.scores))
+        else:
+            out.append(format_page(page.path, page.lines, res.labels, res.scores, fmt))
+    return BatchResult("".join(out), len(pages), sum(len(p.lines) for p in pages))
+
+
+def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],
+            on_warning: Callable[[str], None], size: int = BATCH_PAGES_DEFAULT) -> Iterator[list[Page]]:
+    """Group readable pages into batches; report unreadable inputs and warnings as they come."""
+    batch: list[Page] = []
+    for item in items:
+        if isinstance(item, InputError):
+            on_error(item)
+            continue
+        for warning in item.warnings:
+            on_warning(warning)
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_worker_state: dict = {}
+
+
+def _init_worker(model_path, threshold, fmt) -> None:
+    from threadpoolctl import threadpool_limits
+
+    from linesift.modelfile import load_model
+
+    _worker_state.update(model=load_model(model_path), threshold=threshold, fmt=fmt)
+    threadpool_limits(limits=1, user_api="openmp")
+
+
+def _work(pages: list[Page]) -> BatchResult:
+    s = _worker_state
+    return score_batch(pages, s["model"], s["threshold"], s["fmt"])
+
+
+def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
+                 jobs: int = 1) -> Iterator[BatchResult]:
+    """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes."""
+    if jobs <= 1:
+        for pages in page_batches:
+            yield score_batch(pages, model, threshold, fmt)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path, threshold, fmt)) as pool:
+        pending: deque = deque()
+        for pages in page_batches:
+            pending.append(pool.apply_async(_work, (pages,)))
+            while len(pending) > 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
