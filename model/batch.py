@@ -24,11 +24,12 @@ class BatchResult:
     lines: int
 
 
-def score_batch(pages: list[Page], model, threshold: float | None, fmt: str) -> BatchResult:
+def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None) -> BatchResult:
     """Render pending HTML, score all lines of the batch in one model call and format the results."""
     pages = [p.render() for p in pages]
     out = []
-    for page, res in zip(pages, predict_pages([p.lines for p in pages], model, threshold)):
+    results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table)
+    for page, res in zip(pages, results):
         if page.record is not None and fmt == "jsonl":
             out.append(format_record(page.record, page.lines, res.labels, res.scores))
         else:
@@ -57,31 +58,42 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
 _worker_state: dict = {}
 
 
-def _init_worker(model_path, threshold, fmt) -> None:
+def build_table(items: Iterable[Page | InputError]):
+    """First pass over a corpus: count, per site, the pages holding each line (bounded memory)."""
+    from linesift.sites import SiteTable
+
+    table = SiteTable()
+    for item in items:
+        if isinstance(item, Page) and item.site:
+            table.add(item.site, item.render().lines)
+    return table
+
+
+def _init_worker(model_path, threshold, fmt, table) -> None:
     from threadpoolctl import threadpool_limits
 
     from linesift.modelfile import load_model
 
-    _worker_state.update(model=load_model(model_path), threshold=threshold, fmt=fmt)
+    _worker_state.update(model=load_model(model_path), threshold=threshold, fmt=fmt, table=table)
     threadpool_limits(limits=1, user_api="openmp")
 
 
 def _work(pages: list[Page]) -> BatchResult:
     s = _worker_state
-    return score_batch(pages, s["model"], s["threshold"], s["fmt"])
+    return score_batch(pages, s["model"], s["threshold"], s["fmt"], s["table"])
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
-                 jobs: int = 1) -> Iterator[BatchResult]:
+                 jobs: int = 1, table=None) -> Iterator[BatchResult]:
     """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes."""
     if jobs <= 1:
         for pages in page_batches:
-            yield score_batch(pages, model, threshold, fmt)
+            yield score_batch(pages, model, threshold, fmt, table)
         return
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path, threshold, fmt)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path, threshold, fmt, table)) as pool:
         pending: deque = deque()
         for pages in page_batches:
             pending.append(pool.apply_async(_work, (pages,)))

@@ -20,6 +20,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from linesift.features import page_features, score_context_features, window_mean
+from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
@@ -41,12 +42,22 @@ def _lexical_text(line: str) -> str:
 
 
 class _PageBatch:
-    """Features of a list of pages, concatenated; offsets map rows back to pages."""
+    """Features of a list of pages, concatenated; offsets map rows back to pages.
 
-    def __init__(self, pages: list[list[str]]):
+    With ``use_sites`` three cross-page columns are added (``sites.SITE_FEATURE_NAMES``), NaN for pages
+    whose site is unknown or has a single page (gradient-boosted trees route missing values natively).
+    """
+
+    def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None):
         mats, self.layouts, self.texts, sizes = [], [], [], []
-        for lines in pages:
+        sites = sites if sites is not None else [None] * len(pages)
+        empty_table = SiteTable()
+        for lines, site in zip(pages, sites):
             X, self.names, layout = page_features(lines)
+            if use_sites:
+                text_lines = [lines[i] for i in layout.index]
+                X = np.hstack([X, (table or empty_table).features(site, text_lines)])
+                self.names = self.names + SITE_FEATURE_NAMES
             mats.append(X)
             self.layouts.append(layout)
             self.texts.extend(lines[i] for i in layout.index)
@@ -106,6 +117,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         hash_features: int = HASH_FEATURES_DEFAULT,
         cv: int = CV_FOLDS_DEFAULT,
         weighting: str = WEIGHTING_DEFAULT,
+        use_sites: bool = False,
         random_state: int = RANDOM_STATE_DEFAULT,
     ):
         self.context = context
@@ -117,6 +129,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.hash_features = hash_features
         self.cv = cv
         self.weighting = weighting
+        self.use_sites = use_sites
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------------
@@ -141,13 +154,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             mats.append(ctx)
         return np.hstack([batch.X, np.vstack(mats)])
 
-    def fit(self, X, y, groups=None):
-        """Fit on pages ``X`` with per-line labels ``y``; ``groups`` (one per page, e.g. site) keep folds apart."""
+    def fit(self, X, y, groups=None, sites=None):
+        """Fit on pages ``X`` with per-line labels ``y``.
+
+        ``groups`` (one per page, e.g. site) keep folds apart; ``sites`` (one per page, None if unknown)
+        build the cross-page table when ``use_sites`` is on (the page itself counts, as at prediction).
+        """
         if self.context not in ("stack", "smooth", "none"):
             raise ValueError(f"context must be 'stack', 'smooth' or 'none', not {self.context!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
-        batch = _PageBatch(list(X))
+        X = list(X)
+        table = build_site_table(X, sites) if self.use_sites and sites is not None else None
+        batch = _PageBatch(X, self.use_sites, sites, table)
         target = np.full(len(batch.X), -1, dtype=np.int8)
         page_of_row = np.zeros(len(batch.X), dtype=int)
         for p, sl in batch.page_slices():
@@ -238,9 +257,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     # -- prediction -----------------------------------------------------------------------------------
-    def score_pages(self, X) -> list[np.ndarray]:
-        """Scores in [0, 1] for every line of every page; NaN for blank lines."""
-        batch = _PageBatch(list(X))
+    def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:
+        """Scores in [0, 1] for every line of every page; NaN for blank lines.
+
+        ``sites`` (one per page) and ``table`` (a ``SiteTable`` over the corpus) give the cross-page
+        features of models fitted with ``use_sites``; without them those features are missing.
+        """
+        batch = _PageBatch(list(X), getattr(self, "use_sites", False), sites, table)
         if len(batch.X):
             lex = None
             if self.lexical_ is not None:
@@ -259,10 +282,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             out.append(scores)
         return out
 
-    def predict(self, X, threshold: float | None = None) -> list[list[str]]:
+    def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank``."""
         t = self.threshold_ if threshold is None else threshold
-        return [labels_from_scores(s, t) for s in self.score_pages(X)]
+        return [labels_from_scores(s, t) for s in self.score_pages(X, sites, table)]
 
 
 def labels_from_scores(scores: np.ndarray, threshold: float) -> list[str]:

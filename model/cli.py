@@ -136,6 +136,11 @@ def predict(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (output order and content as with 1)."),
+    sites: bool = typer.Option(True, "--sites/--no-sites",
+                               help="JSONL/WARC corpora with urls: a first pass counts lines repeated across pages "
+                               "of a site, a template signal (files only, not stdin)."),
+    site_field: Optional[str] = typer.Option(None, "--site-field",
+                                             help="JSONL corpora: group pages into sites by this field, not by url host."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ):
     """Label every line of scraped pages and print the content (or every line with its label).
@@ -146,7 +151,7 @@ def predict(
     output record is the input record, every field kept, plus content, line_labels, line_scores and a
     linesift object (lines, kept, dropped), in input order.
     """
-    from linesift.batch import batches, score_stream
+    from linesift.batch import batches, build_table, score_stream
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
@@ -174,10 +179,15 @@ def predict(
             fail(str(err))
         log(f"Error: {err}")
 
+    def read():
+        return iter_pages(paths, input_format.value, text_field, html_field, site_field)
+
+    table = None
+    if sites and getattr(clf, "use_sites", False) and "-" not in paths:
+        table = build_table(read())
     try:
-        items = iter_pages(paths, input_format.value, text_field, html_field)
-        page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"))
-        for result in score_stream(page_batches, clf, model, threshold, fmt.value, jobs):
+        page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
+        for result in score_stream(page_batches, clf, model, threshold, fmt.value, jobs, table):
             sink.write(result.text)
             n_pages += result.pages
             n_lines += result.lines

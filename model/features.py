@@ -193,8 +193,8 @@ def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
 
 
-def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
-    """How often the same line, or the same line up to case, digits and spacing, occurs on the page."""
+def normalised_lines(lines: list[str]) -> list[str]:
+    """Lines stripped, lowercased, digits as 0 and runs of spaces as one: the key of near-duplicates."""
     exact = [line.strip() for line in lines]
     text = NORMALISE_DIGITS.sub("0", "\n".join(exact).lower())
     if "  " in text or "\t" in text or "\u00a0" in text:
@@ -202,6 +202,13 @@ def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
     loose = text.split("\n")
     if len(loose) != len(exact):  # a line held a line break
         loose = [SPACE_RUN.sub(" ", NORMALISE_DIGITS.sub("0", s.lower())) for s in exact]
+    return loose
+
+
+def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
+    """How often the same line, or the same line up to case, digits and spacing, occurs on the page."""
+    exact = [line.strip() for line in lines]
+    loose = normalised_lines(lines)
     out = []
     for keys in (exact, loose):
         # equal lines have equal hashes; hashes are only compared within one page, in one process

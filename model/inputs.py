@@ -9,6 +9,7 @@ from pathlib import Path
 
 from linesift.lines import NotTextError, decode, split_lines
 from linesift.render import html_to_text, looks_like_html
+from linesift.sites import site_of_url
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc.gz")
@@ -28,6 +29,7 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     record: dict | None = None  # the input record, for pages read from a JSONL corpus or WARC
     html: str | None = None  # HTML still to render (rendering is deferred to the worker that scores the page)
+    site: str | None = None  # for cross-page features: the host of the record's url (or its --site-field)
 
     def render(self) -> "Page":
         """Render pending HTML into lines (in place); return the page."""
@@ -73,8 +75,8 @@ def read_page(path: str, input_format: str = "auto") -> Page:
     return Page(path, split_lines(text), warnings)
 
 
-def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None
-                 ) -> Iterator[Page | InputError]:
+def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
+                 site_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError."""
     import gzip
     import io
@@ -107,10 +109,12 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not isinstance(value, str):
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
+                site = (str(record.get(site_field) or "") or None) if site_field else site_of_url(
+                    record.get("url") if isinstance(record.get("url"), str) else None)
                 if html_field:
-                    yield Page(where, [], record=record, html=value)
+                    yield Page(where, [], record=record, html=value, site=site)
                 else:
-                    yield Page(where, split_lines(value), record=record)
+                    yield Page(where, split_lines(value), record=record, site=site)
         except (OSError, EOFError) as err:
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
@@ -144,17 +148,19 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
                 if record.rec_type not in ("response", "conversion"):
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-                meta = {"url": record.rec_headers.get_header("WARC-Target-URI"), "warc_record_id": record_id}
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                meta = {"url": url, "warc_record_id": record_id}
                 if record.rec_type == "response":
                     ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
                     if "html" not in ctype.lower():
                         continue
                     data = record.content_stream().read()
                     charset = _charset(ctype) if _known_codec(_charset(ctype)) else "utf-8"
-                    yield Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"))
+                    yield Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"),
+                               site=site_of_url(url))
                 else:
                     text = record.content_stream().read().decode("utf-8", errors="replace")
-                    yield Page(f"{path}#{record_id}", split_lines(text), record=meta)
+                    yield Page(f"{path}#{record_id}", split_lines(text), record=meta, site=site_of_url(url))
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
 
@@ -170,11 +176,11 @@ def _known_codec(name: str) -> bool:
 
 
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
-               html_field: str | None = None) -> Iterator[Page | InputError]:
+               html_field: str | None = None, site_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
         if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
-            yield from iter_records(path, text_field, html_field)
+            yield from iter_records(path, text_field, html_field, site_field)
             continue
         if input_format == "warc" or (input_format == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path)

@@ -33,11 +33,17 @@ def default_model():
     return load_model(None)
 
 
-def predict_pages(pages: list[list[str]], model=None, threshold: float | None = None) -> list[PagePrediction]:
-    """Label every line of each page (each page a list of lines); one model call for the whole batch."""
+def predict_pages(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,
+                  table=None) -> list[PagePrediction]:
+    """Label every line of each page (each page a list of lines); one model call for the whole batch.
+
+    ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.SiteTable`` built
+    over the corpus) add cross-page repetition; without them each page is scored on its own.
+    """
     model = model if model is not None else default_model()
     t = model.threshold_ if threshold is None else threshold
-    return [PagePrediction(list(lines), labels_from_scores(s, t), s) for lines, s in zip(pages, model.score_pages(pages))]
+    scores = model.score_pages(pages, sites, table)
+    return [PagePrediction(list(lines), labels_from_scores(s, t), s) for lines, s in zip(pages, scores)]
 
 
 def predict_lines(lines: list[str], model=None, threshold: float | None = None) -> PagePrediction:

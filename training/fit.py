@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 from linesift.classifier import LineClassifier
@@ -21,7 +22,23 @@ def training_summary(pages: list[LabelledPage]) -> dict:
     }
 
 
+SITE_BLANKED_PERCENT = 30
+
+
+def site_key(page: LabelledPage) -> str | None:
+    """The cross-page table key of a training page: its site and renderer (a template looks different in
+    each renderer); None for pages without a url/site, and for ``SITE_BLANKED_PERCENT`` % of the others so
+    the model also learns to do without (as for a page scored alone)."""
+    if not (page.meta.get("url") or page.meta.get("site")):
+        return None
+    digest = int(hashlib.sha1((page.meta.get("id") or page.source).encode("utf-8")).hexdigest()[:4], 16)
+    if digest % 100 < SITE_BLANKED_PERCENT:
+        return None
+    return f"{page.site}|{page.meta.get('renderer', '')}"
+
+
 def fit_pages(pages: list[LabelledPage], **params) -> LineClassifier:
     """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site."""
     model = LineClassifier(**params)
-    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=[p.site for p in pages])
+    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=[p.site for p in pages],
+                     sites=[site_key(p) for p in pages])

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from linesift.lines import split_lines
+from linesift.sites import site_of_url
 from linesift.training.align import align_labels
 from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import word_prf
@@ -34,7 +35,7 @@ def record_meta(record: dict) -> dict[str, str]:
         meta["page_type"] = str(page_type)
     m = _DANIEL_SITE.match(record.get("id", ""))
     if m and not record.get("url"):
-        meta["site"] = m.group(1)
+        meta["site"] = site_of_url(m.group(1)) or m.group(1)
     return meta
 
 

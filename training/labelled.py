@@ -37,10 +37,9 @@ class LabelledPage:
     @property
     def site(self) -> str:
         """The page's site (its url host), or its source when no url is known."""
-        from urllib.parse import urlsplit
+        from linesift.sites import site_of_url
 
-        host = urlsplit(self.meta.get("url") or "").hostname or ""
-        return self.meta.get("site") or (host[4:] if host.startswith("www.") else host) or self.source
+        return site_of_url(self.meta.get("site")) or site_of_url(self.meta.get("url")) or self.source
 
 
 def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:

@@ -1,0 +1,73 @@
+"""Cross-page repetition: how many pages of the same site hold a line (a template line is boilerplate).
+
+A ``SiteTable`` counts, per site, the pages containing each normalised line (case, digits and spacing
+folded, as in the page-level repetition features), keyed by a stable 64-bit hash so tables can be
+built in one process and used in others. Memory is bounded: a site keeps at most ``MAX_KEYS_PER_SITE``
+keys; when it overflows, lines seen on only one page are dropped first (they carry no template signal).
+"""
+
+from __future__ import annotations
+
+import zlib
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from linesift.features import normalised_lines
+
+MAX_KEYS_PER_SITE = 200_000
+SITE_FEATURE_NAMES = ["site_log_pages_with_line", "site_share_pages_with_line", "site_log_pages"]
+
+
+def site_of_url(url: str | None) -> str | None:
+    """The site of a page: its URL's host without ``www.``; None when there is no host."""
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host or None
+
+
+def line_keys(lines: list[str]) -> np.ndarray:
+    """Stable 64-bit keys of the normalised lines (crc32 and adler32 of the UTF-8 bytes)."""
+    out = np.empty(len(lines), dtype=np.uint64)
+    for i, line in enumerate(normalised_lines(lines)):
+        data = line.encode("utf-8", "surrogatepass")
+        out[i] = (zlib.crc32(data) << 32) | zlib.adler32(data)
+    return out
+
+
+class SiteTable:
+    """Per site: number of pages seen, and for each line key the number of pages holding it."""
+
+    def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE):
+        self.max_keys_per_site = max_keys_per_site
+        self.pages: dict[str, int] = {}
+        self.counts: dict[str, dict[int, int]] = {}
+
+    def add(self, site: str | None, lines: list[str]) -> None:
+        """Count one page of ``site`` (its non-blank lines)."""
+        if not site:
+            return
+        self.pages[site] = self.pages.get(site, 0) + 1
+        counts = self.counts.setdefault(site, {})
+        for key in set(line_keys([line for line in lines if line.strip()]).tolist()):
+            counts[key] = counts.get(key, 0) + 1
+        if len(counts) > self.max_keys_per_site:
+            self.counts[site] = {k: v for k, v in counts.items() if v > 1}
+
+    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
+        """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
+        n = self.pages.get(site, 0) if site else 0
+        if n < 2:
+            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        counts = self.counts[site]
+        with_line = np.fromiter((counts.get(k, 1) for k in line_keys(lines).tolist()), dtype=np.float32,
+                                count=len(lines))
+        return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(lines), np.log1p(n))]).astype(np.float32)
+
+
+def build_site_table(pages: list[list[str]], sites: list[str | None]) -> SiteTable:
+    table = SiteTable()
+    for lines, site in zip(pages, sites):
+        table.add(site, lines)
+    return table
