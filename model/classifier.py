@@ -28,16 +28,24 @@ from linesift.settings import (
     MAX_LEAF_NODES_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     RANDOM_STATE_DEFAULT,
+    STAGE2_ESTIMATORS_DEFAULT,
+    STAGE2_LEAF_NODES_DEFAULT,
     THRESHOLD_DEFAULT,
     WEIGHTING_DEFAULT,
     UNSURE,
 )
 
 SMOOTH_WIDTH = 3
+LEXICAL_HEAD, LEXICAL_TAIL = 48, 16
 _DIGITS = re.compile(r"\d")
 
 
 def _lexical_text(line: str) -> str:
+    """What the lexical model reads of a line: its start and its end (where cue words such as "Share",
+    "Read more", "Tags:" or "»" stand), lowercased, digits as 0. Reading only the ends keeps the cost per
+    line bounded, whatever the line's length."""
+    if len(line) > LEXICAL_HEAD + LEXICAL_TAIL:
+        line = line[:LEXICAL_HEAD] + " " + line[-LEXICAL_TAIL:]
     return _DIGITS.sub("0", line.lower())
 
 
@@ -73,11 +81,11 @@ class _PageBatch:
         return np.expm1(self.X[:, self.names.index("log_words")])
 
 
-def _hgb(est: "LineClassifier") -> HistGradientBoostingClassifier:
+def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        max_iter=est.n_estimators,
+        max_iter=est.n_estimators if stage == 1 else est.stage2_estimators,
         learning_rate=est.learning_rate,
-        max_leaf_nodes=est.max_leaf_nodes,
+        max_leaf_nodes=est.max_leaf_nodes if stage == 1 else est.stage2_leaf_nodes,
         early_stopping=False,
         random_state=est.random_state,
     )
@@ -114,6 +122,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         n_estimators: int = N_ESTIMATORS_DEFAULT,
         learning_rate: float = LEARNING_RATE_DEFAULT,
         max_leaf_nodes: int = MAX_LEAF_NODES_DEFAULT,
+        stage2_estimators: int = STAGE2_ESTIMATORS_DEFAULT,
+        stage2_leaf_nodes: int = STAGE2_LEAF_NODES_DEFAULT,
         hash_features: int = HASH_FEATURES_DEFAULT,
         cv: int = CV_FOLDS_DEFAULT,
         weighting: str = WEIGHTING_DEFAULT,
@@ -126,6 +136,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.stage2_estimators = stage2_estimators
+        self.stage2_leaf_nodes = stage2_leaf_nodes
         self.hash_features = hash_features
         self.cv = cv
         self.weighting = weighting
@@ -212,7 +224,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.stage2_ = None
         if self.context == "stack":
             F2 = self._stage2_matrix(batch, s1)
-            final, self.stage2_ = oof(lambda: _hgb(self), F2)
+            final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
         else:
             final = self._contextualise(batch, s1)
         self.feature_names_ = list(batch.names) + (["lexical_score"] if self.lexical else [])

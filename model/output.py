@@ -48,14 +48,16 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
     """One page's result in ``fmt``: ``text`` keeps content lines and block breaks; ``tsv``/``jsonl`` every line."""
     if fmt == "text":
         return content_text(lines, labels) + ("\n" if any(lab == "content" for lab in labels) else "")
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     out = []
-    for number, (line, label, score) in enumerate(zip(lines, labels, scores.tolist()), start=1):
-        shown = None if score != score else round(score, 4)
-        if fmt == "tsv":
-            out.append(f"{label}\t{'' if shown is None else f'{shown:.4f}'}\t{line}\n")
-        else:
-            out.append(json.dumps({"path": path, "line": number, "label": label, "score": shown, "text": line},
-                                  ensure_ascii=False) + "\n")
+    if fmt == "tsv":
+        for line, label, score in zip(lines, labels, scores.tolist()):
+            out.append(f"{label}\t{'' if score != score else f'{score:.4f}'}\t{line}\n")
+    else:
+        head = '{"path": ' + dumps(path) + ', "line": '
+        for number, (line, label, score) in enumerate(zip(lines, labels, scores.tolist()), start=1):
+            shown = "null" if score != score else repr(round(score, 4))
+            out.append(f'{head}{number}, "label": "{label}", "score": {shown}, "text": {dumps(line)}}}\n')
     return "".join(out)
 
 
