@@ -178,7 +178,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         X = list(X)
         table = build_site_table(X, sites) if self.use_sites and sites is not None else None
-        batch = _PageBatch(X, self.use_sites, sites, table)
+        # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
+        self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
+        batch = _PageBatch(X, self.use_sites_, sites, table)
         target = np.full(len(batch.X), -1, dtype=np.int8)
         page_of_row = np.zeros(len(batch.X), dtype=int)
         for p, sl in batch.page_slices():
@@ -275,7 +277,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         ``sites`` (one per page) and ``table`` (a ``SiteTable`` over the corpus) give the cross-page
         features of models fitted with ``use_sites``; without them those features are missing.
         """
-        batch = _PageBatch(list(X), getattr(self, "use_sites", False), sites, table)
+        batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table)
         if len(batch.X):
             lex = None
             if self.lexical_ is not None:

@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from linesift.output import new_temp_file
-from linesift.settings import CV_FOLDS_DEFAULT
+from linesift.settings import CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
 
 app = typer.Typer(
     add_completion=False,
@@ -183,7 +183,7 @@ def predict(
         return iter_pages(paths, input_format.value, text_field, html_field, site_field)
 
     table = None
-    if sites and getattr(clf, "use_sites", False) and "-" not in paths:
+    if sites and getattr(clf, "use_sites_", False) and "-" not in paths:
         table = build_table(read())
     try:
         page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
@@ -213,7 +213,11 @@ def train(
     lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Use the learned hashed-word score."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0,
                                               help="Fixed threshold [default: tuned for word F1 of the kept text]."),
-    n_estimators: int = typer.Option(300, "--trees", min=10, help="Boosting iterations per stage."),
+    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, help="Boosting iterations of stage 1."),
+    weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting",
+                                  help="Line weights in training: words (pages equal, lines by words), page, line."),
+    sites: bool = typer.Option(True, "--sites/--no-sites",
+                               help="Learn cross-page features from pages sharing a site (url host or '# site:')."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -225,6 +229,8 @@ def train(
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
+    if weighting not in ("words", "page", "line"):
+        fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
     try:
         pages = read_labelled(data)
     except LabelledDataError as err:
@@ -235,7 +241,7 @@ def train(
     log(f"linesift: training on {len(pages)} pages ...")
     try:
         model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators)
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)

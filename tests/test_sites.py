@@ -71,3 +71,10 @@ def test_site_aware_model_has_site_columns_and_scores_without_a_table():
     alone = model.score_pages(pages[:1])[0]
     with_table = model.score_pages(pages[:1], sites[:1], build_site_table(pages, sites))[0]
     assert np.isnan(alone).tolist() == np.isnan(with_table).tolist() == [False, False, True, False, True, False]
+
+
+def test_site_columns_are_dropped_when_no_site_has_two_pages():
+    pages, labels, _ = _site_pages()
+    model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, sites=[f"s{i}" for i in range(6)])
+    assert model.use_sites_ is False
+    assert not any(n.startswith("site_") for n in model.feature_names_)

@@ -30,7 +30,8 @@ LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "
 MAIN_RENDERER = "w3m"
 SECOND_RENDERERS = ("lynx", "inscriptis")
 MIN_ORACLE = 0.5
-MODEL_PARAMS = {"context": "stack", "lexical": False, "n_estimators": 200, "cv": 3}
+MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True, "n_estimators": 150,
+                "cv": 3}
 
 
 def _second_renderer(page_id: str) -> str:
@@ -72,13 +73,11 @@ def main(argv=None) -> None:
     parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
     parser.add_argument("--out", type=Path, default=Path("model/default.model"))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--lexical", action="store_true", help="add the hashed-word score (off by default)")
-    parser.add_argument("--context", default=MODEL_PARAMS["context"])
     parser.add_argument("--trees", type=int, default=MODEL_PARAMS["n_estimators"])
     args = parser.parse_args(argv)
     start = time.perf_counter()
     pages = training_pages(args.corpora, args.labelled, args.jobs)
-    params = dict(MODEL_PARAMS, lexical=args.lexical, context=args.context, n_estimators=args.trees)
+    params = dict(MODEL_PARAMS, n_estimators=args.trees)
     print(f"fitting on {len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, {params}", flush=True)
     model = fit_pages(pages, **params)
     summary = training_summary(pages)
