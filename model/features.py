@@ -277,25 +277,37 @@ def block_stats(values: np.ndarray, block: np.ndarray) -> tuple[np.ndarray, np.n
 def context_features(
     values: np.ndarray, names: list[str], layout: Layout, shifts=(1, 2), windows=(5, 11)
 ) -> tuple[np.ndarray, list[str]]:
-    """Neighbours' values (shifted up and down), centred window means and block means of some columns."""
+    """Neighbours' values (shifted up and down), centred window means and block means of some columns.
+
+    Computed for all columns at once; lines past the page edges read as -1.
+    """
+    n, c = values.shape
+    values = values.astype(np.float64)
     cols, out_names = [], []
-    for j, name in enumerate(names):
-        v = values[:, j]
-        for k in shifts:
-            cols += [_shift(v, k, -1.0), _shift(v, -k, -1.0)]
-            out_names += [f"{name}_prev{k}", f"{name}_next{k}"]
-        for w in windows:
-            cols.append(window_mean(v, w))
-            out_names.append(f"{name}_win{w}")
-        mean, size = block_stats(v, layout.block)
-        cols.append(mean)
-        out_names.append(f"{name}_block_mean")
-    _, size = block_stats(np.zeros(len(layout.block)), layout.block)
-    cols.append(np.log1p(size))
-    out_names.append("log_block_lines")
-    if not cols:
-        return np.zeros((len(layout.block), 0), dtype=np.float32), []
-    return np.column_stack(cols).astype(np.float32), out_names
+    for k in shifts:
+        prev = np.full((n, c), -1.0)
+        nxt = np.full((n, c), -1.0)
+        if k < n:
+            prev[k:] = values[:-k]
+            nxt[:-k] = values[k:]
+        cols += [prev, nxt]
+        out_names += [f"{m}_prev{k}" for m in names] + [f"{m}_next{k}" for m in names]
+    csum = np.vstack([np.zeros((1, c)), np.cumsum(values, axis=0)])
+    idx = np.arange(n)
+    for w in windows:
+        lo, hi = np.maximum(idx - w // 2, 0), np.minimum(idx + w // 2 + 1, n)
+        cols.append((csum[hi] - csum[lo]) / (hi - lo)[:, None])
+        out_names += [f"{m}_win{w}" for m in names]
+    if n:
+        starts = np.flatnonzero(np.concatenate([[True], layout.block[1:] != layout.block[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [n]]))
+        block_of = np.repeat(np.arange(len(starts)), sizes)
+        cols.append((np.add.reduceat(values, starts, axis=0) / sizes[:, None])[block_of])
+        cols.append(np.log1p(sizes[block_of])[:, None])
+    else:
+        cols += [np.zeros((0, c)), np.zeros((0, 1))]
+    out_names += [f"{m}_block_mean" for m in names] + ["log_block_lines"]
+    return np.hstack(cols).astype(np.float32), out_names
 
 
 CONTEXT_COLUMNS = ("log_chars", "ends_terminal", "letter_ratio", "bullet", "log_repeats_loose", "separators_per_word")
