@@ -61,15 +61,19 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
     return "".join(out)
 
 
-def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> str:
+def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> dict:
     """A corpus record with the cleaned text and per-line results added (every input field kept)."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
     out["line_scores"] = [None if s != s else round(s, 4) for s in scores.tolist()]
-    kept = sum(lab == "content" for lab in labels)
-    out["linesift"] = {"lines": len(lines), "kept": kept, "dropped": sum(lab == "boilerplate" for lab in labels)}
-    return json.dumps(out, ensure_ascii=False) + "\n"
+    out["linesift"] = {"lines": len(lines), "kept": labels.count("content"), "dropped": labels.count("boilerplate")}
+    return out
+
+
+def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> str:
+    """``record_with_results`` as one JSON line."""
+    return json.dumps(record_with_results(record, lines, labels, scores), ensure_ascii=False) + "\n"
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:

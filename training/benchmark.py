@@ -22,6 +22,7 @@ import numpy as np
 from linesift.lines import split_lines
 from linesift.predict import predict_pages
 from linesift.render import html_to_text
+from linesift.sites import build_site_table
 from linesift.training.baselines import c4_rules, keep_everything
 from linesift.training.extractors import available_extractors
 from linesift.training.importer import read_records, record_meta
@@ -105,6 +106,15 @@ def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, 
     scrapes = [p.scrape for p in pages]
     preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model), scrapes)
     texts["linesift (text)"] = [kept(p.lines, p.labels) for p in preds]
+    if getattr(model, "use_sites_", False):
+        # corpus mode: pages of the same site (url host, or daniel's site) scored with cross-page counts
+        start = time.perf_counter()
+        sites = [page_site(p.meta) if (p.meta.get("url") or p.meta.get("site")) else None for p in pages]
+        table = build_site_table(scrapes, sites)
+        preds, secs = _timed_batches(lambda b: predict_pages([scrapes[i] for i in b], model, sites=[sites[i] for i in b],
+                                                             table=table), list(range(len(pages))))
+        seconds["linesift (text, site)"] = secs + (time.perf_counter() - start - secs)
+        texts["linesift (text, site)"] = [kept(p.lines, p.labels) for p in preds]
 
     def html_batch(batch):
         return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model)

@@ -1,0 +1,28 @@
+"""Adapters for data pipelines: records in, cleaned records out, the model loaded once per process.
+
+``clean_records`` is what a Dask bag partition, a Spark ``mapPartitions`` or a datatrove step calls; it
+holds no state between calls except the model, loaded lazily on first use (so the function pickles
+cheaply to workers). See the README's "Distributed engines" section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from linesift.lines import split_lines
+from linesift.output import record_with_results
+from linesift.predict import default_model, predict_pages
+
+BATCH_PAGES = 64
+
+
+def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
+                  threshold: float | None = None) -> Iterator[dict]:
+    """Each record with ``content``, ``line_labels``, ``line_scores`` and ``linesift`` stats added, in order."""
+    model = model if model is not None else default_model()
+    it = iter(records)
+    while batch := list(islice(it, BATCH_PAGES)):
+        pages = [split_lines(r.get(text_field) or "") for r in batch]
+        for record, res in zip(batch, predict_pages(pages, model, threshold)):
+            yield record_with_results(record, res.lines, res.labels, res.scores)
