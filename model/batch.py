@@ -19,9 +19,16 @@ BATCH_PAGES_DEFAULT = 64
 
 @dataclass
 class BatchResult:
-    text: str  # formatted output of the batch's pages, in order
-    pages: int
+    outputs: list[tuple[str, str]]  # (page path, formatted output of the page), in input order
     lines: int
+
+    @property
+    def text(self) -> str:
+        return "".join(out for _, out in self.outputs)
+
+    @property
+    def pages(self) -> int:
+        return len(self.outputs)
 
 
 def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None) -> BatchResult:
@@ -31,10 +38,10 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table)
     for page, res in zip(pages, results):
         if page.record is not None and fmt == "jsonl":
-            out.append(format_record(page.record, page.lines, res.labels, res.scores))
+            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores)))
         else:
-            out.append(format_page(page.path, page.lines, res.labels, res.scores, fmt))
-    return BatchResult("".join(out), len(pages), sum(len(p.lines) for p in pages))
+            out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
+    return BatchResult(out, sum(len(p.lines) for p in pages))
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

@@ -90,6 +90,41 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def page_file_name(page_path: str, roots: list[str]) -> Path:
+    """Where ``-o DIR`` puts a page's cleaned text: its path under the input directory it came from (or
+    its file name) with ``.txt``; a corpus record ``file:N`` or WARC record ``file#id`` becomes ``file/N.txt``."""
+    base, record = page_path, ""
+    if page_path != "-" and not os.path.exists(page_path):
+        base, _, record = page_path.partition("#") if "#" in page_path else page_path.rpartition(":")
+        record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
+    rel = Path("stdin" if base == "-" else Path(base).name)
+    for root in roots:
+        if root != "-" and Path(root).is_dir() and Path(base).resolve().is_relative_to(Path(root).resolve()):
+            rel = Path(base).resolve().relative_to(Path(root).resolve())
+            break
+    return rel / f"{record}.txt" if record else rel.with_name(rel.stem + ".txt")
+
+
+class _DirSink:
+    """``--format text -o DIR``: one cleaned file per page, each written atomically, never over an input."""
+
+    def __init__(self, directory: Path, roots: list[str], inputs: set):
+        self.directory, self.roots, self.inputs = directory, roots, inputs
+
+    def write(self, outputs: list[tuple[str, str]]) -> None:
+        from linesift.output import atomic_write_text
+
+        for page_path, text in outputs:
+            target = self.directory / page_file_name(page_path, self.roots)
+            if target.resolve() in self.inputs:
+                raise OSError(f"{target}: would overwrite an input")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(target, text)
+
+    def close(self, ok: bool) -> None:
+        pass
+
+
 class _Sink:
     """stdout, or a temporary file renamed over ``path`` only when the run completes."""
 
@@ -101,8 +136,8 @@ class _Sink:
             fd, self.tmp = new_temp_file(path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
-    def write(self, text: str) -> None:
-        self.handle.write(text)
+    def write(self, outputs: list[tuple[str, str]]) -> None:
+        self.handle.write("".join(text for _, text in outputs))
 
     def close(self, ok: bool) -> None:
         if self.tmp is None:
@@ -123,7 +158,9 @@ def predict(
         None, "--threshold", "-t", min=0.0, max=1.0,
         help="Keep lines scoring at least this: lower keeps more (recall), higher less (precision) "
         "[default: the model's tuned threshold]."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write here (atomically) instead of stdout. With --format text and a "
+                                          "directory (existing, or ending in /): one cleaned .txt file per page."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
@@ -155,9 +192,10 @@ def predict(
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
-    if output is not None and str(output) != "-":
-        resolved = output.resolve()
-        if any(p != "-" and Path(p).resolve() == resolved for p in expand_paths(paths)):
+    to_dir = output is not None and fmt == OutputFormat.text and (output.is_dir() or str(output).endswith("/"))
+    inputs = {Path(p).resolve() for p in expand_paths(paths) if p != "-"}
+    if output is not None and str(output) != "-" and not to_dir:
+        if output.resolve() in inputs:
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
@@ -165,7 +203,7 @@ def predict(
     _one_thread()
     started = time.perf_counter()
     try:
-        sink = _Sink(output)
+        sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output)
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
     n_pages = n_lines = n_failed = 0
@@ -188,7 +226,10 @@ def predict(
     try:
         page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
         for result in score_stream(page_batches, clf, model, threshold, fmt.value, jobs, table):
-            sink.write(result.text)
+            try:
+                sink.write(result.outputs)
+            except OSError as err:
+                fail(f"{err.filename or output}: cannot write ({err.strerror or err})" if err.filename else str(err))
             n_pages += result.pages
             n_lines += result.lines
             progress.update(n_pages)

@@ -618,3 +618,16 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(runner, model_file, tmp_path):
     assert runner.invoke(app, common + ["-j", "2", "-o", str(out2)]).exit_code == 0
     assert out1.read_bytes() == out2.read_bytes()
     assert len(out1.read_text(encoding="utf-8").splitlines()) == (BATCH_PAGES_DEFAULT * 2 + 5) * 4
+
+
+def test_text_output_to_a_directory_writes_one_file_per_page(runner, model_file, tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    out.mkdir()
+    (src / "a.txt").write_text("Home\n\nA sentence.\n", encoding="utf-8")
+    (src / "sub" / "b.html").write_text("<html><body><p>B sentence.</p></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(src), "--model", str(model_file), "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.txt")) == ["a.txt", "sub/b.txt"]
+    assert (src / "a.txt").read_text(encoding="utf-8") == "Home\n\nA sentence.\n"

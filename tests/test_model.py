@@ -367,3 +367,12 @@ def test_other_numpy_minor_is_accepted(saved):
     major, minor = np.__version__.split(".")[:2]
     _with_version(saved, "numpy", f"{major}.{int(minor) + 1}.0")
     assert hasattr(load_model(saved), "score_pages")
+
+
+def test_training_is_deterministic(tiny_pages):
+    from linesift.classifier import LineClassifier
+
+    pages, labels = [p[0] for p in tiny_pages], [p[1] for p in tiny_pages]
+    a = LineClassifier(n_estimators=15, cv=2).fit(pages, labels).score_pages(pages)
+    b = LineClassifier(n_estimators=15, cv=2).fit(pages, labels).score_pages(pages)
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
