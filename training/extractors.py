@@ -39,8 +39,11 @@ def _justext() -> Callable[[str], str]:
 
 
 def _boilerpy3() -> Callable[[str], str]:
+    import logging
+
     from boilerpy3 import extractors
 
+    logging.getLogger("boilerpy3").setLevel(logging.CRITICAL)  # it logs a traceback per page it cannot parse
     ext = extractors.ArticleExtractor(raise_on_failure=False)
     return lambda html: ext.get_content(html) or ""
 

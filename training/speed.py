@@ -6,14 +6,13 @@ Writes ``--pages`` held-out pages as w3m scrapes (``.txt``) and as HTML files in
 then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl``, ``linesift predict
 HTML_DIR --format jsonl``, and trafilatura's ``extract`` over the same HTML files. The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
-start-up; peak RSS is the child's ``ru_maxrss``. Results are printed as a table and written as JSON.
+start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. Results are printed as a table and written as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,15 +28,24 @@ TRAFILATURA_LOOP = (
 )
 
 
+# A child forked from this (large) process inherits its peak RSS, so the command is started by a small
+# launcher and the launcher reports its child's peak RSS.
+LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_child(argv: list[str]) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS in MB)."""
+    """Run a command; return (wall seconds, peak RSS of the command in MB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{argv} failed with {status}")
-    return seconds, usage.ru_maxrss // 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv} failed with {proc.returncode}")
+    return seconds, int(proc.stdout.split()[-1]) // 1024
 
 
 def write_pages(pages, root: Path, n: int) -> tuple[Path, Path]:
