@@ -28,12 +28,11 @@ def site_of_url(url: str | None) -> str | None:
 
 
 def line_keys(lines: list[str]) -> np.ndarray:
-    """Stable 64-bit keys of the normalised lines (crc32 and adler32 of the UTF-8 bytes)."""
-    out = np.empty(len(lines), dtype=np.uint64)
-    for i, line in enumerate(normalised_lines(lines)):
-        data = line.encode("utf-8", "surrogatepass")
-        out[i] = (zlib.crc32(data) << 32) | zlib.adler32(data)
-    return out
+    """Stable 64-bit keys of the normalised lines: length and crc32 of the UTF-8 bytes (the same in every
+    process, unlike Python's salted ``hash``)."""
+    return np.fromiter(((len(b) << 32) | zlib.crc32(b) for b in
+                        (line.encode("utf-8", "surrogatepass") for line in normalised_lines(lines))),
+                       dtype=np.uint64, count=len(lines))
 
 
 class SiteTable:
