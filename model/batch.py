@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from linesift.inputs import InputError, Page
 from linesift.output import format_page, format_record
 from linesift.predict import predict_pages
-
-BATCH_PAGES_DEFAULT = 64
+from linesift.settings import BATCH_PAGES_DEFAULT
 
 
 @dataclass
@@ -77,9 +76,8 @@ def build_table(items: Iterable[Page | InputError]):
 
 
 def _init_worker(model_path, threshold, fmt, table) -> None:
-    from threadpoolctl import threadpool_limits
-
     from linesift.modelfile import load_model
+    from threadpoolctl import threadpool_limits
 
     _worker_state.update(model=load_model(model_path), threshold=threshold, fmt=fmt, table=table)
     threadpool_limits(limits=1, user_api="openmp")

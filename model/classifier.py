@@ -13,14 +13,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.model_selection import GroupKFold
-
 from linesift.features import page_features, score_context_features, window_mean
-from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
@@ -30,10 +23,14 @@ from linesift.settings import (
     RANDOM_STATE_DEFAULT,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
-    THRESHOLD_DEFAULT,
     WEIGHTING_DEFAULT,
-    UNSURE,
 )
+from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
 
 SMOOTH_WIDTH = 3
 LEXICAL_HEAD, LEXICAL_TAIL = 48, 16
@@ -324,4 +321,4 @@ def _oof_report(scores, y, words, offsets, threshold) -> dict:
     }
 
 
-__all__ = ["LineClassifier", "labels_from_scores", "THRESHOLD_DEFAULT", "UNSURE"]
+__all__ = ["LineClassifier", "labels_from_scores"]

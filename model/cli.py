@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-
 from linesift.output import new_temp_file
 from linesift.settings import CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-
 from linesift.lines import is_blank
+from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT
 
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
 CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
@@ -329,7 +329,8 @@ def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:
     return np.hstack([base, pos, ctx]), base_names + pos_names + ctx_names, layout
 
 
-def score_context_features(scores: np.ndarray, layout: Layout, shifts=(1, 2, 3), windows=(5, 11, 25)):
+def score_context_features(scores: np.ndarray, layout: Layout, shifts=CONTEXT_SHIFTS_DEFAULT,
+                           windows=CONTEXT_WINDOWS_DEFAULT):
     """Second-stage features over first-stage scores of a page: neighbours, windows, block, densest region."""
     if len(scores) == 0:
         _, names = score_context_features(np.zeros(1, dtype=np.float32), page_layout(["x"])[1], shifts, windows)

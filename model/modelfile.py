@@ -35,7 +35,6 @@ def sidecar_path(path: str | Path) -> Path:
 def _versions() -> dict:
     import numpy
     import sklearn
-
     from linesift import __version__
 
     return {"linesift": __version__, "sklearn": sklearn.__version__, "numpy": numpy.__version__,

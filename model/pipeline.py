@@ -13,8 +13,7 @@ from itertools import islice
 from linesift.lines import split_lines
 from linesift.output import record_with_results
 from linesift.predict import default_model, predict_pages
-
-BATCH_PAGES = 64
+from linesift.settings import BATCH_PAGES_DEFAULT
 
 
 def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
@@ -22,7 +21,7 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     """Each record with ``content``, ``line_labels``, ``line_scores`` and ``linesift`` stats added, in order."""
     model = model if model is not None else default_model()
     it = iter(records)
-    while batch := list(islice(it, BATCH_PAGES)):
+    while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
         pages = [split_lines(r.get(text_field) or "") for r in batch]
         for record, res in zip(batch, predict_pages(pages, model, threshold)):
             yield record_with_results(record, res.lines, res.labels, res.scores)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-
 from linesift.classifier import labels_from_scores
 from linesift.lines import split_lines
 from linesift.modelfile import load_model

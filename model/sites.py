@@ -12,7 +12,6 @@ import zlib
 from urllib.parse import urlsplit
 
 import numpy as np
-
 from linesift.features import normalised_lines
 
 MAX_KEYS_PER_SITE = 200_000

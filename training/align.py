@@ -14,7 +14,6 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 
 import numpy as np
-
 from linesift.lines import is_blank
 from linesift.training.metrics import tokens
 

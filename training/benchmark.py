@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from linesift.lines import split_lines
 from linesift.predict import predict_pages
 from linesift.render import html_to_text
+from linesift.settings import BATCH_PAGES_DEFAULT
 from linesift.sites import build_site_table
 from linesift.training.baselines import c4_rules, keep_everything
 from linesift.training.extractors import available_extractors
@@ -34,7 +34,6 @@ from linesift.training.split import is_held_out
 
 HTML_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "dragnet-training", "readability", "chinese-wce", "daniel")
 LINE_CORPORA = ("turku-train",)
-BATCH_PAGES = 64
 
 
 @dataclass
@@ -95,8 +94,8 @@ def kept(lines: list[str], labels: list[str]) -> str:
 def _timed_batches(fn, items):
     """Apply ``fn`` to batches of ``items``; return (results, seconds)."""
     out, start = [], time.perf_counter()
-    for i in range(0, len(items), BATCH_PAGES):
-        out += fn(items[i:i + BATCH_PAGES])
+    for i in range(0, len(items), BATCH_PAGES_DEFAULT):
+        out += fn(items[i:i + BATCH_PAGES_DEFAULT])
     return out, time.perf_counter() - start
 
 

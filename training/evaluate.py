@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from linesift.predict import predict_pages
 from linesift.training.labelled import LabelledPage
 from linesift.training.metrics import line_prf, prf, word_prf

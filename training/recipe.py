@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from linesift.modelfile import save_model
+from linesift.settings import N_ESTIMATORS_DEFAULT
 from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus
 from linesift.training.labelled import read_jsonl_pages
@@ -30,8 +31,8 @@ LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "
 MAIN_RENDERER = "w3m"
 SECOND_RENDERERS = ("lynx", "inscriptis")
 MIN_ORACLE = 0.5
-MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True, "n_estimators": 150,
-                "cv": 3}
+MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True,
+                "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3}
 
 
 def _second_renderer(page_id: str) -> str:

@@ -6,7 +6,6 @@ import re
 from collections import Counter
 
 import numpy as np
-
 from linesift.training.metrics import prf, tokens, word_prf
 
 SHINGLE_SIZE = 4
