@@ -8,6 +8,7 @@ import re
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BLANK = re.compile(r"^\s*$")
 NOT_TEXT_CONTROL_RATIO = 0.10
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
 
 class NotTextError(ValueError):
@@ -35,7 +36,7 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
 
 
