@@ -78,3 +78,58 @@ def test_site_columns_are_dropped_when_no_site_has_two_pages():
     model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, sites=[f"s{i}" for i in range(6)])
     assert model.use_sites_ is False
     assert not any(n.startswith("site_") for n in model.feature_names_)
+
+
+def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+    from linesift.modelfile import save_model
+
+    # every line is six random five-letter words and a full stop; a site's three template lines repeat on all
+    # its pages, the other three lines are new on each page, and the order is shuffled: only the
+    # cross-page counts tell them apart
+    import random
+
+    rng = random.Random(0)
+    words = ["apple", "brick", "cloud", "dance", "eagle", "flame", "grape", "house", "ivory", "jolly", "knife",
+             "lemon", "mango", "noble", "ocean", "piano", "queen", "river", "stone", "tiger"]
+
+    def sentence():
+        return " ".join(rng.choice(words) for _ in range(6)).capitalize() + "."
+
+    templates = {f"s{k}.example": [sentence() for _ in range(3)] for k in range(4)}
+    pages, labels, sites = [], [], []
+    for i in range(60):
+        site = f"s{i % 4}.example"
+        rows = [(t, "boilerplate") for t in templates[site]] + [(sentence(), "content") for _ in range(3)]
+        rng.shuffle(rows)
+        pages.append([r[0] for r in rows])
+        labels.append([r[1] for r in rows])
+        sites.append(site)
+    model = LineClassifier(n_estimators=20, cv=2, use_sites=True, lexical=False).fit(
+        pages, labels, groups=sites, sites=sites)
+    save_model(model, tmp_path / "m.model")
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "url": f"https://{s}/{i}", "text": "\n".join(p)}) + "\n"
+                              for i, (p, s) in enumerate(zip(pages, sites))), encoding="utf-8")
+    runner = CliRunner()
+    common = ["predict", str(corpus), "--model", str(tmp_path / "m.model"), "--format", "jsonl"]
+    one = runner.invoke(app, common + ["-j", "1"])
+    two = runner.invoke(app, common + ["-j", "2"])
+    alone = runner.invoke(app, common + ["--no-sites"])
+    assert one.exit_code == two.exit_code == alone.exit_code == 0
+    assert one.stdout == two.stdout
+    assert [json.loads(r)["id"] for r in one.stdout.splitlines()] == list(range(60))
+    from linesift.predict import predict_pages
+
+    def rounded(preds):
+        return [[round(x, 4) for x in p.scores.tolist()] for p in preds]
+
+    corpus_mode = rounded(predict_pages(pages, model, sites=sites, table=build_site_table(pages, sites)))
+    page_by_page = rounded(predict_pages(pages, model))
+    assert corpus_mode != page_by_page  # the site features matter to this model
+    assert [json.loads(r)["line_scores"] for r in one.stdout.splitlines()] == corpus_mode
+    assert [json.loads(r)["line_scores"] for r in alone.stdout.splitlines()] == page_by_page
