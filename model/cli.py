@@ -33,7 +33,6 @@ class OutputFormat(str, Enum):
     text = "text"
     tsv = "tsv"
     jsonl = "jsonl"
-    warc = "warc"
 
 
 class InputFormat(str, Enum):
@@ -42,6 +41,20 @@ class InputFormat(str, Enum):
     html = "html"
     jsonl = "jsonl"
     warc = "warc"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from linesift import __version__
+
+        typer.echo(f"linesift {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Label each line of a scraped web page as content or boilerplate."""
 
 
 def fail(message: str, code: int = 1):
@@ -108,13 +121,23 @@ class _DirSink:
     """``--format text -o DIR``: one cleaned file per page, each written atomically, never over an input."""
 
     def __init__(self, directory: Path, roots: list[str], inputs: set):
-        self.directory, self.roots, self.inputs = directory, roots, inputs
+        self.directory, self.roots, self.inputs, self.taken = directory, roots, inputs, set()
+
+    def target(self, page_path: str) -> Path:
+        """The page's file; ``name-2.txt``, ``name-3.txt``... when another page of this run took the name."""
+        target = self.directory / page_file_name(page_path, self.roots)
+        base, n = target, 1
+        while target in self.taken:
+            n += 1
+            target = base.with_name(f"{base.stem}-{n}{base.suffix}")
+        self.taken.add(target)
+        return target
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
         from linesift.output import atomic_write_text
 
         for page_path, text in outputs:
-            target = self.directory / page_file_name(page_path, self.roots)
+            target = self.target(page_path)
             if target.resolve() in self.inputs:
                 raise OSError(f"{target}: would overwrite an input")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,8 +150,8 @@ class _DirSink:
 class _Sink:
     """stdout, or a temporary file renamed over ``path`` only when the run completes."""
 
-    def __init__(self, path: Optional[Path]):
-        self.path, self.tmp = path, None
+    def __init__(self, path: Optional[Path], separator: str = ""):
+        self.path, self.tmp, self.separator, self.written = path, None, separator, False
         if path is None or str(path) == "-":
             self.handle = sys.stdout
         else:
@@ -136,7 +159,12 @@ class _Sink:
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
-        self.handle.write("".join(text for _, text in outputs))
+        for _, text in outputs:
+            if self.separator and text:
+                if self.written:
+                    self.handle.write(self.separator)
+                self.written = True
+            self.handle.write(text)
 
     def close(self, ok: bool) -> None:
         if self.tmp is None:
@@ -157,9 +185,9 @@ def predict(
         None, "--threshold", "-t", min=0.0, max=1.0,
         help="Keep lines scoring at least this: lower keeps more (recall), higher less (precision) "
         "[default: the model's tuned threshold]."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="Write here (atomically) instead of stdout. With --format text and a "
-                                          "directory (existing, or ending in /): one cleaned .txt file per page."),
+    output_arg: Optional[str] = typer.Option(None, "--output", "-o",
+                                             help="Write here (atomically) instead of stdout. With --format text and "
+                                             "a directory (existing, or ending in /): one cleaned .txt file per page."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
@@ -191,7 +219,10 @@ def predict(
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
-    to_dir = output is not None and fmt == OutputFormat.text and (output.is_dir() or str(output).endswith("/"))
+    output = Path(output_arg) if output_arg is not None else None
+    to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
+    if to_dir and fmt != OutputFormat.text:
+        fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
     inputs = {Path(p).resolve() for p in expand_paths(paths) if p != "-"}
     if output is not None and str(output) != "-" and not to_dir:
         if output.resolve() in inputs:
@@ -202,7 +233,8 @@ def predict(
     _one_thread()
     started = time.perf_counter()
     try:
-        sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output)
+        # several pages in one text stream: a blank line between pages
+        sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output, "\n" if fmt == OutputFormat.text else "")
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
     n_pages = n_lines = n_failed = 0
@@ -271,6 +303,8 @@ def train(
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
     if weighting not in ("words", "page", "line"):
         fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
+    if not output.parent.is_dir():
+        fail(f"{output}: directory {output.parent} does not exist")
     try:
         pages = read_labelled(data)
     except LabelledDataError as err:
@@ -333,17 +367,21 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
 
     Example: linesift info demo.model
     """
-    from linesift.modelfile import ModelFileError, default_model_path, read_sidecar
+    from linesift.modelfile import ModelFileError, default_model_path, file_matches_sidecar, read_sidecar
 
     path = model or default_model_path()
     try:
         sidecar = read_sidecar(path)
+        matches = file_matches_sidecar(path, sidecar)
     except ModelFileError as err:
         fail(str(err))
     shown = {k: v for k, v in sidecar.items() if k != "feature_names"}
     shown["path"] = str(path)
+    shown["sha256_matches_file"] = matches
     shown["features"] = f"{len(sidecar.get('feature_names', []))}: " + ", ".join(sidecar.get("feature_names", []))
     typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    if not matches:
+        fail(f"{path}: model file does not match its sidecar sha256 (corrupt or modified)")
 
 
 @app.command("import")
@@ -368,7 +406,7 @@ def import_(
     usable = available_renderers()
     for r in renderer:
         if r not in usable:
-            fail(f"renderer {r!r} is not available here (available: {', '.join(usable)})")
+            fail(f"renderer {r!r} is not available here (available: {', '.join(usable)})", 2)
     oracle: dict = defaultdict(list)
     fd, tmp = new_temp_file(output)
     os.close(fd)

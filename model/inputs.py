@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,10 @@ def read_page(path: str, input_format: str = "auto") -> Page:
         input_format == "auto"
         and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))
     )
+    if html and warnings:  # not UTF-8: the page may say what it is
+        declared = declared_charset(data)
+        if declared:
+            text, warnings = data.decode(declared, errors="replace"), []
     warnings = [f"{path}: {w}" for w in warnings]
     if html:
         return Page(path, [], warnings, html=text)
@@ -117,6 +122,16 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                     yield Page(where, split_lines(value), record=record, site=site)
         except (OSError, EOFError) as err:
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it."""
+    m = _META_CHARSET.search(data[:4096])
+    name = m.group(1).decode("ascii", "replace") if m else None
+    return name if name and _known_codec(name) else None
 
 
 def _charset(content_type: str) -> str:

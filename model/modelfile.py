@@ -80,6 +80,14 @@ def read_sidecar(path: str | Path) -> dict:
     return sidecar
 
 
+def file_matches_sidecar(path: str | Path, sidecar: dict) -> bool:
+    """True when the model file's sha256 is the one its sidecar records."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == sidecar["sha256"]
+    except OSError as err:
+        raise ModelFileError(f"{path}: cannot read model file ({err.strerror or err})") from None
+
+
 def _major_minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
@@ -91,6 +99,8 @@ def load_model(path: str | Path | None = None):
     if path is None:
         path = default_model_path()
     path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
     sidecar = read_sidecar(path)
     try:
         data = path.read_bytes()

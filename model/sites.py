@@ -41,14 +41,22 @@ class SiteTable:
         self.max_keys_per_site = max_keys_per_site
         self.pages: dict[str, int] = {}
         self.counts: dict[str, dict[int, int]] = {}
+        self.seen: dict[str, set[int]] = {}  # page fingerprints: an exact duplicate page is counted once
 
     def add(self, site: str | None, lines: list[str]) -> None:
         """Count one page of ``site`` (its non-blank lines)."""
         if not site:
             return
+        keys = line_keys([line for line in lines if line.strip()])
+        fingerprint = hash(keys.tobytes())
+        seen = self.seen.setdefault(site, set())
+        if fingerprint in seen:  # the same page again (a copy, a tracking-parameter variant)
+            return
+        if len(seen) < self.max_keys_per_site:
+            seen.add(fingerprint)
         self.pages[site] = self.pages.get(site, 0) + 1
         counts = self.counts.setdefault(site, {})
-        for key in set(line_keys([line for line in lines if line.strip()]).tolist()):
+        for key in set(keys.tolist()):
             counts[key] = counts.get(key, 0) + 1
         if len(counts) > self.max_keys_per_site:
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}

@@ -522,7 +522,7 @@ def test_import_with_text_browser(runner, corpus, tmp_path, renderer):
 
 def test_import_unknown_renderer(runner, corpus, tmp_path):
     result = runner.invoke(app, ["import", str(corpus), "-r", "netscape", "-o", str(tmp_path / "o.jsonl")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value is a usage error
     assert result.stderr.startswith("Error: renderer 'netscape' is not available here (available: ")
     assert "inscriptis" in result.stderr
 
@@ -631,3 +631,76 @@ def test_text_output_to_a_directory_writes_one_file_per_page(runner, model_file,
     assert result.stdout == ""
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.txt")) == ["a.txt", "sub/b.txt"]
     assert (src / "a.txt").read_text(encoding="utf-8") == "Home\n\nA sentence.\n"
+
+
+def test_output_directory_with_tsv_is_refused(runner, model_file, page, tmp_path):
+    result = runner.invoke(app, ["predict", str(page), "--model", str(model_file), "-f", "tsv", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path}: is a directory;")
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_output_new_directory_with_trailing_slash_gets_one_file_per_page(runner, model_file, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("A sentence.\n", encoding="utf-8")
+    (src / "b.txt").write_text("B sentence.\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(src), "--model", str(model_file), "-o", f"{tmp_path}/new/"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_output_directory_names_that_collide_are_numbered(runner, model_file, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("A sentence.\n", encoding="utf-8")
+    (tmp_path / "d" / "a.html").write_text("<html><body><p>B sentence.</p></body></html>", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
+
+
+def test_html_file_declaring_a_legacy_charset_is_decoded_with_it(runner, model_file, tmp_path):
+    path = tmp_path / "ru.html"
+    path.write_bytes('<html><head><meta charset="windows-1251"></head><body><p>Городской совет собрался.</p>'
+                     '</body></html>'.encode("cp1251"))
+    result = runner.invoke(app, ["predict", str(path), "--model", str(model_file), "-f", "tsv"])
+    assert result.exit_code == 0
+    assert "Городской совет собрался." in result.stdout
+    assert result.stderr == ""
+
+
+def test_version(runner):
+    from linesift import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"linesift {__version__}\n")
+
+
+def test_info_refuses_a_model_file_that_does_not_match_its_sidecar(runner, model_file, tmp_path):
+    import shutil
+
+    from linesift.modelfile import sidecar_path
+
+    bad = tmp_path / "bad.model"
+    shutil.copy(model_file, bad)
+    shutil.copy(sidecar_path(model_file), sidecar_path(bad))
+    bad.write_bytes(bad.read_bytes()[:-10])
+    result = runner.invoke(app, ["info", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {bad}: model file does not match its sidecar sha256 (corrupt or modified)\n"
+
+
+def test_missing_model_file_is_named(runner, page, tmp_path):
+    result = runner.invoke(app, ["predict", str(page), "--model", str(tmp_path / "nope.model")])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'nope.model'}: no such model file\n")
+
+
+def test_text_output_separates_pages_with_a_blank_line(runner, model_file, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"{name.upper()} is a long sentence about the harbour and the council.\n",
+                                              encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(tmp_path), "--model", str(model_file), "-t", "0"])
+    assert result.exit_code == 0
+    assert result.stdout == ("A is a long sentence about the harbour and the council.\n\n"
+                             "B is a long sentence about the harbour and the council.\n")

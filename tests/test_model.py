@@ -276,7 +276,7 @@ def test_missing_sidecar_is_refused(saved):
 
 def test_missing_model_file_is_refused(saved):
     saved.unlink()
-    with pytest.raises(ModelFileError, match="cannot read model file"):
+    with pytest.raises(ModelFileError, match="no such model file"):
         load_model(saved)
 
 

@@ -133,3 +133,9 @@ def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tm
     assert corpus_mode != page_by_page  # the site features matter to this model
     assert [json.loads(r)["line_scores"] for r in one.stdout.splitlines()] == corpus_mode
     assert [json.loads(r)["line_scores"] for r in alone.stdout.splitlines()] == page_by_page
+
+
+def test_an_exact_duplicate_page_is_counted_once():
+    table = build_site_table([["Home", "Story."], ["Home", "Story."], ["Home", "Other."]], ["a.example"] * 3)
+    assert table.pages["a.example"] == 2
+    assert table.features("a.example", ["Story."])[0, 1] == 0.5
