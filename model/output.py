@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from json.encoder import encode_basestring
 import os
 import tempfile
 from pathlib import Path
@@ -48,7 +49,7 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
     """One page's result in ``fmt``: ``text`` keeps content lines and block breaks; ``tsv``/``jsonl`` every line."""
     if fmt == "text":
         return content_text(lines, labels) + ("\n" if any(lab == "content" for lab in labels) else "")
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    dumps = encode_basestring  # json's C string encoder: the same text as json.dumps(s, ensure_ascii=False)
     out = []
     if fmt == "tsv":
         for line, label, score in zip(lines, labels, scores.tolist()):
