@@ -49,6 +49,9 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
     batch: list[Page] = []
     for item in items:
         if isinstance(item, InputError):
+            if batch:  # the pages read before the bad input are scored first (``--fail-fast`` stops after them)
+                yield batch
+                batch = []
             on_error(item)
             continue
         for warning in item.warnings:

@@ -704,3 +704,13 @@ def test_text_output_separates_pages_with_a_blank_line(runner, model_file, tmp_p
     assert result.exit_code == 0
     assert result.stdout == ("A is a long sentence about the harbour and the council.\n\n"
                              "B is a long sentence about the harbour and the council.\n")
+
+
+def test_fail_fast_prints_the_pages_before_the_bad_input_then_stops(runner, model_file, tmp_path):
+    (tmp_path / "a.txt").write_text("A line.\n", encoding="utf-8")
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "c.txt").write_text("C line.\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(tmp_path), "--model", str(model_file), "-f", "tsv", "--fail-fast"])
+    assert result.exit_code == 1
+    assert [row.split("\t")[2] for row in result.stdout.splitlines()] == ["A line."]
+    assert result.stderr == f"Error: {tmp_path / 'b.bin'}: not a text file\n"
