@@ -78,11 +78,15 @@ def build_table(items: Iterable[Page | InputError]):
     return table
 
 
-def _init_worker(model_path, threshold, fmt, table) -> None:
-    from linesift.modelfile import load_model
+def _init_worker(model, model_path, threshold, fmt, table) -> None:
+    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once."""
     from threadpoolctl import threadpool_limits
 
-    _worker_state.update(model=load_model(model_path), threshold=threshold, fmt=fmt, table=table)
+    from linesift.modelfile import load_model
+
+    if model is None:
+        model = load_model(model_path)
+    _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table)
     threadpool_limits(limits=1, user_api="openmp")
 
 
@@ -100,8 +104,12 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
         return
     import multiprocessing
 
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path, threshold, fmt, table)) as pool:
+    # fork where the platform has it: workers start at once with the model and site table already in memory
+    # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn and load the model
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    initargs = (model if fork else None, model_path, threshold, fmt, table)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
         pending: deque = deque()
         for pages in page_batches:
             pending.append(pool.apply_async(_work, (pages,)))
