@@ -24,7 +24,13 @@ BULLET_START = re.compile(r"^[ \t]*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u20
 NORMALISE_DIGITS = re.compile(r"\d+")
 URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w", re.I)
 SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
-CTA = re.compile(r"^\W*(?:[\w\u00c0-\uffff]+\W*){1,4}$")  # a short 1-4 word line, e.g. a button
+# lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...)
+TEASER_CUE = re.compile(
+    r"^[^\w\n]*(?:also read|read more|read also|more from|see also|related(?: articles| posts| stories| news)?"
+    r"|recommended(?: for you)?|you (?:may|might) also like|trending|tags?|share(?: on| this)?|lire aussi"
+    r"|voir aussi|à lire aussi|lee también|leer más|siehe auch|mehr zum thema|weiterlesen"
+    r"|czytaj (?:też|także|więcej)|читайте также|читать далее|смотрите также|διαβάστε επίσης"
+    r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)", re.I | re.M)
 
 # code point class flags
 LETTER, UPPER, DIGIT, SPACE, PUNCT, SYMBOL, CJK = 1, 2, 4, 8, 16, 32, 64
@@ -144,6 +150,7 @@ def _class_counts(lines: list[str]) -> dict[str, np.ndarray]:
     starts = np.concatenate([[0], np.flatnonzero(newline) + 1])
     counts["urlish"] = _line_hits(URLISH, joined, starts)
     counts["bullet"] = _line_hits(BULLET_START, joined, starts)
+    counts["teaser_cue"] = _line_hits(TEASER_CUE, joined, starts)
     return counts
 
 
@@ -174,6 +181,7 @@ def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
         "bullet": c["bullet"],
+        "teaser_cue": c["teaser_cue"],
         "separators_per_word": _ratio(c["separators"], np.maximum(eff_words, 1.0)),
         "sentence_breaks": np.minimum(c["sentence_breaks"], 20.0),
         "commas_per_word": _ratio(c["commas"], np.maximum(eff_words, 1.0)),

@@ -85,6 +85,17 @@ def test_not_a_bullet(line):
     assert column([line], "bullet") == [0.0]
 
 
+@pytest.mark.parametrize("line", ["ALSO READ: Another story", "Read more: x", "  • Related Story: x", "Tags: a, b",
+                                  "Читайте также: x", "相关阅读：x", "Lire aussi : x"])
+def test_teaser_cue_detected(line):
+    assert column([line], "teaser_cue") == [1.0]
+
+
+@pytest.mark.parametrize("line", ["Reading more books helps.", "Tagsüber regnet es.", "She shared the prize."])
+def test_not_a_teaser_cue(line):
+    assert column([line], "teaser_cue") == [0.0]
+
+
 # -- repetition ------------------------------------------------------------------------------------------
 def test_line_repeated_three_times_has_log_repeats_log3():
     lines = ["Share", "The body of the article.", "Share", "Other", "Share"]

@@ -19,6 +19,7 @@ import hashlib
 import time
 from pathlib import Path
 
+from linesift.features import TEASER_CUE
 from linesift.modelfile import save_model
 from linesift.settings import N_ESTIMATORS_DEFAULT
 from linesift.training.fit import fit_pages, training_summary
@@ -52,6 +53,14 @@ def keep_for_training(page) -> bool:
     return renderer == MAIN_RENDERER or renderer == _second_renderer(meta.get("id", ""))
 
 
+def with_convention(page):
+    """Apply ../shared/LABELING.md where a corpus's gold differs: a line opening with a teaser, tag or share
+    cue ("Also read", "Read more: <other headline>", "Tags:", ...) is boilerplate."""
+    page.labels = ["boilerplate" if lab == "content" and TEASER_CUE.match(line.strip()) else lab
+                   for line, lab in zip(page.lines, page.labels)]
+    return page
+
+
 def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1) -> list:
     pages = []
     for corpus in LICENSED_CORPORA:
@@ -60,7 +69,7 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1) -> list:
         else:
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
                                                         [MAIN_RENDERER, *SECOND_RENDERERS], jobs))
-        kept = [p for p in source if keep_for_training(p)]
+        kept = [with_convention(p) for p in source if keep_for_training(p)]
         for p in kept:
             p.meta.setdefault("corpus", corpus)
         print(f"{corpus}: {len(kept)} training pages", flush=True)
