@@ -252,15 +252,6 @@ def position_features(log_chars: np.ndarray, layout: Layout) -> tuple[np.ndarray
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
 
 
-def _shift(values: np.ndarray, k: int, fill: float) -> np.ndarray:
-    out = np.full_like(values, fill)
-    if k > 0 and k < len(values):
-        out[k:] = values[:-k]
-    elif k < 0 and -k < len(values):
-        out[:k] = values[-k:]
-    return out
-
-
 def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average, shrinking at the page edges."""
     if len(values) == 0:
@@ -271,15 +262,6 @@ def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     lo = np.maximum(idx - half, 0)
     hi = np.minimum(idx + half + 1, len(values))
     return ((csum[hi] - csum[lo]) / (hi - lo)).astype(np.float32)
-
-
-def block_stats(values: np.ndarray, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and size of each line's block (lines between blank lines), broadcast back to the lines."""
-    if len(values) == 0:
-        return values.astype(np.float32), values.astype(np.float32)
-    _, inverse, sizes = np.unique(block, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=values)
-    return (sums / sizes)[inverse].astype(np.float32), sizes[inverse].astype(np.float32)
 
 
 def context_features(
