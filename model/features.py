@@ -253,15 +253,15 @@ def position_features(log_chars: np.ndarray, layout: Layout) -> tuple[np.ndarray
 
 
 def window_mean(values: np.ndarray, width: int) -> np.ndarray:
-    """Centred moving average, shrinking at the page edges."""
-    if len(values) == 0:
+    """Centred moving average over lines (axis 0 of a 1-D or 2-D array), shrinking at the page edges."""
+    n = len(values)
+    if n == 0:
         return values.astype(np.float32)
-    half = width // 2
-    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
-    idx = np.arange(len(values))
-    lo = np.maximum(idx - half, 0)
-    hi = np.minimum(idx + half + 1, len(values))
-    return ((csum[hi] - csum[lo]) / (hi - lo)).astype(np.float32)
+    csum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0, dtype=np.float64)])
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - width // 2, 0), np.minimum(idx + width // 2 + 1, n)
+    size = (hi - lo).reshape((n,) + (1,) * (values.ndim - 1))
+    return ((csum[hi] - csum[lo]) / size).astype(np.float32)
 
 
 def context_features(
@@ -282,11 +282,8 @@ def context_features(
             nxt[:-k] = values[k:]
         cols += [prev, nxt]
         out_names += [f"{m}_prev{k}" for m in names] + [f"{m}_next{k}" for m in names]
-    csum = np.vstack([np.zeros((1, c)), np.cumsum(values, axis=0)])
-    idx = np.arange(n)
     for w in windows:
-        lo, hi = np.maximum(idx - w // 2, 0), np.minimum(idx + w // 2 + 1, n)
-        cols.append((csum[hi] - csum[lo]) / (hi - lo)[:, None])
+        cols.append(window_mean(values, w))
         out_names += [f"{m}_win{w}" for m in names]
     if n:
         starts = np.flatnonzero(np.concatenate([[True], layout.block[1:] != layout.block[:-1]]))
