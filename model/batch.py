@@ -22,10 +22,6 @@ class BatchResult:
     lines: int
 
     @property
-    def text(self) -> str:
-        return "".join(out for _, out in self.outputs)
-
-    @property
     def pages(self) -> int:
         return len(self.outputs)
 

@@ -59,13 +59,13 @@ class _PageBatch:
         empty_table = SiteTable()
         for lines, site in zip(pages, sites):
             X, self.names, layout = page_features(lines)
+            text_lines = [lines[i] for i in layout.index]
             if use_sites:
-                text_lines = [lines[i] for i in layout.index]
                 X = np.hstack([X, (table or empty_table).features(site, text_lines)])
                 self.names = self.names + SITE_FEATURE_NAMES
             mats.append(X)
             self.layouts.append(layout)
-            self.texts.extend(lines[i] for i in layout.index)
+            self.texts.extend(text_lines)
             sizes.append(len(X))
         self.X = np.vstack(mats) if mats else np.zeros((0, 0), dtype=np.float32)
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
@@ -253,7 +253,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raw = np.where(known, raw, 0.0)
         out = np.zeros(len(batch.X))
         mean_lines = max(known.sum() / max(len(batch.layouts), 1), 1.0)
-        for _, sl in batch.page_slices():
+        for _, sl in batch.page_slices():  # once per page at fit time; kept as is so rebuilds stay bit-identical
             total = raw[sl].sum()
             if total > 0:
                 out[sl] = raw[sl] / total * mean_lines

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.output import new_temp_file
+from linesift.inputs import INPUT_FORMATS
+from linesift.output import FORMATS, new_temp_file
 from linesift.settings import CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
 
 app = typer.Typer(
@@ -29,18 +30,8 @@ app = typer.Typer(
 
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    tsv = "tsv"
-    jsonl = "jsonl"
-
-
-class InputFormat(str, Enum):
-    auto = "auto"
-    text = "text"
-    html = "html"
-    jsonl = "jsonl"
-    warc = "warc"
+OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
 
 
 def _version(value: bool) -> None:

@@ -203,7 +203,11 @@ def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
 
 def normalised_lines(lines: list[str]) -> list[str]:
     """Lines stripped, lowercased, digits as 0 and runs of spaces as one: the key of near-duplicates."""
-    exact = [line.strip() for line in lines]
+    return _fold([line.strip() for line in lines])
+
+
+def _fold(exact: list[str]) -> list[str]:
+    """``normalised_lines`` of lines already stripped (one pass of regexes over the joined page)."""
     text = NORMALISE_DIGITS.sub("0", "\n".join(exact).lower())
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = SPACE_RUN.sub(" ", text)
@@ -216,7 +220,7 @@ def normalised_lines(lines: list[str]) -> list[str]:
 def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
     """How often the same line, or the same line up to case, digits and spacing, occurs on the page."""
     exact = [line.strip() for line in lines]
-    loose = normalised_lines(lines)
+    loose = _fold(exact)
     out = []
     for keys in (exact, loose):
         # equal lines have equal hashes; hashes are only compared within one page, in one process

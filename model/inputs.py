@@ -134,12 +134,13 @@ def declared_charset(data: bytes) -> str | None:
     return name if name and _known_codec(name) else None
 
 
-def _charset(content_type: str) -> str:
+def _charset(content_type: str) -> str | None:
+    """The charset of an HTTP Content-Type, if given and known to Python."""
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
+        if key.lower() == "charset" and value and _known_codec(value.strip("\"' ")):
             return value.strip("\"' ")
-    return "utf-8"
+    return None
 
 
 def iter_warc(path: str) -> Iterator[Page | InputError]:
@@ -170,7 +171,7 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
                     if "html" not in ctype.lower():
                         continue
                     data = record.content_stream().read()
-                    charset = _charset(ctype) if _known_codec(_charset(ctype)) else "utf-8"
+                    charset = _charset(ctype) or "utf-8"
                     yield Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"),
                                site=site_of_url(url))
                 else:

@@ -6,7 +6,6 @@ import codecs
 import re
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BLANK = re.compile(r"^\s*$")
 NOT_TEXT_CONTROL_RATIO = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 

@@ -80,10 +80,14 @@ def read_sidecar(path: str | Path) -> dict:
     return sidecar
 
 
+def _digest_matches(data: bytes, sidecar: dict) -> bool:
+    return hashlib.sha256(data).hexdigest() == sidecar["sha256"]
+
+
 def file_matches_sidecar(path: str | Path, sidecar: dict) -> bool:
     """True when the model file's sha256 is the one its sidecar records."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest() == sidecar["sha256"]
+        return _digest_matches(Path(path).read_bytes(), sidecar)
     except OSError as err:
         raise ModelFileError(f"{path}: cannot read model file ({err.strerror or err})") from None
 
@@ -106,7 +110,7 @@ def load_model(path: str | Path | None = None):
         data = path.read_bytes()
     except OSError as err:
         raise ModelFileError(f"{path}: cannot read model file ({err.strerror or err})") from None
-    if hashlib.sha256(data).hexdigest() != sidecar["sha256"]:
+    if not _digest_matches(data, sidecar):
         raise ModelFileError(f"{path}: model file does not match its sidecar sha256 (corrupt or modified); refusing to load")
     here = _versions()
     for lib, same in (("sklearn", _major_minor), ("numpy", lambda v: v.split(".")[0])):

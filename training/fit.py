@@ -29,7 +29,7 @@ def site_key(page: LabelledPage) -> str | None:
     """The cross-page table key of a training page: its site and renderer (a template looks different in
     each renderer); None for pages without a url/site, and for ``SITE_BLANKED_PERCENT`` % of the others so
     the model also learns to do without (as for a page scored alone)."""
-    if not (page.meta.get("url") or page.meta.get("site")):
+    if page.known_site is None:
         return None
     digest = int(hashlib.sha1((page.meta.get("id") or page.source).encode("utf-8")).hexdigest()[:4], 16)
     if digest % 100 < SITE_BLANKED_PERCENT:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import is_blank
+from linesift.sites import site_of_url
 from linesift.output import atomic_write_text
 
 LABELS = ("content", "boilerplate", "unsure")
@@ -35,11 +36,14 @@ class LabelledPage:
     source: str = ""
 
     @property
-    def site(self) -> str:
-        """The page's site (its url host), or its source when no url is known."""
-        from linesift.sites import site_of_url
+    def known_site(self) -> str | None:
+        """The page's site: its ``site`` field or its url host (without ``www.``); None when neither exists."""
+        return site_of_url(self.meta.get("site")) or site_of_url(self.meta.get("url"))
 
-        return site_of_url(self.meta.get("site")) or site_of_url(self.meta.get("url")) or self.source
+    @property
+    def site(self) -> str:
+        """The page's site for grouping: ``known_site``, or its source (its own group) when unknown."""
+        return self.known_site or self.source
 
 
 def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
