@@ -6,6 +6,8 @@ batches are in flight, so memory stays constant however many pages stream throug
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -63,6 +65,11 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
 _worker_state: dict = {}
 
 
+def available_cores() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def build_table(items: Iterable[Page | InputError]):
     """First pass over a corpus: count, per site, the pages holding each line (bounded memory)."""
     from linesift.sites import SiteTable
@@ -93,11 +100,22 @@ def _work(pages: list[Page]) -> BatchResult:
 
 def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
                  jobs: int = 1, table=None) -> Iterator[BatchResult]:
-    """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes."""
-    if jobs <= 1:
-        for pages in page_batches:
-            yield score_batch(pages, model, threshold, fmt, table)
+    """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
+    only when there is a second batch (a few pages are scored at once, in this process)."""
+    page_batches = iter(page_batches)
+    first = next(page_batches, None)
+    try:
+        second = next(page_batches, None) if first is not None else None
+    except BaseException:  # reading on stopped (e.g. --fail-fast): the pages read before still come out
+        if first is not None:
+            yield score_batch(first, model, threshold, fmt, table)
+        raise
+    if jobs <= 1 or second is None:
+        for pages in itertools.chain([first, second], page_batches):
+            if pages is not None:
+                yield score_batch(pages, model, threshold, fmt, table)
         return
+    page_batches = itertools.chain([first, second], page_batches)
     import multiprocessing
 
     # fork where the platform has it: workers start at once with the model and site table already in memory

@@ -10,10 +10,9 @@ inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stag
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-from linesift.features import page_features, score_context_features, window_mean
+from linesift.features import Layout, batch_features, score_context_features, window_mean
+from linesift.lexical import lexical_matrix
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
@@ -28,51 +27,47 @@ from linesift.settings import (
 from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
+from scipy import sparse
 
 SMOOTH_WIDTH = 3
-LEXICAL_HEAD, LEXICAL_TAIL = 48, 16
-_DIGITS = re.compile(r"\d")
-
-
-def _lexical_text(line: str) -> str:
-    """What the lexical model reads of a line: its start and its end (where cue words such as "Share",
-    "Read more", "Tags:" or "»" stand), lowercased, digits as 0. Reading only the ends keeps the cost per
-    line bounded, whatever the line's length."""
-    if len(line) > LEXICAL_HEAD + LEXICAL_TAIL:
-        line = line[:LEXICAL_HEAD] + " " + line[-LEXICAL_TAIL:]
-    return _DIGITS.sub("0", line.lower())
+FEATURE_CHUNK_PAGES = 256  # pages whose code points are held at once (bounds memory when fitting)
 
 
 class _PageBatch:
-    """Features of a list of pages, concatenated; offsets map rows back to pages.
+    """Features of a list of pages, one row per non-blank line; ``layout`` maps rows back to pages.
 
     With ``use_sites`` three cross-page columns are added (``sites.SITE_FEATURE_NAMES``), NaN for pages
     whose site is unknown or has a single page (gradient-boosted trees route missing values natively).
+    With ``lexical_features`` the hashed-word matrix of the lines (``lexical.lexical_matrix``) is built too.
     """
 
-    def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None):
-        mats, self.layouts, self.texts, sizes = [], [], [], []
+    def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None,
+                 lexical_features: int | None = None):
         sites = sites if sites is not None else [None] * len(pages)
-        empty_table = SiteTable()
-        for lines, site in zip(pages, sites):
-            X, self.names, layout = page_features(lines)
-            text_lines = [lines[i] for i in layout.index]
+        mats, layouts, lexical = [], [], []
+        for first in range(0, max(len(pages), 1), FEATURE_CHUNK_PAGES):
+            chunk = pages[first:first + FEATURE_CHUNK_PAGES]
+            f = batch_features(chunk)
+            X, self.names = f.X, f.names
             if use_sites:
-                X = np.hstack([X, (table or empty_table).features(site, text_lines)])
+                site_cols = [(table or SiteTable()).features(sites[first + p], f.lines[f.layout.rows(p)])
+                             for p in range(len(chunk))]
+                X = np.hstack([X, np.vstack(site_cols) if site_cols else
+                               np.zeros((0, len(SITE_FEATURE_NAMES)), dtype=np.float32)])
                 self.names = self.names + SITE_FEATURE_NAMES
+            if lexical_features:
+                lexical.append(lexical_matrix(f.code_points, lexical_features))
             mats.append(X)
-            self.layouts.append(layout)
-            self.texts.extend(text_lines)
-            sizes.append(len(X))
-        self.X = np.vstack(mats) if mats else np.zeros((0, 0), dtype=np.float32)
-        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+            layouts.append(f.layout)
+        self.X = np.vstack(mats)
+        self.layout = Layout.concat(layouts)
+        self.lexical = sparse.vstack(lexical, format="csr") if lexical_features else None
 
     def page_slices(self):
-        for p in range(len(self.layouts)):
-            yield p, slice(self.offsets[p], self.offsets[p + 1])
+        for p in range(len(self.layout.n_lines)):
+            yield p, self.layout.rows(p)
 
     def words(self) -> np.ndarray:
         return np.expm1(self.X[:, self.names.index("log_words")])
@@ -142,26 +137,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------------
-    def _vectorizer(self) -> HashingVectorizer:
-        return HashingVectorizer(
-            n_features=self.hash_features,
-            ngram_range=(1, 2),
-            alternate_sign=False,
-            preprocessor=_lexical_text,
-            token_pattern=r"(?u)\b\w\w*\b",
-        )
-
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
         if lexical_scores is None:
             return batch.X
         return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32)])
 
     def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
-        mats = []
-        for p, sl in batch.page_slices():
-            ctx, self._stage2_names = score_context_features(s1[sl].astype(np.float32), batch.layouts[p])
-            mats.append(ctx)
-        return np.hstack([batch.X, np.vstack(mats)])
+        ctx, self._stage2_names = score_context_features(s1.astype(np.float32), batch.layout)
+        return np.hstack([batch.X, ctx])
 
     def fit(self, X, y, groups=None, sites=None):
         """Fit on pages ``X`` with per-line labels ``y``.
@@ -177,14 +160,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         table = build_site_table(X, sites) if self.use_sites and sites is not None else None
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
         self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
-        batch = _PageBatch(X, self.use_sites_, sites, table)
+        batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None)
         target = np.full(len(batch.X), -1, dtype=np.int8)
         page_of_row = np.zeros(len(batch.X), dtype=int)
         for p, sl in batch.page_slices():
             labels = y[p]
-            if len(labels) != batch.layouts[p].n_lines:
-                raise ValueError(f"page {p}: {batch.layouts[p].n_lines} lines but {len(labels)} labels")
-            picked = [labels[i] for i in batch.layouts[p].index]
+            if len(labels) != batch.layout.n_lines[p]:
+                raise ValueError(f"page {p}: {batch.layout.n_lines[p]} lines but {len(labels)} labels")
+            picked = [labels[i] for i in batch.layout.index[sl]]
             target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
             page_of_row[sl] = p
         known = target >= 0
@@ -214,7 +197,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.lexical_ = None
         lexical_scores = None
         if self.lexical:
-            H = self._vectorizer().transform(batch.texts)
+            H = batch.lexical
             make_lex = lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None,
                                              random_state=self.random_state)
             lexical_scores, self.lexical_ = oof(make_lex, H)
@@ -233,11 +216,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         words = batch.words()
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
-            f1s = [page_word_f1(final, target, words, batch.offsets, t) for t in grid]
+            f1s = [page_word_f1(final, target, words, batch.layout.offsets, t) for t in grid]
             self.threshold_ = float(grid[int(np.argmax(f1s))])
         else:
             self.threshold_ = float(self.threshold)
-        self.oof_scores_ = _oof_report(final, target, words, batch.offsets, self.threshold_)
+        self.oof_scores_ = _oof_report(final, target, words, batch.layout.offsets, self.threshold_)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
@@ -252,7 +235,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raw = batch.words() + 1.0 if self.weighting == "words" else np.ones(len(batch.X))
         raw = np.where(known, raw, 0.0)
         out = np.zeros(len(batch.X))
-        mean_lines = max(known.sum() / max(len(batch.layouts), 1), 1.0)
+        mean_lines = max(known.sum() / max(len(batch.layout.n_lines), 1), 1.0)
         for _, sl in batch.page_slices():  # once per page at fit time; kept as is so rebuilds stay bit-identical
             total = raw[sl].sum()
             if total > 0:
@@ -262,10 +245,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _contextualise(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
         if self.context == "none":
             return s1
-        out = np.empty_like(s1)
-        for _, sl in batch.page_slices():
-            out[sl] = window_mean(s1[sl], SMOOTH_WIDTH)
-        return out
+        return window_mean(s1, SMOOTH_WIDTH, batch.layout).astype(np.float64)
 
     # -- prediction -----------------------------------------------------------------------------------
     def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:
@@ -274,11 +254,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         ``sites`` (one per page) and ``table`` (a ``SiteTable`` over the corpus) give the cross-page
         features of models fitted with ``use_sites``; without them those features are missing.
         """
-        batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table)
+        lexical = self.hash_features if self.lexical_ is not None else None
+        batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical)
         if len(batch.X):
             lex = None
             if self.lexical_ is not None:
-                lex = self.lexical_.predict_proba(self._vectorizer().transform(batch.texts))[:, 1]
+                lex = self.lexical_.predict_proba(batch.lexical)[:, 1]
             s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex))[:, 1]
             if self.stage2_ is not None:
                 final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1))[:, 1]
@@ -288,8 +269,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             final = np.zeros(0)
         out = []
         for p, sl in batch.page_slices():
-            scores = np.full(batch.layouts[p].n_lines, np.nan)
-            scores[batch.layouts[p].index] = final[sl]
+            scores = np.full(batch.layout.n_lines[p], np.nan)
+            scores[batch.layout.index[sl]] = final[sl]
             out.append(scores)
         return out
 

@@ -190,7 +190,9 @@ def predict(
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (output order and content as with 1)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0,
+                             help="Worker processes; 0: one per available core once there is more than one batch "
+                             "of 64 pages (output order and content are the same for any N)."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="JSONL/WARC corpora with urls: a first pass counts lines repeated across pages "
                                "of a site, a template signal (files only, not stdin)."),
@@ -206,7 +208,7 @@ def predict(
     output record is the input record, every field kept, plus content, line_labels, line_scores and a
     linesift object (lines, kept, dropped), in input order.
     """
-    from linesift.batch import batches, build_table, score_stream
+    from linesift.batch import available_cores, batches, build_table, score_stream
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
@@ -247,7 +249,8 @@ def predict(
         table = build_table(read())
     try:
         page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
-        for result in score_stream(page_batches, clf, model, threshold, fmt.value, jobs, table):
+        workers = jobs or available_cores()
+        for result in score_stream(page_batches, clf, model, threshold, fmt.value, workers, table):
             try:
                 sink.write(result.outputs)
             except OSError as err:

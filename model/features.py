@@ -1,98 +1,66 @@
-"""Line features: pure functions over a page's lines returning ``(matrix, column names)``.
+"""Line features: pure functions over pages' lines returning ``(matrix, column names)``.
 
-Every function takes the page's non-blank lines (in order) plus, where needed, the page layout
-(``Layout``: block ids and page positions computed once from all lines, blanks included) and returns
-a float32 matrix with one row per non-blank line. Work is done per page with numpy over the page's
-code points, not per character in Python, and nothing depends on a language or script.
+Every function works on a batch of pages at once (one page is a batch of one): the non-blank lines of
+all pages, in order, one row each, plus their ``Layout`` (page, block and position of each row, from all
+lines, blanks included). Work is done with numpy over the batch's code points and rows, never per
+character in Python, and context never crosses a page's edges. Nothing depends on a language or script.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from linesift.lines import is_blank
+from linesift.codepoints import (
+    CJK,
+    DIGIT,
+    LETTER,
+    PUNCT,
+    SPACE,
+    SYMBOL,
+    UPPER,
+    CodePoints,
+    code_points,
+    folded_lines,
+    mix64,
+)
 from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT
 
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
 CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
 SEPARATORS = "|\u00bb\u203a\u00b7\u2022/>\u2013\u2014:"
-BULLET_START = re.compile(r"^[ \t]*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])[ \t]", re.M)
-NORMALISE_DIGITS = re.compile(r"\d+")
-URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w", re.I)
-SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
+# the patterns below run over the batch's lines joined with a leading "\n" (the literal first character
+# lets the regex engine jump from line start to line start); TEASER_CUE and URLISH read the lowercased text
+BULLET_START = re.compile(r"\n(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])[ \t]")
+URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w")
 # lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...)
 TEASER_CUE = re.compile(
-    r"^[^\w\n]*(?:also read|read more|read also|more from|see also|related(?: articles| posts| stories| news)?"
+    r"\n[^\w\n]*(?=[arsmytlvwcà\u0447\u0441\u03b4\u76f8\u5ef6\u9605])(?:also read|read more|read also|more from|see also|related(?: articles| posts| stories| news)?"
     r"|recommended(?: for you)?|you (?:may|might) also like|trending|tags?|share(?: on| this)?|lire aussi"
     r"|voir aussi|à lire aussi|lee también|leer más|siehe auch|mehr zum thema|weiterlesen"
     r"|czytaj (?:też|także|więcej)|читайте также|читать далее|смотрите также|διαβάστε επίσης"
-    r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)", re.I | re.M)
-
-# code point class flags
-LETTER, UPPER, DIGIT, SPACE, PUNCT, SYMBOL, CJK = 1, 2, 4, 8, 16, 32, 64
-
-
-@lru_cache(maxsize=1)
-def _class_table() -> np.ndarray:
-    """Class flags for every code point of the Basic Multilingual Plane (built once, ~20 ms)."""
-    table = np.zeros(0x10000, dtype=np.uint8)
-    for cp in range(0x10000):
-        cat = unicodedata.category(chr(cp))
-        major = cat[0]
-        flag = 0
-        if major == "L":
-            flag = LETTER | (UPPER if cat == "Lu" else 0)
-            if (0x3040 <= cp <= 0x30FF) or (0x3400 <= cp <= 0x9FFF) or (0xAC00 <= cp <= 0xD7AF) or (
-                0xF900 <= cp <= 0xFAFF
-            ):
-                flag |= CJK
-        elif cat == "Nd":
-            flag = DIGIT
-        elif major == "Z" or cp in (9, 10, 11, 12, 13):
-            flag = SPACE
-        elif major == "P":
-            flag = PUNCT
-        elif major == "S":
-            flag = SYMBOL
-        table[cp] = flag
-    return table
+    r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)")
+# short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
+COMMENT_CUE = re.compile(
+    r"\n[^\w\n]*(?:\d+\s*)?(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
+    r"|comments are (?:now )?closed|submitted comments|reader comments|join the discussion"
+    r"|kommentare?|kommentar schreiben|commentaires?|laisser un commentaire|comentarios?|deja un comentario"
+    r"|commenti|komentarze?|dodaj komentarz|комментари\w*|оставить комментарий|σχόλια"
+    r"|评论|評論|发表评论|网友评论|網友評論)\b[^\n]{0,30}(?=\n|\Z)")
+_TEASER_CUE_I, _URLISH_I = re.compile(TEASER_CUE.pattern, re.I), re.compile(URLISH.pattern, re.I)
+_COMMENT_CUE_I = re.compile(COMMENT_CUE.pattern, re.I)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where each non-blank line sits in its page (computed once per page from all lines)."""
-
-    index: np.ndarray  # position among all lines, 0-based
-    n_lines: int  # all lines of the page, blanks included
-    block: np.ndarray  # block id: blocks are runs of lines between blank lines
-    blank_before: np.ndarray
-    blank_after: np.ndarray
+def starts_with_teaser_cue(line: str) -> bool:
+    """Whether a line opens with a teaser, tag or share cue (``TEASER_CUE``), in any case."""
+    return _TEASER_CUE_I.match("\n" + line.strip()) is not None
 
 
-def page_layout(lines: list[str]) -> tuple[list[str], Layout]:
-    """Return the non-blank lines of a page and their layout."""
-    blank = np.fromiter((is_blank(line) for line in lines), dtype=bool, count=len(lines))
-    index = np.flatnonzero(~blank)
-    block_all = np.cumsum(blank)
-    prev_blank = np.concatenate([[True], blank[:-1]]) if len(lines) else blank
-    next_blank = np.concatenate([blank[1:], [True]]) if len(lines) else blank
-    layout = Layout(
-        index=index,
-        n_lines=len(lines),
-        block=block_all[index],
-        blank_before=prev_blank[index],
-        blank_after=next_blank[index],
-    )
-    return [lines[i] for i in index], layout
-
-
-SEPARATOR_FLAG, COMMA_FLAG, STOP_FLAG, COPYRIGHT_FLAG = 1, 2, 4, 8
+SEPARATOR_FLAG, COMMA_FLAG, STOP_FLAG, COPYRIGHT_FLAG, CLOSER_FLAG, OPENER_FLAG = 1, 2, 4, 8, 16, 32
 _SPECIAL_CHARS = {SEPARATOR_FLAG: SEPARATORS, COMMA_FLAG: ",\uff0c\u3001", STOP_FLAG: ".!?\u3002\uff01\uff1f",
-                  COPYRIGHT_FLAG: "\u00a9"}
+                  COPYRIGHT_FLAG: "\u00a9", CLOSER_FLAG: CLOSERS, OPENER_FLAG: "[(<{|"}
 _LAST_CHAR_CLASS = {**{c: 1 for c in TERMINAL}, ":": 2, "\uff1a": 2, ",": 3, "\uff0c": 3, "\u3001": 3,
                     **{str(d): 4 for d in range(10)}}
 
@@ -106,188 +74,267 @@ def _special_table() -> np.ndarray:
     return table
 
 
-def _line_hits(pattern: re.Pattern, joined: str, starts: np.ndarray) -> np.ndarray:
-    """1.0 for each line (of ``joined``, lines starting at ``starts``) where ``pattern`` matches."""
-    hit = np.zeros(len(starts), dtype=np.float32)
-    pos = [m.start() for m in pattern.finditer(joined)]
+_N_CLASSES, _CLASS_SPACE = 6, 3
+
+
+@lru_cache(maxsize=1)
+def _flag_class() -> np.ndarray:
+    """Exclusive class of each flag byte: 0 other, 1 letter, 2 digit, 3 space, 4 punctuation, 5 symbol."""
+    table = np.zeros(256, dtype=np.int64)
+    for flags in range(256):
+        for cls, flag in ((5, SYMBOL), (4, PUNCT), (3, SPACE), (2, DIGIT), (1, LETTER)):
+            if flags & flag:
+                table[flags] = cls
+    return table
+
+
+@lru_cache(maxsize=1)
+def _last_char_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.int8)
+    for ch, cls in _LAST_CHAR_CLASS.items():
+        table[ord(ch)] = cls
+    return table
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each row (non-blank line) of a batch of pages sits (computed once from all lines)."""
+
+    offsets: np.ndarray  # rows of page p are offsets[p]:offsets[p + 1]
+    n_lines: np.ndarray  # lines of each page, blanks included
+    page: np.ndarray  # page of each row
+    index: np.ndarray  # position of each row among its page's lines, 0-based
+    block: np.ndarray  # block of each row: blocks are runs of lines between blank lines, never across pages
+    blank_before: np.ndarray
+    blank_after: np.ndarray
+
+    @staticmethod
+    def concat(layouts: list[Layout]) -> Layout:
+        """The layout of consecutive batches as one batch."""
+        row_shift = np.cumsum([0] + [int(lay.offsets[-1]) for lay in layouts])
+        page_shift = np.cumsum([0] + [len(lay.n_lines) for lay in layouts])
+        block_shift = np.cumsum([0] + [int(lay.block.max()) + 1 if len(lay.block) else 0 for lay in layouts])
+        return Layout(
+            offsets=np.concatenate([[0]] + [lay.offsets[1:] + s for lay, s in zip(layouts, row_shift)]),
+            n_lines=np.concatenate([lay.n_lines for lay in layouts]),
+            page=np.concatenate([lay.page + s for lay, s in zip(layouts, page_shift)]),
+            index=np.concatenate([lay.index for lay in layouts]),
+            block=np.concatenate([lay.block + s for lay, s in zip(layouts, block_shift)]),
+            blank_before=np.concatenate([lay.blank_before for lay in layouts]),
+            blank_after=np.concatenate([lay.blank_after for lay in layouts]),
+        )
+
+    def rows(self, p: int) -> slice:
+        return slice(int(self.offsets[p]), int(self.offsets[p + 1]))
+
+    @property
+    def page_start(self) -> np.ndarray:
+        """First row of each row's page."""
+        return self.offsets[:-1][self.page]
+
+    @property
+    def page_end(self) -> np.ndarray:
+        """One past the last row of each row's page."""
+        return self.offsets[1:][self.page]
+
+
+def page_layout(pages: list[list[str]]) -> tuple[list[str], Layout]:
+    """The non-blank lines of all pages (in order) and their layout."""
+    n_lines = np.fromiter(map(len, pages), dtype=np.int64, count=len(pages))
+    lines = [line for page in pages for line in page]
+    blank = np.fromiter((not line or line.isspace() for line in lines), dtype=bool, count=len(lines))
+    page_of_line = np.repeat(np.arange(len(pages)), n_lines)
+    first_of_page = np.concatenate([[0], np.cumsum(n_lines)[:-1]]).astype(np.int64)
+    is_first = np.zeros(len(lines), dtype=bool)
+    is_first[first_of_page[n_lines > 0]] = True
+    is_last = np.zeros(len(lines), dtype=bool)
+    is_last[(first_of_page + n_lines - 1)[n_lines > 0]] = True
+    rows = np.flatnonzero(~blank)
+    prev_blank = np.concatenate([[True], blank[:-1]]) | is_first
+    next_blank = np.concatenate([blank[1:], [True]]) | is_last
+    block = np.cumsum(blank | is_first)
+    page = page_of_line[rows]
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(page, minlength=len(pages)))]).astype(np.int64)
+    layout = Layout(
+        offsets=offsets,
+        n_lines=n_lines,
+        page=page,
+        index=rows - first_of_page[page],
+        block=block[rows],
+        blank_before=prev_blank[rows],
+        blank_after=next_blank[rows],
+    )
+    return [lines[i] for i in rows], layout
+
+
+def _line_hits(pattern: re.Pattern, text: str, starts: np.ndarray, n: int) -> np.ndarray:
+    """1.0 for each line where ``pattern`` matches at its start (``text`` is the lines joined, "\\n" first)."""
+    hit = np.zeros(n, dtype=np.float32)
+    pos = [m.start() for m in pattern.finditer(text)]
     if pos:
         hit[np.searchsorted(starts, pos, side="right") - 1] = 1.0
     return hit
-
-
-def _class_counts(lines: list[str]) -> dict[str, np.ndarray]:
-    """Per-line counts of character classes, word starts and special characters, from the page's code points."""
-    n = len(lines)
-    joined = "\n".join(lines)
-    if joined.count("\n") != max(n - 1, 0):  # a line holding a line break (API callers): count it as a space
-        joined = "\n".join(line.replace("\n", " ") for line in lines)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    newline = cps == 10
-    line_id = np.cumsum(newline)
-    keep = ~newline
-    bmp = np.minimum(cps, 0xFFFF)
-    flags = np.where(cps < 0x10000, _class_table()[bmp], SYMBOL).astype(np.uint8)
-    flags = np.where((cps >= 0x20000) & (cps < 0x30000), LETTER | CJK, flags).astype(np.uint8)
-    special = np.where(cps < 0x10000, _special_table()[bmp], 0).astype(np.uint8)
-    is_letter = (flags & LETTER) > 0
-    prev_letter = np.concatenate([[False], is_letter[:-1]])
-    next_space = np.concatenate([(flags[1:] & SPACE) > 0, [True]]) | np.concatenate([newline[1:], [True]])
-
-    word_start = is_letter & ~prev_letter
-
-    def count(mask):
-        return np.bincount(line_id[mask & keep], minlength=n).astype(np.float32)
-
-    counts = {name: count((flags & flag) > 0) for name, flag in (
-        ("letters", LETTER), ("upper", UPPER), ("digits", DIGIT), ("spaces", SPACE),
-        ("punct", PUNCT), ("symbols", SYMBOL), ("cjk", CJK))}
-    counts["word_starts"] = count(word_start)
-    counts["upper_word_starts"] = count(word_start & ((flags & UPPER) > 0))
-    counts["separators"] = count((special & SEPARATOR_FLAG) > 0)
-    counts["commas"] = count((special & COMMA_FLAG) > 0)
-    counts["sentence_breaks"] = count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000)))
-    counts["copyright"] = np.minimum(count((special & COPYRIGHT_FLAG) > 0), 1.0)
-    starts = np.concatenate([[0], np.flatnonzero(newline) + 1])
-    counts["urlish"] = _line_hits(URLISH, joined, starts)
-    counts["bullet"] = _line_hits(BULLET_START, joined, starts)
-    counts["teaser_cue"] = _line_hits(TEASER_CUE, joined, starts)
-    return counts
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=np.float32), where=b > 0)
 
 
-def line_shape_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Length, punctuation and character-class features of each line on its own."""
-    n = len(lines)
-    stripped = [line.strip() for line in lines]
-    n_chars = np.fromiter(map(len, stripped), dtype=np.float32, count=n)
-    indent = np.fromiter(map(len, lines), dtype=np.float32, count=n) - np.fromiter(
-        (len(a.lstrip()) for a in lines), dtype=np.float32, count=n)
-    n_words = np.fromiter((len(s.split()) for s in stripped), dtype=np.float32, count=n)
-    c = _class_counts(stripped)
-    eff_words = n_words + c["cjk"] / 2.0  # CJK has no spaces: count ~2 characters as a word
-    last = np.fromiter((_LAST_CHAR_CLASS.get((s.rstrip(CLOSERS) or s)[-1:], 0) for s in stripped),
-                       dtype=np.int8, count=n)
-    first = [s[:1] for s in stripped]
+def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints | None = None):
+    """Length, punctuation and character-class features of each line on its own.
+
+    ``stripped`` are the lines without surrounding whitespace, ``indent`` their leading whitespace;
+    ``cp`` their code points (computed here when not given).
+    """
+    n = len(stripped)
+    cp = cp if cp is not None else code_points(stripped)
+    cps, flags, line_of = cp.cps, cp.flags, cp.line_of
+    text_char = cps != 10
+    bmp = cps < 0x10000
+    special = np.where(bmp, _special_table()[np.where(bmp, cps, 0)], 0).astype(np.uint8)
+    is_letter = (flags & LETTER) > 0
+    is_space = ((flags & SPACE) > 0) | ~text_char
+    prev_letter = np.concatenate([[False], is_letter[:-1]])
+    prev_space = np.concatenate([[True], is_space[:-1]])
+    next_space = np.concatenate([is_space[1:], [True]])
+    word_start = is_letter & ~prev_letter
+
+    def count(mask):  # per line, the code points where ``mask`` holds (a sparse mask: index, then count)
+        return np.bincount(line_of[np.flatnonzero(mask)], minlength=n).astype(np.float32)
+
+    # one pass for the exclusive classes (a separating newline counts as a space of the line it ends)
+    by_class = np.bincount(line_of * _N_CLASSES + _flag_class()[flags], minlength=n * _N_CLASSES)
+    by_class = by_class.reshape(n, _N_CLASSES).astype(np.float32)
+    by_class[:-1, _CLASS_SPACE] -= 1.0
+    letters, digits, spaces, punct, symbols = (by_class[:, c] for c in range(1, _N_CLASSES))
+    upper, cjk = count(flags & UPPER), count(flags & CJK)
+    word_starts = count(word_start)
+    n_words = count(~is_space & prev_space)
+    eff_words = n_words + cjk / 2.0  # CJK has no spaces: count ~2 characters as a word
+    n_chars = cp.lengths.astype(np.float32)
+    # the last character that is not a closing quote/bracket (or the last character if all are)
+    non_closer = np.flatnonzero(((special & CLOSER_FLAG) == 0) & text_char)
+    last_pos = non_closer[np.maximum(np.searchsorted(non_closer, cp.ends) - 1, 0)] if len(non_closer) else cp.ends
+    last_pos = np.where((last_pos >= cp.starts) & (last_pos < cp.ends), last_pos, np.maximum(cp.ends - 1, 0))
+    last_cp = cps[np.minimum(last_pos, max(len(cps) - 1, 0))] if len(cps) else np.zeros(n, dtype=np.uint32)
+    last = np.where((last_cp < 0x10000) & (cp.lengths > 0), _last_char_table()[np.minimum(last_cp, 0xFFFF)], 0)
+    first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))
+    has_first = cp.lengths > 0
+    lowered = cp.joined.lower()
+    teaser, urlish, comment = TEASER_CUE, URLISH, COMMENT_CUE
+    if len(lowered) != len(cp.joined):  # a character lowercases to two (e.g. "İ"): keep positions exact
+        lowered, teaser, urlish, comment = cp.joined, _TEASER_CUE_I, _URLISH_I, _COMMENT_CUE_I
     cols = {
         "log_chars": np.log1p(n_chars),
         "log_words": np.log1p(eff_words),
-        "mean_word_len": _ratio(c["letters"], np.maximum(c["word_starts"], 1.0)),
-        "indent": np.minimum(indent, 40.0),
+        "mean_word_len": _ratio(letters, np.maximum(word_starts, 1.0)),
+        "indent": np.minimum(indent, 40.0).astype(np.float32),
         "ends_terminal": (last == 1).astype(np.float32),
         "ends_colon": (last == 2).astype(np.float32),
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
-        "bullet": c["bullet"],
-        "teaser_cue": c["teaser_cue"],
-        "separators_per_word": _ratio(c["separators"], np.maximum(eff_words, 1.0)),
-        "sentence_breaks": np.minimum(c["sentence_breaks"], 20.0),
-        "commas_per_word": _ratio(c["commas"], np.maximum(eff_words, 1.0)),
-        "copyright": c["copyright"],
-        "urlish": c["urlish"],
-        "bracket_start": np.fromiter((f in "[(<{|" and f != "" for f in first), dtype=np.float32, count=n),
-        "first_upper": np.fromiter((f.isupper() for f in first), dtype=np.float32, count=n),
-        "letter_ratio": _ratio(c["letters"], n_chars),
-        "digit_ratio": _ratio(c["digits"], n_chars),
-        "space_ratio": _ratio(c["spaces"], n_chars),
-        "punct_ratio": _ratio(c["punct"], n_chars),
-        "symbol_ratio": _ratio(c["symbols"], n_chars),
-        "cjk_ratio": _ratio(c["cjk"], n_chars),
-        "upper_ratio": _ratio(c["upper"], c["letters"]),
-        "title_word_ratio": _ratio(c["upper_word_starts"], c["word_starts"]),
+        "bullet": _line_hits(BULLET_START, "\n" + cp.joined, cp.starts, n),
+        "teaser_cue": _line_hits(teaser, "\n" + lowered, cp.starts, n),
+        "comment_cue": _line_hits(comment, "\n" + lowered, cp.starts, n),
+        "separators_per_word": _ratio(count(special & SEPARATOR_FLAG), np.maximum(eff_words, 1.0)),
+        "sentence_breaks": np.minimum(count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000))), 20.0),
+        "commas_per_word": _ratio(count(special & COMMA_FLAG), np.maximum(eff_words, 1.0)),
+        "copyright": np.minimum(count(special & COPYRIGHT_FLAG), 1.0),
+        "urlish": _line_hits(urlish, lowered, cp.starts, n),
+        "bracket_start": (((special[first_at] & OPENER_FLAG) > 0) & has_first).astype(np.float32)
+        if len(cps) else np.zeros(n, dtype=np.float32),
+        "first_upper": (((flags[first_at] & UPPER) > 0) & has_first).astype(np.float32)
+        if len(cps) else np.zeros(n, dtype=np.float32),
+        "letter_ratio": _ratio(letters, n_chars),
+        "digit_ratio": _ratio(digits, n_chars),
+        "space_ratio": _ratio(spaces, n_chars),
+        "punct_ratio": _ratio(punct, n_chars),
+        "symbol_ratio": _ratio(symbols, n_chars),
+        "cjk_ratio": _ratio(cjk, n_chars),
+        "upper_ratio": _ratio(upper, letters),
+        "title_word_ratio": _ratio(count(word_start & ((flags & UPPER) > 0)), word_starts),
     }
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
 
 
-def normalised_lines(lines: list[str]) -> list[str]:
-    """Lines stripped, lowercased, digits as 0 and runs of spaces as one: the key of near-duplicates."""
-    return _fold([line.strip() for line in lines])
-
-
-def _fold(exact: list[str]) -> list[str]:
-    """``normalised_lines`` of lines already stripped (one pass of regexes over the joined page)."""
-    text = NORMALISE_DIGITS.sub("0", "\n".join(exact).lower())
-    if "  " in text or "\t" in text or "\u00a0" in text:
-        text = SPACE_RUN.sub(" ", text)
-    loose = text.split("\n")
-    if len(loose) != len(exact):  # a line held a line break
-        loose = [SPACE_RUN.sub(" ", NORMALISE_DIGITS.sub("0", s.lower())) for s in exact]
-    return loose
-
-
-def repetition_features(lines: list[str]) -> tuple[np.ndarray, list[str]]:
-    """How often the same line, or the same line up to case, digits and spacing, occurs on the page."""
-    exact = [line.strip() for line in lines]
-    loose = _fold(exact)
+def repetition_features(stripped: list[str], layout: Layout, cp: CodePoints | None = None):
+    """How often the same line, or the same line up to case, digits and spacing, occurs on its page."""
+    cp = cp if cp is not None else code_points(stripped)
+    salt = mix64(layout.page.astype(np.uint64) + np.uint64(1))  # equal lines of different pages differ
     out = []
-    for keys in (exact, loose):
-        # equal lines have equal hashes; hashes are only compared within one page, in one process
-        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
-        _, first, inverse, total = np.unique(hashes, return_index=True, return_inverse=True, return_counts=True)
+    for lines in (stripped, folded_lines(cp)):
+        # equal lines have equal hashes; hashes are only compared within one batch, in one process
+        keys = np.fromiter(map(hash, lines), dtype=np.int64, count=len(lines)).view(np.uint64)
+        _, first, inverse, total = np.unique(keys ^ salt, return_index=True, return_inverse=True,
+                                             return_counts=True)
         seen_before = (first[inverse] != np.arange(len(keys))).astype(np.float32)
         out += [np.log1p(total[inverse] - 1).astype(np.float32), seen_before]
-    # a line contained in the page's first line (a title repeated) or in another, longer line
-    return np.column_stack(out).astype(np.float32), [
-        "log_repeats",
-        "seen_before",
-        "log_repeats_loose",
-        "seen_before_loose",
-    ]
+    return np.column_stack(out).astype(np.float32), ["log_repeats", "seen_before", "log_repeats_loose",
+                                                     "seen_before_loose"]
 
 
-def position_features(log_chars: np.ndarray, layout: Layout) -> tuple[np.ndarray, list[str]]:
-    """Where the line is: relative position, distance from both ends, share of the page's text before it."""
-    n = max(layout.n_lines, 1)
-    rel = layout.index / n
-    chars = np.expm1(log_chars)
-    cum = np.cumsum(chars) - chars
-    total = max(float(chars.sum()), 1.0)
+def position_features(log_chars: np.ndarray, comment_cue: np.ndarray, layout: Layout) -> tuple[np.ndarray, list[str]]:
+    """Where the line is: relative position, distance from both ends, share of the page's text before it,
+    whether a comment cue came before it on its page."""
+    n = np.maximum(layout.n_lines[layout.page], 1)
+    chars = np.expm1(log_chars.astype(np.float64))
+    csum = np.concatenate([[0.0], np.cumsum(chars)])
+    before = csum[:-1] - csum[layout.page_start]
+    total = np.maximum(csum[layout.page_end] - csum[layout.page_start], 1.0)
     cols = {
-        "rel_position": rel,
+        "rel_position": layout.index / n,
         "log_from_start": np.log1p(layout.index),
         "log_from_end": np.log1p(n - 1 - layout.index),
-        "text_before": cum / total,
-        "log_page_lines": np.full(len(rel), np.log1p(n)),
+        "text_before": before / total,
+        "log_page_lines": np.log1p(n),
         "blank_before": layout.blank_before,
         "blank_after": layout.blank_after,
+        "after_comment_cue": _after(comment_cue, layout),
     }
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
 
 
-def window_mean(values: np.ndarray, width: int) -> np.ndarray:
-    """Centred moving average over lines (axis 0 of a 1-D or 2-D array), shrinking at the page edges."""
+def _after(hits: np.ndarray, layout: Layout) -> np.ndarray:
+    """1.0 for rows at or after a hit on their page."""
+    csum = np.concatenate([[0.0], np.cumsum(hits, dtype=np.float64)])
+    return (csum[1:] - csum[layout.page_start] > 0).astype(np.float32)
+
+
+def window_mean(values: np.ndarray, width: int, layout: Layout | None = None) -> np.ndarray:
+    """Centred moving average over rows (axis 0 of a 1-D or 2-D array) within each page, shrinking at
+    the page's edges (one page when no layout is given)."""
     n = len(values)
     if n == 0:
         return values.astype(np.float32)
     csum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0, dtype=np.float64)])
     idx = np.arange(n)
-    lo, hi = np.maximum(idx - width // 2, 0), np.minimum(idx + width // 2 + 1, n)
+    first, end = (layout.page_start, layout.page_end) if layout is not None else (0, n)
+    lo, hi = np.maximum(idx - width // 2, first), np.minimum(idx + width // 2 + 1, end)
     size = (hi - lo).reshape((n,) + (1,) * (values.ndim - 1))
     return ((csum[hi] - csum[lo]) / size).astype(np.float32)
 
 
-def context_features(
-    values: np.ndarray, names: list[str], layout: Layout, shifts=(1, 2), windows=(5, 11)
-) -> tuple[np.ndarray, list[str]]:
+def context_features(values: np.ndarray, names: list[str], layout: Layout, shifts=(1, 2), windows=(5, 11)):
     """Neighbours' values (shifted up and down), centred window means and block means of some columns.
 
-    Computed for all columns at once; lines past the page edges read as -1.
+    Computed for all columns at once; rows past the page's edges read as -1.
     """
     n, c = values.shape
     values = values.astype(np.float64)
     cols, out_names = [], []
+    idx = np.arange(n)
     for k in shifts:
         prev = np.full((n, c), -1.0)
         nxt = np.full((n, c), -1.0)
         if k < n:
-            prev[k:] = values[:-k]
-            nxt[:-k] = values[k:]
+            ok_prev = idx[k:] - k >= layout.page_start[k:]
+            prev[k:][ok_prev] = values[:-k][ok_prev]
+            ok_next = idx[:-k] + k < layout.page_end[:-k]
+            nxt[:-k][ok_next] = values[k:][ok_next]
         cols += [prev, nxt]
         out_names += [f"{m}_prev{k}" for m in names] + [f"{m}_next{k}" for m in names]
     for w in windows:
-        cols.append(window_mean(values, w))
+        cols.append(window_mean(values, w, layout))
         out_names += [f"{m}_win{w}" for m in names]
     if n:
         starts = np.flatnonzero(np.concatenate([[True], layout.block[1:] != layout.block[:-1]]))
@@ -304,44 +351,75 @@ def context_features(
 CONTEXT_COLUMNS = ("log_chars", "ends_terminal", "letter_ratio", "bullet", "log_repeats_loose", "separators_per_word")
 
 
-def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:
-    """All hand-made features of a page's non-blank lines: ``(matrix, names, layout)``."""
-    text_lines, layout = page_layout(lines)
-    if not text_lines:
-        _, names, _ = page_features(["x"])
-        return np.zeros((0, len(names)), dtype=np.float32), names, layout
-    shape, shape_names = line_shape_features(text_lines)
-    rep, rep_names = repetition_features(text_lines)
-    pos, pos_names = position_features(shape[:, shape_names.index("log_chars")], layout)
+@dataclass
+class Features:
+    """The hand-made features of a batch of pages."""
+
+    X: np.ndarray  # one float32 row per non-blank line
+    names: list[str]
+    layout: Layout
+    lines: list[str]  # the non-blank lines, stripped
+    code_points: CodePoints  # of ``lines``
+
+
+def batch_features(pages: list[list[str]]) -> Features:
+    """All hand-made features of the non-blank lines of ``pages`` (rows in page and line order)."""
+    text_lines, layout = page_layout(pages)
+    stripped = [line.strip() for line in text_lines]
+    indent = np.fromiter((len(a) - len(a.lstrip()) for a in text_lines), dtype=np.float32, count=len(text_lines))
+    cp = code_points(stripped)
+    shape, shape_names = line_shape_features(stripped, indent, cp)
+    rep, rep_names = repetition_features(stripped, layout, cp)
+    pos, pos_names = position_features(shape[:, shape_names.index("log_chars")],
+                                       shape[:, shape_names.index("comment_cue")], layout)
     base = np.hstack([shape, rep])
     base_names = shape_names + rep_names
     picked = [base_names.index(c) for c in CONTEXT_COLUMNS]
     ctx, ctx_names = context_features(base[:, picked], list(CONTEXT_COLUMNS), layout)
-    return np.hstack([base, pos, ctx]), base_names + pos_names + ctx_names, layout
+    X = np.hstack([base, pos, ctx]).astype(np.float32)
+    return Features(X, base_names + pos_names + ctx_names, layout, stripped, cp)
+
+
+def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:
+    """All hand-made features of one page's non-blank lines: ``(matrix, names, layout)``."""
+    f = batch_features([lines])
+    return f.X, f.names, f.layout
 
 
 def score_context_features(scores: np.ndarray, layout: Layout, shifts=CONTEXT_SHIFTS_DEFAULT,
                            windows=CONTEXT_WINDOWS_DEFAULT):
-    """Second-stage features over first-stage scores of a page: neighbours, windows, block, densest region."""
-    if len(scores) == 0:
-        _, names = score_context_features(np.zeros(1, dtype=np.float32), page_layout(["x"])[1], shifts, windows)
-        return np.zeros((0, len(names)), dtype=np.float32), names
+    """Second-stage features over first-stage scores: neighbours, windows, block, each page's densest region."""
+    scores = scores.astype(np.float64)
     ctx, names = context_features(scores[:, None], ["score"], layout, shifts, windows)
+    names = ["score"] + names + ["from_densest", "abs_from_densest", "score_before", "page_max_dense", "page_mean"]
     n = len(scores)
-    dense = window_mean(scores, max(windows))
-    centre = int(np.argmax(dense))
+    if n == 0:
+        return np.zeros((0, len(names)), dtype=np.float32), names
+    dense = window_mean(scores, max(windows), layout).astype(np.float64)
+    start, end, page = layout.page_start, layout.page_end, layout.page
+    nonempty = np.flatnonzero(np.diff(layout.offsets) > 0)
+    first_rows = layout.offsets[nonempty]
+    page_max = np.full(len(layout.n_lines), -np.inf)
+    page_max[nonempty] = np.maximum.reduceat(dense, first_rows)
+    # the densest region's centre: the first row of the page reaching the page's maximum
+    at_max = np.flatnonzero(dense >= page_max[page])
+    centre = np.zeros(len(layout.n_lines), dtype=np.int64)
+    pages_at_max, first_hit = np.unique(page[at_max], return_index=True)
+    centre[pages_at_max] = at_max[first_hit]
     idx = np.arange(n)
-    cum = np.cumsum(scores)
-    total = max(float(cum[-1]), 1e-6)
+    size = (end - start).astype(np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(scores)])
+    total = np.maximum(csum[end] - csum[start], 1e-6)
+    page_sum = np.zeros(len(layout.n_lines))
+    page_sum[nonempty] = np.add.reduceat(scores, first_rows)
     extra = np.column_stack(
         [
             scores,
-            (idx - centre) / n,
-            np.abs(idx - centre) / n,
-            (cum - scores) / total,
-            np.full(n, dense.max()),
-            np.full(n, scores.mean()),
+            (idx - centre[page]) / size,
+            np.abs(idx - centre[page]) / size,
+            (csum[:-1] - csum[start]) / total,
+            page_max[page],
+            page_sum[page] / size,
         ]
     ).astype(np.float32)
-    names = ["score"] + names + ["from_densest", "abs_from_densest", "score_before", "page_max_dense", "page_mean"]
     return np.hstack([extra[:, :1], ctx, extra[:, 1:]]), names

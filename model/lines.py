@@ -18,7 +18,7 @@ def split_lines(text: str) -> list[str]:
     """Split on ``\\n``, ``\\r\\n`` and ``\\r`` only; a final line break does not add an empty line."""
     if not text:
         return []
-    lines = _LINE_BREAK.split(text)
+    lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
     if lines[-1] == "":
         lines.pop()
     return lines

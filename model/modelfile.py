@@ -125,8 +125,20 @@ def load_model(path: str | Path | None = None):
         raise ModelFileError(f"{path}: cannot load model ({type(err).__name__}: {err})") from None
     if not hasattr(model, "score_pages"):
         raise ModelFileError(f"{path}: not a linesift model")
+    if not _features_match(model):
+        made_by = sidecar.get("versions", {}).get("linesift", "?")
+        raise ModelFileError(f"{path}: made for the line features of linesift {made_by}, which differ from this "
+                             f"version's; retrain it with this version")
     model.sidecar_ = sidecar
     return model
+
+
+def _features_match(model) -> bool:
+    """Whether the model was fitted on the line features this code computes (same names, same order)."""
+    from linesift.features import page_features
+
+    _, names, _ = page_features(["x"])
+    return list(getattr(model, "feature_names_", []))[: len(names)] == names
 
 
 def default_model_path() -> Path:

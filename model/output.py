@@ -50,16 +50,13 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
     if fmt == "text":
         return content_text(lines, labels) + ("\n" if any(lab == "content" for lab in labels) else "")
     dumps = encode_basestring  # json's C string encoder: the same text as json.dumps(s, ensure_ascii=False)
-    out = []
     if fmt == "tsv":
-        for line, label, score in zip(lines, labels, scores.tolist()):
-            out.append(f"{label}\t{'' if score != score else f'{score:.4f}'}\t{line}\n")
-    else:
-        head = '{"path": ' + dumps(path) + ', "line": '
-        for number, (line, label, score) in enumerate(zip(lines, labels, scores.tolist()), start=1):
-            shown = "null" if score != score else repr(round(score, 4))
-            out.append(f'{head}{number}, "label": "{label}", "score": {shown}, "text": {dumps(line)}}}\n')
-    return "".join(out)
+        shown = ["" if s != s else f"{s:.4f}" for s in scores.tolist()]
+        return "".join([f"{label}\t{score}\t{line}\n" for label, score, line in zip(labels, shown, lines)])
+    head = '{"path": ' + dumps(path) + ', "line": '
+    shown = ["null" if s != s else repr(s) for s in np.round(scores, 4).tolist()]
+    return "".join([f'{head}{number}, "label": "{label}", "score": {score}, "text": {text}}}\n'
+                    for number, label, score, text in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))])
 
 
 def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> dict:

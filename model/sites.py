@@ -8,11 +8,10 @@ keys; when it overflows, lines seen on only one page are dropped first (they car
 
 from __future__ import annotations
 
-import zlib
 from urllib.parse import urlsplit
 
 import numpy as np
-from linesift.features import normalised_lines
+from linesift.codepoints import code_points, fold_keys
 
 MAX_KEYS_PER_SITE = 200_000
 SITE_FEATURE_NAMES = ["site_log_pages_with_line", "site_share_pages_with_line", "site_log_pages"]
@@ -27,11 +26,9 @@ def site_of_url(url: str | None) -> str | None:
 
 
 def line_keys(lines: list[str]) -> np.ndarray:
-    """Stable 64-bit keys of the normalised lines: length and crc32 of the UTF-8 bytes (the same in every
-    process, unlike Python's salted ``hash``)."""
-    return np.fromiter(((len(b) << 32) | zlib.crc32(b) for b in
-                        (line.encode("utf-8", "surrogatepass") for line in normalised_lines(lines))),
-                       dtype=np.uint64, count=len(lines))
+    """Stable 64-bit keys of the lines stripped and folded (case, digits, spacing), the same in every
+    process (unlike Python's salted ``hash``)."""
+    return fold_keys(code_points([line.strip() for line in lines]))
 
 
 class SiteTable:

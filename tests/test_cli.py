@@ -618,6 +618,22 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(runner, model_file, tmp_path):
     assert runner.invoke(app, common + ["-j", "2", "-o", str(out2)]).exit_code == 0
     assert out1.read_bytes() == out2.read_bytes()
     assert len(out1.read_text(encoding="utf-8").splitlines()) == (BATCH_PAGES_DEFAULT * 2 + 5) * 4
+    out_auto = tmp_path / "auto.jsonl"  # the default, -j 0: one worker per core
+    assert runner.invoke(app, common + ["-o", str(out_auto)]).exit_code == 0
+    assert out_auto.read_bytes() == out1.read_bytes()
+
+
+def test_workers_start_only_for_a_second_batch(model_file, monkeypatch):
+    import multiprocessing
+
+    from linesift.batch import score_stream
+    from linesift.inputs import Page
+    from linesift.modelfile import load_model
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *a: pytest.fail("a pool was started"))
+    one_batch = [[Page("a.txt", ["Home", "A story, told at length."])]]
+    results = list(score_stream(one_batch, load_model(model_file), model_file, None, "tsv", jobs=2))
+    assert [r.pages for r in results] == [1]
 
 
 def test_text_output_to_a_directory_writes_one_file_per_page(runner, model_file, tmp_path):

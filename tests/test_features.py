@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from linesift.features import page_features
+from linesift.features import batch_features, page_features, score_context_features
 
 
 def column(lines: list[str], name: str) -> list[float]:
@@ -195,3 +195,39 @@ def test_features_are_finite_on_a_mixed_page():
     lines = ["  • Home", "", "图书馆周末开放。", "Καλημέρα κόσμε", "© 2026", "|||", "😀", "http://x.example/a.html"]
     X, _, _ = page_features(lines)
     assert np.isfinite(X).all()
+
+
+# -- batches ---------------------------------------------------------------------------------------------
+BATCH = [["Home", "", "A sentence, long enough.", "Home"], [], ["", " "], ["• Menu", "Home", "Story."], ["x"]]
+
+
+def test_batch_rows_equal_each_page_alone():
+    batch = batch_features(BATCH)
+    alone = np.vstack([page_features(page)[0] for page in BATCH])
+    assert batch.X.tolist() == alone.tolist()
+
+
+def test_batch_layout_maps_rows_to_pages():
+    layout = batch_features(BATCH).layout
+    assert layout.offsets.tolist() == [0, 3, 3, 3, 6, 7]
+    assert layout.page.tolist() == [0, 0, 0, 3, 3, 3, 4]
+    assert layout.index.tolist() == [0, 2, 3, 0, 1, 2, 0]
+
+
+def test_repetition_is_counted_within_each_page_only():
+    f = batch_features(BATCH)
+    assert f.X[:, f.names.index("log_repeats")].tolist() == approx([math.log(2), 0, math.log(2), 0, 0, 0, 0])
+
+
+def test_neighbours_do_not_cross_pages():
+    f = batch_features([["Stop."], ["Go"]])
+    assert f.X[:, f.names.index("ends_terminal_prev1")].tolist() == [-1.0, -1.0]
+
+
+def test_score_context_of_a_batch_equals_each_page_alone():
+    batch = batch_features(BATCH).layout
+    scores = np.linspace(0.1, 0.9, len(batch.page))
+    together = score_context_features(scores, batch)[0]
+    alone = np.vstack([score_context_features(scores[batch.rows(p)], page_features(page)[2])[0]
+                       for p, page in enumerate(BATCH)])
+    assert together.tolist() == alone.tolist()

@@ -325,6 +325,19 @@ def test_pickle_that_is_not_a_model_is_refused(saved):
     assert str(info.value) == f"{saved}: not a linesift model"
 
 
+def test_model_made_for_other_line_features_is_refused(tiny_model, tmp_path):
+    import copy
+
+    other = copy.copy(tiny_model)
+    other.feature_names_ = ["log_chars_v0"] + list(tiny_model.feature_names_[1:])
+    path = tmp_path / "old.model"
+    save_model(other, path, {})
+    with pytest.raises(ModelFileError) as info:
+        load_model(path)
+    assert str(info.value) == (f"{path}: made for the line features of linesift {linesift.__version__}, which differ from "
+                               "this version's; retrain it with this version")
+
+
 # -- prediction API --------------------------------------------------------------------------------------
 def test_predict_text_splits_and_labels(tiny_model, tiny_pages):
     page = tiny_pages[3][0]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 
@@ -24,8 +27,16 @@ def test_line_keys_fold_case_digits_and_spacing():
 
 
 def test_line_keys_are_stable_across_processes():
-    # length and crc32, not Python's salted hash(): the same value in every process
-    assert line_keys(["home"]).tolist() == [(4 << 32) | 0x71D60CD0]
+    # a hash of the code points, not Python's salted hash(): the same value under any PYTHONHASHSEED
+    code = "from linesift.sites import line_keys; print(line_keys(['Home', 'About us']).tolist())"
+    keys = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert keys[0] == keys[1] == f"{line_keys(['Home', 'About us']).tolist()}\n"
+
+
+def test_line_keys_differ_for_different_lines():
+    keys = line_keys(["home", "homes", "ohme", "emoh", "about"]).tolist()
+    assert len(set(keys)) == 5
 
 
 def test_table_counts_pages_holding_a_line_once_per_page():

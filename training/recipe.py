@@ -19,7 +19,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from linesift.features import TEASER_CUE
+from linesift.features import starts_with_teaser_cue
 from linesift.modelfile import save_model
 from linesift.settings import N_ESTIMATORS_DEFAULT
 from linesift.training.fit import fit_pages, training_summary
@@ -56,7 +56,7 @@ def keep_for_training(page) -> bool:
 def with_convention(page):
     """Apply ../shared/LABELING.md where a corpus's gold differs: a line opening with a teaser, tag or share
     cue ("Also read", "Read more: <other headline>", "Tags:", ...) is boilerplate."""
-    page.labels = ["boilerplate" if lab == "content" and TEASER_CUE.match(line.strip()) else lab
+    page.labels = ["boilerplate" if lab == "content" and starts_with_teaser_cue(line) else lab
                    for line, lab in zip(page.lines, page.labels)]
     return page
 

@@ -1,0 +1,130 @@
+"""The code points of many lines at once: one numpy array over all lines of a batch of pages.
+
+Features, the lexical tokens and the near-duplicate keys are all computed from it with numpy (per code
+point, through lookup tables over the Basic Multilingual Plane), never per character in Python.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+# code point class flags
+LETTER, UPPER, DIGIT, SPACE, PUNCT, SYMBOL, CJK, MARK = 1, 2, 4, 8, 16, 32, 64, 128
+FOLD_SPACE, FOLD_DIGIT = ord(" "), ord("0")
+
+
+def _is_cjk(cp: int) -> bool:
+    return 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
+
+
+@lru_cache(maxsize=1)
+def class_table() -> np.ndarray:
+    """Class flags for every code point of the Basic Multilingual Plane (built once, ~30 ms)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for cp in range(0x10000):
+        cat = unicodedata.category(chr(cp))
+        major = cat[0]
+        flag = 0
+        if major == "L":
+            flag = LETTER | (UPPER if cat == "Lu" else 0) | (CJK if _is_cjk(cp) else 0)
+        elif cat == "Nd":
+            flag = DIGIT
+        elif major == "Z" or cp in (9, 10, 11, 12, 13):
+            flag = SPACE
+        elif major == "P":
+            flag = PUNCT
+        elif major == "S":
+            flag = SYMBOL
+        elif major == "M":
+            flag = MARK
+        table[cp] = flag
+    return table
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> np.ndarray:
+    """Each BMP code point folded: lowercase (where that is one character), digits as ``0``, spaces as `` ``."""
+    table = np.arange(0x10000, dtype=np.uint32)
+    classes = class_table()
+    for cp in np.flatnonzero(classes & UPPER).tolist():
+        lower = chr(cp).lower()
+        if len(lower) == 1:
+            table[cp] = ord(lower)
+    table[(classes & DIGIT) > 0] = FOLD_DIGIT
+    table[(classes & SPACE) > 0] = FOLD_SPACE
+    table[10] = 10  # the line separator stays
+    return table
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a well-spread 64-bit hash of each value (vectorised, wrapping arithmetic)."""
+    x = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+@dataclass
+class CodePoints:
+    """All lines joined by ``\\n``, as code points with their class flags and each line's span."""
+
+    joined: str
+    cps: np.ndarray  # uint32 code points of ``joined``
+    flags: np.ndarray  # uint8 class flags (astral letters of the CJK extension planes count as CJK)
+    starts: np.ndarray  # index of each line's first code point
+    ends: np.ndarray  # one past each line's last code point
+    line_of: np.ndarray  # line of each code point (a separating newline belongs to the line it ends)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self.ends - self.starts
+
+    def folded(self) -> np.ndarray:
+        """Code points lowercased, digits as ``0``, spaces as `` `` (astral code points unchanged)."""
+        bmp = self.cps < 0x10000
+        return np.where(bmp, fold_table()[np.where(bmp, self.cps, 0)], self.cps)
+
+
+def code_points(lines: list[str]) -> CodePoints:
+    """The code points of ``lines`` (lines holding a line break, from API callers, read it as a space)."""
+    joined = "\n".join(lines)
+    if joined.count("\n") != max(len(lines) - 1, 0):
+        joined = "\n".join(line.replace("\n", " ") for line in lines)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    newline = np.flatnonzero(cps == 10)
+    starts = np.concatenate([[0], newline + 1]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
+    ends = np.concatenate([newline, [len(cps)]]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
+    bmp = cps < 0x10000
+    flags = np.where(bmp, class_table()[np.where(bmp, cps, 0)], SYMBOL).astype(np.uint8)
+    flags[(cps >= 0x20000) & (cps < 0x40000)] = LETTER | CJK
+    line_of = np.zeros(len(cps), dtype=np.int64)
+    line_of[newline + 1] = 1
+    line_of = np.cumsum(line_of)
+    return CodePoints(joined, cps, flags, starts, ends, line_of)
+
+
+def folded_lines(cp: CodePoints) -> list[str]:
+    """Each line lowercased, digits as ``0`` and spaces as `` ``, runs of digits or of spaces as one."""
+    folded = cp.folded()
+    prev = np.concatenate([[0], folded[:-1]]) if len(folded) else folded
+    drop = (folded == prev) & ((folded == FOLD_DIGIT) | (folded == FOLD_SPACE))
+    if not len(cp.starts):
+        return []
+    return folded[~drop].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+
+
+def fold_keys(cp: CodePoints) -> np.ndarray:
+    """Stable 64-bit keys of ``folded_lines`` (length and crc32 of the UTF-8 bytes: the same in every
+    process, unlike Python's salted ``hash``)."""
+    lines = folded_lines(cp)
+    return np.fromiter(((len(b) << 32) | zlib.crc32(b) for b in
+                        (line.encode("utf-8", "surrogatepass") for line in lines)), dtype=np.uint64, count=len(lines))
