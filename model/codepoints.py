@@ -22,10 +22,15 @@ def _is_cjk(cp: int) -> bool:
     return 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
 
 
+UNICODE_SIZE = 0x110000
+
+
 @lru_cache(maxsize=1)
 def class_table() -> np.ndarray:
-    """Class flags for every code point of the Basic Multilingual Plane (built once, ~30 ms)."""
-    table = np.zeros(0x10000, dtype=np.uint8)
+    """Class flags for every code point (built once, ~30 ms): from Unicode's categories in the Basic
+    Multilingual Plane; above it, the CJK extension planes are CJK letters and the rest symbols."""
+    table = np.full(UNICODE_SIZE, SYMBOL, dtype=np.uint8)
+    table[0x20000:0x40000] = LETTER | CJK
     for cp in range(0x10000):
         cat = unicodedata.category(chr(cp))
         major = cat[0]
@@ -48,8 +53,9 @@ def class_table() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def fold_table() -> np.ndarray:
-    """Each BMP code point folded: lowercase (where that is one character), digits as ``0``, spaces as `` ``."""
-    table = np.arange(0x10000, dtype=np.uint32)
+    """Each code point folded: lowercase (where that is one character), digits as ``0``, spaces as `` ``
+    (code points above the Basic Multilingual Plane unchanged)."""
+    table = np.arange(UNICODE_SIZE, dtype=np.uint32)
     classes = class_table()
     for cp in np.flatnonzero(classes & UPPER).tolist():
         lower = chr(cp).lower()
@@ -90,8 +96,7 @@ class CodePoints:
 
     def folded(self) -> np.ndarray:
         """Code points lowercased, digits as ``0``, spaces as `` `` (astral code points unchanged)."""
-        bmp = self.cps < 0x10000
-        return np.where(bmp, fold_table()[np.where(bmp, self.cps, 0)], self.cps)
+        return fold_table()[self.cps]
 
 
 def code_points(lines: list[str]) -> CodePoints:
@@ -103,9 +108,7 @@ def code_points(lines: list[str]) -> CodePoints:
     newline = np.flatnonzero(cps == 10)
     starts = np.concatenate([[0], newline + 1]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
     ends = np.concatenate([newline, [len(cps)]]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
-    bmp = cps < 0x10000
-    flags = np.where(bmp, class_table()[np.where(bmp, cps, 0)], SYMBOL).astype(np.uint8)
-    flags[(cps >= 0x20000) & (cps < 0x40000)] = LETTER | CJK
+    flags = class_table()[cps]
     line_of = np.zeros(len(cps), dtype=np.int64)
     line_of[newline + 1] = 1
     line_of = np.cumsum(line_of)

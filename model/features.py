@@ -20,6 +20,7 @@ from linesift.codepoints import (
     PUNCT,
     SPACE,
     SYMBOL,
+    UNICODE_SIZE,
     UPPER,
     CodePoints,
     code_points,
@@ -44,7 +45,7 @@ TEASER_CUE = re.compile(
     r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)")
 # short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
 COMMENT_CUE = re.compile(
-    r"\n[^\w\n]*(?:\d+\s*)?(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
+    r"\n[^\w\n]*(?:\d+\s*)?(?=[clpawsrjkd\u043a\u043e\u03c3\u8bc4\u8a55\u53d1\u7f51\u7db2])(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
     r"|comments are (?:now )?closed|submitted comments|reader comments|join the discussion"
     r"|kommentare?|kommentar schreiben|commentaires?|laisser un commentaire|comentarios?|deja un comentario"
     r"|commenti|komentarze?|dodaj komentarz|комментари\w*|оставить комментарий|σχόλια"
@@ -67,7 +68,7 @@ _LAST_CHAR_CLASS = {**{c: 1 for c in TERMINAL}, ":": 2, "\uff1a": 2, ",": 3, "\u
 
 @lru_cache(maxsize=1)
 def _special_table() -> np.ndarray:
-    table = np.zeros(0x10000, dtype=np.uint8)
+    table = np.zeros(UNICODE_SIZE, dtype=np.uint8)
     for flag, chars in _SPECIAL_CHARS.items():
         for ch in chars:
             table[ord(ch)] |= flag
@@ -90,7 +91,7 @@ def _flag_class() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _last_char_table() -> np.ndarray:
-    table = np.zeros(0x10000, dtype=np.int8)
+    table = np.zeros(UNICODE_SIZE, dtype=np.int8)
     for ch, cls in _LAST_CHAR_CLASS.items():
         table[ord(ch)] = cls
     return table
@@ -190,8 +191,7 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     cp = cp if cp is not None else code_points(stripped)
     cps, flags, line_of = cp.cps, cp.flags, cp.line_of
     text_char = cps != 10
-    bmp = cps < 0x10000
-    special = np.where(bmp, _special_table()[np.where(bmp, cps, 0)], 0).astype(np.uint8)
+    special = _special_table()[cps]
     is_letter = (flags & LETTER) > 0
     is_space = ((flags & SPACE) > 0) | ~text_char
     prev_letter = np.concatenate([[False], is_letter[:-1]])
@@ -217,7 +217,7 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     last_pos = non_closer[np.maximum(np.searchsorted(non_closer, cp.ends) - 1, 0)] if len(non_closer) else cp.ends
     last_pos = np.where((last_pos >= cp.starts) & (last_pos < cp.ends), last_pos, np.maximum(cp.ends - 1, 0))
     last_cp = cps[np.minimum(last_pos, max(len(cps) - 1, 0))] if len(cps) else np.zeros(n, dtype=np.uint32)
-    last = np.where((last_cp < 0x10000) & (cp.lengths > 0), _last_char_table()[np.minimum(last_cp, 0xFFFF)], 0)
+    last = np.where(cp.lengths > 0, _last_char_table()[last_cp], 0)
     first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))
     has_first = cp.lengths > 0
     lowered = cp.joined.lower()

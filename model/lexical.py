@@ -47,8 +47,7 @@ def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     token = np.cumsum(start[idx]) - 1
     in_word = np.minimum(np.arange(len(idx)) - first[token], _WORD_POSITIONS - 1)
     chars = cp.cps[idx]
-    bmp = chars < 0x10000
-    chars = np.where(bmp, fold_table()[np.where(bmp, chars, 0)], chars).astype(np.uint64)
+    chars = fold_table()[chars].astype(np.uint64)
     # a run of digits reads as one "0" (page 12 and page 7 are the same words)
     counted = ~((chars == FOLD_DIGIT) & (np.concatenate([[0], chars[:-1]]) == FOLD_DIGIT) & (in_word > 0))
     with np.errstate(over="ignore"):

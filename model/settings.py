@@ -13,4 +13,4 @@ STAGE2_LEAF_NODES_DEFAULT = 31
 CV_FOLDS_DEFAULT = 3
 RANDOM_STATE_DEFAULT = 0
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
-BATCH_PAGES_DEFAULT = 64  # pages scored per model call when streaming
+BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)

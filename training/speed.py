@@ -3,8 +3,9 @@
     python -m linesift.training.speed --corpora ../shared/corpora --pages 400
 
 Writes ``--pages`` held-out pages as w3m scrapes (``.txt``) and as HTML files into a temporary directory,
-then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl``, ``linesift predict
-HTML_DIR --format jsonl``, and trafilatura's ``extract`` over the same HTML files. The marginal time per
+then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl`` and ``linesift predict
+HTML_DIR --format jsonl`` as shipped (one worker per core) and with ``--jobs 1`` (one process, one
+thread), and trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
 start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. Results are printed as a table and written as JSON.
 """
@@ -72,9 +73,12 @@ def main(argv=None) -> None:
         root = Path(tmp)
         one_txt, one_html = write_pages(pages, root, 1)
         all_txt, all_html = write_pages(pages, root, len(pages))
+        one_core = linesift + ["--jobs", "1"]
         systems = {
             "linesift predict (text)": (linesift + [str(one_txt)], linesift + [str(all_txt)]),
+            "linesift predict (text, --jobs 1)": (one_core + [str(one_txt)], one_core + [str(all_txt)]),
             "linesift predict (html)": (linesift + [str(one_html)], linesift + [str(all_html)]),
+            "linesift predict (html, --jobs 1)": (one_core + [str(one_html)], one_core + [str(all_html)]),
             "trafilatura (html)": ([sys.executable, "-c", TRAFILATURA_LOOP, str(one_html)],
                                    [sys.executable, "-c", TRAFILATURA_LOOP, str(all_html)]),
         }
