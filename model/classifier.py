@@ -11,7 +11,7 @@ inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stag
 from __future__ import annotations
 
 import numpy as np
-from linesift.features import Layout, batch_features, score_context_features, window_mean
+from linesift.features import Layout, batch_features, context_features, score_context_features, window_mean
 from linesift.lexical import lexical_matrix
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
@@ -140,11 +140,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
         if lexical_scores is None:
             return batch.X
-        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32)])
+        lex_ctx, self._lexical_names = context_features(lexical_scores[:, None], ["lexical"], batch.layout)
+        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32), lex_ctx])
 
-    def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
+    def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
         ctx, self._stage2_names = score_context_features(s1.astype(np.float32), batch.layout)
-        return np.hstack([batch.X, ctx])
+        mats = [batch.X, ctx]
+        if lexical is not None:  # the neighbours' lexical scores: a run of teaser or comment lines
+            lex_ctx, lex_names = context_features(lexical[:, None], ["lexical"], batch.layout)
+            mats.append(lex_ctx)
+            self._stage2_names = self._stage2_names + lex_names
+        return np.hstack(mats)
 
     def fit(self, X, y, groups=None, sites=None):
         """Fit on pages ``X`` with per-line labels ``y``.
@@ -205,11 +211,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         s1, self.stage1_ = oof(lambda: _hgb(self), F1)
         self.stage2_ = None
         if self.context == "stack":
-            F2 = self._stage2_matrix(batch, s1)
+            F2 = self._stage2_matrix(batch, s1, lexical_scores)
             final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
         else:
             final = self._contextualise(batch, s1)
-        self.feature_names_ = list(batch.names) + (["lexical_score"] if self.lexical else [])
+        self.feature_names_ = list(batch.names) + (["lexical_score"] + self._lexical_names if self.lexical else [])
         if self.context == "stack":
             self.feature_names_ += [f"stage2:{n}" for n in self._stage2_names]
         self.classes_ = np.array(["boilerplate", "content"])
@@ -262,7 +268,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 lex = self.lexical_.predict_proba(batch.lexical)[:, 1]
             s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex))[:, 1]
             if self.stage2_ is not None:
-                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1))[:, 1]
+                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1, lex))[:, 1]
             else:
                 final = self._contextualise(batch, s1)
         else:

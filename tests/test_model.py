@@ -151,6 +151,12 @@ def test_smooth_context_averages_each_score_with_its_neighbours(tiny_pages):
     assert np.isnan(smooth).tolist() == np.isnan(raw).tolist()
 
 
+def test_lexical_scores_of_neighbours_feed_both_stages(tiny_model):
+    names = tiny_model.feature_names_
+    assert {"lexical_score", "lexical_prev1", "lexical_next1", "lexical_win5", "lexical_block_mean"} <= set(names)
+    assert {"stage2:lexical_prev1", "stage2:score_prev1"} <= set(names)
+
+
 def test_fit_without_lexical(tiny_pages):
     model = LineClassifier(lexical=False, **SMALL).fit(lines_of(tiny_pages[:2]), labels_of(tiny_pages[:2]))
     assert model.lexical_ is None
