@@ -140,8 +140,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
         if lexical_scores is None:
             return batch.X
-        lex_ctx, self._lexical_names = context_features(lexical_scores[:, None], ["lexical"], batch.layout)
-        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32), lex_ctx])
+        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32)])
 
     def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
         ctx, self._stage2_names = score_context_features(s1.astype(np.float32), batch.layout)
@@ -215,7 +214,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
         else:
             final = self._contextualise(batch, s1)
-        self.feature_names_ = list(batch.names) + (["lexical_score"] + self._lexical_names if self.lexical else [])
+        self.feature_names_ = list(batch.names) + (["lexical_score"] if self.lexical else [])
         if self.context == "stack":
             self.feature_names_ += [f"stage2:{n}" for n in self._stage2_names]
         self.classes_ = np.array(["boilerplate", "content"])
