@@ -58,7 +58,7 @@ class _PageBatch:
                                np.zeros((0, len(SITE_FEATURE_NAMES)), dtype=np.float32)])
                 self.names = self.names + SITE_FEATURE_NAMES
             if lexical_features:
-                lexical.append(lexical_matrix(f.code_points, lexical_features))
+                lexical += [lexical_matrix(cp, lexical_features) for cp in f.chunks]
             mats.append(X)
             layouts.append(f.layout)
         self.X = np.vstack(mats)

@@ -81,7 +81,7 @@ _N_CLASSES, _CLASS_SPACE = 6, 3
 @lru_cache(maxsize=1)
 def _flag_class() -> np.ndarray:
     """Exclusive class of each flag byte: 0 other, 1 letter, 2 digit, 3 space, 4 punctuation, 5 symbol."""
-    table = np.zeros(256, dtype=np.int64)
+    table = np.zeros(256, dtype=np.int32)
     for flags in range(256):
         for cls, flag in ((5, SYMBOL), (4, PUNCT), (3, SPACE), (2, DIGIT), (1, LETTER)):
             if flags & flag:
@@ -257,12 +257,12 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
 
 
-def repetition_features(stripped: list[str], layout: Layout, cp: CodePoints | None = None):
-    """How often the same line, or the same line up to case, digits and spacing, occurs on its page."""
-    cp = cp if cp is not None else code_points(stripped)
+def repetition_features(stripped: list[str], folded: list[str], layout: Layout):
+    """How often the same line, or the same line up to case, digits and spacing (``folded``, from
+    ``codepoints.folded_lines``), occurs on its page."""
     salt = mix64(layout.page.astype(np.uint64) + np.uint64(1))  # equal lines of different pages differ
     out = []
-    for lines in (stripped, folded_lines(cp)):
+    for lines in (stripped, folded):
         # equal lines have equal hashes; hashes are only compared within one batch, in one process
         keys = np.fromiter(map(hash, lines), dtype=np.int64, count=len(lines)).view(np.uint64)
         _, first, inverse, total = np.unique(keys ^ salt, return_index=True, return_inverse=True,
@@ -351,6 +351,9 @@ def context_features(values: np.ndarray, names: list[str], layout: Layout, shift
 CONTEXT_COLUMNS = ("log_chars", "ends_terminal", "letter_ratio", "bullet", "log_repeats_loose", "separators_per_word")
 
 
+CHUNK_LINES = 16384  # lines whose code points are held at once (a batch of 32 pages is one chunk)
+
+
 @dataclass
 class Features:
     """The hand-made features of a batch of pages."""
@@ -359,7 +362,7 @@ class Features:
     names: list[str]
     layout: Layout
     lines: list[str]  # the non-blank lines, stripped
-    code_points: CodePoints  # of ``lines``
+    chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
 
 
 def batch_features(pages: list[list[str]]) -> Features:
@@ -367,9 +370,16 @@ def batch_features(pages: list[list[str]]) -> Features:
     text_lines, layout = page_layout(pages)
     stripped = [line.strip() for line in text_lines]
     indent = np.fromiter((len(a) - len(a.lstrip()) for a in text_lines), dtype=np.float32, count=len(text_lines))
-    cp = code_points(stripped)
-    shape, shape_names = line_shape_features(stripped, indent, cp)
-    rep, rep_names = repetition_features(stripped, layout, cp)
+    chunks, shapes, folded = [], [], []
+    for first in range(0, max(len(stripped), 1), CHUNK_LINES):  # per-line work, a chunk of lines at a time
+        cp = code_points(stripped[first:first + CHUNK_LINES])
+        shape, shape_names = line_shape_features(stripped[first:first + CHUNK_LINES],
+                                                 indent[first:first + CHUNK_LINES], cp)
+        chunks.append(cp)
+        shapes.append(shape)
+        folded += folded_lines(cp)
+    shape = np.vstack(shapes)
+    rep, rep_names = repetition_features(stripped, folded, layout)
     pos, pos_names = position_features(shape[:, shape_names.index("log_chars")],
                                        shape[:, shape_names.index("comment_cue")], layout)
     base = np.hstack([shape, rep])
@@ -377,7 +387,7 @@ def batch_features(pages: list[list[str]]) -> Features:
     picked = [base_names.index(c) for c in CONTEXT_COLUMNS]
     ctx, ctx_names = context_features(base[:, picked], list(CONTEXT_COLUMNS), layout)
     X = np.hstack([base, pos, ctx]).astype(np.float32)
-    return Features(X, base_names + pos_names + ctx_names, layout, stripped, cp)
+    return Features(X, base_names + pos_names + ctx_names, layout, stripped, chunks)
 
 
 def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:

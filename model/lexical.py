@@ -27,27 +27,37 @@ def _powers() -> np.ndarray:
     return mix64(np.arange(1, _WORD_POSITIONS + 1, dtype=np.uint64)) | np.uint64(1)
 
 
+def _read_positions(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points the lexical model reads: each line's first ``LEXICAL_HEAD`` and last ``LEXICAL_TAIL``
+    (all of a short line), in text order; with the line of each and whether it opens a stretch."""
+    lengths = cp.lengths
+    short = lengths <= LEXICAL_HEAD + LEXICAL_TAIL
+    head = np.where(short, lengths, LEXICAL_HEAD)
+    tail = np.where(short, 0, LEXICAL_TAIL)
+    stretch_start = np.column_stack([cp.starts, cp.ends - tail]).ravel()
+    stretch_len = np.column_stack([head, tail]).ravel()
+    total = int(stretch_len.sum())
+    first_of_stretch = np.cumsum(stretch_len) - stretch_len
+    positions = np.repeat(stretch_start - first_of_stretch, stretch_len) + np.arange(total)
+    opens = np.zeros(total, dtype=bool)
+    opens[first_of_stretch[stretch_len > 0]] = True
+    line = np.repeat(np.repeat(np.arange(len(lengths)), 2), stretch_len)
+    return positions, line, opens
+
+
 def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     """``(line, hash)`` of every word read by the lexical model, in text order (hashes are stable)."""
-    n = len(cp.cps)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    line = cp.line_of
-    pos = np.arange(n) - cp.starts[line]
-    length = cp.lengths[line]
-    long_line = length > LEXICAL_HEAD + LEXICAL_TAIL
-    read = ~long_line | (pos < LEXICAL_HEAD) | (pos >= length - LEXICAL_TAIL)
-    word = (((cp.flags & (LETTER | DIGIT | MARK)) > 0) | (cp.cps == 95)) & read
-    prev_word = np.concatenate([[False], word[:-1]])
-    start = word & (~prev_word | (long_line & (pos == length - LEXICAL_TAIL)))
+    positions, line, opens = _read_positions(cp)
+    cps = cp.cps[positions]
+    word = ((cp.flags[positions] & (LETTER | DIGIT | MARK)) > 0) | (cps == 95)
+    start = word & (opens | ~np.concatenate([[False], word[:-1]]))
     idx = np.flatnonzero(word)  # from here on, only the code points of words
     if len(idx) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     first = np.flatnonzero(start[idx])
     token = np.cumsum(start[idx]) - 1
     in_word = np.minimum(np.arange(len(idx)) - first[token], _WORD_POSITIONS - 1)
-    chars = cp.cps[idx]
-    chars = fold_table()[chars].astype(np.uint64)
+    chars = fold_table()[cps[idx]].astype(np.uint64)
     # a run of digits reads as one "0" (page 12 and page 7 are the same words)
     counted = ~((chars == FOLD_DIGIT) & (np.concatenate([[0], chars[:-1]]) == FOLD_DIGIT) & (in_word > 0))
     with np.errstate(over="ignore"):
