@@ -125,7 +125,15 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
     initargs = (model if fork else None, model_path, threshold, fmt, table)
     with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
         pending: deque = deque()
-        for pages in page_batches:
+        while True:
+            try:
+                pages = next(page_batches, None)
+            except BaseException:  # reading stopped (e.g. --fail-fast): the batches read before still come out
+                while pending:
+                    yield pending.popleft().get()
+                raise
+            if pages is None:
+                break
             pending.append(pool.apply_async(_work, (pages,)))
             while len(pending) > 2 * jobs:
                 yield pending.popleft().get()

@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 from linesift.inputs import INPUT_FORMATS
 from linesift.output import FORMATS, new_temp_file
-from linesift.settings import BATCH_PAGES_DEFAULT, CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
+from linesift.settings import AUTO_JOBS_MAX, BATCH_PAGES_DEFAULT, CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
 
 app = typer.Typer(
     add_completion=False,
@@ -200,7 +200,7 @@ def predict(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
-                             help=f"Worker processes; 0: one per available core once there is more than one batch "
+                             help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="JSONL/WARC corpora with urls: a first pass counts lines repeated across pages "
@@ -259,7 +259,7 @@ def predict(
         table = build_table(read())
     try:
         page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
-        workers = jobs or available_cores()
+        workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         for result in score_stream(page_batches, clf, model, threshold, fmt.value, workers, table):
             try:
                 sink.write(result.outputs)

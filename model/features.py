@@ -45,18 +45,21 @@ TEASER_CUE = re.compile(
     r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)")
 # short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
 COMMENT_CUE = re.compile(
-    r"\n[^\w\n]*(?:\d+\s*)?(?=[clpawsrjkd\u043a\u043e\u03c3\u8bc4\u8a55\u53d1\u7f51\u7db2])(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
+    r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?=[clpawsrjkd\u043a\u043e\u03c3\u8bc4\u8a55\u53d1\u7f51\u7db2])(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
     r"|comments are (?:now )?closed|submitted comments|reader comments|join the discussion"
     r"|kommentare?|kommentar schreiben|commentaires?|laisser un commentaire|comentarios?|deja un comentario"
     r"|commenti|komentarze?|dodaj komentarz|комментари\w*|оставить комментарий|σχόλια"
     r"|评论|評論|发表评论|网友评论|網友評論)\b[^\n]{0,30}(?=\n|\Z)")
-_TEASER_CUE_I, _URLISH_I = re.compile(TEASER_CUE.pattern, re.I), re.compile(URLISH.pattern, re.I)
-_COMMENT_CUE_I = re.compile(COMMENT_CUE.pattern, re.I)
 
 
 def starts_with_teaser_cue(line: str) -> bool:
     """Whether a line opens with a teaser, tag or share cue (``TEASER_CUE``), in any case."""
-    return _TEASER_CUE_I.match("\n" + line.strip()) is not None
+    return TEASER_CUE.match("\n" + _lower(line.strip())) is not None
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased, one character for one (the one exception, "İ", lowercases to two)."""
+    return text.replace("\u0130", "i").lower()
 
 
 SEPARATOR_FLAG, COMMA_FLAG, STOP_FLAG, COPYRIGHT_FLAG, CLOSER_FLAG, OPENER_FLAG = 1, 2, 4, 8, 16, 32
@@ -220,10 +223,7 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     last = np.where(cp.lengths > 0, _last_char_table()[last_cp], 0)
     first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))
     has_first = cp.lengths > 0
-    lowered = cp.joined.lower()
-    teaser, urlish, comment = TEASER_CUE, URLISH, COMMENT_CUE
-    if len(lowered) != len(cp.joined):  # a character lowercases to two (e.g. "İ"): keep positions exact
-        lowered, teaser, urlish, comment = cp.joined, _TEASER_CUE_I, _URLISH_I, _COMMENT_CUE_I
+    lowered = _lower(cp.joined)  # the same length: match positions are positions in ``joined``
     cols = {
         "log_chars": np.log1p(n_chars),
         "log_words": np.log1p(eff_words),
@@ -234,13 +234,13 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
         "bullet": _line_hits(BULLET_START, "\n" + cp.joined, cp.starts, n),
-        "teaser_cue": _line_hits(teaser, "\n" + lowered, cp.starts, n),
-        "comment_cue": _line_hits(comment, "\n" + lowered, cp.starts, n),
+        "teaser_cue": _line_hits(TEASER_CUE, "\n" + lowered, cp.starts, n),
+        "comment_cue": _line_hits(COMMENT_CUE, "\n" + lowered, cp.starts, n),
         "separators_per_word": _ratio(count(special & SEPARATOR_FLAG), np.maximum(eff_words, 1.0)),
         "sentence_breaks": np.minimum(count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000))), 20.0),
         "commas_per_word": _ratio(count(special & COMMA_FLAG), np.maximum(eff_words, 1.0)),
         "copyright": np.minimum(count(special & COPYRIGHT_FLAG), 1.0),
-        "urlish": _line_hits(urlish, lowered, cp.starts, n),
+        "urlish": _line_hits(URLISH, lowered, cp.starts, n),
         "bracket_start": (((special[first_at] & OPENER_FLAG) > 0) & has_first).astype(np.float32)
         if len(cps) else np.zeros(n, dtype=np.float32),
         "first_upper": (((flags[first_at] & UPPER) > 0) & has_first).astype(np.float32)

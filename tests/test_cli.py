@@ -722,6 +722,20 @@ def test_text_output_separates_pages_with_a_blank_line(runner, model_file, tmp_p
                              "B is a long sentence about the harbour and the council.\n")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fail_fast_in_a_corpus_keeps_every_record_before_the_bad_one(runner, model_file, tmp_path, jobs):
+    from linesift.batch import BATCH_PAGES_DEFAULT
+
+    good = [json.dumps({"text": f"Story {i}, told at length.\nShare"}) for i in range(BATCH_PAGES_DEFAULT * 5)]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(good + ["{broken", good[0]]) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "-f", "jsonl", "--fail-fast",
+                                 "-j", jobs])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == BATCH_PAGES_DEFAULT * 5
+    assert result.stderr.startswith(f"Error: {corpus}:{BATCH_PAGES_DEFAULT * 5 + 1}: broken JSON")
+
+
 def test_fail_fast_prints_the_pages_before_the_bad_input_then_stops(runner, model_file, tmp_path):
     (tmp_path / "a.txt").write_text("A line.\n", encoding="utf-8")
     (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02" * 100)

@@ -231,3 +231,18 @@ def test_score_context_of_a_batch_equals_each_page_alone():
     alone = np.vstack([score_context_features(scores[batch.rows(p)], page_features(page)[2])[0]
                        for p, page in enumerate(BATCH)])
     assert together.tolist() == alone.tolist()
+
+
+def test_comment_cue_after_a_line_of_digits_stays_on_its_line():
+    assert column(["Posted 2024", "5", "Comments", "Great post"], "comment_cue") == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_comment_cue_does_not_reach_into_the_next_page():
+    f = batch_features([["Some article text here.", "12"], ["Comments", "Nice post!"]])
+    assert f.X[:, f.names.index("comment_cue")].tolist() == [0.0, 0.0, 1.0, 0.0]
+
+
+def test_a_dotted_capital_i_elsewhere_in_the_batch_does_not_change_cues():
+    page = ["Share this article", "A sentence of the story.", "See also: more"]
+    f = batch_features([page, ["İstanbul"]])
+    assert f.X[:3, f.names.index("teaser_cue")].tolist() == column(page, "teaser_cue") == [1.0, 0.0, 1.0]
