@@ -11,7 +11,14 @@ inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stag
 from __future__ import annotations
 
 import numpy as np
-from linesift.features import Layout, batch_features, context_features, score_context_features, window_mean
+from linesift.features import (
+    Layout,
+    batch_features,
+    block_means,
+    context_features,
+    score_context_features,
+    window_mean,
+)
 from linesift.lexical import lexical_matrix
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
@@ -140,7 +147,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
         if lexical_scores is None:
             return batch.X
-        return np.hstack([batch.X, lexical_scores[:, None].astype(np.float32)])
+        block, _ = block_means(lexical_scores, batch.layout)  # a block of teaser or comment lines scores low
+        return np.column_stack([batch.X, lexical_scores, block]).astype(np.float32)
 
     def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
         ctx, self._stage2_names = score_context_features(s1.astype(np.float32), batch.layout)
@@ -214,7 +222,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
         else:
             final = self._contextualise(batch, s1)
-        self.feature_names_ = list(batch.names) + (["lexical_score"] if self.lexical else [])
+        self.feature_names_ = list(batch.names) + (["lexical_score", "lexical_block_mean"] if self.lexical else [])
         if self.context == "stack":
             self.feature_names_ += [f"stage2:{n}" for n in self._stage2_names]
         self.classes_ = np.array(["boilerplate", "content"])

@@ -336,16 +336,22 @@ def context_features(values: np.ndarray, names: list[str], layout: Layout, shift
     for w in windows:
         cols.append(window_mean(values, w, layout))
         out_names += [f"{m}_win{w}" for m in names]
-    if n:
-        starts = np.flatnonzero(np.concatenate([[True], layout.block[1:] != layout.block[:-1]]))
-        sizes = np.diff(np.concatenate([starts, [n]]))
-        block_of = np.repeat(np.arange(len(starts)), sizes)
-        cols.append((np.add.reduceat(values, starts, axis=0) / sizes[:, None])[block_of])
-        cols.append(np.log1p(sizes[block_of])[:, None])
-    else:
-        cols += [np.zeros((0, c)), np.zeros((0, 1))]
+    means, sizes = block_means(values, layout)
+    cols += [means, np.log1p(sizes)[:, None]]
     out_names += [f"{m}_block_mean" for m in names] + ["log_block_lines"]
     return np.hstack(cols).astype(np.float32), out_names
+
+
+def block_means(values: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean over the row's block (lines between blank lines), and the block's size in rows."""
+    n = len(values)
+    if n == 0:
+        return np.zeros((0,) + values.shape[1:]), np.zeros(0)
+    starts = np.flatnonzero(np.concatenate([[True], layout.block[1:] != layout.block[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [n]]))
+    block_of = np.repeat(np.arange(len(starts)), sizes)
+    sums = np.add.reduceat(values.astype(np.float64), starts, axis=0)
+    return (sums / sizes.reshape((-1,) + (1,) * (values.ndim - 1)))[block_of], sizes[block_of].astype(np.float64)
 
 
 CONTEXT_COLUMNS = ("log_chars", "ends_terminal", "letter_ratio", "bullet", "log_repeats_loose", "separators_per_word")

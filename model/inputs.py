@@ -31,11 +31,14 @@ class Page:
     record: dict | None = None  # the input record, for pages read from a JSONL corpus or WARC
     html: str | None = None  # HTML still to render (rendering is deferred to the worker that scores the page)
     site: str | None = None  # for cross-page features: the host of the record's url (or its --site-field)
+    text: str | None = None  # text still to split into lines (deferred too: one string is cheap to pass on)
 
     def render(self) -> "Page":
-        """Render pending HTML into lines (in place); return the page."""
+        """Render pending HTML, or split pending text, into lines (in place); return the page."""
         if self.html is not None:
             self.lines, self.html = split_lines(html_to_text(self.html)), None
+        elif self.text is not None:
+            self.lines, self.text = split_lines(self.text), None
         return self
 
 
@@ -77,7 +80,7 @@ def read_page(path: str, input_format: str = "auto") -> Page:
     warnings = [f"{path}: {w}" for w in warnings]
     if html:
         return Page(path, [], warnings, html=text)
-    return Page(path, split_lines(text), warnings)
+    return Page(path, [], warnings, text=text)
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
@@ -119,7 +122,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if html_field:
                     yield Page(where, [], record=record, html=value, site=site)
                 else:
-                    yield Page(where, split_lines(value), record=record, site=site)
+                    yield Page(where, [], record=record, site=site, text=value)
         except (OSError, EOFError) as err:
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
@@ -176,7 +179,7 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
                                site=site_of_url(url))
                 else:
                     text = record.content_stream().read().decode("utf-8", errors="replace")
-                    yield Page(f"{path}#{record_id}", split_lines(text), record=meta, site=site_of_url(url))
+                    yield Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text)
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
 

@@ -151,9 +151,9 @@ def test_smooth_context_averages_each_score_with_its_neighbours(tiny_pages):
     assert np.isnan(smooth).tolist() == np.isnan(raw).tolist()
 
 
-def test_lexical_scores_of_neighbours_feed_the_context_stage(tiny_model):
+def test_lexical_scores_of_the_block_and_the_neighbours_feed_the_stages(tiny_model):
     names = tiny_model.feature_names_
-    assert "lexical_score" in names and "lexical_prev1" not in names
+    assert {"lexical_score", "lexical_block_mean"} <= set(names) and "lexical_prev1" not in names
     assert {"stage2:lexical_prev1", "stage2:lexical_next1", "stage2:lexical_win5", "stage2:lexical_block_mean",
             "stage2:score_prev1"} <= set(names)
 
