@@ -7,7 +7,9 @@ then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl`` 
 HTML_DIR --format jsonl`` as shipped (one worker per core) and with ``--jobs 1`` (one process, one
 thread), and trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
-start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. Results are printed as a table and written as JSON.
+start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. The
+one-process text command is also run on every 8th, 4th and 2nd page (the same mix of corpora): time per
+page should not depend on how many pages there are. Results are printed as a table and written as JSON.
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ def write_pages(pages, root: Path, n: int) -> tuple[Path, Path]:
     return txt, html
 
 
+def _per_page_and_lines(pages, seconds: float) -> dict:
+    """Marginal cost of ``pages`` (the one-page run subtracted from ``seconds``), per page and per 1,000 lines."""
+    lines = sum(len(p.scrape) for p in pages) - len(pages[0].scrape)
+    return {"ms_per_page": round(1000 * seconds / (len(pages) - 1), 2),
+            "ms_per_1000_lines": round(1e6 * seconds / lines, 2)}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
@@ -88,14 +97,29 @@ def main(argv=None) -> None:
             results[name] = {"pages": len(pages), "seconds_all": round(tn, 2), "seconds_one": round(t1, 2),
                              "marginal_ms_per_page": round(1000 * (tn - t1) / (len(pages) - 1), 2),
                              "peak_rss_mb": rss}
+        # growth with the number of pages: the first n pages, one process, against the one-page run
+        t1, _ = run_child(one_core + [str(one_txt)])
+        scaling = {}
+        for step in (8, 4, 2):  # every 8th, 4th, 2nd page: the same mix of corpora, fewer pages
+            subset = pages[::step]
+            sub_root = root / f"every{step}"
+            sub_root.mkdir()
+            some_txt, _ = write_pages(subset, sub_root, len(subset))
+            tn, _ = run_child(one_core + [str(some_txt)])
+            scaling[len(subset)] = _per_page_and_lines(subset, tn - t1)
+        r = results["linesift predict (text, --jobs 1)"]
+        scaling[len(pages)] = _per_page_and_lines(pages, r["seconds_all"] - r["seconds_one"])
     base = results["trafilatura (html)"]["marginal_ms_per_page"]
     for r in results.values():
         r["speed_vs_trafilatura"] = round(base / r["marginal_ms_per_page"], 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    args.out.write_text(json.dumps({**results, "text_jobs_1_ms_per_page_by_pages": scaling}, indent=1) + "\n")
     print("| system | pages | marginal ms/page | x trafilatura | peak RSS MB |\n|---|---|---|---|---|")
     for name, r in results.items():
         print(f"| {name} | {r['pages']} | {r['marginal_ms_per_page']} | {r['speed_vs_trafilatura']} | {r['peak_rss_mb']} |")
+    print("\nlinesift predict (text, --jobs 1) by number of pages: "
+          + ", ".join(f"{n} pages: {v['ms_per_page']} ms/page, {v['ms_per_1000_lines']} ms/1000 lines"
+                      for n, v in sorted(scaling.items())))
 
 
 if __name__ == "__main__":
