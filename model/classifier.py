@@ -31,7 +31,7 @@ from linesift.settings import (
     STAGE2_LEAF_NODES_DEFAULT,
     WEIGHTING_DEFAULT,
 )
-from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
+from linesift.sites import SITE_FEATURE_NAMES, build_site_table
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
@@ -58,11 +58,13 @@ class _PageBatch:
             chunk = pages[first:first + FEATURE_CHUNK_PAGES]
             f = batch_features(chunk)
             X, self.names = f.X, f.names
-            if use_sites:
-                site_cols = [(table or SiteTable()).features(sites[first + p], f.lines[f.layout.rows(p)])
-                             for p in range(len(chunk))]
-                X = np.hstack([X, np.vstack(site_cols) if site_cols else
-                               np.zeros((0, len(SITE_FEATURE_NAMES)), dtype=np.float32)])
+            if use_sites:  # missing (NaN) unless the page's site is in the table
+                site_cols = np.full((len(X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+                for p in range(len(chunk) if table is not None else 0):
+                    if table.knows(sites[first + p]):
+                        rows = f.layout.rows(p)
+                        site_cols[rows] = table.features(sites[first + p], f.lines[rows])
+                X = np.hstack([X, site_cols])
                 self.names = self.names + SITE_FEATURE_NAMES
             if lexical_features:
                 lexical += [lexical_matrix(cp, lexical_features) for cp in f.chunks]

@@ -202,8 +202,16 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     next_space = np.concatenate([is_space[1:], [True]])
     word_start = is_letter & ~prev_letter
 
-    def count(mask):  # per line, the code points where ``mask`` holds (a sparse mask: index, then count)
-        return np.bincount(line_of[np.flatnonzero(mask)], minlength=n).astype(np.float32)
+    empty = cp.lengths == 0
+    seg_starts = np.minimum(cp.starts, max(len(cps) - 1, 0))
+
+    def count(mask):  # per line, the code points where ``mask`` holds (masks never hold on a separating "\n")
+        if not len(cps):
+            return np.zeros(n, dtype=np.float32)
+        out = np.add.reduceat(mask.view(np.uint8) if mask.dtype == bool else (mask > 0).view(np.uint8),
+                              seg_starts, dtype=np.int32).astype(np.float32)
+        out[empty] = 0.0
+        return out
 
     # one pass for the exclusive classes (a separating newline counts as a space of the line it ends)
     by_class = np.bincount(line_of * _N_CLASSES + _flag_class()[flags], minlength=n * _N_CLASSES)

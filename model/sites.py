@@ -58,11 +58,15 @@ class SiteTable:
         if len(counts) > self.max_keys_per_site:
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}
 
+    def knows(self, site: str | None) -> bool:
+        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
+        return bool(site) and self.pages.get(site, 0) >= 2
+
     def features(self, site: str | None, lines: list[str]) -> np.ndarray:
         """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
-        n = self.pages.get(site, 0) if site else 0
-        if n < 2:
+        if not self.knows(site):
             return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        n = self.pages[site]
         counts = self.counts[site]
         with_line = np.fromiter((counts.get(k, 1) for k in line_keys(lines).tolist()), dtype=np.float32,
                                 count=len(lines))
