@@ -295,9 +295,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return [labels_from_scores(s, t) for s in self.score_pages(X, sites, table)]
 
 
+_LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
+
+
 def labels_from_scores(scores: np.ndarray, threshold: float) -> list[str]:
     """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN."""
-    return ["blank" if s != s else "content" if s >= threshold else "boilerplate" for s in scores.tolist()]
+    scores = np.asarray(scores, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        codes = np.where(np.isnan(scores), 2, scores >= threshold)
+    return _LABELS[codes].tolist()
 
 
 def _oof_report(scores, y, words, offsets, threshold) -> dict:
