@@ -24,6 +24,7 @@ from linesift.codepoints import (
     UPPER,
     CodePoints,
     code_points,
+    fold_table,
     folded_lines,
     mix64,
 )
@@ -50,6 +51,14 @@ COMMENT_CUE = re.compile(
     r"|kommentare?|kommentar schreiben|commentaires?|laisser un commentaire|comentarios?|deja un comentario"
     r"|commenti|komentarze?|dodaj komentarz|комментари\w*|оставить комментарий|σχόλια"
     r"|评论|評論|发表评论|网友评论|網友評論)\b[^\n]{0,30}(?=\n|\Z)")
+
+
+# the first two characters of every cue above (lowercased): a line whose first letter and the character
+# after it are not among them cannot match, so the patterns only run on lines that start like a cue
+TEASER_CUE_STARTS = ("al", "re", "mo", "se", "yo", "tr", "ta", "sh", "li", "vo", "à ", "le", "si", "me", "we",
+                     "cz", "чи", "см", "δι", "相关", "延伸", "阅读")
+COMMENT_CUE_STARTS = ("co", "le", "po", "ad", "wr", "su", "re", "jo", "ko", "la", "de", "do", "ко", "ос", "σχ",
+                      "评论", "評論", "发表", "网友", "網友")
 
 
 def starts_with_teaser_cue(line: str) -> bool:
@@ -171,6 +180,35 @@ def page_layout(pages: list[list[str]]) -> tuple[list[str], Layout]:
     return [lines[i] for i in rows], layout
 
 
+def _pair_keys(pairs) -> np.ndarray:
+    return np.array([ord(a) * UNICODE_SIZE + ord(b) for a, b in pairs], dtype=np.int64)
+
+
+def _opening_pairs(cp: CodePoints, is_letter: np.ndarray) -> np.ndarray:
+    """Per line, its first letter and the character after it, lowercased, as one key (-1: no letter)."""
+    letters = np.flatnonzero(is_letter)
+    if not len(letters):
+        return np.full(len(cp.starts), -1, dtype=np.int64)
+    at = np.searchsorted(letters, cp.starts)
+    first = letters[np.minimum(at, len(letters) - 1)]
+    has = (at < len(letters)) & (first < cp.ends)
+    lower = fold_table()
+    a = lower[cp.cps[first]].astype(np.int64)
+    b = lower[cp.cps[np.minimum(first + 1, len(cp.cps) - 1)]].astype(np.int64)
+    a[a == 0x130] = ord("i")  # as _lower does
+    b[b == 0x130] = ord("i")
+    return np.where(has, a * UNICODE_SIZE + b, -1)
+
+
+def _cue_hits(pattern: re.Pattern, text: str, starts: np.ndarray, opening: np.ndarray, cue_starts) -> np.ndarray:
+    """``_line_hits`` for a cue pattern, tried only on lines whose opening pair starts a cue."""
+    hit = np.zeros(len(starts), dtype=np.float32)
+    for line in np.flatnonzero(np.isin(opening, _pair_keys(cue_starts))).tolist():
+        if pattern.match(text, int(starts[line])):
+            hit[line] = 1.0
+    return hit
+
+
 def _line_hits(pattern: re.Pattern, text: str, starts: np.ndarray, n: int) -> np.ndarray:
     """1.0 for each line where ``pattern`` matches at its start (``text`` is the lines joined, "\\n" first)."""
     hit = np.zeros(n, dtype=np.float32)
@@ -232,6 +270,7 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))
     has_first = cp.lengths > 0
     lowered = _lower(cp.joined)  # the same length: match positions are positions in ``joined``
+    opening = _opening_pairs(cp, is_letter)
     cols = {
         "log_chars": np.log1p(n_chars),
         "log_words": np.log1p(eff_words),
@@ -242,8 +281,8 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
         "bullet": _line_hits(BULLET_START, "\n" + cp.joined, cp.starts, n),
-        "teaser_cue": _line_hits(TEASER_CUE, "\n" + lowered, cp.starts, n),
-        "comment_cue": _line_hits(COMMENT_CUE, "\n" + lowered, cp.starts, n),
+        "teaser_cue": _cue_hits(TEASER_CUE, "\n" + lowered, cp.starts, opening, TEASER_CUE_STARTS),
+        "comment_cue": _cue_hits(COMMENT_CUE, "\n" + lowered, cp.starts, opening, COMMENT_CUE_STARTS),
         "separators_per_word": _ratio(count(special & SEPARATOR_FLAG), np.maximum(eff_words, 1.0)),
         "sentence_breaks": np.minimum(count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000))), 20.0),
         "commas_per_word": _ratio(count(special & COMMA_FLAG), np.maximum(eff_words, 1.0)),

@@ -246,3 +246,15 @@ def test_a_dotted_capital_i_elsewhere_in_the_batch_does_not_change_cues():
     page = ["Share this article", "A sentence of the story.", "See also: more"]
     f = batch_features([page, ["İstanbul"]])
     assert f.X[:3, f.names.index("teaser_cue")].tolist() == column(page, "teaser_cue") == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("line", ["SIEHE AUCH: mehr", "» Also Read: x", "3 Comments", "12  KOMMENTARE", "Leave a Reply",
+                                  "ΣΧΌΛΙΑ (2)", "Комментарии", "评论", "à lire aussi", "_tags", "² Comments",
+                                  "SİEHE AUCH", "Related", "Readers said", "comments and more words beyond the cue limit"])
+def test_cue_columns_equal_a_full_scan_of_the_patterns(line):
+    from linesift.codepoints import code_points
+    from linesift.features import COMMENT_CUE, TEASER_CUE, _line_hits, _lower
+
+    lowered = "\n" + _lower(code_points([line]).joined)
+    expected = [_line_hits(TEASER_CUE, lowered, np.array([0]), 1)[0], _line_hits(COMMENT_CUE, lowered, np.array([0]), 1)[0]]
+    assert [column([line], "teaser_cue")[0], column([line], "comment_cue")[0]] == expected
