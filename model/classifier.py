@@ -153,12 +153,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([batch.X, lexical_scores, block]).astype(np.float32)
 
     def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
-        ctx, self._stage2_names = score_context_features(s1.astype(np.float32), batch.layout)
-        mats = [batch.X, ctx]
+        """The line's own features, then stage-1 scores in context, then the neighbours' lexical scores."""
+        ctx, ctx_names = score_context_features(s1.astype(np.float32), batch.layout)
+        ctx_names = [n if n != "log_block_lines" else "score_log_block_lines" for n in ctx_names]
+        mats, self._stage2_names = [batch.X, ctx], list(batch.names) + ctx_names
         if lexical is not None:  # the neighbours' lexical scores: a run of teaser or comment lines
             lex_ctx, lex_names = context_features(lexical[:, None], ["lexical"], batch.layout)
             mats.append(lex_ctx)
-            self._stage2_names = self._stage2_names + lex_names
+            self._stage2_names += [n if n.startswith("lexical") else f"lexical_{n}" for n in lex_names]
         return np.hstack(mats)
 
     def fit(self, X, y, groups=None, sites=None):

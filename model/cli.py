@@ -192,7 +192,7 @@ def predict(
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
-                                             "corpus (one page per record), .warc/.warc.gz/.wet.gz as WARC, "
+                                             "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text (stdin is sniffed)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field",

@@ -155,7 +155,13 @@ def test_lexical_scores_of_the_block_and_the_neighbours_feed_the_stages(tiny_mod
     names = tiny_model.feature_names_
     assert {"lexical_score", "lexical_block_mean"} <= set(names) and "lexical_prev1" not in names
     assert {"stage2:lexical_prev1", "stage2:lexical_next1", "stage2:lexical_win5", "stage2:lexical_block_mean",
-            "stage2:score_prev1"} <= set(names)
+            "stage2:score_prev1", "stage2:log_chars"} <= set(names)
+
+
+def test_feature_names_name_every_column_once(tiny_model):
+    names = tiny_model.feature_names_
+    assert len(names) == len(set(names))
+    assert len(names) == tiny_model.stage1_.n_features_in_ + tiny_model.stage2_.n_features_in_
 
 
 def test_fit_without_lexical(tiny_pages):
