@@ -109,9 +109,8 @@ def code_points(lines: list[str]) -> CodePoints:
     starts = np.concatenate([[0], newline + 1]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
     ends = np.concatenate([newline, [len(cps)]]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
     flags = class_table()[cps]
-    line_of = np.zeros(len(cps), dtype=np.int32)
-    line_of[newline + 1] = 1
-    line_of = np.cumsum(line_of, dtype=np.int32)
+    # each line's code points and the "\n" that ends it (the last line has none)
+    line_of = np.repeat(np.arange(len(starts), dtype=np.int32), ends - starts + 1)[: len(cps)]
     return CodePoints(joined, cps, flags, starts, ends, line_of)
 
 

@@ -8,6 +8,7 @@ character in Python, and context never crosses a page's edges. Nothing depends o
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,8 +155,10 @@ class Layout:
 def page_layout(pages: list[list[str]]) -> tuple[list[str], Layout]:
     """The non-blank lines of all pages (in order) and their layout."""
     n_lines = np.fromiter(map(len, pages), dtype=np.int64, count=len(pages))
-    lines = [line for page in pages for line in page]
-    blank = np.fromiter((not line or line.isspace() for line in lines), dtype=bool, count=len(lines))
+    lines = list(itertools.chain.from_iterable(pages))
+    # blank: empty or whitespace only (``lines.is_blank``), with C-level maps over the lines
+    blank = np.fromiter(map(str.isspace, lines), dtype=bool, count=len(lines))
+    blank |= np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) == 0
     page_of_line = np.repeat(np.arange(len(pages)), n_lines)
     first_of_page = np.concatenate([[0], np.cumsum(n_lines)[:-1]]).astype(np.int64)
     is_first = np.zeros(len(lines), dtype=bool)
@@ -177,7 +180,7 @@ def page_layout(pages: list[list[str]]) -> tuple[list[str], Layout]:
         blank_before=prev_blank[rows],
         blank_after=next_blank[rows],
     )
-    return [lines[i] for i in rows], layout
+    return list(map(lines.__getitem__, rows.tolist())), layout
 
 
 def _pair_keys(pairs) -> np.ndarray:
@@ -421,8 +424,10 @@ class Features:
 def batch_features(pages: list[list[str]]) -> Features:
     """All hand-made features of the non-blank lines of ``pages`` (rows in page and line order)."""
     text_lines, layout = page_layout(pages)
-    stripped = [line.strip() for line in text_lines]
-    indent = np.fromiter((len(a) - len(a.lstrip()) for a in text_lines), dtype=np.float32, count=len(text_lines))
+    stripped = list(map(str.strip, text_lines))
+    n = len(text_lines)  # leading whitespace: the line's length less its length without it
+    indent = (np.fromiter(map(len, text_lines), dtype=np.float32, count=n)
+              - np.fromiter(map(len, map(str.lstrip, text_lines)), dtype=np.float32, count=n))
     chunks, shapes, folded = [], [], []
     for first in range(0, max(len(stripped), 1), CHUNK_LINES):  # per-line work, a chunk of lines at a time
         cp = code_points(stripped[first:first + CHUNK_LINES])
