@@ -2,17 +2,17 @@
 
 Stage 1 scores each non-blank line from its own features and its neighbours' features (gradient-boosted
 trees), optionally with a learned lexical score (a linear model over hashed words of the line, stacked
-out-of-fold). Stage 2 (``context="stack"``) re-scores each line from stage-1 scores of its neighbours,
-windows, block and the page's densest region, so a short line inside the article is kept and a sentence
-inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stage-1 scores instead, and
+out-of-fold). Stage 2 (``context="stack"``) re-scores each line from its own features plus stage-1 scores
+of its neighbours, windows, block and the page's densest region, so a short line inside the article is
+kept and a sentence inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stage-1 scores instead, and
 ``context="none"`` uses stage 1 alone (kept for measuring what the context stage adds).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from linesift.codepoints import stable_keys
 from linesift.features import (
-    Layout,
     batch_features,
     block_means,
     context_features,
@@ -39,7 +39,6 @@ from sklearn.model_selection import GroupKFold
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
-FEATURE_CHUNK_PAGES = 256  # pages whose code points are held at once (bounds memory when fitting)
 
 
 class _PageBatch:
@@ -52,27 +51,19 @@ class _PageBatch:
 
     def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None,
                  lexical_features: int | None = None):
-        sites = sites if sites is not None else [None] * len(pages)
-        mats, layouts, lexical = [], [], []
-        for first in range(0, max(len(pages), 1), FEATURE_CHUNK_PAGES):
-            chunk = pages[first:first + FEATURE_CHUNK_PAGES]
-            f = batch_features(chunk)
-            X, self.names = f.X, f.names
-            if use_sites:  # missing (NaN) unless the page's site is in the table
-                site_cols = np.full((len(X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
-                for p in range(len(chunk) if table is not None else 0):
-                    if table.knows(sites[first + p]):
-                        rows = f.layout.rows(p)
-                        site_cols[rows] = table.features(sites[first + p], f.lines[rows])
-                X = np.hstack([X, site_cols])
-                self.names = self.names + SITE_FEATURE_NAMES
-            if lexical_features:
-                lexical += [lexical_matrix(cp, lexical_features) for cp in f.chunks]
-            mats.append(X)
-            layouts.append(f.layout)
-        self.X = np.vstack(mats)
-        self.layout = Layout.concat(layouts)
-        self.lexical = sparse.vstack(lexical, format="csr") if lexical_features else None
+        f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
+        self.X, self.names, self.layout = f.X, f.names, f.layout
+        if use_sites:  # missing (NaN) unless the page's site is in the table
+            site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+            for p, site in enumerate(sites if sites is not None and table is not None else []):
+                if table.knows(site):
+                    rows = f.layout.rows(p)
+                    site_cols[rows] = table.features_of_keys(site, stable_keys(f.folded[rows]))
+            self.X = np.hstack([self.X, site_cols])
+            self.names = self.names + SITE_FEATURE_NAMES
+        self.lexical = None
+        if lexical_features:
+            self.lexical = sparse.vstack([lexical_matrix(cp, lexical_features) for cp in f.chunks], format="csr")
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):
@@ -146,22 +137,25 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------------------
-    def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> np.ndarray:
+    def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
+        """The line's own features, then its lexical score and that score's mean over its block."""
         if lexical_scores is None:
-            return batch.X
+            return batch.X, list(batch.names)
         block, _ = block_means(lexical_scores, batch.layout)  # a block of teaser or comment lines scores low
-        return np.column_stack([batch.X, lexical_scores, block]).astype(np.float32)
+        matrix = np.column_stack([batch.X, lexical_scores, block]).astype(np.float32)
+        return matrix, list(batch.names) + ["lexical_score", "lexical_block_mean"]
 
-    def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray, lexical: np.ndarray | None) -> np.ndarray:
+    def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray,
+                       lexical: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
         """The line's own features, then stage-1 scores in context, then the neighbours' lexical scores."""
         ctx, ctx_names = score_context_features(s1.astype(np.float32), batch.layout)
-        ctx_names = [n if n != "log_block_lines" else "score_log_block_lines" for n in ctx_names]
-        mats, self._stage2_names = [batch.X, ctx], list(batch.names) + ctx_names
+        mats = [batch.X, ctx]
+        names = list(batch.names) + [n if n != "log_block_lines" else "score_log_block_lines" for n in ctx_names]
         if lexical is not None:  # the neighbours' lexical scores: a run of teaser or comment lines
             lex_ctx, lex_names = context_features(lexical[:, None], ["lexical"], batch.layout)
             mats.append(lex_ctx)
-            self._stage2_names += [n if n.startswith("lexical") else f"lexical_{n}" for n in lex_names]
-        return np.hstack(mats)
+            names += [n if n.startswith("lexical") else f"lexical_{n}" for n in lex_names]
+        return np.hstack(mats), names
 
     def fit(self, X, y, groups=None, sites=None):
         """Fit on pages ``X`` with per-line labels ``y``.
@@ -179,19 +173,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None)
         target = np.full(len(batch.X), -1, dtype=np.int8)
-        page_of_row = np.zeros(len(batch.X), dtype=int)
         for p, sl in batch.page_slices():
             labels = y[p]
             if len(labels) != batch.layout.n_lines[p]:
                 raise ValueError(f"page {p}: {batch.layout.n_lines[p]} lines but {len(labels)} labels")
             picked = [labels[i] for i in batch.layout.index[sl]]
             target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
-            page_of_row[sl] = p
         known = target >= 0
         if len(np.unique(target[known])) < 2:
             raise ValueError("training data needs both content and boilerplate lines")
         page_groups = np.asarray(groups if groups is not None else np.arange(len(X)))
-        row_groups = page_groups[page_of_row]
+        row_groups = page_groups[batch.layout.page]
         n_folds = min(self.cv, len(np.unique(row_groups[known])))
         if n_folds < 2:
             raise ValueError("training needs at least 2 pages (or sites) for out-of-fold stacking")
@@ -218,17 +210,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             make_lex = lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None,
                                              random_state=self.random_state)
             lexical_scores, self.lexical_ = oof(make_lex, H)
-        F1 = self._stage1_matrix(batch, lexical_scores)
+        F1, self.feature_names_ = self._stage1_matrix(batch, lexical_scores)
         s1, self.stage1_ = oof(lambda: _hgb(self), F1)
         self.stage2_ = None
         if self.context == "stack":
-            F2 = self._stage2_matrix(batch, s1, lexical_scores)
+            F2, stage2_names = self._stage2_matrix(batch, s1, lexical_scores)
             final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
+            self.feature_names_ += [f"stage2:{n}" for n in stage2_names]
         else:
             final = self._contextualise(batch, s1)
-        self.feature_names_ = list(batch.names) + (["lexical_score", "lexical_block_mean"] if self.lexical else [])
-        if self.context == "stack":
-            self.feature_names_ += [f"stage2:{n}" for n in self._stage2_names]
         self.classes_ = np.array(["boilerplate", "content"])
         words = batch.words()
         if self.threshold is None:
@@ -277,9 +267,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             lex = None
             if self.lexical_ is not None:
                 lex = self.lexical_.predict_proba(batch.lexical)[:, 1]
-            s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex))[:, 1]
+            s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex)[0])[:, 1]
             if self.stage2_ is not None:
-                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1, lex))[:, 1]
+                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1, lex)[0])[:, 1]
             else:
                 final = self._contextualise(batch, s1)
         else:

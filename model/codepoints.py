@@ -1,7 +1,7 @@
 """The code points of many lines at once: one numpy array over all lines of a batch of pages.
 
 Features, the lexical tokens and the near-duplicate keys are all computed from it with numpy (per code
-point, through lookup tables over the Basic Multilingual Plane), never per character in Python.
+point, through lookup tables over all of Unicode), never per character in Python.
 """
 
 from __future__ import annotations
@@ -124,9 +124,8 @@ def folded_lines(cp: CodePoints) -> list[str]:
     return folded[~drop].tobytes().decode("utf-32-le", "surrogatepass").split("\n")
 
 
-def fold_keys(cp: CodePoints) -> np.ndarray:
-    """Stable 64-bit keys of ``folded_lines`` (length and crc32 of the UTF-8 bytes: the same in every
-    process, unlike Python's salted ``hash``)."""
-    lines = folded_lines(cp)
+def stable_keys(lines: list[str]) -> np.ndarray:
+    """64-bit keys of strings, the same in every process (unlike Python's salted ``hash``): length and
+    crc32 of the UTF-8 bytes."""
     return np.fromiter(((len(b) << 32) | zlib.crc32(b) for b in
                         (line.encode("utf-8", "surrogatepass") for line in lines)), dtype=np.uint64, count=len(lines))

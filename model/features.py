@@ -39,27 +39,33 @@ SEPARATORS = "|\u00bb\u203a\u00b7\u2022/>\u2013\u2014:"
 BULLET_START = re.compile(r"\n(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])[ \t]")
 URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w")
 # lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...)
-TEASER_CUE = re.compile(
-    r"\n[^\w\n]*(?=[arsmytlvwcà\u0447\u0441\u03b4\u76f8\u5ef6\u9605])(?:also read|read more|read also|more from|see also|related(?: articles| posts| stories| news)?"
-    r"|recommended(?: for you)?|you (?:may|might) also like|trending|tags?|share(?: on| this)?|lire aussi"
-    r"|voir aussi|à lire aussi|lee también|leer más|siehe auch|mehr zum thema|weiterlesen"
-    r"|czytaj (?:też|także|więcej)|читайте также|читать далее|смотрите также|διαβάστε επίσης"
-    r"|相关阅读|相关新闻|相关文章|延伸阅读|阅读更多)(?:\b|(?=\W)|$)")
+TEASER_CUES = (
+    "also read", "read more", "read also", "more from", "see also",
+    "related(?: articles| posts| stories| news)?", "recommended(?: for you)?", "you (?:may|might) also like",
+    "trending", "tags?", "share(?: on| this)?", "lire aussi", "voir aussi", "à lire aussi", "lee también",
+    "leer más", "siehe auch", "mehr zum thema", "weiterlesen", "czytaj (?:też|także|więcej)", "читайте также",
+    "читать далее", "смотрите также", "διαβάστε επίσης", "相关阅读", "相关新闻", "相关文章", "延伸阅读", "阅读更多",
+)
 # short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
-COMMENT_CUE = re.compile(
-    r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?=[clpawsrjkd\u043a\u043e\u03c3\u8bc4\u8a55\u53d1\u7f51\u7db2])(?:comments?|leave a (?:comment|reply)|post a comment|add (?:a )?comment|write a comment"
-    r"|comments are (?:now )?closed|submitted comments|reader comments|join the discussion"
-    r"|kommentare?|kommentar schreiben|commentaires?|laisser un commentaire|comentarios?|deja un comentario"
-    r"|commenti|komentarze?|dodaj komentarz|комментари\w*|оставить комментарий|σχόλια"
-    r"|评论|評論|发表评论|网友评论|網友評論)\b[^\n]{0,30}(?=\n|\Z)")
+COMMENT_CUES = (
+    "comments?", "leave a (?:comment|reply)", "post a comment", "add (?:a )?comment", "write a comment",
+    "comments are (?:now )?closed", "submitted comments", "reader comments", "join the discussion", "kommentare?",
+    "kommentar schreiben", "commentaires?", "laisser un commentaire", "comentarios?", "deja un comentario",
+    "commenti", "komentarze?", "dodaj komentarz", r"комментари\w*", "оставить комментарий", "σχόλια", "评论", "評論",
+    "发表评论", "网友评论", "網友評論",
+)
+# both read the lowercased lines; the first two characters of every cue are literal (CUE_STARTS)
+TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(TEASER_CUES) + r")(?:\b|(?=\W)|$)")
+COMMENT_CUE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(COMMENT_CUES) + r")\b[^\n]{0,30}(?=\n|\Z)")
 
 
-# the first two characters of every cue above (lowercased): a line whose first letter and the character
-# after it are not among them cannot match, so the patterns only run on lines that start like a cue
-TEASER_CUE_STARTS = ("al", "re", "mo", "se", "yo", "tr", "ta", "sh", "li", "vo", "à ", "le", "si", "me", "we",
-                     "cz", "чи", "см", "δι", "相关", "延伸", "阅读")
-COMMENT_CUE_STARTS = ("co", "le", "po", "ad", "wr", "su", "re", "jo", "ko", "la", "de", "do", "ко", "ос", "σχ",
-                      "评论", "評論", "发表", "网友", "網友")
+def _cue_starts(cues: tuple[str, ...]) -> np.ndarray:
+    """Keys of the first two characters of each cue: a line whose first letter and the character after it
+    are not among them cannot match, so the cue patterns only run on lines that start like a cue."""
+    return np.array(sorted({ord(c[0]) * UNICODE_SIZE + ord(c[1]) for c in cues}), dtype=np.int64)
+
+
+TEASER_CUE_STARTS, COMMENT_CUE_STARTS = _cue_starts(TEASER_CUES), _cue_starts(COMMENT_CUES)
 
 
 def starts_with_teaser_cue(line: str) -> bool:
@@ -122,22 +128,6 @@ class Layout:
     blank_before: np.ndarray
     blank_after: np.ndarray
 
-    @staticmethod
-    def concat(layouts: list[Layout]) -> Layout:
-        """The layout of consecutive batches as one batch."""
-        row_shift = np.cumsum([0] + [int(lay.offsets[-1]) for lay in layouts])
-        page_shift = np.cumsum([0] + [len(lay.n_lines) for lay in layouts])
-        block_shift = np.cumsum([0] + [int(lay.block.max()) + 1 if len(lay.block) else 0 for lay in layouts])
-        return Layout(
-            offsets=np.concatenate([[0]] + [lay.offsets[1:] + s for lay, s in zip(layouts, row_shift)]),
-            n_lines=np.concatenate([lay.n_lines for lay in layouts]),
-            page=np.concatenate([lay.page + s for lay, s in zip(layouts, page_shift)]),
-            index=np.concatenate([lay.index for lay in layouts]),
-            block=np.concatenate([lay.block + s for lay, s in zip(layouts, block_shift)]),
-            blank_before=np.concatenate([lay.blank_before for lay in layouts]),
-            blank_after=np.concatenate([lay.blank_after for lay in layouts]),
-        )
-
     def rows(self, p: int) -> slice:
         return slice(int(self.offsets[p]), int(self.offsets[p + 1]))
 
@@ -183,10 +173,6 @@ def page_layout(pages: list[list[str]]) -> tuple[list[str], Layout]:
     return list(map(lines.__getitem__, rows.tolist())), layout
 
 
-def _pair_keys(pairs) -> np.ndarray:
-    return np.array([ord(a) * UNICODE_SIZE + ord(b) for a, b in pairs], dtype=np.int64)
-
-
 def _opening_pairs(cp: CodePoints, is_letter: np.ndarray) -> np.ndarray:
     """Per line, its first letter and the character after it, lowercased, as one key (-1: no letter)."""
     letters = np.flatnonzero(is_letter)
@@ -203,10 +189,11 @@ def _opening_pairs(cp: CodePoints, is_letter: np.ndarray) -> np.ndarray:
     return np.where(has, a * UNICODE_SIZE + b, -1)
 
 
-def _cue_hits(pattern: re.Pattern, text: str, starts: np.ndarray, opening: np.ndarray, cue_starts) -> np.ndarray:
+def _cue_hits(pattern: re.Pattern, text: str, starts: np.ndarray, opening: np.ndarray,
+              cue_starts: np.ndarray) -> np.ndarray:
     """``_line_hits`` for a cue pattern, tried only on lines whose opening pair starts a cue."""
     hit = np.zeros(len(starts), dtype=np.float32)
-    for line in np.flatnonzero(np.isin(opening, _pair_keys(cue_starts))).tolist():
+    for line in np.flatnonzero(np.isin(opening, cue_starts)).tolist():
         if pattern.match(text, int(starts[line])):
             hit[line] = 1.0
     return hit
@@ -225,14 +212,10 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=np.float32), where=b > 0)
 
 
-def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints | None = None):
-    """Length, punctuation and character-class features of each line on its own.
-
-    ``stripped`` are the lines without surrounding whitespace, ``indent`` their leading whitespace;
-    ``cp`` their code points (computed here when not given).
-    """
-    n = len(stripped)
-    cp = cp if cp is not None else code_points(stripped)
+def line_shape_features(cp: CodePoints, indent: np.ndarray):
+    """Length, punctuation and character-class features of each line on its own, from the code points of
+    the lines without surrounding whitespace and their leading whitespace (``indent``)."""
+    n = len(cp.starts)
     cps, flags, line_of = cp.cps, cp.flags, cp.line_of
     text_char = cps != 10
     special = _special_table()[cps]
@@ -243,16 +226,15 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     next_space = np.concatenate([is_space[1:], [True]])
     word_start = is_letter & ~prev_letter
 
-    empty = cp.lengths == 0
-    seg_starts = np.minimum(cp.starts, max(len(cps) - 1, 0))
+    nonempty = cp.lengths > 0
+    first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))  # each line's first code point (clamped)
 
     def count(mask):  # per line, the code points where ``mask`` holds (masks never hold on a separating "\n")
         if not len(cps):
             return np.zeros(n, dtype=np.float32)
         out = np.add.reduceat(mask.view(np.uint8) if mask.dtype == bool else (mask > 0).view(np.uint8),
-                              seg_starts, dtype=np.int32).astype(np.float32)
-        out[empty] = 0.0
-        return out
+                              first_at, dtype=np.int32).astype(np.float32)
+        return np.where(nonempty, out, 0.0).astype(np.float32)
 
     # one pass for the exclusive classes (a separating newline counts as a space of the line it ends)
     by_class = np.bincount(line_of * _N_CLASSES + _flag_class()[flags], minlength=n * _N_CLASSES)
@@ -269,11 +251,9 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
     last_pos = non_closer[np.maximum(np.searchsorted(non_closer, cp.ends) - 1, 0)] if len(non_closer) else cp.ends
     last_pos = np.where((last_pos >= cp.starts) & (last_pos < cp.ends), last_pos, np.maximum(cp.ends - 1, 0))
     last_cp = cps[np.minimum(last_pos, max(len(cps) - 1, 0))] if len(cps) else np.zeros(n, dtype=np.uint32)
-    last = np.where(cp.lengths > 0, _last_char_table()[last_cp], 0)
-    first_at = np.minimum(cp.starts, max(len(cps) - 1, 0))
-    has_first = cp.lengths > 0
+    last = np.where(nonempty, _last_char_table()[last_cp], 0)
     lowered = _lower(cp.joined)  # the same length: match positions are positions in ``joined``
-    opening = _opening_pairs(cp, is_letter)
+    cue_text, opening = "\n" + lowered, _opening_pairs(cp, is_letter)
     cols = {
         "log_chars": np.log1p(n_chars),
         "log_words": np.log1p(eff_words),
@@ -284,16 +264,16 @@ def line_shape_features(stripped: list[str], indent: np.ndarray, cp: CodePoints 
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
         "bullet": _line_hits(BULLET_START, "\n" + cp.joined, cp.starts, n),
-        "teaser_cue": _cue_hits(TEASER_CUE, "\n" + lowered, cp.starts, opening, TEASER_CUE_STARTS),
-        "comment_cue": _cue_hits(COMMENT_CUE, "\n" + lowered, cp.starts, opening, COMMENT_CUE_STARTS),
+        "teaser_cue": _cue_hits(TEASER_CUE, cue_text, cp.starts, opening, TEASER_CUE_STARTS),
+        "comment_cue": _cue_hits(COMMENT_CUE, cue_text, cp.starts, opening, COMMENT_CUE_STARTS),
         "separators_per_word": _ratio(count(special & SEPARATOR_FLAG), np.maximum(eff_words, 1.0)),
         "sentence_breaks": np.minimum(count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000))), 20.0),
         "commas_per_word": _ratio(count(special & COMMA_FLAG), np.maximum(eff_words, 1.0)),
         "copyright": np.minimum(count(special & COPYRIGHT_FLAG), 1.0),
         "urlish": _line_hits(URLISH, lowered, cp.starts, n),
-        "bracket_start": (((special[first_at] & OPENER_FLAG) > 0) & has_first).astype(np.float32)
+        "bracket_start": (((special[first_at] & OPENER_FLAG) > 0) & nonempty).astype(np.float32)
         if len(cps) else np.zeros(n, dtype=np.float32),
-        "first_upper": (((flags[first_at] & UPPER) > 0) & has_first).astype(np.float32)
+        "first_upper": (((flags[first_at] & UPPER) > 0) & nonempty).astype(np.float32)
         if len(cps) else np.zeros(n, dtype=np.float32),
         "letter_ratio": _ratio(letters, n_chars),
         "digit_ratio": _ratio(digits, n_chars),
@@ -350,16 +330,16 @@ def _after(hits: np.ndarray, layout: Layout) -> np.ndarray:
     return (csum[1:] - csum[layout.page_start] > 0).astype(np.float32)
 
 
-def window_mean(values: np.ndarray, width: int, layout: Layout | None = None) -> np.ndarray:
+def window_mean(values: np.ndarray, width: int, layout: Layout) -> np.ndarray:
     """Centred moving average over rows (axis 0 of a 1-D or 2-D array) within each page, shrinking at
-    the page's edges (one page when no layout is given)."""
+    the page's edges."""
     n = len(values)
     if n == 0:
         return values.astype(np.float32)
     csum = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0, dtype=np.float64)])
     idx = np.arange(n)
-    first, end = (layout.page_start, layout.page_end) if layout is not None else (0, n)
-    lo, hi = np.maximum(idx - width // 2, first), np.minimum(idx + width // 2 + 1, end)
+    lo = np.maximum(idx - width // 2, layout.page_start)
+    hi = np.minimum(idx + width // 2 + 1, layout.page_end)
     size = (hi - lo).reshape((n,) + (1,) * (values.ndim - 1))
     return ((csum[hi] - csum[lo]) / size).astype(np.float32)
 
@@ -418,6 +398,7 @@ class Features:
     names: list[str]
     layout: Layout
     lines: list[str]  # the non-blank lines, stripped
+    folded: list[str]  # the same, folded (``codepoints.folded_lines``): the key of near-duplicates
     chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
 
 
@@ -431,8 +412,7 @@ def batch_features(pages: list[list[str]]) -> Features:
     chunks, shapes, folded = [], [], []
     for first in range(0, max(len(stripped), 1), CHUNK_LINES):  # per-line work, a chunk of lines at a time
         cp = code_points(stripped[first:first + CHUNK_LINES])
-        shape, shape_names = line_shape_features(stripped[first:first + CHUNK_LINES],
-                                                 indent[first:first + CHUNK_LINES], cp)
+        shape, shape_names = line_shape_features(cp, indent[first:first + CHUNK_LINES])
         chunks.append(cp)
         shapes.append(shape)
         folded += folded_lines(cp)
@@ -445,7 +425,7 @@ def batch_features(pages: list[list[str]]) -> Features:
     picked = [base_names.index(c) for c in CONTEXT_COLUMNS]
     ctx, ctx_names = context_features(base[:, picked], list(CONTEXT_COLUMNS), layout)
     X = np.hstack([base, pos, ctx]).astype(np.float32)
-    return Features(X, base_names + pos_names + ctx_names, layout, stripped, chunks)
+    return Features(X, base_names + pos_names + ctx_names, layout, stripped, folded, chunks)
 
 
 def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:
@@ -477,17 +457,15 @@ def score_context_features(scores: np.ndarray, layout: Layout, shifts=CONTEXT_SH
     idx = np.arange(n)
     size = (end - start).astype(np.float64)
     csum = np.concatenate([[0.0], np.cumsum(scores)])
-    total = np.maximum(csum[end] - csum[start], 1e-6)
-    page_sum = np.zeros(len(layout.n_lines))
-    page_sum[nonempty] = np.add.reduceat(scores, first_rows)
+    page_sum = csum[end] - csum[start]
     extra = np.column_stack(
         [
             scores,
             (idx - centre[page]) / size,
             np.abs(idx - centre[page]) / size,
-            (csum[:-1] - csum[start]) / total,
+            (csum[:-1] - csum[start]) / np.maximum(page_sum, 1e-6),
             page_max[page],
-            page_sum[page] / size,
+            page_sum / size,
         ]
     ).astype(np.float32)
     return np.hstack([extra[:, :1], ctx, extra[:, 1:]]), names

@@ -27,9 +27,9 @@ def _powers() -> np.ndarray:
     return mix64(np.arange(1, _WORD_POSITIONS + 1, dtype=np.uint64)) | np.uint64(1)
 
 
-def _read_positions(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_positions(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     """Code points the lexical model reads: each line's first ``LEXICAL_HEAD`` and last ``LEXICAL_TAIL``
-    (all of a short line), in text order; with the line of each and whether it opens a stretch."""
+    (all of a short line), in text order; with whether each opens a stretch."""
     lengths = cp.lengths
     short = lengths <= LEXICAL_HEAD + LEXICAL_TAIL
     head = np.where(short, lengths, LEXICAL_HEAD)
@@ -41,13 +41,12 @@ def _read_positions(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     positions = np.repeat(stretch_start - first_of_stretch, stretch_len) + np.arange(total)
     opens = np.zeros(total, dtype=bool)
     opens[first_of_stretch[stretch_len > 0]] = True
-    line = np.repeat(np.repeat(np.arange(len(lengths)), 2), stretch_len)
-    return positions, line, opens
+    return positions, opens
 
 
 def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     """``(line, hash)`` of every word read by the lexical model, in text order (hashes are stable)."""
-    positions, line, opens = _read_positions(cp)
+    positions, opens = _read_positions(cp)
     cps = cp.cps[positions]
     word = ((cp.flags[positions] & (LETTER | DIGIT | MARK)) > 0) | (cps == 95)
     start = word & (opens | ~np.concatenate([[False], word[:-1]]))
@@ -63,7 +62,7 @@ def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         sums = np.add.reduceat(np.where(counted, chars * _powers()[in_word], np.uint64(0)), first)
         sizes = np.add.reduceat(counted.astype(np.uint64), first)
-        return line[idx[first]], mix64(sums + sizes * _PAIR)
+        return cp.line_of[positions[idx[first]]].astype(np.int64), mix64(sums + sizes * _PAIR)
 
 
 def lexical_matrix(cp: CodePoints, n_features: int) -> csr_matrix:

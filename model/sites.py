@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import numpy as np
-from linesift.codepoints import code_points, fold_keys
+from linesift.codepoints import code_points, folded_lines, stable_keys
 
 MAX_KEYS_PER_SITE = 200_000
 SITE_FEATURE_NAMES = ["site_log_pages_with_line", "site_share_pages_with_line", "site_log_pages"]
@@ -28,7 +28,7 @@ def site_of_url(url: str | None) -> str | None:
 def line_keys(lines: list[str]) -> np.ndarray:
     """Stable 64-bit keys of the lines stripped and folded (case, digits, spacing), the same in every
     process (unlike Python's salted ``hash``)."""
-    return fold_keys(code_points([line.strip() for line in lines]))
+    return stable_keys(folded_lines(code_points([line.strip() for line in lines])))
 
 
 class SiteTable:
@@ -66,11 +66,14 @@ class SiteTable:
         """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
         if not self.knows(site):
             return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        return self.features_of_keys(site, line_keys(lines))
+
+    def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
+        """``features`` from the lines' keys (``line_keys``) of a page of a site the table ``knows``."""
         n = self.pages[site]
         counts = self.counts[site]
-        with_line = np.fromiter((counts.get(k, 1) for k in line_keys(lines).tolist()), dtype=np.float32,
-                                count=len(lines))
-        return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(lines), np.log1p(n))]).astype(np.float32)
+        with_line = np.fromiter((counts.get(k, 1) for k in keys.tolist()), dtype=np.float32, count=len(keys))
+        return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(keys), np.log1p(n))]).astype(np.float32)
 
 
 def build_site_table(pages: list[list[str]], sites: list[str | None]) -> SiteTable:
