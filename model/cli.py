@@ -393,7 +393,8 @@ def import_(
     corpora: List[Path] = typer.Argument(..., help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records)."),
     output: Path = typer.Option(..., "--output", "-o", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r",
-                                       help="Renderer(s): inscriptis, w3m, lynx (repeat the option for several)."),
+                                       help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
+                                            "(repeat the option for several)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
 ):
     """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.

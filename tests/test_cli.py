@@ -508,9 +508,15 @@ def test_import_with_inscriptis(runner, corpus, tmp_path):
     assert labels["© 2026 Example"] == "boilerplate"
 
 
+def _renderer_missing(name: str) -> bool:
+    from linesift.training.renderers import available_renderers
+
+    return name not in available_renderers()
+
+
 @pytest.mark.parametrize("renderer", [
-    pytest.param(name, marks=pytest.mark.skipif(shutil.which(name) is None, reason=f"{name} is not installed"))
-    for name in ("w3m", "lynx")
+    pytest.param(name, marks=pytest.mark.skipif(_renderer_missing(name), reason=f"{name} is not installed"))
+    for name in ("w3m", "lynx", "html-text", "chromium")
 ])
 def test_import_with_text_browser(runner, corpus, tmp_path, renderer):
     out = tmp_path / "labelled.jsonl.gz"

@@ -28,7 +28,7 @@ from linesift.training.extractors import available_extractors
 from linesift.training.importer import read_records, record_meta
 from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import line_prf, prf
-from linesift.training.renderers import render
+from linesift.training.renderers import RENDERERS, render
 from linesift.training.scoring import bootstrap_ci, text_scores
 from linesift.training.split import is_held_out
 
@@ -248,6 +248,8 @@ def main(argv=None) -> None:
     parser.add_argument("--model", type=Path, default=None, help="model file [default: the shipped model]")
     parser.add_argument("--limit", type=int, default=None, help="at most this many held-out pages per corpus")
     parser.add_argument("--no-extractors", action="store_true", help="skip the HTML extractors")
+    parser.add_argument("--renderer", default="w3m", choices=sorted(RENDERERS),
+                        help="renderer of the scrape linesift reads (renderers.py) [default: w3m]")
     args = parser.parse_args(argv)
 
     from linesift.modelfile import load_model
@@ -258,7 +260,7 @@ def main(argv=None) -> None:
     threadpool_limits(limits=1, user_api="openmp")  # as `linesift predict` runs
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    pages = held_out_pages(args.corpora, limit=args.limit)
+    pages = held_out_pages(args.corpora, limit=args.limit, renderer=args.renderer)
     line_pages = held_out_line_pages(args.corpora)
     print(f"{len(pages)} held-out HTML pages, {len(line_pages)} line-labelled pages "
           f"(prepared in {time.perf_counter() - t0:.0f} s)", flush=True)
@@ -271,6 +273,7 @@ def main(argv=None) -> None:
                  "lines_per_s": n_lines / sec} for s, sec in seconds.items()}
     results = {
         "pages": len(pages),
+        "renderer": args.renderer,
         "by_corpus": summarise(rows, "corpus"),
         "by_page_type": summarise([r for r in rows if r["corpus"] == "wcxb-dev"], "page_type"),
         "by_lang": summarise(rows, "lang"),
@@ -282,7 +285,9 @@ def main(argv=None) -> None:
     points = speed_by_length(pages[:: max(1, len(pages) // 300)], model)
     results["speed_vs_lines"] = {"slope_ms_per_1000_lines": float(np.polyfit(*np.array(points).T, 1)[0] * 1000)}
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    md = ["# Benchmark results", "", f"{len(pages)} held-out pages (site-disjoint split), word F1 mean [95% CI]", ""]
+    title = (f"{len(pages)} held-out pages (site-disjoint split), linesift (text) on the {args.renderer} scrape, "
+             "word F1 mean [95% CI]")
+    md = ["# Benchmark results", "", title, ""]
     md.append(markdown_table(results["by_corpus"], systems, "corpus"))
     md.append(markdown_table(results["by_page_type"], systems, "wcxb page type"))
     md.append(markdown_table(results["by_lang"], systems, "language"))

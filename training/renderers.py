@@ -2,13 +2,21 @@
 
 The package itself needs only inscriptis (``linesift.render``). For training, scrapes are also made
 with the text browsers w3m and lynx (Debian packages), so the model learns what users' scrapes look
-like whichever tool made them. Each renderer returns the dump as one string.
+like whichever tool made them. Two more renderers measure how the model does on scrapes it was never
+trained on: ``html-text`` (the html-text package, pip) and ``chromium`` (a browser's
+``document.body.innerText``: the Debian packages chromium and chromium-driver, and selenium from pip).
+Each renderer returns the dump as one string.
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
+import os
 import shutil
 import subprocess
+import tempfile
+from functools import lru_cache
 
 from linesift.render import html_to_text
 
@@ -36,12 +44,66 @@ def render_lynx(html: str) -> str:
     )
 
 
-RENDERERS = {"w3m": render_w3m, "lynx": render_lynx, "inscriptis": html_to_text}
+def render_html_text(html: str) -> str:
+    """html-text's ``extract_text`` with layout guessing (block elements on their own lines)."""
+    import html_text
+
+    return html_text.extract_text(html, guess_layout=True)
+
+
+CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: a page's remote resources fail at once
+                 "--blink-settings=imagesEnabled=false", "--window-size=1280,2000")
+
+
+@lru_cache(maxsize=1)
+def _chromium():
+    """One headless Chromium per process, driven by selenium (quit at exit)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.page_load_strategy = "eager"
+    options.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(RENDER_TIMEOUT_SECONDS)
+    atexit.register(driver.quit)
+    return driver
+
+
+def render_chromium(html: str) -> str:
+    """A browser's ``document.body.innerText`` of the page (loaded from a file; a UTF-8 byte order mark
+    overrides the page's own charset declaration, as the text is already decoded)."""
+    from selenium.common.exceptions import WebDriverException
+
+    with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as f:
+        f.write(b"\xef\xbb\xbf" + html.encode("utf-8", "replace"))
+    try:
+        driver = _chromium()
+        driver.get("file://" + f.name)
+        return driver.execute_script("return document.body ? document.body.innerText : ''") or ""
+    except WebDriverException:  # a timeout or a crashed browser: no scrape, as for the other renderers
+        _chromium.cache_clear()
+        return ""
+    finally:
+        os.unlink(f.name)
+
+
+RENDERERS = {"w3m": render_w3m, "lynx": render_lynx, "inscriptis": html_to_text, "html-text": render_html_text,
+             "chromium": render_chromium}
 
 
 def available_renderers() -> list[str]:
-    """Renderers usable on this machine (w3m and lynx need their binaries)."""
-    return [name for name in RENDERERS if name == "inscriptis" or shutil.which(name)]
+    """Renderers usable on this machine (w3m, lynx and chromium need their binaries, html-text and
+    chromium their pip packages)."""
+    found = {"inscriptis": True, "w3m": bool(shutil.which("w3m")), "lynx": bool(shutil.which("lynx")),
+             "html-text": importlib.util.find_spec("html_text") is not None,
+             "chromium": bool(shutil.which("chromium") and shutil.which("chromedriver"))
+             and importlib.util.find_spec("selenium") is not None}
+    return [name for name in RENDERERS if found[name]]
 
 
 def render(html: str, renderer: str) -> str:
