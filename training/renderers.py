@@ -10,13 +10,13 @@ Each renderer returns the dump as one string.
 
 from __future__ import annotations
 
-import atexit
 import importlib.util
 import os
 import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
+from multiprocessing.util import Finalize
 
 from linesift.render import html_to_text
 
@@ -70,8 +70,18 @@ def _chromium():
     options.binary_location = shutil.which("chromium")
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.set_page_load_timeout(RENDER_TIMEOUT_SECONDS)
-    atexit.register(driver.quit)
+    # quit when the process ends, also in a worker of a process pool (where atexit handlers do not run)
+    Finalize(None, _quit, args=(driver,), exitpriority=10)
     return driver
+
+
+def _quit(driver) -> None:
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        driver.quit()
+    except (WebDriverException, OSError):  # already gone
+        pass
 
 
 def render_chromium(html: str) -> str:
@@ -85,7 +95,9 @@ def render_chromium(html: str) -> str:
         driver = _chromium()
         driver.get("file://" + f.name)
         return driver.execute_script("return document.body ? document.body.innerText : ''") or ""
-    except WebDriverException:  # a timeout or a crashed browser: no scrape, as for the other renderers
+    except WebDriverException:  # a timeout or a crashed browser: no scrape, and a new browser next time
+        if _chromium.cache_info().currsize:
+            _quit(_chromium())
         _chromium.cache_clear()
         return ""
     finally:
