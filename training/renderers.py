@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from multiprocessing.util import Finalize
+from pathlib import Path
 
 from linesift.render import html_to_text
 
@@ -48,7 +49,8 @@ def render_html_text(html: str) -> str:
     """html-text's ``extract_text`` with layout guessing (block elements on their own lines)."""
     import html_text
 
-    return html_text.extract_text(html, guess_layout=True)
+    # lone surrogates (broken escapes in a corpus record) cannot be encoded: replaced, as the other renderers do
+    return html_text.extract_text(html.encode("utf-8", "replace").decode("utf-8"), guess_layout=True)
 
 
 CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -75,27 +77,35 @@ def _chromium():
     return driver
 
 
-def _quit(driver) -> None:
+def _browser_errors() -> tuple[type[Exception], ...]:
+    """What a browser that timed out, crashed or lost its driver raises (selenium's and urllib3's errors)."""
     from selenium.common.exceptions import WebDriverException
+    from urllib3.exceptions import HTTPError
 
+    return WebDriverException, HTTPError, OSError
+
+
+def _quit(driver) -> None:
     try:
         driver.quit()
-    except (WebDriverException, OSError):  # already gone
+    except _browser_errors():  # already gone
         pass
 
 
 def render_chromium(html: str) -> str:
-    """A browser's ``document.body.innerText`` of the page (loaded from a file; a UTF-8 byte order mark
-    overrides the page's own charset declaration, as the text is already decoded)."""
-    from selenium.common.exceptions import WebDriverException
-
+    """A browser's ``document.body.innerText`` of the page, loaded from a file (a UTF-8 byte order mark
+    overrides the page's own charset declaration, as the text is already decoded). No text when the page
+    leaves its file (a redirect would read another page), times out or the browser fails; a failed browser
+    is replaced by a new one for the next page."""
     with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as f:
-        f.write(b"\xef\xbb\xbf" + html.encode("utf-8", "replace"))
+        f.write(b"\xef\xbb\xbf" + html.removeprefix("\ufeff").encode("utf-8", "replace"))
+    uri = Path(f.name).as_uri()
     try:
         driver = _chromium()
-        driver.get("file://" + f.name)
-        return driver.execute_script("return document.body ? document.body.innerText : ''") or ""
-    except WebDriverException:  # a timeout or a crashed browser: no scrape, and a new browser next time
+        driver.get(uri)
+        text = driver.execute_script("return document.body ? document.body.innerText : ''") or ""
+        return text if driver.current_url.split("#")[0] == uri else ""
+    except _browser_errors():
         if _chromium.cache_info().currsize:
             _quit(_chromium())
         _chromium.cache_clear()

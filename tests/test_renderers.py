@@ -1,0 +1,30 @@
+"""The renderers used to import and measure (``training/renderers.py``); each test runs where its renderer is installed."""
+
+from __future__ import annotations
+
+import pytest
+from linesift.training.renderers import available_renderers, render
+
+needs = {name: pytest.mark.skipif(name not in available_renderers(), reason=f"{name} is not installed")
+         for name in ("html-text", "chromium")}
+
+
+def test_inscriptis_is_always_available():
+    assert "inscriptis" in available_renderers()
+
+
+@needs["chromium"]
+def test_chromium_reads_the_text_of_the_page_in_its_declared_charset():
+    html = '<html><head><meta charset="windows-1252"></head><body><p>Käse und 日本語</p></body></html>'
+    assert render(html, "chromium") == "Käse und 日本語"
+
+
+@needs["chromium"]
+def test_chromium_gives_no_text_for_a_page_that_redirects_elsewhere():
+    html = '<html><head><meta http-equiv="refresh" content="0;url=/"></head><body>x</body></html>'
+    assert render(html, "chromium") == ""
+
+
+@needs["html-text"]
+def test_html_text_copes_with_a_lone_surrogate():
+    assert render("<p>bad \ud800 escape</p>", "html-text") == "bad ? escape"
