@@ -32,6 +32,7 @@ from linesift.settings import (
     WEIGHTING_DEFAULT,
 )
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
+from linesift.wrapping import unwrap
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
@@ -259,8 +260,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """Scores in [0, 1] for every line of every page; NaN for blank lines.
 
         ``sites`` (one per page) and ``table`` (a ``SiteTable`` over the corpus) give the cross-page
-        features of models fitted with ``use_sites``; without them those features are missing.
+        features of models fitted with ``use_sites``; without them those features are missing. A
+        hard-wrapped page (``wrapping.unwrap``) is scored with its paragraphs joined, each of its lines
+        getting the score of the joined line that holds it.
         """
+        X = list(X)
+        unwrapped = [unwrap(lines) for lines in X]
+        pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
+        return [scores if u is None else scores[u[1]]
+                for scores, u in zip(self._score_lines(pages, sites, table), unwrapped)]
+
+    def _score_lines(self, X, sites=None, table=None) -> list[np.ndarray]:
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical)
         if len(batch.X):

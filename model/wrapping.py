@@ -1,0 +1,66 @@
+"""Hard-wrapped scrapes: paragraphs broken into lines of a fixed width are joined back before scoring.
+
+``w3m -dump`` and ``lynx -dump`` wrap at 80 columns unless told otherwise, so a paragraph comes out as
+several short lines, and the length and punctuation of each piece no longer describe the paragraph (the
+model was trained on one line per block). ``unwrap`` finds a page's wrap width and joins each line to the
+one before it when the previous line ended only because the next word did not fit. Scores of a joined
+line go to every line it was made of, so the output still has one row per input line.
+
+A page counts as wrapped when its longest line is ``MIN_WIDTH``-``MAX_WIDTH`` characters wide, at least
+``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come within ``NEAR_WIDTH`` characters of that width,
+and at least ``MIN_WRAPS`` lines were cut before a word that did not fit, ``MIN_LOWER_STARTS`` of them
+mid-sentence (the next line opens in lowercase). Pages dumped without a width limit have lines of any
+length and are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+MIN_WIDTH, MAX_WIDTH = 60, 250  # terminal-like widths (72, 80, 100, 132, ...)
+NEAR_WIDTH = 15  # a wrapped line ends within a word's length of the width
+MIN_NEAR_SHARE = 0.1
+MIN_WRAPS = 5
+MIN_LOWER_STARTS = 2
+LONGEST_WORD = 40  # a continuation line is looked for only after lines this close to the width
+# a list item's start: features.BULLET_START's marks plus w3m's second-level "□" (not a feature, as the
+# shipped model was trained without it)
+_ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u25a1+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
+
+
+def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
+    """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
+    holds line ``i``; None when the page does not look wrapped (then it is scored as it is)."""
+    lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
+    width = int(lengths.max()) if len(lengths) else 0
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        return None
+    filled = lengths > 0
+    near = int((lengths >= width - NEAR_WIDTH).sum())
+    if near < max(MIN_WRAPS, MIN_NEAR_SHARE * int(filled.sum())):
+        return None
+    # line i was cut when line i + 1's first word would not have fitted after it
+    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD))
+    cut = []
+    for i in candidates.tolist():
+        nxt = lines[i + 1]
+        word = nxt.split(None, 1)[0]
+        if lengths[i] + 1 + len(word) > width:
+            cut.append(i)
+    if len(cut) < MIN_WRAPS or sum(lines[i + 1].lstrip()[:1].islower() for i in cut) < MIN_LOWER_STARTS:
+        return None
+    joined_to_previous = np.zeros(len(lines), dtype=bool)
+    for i in cut:  # a list item starts a new line; a continuation is indented at least as far as its start
+        nxt, cur = lines[i + 1], lines[i]
+        if not _ITEM_START.match(nxt) and len(nxt) - len(nxt.lstrip()) >= len(cur) - len(cur.lstrip()):
+            joined_to_previous[i + 1] = True
+    origin = np.cumsum(~joined_to_previous) - 1
+    out: list[str] = []
+    for line, joined in zip(lines, joined_to_previous.tolist()):
+        if joined:
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out, origin
