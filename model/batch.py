@@ -73,11 +73,12 @@ def available_cores() -> int:
 def build_table(items: Iterable[Page | InputError]):
     """First pass over a corpus: count, per site, the pages holding each line (bounded memory)."""
     from linesift.sites import SiteTable
+    from linesift.wrapping import as_scored
 
     table = SiteTable()
     for item in items:
         if isinstance(item, Page) and item.site:
-            table.add(item.site, item.render().lines)
+            table.add(item.site, as_scored(item.render().lines))  # as the page will be scored
     return table
 
 

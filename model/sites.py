@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 from linesift.codepoints import code_points, folded_lines, stable_keys
+from linesift.wrapping import as_scored as scored_lines
 
 MAX_KEYS_PER_SITE = 200_000
 SITE_FEATURE_NAMES = ["site_log_pages_with_line", "site_share_pages_with_line", "site_log_pages"]
@@ -76,8 +77,11 @@ class SiteTable:
         return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(keys), np.log1p(n))]).astype(np.float32)
 
 
-def build_site_table(pages: list[list[str]], sites: list[str | None]) -> SiteTable:
+def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True) -> SiteTable:
+    """The table of ``pages`` (one site each, None if unknown). With ``as_scored`` each page is counted as
+    ``LineClassifier.score_pages`` scores it (a hard-wrapped page with its paragraphs joined,
+    ``wrapping.as_scored``), so the keys match; fitting, which scores pages as given, counts them as given."""
     table = SiteTable()
     for lines, site in zip(pages, sites):
-        table.add(site, lines)
+        table.add(site, scored_lines(lines) if as_scored else lines)
     return table

@@ -8,9 +8,10 @@ line go to every line it was made of, so the output still has one row per input 
 
 A page counts as wrapped when its longest line is ``MIN_WIDTH``-``MAX_WIDTH`` characters wide, at least
 ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come within ``NEAR_WIDTH`` characters of that width,
-and at least ``MIN_WRAPS`` lines were cut before a word that did not fit, ``MIN_LOWER_STARTS`` of them
-mid-sentence (the next line opens in lowercase). Pages dumped without a width limit have lines of any
-length and are left as they are.
+and at least ``MIN_WRAPS`` lines were cut before a word that did not fit, ``MIN_LOWER_SHARE`` (and
+``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens in lowercase). Lines holding a word longer
+than ``LONGEST_WORD`` (URLs) do not set the width; list items and table rows are never joined. Pages dumped
+without a width limit have lines of any length and are left as they are.
 """
 
 from __future__ import annotations
@@ -24,17 +25,36 @@ NEAR_WIDTH = 15  # a wrapped line ends within a word's length of the width
 MIN_NEAR_SHARE = 0.1
 MIN_WRAPS = 5
 MIN_LOWER_STARTS = 2
-LONGEST_WORD = 40  # a continuation line is looked for only after lines this close to the width
+MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
+LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
+# does not set the width); cut lines are looked for only this close to the width
 # a list item's start: features.BULLET_START's marks plus w3m's second-level "□" (not a feature, as the
 # shipped model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u25a1+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
+
+
+def _width(lines: list[str], lengths: np.ndarray) -> int:
+    """The wrap width: the longest line that holds no word longer than ``LONGEST_WORD`` (a long URL, as in
+    lynx's list of links, is never wrapped and can pass the width)."""
+    for i in np.argsort(-lengths, kind="stable").tolist():
+        if lengths[i] < MIN_WIDTH:
+            return int(lengths[i])
+        if max(map(len, lines[i].split())) <= LONGEST_WORD:
+            return int(lengths[i])
+    return 0
+
+
+def as_scored(lines: list[str]) -> list[str]:
+    """The lines as ``LineClassifier.score_pages`` scores them: joined when the page is hard-wrapped."""
+    u = unwrap(lines)
+    return lines if u is None else u[0]
 
 
 def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
     holds line ``i``; None when the page does not look wrapped (then it is scored as it is)."""
     lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
-    width = int(lengths.max()) if len(lengths) else 0
+    width = _width(lines, lengths)
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
     filled = lengths > 0
@@ -49,12 +69,14 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
         word = nxt.split(None, 1)[0]
         if lengths[i] + 1 + len(word) > width:
             cut.append(i)
-    if len(cut) < MIN_WRAPS or sum(lines[i + 1].lstrip()[:1].islower() for i in cut) < MIN_LOWER_STARTS:
+    lower = sum(lines[i + 1].lstrip()[:1].islower() for i in cut)
+    if len(cut) < MIN_WRAPS or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
     joined_to_previous = np.zeros(len(lines), dtype=bool)
-    for i in cut:  # a list item starts a new line; a continuation is indented at least as far as its start
-        nxt, cur = lines[i + 1], lines[i]
-        if not _ITEM_START.match(nxt) and len(nxt) - len(nxt.lstrip()) >= len(cur) - len(cur.lstrip()):
+    for i in cut:  # a list item starts a new line; a continuation is indented at least as far as its start;
+        nxt, cur = lines[i + 1], lines[i]  # table rows (cells apart by 2+ spaces) stay apart
+        if (not _ITEM_START.match(nxt) and len(nxt) - len(nxt.lstrip()) >= len(cur) - len(cur.lstrip())
+                and "  " not in cur.strip() and "  " not in nxt.strip()):
             joined_to_previous[i + 1] = True
     origin = np.cumsum(~joined_to_previous) - 1
     out: list[str] = []

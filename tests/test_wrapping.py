@@ -63,3 +63,31 @@ def test_scores_of_a_wrapped_page_come_back_per_input_line(tiny_model):
     assert len(scores) == len(page)
     assert np.array_equal(scores, joined_scores[origin], equal_nan=True)
     assert [np.isnan(s) for s in scores] == [not line.strip() for line in page]
+
+
+def test_a_long_url_does_not_set_the_width():
+    page = wrapped_page() + ["", "References", "   1. https://example.org/" + "a-long-path/" * 8 + "page.html"]
+    joined, _ = unwrap(page)
+    assert PARAGRAPHS[0] in joined
+
+
+def test_table_rows_stay_apart():
+    page = wrapped_page()
+    rows = [f"{name:<22}{goals:>29}  points {points}" for name, goals, points in
+            (("Harbour United", 12, 30), ("Port Rovers", 11, 28), ("eastside Athletic", 9, 25))]
+    joined, _ = unwrap(page + [""] + rows)
+    assert joined[-3:] == rows
+
+
+def test_a_list_of_titles_of_one_length_is_not_a_wrapped_page():
+    titles = [f"Council approves budget for the new harbour wall, part {i} of the series" for i in range(12)]
+    titles[3], titles[7] = "iPhone" + titles[3][7:], "eBay" + titles[7][7:]  # two open in lowercase
+    assert unwrap(titles) is None
+
+
+def test_site_table_counts_a_wrapped_page_as_it_is_scored():
+    from linesift.sites import build_site_table, line_keys
+
+    table = build_site_table([wrapped_page(), wrapped_page()], ["a.example", "a.example"])
+    features = table.features_of_keys("a.example", line_keys([PARAGRAPHS[0]]))
+    assert features[0, 1] == 1.0  # the joined paragraph is on both pages
