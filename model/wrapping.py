@@ -36,11 +36,13 @@ _ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u2
 def _width(lines: list[str], lengths: np.ndarray) -> int:
     """The wrap width: the longest line that holds no word longer than ``LONGEST_WORD`` (a long URL, as in
     lynx's list of links, is never wrapped and can pass the width)."""
-    for i in np.argsort(-lengths, kind="stable").tolist():
-        if lengths[i] < MIN_WIDTH:
-            return int(lengths[i])
-        if max(map(len, lines[i].split())) <= LONGEST_WORD:
-            return int(lengths[i])
+    remaining = lengths.copy()
+    while len(remaining):  # usually once: the longest line holds no such word
+        i = int(remaining.argmax())
+        n = int(remaining[i])
+        if n < MIN_WIDTH or max(map(len, lines[i].split())) <= LONGEST_WORD:
+            return max(n, 0)
+        remaining[i] = -1
     return 0
 
 
