@@ -6,7 +6,8 @@ model was trained on one line per block). ``unwrap`` finds a page's wrap width a
 one before it when the previous line ended only because the next word did not fit. Scores of a joined
 line go to every line it was made of, so the output still has one row per input line.
 
-A page counts as wrapped when its longest line is ``MIN_WIDTH``-``MAX_WIDTH`` characters wide, at least
+A page counts as wrapped when its width (the length all but ``OVERLONG_SHARE`` of its lines keep to) is
+``MIN_WIDTH``-``MAX_WIDTH`` characters, at least
 ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come within ``NEAR_WIDTH`` characters of that width,
 and at least ``MIN_WRAPS`` lines were cut before a word that did not fit, ``MIN_LOWER_SHARE`` (and
 ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens in lowercase). Lines holding a word longer
@@ -25,24 +26,30 @@ NEAR_WIDTH = 15  # a wrapped line ends within a word's length of the width
 MIN_NEAR_SHARE = 0.1
 MIN_WRAPS = 5
 MIN_LOWER_STARTS = 2
+OVERLONG_SHARE = 0.02  # lines allowed past the wrap width (menus and table rows a dump does not wrap)
 MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
 # a list item's start: features.BULLET_START's marks plus w3m's second-level "□" (not a feature, as the
 # shipped model was trained without it)
+_LONG_WORD = re.compile(r"\S{%d}" % (LONGEST_WORD + 1))
 _ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u25a1+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
 
 
 def _width(lines: list[str], lengths: np.ndarray) -> int:
-    """The wrap width: the longest line that holds no word longer than ``LONGEST_WORD`` (a long URL, as in
-    lynx's list of links, is never wrapped and can pass the width)."""
-    remaining = lengths.copy()
-    while len(remaining):  # usually once: the longest line holds no such word
-        i = int(remaining.argmax())
-        n = int(remaining[i])
-        if n < MIN_WIDTH or max(map(len, lines[i].split())) <= LONGEST_WORD:
-            return max(n, 0)
-        remaining[i] = -1
+    """The wrap width: the length that all but ``OVERLONG_SHARE`` of the lines keep to (a dump's menu or
+    table row can pass it), not counting lines that hold a word longer than ``LONGEST_WORD`` (a long URL,
+    as in lynx's list of links, is never wrapped)."""
+    allowed = int(OVERLONG_SHARE * int((lengths > 0).sum()))
+    if int((lengths > MAX_WIDTH).sum()) > 2 * (allowed + 1):  # a dump without a width limit (not all URLs)
+        return MAX_WIDTH + 1
+    for i in np.argsort(-lengths, kind="stable").tolist():
+        if lengths[i] < MIN_WIDTH:
+            return int(lengths[i])
+        if not _LONG_WORD.search(lines[i]):
+            if allowed == 0:
+                return int(lengths[i])
+            allowed -= 1
     return 0
 
 
@@ -64,7 +71,8 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     if near < max(MIN_WRAPS, MIN_NEAR_SHARE * int(filled.sum())):
         return None
     # line i was cut when line i + 1's first word would not have fitted after it
-    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD))
+    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD)
+                                & (lengths[:-1] <= width))
     cut = []
     for i in candidates.tolist():
         nxt = lines[i + 1]
