@@ -32,7 +32,7 @@ LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line ho
 # does not set the width); cut lines are looked for only this close to the width
 # a list item's start: features.BULLET_START's marks plus w3m's second-level "□" (not a feature, as the
 # shipped model was trained without it)
-_LONG_WORD = re.compile(r"\S{%d}" % (LONGEST_WORD + 1))
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
 _ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u25a1+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
 
 
