@@ -7,12 +7,12 @@ one before it when the previous line ended only because the next word did not fi
 line go to every line it was made of, so the output still has one row per input line.
 
 A page counts as wrapped when its width (the length all but ``OVERLONG_SHARE`` of its lines keep to) is
-``MIN_WIDTH``-``MAX_WIDTH`` characters, at least
-``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come within ``NEAR_WIDTH`` characters of that width,
-and at least ``MIN_WRAPS`` lines were cut before a word that did not fit, ``MIN_LOWER_SHARE`` (and
-``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens in lowercase). Lines holding a word longer
-than ``LONGEST_WORD`` (URLs) do not set the width; list items and table rows are never joined. Pages dumped
-without a width limit have lines of any length and are left as they are.
+``MIN_WIDTH``-``MAX_WIDTH`` characters, at least ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come
+within ``NEAR_WIDTH`` characters of that width, and at least ``MIN_WRAPS`` lines were cut before a word
+that did not fit, ``MIN_LOWER_SHARE`` (and ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens
+in lowercase). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items
+and table rows are never joined. Pages dumped without a width limit have lines of any length and are left
+as they are.
 """
 
 from __future__ import annotations
