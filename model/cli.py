@@ -406,12 +406,11 @@ def import_(
 
     from linesift.training.importer import import_corpus
     from linesift.training.labelled import page_to_record
-    from linesift.training.renderers import available_renderers
+    from linesift.training.renderers import unavailable
 
-    usable = available_renderers()
-    for r in renderer:
-        if r not in usable:
-            fail(f"renderer {r!r} is not available here (available: {', '.join(usable)})", 2)
+    error = unavailable(renderer)
+    if error:
+        fail(error, 2)
     oracle: dict = defaultdict(list)
     fd, tmp = new_temp_file(output)
     os.close(fd)

@@ -36,7 +36,9 @@ CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
 SEPARATORS = "|\u00bb\u203a\u00b7\u2022/>\u2013\u2014:"
 # the patterns below run over the batch's lines joined with a leading "\n" (the literal first character
 # lets the regex engine jump from line start to line start); TEASER_CUE and URLISH read the lowercased text
-BULLET_START = re.compile(r"\n(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])[ \t]")
+BULLET_MARKS = r"\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#"  # a list item's start: a mark,
+NUMBERED_ITEM = r"\d{1,3}[.)]|\[\d+\]"  # or a number ("3.", "3)", "[3]"); wrapping.py reads them too
+BULLET_START = re.compile(r"\n(?:[" + BULLET_MARKS + "]|" + NUMBERED_ITEM + r")[ \t]")
 URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w")
 # lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...)
 TEASER_CUES = (

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from linesift.features import BULLET_MARKS, NUMBERED_ITEM
 
 MIN_WIDTH, MAX_WIDTH = 60, 250  # terminal-like widths (72, 80, 100, 132, ...)
 NEAR_WIDTH = 15  # a wrapped line ends within a word's length of the width
@@ -30,10 +31,10 @@ OVERLONG_SHARE = 0.02  # lines allowed past the wrap width (menus and table rows
 MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
-# a list item's start: features.BULLET_START's marks plus w3m's second-level "□" (not a feature, as the
-# shipped model was trained without it)
 _LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
-_ITEM_START = re.compile(r"\s*(?:[\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023\u25a1+\-\u2013\u2014>#]|\d{1,3}[.)]|\[\d+\])\s")
+# a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
+# model was trained without it)
+_ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
 
 
 def _width(lines: list[str], lengths: np.ndarray) -> int:

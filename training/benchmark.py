@@ -28,7 +28,7 @@ from linesift.training.extractors import available_extractors
 from linesift.training.importer import read_records, record_meta
 from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import line_prf, prf
-from linesift.training.renderers import RENDERERS, available_renderers, render
+from linesift.training.renderers import RENDERERS, render, unavailable
 from linesift.training.scoring import bootstrap_ci, text_scores
 from linesift.training.split import is_held_out
 
@@ -251,8 +251,8 @@ def main(argv=None) -> None:
     parser.add_argument("--renderer", default="w3m", choices=sorted(RENDERERS),
                         help="renderer of the scrape linesift reads (renderers.py) [default: w3m]")
     args = parser.parse_args(argv)
-    if args.renderer not in available_renderers():
-        parser.error(f"renderer {args.renderer!r} is not available here (available: {', '.join(available_renderers())})")
+    if error := unavailable([args.renderer]):
+        parser.error(error)
 
     from linesift.modelfile import load_model
 

@@ -128,6 +128,13 @@ def available_renderers() -> list[str]:
     return [name for name in RENDERERS if found[name]]
 
 
+def unavailable(names: list[str]) -> str | None:
+    """The one-line error for the first of ``names`` this machine cannot render with, or None."""
+    usable = available_renderers()
+    missing = [name for name in names if name not in usable]
+    return f"renderer {missing[0]!r} is not available here (available: {', '.join(usable)})" if missing else None
+
+
 def render(html: str, renderer: str) -> str:
     """Render ``html`` with the named renderer; an empty string when the renderer fails."""
     try:
