@@ -84,6 +84,20 @@ def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifie
     )
 
 
+def _fillable(X):
+    """``X`` with its all-missing columns set to 0 (e.g. the site columns of a fold whose sites all have one
+    page), which scikit-learn's binning cannot take; a constant column is never split on, so a missing value
+    at prediction takes the same path. Sparse matrices (the lexical words) are returned as they are."""
+    if sparse.issparse(X) or not len(X):
+        return X
+    empty = np.isnan(X).all(axis=0)
+    if not empty.any():
+        return X
+    X = X.copy()
+    X[:, empty] = 0.0
+    return X
+
+
 def page_word_f1(scores, y, words, offsets, threshold) -> float:
     """Mean over pages of the word-level F1 of kept lines against content lines (unsure lines ignored)."""
     f1s = []
@@ -196,10 +210,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         def oof(make, features):
             out = np.zeros(len(batch.X), dtype=np.float64)
             for train, test in folds:
-                m = make().fit(features[known_idx[train]], yk[train], sample_weight=wk[train])
+                m = make().fit(_fillable(features[known_idx[train]]), yk[train], sample_weight=wk[train])
                 out[known_idx[test]] = m.predict_proba(features[known_idx[test]])[:, 1]
             # rows without a label (unsure) get a model fitted on all labelled rows
-            full = make().fit(features[known_idx], yk, sample_weight=wk)
+            full = make().fit(_fillable(features[known_idx]), yk, sample_weight=wk)
             if (~known).any():
                 out[~known] = full.predict_proba(features[~known])[:, 1]
             return out, full

@@ -91,6 +91,16 @@ def test_site_columns_are_dropped_when_no_site_has_two_pages():
     assert not any(n.startswith("site_") for n in model.feature_names_)
 
 
+def test_fit_when_a_fold_trains_on_sites_of_one_page_only():
+    # a.example has two pages, the other four sites one: the fold that holds a.example out trains on pages
+    # whose site columns are all missing (scikit-learn's binning cannot take an all-missing column)
+    pages, labels, _ = _site_pages()
+    sites = ["a.example", "a.example", "c.example", "d.example", "e.example", "f.example"]
+    model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, groups=sites, sites=sites)
+    assert model.use_sites_ is True
+    assert [len(s) for s in model.score_pages(pages)] == [6] * 6
+
+
 def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tmp_path):
     import json
 
