@@ -191,6 +191,18 @@ def test_fit_needs_both_labels(tiny_pages):
         LineClassifier(**SMALL).fit(lines_of(tiny_pages[:2]), y)
 
 
+def test_fit_when_a_fold_trains_on_one_label_only():
+    # two all-content pages and one with both labels, three folds: the fold holding out the mixed page trains
+    # on content lines only and scores its held-out lines with that label
+    pages = [["The council met on Tuesday to discuss the harbour and the new bridge.", "Residents waited."],
+             ["A second story is told in a long sentence about the river.", "The mayor answered."],
+             ["Home", "Contact us", "The third story has one sentence about the market square."]]
+    labels = [["content", "content"], ["content", "content"], ["boilerplate", "boilerplate", "content"]]
+    model = LineClassifier(n_estimators=10, cv=3).fit(pages, labels)
+    assert model.n_lines_ == 7
+    assert [len(s) for s in model.score_pages(pages)] == [2, 2, 3]
+
+
 def test_fit_labels_must_match_lines(tiny_pages):
     y = labels_of(tiny_pages[:2])
     y = [y[0][:-1], y[1]]
