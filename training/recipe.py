@@ -61,9 +61,10 @@ def with_convention(page):
     return page
 
 
-def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1) -> list:
+def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1, names=LICENSED_CORPORA) -> list:
+    """The training side of the corpora ``names``, labelled and filtered as the recipe trains on them."""
     pages = []
-    for corpus in LICENSED_CORPORA:
+    for corpus in names:
         if labelled is not None and (labelled / f"{corpus}.jsonl.gz").exists():
             source = read_jsonl_pages(labelled / f"{corpus}.jsonl.gz")
         else:

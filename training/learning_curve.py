@@ -1,0 +1,83 @@
+"""How many labelled pages a model of your own needs: fit on N random training pages, score held-out pages.
+
+    python -m linesift.training.learning_curve --corpora ../shared/corpora --corpus daniel --lang pl,ru \\
+        --pages 10,30,100,300 --samples 3
+
+Training pages: the recipe's training side of ``--corpus`` (``--labelled DIR`` reuses imported pages), one
+renderer, the languages asked for; each sample of N pages is fitted with the recipe's parameters. Held-out
+pages: that corpus's held-out sites in those languages, scraped with the same renderer, scored on the kept
+text (word F1 against the gold, mean over pages, per language). Prints one markdown row per N: the mean and
+range over the samples, and the fitting time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from linesift.training.benchmark import held_out_pages
+from linesift.training.fit import fit_pages
+from linesift.training.recipe import MODEL_PARAMS, training_pages
+from linesift.training.scoring import text_scores
+
+
+def pool_of(corpora: Path, labelled: Path | None, corpus: str, langs: set[str], renderer: str) -> list:
+    """The recipe's training pages of ``corpus`` in ``langs`` rendered by ``renderer``."""
+    return [p for p in training_pages(corpora, labelled, names=(corpus,))
+            if p.meta.get("lang") in langs and p.meta.get("renderer") == renderer]
+
+
+def scores_by_lang(model, held) -> dict[str, float]:
+    """Mean word F1 of the kept text per language of the held-out pages."""
+    res = defaultdict(list)
+    for page, scores in zip(held, model.score_pages([p.scrape for p in held])):
+        kept = "\n".join(line for line, s in zip(page.scrape, scores) if s >= model.threshold_)
+        res[page.meta.get("lang")].append(text_scores(kept, page.gold)["word_f1"])
+    return {lang: float(np.mean(v)) for lang, v in res.items()}
+
+
+def learning_curve(pool: list, held: list, sizes: list[int], samples: int, langs: list[str]):
+    """Per size N (seeds 0.. ``samples``-1 pick the pages): rows of (N, {lang: [score per sample]}, [fit seconds per sample])."""
+    for n in sizes:
+        if n > len(pool):
+            print(f"skipping N={n}: only {len(pool)} training pages", flush=True)
+            continue
+        scores, secs = defaultdict(list), []
+        for seed in range(samples):
+            sample = random.Random(seed).sample(pool, n)
+            start = time.perf_counter()
+            model = fit_pages(sample, **MODEL_PARAMS)
+            secs.append(time.perf_counter() - start)
+            for lang, f in scores_by_lang(model, held).items():
+                scores[lang].append(f)
+        yield n, {lang: scores[lang] for lang in langs}, secs
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
+    parser.add_argument("--corpus", default="daniel")
+    parser.add_argument("--lang", default="pl,ru", help="languages, comma-separated")
+    parser.add_argument("--renderer", default="w3m")
+    parser.add_argument("--pages", default="10,30,100,300", help="training pages per model, comma-separated")
+    parser.add_argument("--samples", type=int, default=3, help="random samples of pages per size")
+    args = parser.parse_args(argv)
+    langs = args.lang.split(",")
+    pool = pool_of(args.corpora, args.labelled, args.corpus, set(langs), args.renderer)
+    held = [p for p in held_out_pages(args.corpora, corpora=(args.corpus,), renderer=args.renderer)
+            if p.meta.get("lang") in langs]
+    print(f"{len(pool)} training pages, {len(held)} held-out pages", flush=True)
+    print("| pages | " + " | ".join(f"{lang} word F1" for lang in langs) + " | fit |")
+    print("|---" * (len(langs) + 2) + "|")
+    for n, scores, secs in learning_curve(pool, held, [int(x) for x in args.pages.split(",")], args.samples, langs):
+        cells = [f"{np.mean(v):.3f} ({min(v):.3f}-{max(v):.3f})" if v else "" for v in scores.values()]
+        print(f"| {n} | " + " | ".join(cells) + f" | {np.mean(secs):.0f} s |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
