@@ -210,8 +210,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         def oof(make, features):
             out = np.zeros(len(batch.X), dtype=np.float64)
             for train, test in folds:
-                if len(np.unique(yk[train])) < 2:  # the fold's training pages hold one label only: it scores that
-                    out[known_idx[test]] = float(yk[train][0])
+                if len(np.unique(yk[train])) < 2:  # the fold's training pages hold one label only: no score
+                    out[known_idx[test]] = np.nan  # (missing for the next stage, dropped in the report)
                     continue
                 m = make().fit(_fillable(features[known_idx[train]]), yk[train], sample_weight=wk[train])
                 out[known_idx[test]] = m.predict_proba(features[known_idx[test]])[:, 1]

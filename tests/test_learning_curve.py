@@ -7,14 +7,12 @@ from linesift.training.labelled import LabelledPage
 from linesift.training.learning_curve import learning_curve
 
 
-def test_one_row_per_size_that_fits_the_pool(tiny_pages, capsys):
+def test_one_row_per_size_with_a_score_per_sample(tiny_pages):
     pool = [LabelledPage(lines, labels, {"url": f"https://s{i}.example/a", "lang": "en"}, f"p{i}")
             for i, (lines, labels) in enumerate(tiny_pages[:3])]
     lines, labels = tiny_pages[3]
     gold = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
     held = [BenchPage({"lang": "en"}, "", gold, [], [], lines)]
-    rows = list(learning_curve(pool, held, sizes=[2, 3, 9], samples=2, langs=["en"]))
-    assert [n for n, _, _ in rows] == [2, 3]
-    assert [(len(scores["en"]), len(secs)) for _, scores, secs in rows] == [(2, 2), (2, 2)]
+    rows = list(learning_curve(pool, held, sizes=[2, 3], samples=2, langs=["en"]))
+    assert [(n, len(scores["en"]), len(secs)) for n, scores, secs in rows] == [(2, 2, 2), (3, 2, 2)]
     assert all(0.0 <= f <= 1.0 for _, scores, _ in rows for f in scores["en"])
-    assert capsys.readouterr().out == "skipping N=9: only 3 training pages\n"

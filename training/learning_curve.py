@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from linesift.training.benchmark import held_out_pages
+from linesift.predict import predict_pages
+from linesift.training.benchmark import held_out_pages, kept
 from linesift.training.fit import fit_pages
 from linesift.training.recipe import MODEL_PARAMS, training_pages
 from linesift.training.scoring import text_scores
@@ -34,18 +36,19 @@ def pool_of(corpora: Path, labelled: Path | None, corpus: str, langs: set[str], 
 def scores_by_lang(model, held) -> dict[str, float]:
     """Mean word F1 of the kept text per language of the held-out pages."""
     res = defaultdict(list)
-    for page, scores in zip(held, model.score_pages([p.scrape for p in held])):
-        kept = "\n".join(line for line, s in zip(page.scrape, scores) if s >= model.threshold_)
-        res[page.meta.get("lang")].append(text_scores(kept, page.gold)["word_f1"])
+    for page, pred in zip(held, predict_pages([p.scrape for p in held], model)):
+        res[page.meta.get("lang")].append(text_scores(kept(pred.lines, pred.labels), page.gold)["word_f1"])
     return {lang: float(np.mean(v)) for lang, v in res.items()}
 
 
 def learning_curve(pool: list, held: list, sizes: list[int], samples: int, langs: list[str]):
-    """Per size N (seeds 0.. ``samples``-1 pick the pages): rows of (N, {lang: [score per sample]}, [fit seconds per sample])."""
+    """Rows of (N, {lang: [score per sample]}, [fit seconds per sample]), one per size N.
+
+    Sample k of every size is drawn with seed k, so a smaller sample is often the first pages of a larger
+    one (fewer differences between sizes than independent draws); with N equal to the pool's size every
+    sample holds the same pages.
+    """
     for n in sizes:
-        if n > len(pool):
-            print(f"skipping N={n}: only {len(pool)} training pages", flush=True)
-            continue
         scores, secs = defaultdict(list), []
         for seed in range(samples):
             sample = random.Random(seed).sample(pool, n)
@@ -71,10 +74,14 @@ def main(argv=None) -> None:
     pool = pool_of(args.corpora, args.labelled, args.corpus, set(langs), args.renderer)
     held = [p for p in held_out_pages(args.corpora, corpora=(args.corpus,), renderer=args.renderer)
             if p.meta.get("lang") in langs]
-    print(f"{len(pool)} training pages, {len(held)} held-out pages", flush=True)
+    print(f"{len(pool)} training pages, {len(held)} held-out pages", file=sys.stderr, flush=True)
+    sizes = [int(x) for x in args.pages.split(",")]
+    for n in (n for n in sizes if n > len(pool)):
+        print(f"skipping N={n}: only {len(pool)} training pages", file=sys.stderr, flush=True)
+    sizes = [n for n in sizes if n <= len(pool)]
     print("| pages | " + " | ".join(f"{lang} word F1" for lang in langs) + " | fit |")
     print("|---" * (len(langs) + 2) + "|")
-    for n, scores, secs in learning_curve(pool, held, [int(x) for x in args.pages.split(",")], args.samples, langs):
+    for n, scores, secs in learning_curve(pool, held, sizes, args.samples, langs):
         cells = [f"{np.mean(v):.3f} ({min(v):.3f}-{max(v):.3f})" if v else "" for v in scores.values()]
         print(f"| {n} | " + " | ".join(cells) + f" | {np.mean(secs):.0f} s |", flush=True)
 

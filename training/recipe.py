@@ -61,7 +61,8 @@ def with_convention(page):
     return page
 
 
-def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1, names=LICENSED_CORPORA) -> list:
+def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
+                   names: tuple[str, ...] = LICENSED_CORPORA) -> list:
     """The training side of the corpora ``names``, labelled and filtered as the recipe trains on them."""
     pages = []
     for corpus in names:
