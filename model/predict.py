@@ -10,6 +10,7 @@ from linesift.classifier import labels_from_scores
 from linesift.lines import split_lines
 from linesift.modelfile import load_model
 from linesift.output import content_text
+from linesift.render import html_to_text
 
 
 @dataclass
@@ -53,3 +54,8 @@ def predict_lines(lines: list[str], model=None, threshold: float | None = None) 
 def predict_text(text: str, model=None, threshold: float | None = None) -> PagePrediction:
     """Split a scrape into lines (``\\n``, ``\\r\\n``, ``\\r``) and label each."""
     return predict_lines(split_lines(text), model, threshold)
+
+
+def predict_html(html: str, model=None, threshold: float | None = None) -> PagePrediction:
+    """Render an HTML document to text lines (inscriptis, as ``linesift predict page.html`` does) and label each."""
+    return predict_text(html_to_text(html), model, threshold)

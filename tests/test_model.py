@@ -371,6 +371,14 @@ def test_predict_text_splits_and_labels(tiny_model, tiny_pages):
     assert pred.labels == tiny_model.predict([page])[0]
 
 
+def test_predict_html_renders_then_labels(tiny_model):
+    html = "<html><body><p>Harbour dredging plan stalls again</p><ul><li>Home</li><li>News</li></ul></body></html>"
+    pred = linesift.predict_html(html, tiny_model)
+    shown = [line.strip() for line in pred.lines if line.strip()]
+    assert shown == ["Harbour dredging plan stalls again", "* Home", "* News"]
+    assert pred.labels == tiny_model.predict([pred.lines])[0]
+
+
 def test_prediction_content_keeps_content_lines_with_block_breaks(tiny_model):
     pred = linesift.predict_lines(["a", "b", "", "c", "d"], tiny_model)
     pred.labels = ["content", "boilerplate", "blank", "content", "content"]
