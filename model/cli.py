@@ -17,7 +17,14 @@ from typing import List, Optional
 import typer
 from linesift.inputs import INPUT_FORMATS
 from linesift.output import FORMATS, new_temp_file
-from linesift.settings import AUTO_JOBS_MAX, BATCH_PAGES_DEFAULT, CV_FOLDS_DEFAULT, N_ESTIMATORS_DEFAULT, WEIGHTING_DEFAULT
+from linesift.settings import (
+    AUTO_JOBS_MAX,
+    BATCH_PAGES_DEFAULT,
+    CV_FOLDS_DEFAULT,
+    FEW_PAGES,
+    N_ESTIMATORS_DEFAULT,
+    WEIGHTING_DEFAULT,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -317,6 +324,9 @@ def train(
         fail("no labelled pages found in " + " ".join(map(str, data)))
     started = time.perf_counter()
     log(f"linesift: training on {len(pages)} pages ...")
+    if len(pages) < FEW_PAGES:
+        log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
+            "(see the README's learning curve)")
     try:
         model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
                           n_estimators=n_estimators, weighting=weighting, use_sites=sites)

@@ -15,3 +15,4 @@ RANDOM_STATE_DEFAULT = 0
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)
+FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)

@@ -371,6 +371,12 @@ def test_train_prints_cross_validated_scores(trained):
     assert path.with_name(path.name + ".json").is_file()
 
 
+def test_train_on_few_pages_says_so_on_stderr(trained):
+    _, result = trained  # data/pages holds fewer than 30 pages
+    assert "linesift: note: with fewer than 30 pages the model depends much on which pages they are" in result.stderr
+    assert "note" not in result.stdout
+
+
 def test_train_records_its_settings(model_file):
     side = json.loads(model_file.with_name(model_file.name + ".json").read_text(encoding="utf-8"))
     assert side["params"]["n_estimators"] == 30
