@@ -51,8 +51,10 @@ def page_site(meta: dict) -> str:
     return LabelledPage([], [], meta, meta.get("id", "")).site
 
 
-def held_out_pages(corpora_dir: Path, corpora=HTML_CORPORA, limit: int | None = None, renderer: str = "w3m"):
-    """Held-out HTML pages of each corpus with their scrape (rendered with ``renderer``)."""
+def held_out_pages(corpora_dir: Path, corpora=HTML_CORPORA, limit: int | None = None, renderer: str = "w3m",
+                   langs: set[str] | None = None):
+    """Held-out HTML pages of each corpus with their scrape (rendered with ``renderer``); only pages in
+    ``langs`` if given."""
     pages = []
     for corpus in corpora:
         path = corpora_dir / f"{corpus}.jsonl.gz"
@@ -61,7 +63,7 @@ def held_out_pages(corpora_dir: Path, corpora=HTML_CORPORA, limit: int | None = 
         n = 0
         for record in read_records(path):
             meta = record_meta(record)
-            if not is_held_out(page_site(meta)):
+            if not is_held_out(page_site(meta)) or (langs is not None and meta.get("lang") not in langs):
                 continue
             pages.append(BenchPage(meta, record.get("html") or "", record.get("main_content") or "",
                                    record.get("with") or [], record.get("without") or [],

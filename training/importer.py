@@ -69,9 +69,12 @@ def _job(args):
     return label_record(record, renderer)
 
 
-def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1) -> Iterator[tuple[LabelledPage, float | None]]:
-    """Labelled pages of a corpus file, for each renderer, in input order."""
-    tasks = ((record, r) for record in read_records(path) for r in (renderers[:1] if "lines" in record else renderers))
+def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1,
+                  langs: set[str] | None = None) -> Iterator[tuple[LabelledPage, float | None]]:
+    """Labelled pages of a corpus file, for each renderer, in input order; only records in ``langs`` if
+    given (the others are not rendered)."""
+    records = (r for r in read_records(path) if langs is None or r.get("lang") in langs)
+    tasks = ((record, r) for record in records for r in (renderers[:1] if "lines" in record else renderers))
     if jobs <= 1:
         yield from map(_job, tasks)
         return

@@ -27,10 +27,11 @@ from linesift.training.recipe import MODEL_PARAMS, training_pages
 from linesift.training.scoring import text_scores
 
 
-def pool_of(corpora: Path, labelled: Path | None, corpus: str, langs: set[str], renderer: str) -> list:
+def pool_of(corpora: Path, labelled: Path | None, corpus: str, langs: set[str], renderer: str,
+            jobs: int = 1) -> list:
     """The recipe's training pages of ``corpus`` in ``langs`` rendered by ``renderer``."""
-    return [p for p in training_pages(corpora, labelled, names=(corpus,))
-            if p.meta.get("lang") in langs and p.meta.get("renderer") == renderer]
+    return [p for p in training_pages(corpora, labelled, jobs, names=(corpus,), langs=langs)
+            if p.meta.get("renderer") == renderer]
 
 
 def scores_by_lang(model, held) -> dict[str, float]:
@@ -69,11 +70,11 @@ def main(argv=None) -> None:
     parser.add_argument("--renderer", default="w3m")
     parser.add_argument("--pages", default="10,30,100,300", help="training pages per model, comma-separated")
     parser.add_argument("--samples", type=int, default=3, help="random samples of pages per size")
+    parser.add_argument("--jobs", type=int, default=2, help="processes rendering pages (without --labelled)")
     args = parser.parse_args(argv)
     langs = args.lang.split(",")
-    pool = pool_of(args.corpora, args.labelled, args.corpus, set(langs), args.renderer)
-    held = [p for p in held_out_pages(args.corpora, corpora=(args.corpus,), renderer=args.renderer)
-            if p.meta.get("lang") in langs]
+    pool = pool_of(args.corpora, args.labelled, args.corpus, set(langs), args.renderer, args.jobs)
+    held = held_out_pages(args.corpora, corpora=(args.corpus,), renderer=args.renderer, langs=set(langs))
     print(f"{len(pool)} training pages, {len(held)} held-out pages", file=sys.stderr, flush=True)
     sizes = [int(x) for x in args.pages.split(",")]
     for n in (n for n in sizes if n > len(pool)):

@@ -62,16 +62,18 @@ def with_convention(page):
 
 
 def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
-                   names: tuple[str, ...] = LICENSED_CORPORA) -> list:
-    """The training side of the corpora ``names``, labelled and filtered as the recipe trains on them."""
+                   names: tuple[str, ...] = LICENSED_CORPORA, langs: set[str] | None = None) -> list:
+    """The training side of the corpora ``names`` (pages in ``langs`` only, if given), labelled and filtered
+    as the recipe trains on them."""
     pages = []
     for corpus in names:
         if labelled is not None and (labelled / f"{corpus}.jsonl.gz").exists():
             source = read_jsonl_pages(labelled / f"{corpus}.jsonl.gz")
         else:
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
-                                                        [MAIN_RENDERER, *SECOND_RENDERERS], jobs))
-        kept = [with_convention(p) for p in source if keep_for_training(p)]
+                                                        [MAIN_RENDERER, *SECOND_RENDERERS], jobs, langs))
+        kept = [with_convention(p) for p in source
+                if keep_for_training(p) and (langs is None or p.meta.get("lang") in langs)]
         for p in kept:
             p.meta.setdefault("corpus", corpus)
         print(f"{corpus}: {len(kept)} training pages", flush=True)
