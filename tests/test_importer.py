@@ -7,11 +7,11 @@ import json
 from linesift.training.importer import import_corpus
 
 
-def test_import_corpus_renders_only_the_languages_asked_for(tmp_path):
+def test_import_corpus_renders_only_the_records_select_picks(tmp_path):
     record = {"html": "<html><body><p>A line of the article that is long enough.</p></body></html>",
               "main_content": "A line of the article that is long enough."}
     path = tmp_path / "c.jsonl"
     path.write_text("".join(json.dumps({**record, "id": f"c/{lang}", "lang": lang}) + "\n" for lang in ("en", "pl", "ru")),
                     encoding="utf-8")
-    pages = [page for page, _ in import_corpus(path, ["inscriptis"], langs={"pl", "ru"})]
+    pages = [page for page, _ in import_corpus(path, ["inscriptis"], select=lambda rec, _: rec["lang"] != "en")]
     assert [p.meta["id"] for p in pages] == ["c/pl", "c/ru"]

@@ -30,7 +30,7 @@ from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import line_prf, prf
 from linesift.training.renderers import RENDERERS, render, unavailable
 from linesift.training.scoring import bootstrap_ci, text_scores
-from linesift.training.split import is_held_out
+from linesift.training.split import is_held_out, page_site
 
 HTML_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "dragnet-training", "readability", "chinese-wce", "daniel")
 LINE_CORPORA = ("turku-train",)
@@ -44,11 +44,6 @@ class BenchPage:
     with_: list = field(default_factory=list)
     without: list = field(default_factory=list)
     scrape: list = field(default_factory=list)
-
-
-def page_site(meta: dict) -> str:
-    """The site a held-out page is split by (its page id when no site is known)."""
-    return LabelledPage([], [], meta, meta.get("id", "")).site
 
 
 def held_out_pages(corpora_dir: Path, corpora=HTML_CORPORA, limit: int | None = None, renderer: str = "w3m",

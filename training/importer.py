@@ -70,11 +70,11 @@ def _job(args):
 
 
 def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1,
-                  langs: set[str] | None = None) -> Iterator[tuple[LabelledPage, float | None]]:
-    """Labelled pages of a corpus file, for each renderer, in input order; only records in ``langs`` if
-    given (the others are not rendered)."""
-    records = (r for r in read_records(path) if langs is None or r.get("lang") in langs)
-    tasks = ((record, r) for record in records for r in (renderers[:1] if "lines" in record else renderers))
+                  select=None) -> Iterator[tuple[LabelledPage, float | None]]:
+    """Labelled pages of a corpus file, for each renderer, in input order; with ``select(record, renderer)``
+    only the renders it picks are made."""
+    tasks = ((record, r) for record in read_records(path) for r in (renderers[:1] if "lines" in record else renderers)
+             if select is None or select(record, r))
     if jobs <= 1:
         yield from map(_job, tasks)
         return

@@ -23,9 +23,9 @@ from linesift.features import starts_with_teaser_cue
 from linesift.modelfile import save_model
 from linesift.settings import N_ESTIMATORS_DEFAULT
 from linesift.training.fit import fit_pages, training_summary
-from linesift.training.importer import import_corpus
+from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
-from linesift.training.split import is_held_out
+from linesift.training.split import is_held_out, page_site
 
 # dragnet-training is AGPL-3.0: measured, never trained on (see data/MODEL.md)
 LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "chinese-wce", "daniel", "turku-train")
@@ -36,8 +36,18 @@ MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_
                 "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3}
 
 
-def _second_renderer(page_id: str) -> str:
-    return SECOND_RENDERERS[int(hashlib.sha1(page_id.encode()).hexdigest()[:4], 16) % len(SECOND_RENDERERS)]
+def renders_of(page_id: str) -> tuple[str, str]:
+    """The renders of a page the recipe trains on: the main renderer's and one second renderer's."""
+    second = SECOND_RENDERERS[int(hashlib.sha1(page_id.encode()).hexdigest()[:4], 16) % len(SECOND_RENDERERS)]
+    return MAIN_RENDERER, second
+
+
+def wanted_render(record: dict, renderer: str, langs: set[str] | None = None) -> bool:
+    """Whether to render a corpus record with ``renderer`` for training (``import_corpus``'s ``select``): a
+    training-side page, in ``langs`` if given, one of its renders; ``keep_for_training`` drops the others."""
+    meta = record_meta(record)
+    return (not is_held_out(page_site(meta)) and (langs is None or meta.get("lang") in langs)
+            and renderer in renders_of(meta.get("id", "")))
 
 
 def keep_for_training(page) -> bool:
@@ -50,7 +60,7 @@ def keep_for_training(page) -> bool:
         return True
     if float(meta.get("oracle_word_f1", 1.0)) < MIN_ORACLE:
         return False
-    return renderer == MAIN_RENDERER or renderer == _second_renderer(meta.get("id", ""))
+    return renderer in renders_of(meta.get("id", ""))
 
 
 def with_convention(page):
@@ -71,7 +81,8 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
             source = read_jsonl_pages(labelled / f"{corpus}.jsonl.gz")
         else:
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
-                                                        [MAIN_RENDERER, *SECOND_RENDERERS], jobs, langs))
+                                                        [MAIN_RENDERER, *SECOND_RENDERERS], jobs,
+                                                        lambda record, r: wanted_render(record, r, langs)))
         kept = [with_convention(p) for p in source
                 if keep_for_training(p) and (langs is None or p.meta.get("lang") in langs)]
         for p in kept:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+from linesift.training.labelled import LabelledPage
+
 HELD_OUT_SHARE_PERCENT = 20
+
+
+def page_site(meta: dict) -> str:
+    """The site a page is split by (its page id when no site is known), from its metadata alone."""
+    return LabelledPage([], [], meta, meta.get("id", "")).site
 
 
 def is_held_out(site: str, share_percent: int = HELD_OUT_SHARE_PERCENT) -> bool:
