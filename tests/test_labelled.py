@@ -100,6 +100,13 @@ def test_page_site_from_url_without_www():
     assert parse_labelled_page(PAGE_TSV).site == "example.org"
 
 
+def test_page_without_url_is_split_by_its_id_wherever_it_was_read_from():
+    # two renders of one page read from different files (or lines of a corpus) share its id as their site
+    w3m = parse_labelled_page("# id: readability/002\ncontent\tHello.\n", source="a.jsonl.gz:3")
+    lynx = parse_labelled_page("# id: readability/002\ncontent\tHello.\n", source="b.jsonl.gz:9")
+    assert (w3m.site, lynx.site) == ("readability/002", "readability/002")
+
+
 def test_bad_header_line():
     expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value')")
 

@@ -42,8 +42,9 @@ class LabelledPage:
 
     @property
     def site(self) -> str:
-        """The page's site for grouping: ``known_site``, or its source (its own group) when unknown."""
-        return self.known_site or self.source
+        """The page's site for grouping and the train/held-out split: ``known_site``; when unknown, its id
+        (every render of a page in one group, wherever it was read from), else its source (its own group)."""
+        return self.known_site or self.meta.get("id") or self.source
 
 
 def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
