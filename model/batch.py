@@ -7,6 +7,7 @@ batches are in flight, so memory stays constant however many pages stream throug
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,10 +23,11 @@ from linesift.settings import BATCH_PAGES_DEFAULT
 class BatchResult:
     outputs: list[tuple[str, str]]  # (page path, formatted output of the page), in input order
     lines: int
+    errors: int = 0  # outputs that stand for unreadable inputs
 
     @property
     def pages(self) -> int:
-        return len(self.outputs)
+        return len(self.outputs) - self.errors
 
 
 def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None) -> BatchResult:
@@ -34,16 +36,20 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
     out = []
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table)
     for page, res in zip(pages, results):
-        if page.record is not None and fmt == "jsonl":
+        if page.error is not None:
+            out.append((page.path, error_record(page.error)))
+        elif page.record is not None and fmt == "jsonl":
             out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
-    return BatchResult(out, sum(len(p.lines) for p in pages))
+    return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages))
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],
-            on_warning: Callable[[str], None], size: int = BATCH_PAGES_DEFAULT) -> Iterator[list[Page]]:
-    """Group readable pages into batches; report unreadable inputs and warnings as they come."""
+            on_warning: Callable[[str], None], size: int = BATCH_PAGES_DEFAULT,
+            error_records: bool = False) -> Iterator[list[Page]]:
+    """Group readable pages into batches; report unreadable inputs and warnings as they come. With
+    ``error_records`` an unreadable input also keeps its place in the output (``error_record``)."""
     batch: list[Page] = []
     for item in items:
         if isinstance(item, InputError):
@@ -51,6 +57,8 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
                 yield batch
                 batch = []
             on_error(item)
+            if error_records:
+                batch.append(Page(str(item), [], error=str(item)))
             continue
         for warning in item.warnings:
             on_warning(warning)
@@ -60,6 +68,11 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
             batch = []
     if batch:
         yield batch
+
+
+def error_record(message: str) -> str:
+    """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
+    return json.dumps({"error": message}, ensure_ascii=False) + "\n"
 
 
 _worker_state: dict = {}
@@ -83,8 +96,14 @@ def build_table(items: Iterable[Page | InputError]):
 
 
 def _init_worker(model, model_path, threshold, fmt, table) -> None:
-    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once."""
+    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once.
+    Ctrl-C is left to the parent, which stops the pool: a worker interrupted mid-batch would leave the
+    parent waiting for a result that never comes, and print its own traceback."""
+    import signal
+
     from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from linesift.modelfile import load_model
 

@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 from linesift.inputs import INPUT_FORMATS
-from linesift.output import FORMATS, new_temp_file
+from linesift.output import FORMATS, is_special_file, new_temp_file
 from linesift.settings import (
     AUTO_JOBS_MAX,
     BATCH_PAGES_DEFAULT,
@@ -91,6 +91,17 @@ def _fewer_collections() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a tool killed by a closed pipe reports
+
+
+def _reader_gone() -> None:
+    """stdout's reader closed the pipe (``linesift predict DIR | head``): stop quietly, as a Unix tool does.
+    stdout is pointed at /dev/null so the final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(SIGPIPE_EXIT)
+
+
 class _Progress:
     """A one-line page counter on stderr, redrawn at most twice a second; only on a terminal."""
 
@@ -155,12 +166,15 @@ class _DirSink:
 
 
 class _Sink:
-    """stdout, or a temporary file renamed over ``path`` only when the run completes."""
+    """stdout, or a temporary file renamed over ``path`` only when the run completes (a device or a FIFO,
+    such as ``/dev/null``, is written to in place)."""
 
     def __init__(self, path: Optional[Path], separator: str = ""):
         self.path, self.tmp, self.separator, self.written = path, None, separator, False
         if path is None or str(path) == "-":
             self.handle = sys.stdout
+        elif is_special_file(path):
+            self.handle = open(path, "w", encoding="utf-8", newline="")
         else:
             fd, self.tmp = new_temp_file(path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
@@ -175,7 +189,10 @@ class _Sink:
 
     def close(self, ok: bool) -> None:
         if self.tmp is None:
-            self.handle.flush()
+            if self.handle is sys.stdout:
+                self.handle.flush()
+            else:
+                self.handle.close()
             return
         self.handle.close()
         if ok:
@@ -261,24 +278,35 @@ def predict(
     def read():
         return iter_pages(paths, input_format.value, text_field, html_field, site_field)
 
-    table = None
-    if sites and getattr(clf, "use_sites_", False) and "-" not in paths:
-        table = build_table(read())
     try:
-        page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"))
+        table = None
+        if sites and getattr(clf, "use_sites_", False) and "-" not in paths:
+            table = build_table(read())
+        page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"),
+                               error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         for result in score_stream(page_batches, clf, model, threshold, fmt.value, workers, table):
             try:
                 sink.write(result.outputs)
             except OSError as err:
-                fail(f"{err.filename or output}: cannot write ({err.strerror or err})" if err.filename else str(err))
+                if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
+                    _reader_gone()
+                if err.filename or err.strerror:
+                    fail(f"{err.filename or output or 'stdout'}: cannot write ({err.strerror or err})")
+                fail(str(err))  # _DirSink's own refusal, which names the file
             n_pages += result.pages
             n_lines += result.lines
             progress.update(n_pages)
         ok = n_pages > 0 or n_failed == 0
     finally:
         progress.close()
-        sink.close(ok)
+        try:
+            sink.close(ok)
+        except OSError as err:  # the last write failed (disk full, pipe closed): said only if nothing else was
+            if ok:
+                if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
+                    _reader_gone()
+                fail(f"{output or 'stdout'}: cannot write ({err.strerror or err})")
     if verbose:
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "

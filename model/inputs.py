@@ -32,6 +32,7 @@ class Page:
     html: str | None = None  # HTML still to render (rendering is deferred to the worker that scores the page)
     site: str | None = None  # for cross-page features: the host of the record's url (or its --site-field)
     text: str | None = None  # text still to split into lines (deferred too: one string is cheap to pass on)
+    error: str | None = None  # an unreadable input's message: a placeholder that keeps its place in the output
 
     def render(self) -> "Page":
         """Render pending HTML, or split pending text, into lines (in place); return the page."""
@@ -85,18 +86,18 @@ def read_page(path: str, input_format: str = "auto") -> Page:
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
                  site_field: str | None = None) -> Iterator[Page | InputError]:
-    """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError."""
+    """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
+    UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning."""
     import gzip
-    import io
     import json
 
     try:
         if path == "-":
-            handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+            handle = sys.stdin.buffer
         elif path.endswith(".gz"):
-            handle = gzip.open(path, "rt", encoding="utf-8", errors="replace")
+            handle = gzip.open(path, "rb")
         else:
-            handle = open(path, encoding="utf-8", errors="replace")
+            handle = open(path, "rb")
     except OSError as err:
         yield InputError(f"{path}: {err.strerror or err}")
         return
@@ -104,10 +105,18 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
     with handle:
         number = 0
         try:
-            for number, row in enumerate(handle, start=1):
-                if not row.strip():
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not raw.strip():
                     continue
                 where = f"{path}:{number}"
+                warnings = []
+                try:
+                    row = raw.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    row = raw.decode("utf-8", errors="replace")
+                    warnings.append(f"{where}: not UTF-8 (byte {err.start}); undecodable bytes replaced")
                 try:
                     record = json.loads(row)
                 except json.JSONDecodeError as err:
@@ -120,9 +129,9 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 site = (str(record.get(site_field) or "") or None) if site_field else site_of_url(
                     record.get("url") if isinstance(record.get("url"), str) else None)
                 if html_field:
-                    yield Page(where, [], record=record, html=value, site=site)
+                    yield Page(where, [], warnings, record=record, html=value, site=site)
                 else:
-                    yield Page(where, [], record=record, site=site, text=value)
+                    yield Page(where, [], warnings, record=record, site=site, text=value)
         except (OSError, EOFError) as err:
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
@@ -163,7 +172,14 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
         return
     with handle:
         try:
-            for record in ArchiveIterator(handle):
+            archive = ArchiveIterator(handle)
+            for number, record in enumerate(archive, start=1):
+                if record.format == "arc" and not path.lower().endswith(".arc.gz"):  # warcio's fallback
+                    yield InputError(f"{path}: not a WARC file (record {number} has no 'WARC/' version line)")
+                    return
+                if record.rec_headers.get_header("Content-Length") is None:
+                    yield InputError(f"{path}: broken WARC (record {number} is cut short: no Content-Length)")
+                    return
                 if record.rec_type not in ("response", "conversion"):
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
@@ -180,8 +196,26 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
                 else:
                     text = record.content_stream().read().decode("utf-8", errors="replace")
                     yield Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text)
+            unread = _unread_bytes(path, archive)
+            if unread:
+                yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
+
+
+WARC_TRAILER = 4  # the CRLF CRLF that ends a record, which warcio does not count in its length
+
+
+def _unread_bytes(path: str, archive) -> int:
+    """Bytes of a file after the end of the last record read: warcio stops quietly at a record cut short."""
+    if path == "-":
+        return 0
+    try:
+        end = archive.get_record_offset() + archive.get_record_length()
+    except (AttributeError, TypeError):  # no record at all
+        end = 0
+    unread = Path(path).stat().st_size - end
+    return unread if unread > WARC_TRAILER else 0
 
 
 def _known_codec(name: str) -> bool:

@@ -6,6 +6,7 @@ import gzip
 import json
 from json.encoder import encode_basestring
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,16 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def is_special_file(path: str | Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a directory (``/dev/null``, a FIFO, a
+    terminal): written to in place, since renaming a file over it would replace the device or pipe."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def new_temp_file(path: Path) -> tuple[int, str]:

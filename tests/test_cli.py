@@ -305,7 +305,9 @@ def test_directory_with_a_good_and_a_binary_file(runner, model_file, tmp_path):
     bad.write_bytes(b"\x00\x01\x02\x03" * 64)
     result = predict(runner, model_file, "-f", "jsonl", folder)
     assert result.exit_code == 1
-    assert {json.loads(row)["path"] for row in result.stdout.splitlines()} == {str(good)}
+    rows = [json.loads(row) for row in result.stdout.splitlines()]
+    assert rows[0] == {"error": f"{bad}: not a text file"}  # its place in the output, in input order
+    assert {row["path"] for row in rows[1:]} == {str(good)}
     assert f"Error: {bad}: not a text file" in result.stderr
 
 
@@ -574,7 +576,10 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
                       encoding="utf-8")
     result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
     assert result.exit_code == 1
-    assert [json.loads(r)["id"] for r in result.stdout.splitlines()] == ["a", "d"]
+    rows = [json.loads(r) for r in result.stdout.splitlines()]  # one output record per input record
+    assert [r.get("id") for r in rows] == ["a", None, None, "d"]
+    assert rows[1:3] == [{"error": f"{corpus}:2: broken JSON (Expecting value)"},
+                         {"error": f"{corpus}:3: no string field 'text'"}]
     assert f"Error: {corpus}:2: broken JSON" in result.stderr
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
 
