@@ -342,6 +342,8 @@ def train(
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
     if weighting not in ("words", "page", "line"):
         fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
+    if output.is_dir():
+        fail(f"{output}: is a directory; give the model file to write")
     if not output.parent.is_dir():
         fail(f"{output}: directory {output.parent} does not exist")
     try:
@@ -367,7 +369,8 @@ def train(
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
     s = model.oof_scores_
-    typer.echo(f"cross-validated ({cv} folds by site, {summary['pages']} pages, {summary['sites']} sites): "
+    folds = min(cv, summary["sites"])  # as fit uses them: no more folds than sites (groups)
+    typer.echo(f"cross-validated ({folds} folds by site, {summary['pages']} pages, {summary['sites']} sites): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
     log(f"linesift: wrote {output} in {summary['seconds']} s")
@@ -412,6 +415,8 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
     from linesift.modelfile import ModelFileError, default_model_path, file_matches_sidecar, read_sidecar
 
     path = model or default_model_path()
+    if not Path(path).is_file():
+        fail(f"{path}: no such model file")
     try:
         sidecar = read_sidecar(path)
         matches = file_matches_sidecar(path, sidecar)
@@ -428,7 +433,7 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
 
 @app.command("import")
 def import_(
-    corpora: List[Path] = typer.Argument(..., help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records)."),
+    corpora: List[Path] = typer.Argument(..., help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
     output: Path = typer.Option(..., "--output", "-o", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
@@ -442,13 +447,19 @@ def import_(
     import gzip
     from collections import defaultdict
 
-    from linesift.training.importer import import_corpus
-    from linesift.training.labelled import page_to_record
+    from linesift.training.importer import CorpusError, import_corpus
+    from linesift.training.labelled import LabelledDataError, page_to_record
     from linesift.training.renderers import unavailable
 
     error = unavailable(renderer)
     if error:
         fail(error, 2)
+    if output.is_dir():
+        fail(f"{output}: is a directory; give the labelled corpus file to write (.jsonl or .jsonl.gz)")
+    if not output.parent.is_dir():
+        fail(f"{output}: directory {output.parent} does not exist")
+    if output.resolve() in {c.resolve() for c in corpora if str(c) != "-"}:
+        fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     fd, tmp = new_temp_file(output)
     os.close(fd)
@@ -462,8 +473,14 @@ def import_(
                         out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n")
                         if f1 is not None:
                             oracle[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(f1)
+                except (CorpusError, LabelledDataError) as err:  # the message names file and line
+                    fail(str(err))
+                except FileNotFoundError:
+                    fail(f"{path}: no such file")
+                except UnicodeDecodeError as err:
+                    fail(f"{path}: not UTF-8 text (byte {err.start})")
                 except (OSError, EOFError, ValueError) as err:
-                    fail(f"{path}: cannot import ({err})")
+                    fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
         os.replace(tmp, output)
         ok = True
     finally:

@@ -49,8 +49,10 @@ def expand_paths(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(p)
         if p != "-" and path.is_dir():
+            # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
             out += [str(q) for q in sorted(path.rglob("*"))
-                    if q.is_file() and not any(part.startswith(".") for part in q.relative_to(path).parts)]
+                    if (q.is_file() or (q.is_symlink() and not q.exists()))
+                    and not any(part.startswith(".") for part in q.relative_to(path).parts)]
         else:
             out.append(p)
     return out

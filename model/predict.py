@@ -40,19 +40,35 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.SiteTable`` built
     over the corpus) add cross-page repetition; without them each page is scored on its own.
     """
+    if isinstance(pages, str):
+        raise TypeError("pages must be a list of pages (each a list of lines), not a str")
+    pages = pages if isinstance(pages, list) else list(pages)
+    if any(isinstance(page, str) for page in pages):
+        raise TypeError("each page must be a list of lines, not a str (predict_text splits a whole scrape)")
+    check_threshold(threshold)
     model = model if model is not None else default_model()
     t = model.threshold_ if threshold is None else threshold
     scores = model.score_pages(pages, sites, table)
     return [PagePrediction(list(lines), labels_from_scores(s, t), s) for lines, s in zip(pages, scores)]
 
 
+def check_threshold(threshold: float | None) -> None:
+    """A threshold is None (the model's own) or a number from 0 to 1."""
+    if threshold is not None and not 0.0 <= threshold <= 1.0:  # NaN fails too
+        raise ValueError(f"threshold must be from 0 to 1, not {threshold!r}")
+
+
 def predict_lines(lines: list[str], model=None, threshold: float | None = None) -> PagePrediction:
     """Label every line of one page."""
+    if isinstance(lines, str):
+        raise TypeError("lines must be a list of str, not a str (predict_text splits a whole scrape)")
     return predict_pages([lines], model, threshold)[0]
 
 
 def predict_text(text: str, model=None, threshold: float | None = None) -> PagePrediction:
     """Split a scrape into lines (``\\n``, ``\\r\\n``, ``\\r``) and label each."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
     return predict_lines(split_lines(text), model, threshold)
 
 

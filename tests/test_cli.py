@@ -421,7 +421,14 @@ def test_info_of_the_shipped_model(runner):
     assert Path(json.loads(result.stdout)["path"]).name == "default.model"
 
 
+def test_info_of_a_missing_model_file(runner, tmp_path):
+    result = runner.invoke(app, ["info", str(tmp_path / "x.model")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'x.model'}: no such model file\n"
+
+
 def test_info_without_sidecar(runner, tmp_path):
+    (tmp_path / "x.model").write_bytes(b"not a model")
     result = runner.invoke(app, ["info", str(tmp_path / "x.model")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {tmp_path / 'x.model'}: no sidecar x.model.json beside the model file\n"
@@ -547,7 +554,7 @@ def test_import_broken_corpus_leaves_no_output(runner, tmp_path):
     out = tmp_path / "o.jsonl"
     result = runner.invoke(app, ["import", str(broken), "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {broken}: cannot import (")
+    assert result.stderr == f"Error: {broken}:1: broken JSON (Expecting property name enclosed in double quotes)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl"]
 
 
@@ -761,3 +768,86 @@ def test_fail_fast_prints_the_pages_before_the_bad_input_then_stops(runner, mode
     assert result.exit_code == 1
     assert [row.split("\t")[2] for row in result.stdout.splitlines()] == ["A line."]
     assert result.stderr == f"Error: {tmp_path / 'b.bin'}: not a text file\n"
+
+
+def test_import_refuses_to_overwrite_its_input(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"html": "<p>x</p>", "main_content": "x"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(source)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {source}: output would overwrite an input\n"
+    assert source.read_text(encoding="utf-8") == '{"html": "<p>x</p>", "main_content": "x"}\n'
+
+
+@pytest.mark.parametrize("row, problem", [
+    ('{"html": 5, "main_content": "a"}', "no 'html' string"),
+    ('{"html": "<p>a</p>"}', "no 'main_content' string (the gold main text; a record may instead hold 'lines' and 'labels')"),
+    ('{"html": "<p>a</p>", "main_content": "a", "without": "b"}', "'without' must be a list of strings"),
+    ('[1, 2]', "a record must be a JSON object"),
+])
+def test_import_names_the_line_of_a_bad_record(runner, tmp_path, row, problem):
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"html": "<p>x</p>", "main_content": "x"}\n' + row + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {source}:2: {problem}\n"
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_import_output_in_a_missing_directory(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"html": "<p>x</p>", "main_content": "x"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "nodir" / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nodir' / 'o.jsonl'}: directory {tmp_path / 'nodir'} does not exist\n"
+
+
+def test_train_output_that_is_a_directory_fails_before_training(runner, tmp_path):
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path}: is a directory; give the model file to write\n"
+
+
+def test_text_that_is_not_a_warc_is_an_error(runner, model_file, tmp_path):
+    path = tmp_path / "junk.warc"
+    path.write_text("this is not a warc\n", encoding="utf-8")
+    result = predict(runner, model_file, path)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: not a WARC file (record 1 has no 'WARC/' version line)\n"
+
+
+def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    whole = io.BytesIO()
+    writer = WARCWriter(whole, gzip=False)
+    for i in range(2):
+        writer.write_record(writer.create_warc_record(f"https://a.example/{i}", "conversion",
+                                                      payload=io.BytesIO(b"A line of text.\n")))
+    path = tmp_path / "cut.warc"
+    path.write_bytes(whole.getvalue()[: len(whole.getvalue()) * 3 // 4])  # the second record's header is cut
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 1
+    assert [json.loads(r)["url"] for r in result.stdout.splitlines()[:1]] == ["https://a.example/0"]
+    assert result.stderr.startswith(f"Error: {path}: broken WARC (")
+
+
+def test_jsonl_corpus_with_a_bom_and_a_row_of_bad_bytes(runner, model_file, tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "caf\xc3\xa9"}\n{"text": "caf\xe9"}\n')
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 0
+    assert [json.loads(r)["text"] for r in result.stdout.splitlines()] == ["café", "caf\ufffd"]
+    assert result.stderr == f"Warning: {path}:2: not UTF-8 (byte 13); undecodable bytes replaced\n"
+
+
+def test_a_dangling_symlink_in_a_directory_is_reported(runner, model_file, tmp_path):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    (folder / "b.txt").symlink_to(tmp_path / "gone.txt")
+    result = predict(runner, model_file, folder)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'b.txt'}: no such file\n"

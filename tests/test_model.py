@@ -422,3 +422,21 @@ def test_training_is_deterministic(tiny_pages):
     a = LineClassifier(n_estimators=15, cv=2).fit(pages, labels).score_pages(pages)
     b = LineClassifier(n_estimators=15, cv=2).fit(pages, labels).score_pages(pages)
     assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: __import__("linesift").predict_lines("Home\nNews", model=m),
+    lambda m: __import__("linesift").predict_pages(["Home News"], model=m),
+    lambda m: __import__("linesift").predict_text(None, model=m),
+])
+def test_prediction_api_refuses_a_string_where_lines_are_due(tiny_model, call):
+    with pytest.raises(TypeError):
+        call(tiny_model)
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])
+def test_prediction_api_refuses_a_threshold_outside_0_1(tiny_model, threshold):
+    import linesift
+
+    with pytest.raises(ValueError, match="threshold must be from 0 to 1"):
+        linesift.predict_text("Home\nNews", model=tiny_model, threshold=threshold)

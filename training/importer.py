@@ -9,8 +9,9 @@ Records that are already line-labelled (``lines`` + ``labels``) are passed throu
 from __future__ import annotations
 
 import gzip
-import json
+import io
 import re
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from linesift.lines import split_lines
 from linesift.sites import site_of_url
 from linesift.training.align import align_labels
-from linesift.training.labelled import LabelledPage, page_from_record
+from linesift.training.labelled import LabelledPage, json_rows, page_from_record
 from linesift.training.metrics import word_prf
 from linesift.training.renderers import render
 
@@ -56,12 +57,42 @@ def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | Non
     return LabelledPage(lines, labels, meta, meta.get("id", "?")), oracle
 
 
+class CorpusError(ValueError):
+    """A corpus record that cannot be imported; the message starts with ``file:line:``."""
+
+
+def record_problem(record) -> str | None:
+    """What makes a corpus record unusable, or None: an HTML record needs ``html`` and ``main_content``
+    strings (the gold may be empty), a line-labelled one ``lines`` and ``labels`` (checked when read)."""
+    if not isinstance(record, dict):
+        return "a record must be a JSON object"
+    if "lines" in record:
+        return None
+    for key in ("html", "main_content"):
+        if not isinstance(record.get(key), str):
+            return (f"no {key!r} string" + (" (the gold main text; a record may instead hold 'lines' and 'labels')"
+                                            if key == "main_content" else ""))
+    for key in ("with", "without"):
+        value = record.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(x, str) for x in value)):
+            return f"{key!r} must be a list of strings"
+    return None
+
+
 def read_records(path: str | Path) -> Iterator[dict]:
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for row in handle:
-            if row.strip():
-                yield json.loads(row)
+    """The records of a corpus file (``-``: stdin), checked; a bad one raises CorpusError naming its line."""
+    if str(path) == "-":
+        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+    else:
+        handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rt", encoding="utf-8-sig")
+    with handle:
+        for number, record in json_rows(handle, str(path), CorpusError):
+            problem = record_problem(record)
+            if problem:
+                raise CorpusError(f"{path}:{number}: {problem}")
+            if "lines" in record:
+                page_from_record(record, f"{path}:{number}")  # raises LabelledDataError naming the line
+            yield record
 
 
 def _job(args):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,22 +141,43 @@ def _check_label(label, source: str, i: int) -> str:
     return label
 
 
+def json_rows(rows: Iterable[str], source: str, error: type[ValueError] = LabelledDataError) -> Iterator[tuple[int, object]]:
+    """``(line number, record)`` of each non-blank JSONL row; a broken row raises ``error`` naming ``source:line``."""
+    for number, row in enumerate(rows, start=1):
+        if not row.strip():
+            continue
+        try:
+            yield number, json.loads(row)
+        except json.JSONDecodeError as err:
+            raise error(f"{source}:{number}: broken JSON ({err.msg})") from None
+
+
+def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
+    """Labelled pages of JSONL rows (blank rows skipped); errors name ``source:line``."""
+    for number, record in json_rows(rows, source):
+        yield page_from_record(record, f"{source}:{number}")
+
+
 def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
     path = Path(path)
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for number, row in enumerate(handle, start=1):
-                if not row.strip():
-                    continue
-                try:
-                    record = json.loads(row)
-                except json.JSONDecodeError as err:
-                    raise LabelledDataError(f"{path}:{number}: broken JSON ({err.msg})") from None
-                yield page_from_record(record, f"{path}:{number}")
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            yield from _pages_of_rows(handle, str(path))
     except (OSError, EOFError, UnicodeDecodeError) as err:
         raise LabelledDataError(f"{path}: cannot read ({err})") from None
+
+
+def read_labelled_stdin() -> list[LabelledPage]:
+    """Labelled pages from stdin (``-``): a JSONL corpus if it opens with ``{``, else one TSV page."""
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise LabelledDataError(f"-: not UTF-8 text (byte {err.start})") from None
+    if text.lstrip().startswith("{"):
+        return list(_pages_of_rows(text.split("\n"), "-"))
+    return [parse_labelled_page(text, "-")] if text.strip() else []
 
 
 def page_to_record(page: LabelledPage) -> dict:
@@ -187,11 +209,15 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
-    """All labelled pages under ``paths``: TSV page files and JSONL corpora."""
+    """All labelled pages under ``paths``: TSV page files and JSONL corpora (``-``: stdin, either form)."""
     pages: list[LabelledPage] = []
-    for path in find_labelled_files(paths):
-        if path.name.endswith(CORPUS_SUFFIXES):
-            pages.extend(read_jsonl_pages(path))
-        else:
-            pages.append(read_labelled_page(path))
+    for named in paths:
+        if str(named) == "-":
+            pages.extend(read_labelled_stdin())
+            continue
+        for path in find_labelled_files([named]):
+            if path.name.endswith(CORPUS_SUFFIXES):
+                pages.extend(read_jsonl_pages(path))
+            else:
+                pages.append(read_labelled_page(path))
     return pages

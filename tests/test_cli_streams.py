@@ -1,0 +1,147 @@
+"""The linesift command in a pipe and at the edges of its output: closed pipes, devices and FIFOs, Ctrl-C,
+stdin for every command. Some run the command as a real process (``python -m linesift``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from linesift.cli import app
+
+PAGE = "Home\nNews\n\nThe council met on Tuesday to agree on the budget for the harbour.\n\n© 2026 Example\n"
+
+
+def corpus(path: Path, n: int) -> Path:
+    """A JSONL corpus of ``n`` small pages with urls (two sites)."""
+    rows = [json.dumps({"url": f"https://s{i % 2}.example/{i}", "text": PAGE}) for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def linesift_process(*args, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "linesift", *map(str, args)], **kwargs)
+
+
+def test_a_closed_stdout_pipe_stops_quietly(model_file, tmp_path):
+    source = corpus(tmp_path / "c.jsonl", 3000)  # far more output than a pipe buffer holds
+    proc = linesift_process("predict", "--model", model_file, "-f", "tsv", "--jobs", "2", source,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"boilerplate\t")
+    proc.stdout.close()  # as `| head -1` does
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert stderr == b""
+
+
+def test_ctrl_c_with_workers_exits_130_without_tracebacks_or_temporary_files(model_file, tmp_path):
+    source = corpus(tmp_path / "c.jsonl", 20000)
+    out = tmp_path / "out" / "o.jsonl"
+    out.parent.mkdir()
+    proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "-o", out, source,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size for p in out.parent.iterdir()):  # scoring has begun: results are written
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130
+    assert b"Traceback" not in stderr
+    assert list(out.parent.iterdir()) == []
+
+
+def test_ctrl_c_in_the_site_table_pass_leaves_no_temporary_file(runner, tmp_path, monkeypatch):
+    import linesift.batch
+
+    def interrupted(items):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linesift.batch, "build_table", interrupted)
+    source = corpus(tmp_path / "c.jsonl", 3)
+    result = runner.invoke(app, ["predict", "-o", str(tmp_path / "o.jsonl"), str(source)])  # the shipped model
+    assert result.exit_code != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+
+
+def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
+    from linesift.batch import _init_worker
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        _init_worker(tiny_model, None, None, "text", None)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_output_to_a_fifo_is_written_in_place(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", "-o", str(fifo), str(page)])
+    reader.join(timeout=30)
+    expected = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", str(page)]).stdout
+    assert result.exit_code == 0
+    assert received == [expected.encode("utf-8")]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not replaced by a file
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_device_is_a_one_line_error(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-o", "/dev/full", str(page)])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: /dev/full: cannot write (No space left on device)\n"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_evaluate_reads_labelled_pages_from_stdin(runner, model_file):
+    from conftest import PAGES_DIR
+
+    tsv = (PAGES_DIR / "en-news-harbour.tsv").read_text(encoding="utf-8")
+    from_stdin = runner.invoke(app, ["evaluate", str(model_file), "-", "--json"], input=tsv)
+    from_file = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR / "en-news-harbour.tsv"), "--json"])
+    assert from_stdin.exit_code == 0
+    assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+
+
+def test_train_reads_a_jsonl_corpus_from_stdin(runner, tmp_path):
+    from conftest import PARAGRAPHS, make_page
+
+    rows = [json.dumps({"id": f"p{i}", "lines": lines, "labels": labels})
+            for i, (lines, labels) in enumerate(make_page(p) for p in PARAGRAPHS)]
+    result = runner.invoke(app, ["train", "-", "--trees", "10", "--cv", "2", "-o", str(tmp_path / "m.model")],
+                           input="\n".join(rows) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("cross-validated (2 folds by site, 4 pages, 4 sites)")
+
+
+def test_labelled_stdin_errors_name_the_line(runner, model_file):
+    result = runner.invoke(app, ["evaluate", str(model_file), "-"], input='{"lines": ["a"], "labels": ["content"]}\n{oops\n')
+    assert result.exit_code == 1
+    assert result.stderr == "Error: -:2: broken JSON (Expecting property name enclosed in double quotes)\n"
+
+
+def test_import_reads_a_corpus_from_stdin(runner, tmp_path):
+    record = {"id": "x/1", "html": "<html><body><nav>Home</nav><p>The council met on Tuesday.</p></body></html>",
+              "main_content": "The council met on Tuesday."}
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["import", "-", "-o", str(out)], input=json.dumps(record) + "\n")
+    assert result.exit_code == 0, result.output
+    page = json.loads(out.read_text(encoding="utf-8"))
+    assert (page["lines"], page["labels"]) == (["Home", "", "The council met on Tuesday."],
+                                               ["boilerplate", None, "content"])
