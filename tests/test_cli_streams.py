@@ -27,29 +27,42 @@ def corpus(path: Path, n: int) -> Path:
     return path
 
 
+def written(folder: Path) -> bool:
+    """Whether some file in ``folder`` (the run's temporary output) holds data yet."""
+    try:
+        return any(p.stat().st_size for p in folder.iterdir())
+    except FileNotFoundError:  # renamed between listing and stat
+        return True
+
+
 def linesift_process(*args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "linesift", *map(str, args)], **kwargs)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGPIPE's exit status is POSIX")
 def test_a_closed_stdout_pipe_stops_quietly(model_file, tmp_path):
     source = corpus(tmp_path / "c.jsonl", 3000)  # far more output than a pipe buffer holds
     proc = linesift_process("predict", "--model", model_file, "-f", "tsv", "--jobs", "2", source,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout.readline().startswith(b"boilerplate\t")
+    assert proc.stdout.readline().split(b"\t")[0] in (b"content", b"boilerplate")
     proc.stdout.close()  # as `| head -1` does
     stderr = proc.stderr.read()
     assert proc.wait(timeout=120) == 141
     assert stderr == b""
 
 
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="process groups, signals and FIFOs are POSIX")
+
+
+@POSIX_ONLY
 def test_ctrl_c_with_workers_exits_130_without_tracebacks_or_temporary_files(model_file, tmp_path):
-    source = corpus(tmp_path / "c.jsonl", 20000)
+    source = corpus(tmp_path / "c.jsonl", 50000)  # far longer to score than the test waits
     out = tmp_path / "out" / "o.jsonl"
     out.parent.mkdir()
     proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "-o", out, source,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
-    while not any(p.stat().st_size for p in out.parent.iterdir()):  # scoring has begun: results are written
+    while not written(out.parent):  # scoring has begun: results are being written
         assert time.monotonic() < deadline and proc.poll() is None
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
@@ -83,6 +96,7 @@ def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
         signal.signal(signal.SIGINT, before)
 
 
+@POSIX_ONLY
 def test_output_to_a_fifo_is_written_in_place(runner, model_file, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(PAGE, encoding="utf-8")
