@@ -10,13 +10,14 @@ import json
 import os
 import sys
 import time
+from contextlib import closing
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from linesift.inputs import INPUT_FORMATS
-from linesift.output import FORMATS, is_special_file, new_temp_file
+from linesift.output import FORMATS, is_special_file, is_stdout, new_temp_file
 from linesift.settings import (
     AUTO_JOBS_MAX,
     BATCH_PAGES_DEFAULT,
@@ -171,12 +172,13 @@ class _Sink:
 
     def __init__(self, path: Optional[Path], separator: str = ""):
         self.path, self.tmp, self.separator, self.written = path, None, separator, False
-        if path is None or str(path) == "-":
+        if path is None or str(path) == "-" or is_stdout(path):
             self.handle = sys.stdout
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
-        else:
-            fd, self.tmp = new_temp_file(path)
+        else:  # through a symlink, the file it points to is replaced, not the link
+            self.path = Path(os.path.realpath(path))
+            fd, self.tmp = new_temp_file(self.path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
@@ -194,10 +196,11 @@ class _Sink:
             else:
                 self.handle.close()
             return
-        self.handle.close()
-        if ok:
-            os.replace(self.tmp, self.path)
-        else:
+        try:
+            self.handle.close()
+            if ok:
+                os.replace(self.tmp, self.path)
+        finally:  # not renamed (failed run, or the last write failed): no temporary file is left
             Path(self.tmp).unlink(missing_ok=True)
 
 
@@ -285,19 +288,23 @@ def predict(
         page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"),
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
-        for result in score_stream(page_batches, clf, model, threshold, fmt.value, workers, table):
-            try:
-                sink.write(result.outputs)
-            except OSError as err:
-                if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
-                    _reader_gone()
-                if err.filename or err.strerror:
-                    fail(f"{err.filename or output or 'stdout'}: cannot write ({err.strerror or err})")
-                fail(str(err))  # _DirSink's own refusal, which names the file
-            n_pages += result.pages
-            n_lines += result.lines
-            progress.update(n_pages)
+        # closed on the way out, so a worker pool is stopped at once whatever ends the loop
+        with closing(score_stream(page_batches, clf, model, threshold, fmt.value, workers, table)) as results:
+            for result in results:
+                try:
+                    sink.write(result.outputs)
+                except OSError as err:
+                    if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
+                        _reader_gone()
+                    if err.filename or err.strerror:
+                        fail(f"{err.filename or output or 'stdout'}: cannot write ({err.strerror or err})")
+                    fail(str(err))  # _DirSink's own refusal, which names the file
+                n_pages += result.pages
+                n_lines += result.lines
+                progress.update(n_pages)
         ok = n_pages > 0 or n_failed == 0
+    except KeyboardInterrupt:  # Ctrl-C: the clean-up below runs, then exit 130 (whatever typer's version does)
+        raise typer.Exit(130) from None
     finally:
         progress.close()
         try:

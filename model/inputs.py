@@ -176,28 +176,22 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
         try:
             archive = ArchiveIterator(handle)
             for number, record in enumerate(archive, start=1):
-                if record.format == "arc" and not path.lower().endswith(".arc.gz"):  # warcio's fallback
+                arc = record.format == "arc"
+                if arc and not path.lower().endswith(".arc.gz"):  # warcio's fallback for what is not WARC
                     yield InputError(f"{path}: not a WARC file (record {number} has no 'WARC/' version line)")
                     return
-                if record.rec_headers.get_header("Content-Length") is None:
+                if not arc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
                     yield InputError(f"{path}: broken WARC (record {number} is cut short: no Content-Length)")
                     return
-                if record.rec_type not in ("response", "conversion"):
-                    continue
-                record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                meta = {"url": url, "warc_record_id": record_id}
-                if record.rec_type == "response":
-                    ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
-                    if "html" not in ctype.lower():
-                        continue
-                    data = record.content_stream().read()
-                    charset = _charset(ctype) or "utf-8"
-                    yield Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"),
-                               site=site_of_url(url))
-                else:
-                    text = record.content_stream().read().decode("utf-8", errors="replace")
-                    yield Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text)
+                page = _warc_page(path, record)
+                while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
+                    pass
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    yield InputError(f"{path}: broken WARC (record {number} is cut short: "
+                                     f"{record.raw_stream.limit} bytes missing)")
+                    return
+                if page is not None:
+                    yield page
             unread = _unread_bytes(path, archive)
             if unread:
                 yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
@@ -205,11 +199,28 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
 
 
-WARC_TRAILER = 4  # the CRLF CRLF that ends a record, which warcio does not count in its length
+def _warc_page(path: str, record) -> Page | None:
+    """The page of an HTML ``response`` or a ``conversion`` record, else None."""
+    if record.rec_type not in ("response", "conversion"):
+        return None
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    meta = {"url": url, "warc_record_id": record_id}
+    if record.rec_type == "conversion":
+        text = record.content_stream().read().decode("utf-8", errors="replace")
+        return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text)
+    ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
+    if "html" not in ctype.lower():
+        return None
+    data = record.content_stream().read()
+    charset = _charset(ctype) or "utf-8"
+    return Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"),
+                site=site_of_url(url))
 
 
 def _unread_bytes(path: str, archive) -> int:
-    """Bytes of a file after the end of the last record read: warcio stops quietly at a record cut short."""
+    """Bytes of a file after the end of the last record read, not counting blank lines: warcio stops
+    quietly at a record whose header is cut short."""
     if path == "-":
         return 0
     try:
@@ -217,7 +228,12 @@ def _unread_bytes(path: str, archive) -> int:
     except (AttributeError, TypeError):  # no record at all
         end = 0
     unread = Path(path).stat().st_size - end
-    return unread if unread > WARC_TRAILER else 0
+    if unread <= 0:
+        return 0
+    with open(path, "rb") as handle:
+        handle.seek(end)
+        tail = handle.read(min(unread, 1 << 20))
+    return 0 if len(tail) == unread and not tail.strip() else unread
 
 
 def _known_codec(name: str) -> bool:

@@ -31,6 +31,14 @@ def is_special_file(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
+def is_stdout(path: str | Path) -> bool:
+    """Whether ``path`` is this process's stdout (``/dev/stdout``, ``/proc/self/fd/1``, or a link to it)."""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(1))
+    except (OSError, ValueError):
+        return False
+
+
 def new_temp_file(path: Path) -> tuple[int, str]:
     """A temporary file beside ``path`` (same file system, so it can be renamed over it), mode 0666 - umask."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
@@ -70,19 +78,24 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
                     for number, label, score, text in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))])
 
 
-def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> dict:
-    """A corpus record with the cleaned text and per-line results added (every input field kept)."""
+def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
+                        threshold: float | None = None) -> dict:
+    """A corpus record with the cleaned text and per-line results added (every input field kept); the
+    ``linesift`` object also says which threshold the page's lines were labelled with."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
     out["line_scores"] = [None if s != s else round(s, 4) for s in scores.tolist()]
     out["linesift"] = {"lines": len(lines), "kept": labels.count("content"), "dropped": labels.count("boilerplate")}
+    if threshold is not None:
+        out["linesift"]["threshold"] = round(threshold, 4)
     return out
 
 
-def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray) -> str:
+def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
+                  threshold: float | None = None) -> str:
     """``record_with_results`` as one JSON line."""
-    return json.dumps(record_with_results(record, lines, labels, scores), ensure_ascii=False) + "\n"
+    return json.dumps(record_with_results(record, lines, labels, scores, threshold), ensure_ascii=False) + "\n"
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -843,6 +844,7 @@ def test_jsonl_corpus_with_a_bom_and_a_row_of_bad_bytes(runner, model_file, tmp_
     assert result.stderr == f"Warning: {path}:2: not UTF-8 (byte 13); undecodable bytes replaced\n"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges elsewhere")
 def test_a_dangling_symlink_in_a_directory_is_reported(runner, model_file, tmp_path):
     folder = tmp_path / "scrapes"
     folder.mkdir()
@@ -851,3 +853,67 @@ def test_a_dangling_symlink_in_a_directory_is_reported(runner, model_file, tmp_p
     result = predict(runner, model_file, folder)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {folder / 'b.txt'}: no such file\n"
+
+
+def test_output_through_a_symlink_replaces_the_file_it_points_to(runner, model_file, page, tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    result = predict(runner, model_file, "-o", link, page)
+    assert result.exit_code == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == predict(runner, model_file, page).stdout
+
+
+def test_a_failed_rename_leaves_no_temporary_file(runner, model_file, page, tmp_path, monkeypatch):
+    def refused(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(os, "replace", refused)
+    out = tmp_path / "out" / "o.txt"
+    out.parent.mkdir()
+    result = predict(runner, model_file, "-o", out, page)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {out}: cannot write (Permission denied)\n"
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_warc_record_cut_inside_its_body_is_an_error(runner, model_file, tmp_path):
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    whole = io.BytesIO()
+    writer = WARCWriter(whole, gzip=False)
+    writer.write_record(writer.create_warc_record("https://a.example/0", "conversion",
+                                                  payload=io.BytesIO(b"A long line of text. " * 20)))
+    path = tmp_path / "cut.warc"
+    path.write_bytes(whole.getvalue()[:-100])  # the payload loses its end
+    result = predict(runner, model_file, path)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {path}: broken WARC (record 1 is cut short: ")
+
+
+def test_blank_lines_after_the_last_warc_record_are_fine(runner, model_file, tmp_path):
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    whole = io.BytesIO()
+    writer = WARCWriter(whole, gzip=False)
+    writer.write_record(writer.create_warc_record("https://a.example/0", "conversion",
+                                                  payload=io.BytesIO(b"A line of text.\n")))
+    path = tmp_path / "t.warc"
+    path.write_bytes(whole.getvalue() + b"\r\n\n\n")
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_import_names_the_line_of_bytes_that_are_not_utf8(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_bytes(b'{"html": "<p>x</p>", "main_content": "x"}\n{"html": "<p>caf\xe9</p>", "main_content": "x"}\n')
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {source}:2: not UTF-8 text (byte 16 of the line)\n"

@@ -60,7 +60,8 @@ def test_ctrl_c_with_workers_exits_130_without_tracebacks_or_temporary_files(mod
     out = tmp_path / "out" / "o.jsonl"
     out.parent.mkdir()
     proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "-o", out, source,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even if ours is ignored
     deadline = time.monotonic() + 60
     while not written(out.parent):  # scoring has begun: results are being written
         assert time.monotonic() < deadline and proc.poll() is None
@@ -103,7 +104,7 @@ def test_output_to_a_fifo_is_written_in_place(runner, model_file, tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)  # never hangs pytest
     reader.start()
     result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", "-o", str(fifo), str(page)])
     reader.join(timeout=30)

@@ -9,7 +9,6 @@ Records that are already line-labelled (``lines`` + ``labels``) are passed throu
 from __future__ import annotations
 
 import gzip
-import io
 import re
 import sys
 from collections.abc import Iterator
@@ -79,14 +78,24 @@ def record_problem(record) -> str | None:
     return None
 
 
+def _decoded_rows(handle, source: str) -> Iterator[str]:
+    """The rows of a binary file as text (a UTF-8 BOM at the start skipped); a row that is not UTF-8 raises
+    CorpusError naming its line."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield (raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise CorpusError(f"{source}:{number}: not UTF-8 text (byte {err.start} of the line)") from None
+
+
 def read_records(path: str | Path) -> Iterator[dict]:
     """The records of a corpus file (``-``: stdin), checked; a bad one raises CorpusError naming its line."""
     if str(path) == "-":
-        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+        handle = sys.stdin.buffer
     else:
-        handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rt", encoding="utf-8-sig")
+        handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
     with handle:
-        for number, record in json_rows(handle, str(path), CorpusError):
+        for number, record in json_rows(_decoded_rows(handle, str(path)), str(path), CorpusError):
             problem = record_problem(record)
             if problem:
                 raise CorpusError(f"{path}:{number}: {problem}")

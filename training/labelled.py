@@ -210,6 +210,10 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
     """All labelled pages under ``paths``: TSV page files and JSONL corpora (``-``: stdin, either form)."""
+    paths = list(paths)
+    for named in paths:  # every path checked before any is read
+        if str(named) != "-" and not Path(named).exists():
+            raise LabelledDataError(f"{named}: no such file or directory")
     pages: list[LabelledPage] = []
     for named in paths:
         if str(named) == "-":
