@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
         if page.error is not None:
             out.append((page.path, error_record(page.error)))
         elif page.record is not None and fmt == "jsonl":
-            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores)))
+            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores, res.threshold)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
     return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages))
@@ -118,6 +119,24 @@ def _work(pages: list[Page]) -> BatchResult:
     return score_batch(pages, s["model"], s["threshold"], s["fmt"], s["table"])
 
 
+@contextmanager
+def _pool(ctx, jobs: int, initargs):
+    """A worker pool started with Ctrl-C held back (``signal.pthread_sigmask``), so no worker is interrupted
+    between its fork and ``_init_worker``; a Ctrl-C pressed meanwhile reaches the parent once it is up."""
+    import signal
+
+    held = hasattr(signal, "pthread_sigmask")
+    if held:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = ctx.Pool(jobs, initializer=_init_worker, initargs=initargs)
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    with pool:
+        yield pool
+
+
 def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
                  jobs: int = 1, table=None) -> Iterator[BatchResult]:
     """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
@@ -143,7 +162,7 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (model if fork else None, model_path, threshold, fmt, table)
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=initargs) as pool:
+    with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:
             try:

@@ -19,16 +19,20 @@ from linesift.features import (
     score_context_features,
     window_mean,
 )
-from linesift.lexical import lexical_matrix
+from linesift.lexical import lexical_matrix, word_tokens
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
+    KNOWN_SHARE_DEFAULT,
+    KNOWN_SHARE_MIN_WORDS,
     LEARNING_RATE_DEFAULT,
     MAX_LEAF_NODES_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     RANDOM_STATE_DEFAULT,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
+    UNSEEN_SHIFT_DEFAULT,
+    UNSEEN_THRESHOLD_MAX,
     WEIGHTING_DEFAULT,
 )
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
@@ -51,7 +55,8 @@ class _PageBatch:
     """
 
     def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None,
-                 lexical_features: int | None = None):
+                 lexical_features: int | None = None, vocabulary: np.ndarray | None = None,
+                 collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
         self.X, self.names, self.layout = f.X, f.names, f.layout
         if use_sites:  # missing (NaN) unless the page's site is in the table
@@ -63,8 +68,33 @@ class _PageBatch:
             self.X = np.hstack([self.X, site_cols])
             self.names = self.names + SITE_FEATURE_NAMES
         self.lexical = None
+        self.known_share = None  # with ``vocabulary``: per page, the share of its words in it (NaN: too few)
+        self.word_hashes = None  # with ``collect_words``: the distinct word hashes of the batch
+        if not (lexical_features or vocabulary is not None or collect_words):
+            return
+        n_pages = len(f.layout.n_lines)
+        mats, seen = [], []
+        known, total = np.zeros(n_pages), np.zeros(n_pages)
+        offset = 0
+        for cp in f.chunks:
+            tokens = word_tokens(cp)  # once, for the lexical matrix and the vocabulary
+            if lexical_features:
+                mats.append(lexical_matrix(cp, lexical_features, tokens))
+            lines, hashes, cjk = tokens
+            hashes, page = hashes[~cjk], f.layout.page[offset + lines[~cjk]]
+            if collect_words:
+                seen.append(np.unique(hashes))
+            if vocabulary is not None:
+                total += np.bincount(page, minlength=n_pages)
+                known += np.bincount(page, weights=in_vocabulary(hashes, vocabulary), minlength=n_pages)
+            offset += len(cp.starts)
         if lexical_features:
-            self.lexical = sparse.vstack([lexical_matrix(cp, lexical_features) for cp in f.chunks], format="csr")
+            self.lexical = sparse.vstack(mats, format="csr")
+        if collect_words:
+            self.word_hashes = np.unique(np.concatenate(seen)) if seen else np.zeros(0, dtype=np.uint64)
+        if vocabulary is not None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self.known_share = np.where(total >= KNOWN_SHARE_MIN_WORDS, known / total, np.nan)
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):
@@ -72,6 +102,14 @@ class _PageBatch:
 
     def words(self) -> np.ndarray:
         return np.expm1(self.X[:, self.names.index("log_words")])
+
+
+def in_vocabulary(hashes: np.ndarray, vocabulary: np.ndarray) -> np.ndarray:
+    """1.0 for each hash found in the sorted ``vocabulary``, else 0.0."""
+    if not len(vocabulary):
+        return np.zeros(len(hashes))
+    at = np.minimum(np.searchsorted(vocabulary, hashes), len(vocabulary) - 1)
+    return (vocabulary[at] == hashes).astype(np.float64)
 
 
 def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifier:
@@ -136,6 +174,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         weighting: str = WEIGHTING_DEFAULT,
         use_sites: bool = False,
         random_state: int = RANDOM_STATE_DEFAULT,
+        known_share: float = KNOWN_SHARE_DEFAULT,
+        unseen_shift: float = UNSEEN_SHIFT_DEFAULT,
     ):
         self.context = context
         self.lexical = lexical
@@ -150,6 +190,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.weighting = weighting
         self.use_sites = use_sites
         self.random_state = random_state
+        self.known_share = known_share
+        self.unseen_shift = unseen_shift
 
     # -- fitting -------------------------------------------------------------------------------------
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
@@ -186,7 +228,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         table = build_site_table(X, sites, as_scored=False) if self.use_sites and sites is not None else None
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
         self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
-        batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None)
+        batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,
+                           collect_words=self.lexical)
+        # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)
+        self.vocabulary_ = batch.word_hashes if self.lexical else None
         target = np.full(len(batch.X), -1, dtype=np.int8)
         for p, sl in batch.page_slices():
             labels = y[p]
@@ -281,15 +326,38 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         hard-wrapped page (``wrapping.unwrap``) is scored with its paragraphs joined, each of its lines
         getting the score of the joined line that holds it.
         """
+        return self.score_pages_and_thresholds(X, sites, table)[0]
+
+    def score_pages_and_thresholds(self, X, sites=None, table=None,
+                                   threshold: float | None = None) -> tuple[list[np.ndarray], list[float]]:
+        """``score_pages``, and the threshold each page is labelled with (``page_threshold``)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-        return [scores if u is None else scores[u[1]]
-                for scores, u in zip(self._score_lines(pages, sites, table), unwrapped)]
+        scores, shares = self._score_lines(pages, sites, table)
+        return ([s if u is None else s[u[1]] for s, u in zip(scores, unwrapped)],
+                [self.page_threshold(share, threshold) for share in shares])
 
-    def _score_lines(self, X, sites=None, table=None) -> list[np.ndarray]:
+    def page_threshold(self, known_share: float, threshold: float | None = None) -> float:
+        """``threshold`` if given; else the tuned threshold, raised on a page whose words the lexical model
+        mostly never saw (a language absent from training), where it would keep too much: by
+        ``unseen_shift`` per unit of ``known_share`` (the share of the page's words in the training
+        vocabulary, NaN when the page has too few) below the ``known_share`` parameter, up to
+        ``UNSEEN_THRESHOLD_MAX``."""
+        if threshold is not None:
+            return float(threshold)
+        t = float(self.threshold_)
+        shift = getattr(self, "unseen_shift", 0.0)
+        if known_share != known_share or not shift:  # NaN: too few words to tell
+            return t
+        raised = t + shift * max(0.0, getattr(self, "known_share", KNOWN_SHARE_DEFAULT) - float(known_share))
+        return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
+
+    def _score_lines(self, X, sites=None, table=None) -> tuple[list[np.ndarray], np.ndarray]:
+        """Scores of every line of the pages, and each page's share of known words (NaN where unknown)."""
         lexical = self.hash_features if self.lexical_ is not None else None
-        batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical)
+        batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
+                           vocabulary=getattr(self, "vocabulary_", None))
         if len(batch.X):
             lex = None
             if self.lexical_ is not None:
@@ -306,12 +374,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             scores = np.full(batch.layout.n_lines[p], np.nan)
             scores[batch.layout.index[sl]] = final[sl]
             out.append(scores)
-        return out
+        shares = batch.known_share if batch.known_share is not None else np.full(len(out), np.nan)
+        return out, shares
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
-        """Labels for every line: ``content``, ``boilerplate`` or ``blank``."""
-        t = self.threshold_ if threshold is None else threshold
-        return [labels_from_scores(s, t) for s in self.score_pages(X, sites, table)]
+        """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
+        scores, thresholds = self.score_pages_and_thresholds(X, sites, table, threshold)
+        return [labels_from_scores(s, t) for s, t in zip(scores, thresholds)]
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)

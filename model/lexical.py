@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from linesift.codepoints import DIGIT, FOLD_DIGIT, LETTER, MARK, CodePoints, fold_table, mix64
+from linesift.codepoints import CJK, DIGIT, FOLD_DIGIT, LETTER, MARK, CodePoints, fold_table, mix64
 from scipy.sparse import csr_matrix
 
 LEXICAL_HEAD, LEXICAL_TAIL = 48, 16
@@ -46,13 +46,20 @@ def _read_positions(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
 
 def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     """``(line, hash)`` of every word read by the lexical model, in text order (hashes are stable)."""
+    lines, hashes, _ = word_tokens(cp)
+    return lines, hashes
+
+
+def word_tokens(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(line, hash, cjk)`` of every word read by the lexical model, in text order; ``cjk`` marks words
+    of CJK characters (a run of them reads as one word, a whole clause, so it is rarely seen twice)."""
     positions, opens = _read_positions(cp)
     cps = cp.cps[positions]
     word = ((cp.flags[positions] & (LETTER | DIGIT | MARK)) > 0) | (cps == 95)
     start = word & (opens | ~np.concatenate([[False], word[:-1]]))
     idx = np.flatnonzero(word)  # from here on, only the code points of words
     if len(idx) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     first = np.flatnonzero(start[idx])
     token = np.cumsum(start[idx]) - 1
     in_word = np.minimum(np.arange(len(idx)) - first[token], _WORD_POSITIONS - 1)
@@ -62,13 +69,16 @@ def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         sums = np.add.reduceat(np.where(counted, chars * _powers()[in_word], np.uint64(0)), first)
         sizes = np.add.reduceat(counted.astype(np.uint64), first)
-        return cp.line_of[positions[idx[first]]].astype(np.int64), mix64(sums + sizes * _PAIR)
+        hashes = mix64(sums + sizes * _PAIR)
+    first_cp = positions[idx[first]]
+    return cp.line_of[first_cp].astype(np.int64), hashes, (cp.flags[first_cp] & CJK) > 0
 
 
-def lexical_matrix(cp: CodePoints, n_features: int) -> csr_matrix:
-    """One L2-normalised row of hashed word, word-pair and first-word counts per line of ``cp``."""
+def lexical_matrix(cp: CodePoints, n_features: int, tokens=None) -> csr_matrix:
+    """One L2-normalised row of hashed word, word-pair and first-word counts per line of ``cp``
+    (``tokens``: ``word_tokens(cp)`` when already computed)."""
     n_lines = len(cp.starts)
-    lines, h = token_hashes(cp)
+    lines, h, _ = tokens if tokens is not None else word_tokens(cp)
     same_line = lines[1:] == lines[:-1]
     first = np.concatenate([[True], ~same_line]) if len(lines) else np.zeros(0, dtype=bool)
     with np.errstate(over="ignore"):

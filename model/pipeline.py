@@ -24,4 +24,4 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
         pages = [split_lines(r.get(text_field) or "") for r in batch]
         for record, res in zip(batch, predict_pages(pages, model, threshold)):
-            yield record_with_results(record, res.lines, res.labels, res.scores)
+            yield record_with_results(record, res.lines, res.labels, res.scores, res.threshold)

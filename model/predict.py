@@ -20,6 +20,7 @@ class PagePrediction:
     lines: list[str]
     labels: list[str]
     scores: np.ndarray
+    threshold: float | None = None  # what the page's lines were labelled with (``LineClassifier.page_threshold``)
 
     @property
     def content(self) -> str:
@@ -38,7 +39,8 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     """Label every line of each page (each page a list of lines); one model call for the whole batch.
 
     ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.SiteTable`` built
-    over the corpus) add cross-page repetition; without them each page is scored on its own.
+    over the corpus) add cross-page repetition; without them each page is scored on its own. Without
+    ``threshold`` each page gets the model's (``LineClassifier.page_threshold``), with it that one.
     """
     if isinstance(pages, str):
         raise TypeError("pages must be a list of pages (each a list of lines), not a str")
@@ -47,9 +49,9 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
         raise TypeError("each page must be a list of lines, not a str (predict_text splits a whole scrape)")
     check_threshold(threshold)
     model = model if model is not None else default_model()
-    t = model.threshold_ if threshold is None else threshold
-    scores = model.score_pages(pages, sites, table)
-    return [PagePrediction(list(lines), labels_from_scores(s, t), s) for lines, s in zip(pages, scores)]
+    scores, thresholds = model.score_pages_and_thresholds(pages, sites, table, threshold)
+    return [PagePrediction(list(lines), labels_from_scores(s, t), s, t)
+            for lines, s, t in zip(pages, scores, thresholds)]
 
 
 def check_threshold(threshold: float | None) -> None:

@@ -16,3 +16,11 @@ WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines b
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)
 FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)
+# A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
+# threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by
+# which the share of its words in the training vocabulary falls below KNOWN_SHARE_DEFAULT, up to
+# UNSEEN_THRESHOLD_MAX (measured on Polish and Russian left out of training: data/MODEL.md).
+KNOWN_SHARE_DEFAULT = 0.85
+UNSEEN_SHIFT_DEFAULT = 0.3
+UNSEEN_THRESHOLD_MAX = 0.55
+KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words outside CJK runs keep the tuned threshold

@@ -440,3 +440,61 @@ def test_prediction_api_refuses_a_threshold_outside_0_1(tiny_model, threshold):
 
     with pytest.raises(ValueError, match="threshold must be from 0 to 1"):
         linesift.predict_text("Home\nNews", model=tiny_model, threshold=threshold)
+
+
+UNSEEN_PAGE = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
+               "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.", "",
+               "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.", "",
+               "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
+
+
+def test_fit_keeps_the_sorted_vocabulary_of_its_words(tiny_model):
+    from linesift.codepoints import code_points
+    from linesift.lexical import word_tokens
+
+    vocabulary = tiny_model.vocabulary_
+    assert vocabulary.dtype == np.uint64 and len(vocabulary) > 0
+    assert (np.diff(vocabulary.astype(np.float64)) >= 0).all() and len(np.unique(vocabulary)) == len(vocabulary)
+    _, harbour, _ = word_tokens(code_points(["harbour"]))
+    _, zorblat, _ = word_tokens(code_points(["zorblat"]))
+    assert harbour[0] in vocabulary and zorblat[0] not in vocabulary
+
+
+def test_a_page_of_unseen_words_gets_a_raised_threshold(tiny_model):
+    import linesift
+    from linesift.settings import UNSEEN_THRESHOLD_MAX
+
+    t = tiny_model.threshold_
+    raised = min(max(t, UNSEEN_THRESHOLD_MAX), t + tiny_model.unseen_shift * tiny_model.known_share)  # share 0
+    assert linesift.predict_lines(UNSEEN_PAGE, model=tiny_model).threshold == pytest.approx(raised)
+
+
+def test_a_page_of_training_words_keeps_the_tuned_threshold(tiny_model, tiny_pages):
+    import linesift
+
+    assert linesift.predict_lines(tiny_pages[0][0], model=tiny_model).threshold == tiny_model.threshold_
+
+
+def test_a_given_threshold_is_used_as_given_on_every_page(tiny_model):
+    import linesift
+
+    assert linesift.predict_lines(UNSEEN_PAGE, model=tiny_model, threshold=0.5).threshold == 0.5
+
+
+def test_pages_with_few_words_or_only_cjk_words_keep_the_tuned_threshold(tiny_model):
+    import linesift
+
+    few = ["Zorblat quindle vemmish", "trask ollopine"]
+    cjk = ["图书馆周末延长开放时间，市民可以在晚上借书和还书。", "", "新的阅览室将在下个月开放，欢迎大家前来参观。"] * 5
+    for page in (few, cjk):
+        assert linesift.predict_lines(page, model=tiny_model).threshold == tiny_model.threshold_
+
+
+def test_unseen_shift_zero_keeps_the_tuned_threshold_everywhere(tiny_model):
+    from sklearn.base import clone
+
+    model = clone(tiny_model).set_params(unseen_shift=0.0)
+    model.__dict__.update({k: v for k, v in tiny_model.__dict__.items() if k.endswith("_")})
+    import linesift
+
+    assert linesift.predict_lines(UNSEEN_PAGE, model=model).threshold == tiny_model.threshold_
