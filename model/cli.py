@@ -210,8 +210,9 @@ def predict(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file [default: the shipped model]."),
     threshold: Optional[float] = typer.Option(
         None, "--threshold", "-t", min=0.0, max=1.0,
-        help="Keep lines scoring at least this: lower keeps more (recall), higher less (precision) "
-        "[default: the model's tuned threshold]."),
+        help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
+        "(precision) [default: the model's tuned threshold, raised on a page whose words the model mostly "
+        "never saw]."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
