@@ -33,6 +33,7 @@ from linesift.settings import (
     STAGE2_LEAF_NODES_DEFAULT,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_THRESHOLD_MAX,
+    VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
@@ -104,12 +105,22 @@ class _PageBatch:
         return np.expm1(self.X[:, self.names.index("log_words")])
 
 
+_VOCABULARY_SHIFT = np.uint64(64 - VOCABULARY_BITS)
+
+
+def vocabulary_bits(hashes: np.ndarray) -> np.ndarray:
+    """A bit set of word hashes (``VOCABULARY_BITS`` bits of each hash, packed into bytes): membership
+    costs one lookup per word, at a false-positive rate of words / 2**VOCABULARY_BITS (about 1%)."""
+    bits = np.zeros(2**VOCABULARY_BITS // 8, dtype=np.uint8)
+    at = (np.asarray(hashes, dtype=np.uint64) >> _VOCABULARY_SHIFT).astype(np.int64)
+    np.bitwise_or.at(bits, at >> 3, (1 << (at & 7)).astype(np.uint8))
+    return bits
+
+
 def in_vocabulary(hashes: np.ndarray, vocabulary: np.ndarray) -> np.ndarray:
-    """1.0 for each hash found in the sorted ``vocabulary``, else 0.0."""
-    if not len(vocabulary):
-        return np.zeros(len(hashes))
-    at = np.minimum(np.searchsorted(vocabulary, hashes), len(vocabulary) - 1)
-    return (vocabulary[at] == hashes).astype(np.float64)
+    """1.0 for each hash in the bit set ``vocabulary`` (``vocabulary_bits``), else 0.0."""
+    at = (hashes >> _VOCABULARY_SHIFT).astype(np.int64)
+    return ((vocabulary[at >> 3] >> (at & 7)) & 1).astype(np.float64)
 
 
 def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifier:
@@ -231,7 +242,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,
                            collect_words=self.lexical)
         # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)
-        self.vocabulary_ = batch.word_hashes if self.lexical else None
+        self.vocabulary_ = vocabulary_bits(batch.word_hashes) if self.lexical else None
         target = np.full(len(batch.X), -1, dtype=np.int8)
         for p, sl in batch.page_slices():
             labels = y[p]

@@ -24,3 +24,4 @@ KNOWN_SHARE_DEFAULT = 0.85
 UNSEEN_SHIFT_DEFAULT = 0.3
 UNSEEN_THRESHOLD_MAX = 0.55
 KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words outside CJK runs keep the tuned threshold
+VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)

@@ -448,16 +448,13 @@ UNSEEN_PAGE = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
                "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
 
 
-def test_fit_keeps_the_sorted_vocabulary_of_its_words(tiny_model):
+def test_fit_keeps_the_vocabulary_of_its_words(tiny_model):
+    from linesift.classifier import in_vocabulary
     from linesift.codepoints import code_points
     from linesift.lexical import word_tokens
 
-    vocabulary = tiny_model.vocabulary_
-    assert vocabulary.dtype == np.uint64 and len(vocabulary) > 0
-    assert (np.diff(vocabulary.astype(np.float64)) >= 0).all() and len(np.unique(vocabulary)) == len(vocabulary)
-    _, harbour, _ = word_tokens(code_points(["harbour"]))
-    _, zorblat, _ = word_tokens(code_points(["zorblat"]))
-    assert harbour[0] in vocabulary and zorblat[0] not in vocabulary
+    _, words, _ = word_tokens(code_points(["harbour zorblat"]))
+    assert in_vocabulary(words, tiny_model.vocabulary_).tolist() == [1.0, 0.0]
 
 
 def test_a_page_of_unseen_words_gets_a_raised_threshold(tiny_model):
