@@ -12,12 +12,12 @@ import os
 from collections import deque
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from linesift.inputs import InputError, Page
 from linesift.output import format_page, format_record
 from linesift.predict import predict_pages
-from linesift.settings import BATCH_PAGES_DEFAULT
+from linesift.settings import BATCH_PAGES_DEFAULT, OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE
 
 
 @dataclass
@@ -25,6 +25,7 @@ class BatchResult:
     outputs: list[tuple[str, str]]  # (page path, formatted output of the page), in input order
     lines: int
     errors: int = 0  # outputs that stand for unreadable inputs
+    warnings: list[str] = field(default_factory=list)  # found while scoring (``overlong_line``)
 
     @property
     def pages(self) -> int:
@@ -43,7 +44,21 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
             out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores, res.threshold)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
-    return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages))
+    warnings = [w for w in map(overlong_line, pages) if w]
+    return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages), warnings)
+
+
+def overlong_line(page: Page) -> str | None:
+    """A warning when one line holds most of a long page (a converter that drops line breaks, such as
+    trafilatura's ``html2txt``): linesift keeps or drops whole lines, so such a page is kept or dropped whole."""
+    if not page.lines:
+        return None
+    longest = max(page.lines, key=len)
+    total = sum(map(len, page.lines))
+    if len(longest) < OVERLONG_LINE_CHARS or len(longest) < OVERLONG_LINE_SHARE * total:
+        return None
+    return (f"{page.path}: one line holds {len(longest):,} of the page's {total:,} characters; linesift keeps or "
+            "drops whole lines, so give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

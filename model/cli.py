@@ -24,6 +24,7 @@ from linesift.settings import (
     CV_FOLDS_DEFAULT,
     FEW_PAGES,
     N_ESTIMATORS_DEFAULT,
+    OVERLONG_WARNINGS_MAX,
     WEIGHTING_DEFAULT,
 )
 
@@ -268,7 +269,7 @@ def predict(
         sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output, "\n" if fmt == OutputFormat.text else "")
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
-    n_pages = n_lines = n_failed = 0
+    n_pages = n_lines = n_failed = n_overlong = 0
     ok = False
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
@@ -302,6 +303,10 @@ def predict(
                     fail(str(err))  # _DirSink's own refusal, which names the file
                 n_pages += result.pages
                 n_lines += result.lines
+                for warning in result.warnings:
+                    n_overlong += 1
+                    if n_overlong <= OVERLONG_WARNINGS_MAX:
+                        log(f"Warning: {warning}")
                 progress.update(n_pages)
         ok = n_pages > 0 or n_failed == 0
     except KeyboardInterrupt:  # Ctrl-C: the clean-up below runs, then exit 130 (whatever typer's version does)
@@ -315,6 +320,8 @@ def predict(
                 if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
                     _reader_gone()
                 fail(f"{output or 'stdout'}: cannot write ({err.strerror or err})")
+    if n_overlong > OVERLONG_WARNINGS_MAX:
+        log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
     if verbose:
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "

@@ -917,3 +917,25 @@ def test_import_names_the_line_of_bytes_that_are_not_utf8(runner, tmp_path):
     result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {source}:2: not UTF-8 text (byte 16 of the line)\n"
+
+
+def test_a_page_that_is_one_long_line_gets_a_warning(runner, model_file, tmp_path):
+    path = tmp_path / "flat.txt"
+    text = "Home News Sport " + "The council met on Tuesday to agree on the harbour budget. " * 100
+    path.write_text(text + "\n", encoding="utf-8")
+    result = predict(runner, model_file, "-f", "tsv", path)
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {path}: one line holds {len(text):,} of the page's {len(text):,} characters; "
+                             "linesift keeps or drops whole lines, so give it a scrape with line breaks "
+                             "(w3m -dump, lynx -dump, inscriptis)\n")
+
+
+def test_warnings_of_one_line_pages_stop_after_ten(runner, model_file, tmp_path):
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    for i in range(13):
+        (folder / f"{i:02d}.txt").write_text("The council met on Tuesday again. " * 200 + "\n", encoding="utf-8")
+    result = predict(runner, model_file, "--jobs", "1", folder)
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 11 and lines[-1] == "Warning: 3 more pages with one line holding most of the page"
