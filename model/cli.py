@@ -250,6 +250,8 @@ def predict(
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
+    if paths.count("-") > 1:
+        fail("- (stdin) is given more than once; it can be read only once", 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
@@ -469,6 +471,8 @@ def import_(
     error = unavailable(renderer)
     if error:
         fail(error, 2)
+    if [str(c) for c in corpora].count("-") > 1:
+        fail("- (stdin) is given more than once; it can be read only once", 2)
     if output.is_dir():
         fail(f"{output}: is a directory; give the labelled corpus file to write (.jsonl or .jsonl.gz)")
     if not output.parent.is_dir():

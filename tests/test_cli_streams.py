@@ -160,3 +160,12 @@ def test_import_reads_a_corpus_from_stdin(runner, tmp_path):
     page = json.loads(out.read_text(encoding="utf-8"))
     assert (page["lines"], page["labels"]) == (["Home", "", "The council met on Tuesday."],
                                                ["boilerplate", None, "content"])
+
+
+@pytest.mark.parametrize("command", [["predict", "-", "-"], ["import", "-", "-", "-o", "{out}"],
+                                     ["evaluate", "{model}", "-", "-"], ["train", "-", "-", "-o", "{out}"]])
+def test_stdin_given_twice_is_refused(runner, model_file, tmp_path, command):
+    args = [a.format(out=tmp_path / "o.jsonl", model=model_file) for a in command]
+    result = runner.invoke(app, args, input="Home\n")
+    assert result.exit_code in (1, 2)
+    assert result.stderr == "Error: - (stdin) is given more than once; it can be read only once\n"

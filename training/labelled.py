@@ -211,6 +211,8 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
     """All labelled pages under ``paths``: TSV page files and JSONL corpora (``-``: stdin, either form)."""
     paths = list(paths)
+    if [str(p) for p in paths].count("-") > 1:
+        raise LabelledDataError("- (stdin) is given more than once; it can be read only once")
     for named in paths:  # every path checked before any is read
         if str(named) != "-" and not Path(named).exists():
             raise LabelledDataError(f"{named}: no such file or directory")
