@@ -81,8 +81,8 @@ class _PageBatch:
             tokens = word_tokens(cp)  # once, for the lexical matrix and the vocabulary
             if lexical_features:
                 mats.append(lexical_matrix(cp, lexical_features, tokens))
-            lines, hashes, cjk = tokens
-            hashes, page = hashes[~cjk], f.layout.page[offset + lines[~cjk]]
+            lines, hashes, unspaced = tokens
+            hashes, page = hashes[~unspaced], f.layout.page[offset + lines[~unspaced]]
             if collect_words:
                 seen.append(np.unique(hashes))
             if vocabulary is not None:
@@ -204,6 +204,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.known_share = known_share
         self.unseen_shift = unseen_shift
 
+    def __setstate__(self, state):
+        """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
+        pages keep the tuned threshold): they get the defaults, so ``get_params``, ``clone`` and saving work."""
+        state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
+        state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
+        super().__setstate__(state)
+
     # -- fitting -------------------------------------------------------------------------------------
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
         """The line's own features, then its lexical score and that score's mean over its block."""
@@ -233,6 +240,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """
         if self.context not in ("stack", "smooth", "none"):
             raise ValueError(f"context must be 'stack', 'smooth' or 'none', not {self.context!r}")
+        if not 0.0 <= self.known_share <= 1.0:
+            raise ValueError(f"known_share must be from 0 to 1, not {self.known_share!r}")
+        if not 0.0 <= self.unseen_shift <= 1.0:
+            raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         X = list(X)
@@ -354,14 +365,16 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         mostly never saw (a language absent from training), where it would keep too much: by
         ``unseen_shift`` per unit of ``known_share`` (the share of the page's words in the training
         vocabulary, NaN when the page has too few) below the ``known_share`` parameter, up to
-        ``UNSEEN_THRESHOLD_MAX``."""
+        ``UNSEEN_THRESHOLD_MAX``. Off (``unseen_shift=0``) unless asked for, as the recipe of the shipped
+        model does: it was measured for a model trained on many pages of many languages; a threshold
+        fixed at training (``threshold``) is never raised."""
         if threshold is not None:
             return float(threshold)
         t = float(self.threshold_)
-        shift = getattr(self, "unseen_shift", 0.0)
-        if known_share != known_share or not shift:  # NaN: too few words to tell
+        # NaN share: too few words to tell; a threshold fixed at training is used as fixed
+        if known_share != known_share or not self.unseen_shift or self.threshold is not None:
             return t
-        raised = t + shift * max(0.0, getattr(self, "known_share", KNOWN_SHARE_DEFAULT) - float(known_share))
+        raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
     def _score_lines(self, X, sites=None, table=None) -> tuple[list[np.ndarray], np.ndarray]:

@@ -23,8 +23,11 @@ from linesift.settings import (
     BATCH_PAGES_DEFAULT,
     CV_FOLDS_DEFAULT,
     FEW_PAGES,
+    KNOWN_SHARE_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
+    UNSEEN_SHIFT_DEFAULT,
+    UNSEEN_SHIFT_RECIPE,
     WEIGHTING_DEFAULT,
 )
 
@@ -346,6 +349,11 @@ def train(
                                   help="Line weights in training: words (pages equal, lines by words), page, line."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Learn cross-page features from pages sharing a site (url host or '# site:')."),
+    unseen_shift: float = typer.Option(UNSEEN_SHIFT_DEFAULT, "--unseen-shift", min=0.0, max=1.0,
+                                       help="Raise the tuned threshold on a page whose words the model mostly never "
+                                       f"saw, by this much per unit of known share below {KNOWN_SHARE_DEFAULT} (the "
+                                       f"shipped model: {UNSEEN_SHIFT_RECIPE}, measured for thousands of pages of many "
+                                       "languages) [default: off]."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -376,7 +384,7 @@ def train(
             "(see the README's learning curve)")
     try:
         model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators, weighting=weighting, use_sites=sites)
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -418,7 +426,8 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(scores))
         return
-    typer.echo(f"pages\t{scores['pages']}\nlines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}")
+    typer.echo(f"pages\t{scores['pages']}\nlines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
+               f"pages_raised\t{scores['pages_raised']}")
     for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
         typer.echo(f"{key}\t{scores[key]:.4f}")
 

@@ -51,8 +51,9 @@ def token_hashes(cp: CodePoints) -> tuple[np.ndarray, np.ndarray]:
 
 
 def word_tokens(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(line, hash, cjk)`` of every word read by the lexical model, in text order; ``cjk`` marks words
-    of CJK characters (a run of them reads as one word, a whole clause, so it is rarely seen twice)."""
+    """``(line, hash, unspaced)`` of every word read by the lexical model, in text order; ``unspaced`` marks
+    words of scripts written without spaces (CJK, Thai, Lao, Khmer, Myanmar): a run of such letters reads as
+    one word, a whole clause, so it is rarely seen twice."""
     positions, opens = _read_positions(cp)
     cps = cp.cps[positions]
     word = ((cp.flags[positions] & (LETTER | DIGIT | MARK)) > 0) | (cps == 95)
@@ -71,7 +72,18 @@ def word_tokens(cp: CodePoints) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sizes = np.add.reduceat(counted.astype(np.uint64), first)
         hashes = mix64(sums + sizes * _PAIR)
     first_cp = positions[idx[first]]
-    return cp.line_of[first_cp].astype(np.int64), hashes, (cp.flags[first_cp] & CJK) > 0
+    return cp.line_of[first_cp].astype(np.int64), hashes, _unspaced(cp.cps[first_cp], cp.flags[first_cp])
+
+
+_UNSPACED_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))  # Thai and Lao, Myanmar, Khmer
+
+
+def _unspaced(cps: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Whether each code point is a letter of a script written without spaces between words."""
+    out = (flags & CJK) > 0
+    for low, high in _UNSPACED_RANGES:
+        out |= (cps >= low) & (cps <= high)
+    return out
 
 
 def lexical_matrix(cp: CodePoints, n_features: int, tokens=None) -> csr_matrix:

@@ -20,10 +20,13 @@ FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on 
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by
 # which the share of its words in the training vocabulary falls below KNOWN_SHARE_DEFAULT, up to
 # UNSEEN_THRESHOLD_MAX (measured on Polish and Russian left out of training: data/MODEL.md).
+# Off by default (models trained with `linesift train`, whose small vocabularies would raise it everywhere);
+# the recipe of the shipped model sets UNSEEN_SHIFT_RECIPE.
 KNOWN_SHARE_DEFAULT = 0.85
-UNSEEN_SHIFT_DEFAULT = 0.3
+UNSEEN_SHIFT_DEFAULT = 0.0
+UNSEEN_SHIFT_RECIPE = 0.3
 UNSEEN_THRESHOLD_MAX = 0.55
-KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words outside CJK runs keep the tuned threshold
+KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words (outside scripts without spaces) keep the tuned threshold
 VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)
 OVERLONG_LINE_CHARS = 5000  # `predict` warns of a page whose longest line is at least this long ...
 OVERLONG_LINE_SHARE = 0.8  # ... and holds this share of the page's characters (a scrape without line breaks)

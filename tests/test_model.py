@@ -457,41 +457,78 @@ def test_fit_keeps_the_vocabulary_of_its_words(tiny_model):
     assert in_vocabulary(words, tiny_model.vocabulary_).tolist() == [1.0, 0.0]
 
 
-def test_a_page_of_unseen_words_gets_a_raised_threshold(tiny_model):
+@pytest.fixture(scope="module")
+def shifting_model(tiny_pages):
+    """The tiny model fitted with the shipped recipe's raised threshold for pages of unseen words."""
+    from linesift.classifier import LineClassifier
+    from linesift.settings import UNSEEN_SHIFT_RECIPE
+
+    train = tiny_pages[:3]
+    return LineClassifier(n_estimators=20, cv=2, unseen_shift=UNSEEN_SHIFT_RECIPE).fit(
+        [p[0] for p in train], [p[1] for p in train])
+
+
+def test_a_page_of_unseen_words_gets_a_raised_threshold(shifting_model):
     import linesift
     from linesift.settings import UNSEEN_THRESHOLD_MAX
 
-    t = tiny_model.threshold_
-    raised = min(max(t, UNSEEN_THRESHOLD_MAX), t + tiny_model.unseen_shift * tiny_model.known_share)  # share 0
-    assert linesift.predict_lines(UNSEEN_PAGE, model=tiny_model).threshold == pytest.approx(raised)
+    t = shifting_model.threshold_
+    raised = min(max(t, UNSEEN_THRESHOLD_MAX), t + shifting_model.unseen_shift * shifting_model.known_share)
+    assert raised > t  # the page's known share is 0
+    assert linesift.predict_lines(UNSEEN_PAGE, model=shifting_model).threshold == pytest.approx(raised)
 
 
-def test_a_page_of_training_words_keeps_the_tuned_threshold(tiny_model, tiny_pages):
+def test_a_page_of_training_words_keeps_the_tuned_threshold(shifting_model, tiny_pages):
     import linesift
 
-    assert linesift.predict_lines(tiny_pages[0][0], model=tiny_model).threshold == tiny_model.threshold_
+    assert linesift.predict_lines(tiny_pages[0][0], model=shifting_model).threshold == shifting_model.threshold_
 
 
-def test_a_given_threshold_is_used_as_given_on_every_page(tiny_model):
+def test_a_given_threshold_is_used_as_given_on_every_page(shifting_model):
     import linesift
 
-    assert linesift.predict_lines(UNSEEN_PAGE, model=tiny_model, threshold=0.5).threshold == 0.5
+    assert linesift.predict_lines(UNSEEN_PAGE, model=shifting_model, threshold=0.5).threshold == 0.5
 
 
-def test_pages_with_few_words_or_only_cjk_words_keep_the_tuned_threshold(tiny_model):
+@pytest.mark.parametrize("page", [
+    ["Zorblat quindle vemmish", "trask ollopine"],  # fewer than 20 words
+    ["图书馆周末延长开放时间，市民可以在晚上借书和还书。", "", "新的阅览室将在下个月开放，欢迎大家前来参观。"] * 5,
+    ["ห้องสมุดเปิดให้บริการนานขึ้นในวันหยุดสุดสัปดาห์", "", "ผู้อ่านสามารถยืมและคืนหนังสือได้ในตอนเย็น"] * 8,
+])
+def test_pages_with_few_words_or_words_of_unspaced_scripts_keep_the_tuned_threshold(shifting_model, page):
     import linesift
 
-    few = ["Zorblat quindle vemmish", "trask ollopine"]
-    cjk = ["图书馆周末延长开放时间，市民可以在晚上借书和还书。", "", "新的阅览室将在下个月开放，欢迎大家前来参观。"] * 5
-    for page in (few, cjk):
-        assert linesift.predict_lines(page, model=tiny_model).threshold == tiny_model.threshold_
+    assert linesift.predict_lines(page, model=shifting_model).threshold == shifting_model.threshold_
 
 
-def test_unseen_shift_zero_keeps_the_tuned_threshold_everywhere(tiny_model):
+def test_by_default_and_with_a_threshold_fixed_in_training_no_page_is_raised(tiny_model, tiny_pages):
+    import linesift
+    from linesift.classifier import LineClassifier
+
+    fixed = LineClassifier(n_estimators=10, cv=2, unseen_shift=0.3, threshold=0.4).fit(
+        [p[0] for p in tiny_pages[:3]], [p[1] for p in tiny_pages[:3]])
+    assert linesift.predict_lines(UNSEEN_PAGE, model=tiny_model).threshold == tiny_model.threshold_
+    assert linesift.predict_lines(UNSEEN_PAGE, model=fixed).threshold == 0.4
+
+
+def test_a_model_saved_before_the_unseen_word_parameters_loads_clones_and_keeps_its_threshold(tiny_model):
+    import pickle
+
+    import linesift
     from sklearn.base import clone
 
-    model = clone(tiny_model).set_params(unseen_shift=0.0)
-    model.__dict__.update({k: v for k, v in tiny_model.__dict__.items() if k.endswith("_")})
-    import linesift
+    old = pickle.loads(pickle.dumps(tiny_model))
+    for name in ("known_share", "unseen_shift", "vocabulary_"):
+        del old.__dict__[name]
+    restored = pickle.loads(pickle.dumps(old))
+    assert clone(restored).get_params()["unseen_shift"] == 0.0
+    assert linesift.predict_lines(UNSEEN_PAGE, model=restored).threshold == tiny_model.threshold_
 
-    assert linesift.predict_lines(UNSEEN_PAGE, model=model).threshold == tiny_model.threshold_
+
+@pytest.mark.parametrize("params", [{"unseen_shift": -0.5}, {"unseen_shift": float("nan")}, {"known_share": 1.5}])
+def test_bad_unseen_word_parameters_are_refused(tiny_pages, params):
+    from linesift.classifier import LineClassifier
+
+    with pytest.raises(ValueError):
+        LineClassifier(n_estimators=10, cv=2, **params).fit([p[0] for p in tiny_pages[:3]],
+                                                            [p[1] for p in tiny_pages[:3]])

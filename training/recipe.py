@@ -21,7 +21,7 @@ from pathlib import Path
 
 from linesift.features import starts_with_teaser_cue
 from linesift.modelfile import save_model
-from linesift.settings import N_ESTIMATORS_DEFAULT
+from linesift.settings import N_ESTIMATORS_DEFAULT, UNSEEN_SHIFT_RECIPE
 from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
@@ -33,7 +33,7 @@ MAIN_RENDERER = "w3m"
 SECOND_RENDERERS = ("lynx", "inscriptis")
 MIN_ORACLE = 0.5
 MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True,
-                "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3}
+                "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3, "unseen_shift": UNSEEN_SHIFT_RECIPE}
 
 
 def renders_of(page_id: str) -> tuple[str, str]:
