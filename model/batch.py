@@ -7,7 +7,6 @@ batches are in flight, so memory stays constant however many pages stream throug
 from __future__ import annotations
 
 import itertools
-import json
 import os
 from collections import deque
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from linesift.inputs import InputError, Page
-from linesift.output import format_page, format_record
+from linesift.output import error_record, format_page, format_record
 from linesift.predict import predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT, OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE
 
@@ -86,11 +85,6 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
         yield batch
 
 
-def error_record(message: str) -> str:
-    """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return json.dumps({"error": message}, ensure_ascii=False) + "\n"
-
-
 _worker_state: dict = {}
 
 
@@ -100,15 +94,11 @@ def available_cores() -> int:
 
 
 def build_table(items: Iterable[Page | InputError]):
-    """First pass over a corpus: count, per site, the pages holding each line (bounded memory)."""
-    from linesift.sites import SiteTable
-    from linesift.wrapping import as_scored
+    """First pass over a corpus: count, per site, the pages holding each line (bounded memory); only pages
+    with a site are rendered."""
+    from linesift.sites import site_table_of
 
-    table = SiteTable()
-    for item in items:
-        if isinstance(item, Page) and item.site:
-            table.add(item.site, as_scored(item.render().lines))  # as the page will be scored
-    return table
+    return site_table_of((item.render().lines, item.site) for item in items if isinstance(item, Page) and item.site)
 
 
 def _init_worker(model, model_path, threshold, fmt, table) -> None:

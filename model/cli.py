@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.inputs import INPUT_FORMATS
+from linesift.inputs import INPUT_FORMATS, stdin_twice
 from linesift.output import FORMATS, is_special_file, is_stdout, new_temp_file
 from linesift.settings import (
     AUTO_JOBS_MAX,
@@ -99,12 +99,22 @@ def _fewer_collections() -> None:
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a tool killed by a closed pipe reports
 
 
-def _reader_gone() -> None:
-    """stdout's reader closed the pipe (``linesift predict DIR | head``): stop quietly, as a Unix tool does.
-    stdout is pointed at /dev/null so the final flush cannot fail again."""
+def _reader_gone(stop: bool = True) -> None:
+    """stdout's reader closed the pipe (``linesift predict DIR | head``): stop quietly, as a Unix tool does
+    (unless ``stop`` is False: another error is on its way out). stdout is pointed at /dev/null so the final
+    flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(SIGPIPE_EXIT)
+    if stop:
+        raise typer.Exit(SIGPIPE_EXIT)
+
+
+def _output_file(output: Path, what: str) -> None:
+    """Fail unless ``output`` can be written as a file: not a directory, inside an existing directory."""
+    if output.is_dir():
+        fail(f"{output}: is a directory; give the {what}")
+    if not output.parent.is_dir():
+        fail(f"{output}: directory {output.parent} does not exist")
 
 
 class _Progress:
@@ -186,19 +196,27 @@ class _Sink:
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
-        for _, text in outputs:
-            if self.separator and text:
-                if self.written:
-                    self.handle.write(self.separator)
-                self.written = True
-            self.handle.write(text)
+        try:
+            for _, text in outputs:
+                if self.separator and text:
+                    if self.written:
+                        self.handle.write(self.separator)
+                    self.written = True
+                self.handle.write(text)
+        except BrokenPipeError:
+            if self.handle is sys.stdout:
+                _reader_gone()
+            raise
 
     def close(self, ok: bool) -> None:
         if self.tmp is None:
-            if self.handle is sys.stdout:
-                self.handle.flush()
-            else:
+            if self.handle is not sys.stdout:
                 self.handle.close()
+                return
+            try:
+                self.handle.flush()
+            except BrokenPipeError:
+                _reader_gone(stop=ok)
             return
         try:
             self.handle.close()
@@ -253,8 +271,8 @@ def predict(
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
-    if paths.count("-") > 1:
-        fail("- (stdin) is given more than once; it can be read only once", 2)
+    if error := stdin_twice(paths):
+        fail(error, 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
@@ -301,8 +319,6 @@ def predict(
                 try:
                     sink.write(result.outputs)
                 except OSError as err:
-                    if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
-                        _reader_gone()
                     if err.filename or err.strerror:
                         fail(f"{err.filename or output or 'stdout'}: cannot write ({err.strerror or err})")
                     fail(str(err))  # _DirSink's own refusal, which names the file
@@ -320,10 +336,8 @@ def predict(
         progress.close()
         try:
             sink.close(ok)
-        except OSError as err:  # the last write failed (disk full, pipe closed): said only if nothing else was
+        except OSError as err:  # the last write failed (disk full): said only if nothing else was
             if ok:
-                if isinstance(err, BrokenPipeError) and getattr(sink, "handle", None) is sys.stdout:
-                    _reader_gone()
                 fail(f"{output or 'stdout'}: cannot write ({err.strerror or err})")
     if n_overlong > OVERLONG_WARNINGS_MAX:
         log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
@@ -367,10 +381,7 @@ def train(
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
     if weighting not in ("words", "page", "line"):
         fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
-    if output.is_dir():
-        fail(f"{output}: is a directory; give the model file to write")
-    if not output.parent.is_dir():
-        fail(f"{output}: directory {output.parent} does not exist")
+    _output_file(output, "model file to write")
     try:
         pages = read_labelled(data)
     except LabelledDataError as err:
@@ -480,12 +491,9 @@ def import_(
     error = unavailable(renderer)
     if error:
         fail(error, 2)
-    if [str(c) for c in corpora].count("-") > 1:
-        fail("- (stdin) is given more than once; it can be read only once", 2)
-    if output.is_dir():
-        fail(f"{output}: is a directory; give the labelled corpus file to write (.jsonl or .jsonl.gz)")
-    if not output.parent.is_dir():
-        fail(f"{output}: directory {output.parent} does not exist")
+    if error := stdin_twice(corpora):
+        fail(error, 2)
+    _output_file(output, "labelled corpus file to write (.jsonl or .jsonl.gz)")
     if output.resolve() in {c.resolve() for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
@@ -505,8 +513,6 @@ def import_(
                     fail(str(err))
                 except FileNotFoundError:
                     fail(f"{path}: no such file")
-                except UnicodeDecodeError as err:
-                    fail(f"{path}: not UTF-8 text (byte {err.start})")
                 except (OSError, EOFError, ValueError) as err:
                     fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
         os.replace(tmp, output)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import NotTextError, decode, split_lines
+from linesift.lines import NotTextError, decode, split_lines, utf8_rows
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
 
@@ -41,6 +41,13 @@ class Page:
         elif self.text is not None:
             self.lines, self.text = split_lines(self.text), None
         return self
+
+
+def stdin_twice(paths) -> str | None:
+    """The error when ``-`` (stdin) is named more than once among ``paths``, or None."""
+    if [str(p) for p in paths].count("-") > 1:
+        return "- (stdin) is given more than once; it can be read only once"
+    return None
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -107,18 +114,11 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
     with handle:
         number = 0
         try:
-            for number, raw in enumerate(handle, start=1):
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not raw.strip():
+            for number, row, bad_byte in utf8_rows(handle):
+                if not row.strip():
                     continue
                 where = f"{path}:{number}"
-                warnings = []
-                try:
-                    row = raw.decode("utf-8")
-                except UnicodeDecodeError as err:
-                    row = raw.decode("utf-8", errors="replace")
-                    warnings.append(f"{where}: not UTF-8 (byte {err.start}); undecodable bytes replaced")
+                warnings = [] if bad_byte is None else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"]
                 try:
                     record = json.loads(row)
                 except json.JSONDecodeError as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
@@ -37,6 +38,18 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
+
+
+def utf8_rows(handle) -> Iterator[tuple[int, str, int | None]]:
+    """``(line number, text, offset of the first byte that is not UTF-8 or None)`` of each row of a binary
+    file (JSONL): a BOM at the start is skipped; bytes that are not UTF-8 are replaced (U+FFFD)."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8"), None
+        except UnicodeDecodeError as err:
+            yield number, raw.decode("utf-8", errors="replace"), err.start
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:

@@ -98,6 +98,11 @@ def format_record(record: dict, lines: list[str], labels: list[str], scores: np.
     return json.dumps(record_with_results(record, lines, labels, scores, threshold), ensure_ascii=False) + "\n"
 
 
+def error_record(message: str) -> str:
+    """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
+    return json.dumps({"error": message}, ensure_ascii=False) + "\n"
+
+
 def content_text(lines: list[str], labels: list[str]) -> str:
     """The kept lines, with one blank line wherever dropped lines or blank lines separated kept ones."""
     out: list[str] = []

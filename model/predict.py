@@ -62,8 +62,6 @@ def check_threshold(threshold: float | None) -> None:
 
 def predict_lines(lines: list[str], model=None, threshold: float | None = None) -> PagePrediction:
     """Label every line of one page."""
-    if isinstance(lines, str):
-        raise TypeError("lines must be a list of str, not a str (predict_text splits a whole scrape)")
     return predict_pages([lines], model, threshold)[0]
 
 

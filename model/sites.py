@@ -8,6 +8,7 @@ keys; when it overflows, lines seen on only one page are dropped first (they car
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -78,10 +79,17 @@ class SiteTable:
 
 
 def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True) -> SiteTable:
-    """The table of ``pages`` (one site each, None if unknown). With ``as_scored`` each page is counted as
-    ``LineClassifier.score_pages`` scores it (a hard-wrapped page with its paragraphs joined,
-    ``wrapping.as_scored``), so the keys match; fitting, which scores pages as given, counts them as given."""
+    """The table of ``pages`` (one site each, None if unknown): ``site_table_of`` their pairs."""
+    return site_table_of(zip(pages, sites), as_scored)
+
+
+def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_scored: bool = True) -> SiteTable:
+    """The table of ``(lines, site)`` pairs, read one at a time (a stream of any length: memory is bounded
+    by the table). With ``as_scored`` each page is counted as ``LineClassifier.score_pages`` scores it (a
+    hard-wrapped page with its paragraphs joined, ``wrapping.as_scored``), so the keys match; fitting,
+    which scores pages as given, counts them as given. Pages without a site are not counted."""
     table = SiteTable()
-    for lines, site in zip(pages, sites):
-        table.add(site, scored_lines(lines) if as_scored else lines)
+    for lines, site in pages_and_sites:
+        if site:
+            table.add(site, scored_lines(lines) if as_scored else lines)
     return table

@@ -817,18 +817,24 @@ def test_text_that_is_not_a_warc_is_an_error(runner, model_file, tmp_path):
     assert result.stderr == f"Error: {path}: not a WARC file (record 1 has no 'WARC/' version line)\n"
 
 
-def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
+def conversion_warc(*payloads: bytes) -> bytes:
+    """An uncompressed WARC of ``conversion`` records, one per payload, for https://a.example/0, /1, ..."""
     import io
 
     from warcio.warcwriter import WARCWriter
 
     whole = io.BytesIO()
     writer = WARCWriter(whole, gzip=False)
-    for i in range(2):
+    for i, payload in enumerate(payloads):
         writer.write_record(writer.create_warc_record(f"https://a.example/{i}", "conversion",
-                                                      payload=io.BytesIO(b"A line of text.\n")))
+                                                      payload=io.BytesIO(payload)))
+    return whole.getvalue()
+
+
+def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
+    whole = conversion_warc(b"A line of text.\n", b"A line of text.\n")
     path = tmp_path / "cut.warc"
-    path.write_bytes(whole.getvalue()[: len(whole.getvalue()) * 3 // 4])  # the second record's header is cut
+    path.write_bytes(whole[: len(whole) * 3 // 4])  # the second record's header is cut
     result = predict(runner, model_file, "-f", "jsonl", path)
     assert result.exit_code == 1
     assert [json.loads(r)["url"] for r in result.stdout.splitlines()[:1]] == ["https://a.example/0"]
@@ -879,16 +885,8 @@ def test_a_failed_rename_leaves_no_temporary_file(runner, model_file, page, tmp_
 
 
 def test_a_warc_record_cut_inside_its_body_is_an_error(runner, model_file, tmp_path):
-    import io
-
-    from warcio.warcwriter import WARCWriter
-
-    whole = io.BytesIO()
-    writer = WARCWriter(whole, gzip=False)
-    writer.write_record(writer.create_warc_record("https://a.example/0", "conversion",
-                                                  payload=io.BytesIO(b"A long line of text. " * 20)))
     path = tmp_path / "cut.warc"
-    path.write_bytes(whole.getvalue()[:-100])  # the payload loses its end
+    path.write_bytes(conversion_warc(b"A long line of text. " * 20)[:-100])  # the payload loses its end
     result = predict(runner, model_file, path)
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -896,16 +894,8 @@ def test_a_warc_record_cut_inside_its_body_is_an_error(runner, model_file, tmp_p
 
 
 def test_blank_lines_after_the_last_warc_record_are_fine(runner, model_file, tmp_path):
-    import io
-
-    from warcio.warcwriter import WARCWriter
-
-    whole = io.BytesIO()
-    writer = WARCWriter(whole, gzip=False)
-    writer.write_record(writer.create_warc_record("https://a.example/0", "conversion",
-                                                  payload=io.BytesIO(b"A line of text.\n")))
     path = tmp_path / "t.warc"
-    path.write_bytes(whole.getvalue() + b"\r\n\n\n")
+    path.write_bytes(conversion_warc(b"A line of text.\n") + b"\r\n\n\n")
     result = predict(runner, model_file, "-f", "jsonl", path)
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 1

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from linesift.lines import split_lines
+from linesift.lines import split_lines, utf8_rows
 from linesift.sites import site_of_url
 from linesift.training.align import align_labels
 from linesift.training.labelled import LabelledPage, json_rows, page_from_record
@@ -79,13 +79,12 @@ def record_problem(record) -> str | None:
 
 
 def _decoded_rows(handle, source: str) -> Iterator[str]:
-    """The rows of a binary file as text (a UTF-8 BOM at the start skipped); a row that is not UTF-8 raises
-    CorpusError naming its line."""
-    for number, raw in enumerate(handle, start=1):
-        try:
-            yield (raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise CorpusError(f"{source}:{number}: not UTF-8 text (byte {err.start} of the line)") from None
+    """The rows of a binary file as text (``lines.utf8_rows``); a row that is not UTF-8 raises CorpusError
+    naming its line."""
+    for number, row, bad_byte in utf8_rows(handle):
+        if bad_byte is not None:
+            raise CorpusError(f"{source}:{number}: not UTF-8 text (byte {bad_byte} of the line)")
+        yield row
 
 
 def read_records(path: str | Path) -> Iterator[dict]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linesift.inputs import stdin_twice
 from linesift.lines import is_blank
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text
@@ -211,17 +212,16 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
     """All labelled pages under ``paths``: TSV page files and JSONL corpora (``-``: stdin, either form)."""
     paths = list(paths)
-    if [str(p) for p in paths].count("-") > 1:
-        raise LabelledDataError("- (stdin) is given more than once; it can be read only once")
-    for named in paths:  # every path checked before any is read
-        if str(named) != "-" and not Path(named).exists():
-            raise LabelledDataError(f"{named}: no such file or directory")
+    if error := stdin_twice(paths):
+        raise LabelledDataError(error)
+    # every path found (or refused) before any is read
+    files = {str(named): find_labelled_files([named]) for named in paths if str(named) != "-"}
     pages: list[LabelledPage] = []
     for named in paths:
         if str(named) == "-":
             pages.extend(read_labelled_stdin())
             continue
-        for path in find_labelled_files([named]):
+        for path in files[str(named)]:
             if path.name.endswith(CORPUS_SUFFIXES):
                 pages.extend(read_jsonl_pages(path))
             else:

@@ -24,11 +24,11 @@ from linesift.predict import predict_pages
 from linesift.training.benchmark import held_out_pages, kept
 from linesift.training.fit import fit_pages
 from linesift.training.recipe import MODEL_PARAMS, training_pages
+from linesift.training.scoring import text_scores
 
 # the recipe's model as `linesift train` fits it: without the raised threshold for pages of unseen words,
 # which is off there (measured for the shipped model's vocabulary of many languages)
 TRAIN_PARAMS = {k: v for k, v in MODEL_PARAMS.items() if k != "unseen_shift"}
-from linesift.training.scoring import text_scores
 
 
 def pool_of(corpora: Path, labelled: Path | None, corpus: str, langs: set[str], renderer: str,
