@@ -94,11 +94,21 @@ def available_cores() -> int:
 
 
 def build_table(items: Iterable[Page | InputError]):
-    """First pass over a corpus: count, per site, the pages holding each line (bounded memory); only pages
-    with a site are rendered."""
-    from linesift.sites import site_table_of
+    """First pass over a corpus: count, per site, the pages holding each line (bounded memory). Returns the
+    table and the site of every page read, in order: its own (url host or site field), else one inferred
+    from the template lines it shares with other pages (``sites.TemplateGroups``)."""
+    from linesift.sites import corpus_sites
 
-    return site_table_of((item.render().lines, item.site) for item in items if isinstance(item, Page) and item.site)
+    return corpus_sites((item.render().lines, item.site) for item in items if isinstance(item, Page))
+
+
+def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator[Page | InputError]:
+    """The second pass's items, each page given the site the first pass (``build_table``) found for it."""
+    pages = iter(sites)
+    for item in items:
+        if isinstance(item, Page):
+            item.site = next(pages, item.site)
+        yield item
 
 
 def _init_worker(model, model_path, threshold, fmt, table) -> None:

@@ -253,8 +253,9 @@ def predict(
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
-                               help="JSONL/WARC corpora with urls: a first pass counts lines repeated across pages "
-                               "of a site, a template signal (files only, not stdin)."),
+                               help="Several pages: a first pass counts lines repeated across pages of a site (url "
+                               "host; pages without a url are grouped by the template lines they share), a "
+                               "template signal (files only, not stdin)."),
     site_field: Optional[str] = typer.Option(None, "--site-field",
                                              help="JSONL corpora: group pages into sites by this field, not by url host."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
@@ -267,7 +268,7 @@ def predict(
     output record is the input record, every field kept, plus content, line_labels, line_scores and a
     linesift object (lines, kept, dropped), in input order.
     """
-    from linesift.batch import available_cores, batches, build_table, score_stream
+    from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
     from linesift.inputs import expand_paths, iter_pages
 
     paths = paths or ["-"]
@@ -307,10 +308,11 @@ def predict(
         return iter_pages(paths, input_format.value, text_field, html_field, site_field)
 
     try:
-        table = None
+        table, items = None, read()
         if sites and getattr(clf, "use_sites_", False) and "-" not in paths:
-            table = build_table(read())
-        page_batches = batches(read(), on_error, lambda w: log(f"Warning: {w}"),
+            table, page_sites = build_table(read())
+            items = with_sites(items, page_sites)
+        page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"),
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop

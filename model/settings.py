@@ -31,3 +31,12 @@ VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB
 OVERLONG_LINE_CHARS = 5000  # `predict` warns of a page whose longest line is at least this long ...
 OVERLONG_LINE_SHARE = 0.8  # ... and holds this share of the page's characters (a scrape without line breaks)
 OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says how many more there were
+# Pages without a url (a directory of scrapes) are grouped into inferred sites for the cross-page features: a
+# page joins an earlier page's group when they share TEMPLATE_MIN_SHARED lines among the first and last
+# TEMPLATE_EDGE_LINES non-blank lines of each (measured on held-out pages: data/MODEL.md). Memory is bounded
+# by keeping the MAX_TEMPLATE_GROUPS groups used last, and the first pages of the MAX_SINGLE_PAGE_SITES
+# sites seen once last.
+TEMPLATE_MIN_SHARED = 5
+TEMPLATE_EDGE_LINES = 30
+MAX_TEMPLATE_GROUPS = 10_000
+MAX_SINGLE_PAGE_SITES = 20_000

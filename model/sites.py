@@ -2,21 +2,35 @@
 
 A ``SiteTable`` counts, per site, the pages containing each normalised line (case, digits and spacing
 folded, as in the page-level repetition features), keyed by a stable 64-bit hash so tables can be
-built in one process and used in others. Memory is bounded: a site keeps at most ``MAX_KEYS_PER_SITE``
-keys; when it overflows, lines seen on only one page are dropped first (they carry no template signal).
+built in one process and used in others. Memory is bounded per site and for the sites seen once: a site
+keeps at most ``MAX_KEYS_PER_SITE`` keys (when it overflows, lines seen on only one page are dropped first:
+they carry no template signal), and a site's first page waits, as an array of keys, among the last
+``MAX_SINGLE_PAGE_SITES`` sites seen once until a second page of the site comes.
+
+Pages without a url still come from sites: ``TemplateGroups`` puts a page with the earlier page it shares
+``TEMPLATE_MIN_SHARED`` template lines with (menus and footers, among the first and last
+``TEMPLATE_EDGE_LINES`` lines), so a directory of scrapes gets the same signal as a corpus with urls.
 """
 
 from __future__ import annotations
 
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import numpy as np
 from linesift.codepoints import code_points, folded_lines, stable_keys
+from linesift.settings import (
+    MAX_SINGLE_PAGE_SITES,
+    MAX_TEMPLATE_GROUPS,
+    TEMPLATE_EDGE_LINES,
+    TEMPLATE_MIN_SHARED,
+)
 from linesift.wrapping import as_scored as scored_lines
 
 MAX_KEYS_PER_SITE = 200_000
 SITE_FEATURE_NAMES = ["site_log_pages_with_line", "site_share_pages_with_line", "site_log_pages"]
+INFERRED_SITE_PREFIX = "~"  # names of the sites ``TemplateGroups`` infers ("~0", "~1", ...): never a host
 
 
 def site_of_url(url: str | None) -> str | None:
@@ -36,25 +50,41 @@ def line_keys(lines: list[str]) -> np.ndarray:
 class SiteTable:
     """Per site: number of pages seen, and for each line key the number of pages holding it."""
 
-    def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE):
+    def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE,
+                 max_single_page_sites: int = MAX_SINGLE_PAGE_SITES):
         self.max_keys_per_site = max_keys_per_site
+        self.max_single_page_sites = max_single_page_sites
         self.pages: dict[str, int] = {}
-        self.counts: dict[str, dict[int, int]] = {}
+        self.counts: dict[str, dict[int, int]] = {}  # sites with 2+ pages
         self.seen: dict[str, set[int]] = {}  # page fingerprints: an exact duplicate page is counted once
+        # sites seen once so far: (fingerprint, keys of the page), the oldest forgotten first
+        self.single: OrderedDict[str, tuple[int, np.ndarray]] = OrderedDict()
 
     def add(self, site: str | None, lines: list[str]) -> None:
         """Count one page of ``site`` (its non-blank lines)."""
-        if not site:
-            return
-        keys = line_keys([line for line in lines if line.strip()])
+        if site:
+            self.add_keys(site, line_keys([line for line in lines if line.strip()]))
+
+    def add_keys(self, site: str, keys: np.ndarray) -> None:
+        """Count one page of ``site`` from its lines' keys (``line_keys``)."""
         fingerprint = hash(keys.tobytes())
-        seen = self.seen.setdefault(site, set())
+        if site not in self.counts:
+            first = self.single.pop(site, None)
+            if first is None or first[0] == fingerprint:  # its first page (again: a copy counts once)
+                self.single[site] = (fingerprint, np.unique(keys))
+                self.pages[site] = 1
+                if len(self.single) > self.max_single_page_sites:  # forget the oldest site seen once
+                    del self.pages[self.single.popitem(last=False)[0]]
+                return
+            self.seen[site] = {first[0]}
+            self.counts[site] = dict.fromkeys(first[1].tolist(), 1)
+        seen = self.seen[site]
         if fingerprint in seen:  # the same page again (a copy, a tracking-parameter variant)
             return
         if len(seen) < self.max_keys_per_site:
             seen.add(fingerprint)
-        self.pages[site] = self.pages.get(site, 0) + 1
-        counts = self.counts.setdefault(site, {})
+        self.pages[site] += 1
+        counts = self.counts[site]
         for key in set(keys.tolist()):
             counts[key] = counts.get(key, 0) + 1
         if len(counts) > self.max_keys_per_site:
@@ -62,7 +92,7 @@ class SiteTable:
 
     def knows(self, site: str | None) -> bool:
         """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
-        return bool(site) and self.pages.get(site, 0) >= 2
+        return bool(site) and site in self.counts
 
     def features(self, site: str | None, lines: list[str]) -> np.ndarray:
         """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
@@ -76,6 +106,40 @@ class SiteTable:
         counts = self.counts[site]
         with_line = np.fromiter((counts.get(k, 1) for k in keys.tolist()), dtype=np.float32, count=len(keys))
         return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(keys), np.log1p(n))]).astype(np.float32)
+
+
+class TemplateGroups:
+    """Sites inferred for pages without one, one page at a time: a page joins the group of the earlier
+    page with which it shares the most template keys (lines among the first and last ``edge_lines`` of
+    each), if they are at least ``min_shared``; else it starts a group of its own. A group is known by the
+    edge keys of its first page; the ``max_groups`` groups joined or started last are kept (bounded
+    memory), so pages of one site far apart in a long stream may fall into two groups."""
+
+    def __init__(self, min_shared: int = TEMPLATE_MIN_SHARED, edge_lines: int = TEMPLATE_EDGE_LINES,
+                 max_groups: int = MAX_TEMPLATE_GROUPS):
+        self.min_shared = min_shared
+        self.edge_lines = edge_lines
+        self.max_groups = max_groups
+        self.owner: dict[int, int] = {}  # an edge key -> the group whose first page holds it
+        self.groups: OrderedDict[int, np.ndarray] = OrderedDict()  # group -> its keys in ``owner``, by last use
+        self.started = 0
+
+    def site_of_keys(self, keys: np.ndarray) -> str:
+        """The inferred site of a page, from its non-blank lines' keys (``line_keys``), in page order."""
+        e = self.edge_lines
+        edge = set((np.concatenate([keys[:e], keys[-e:]]) if len(keys) > 2 * e else keys).tolist())
+        votes = Counter(self.owner[k] for k in edge if k in self.owner)
+        group, shared = votes.most_common(1)[0] if votes else (None, 0)
+        if group is not None and shared >= self.min_shared:
+            self.groups.move_to_end(group)
+            return f"{INFERRED_SITE_PREFIX}{group}"
+        group, self.started = self.started, self.started + 1
+        owned = np.array([k for k in edge if self.owner.setdefault(k, group) == group], dtype=np.uint64)
+        self.groups[group] = owned
+        if len(self.groups) > self.max_groups:  # forget the group used longest ago
+            for k in self.groups.popitem(last=False)[1].tolist():
+                del self.owner[k]
+        return f"{INFERRED_SITE_PREFIX}{group}"
 
 
 def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True) -> SiteTable:
@@ -93,3 +157,16 @@ def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_sc
         if site:
             table.add(site, scored_lines(lines) if as_scored else lines)
     return table
+
+
+def corpus_sites(pages_and_sites: Iterable[tuple[list[str], str | None]]) -> tuple[SiteTable, list[str]]:
+    """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages (counted as scored, see
+    ``site_table_of``), and each page's site: its own, or for a page without one the site ``TemplateGroups``
+    infers from the template lines it shares with earlier pages."""
+    table, groups, sites = SiteTable(), TemplateGroups(), []
+    for lines, site in pages_and_sites:
+        keys = line_keys([line for line in scored_lines(lines) if line.strip()])
+        site = site or groups.site_of_keys(keys)
+        table.add_keys(site, keys)
+        sites.append(site)
+    return table, sites

@@ -10,7 +10,8 @@ import sys
 import numpy as np
 
 from linesift.classifier import LineClassifier
-from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table, line_keys, site_of_url
+from linesift.sites import (SITE_FEATURE_NAMES, SiteTable, TemplateGroups, build_site_table, corpus_sites, line_keys,
+                            site_of_url)
 
 
 def test_site_of_url_drops_www_and_case():
@@ -101,18 +102,13 @@ def test_fit_when_a_fold_trains_on_sites_of_one_page_only():
     assert [len(s) for s in model.score_pages(pages)] == [6] * 6
 
 
-def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tmp_path):
-    import json
-
-    from typer.testing import CliRunner
-
-    from linesift.cli import app
-    from linesift.modelfile import save_model
-
-    # every line is six random five-letter words and a full stop; a site's three template lines repeat on all
-    # its pages, the other three lines are new on each page, and the order is shuffled: only the
-    # cross-page counts tell them apart
+def _template_corpus(tmp_path):
+    """60 pages of four sites and a site-aware model saved in ``tmp_path``. Every line is six random
+    five-letter words and a full stop; a site's five template lines repeat on all its pages, the other three
+    lines are new on each page, and the order is shuffled: only the cross-page counts tell them apart."""
     import random
+
+    from linesift.modelfile import save_model
 
     rng = random.Random(0)
     words = ["apple", "brick", "cloud", "dance", "eagle", "flame", "grape", "house", "ivory", "jolly", "knife",
@@ -121,7 +117,7 @@ def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tm
     def sentence():
         return " ".join(rng.choice(words) for _ in range(6)).capitalize() + "."
 
-    templates = {f"s{k}.example": [sentence() for _ in range(3)] for k in range(4)}
+    templates = {f"s{k}.example": [sentence() for _ in range(5)] for k in range(4)}
     pages, labels, sites = [], [], []
     for i in range(60):
         site = f"s{i % 4}.example"
@@ -133,6 +129,21 @@ def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tm
     model = LineClassifier(n_estimators=20, cv=2, use_sites=True, lexical=False).fit(
         pages, labels, groups=sites, sites=sites)
     save_model(model, tmp_path / "m.model")
+    return model, pages, sites
+
+
+def _rounded(preds):
+    return [[round(x, 4) for x in p.scores.tolist()] for p in preds]
+
+
+def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+
+    model, pages, sites = _template_corpus(tmp_path)
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"id": i, "url": f"https://{s}/{i}", "text": "\n".join(p)}) + "\n"
                               for i, (p, s) in enumerate(zip(pages, sites))), encoding="utf-8")
@@ -146,11 +157,8 @@ def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tm
     assert [json.loads(r)["id"] for r in one.stdout.splitlines()] == list(range(60))
     from linesift.predict import predict_pages
 
-    def rounded(preds):
-        return [[round(x, 4) for x in p.scores.tolist()] for p in preds]
-
-    corpus_mode = rounded(predict_pages(pages, model, sites=sites, table=build_site_table(pages, sites)))
-    page_by_page = rounded(predict_pages(pages, model))
+    corpus_mode = _rounded(predict_pages(pages, model, sites=sites, table=build_site_table(pages, sites)))
+    page_by_page = _rounded(predict_pages(pages, model))
     assert corpus_mode != page_by_page  # the site features matter to this model
     assert [json.loads(r)["line_scores"] for r in one.stdout.splitlines()] == corpus_mode
     assert [json.loads(r)["line_scores"] for r in alone.stdout.splitlines()] == page_by_page
@@ -160,3 +168,80 @@ def test_an_exact_duplicate_page_is_counted_once():
     table = build_site_table([["Home", "Story."], ["Home", "Story."], ["Home", "Other."]], ["a.example"] * 3)
     assert table.pages["a.example"] == 2
     assert table.features("a.example", ["Story."])[0, 1] == 0.5
+
+
+def test_cli_directory_of_scrapes_groups_pages_by_their_template_lines(tmp_path):
+    # text files carry no url: the first pass infers the four sites from the five template lines they share
+    import json
+    from collections import defaultdict
+
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+    from linesift.predict import predict_pages
+
+    model, pages, _ = _template_corpus(tmp_path)
+    (tmp_path / "scrapes").mkdir()
+    for i, page in enumerate(pages):
+        (tmp_path / "scrapes" / f"page{i:02d}.txt").write_text("\n".join(page) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    common = ["predict", str(tmp_path / "scrapes"), "--model", str(tmp_path / "m.model"), "--format", "jsonl"]
+    one, two, alone = (runner.invoke(app, common + extra) for extra in (["-j", "1"], ["-j", "2"], ["--no-sites"]))
+    assert one.exit_code == two.exit_code == alone.exit_code == 0
+    assert one.stdout == two.stdout
+
+    def scores(stdout):
+        by_path = defaultdict(list)
+        for row in map(json.loads, stdout.splitlines()):
+            by_path[row["path"]].append(row["score"])
+        return [by_path[p] for p in sorted(by_path)]
+
+    table, inferred = corpus_sites(zip(pages, [None] * len(pages)))
+    assert sorted(set(inferred)) == ["~0", "~1", "~2", "~3"]
+    assert scores(one.stdout) == _rounded(predict_pages(pages, model, sites=inferred, table=table))
+    assert scores(alone.stdout) == _rounded(predict_pages(pages, model))
+    assert scores(one.stdout) != scores(alone.stdout)
+
+
+TEMPLATE = ["Home", "News", "Sport", "Weather", "Contact us"]
+
+
+def test_pages_sharing_five_template_lines_fall_into_one_inferred_site():
+    groups = TemplateGroups()
+    pages = [TEMPLATE + ["Story one."], TEMPLATE + ["Story two."], TEMPLATE[:4] + ["Four shared lines only."]]
+    assert [groups.site_of_keys(line_keys(p)) for p in pages] == ["~0", "~0", "~1"]
+
+
+def test_template_lines_are_read_at_both_ends_of_a_page():
+    groups = TemplateGroups(edge_lines=2)
+    middle = [f"Paragraph {w} of the story." for w in ("one", "two", "three", "four", "five", "six")]
+    first = TEMPLATE[:2] + middle + TEMPLATE[2:4]
+    second = TEMPLATE[:2] + [f"Other {line}" for line in middle] + TEMPLATE[2:4]
+    assert [groups.site_of_keys(line_keys(p)) for p in (first, second)] == ["~0", "~1"]  # 4 shared, 5 needed
+    groups = TemplateGroups(edge_lines=2, min_shared=4)
+    assert [groups.site_of_keys(line_keys(p)) for p in (first, second)] == ["~0", "~0"]
+
+
+def test_template_groups_forget_the_group_used_longest_ago():
+    groups = TemplateGroups(max_groups=1)
+    other = [f"Menu item {w}" for w in ("alpha", "beta", "gamma", "delta", "epsilon")]
+    pages = [TEMPLATE + ["Story one."], other + ["Story two."], TEMPLATE + ["Story three."]]
+    assert [groups.site_of_keys(line_keys(p)) for p in pages] == ["~0", "~1", "~2"]
+
+
+def test_site_table_forgets_the_oldest_site_seen_once():
+    table = SiteTable(max_single_page_sites=1)
+    table.add("a.example", ["Home", "Story one."])
+    table.add("b.example", ["Home", "Story two."])  # a.example's first page is forgotten
+    table.add("a.example", ["Home", "Story three."])  # so this one counts as its first
+    assert not table.knows("a.example") and "b.example" not in table.pages
+    table.add("a.example", ["Home", "Story four."])
+    assert table.pages["a.example"] == 2
+    assert table.features("a.example", ["Home"])[0, 1] == 1.0
+
+
+def test_corpus_sites_keeps_given_sites_and_infers_the_others():
+    pages = [TEMPLATE + ["Story one."], TEMPLATE + ["Story two."], TEMPLATE + ["Story three."]]
+    table, sites = corpus_sites(zip(pages, ["a.example", None, None]))
+    assert sites == ["a.example", "~0", "~0"]
+    assert table.pages == {"a.example": 1, "~0": 2}

@@ -88,6 +88,7 @@ def test_a_list_of_titles_of_one_length_is_not_a_wrapped_page():
 def test_site_table_counts_a_wrapped_page_as_it_is_scored():
     from linesift.sites import build_site_table, line_keys
 
-    table = build_site_table([wrapped_page(), wrapped_page()], ["a.example", "a.example"])
+    table = build_site_table([wrapped_page(), wrapped_page() + ["A line of the second page only."]],
+                             ["a.example", "a.example"])
     features = table.features_of_keys("a.example", line_keys([PARAGRAPHS[0]]))
     assert features[0, 1] == 1.0  # the joined paragraph is on both pages

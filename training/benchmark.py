@@ -22,7 +22,7 @@ from linesift.lines import split_lines
 from linesift.predict import predict_pages
 from linesift.render import html_to_text
 from linesift.settings import BATCH_PAGES_DEFAULT
-from linesift.sites import build_site_table
+from linesift.sites import corpus_sites
 from linesift.training.baselines import c4_rules, keep_everything
 from linesift.training.extractors import available_extractors
 from linesift.training.importer import read_records, record_meta
@@ -104,14 +104,17 @@ def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, 
     preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model), scrapes)
     texts["linesift (text)"] = [kept(p.lines, p.labels) for p in preds]
     if getattr(model, "use_sites_", False):
-        # corpus mode: pages of the same site (url host, or daniel's site) scored with cross-page counts
-        start = time.perf_counter()  # the table is part of corpus mode's cost
-        sites = [LabelledPage([], [], p.meta).known_site for p in pages]
-        table = build_site_table(scrapes, sites)
-        preds, _ = _timed_batches(lambda b: predict_pages([scrapes[i] for i in b], model, sites=[sites[i] for i in b],
-                                                          table=table), list(range(len(pages))))
-        seconds["linesift (text, site)"] = time.perf_counter() - start
-        texts["linesift (text, site)"] = [kept(p.lines, p.labels) for p in preds]
+        # corpus mode, as `linesift predict` runs over a JSONL corpus with urls: pages of the same site (url
+        # host, or daniel's site) scored with cross-page counts, sites inferred from shared template lines
+        # for pages without one; directory mode, as over a directory of scrapes: every site inferred
+        known = [LabelledPage([], [], p.meta).known_site for p in pages]
+        for name, given in (("linesift (text, site)", known), ("linesift (text, dir)", [None] * len(pages))):
+            start = time.perf_counter()  # the first pass is part of the mode's cost
+            table, sites = corpus_sites(zip(scrapes, given))
+            preds, _ = _timed_batches(lambda b, sites=sites, table=table: predict_pages(
+                [scrapes[i] for i in b], model, sites=[sites[i] for i in b], table=table), list(range(len(pages))))
+            seconds[name] = time.perf_counter() - start
+            texts[name] = [kept(p.lines, p.labels) for p in preds]
 
     def html_batch(batch):
         return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model)
