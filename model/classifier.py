@@ -247,7 +247,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         X = list(X)
-        table = build_site_table(X, sites, as_scored=False) if self.use_sites and sites is not None else None
+        # every page counted, near copies too, as the shipped model was fitted
+        table = (build_site_table(X, sites, as_scored=False, near_copy_share=None)
+                 if self.use_sites and sites is not None else None)
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
         self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,

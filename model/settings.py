@@ -40,3 +40,7 @@ TEMPLATE_MIN_SHARED = 5
 TEMPLATE_EDGE_LINES = 30
 MAX_TEMPLATE_GROUPS = 10_000
 MAX_SINGLE_PAGE_SITES = 20_000
+# A page with this share of its characters on lines already counted for its site is a near copy of a page
+# there (another snapshot, a new date or ad) and is not counted again: counted, it would make the article's
+# own lines look like template lines (data/MODEL.md). Fitting counts every page, as the shipped model was fitted.
+NEAR_COPY_SHARE = 0.9

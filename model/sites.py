@@ -23,6 +23,7 @@ from linesift.codepoints import code_points, folded_lines, stable_keys
 from linesift.settings import (
     MAX_SINGLE_PAGE_SITES,
     MAX_TEMPLATE_GROUPS,
+    NEAR_COPY_SHARE,
     TEMPLATE_EDGE_LINES,
     TEMPLATE_MIN_SHARED,
 )
@@ -51,9 +52,11 @@ class SiteTable:
     """Per site: number of pages seen, and for each line key the number of pages holding it."""
 
     def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE,
-                 max_single_page_sites: int = MAX_SINGLE_PAGE_SITES):
+                 max_single_page_sites: int = MAX_SINGLE_PAGE_SITES,
+                 near_copy_share: float | None = NEAR_COPY_SHARE):
         self.max_keys_per_site = max_keys_per_site
         self.max_single_page_sites = max_single_page_sites
+        self.near_copy_share = near_copy_share
         self.pages: dict[str, int] = {}
         self.counts: dict[str, dict[int, int]] = {}  # sites with 2+ pages
         self.seen: dict[str, set[int]] = {}  # page fingerprints: an exact duplicate page is counted once
@@ -63,16 +66,20 @@ class SiteTable:
     def add(self, site: str | None, lines: list[str]) -> None:
         """Count one page of ``site`` (its non-blank lines)."""
         if site:
-            self.add_keys(site, line_keys([line for line in lines if line.strip()]))
+            lines = [line.strip() for line in lines if line.strip()]
+            self.add_keys(site, line_keys(lines), np.fromiter(map(len, lines), dtype=np.float64, count=len(lines)))
 
-    def add_keys(self, site: str, keys: np.ndarray) -> None:
-        """Count one page of ``site`` from its lines' keys (``line_keys``)."""
+    def add_keys(self, site: str, keys: np.ndarray, chars: np.ndarray | None = None) -> None:
+        """Count one page of ``site`` from its lines' keys (``line_keys``) and lengths (``chars``, for the
+        near-copy check: without them only exact copies are recognised)."""
         fingerprint = hash(keys.tobytes())
         if site not in self.counts:
             first = self.single.pop(site, None)
-            if first is None or first[0] == fingerprint:  # its first page (again: a copy counts once)
-                self.single[site] = (fingerprint, np.unique(keys))
+            if first is None:  # the site's first page
+                first = (fingerprint, np.unique(keys))
                 self.pages[site] = 1
+            if first[0] == fingerprint or self._near_copy(np.isin(keys, first[1]), chars):
+                self.single[site] = first  # (again: a copy counts once), now the site seen once last
                 if len(self.single) > self.max_single_page_sites:  # forget the oldest site seen once
                     del self.pages[self.single.popitem(last=False)[0]]
                 return
@@ -81,14 +88,24 @@ class SiteTable:
         seen = self.seen[site]
         if fingerprint in seen:  # the same page again (a copy, a tracking-parameter variant)
             return
+        counts = self.counts[site]
+        if self._near_copy(np.fromiter(map(counts.__contains__, keys.tolist()), dtype=bool, count=len(keys)), chars):
+            return
         if len(seen) < self.max_keys_per_site:
             seen.add(fingerprint)
         self.pages[site] += 1
-        counts = self.counts[site]
         for key in set(keys.tolist()):
             counts[key] = counts.get(key, 0) + 1
         if len(counts) > self.max_keys_per_site:
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}
+
+    def _near_copy(self, seen: np.ndarray, chars: np.ndarray | None) -> bool:
+        """Whether a page is a near copy of the site's pages so far: ``near_copy_share`` of its characters
+        on lines already seen there (another snapshot of the same page, with a new date or ad). Counted, it
+        would make the article's own lines look like the site's template."""
+        if self.near_copy_share is None or chars is None or not len(chars):
+            return False
+        return float(chars[seen].sum()) >= self.near_copy_share * float(chars.sum())
 
     def knows(self, site: str | None) -> bool:
         """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
@@ -142,17 +159,20 @@ class TemplateGroups:
         return f"{INFERRED_SITE_PREFIX}{group}"
 
 
-def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True) -> SiteTable:
+def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True,
+                     near_copy_share: float | None = NEAR_COPY_SHARE) -> SiteTable:
     """The table of ``pages`` (one site each, None if unknown): ``site_table_of`` their pairs."""
-    return site_table_of(zip(pages, sites), as_scored)
+    return site_table_of(zip(pages, sites), as_scored, near_copy_share)
 
 
-def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_scored: bool = True) -> SiteTable:
+def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_scored: bool = True,
+                  near_copy_share: float | None = NEAR_COPY_SHARE) -> SiteTable:
     """The table of ``(lines, site)`` pairs, read one at a time (a stream of any length: memory is bounded
     by the table). With ``as_scored`` each page is counted as ``LineClassifier.score_pages`` scores it (a
     hard-wrapped page with its paragraphs joined, ``wrapping.as_scored``), so the keys match; fitting,
-    which scores pages as given, counts them as given. Pages without a site are not counted."""
-    table = SiteTable()
+    which scores pages as given, counts them as given. Pages without a site are not counted; near copies
+    of a site's earlier pages are not counted again unless ``near_copy_share`` is None."""
+    table = SiteTable(near_copy_share=near_copy_share)
     for lines, site in pages_and_sites:
         if site:
             table.add(site, scored_lines(lines) if as_scored else lines)
@@ -165,8 +185,9 @@ def corpus_sites(pages_and_sites: Iterable[tuple[list[str], str | None]]) -> tup
     infers from the template lines it shares with earlier pages."""
     table, groups, sites = SiteTable(), TemplateGroups(), []
     for lines, site in pages_and_sites:
-        keys = line_keys([line for line in scored_lines(lines) if line.strip()])
+        lines = [line.strip() for line in scored_lines(lines) if line.strip()]
+        keys = line_keys(lines)
         site = site or groups.site_of_keys(keys)
-        table.add_keys(site, keys)
+        table.add_keys(site, keys, np.fromiter(map(len, lines), dtype=np.float64, count=len(lines)))
         sites.append(site)
     return table, sites

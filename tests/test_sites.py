@@ -8,10 +8,16 @@ import subprocess
 import sys
 
 import numpy as np
-
 from linesift.classifier import LineClassifier
-from linesift.sites import (SITE_FEATURE_NAMES, SiteTable, TemplateGroups, build_site_table, corpus_sites, line_keys,
-                            site_of_url)
+from linesift.sites import (
+    SITE_FEATURE_NAMES,
+    SiteTable,
+    TemplateGroups,
+    build_site_table,
+    corpus_sites,
+    line_keys,
+    site_of_url,
+)
 
 
 def test_site_of_url_drops_www_and_case():
@@ -139,9 +145,8 @@ def _rounded(preds):
 def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tmp_path):
     import json
 
-    from typer.testing import CliRunner
-
     from linesift.cli import app
+    from typer.testing import CliRunner
 
     model, pages, sites = _template_corpus(tmp_path)
     corpus = tmp_path / "c.jsonl"
@@ -175,10 +180,9 @@ def test_cli_directory_of_scrapes_groups_pages_by_their_template_lines(tmp_path)
     import json
     from collections import defaultdict
 
-    from typer.testing import CliRunner
-
     from linesift.cli import app
     from linesift.predict import predict_pages
+    from typer.testing import CliRunner
 
     model, pages, _ = _template_corpus(tmp_path)
     (tmp_path / "scrapes").mkdir()
@@ -245,3 +249,11 @@ def test_corpus_sites_keeps_given_sites_and_infers_the_others():
     table, sites = corpus_sites(zip(pages, ["a.example", None, None]))
     assert sites == ["a.example", "~0", "~0"]
     assert table.pages == {"a.example": 1, "~0": 2}
+
+
+def test_a_near_copy_of_a_page_is_not_counted_again():
+    # another snapshot of a page (a new time stamp): counted, its article would look like the site's template
+    story = ["Home", "A long paragraph of the story, told in enough words to hold most of the page's text."]
+    pages = [story, story + ["12:05."], ["Home", "Another story, on another page of the same site."]]
+    assert build_site_table(pages, ["a.example"] * 3).pages["a.example"] == 2
+    assert build_site_table(pages, ["a.example"] * 3, near_copy_share=None).pages["a.example"] == 3

@@ -89,6 +89,6 @@ def test_site_table_counts_a_wrapped_page_as_it_is_scored():
     from linesift.sites import build_site_table, line_keys
 
     table = build_site_table([wrapped_page(), wrapped_page() + ["A line of the second page only."]],
-                             ["a.example", "a.example"])
+                             ["a.example", "a.example"], near_copy_share=None)  # else a near copy, not counted
     features = table.features_of_keys("a.example", line_keys([PARAGRAPHS[0]]))
     assert features[0, 1] == 1.0  # the joined paragraph is on both pages
