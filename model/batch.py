@@ -96,10 +96,12 @@ def available_cores() -> int:
 def build_table(items: Iterable[Page | InputError]):
     """First pass over a corpus: count, per site, the pages holding each line (bounded memory). Returns the
     table and the site of every page read, in order: its own (url host or site field), else one inferred
-    from the template lines it shares with other pages (``sites.TemplateGroups``)."""
+    from the template lines it shares with other pages (``sites.TemplateGroups``). HTML without a site is
+    not rendered here (rendering twice would cost more than the signal): such pages are scored alone."""
     from linesift.sites import corpus_sites
 
-    return corpus_sites((item.render().lines, item.site) for item in items if isinstance(item, Page))
+    return corpus_sites((item.render().lines if item.site or item.html is None else None, item.site)
+                        for item in items if isinstance(item, Page))
 
 
 def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator[Page | InputError]:

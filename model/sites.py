@@ -179,12 +179,18 @@ def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_sc
     return table
 
 
-def corpus_sites(pages_and_sites: Iterable[tuple[list[str], str | None]]) -> tuple[SiteTable, list[str]]:
+def corpus_sites(
+    pages_and_sites: Iterable[tuple[list[str] | None, str | None]],
+) -> tuple[SiteTable, list[str | None]]:
     """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages (counted as scored, see
     ``site_table_of``), and each page's site: its own, or for a page without one the site ``TemplateGroups``
-    infers from the template lines it shares with earlier pages."""
+    infers from the template lines it shares with earlier pages. A page given as ``(None, site)`` is left
+    out: not counted, its site kept as given."""
     table, groups, sites = SiteTable(), TemplateGroups(), []
     for lines, site in pages_and_sites:
+        if lines is None:  # a page left out of the table (``batch.build_table``: HTML without a site)
+            sites.append(site)
+            continue
         lines = [line.strip() for line in scored_lines(lines) if line.strip()]
         keys = line_keys(lines)
         site = site or groups.site_of_keys(keys)

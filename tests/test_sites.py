@@ -257,3 +257,14 @@ def test_a_near_copy_of_a_page_is_not_counted_again():
     pages = [story, story + ["12:05."], ["Home", "Another story, on another page of the same site."]]
     assert build_site_table(pages, ["a.example"] * 3).pages["a.example"] == 2
     assert build_site_table(pages, ["a.example"] * 3, near_copy_share=None).pages["a.example"] == 3
+
+
+def test_first_pass_leaves_html_without_a_site_unrendered_and_alone():
+    from linesift.batch import build_table
+    from linesift.inputs import Page
+
+    html = Page("a.html", [], html="<p>Home</p>")
+    text = Page("b.txt", [], text="Home\nStory.")
+    _, sites = build_table([html, text])
+    assert sites == [None, "~0"]
+    assert html.html == "<p>Home</p>"  # rendered once, by the pass that scores it
