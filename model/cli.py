@@ -255,7 +255,7 @@ def predict(
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Several pages: a first pass counts lines repeated across pages of a site (url "
                                "host; pages without a url are grouped by the template lines they share), a "
-                               "template signal (files only, not stdin)."),
+                               "template signal (regular files only: not stdin or a pipe)."),
     site_field: Optional[str] = typer.Option(None, "--site-field",
                                              help="JSONL corpora: group pages into sites by this field, not by url host."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
@@ -269,7 +269,7 @@ def predict(
     linesift object (lines, kept, dropped), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, iter_pages
+    from linesift.inputs import expand_paths, iter_pages, readable_twice
 
     paths = paths or ["-"]
     if error := stdin_twice(paths):
@@ -278,7 +278,8 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
         fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
-    inputs = {Path(p).resolve() for p in expand_paths(paths) if p != "-"}
+    expanded = expand_paths(paths)
+    inputs = {Path(p).resolve() for p in expanded if p != "-"}
     if output is not None and str(output) != "-" and not to_dir:
         if output.resolve() in inputs:
             fail(f"{output}: output would overwrite an input")
@@ -309,7 +310,7 @@ def predict(
 
     try:
         table, items = None, read()
-        if sites and getattr(clf, "use_sites_", False) and "-" not in paths:
+        if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
             table, page_sites = build_table(read())
             items = with_sites(items, page_sites)
         page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"),

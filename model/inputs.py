@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +51,20 @@ def stdin_twice(paths) -> str | None:
     if [str(p) for p in paths].count("-") > 1:
         return "- (stdin) is given more than once; it can be read only once"
     return None
+
+
+def readable_twice(paths: list[str]) -> bool:
+    """Whether the inputs (``expand_paths``) can be read twice, as corpus mode's first pass does: regular
+    files, not stdin, a pipe (``/dev/stdin``, ``<(...)``) or a device, which the first read would drain."""
+    for p in paths:
+        if p == "-":
+            return False
+        try:
+            if not stat.S_ISREG(os.stat(p).st_mode):
+                return False
+        except OSError:  # missing or unreadable: reported when read
+            continue
+    return True
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -128,13 +145,15 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not isinstance(value, str):
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
-                site = (str(record.get(site_field) or "") or None) if site_field else site_of_url(
-                    record.get("url") if isinstance(record.get("url"), str) else None)
+                if site_field:  # any value but a missing or empty one names a site (0 and false too)
+                    site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
+                else:
+                    site = site_of_url(record.get("url") if isinstance(record.get("url"), str) else None)
                 if html_field:
                     yield Page(where, [], warnings, record=record, html=value, site=site)
                 else:
                     yield Page(where, [], warnings, record=record, site=site, text=value)
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
 
 

@@ -38,9 +38,11 @@ OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says 
 # sites seen once last.
 TEMPLATE_MIN_SHARED = 5
 TEMPLATE_EDGE_LINES = 30
+TEMPLATE_GROUPS_PER_LINE = 16  # a line names the groups that took it last, up to this many ("Home", "Contact")
 MAX_TEMPLATE_GROUPS = 10_000
 MAX_SINGLE_PAGE_SITES = 20_000
-# A page with this share of its characters on lines already counted for its site is a near copy of a page
+# A page with this share of its characters on lines already seen for its site is a near copy of a page
 # there (another snapshot, a new date or ad) and is not counted again: counted, it would make the article's
 # own lines look like template lines (data/MODEL.md). Fitting counts every page, as the shipped model was fitted.
 NEAR_COPY_SHARE = 0.9
+NEAR_COPY_LONGEST = 3  # ... and its 3 longest lines too (a page of a heavy template with a short article is new)

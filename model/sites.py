@@ -14,6 +14,7 @@ Pages without a url still come from sites: ``TemplateGroups`` puts a page with t
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -23,7 +24,9 @@ from linesift.codepoints import code_points, folded_lines, stable_keys
 from linesift.settings import (
     MAX_SINGLE_PAGE_SITES,
     MAX_TEMPLATE_GROUPS,
+    NEAR_COPY_LONGEST,
     NEAR_COPY_SHARE,
+    TEMPLATE_GROUPS_PER_LINE,
     TEMPLATE_EDGE_LINES,
     TEMPLATE_MIN_SHARED,
 )
@@ -100,12 +103,14 @@ class SiteTable:
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}
 
     def _near_copy(self, seen: np.ndarray, chars: np.ndarray | None) -> bool:
-        """Whether a page is a near copy of the site's pages so far: ``near_copy_share`` of its characters
-        on lines already seen there (another snapshot of the same page, with a new date or ad). Counted, it
-        would make the article's own lines look like the site's template."""
+        """Whether a page is a near copy of the site's pages so far (another snapshot of a page, with a new
+        date or ad): ``near_copy_share`` of its characters, and its ``NEAR_COPY_LONGEST`` longest lines (an
+        article's paragraphs, not its menus), on lines already seen there. Counted, it would make the
+        article's own lines look like the site's template."""
         if self.near_copy_share is None or chars is None or not len(chars):
             return False
-        return float(chars[seen].sum()) >= self.near_copy_share * float(chars.sum())
+        longest = np.argsort(chars, kind="stable")[-NEAR_COPY_LONGEST:]
+        return bool(seen[longest].all()) and float(chars[seen].sum()) >= self.near_copy_share * float(chars.sum())
 
     def knows(self, site: str | None) -> bool:
         """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
@@ -129,34 +134,50 @@ class TemplateGroups:
     """Sites inferred for pages without one, one page at a time: a page joins the group of the earlier
     page with which it shares the most template keys (lines among the first and last ``edge_lines`` of
     each), if they are at least ``min_shared``; else it starts a group of its own. A group is known by the
-    edge keys of its first page; the ``max_groups`` groups joined or started last are kept (bounded
-    memory), so pages of one site far apart in a long stream may fall into two groups."""
+    edge keys of its first page; the ``max_groups`` groups joined or started last are kept, and a line
+    names at most the ``groups_per_line`` groups that took it last ("Home", "Contact": bounded memory
+    and time), so pages of one site far apart in a long stream may fall into two groups."""
 
     def __init__(self, min_shared: int = TEMPLATE_MIN_SHARED, edge_lines: int = TEMPLATE_EDGE_LINES,
-                 max_groups: int = MAX_TEMPLATE_GROUPS):
+                 max_groups: int = MAX_TEMPLATE_GROUPS, groups_per_line: int = TEMPLATE_GROUPS_PER_LINE):
         self.min_shared = min_shared
         self.edge_lines = edge_lines
         self.max_groups = max_groups
-        self.owner: dict[int, int] = {}  # an edge key -> the group whose first page holds it
-        self.groups: OrderedDict[int, np.ndarray] = OrderedDict()  # group -> its keys in ``owner``, by last use
+        self.groups_per_line = groups_per_line
+        self.holders: dict[int, list[int]] = {}  # an edge key -> the groups whose first page holds it
+        self.groups: OrderedDict[int, np.ndarray] = OrderedDict()  # group -> its first page's edge keys, by last use
         self.started = 0
 
     def site_of_keys(self, keys: np.ndarray) -> str:
         """The inferred site of a page, from its non-blank lines' keys (``line_keys``), in page order."""
         e = self.edge_lines
         edge = set((np.concatenate([keys[:e], keys[-e:]]) if len(keys) > 2 * e else keys).tolist())
-        votes = Counter(self.owner[k] for k in edge if k in self.owner)
+        votes = Counter(g for k in edge for g in self.holders.get(k, ()))
         group, shared = votes.most_common(1)[0] if votes else (None, 0)
         if group is not None and shared >= self.min_shared:
             self.groups.move_to_end(group)
-            return f"{INFERRED_SITE_PREFIX}{group}"
+            return inferred_site(group)
         group, self.started = self.started, self.started + 1
-        owned = np.array([k for k in edge if self.owner.setdefault(k, group) == group], dtype=np.uint64)
-        self.groups[group] = owned
+        for k in edge:
+            holders = self.holders.setdefault(k, [])
+            holders.append(group)
+            if len(holders) > self.groups_per_line:
+                del holders[0]
+        self.groups[group] = np.fromiter(edge, dtype=np.uint64, count=len(edge))
         if len(self.groups) > self.max_groups:  # forget the group used longest ago
-            for k in self.groups.popitem(last=False)[1].tolist():
-                del self.owner[k]
-        return f"{INFERRED_SITE_PREFIX}{group}"
+            old, old_keys = self.groups.popitem(last=False)
+            for k in old_keys.tolist():
+                holders = self.holders.get(k)
+                if holders is not None and old in holders:
+                    holders.remove(old)
+                    if not holders:
+                        del self.holders[k]
+        return inferred_site(group)
+
+
+def inferred_site(group: int) -> str:
+    """The name of an inferred site (``INFERRED_SITE_PREFIX`` and its number), one string object per name."""
+    return sys.intern(f"{INFERRED_SITE_PREFIX}{group}")
 
 
 def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True,
@@ -188,6 +209,7 @@ def corpus_sites(
     out: not counted, its site kept as given."""
     table, groups, sites = SiteTable(), TemplateGroups(), []
     for lines, site in pages_and_sites:
+        site = sys.intern(site) if site else site  # one string per site, however many pages it has
         if lines is None:  # a page left out of the table (``batch.build_table``: HTML without a site)
             sites.append(site)
             continue

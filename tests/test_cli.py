@@ -929,3 +929,20 @@ def test_warnings_of_one_line_pages_stop_after_ten(runner, model_file, tmp_path)
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert len(lines) == 11 and lines[-1] == "Warning: 3 more pages with one line holding most of the page"
+
+
+def test_a_corrupt_gzip_corpus_is_a_one_line_error(runner, model_file, tmp_path):
+    import gzip
+    import zlib
+
+    rows = "".join(json.dumps({"text": f"Line {i} of page {i}, with some words."}) + "\n" for i in range(3000))
+    data = bytearray(gzip.compress(rows.encode(), mtime=0))
+    data[12] ^= 0xFF  # the first deflate block's header: zlib.error, not an OSError
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(bytes(data))
+    with pytest.raises(zlib.error):
+        gzip.decompress(bytes(data))
+    result = runner.invoke(app, ["predict", str(path), "--model", str(model_file), "-f", "jsonl"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {path}:") and "cannot read" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

@@ -169,3 +169,13 @@ def test_stdin_given_twice_is_refused(runner, model_file, tmp_path, command):
     result = runner.invoke(app, args, input="Home\n")
     assert result.exit_code in (1, 2)
     assert result.stderr == "Error: - (stdin) is given more than once; it can be read only once\n"
+
+
+@POSIX_ONLY
+def test_a_pipe_named_as_a_file_is_read_once():
+    # /dev/stdin on a pipe drains on the first read: corpus mode's first pass is skipped for it, as for -
+    runs = [subprocess.run([sys.executable, "-m", "linesift", "predict", "-f", "tsv", name], input=PAGE.encode(),
+                           capture_output=True, timeout=120) for name in ("-", "/dev/stdin")]
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[1].stdout == runs[0].stdout
+    assert len(runs[0].stdout.splitlines()) == len(PAGE.splitlines())

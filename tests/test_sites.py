@@ -253,7 +253,8 @@ def test_corpus_sites_keeps_given_sites_and_infers_the_others():
 
 def test_a_near_copy_of_a_page_is_not_counted_again():
     # another snapshot of a page (a new time stamp): counted, its article would look like the site's template
-    story = ["Home", "A long paragraph of the story, told in enough words to hold most of the page's text."]
+    story = ["Home"] + [f"The {n} long paragraph of the story, told in enough words to hold most of the page."
+                        for n in ("first", "second", "third")]
     pages = [story, story + ["12:05."], ["Home", "Another story, on another page of the same site."]]
     assert build_site_table(pages, ["a.example"] * 3).pages["a.example"] == 2
     assert build_site_table(pages, ["a.example"] * 3, near_copy_share=None).pages["a.example"] == 3
@@ -268,3 +269,31 @@ def test_first_pass_leaves_html_without_a_site_unrendered_and_alone():
     _, sites = build_table([html, text])
     assert sites == [None, "~0"]
     assert html.html == "<p>Home</p>"  # rendered once, by the pass that scores it
+
+
+def test_a_page_of_a_heavy_template_with_a_new_article_is_counted():
+    # 90% of its characters are menu lines seen on the first page, but its longest line is new
+    menu = [f"Menu entry number {w}" for w in ("alpha", "bravo", "charl", "delta", "echos", "foxtr", "golfs",
+                                                 "hotel", "india", "julie", "kilos", "limas")]
+    pages = [menu + ["A first short story, all new."], menu + ["A second short story, all new."]]
+    assert len(pages[1][-1]) / sum(map(len, pages[1])) < 0.1
+    assert build_site_table(pages, ["a.example"] * 2).pages["a.example"] == 2
+
+
+def test_a_page_joins_its_own_site_when_an_older_group_holds_its_generic_lines_too():
+    generic = ["Home", "About us", "Contact", "Privacy policy"]
+    a = generic + ["Alpha news", "Alpha weather", "Story of alpha."]
+    b1 = generic + ["Bravo sport", "Bravo weather", "First bravo story."]  # 4 lines shared with a: its own group
+    b2 = generic + ["Bravo sport", "Bravo weather", "Second bravo story."]  # 6 with b1, 4 with a
+    groups = TemplateGroups()
+    assert [groups.site_of_keys(line_keys(p)) for p in (a, b1, b2)] == ["~0", "~1", "~1"]
+
+
+def test_a_site_field_of_zero_names_a_site_and_an_empty_one_does_not(tmp_path):
+    import json
+
+    from linesift.inputs import iter_records
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"text": "A line.", "shop": v}) + "\n" for v in (0, False, "", None)))
+    assert [p.site for p in iter_records(str(path), site_field="shop")] == ["0", "False", None, None]
