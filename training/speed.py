@@ -5,7 +5,8 @@
 Writes ``--pages`` held-out pages as w3m scrapes (``.txt``) and as HTML files into a temporary directory,
 then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl`` and ``linesift predict
 HTML_DIR --format jsonl`` as shipped (one worker per core) and with ``--jobs 1`` (one process, one
-thread), and trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
+thread), the text command with ``--no-sites`` (page by page, without corpus mode's first pass), and
+trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
 start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. The
 one-process text command is also run on every 8th, 4th and 2nd page (the same mix of corpora): time per
@@ -86,6 +87,9 @@ def main(argv=None) -> None:
         systems = {
             "linesift predict (text)": (linesift + [str(one_txt)], linesift + [str(all_txt)]),
             "linesift predict (text, --jobs 1)": (one_core + [str(one_txt)], one_core + [str(all_txt)]),
+            # page by page: no first pass over the directory (corpus mode's cross-page counts)
+            "linesift predict (text, --no-sites)": (linesift + ["--no-sites", str(one_txt)],
+                                                    linesift + ["--no-sites", str(all_txt)]),
             "linesift predict (html)": (linesift + [str(one_html)], linesift + [str(all_html)]),
             "linesift predict (html, --jobs 1)": (one_core + [str(one_html)], one_core + [str(all_html)]),
             "trafilatura (html)": ([sys.executable, "-c", TRAFILATURA_LOOP, str(one_html)],
