@@ -93,15 +93,22 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build_table(items: Iterable[Page | InputError]):
+def build_table(items: Iterable[Page | InputError], until_error: bool = False):
     """First pass over a corpus: count, per site, the pages holding each line (bounded memory). Returns the
     table and the site of every page read, in order: its own (url host or site field), else one inferred
     from the template lines it shares with other pages (``sites.TemplateGroups``). HTML without a site is
-    not rendered here (rendering twice would cost more than the signal): such pages are scored alone."""
+    not rendered here (rendering twice would cost more than the signal): such pages are scored alone.
+    ``until_error`` stops at the first unreadable input (``--fail-fast``: the scoring pass stops there too)."""
     from linesift.sites import corpus_sites
 
-    return corpus_sites((item.render().lines if item.site or item.html is None else None, item.site)
-                        for item in items if isinstance(item, Page))
+    def pages():
+        for item in items:
+            if isinstance(item, Page):
+                yield item.render().lines if item.site or item.html is None else None, item.site
+            elif until_error:
+                return
+
+    return corpus_sites(pages())
 
 
 def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator[Page | InputError]:

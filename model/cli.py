@@ -311,7 +311,7 @@ def predict(
     try:
         table, items = None, read()
         if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
-            table, page_sites = build_table(read())
+            table, page_sites = build_table(read(), until_error=fail_fast)
             items = with_sites(items, page_sites)
         page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"),
                                error_records=fmt == OutputFormat.jsonl)

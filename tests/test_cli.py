@@ -946,3 +946,28 @@ def test_a_corrupt_gzip_corpus_is_a_one_line_error(runner, model_file, tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {path}:") and "cannot read" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("fail_fast", [True, False])
+def test_fail_fast_stops_corpus_modes_first_pass_at_the_bad_input(runner, tmp_path, monkeypatch, fail_fast):
+    import linesift.sites
+
+    counted, real = [], linesift.sites.corpus_sites
+
+    def counting(pairs):
+        def tap():
+            for pair in pairs:
+                counted.append(pair)
+                yield pair
+        return real(tap())
+
+    monkeypatch.setattr(linesift.sites, "corpus_sites", counting)
+    good = [json.dumps({"url": f"https://a.example/{i}", "text": f"Story {i}, told at length.\nShare"})
+            for i in range(3)]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(good + ["{broken"] + good) + "\n", encoding="utf-8")
+    args = ["predict", str(corpus), "-f", "jsonl"] + (["--fail-fast"] if fail_fast else [])
+    result = runner.invoke(app, args)  # the shipped model, which uses the cross-page counts
+    assert result.exit_code == 1
+    assert len(counted) == (3 if fail_fast else 6)
+    assert len(result.stdout.splitlines()) == (3 if fail_fast else 7)
