@@ -421,6 +421,10 @@ def evaluate(
     data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl corpora, directories."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+    sites: bool = typer.Option(True, "--sites/--no-sites",
+                               help="Score the pages together in corpus mode, as predict scores many pages "
+                               "(cross-page counts per site: url host, '# site:', else inferred); "
+                               "--no-sites scores each page alone."),
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
@@ -436,11 +440,12 @@ def evaluate(
         fail(str(err))
     if not pages:
         fail("no labelled pages found in " + " ".join(map(str, data)))
-    scores = evaluate_pages(clf, pages, threshold)
+    scores = evaluate_pages(clf, pages, threshold, sites)
     if as_json:
         typer.echo(json.dumps(scores))
         return
-    typer.echo(f"pages\t{scores['pages']}\nlines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
+    typer.echo(f"pages\t{scores['pages']}\ncorpus_mode\t{'yes' if scores['corpus_mode'] else 'no'}\n"
+               f"lines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
                f"pages_raised\t{scores['pages_raised']}")
     for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
         typer.echo(f"{key}\t{scores[key]:.4f}")

@@ -398,8 +398,8 @@ def test_evaluate_table(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR)])
     assert result.exit_code == 0
     keys = [row.split("\t")[0] for row in result.stdout.splitlines()]
-    assert keys == ["pages", "lines", "threshold", "pages_raised", "line_precision", "line_recall", "line_f1",
-                    "word_precision", "word_recall", "word_f1"]
+    assert keys == ["pages", "corpus_mode", "lines", "threshold", "pages_raised", "line_precision", "line_recall",
+                    "line_f1", "word_precision", "word_recall", "word_f1"]
 
 
 def test_evaluate_threshold_zero_keeps_everything(runner, model_file):

@@ -135,7 +135,7 @@ def _template_corpus(tmp_path):
     model = LineClassifier(n_estimators=20, cv=2, use_sites=True, lexical=False).fit(
         pages, labels, groups=sites, sites=sites)
     save_model(model, tmp_path / "m.model")
-    return model, pages, sites
+    return model, pages, labels, sites
 
 
 def _rounded(preds):
@@ -148,7 +148,7 @@ def test_cli_corpus_mode_scores_with_the_site_table_and_jobs_2_matches_jobs_1(tm
     from linesift.cli import app
     from typer.testing import CliRunner
 
-    model, pages, sites = _template_corpus(tmp_path)
+    model, pages, _, sites = _template_corpus(tmp_path)
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"id": i, "url": f"https://{s}/{i}", "text": "\n".join(p)}) + "\n"
                               for i, (p, s) in enumerate(zip(pages, sites))), encoding="utf-8")
@@ -184,7 +184,7 @@ def test_cli_directory_of_scrapes_groups_pages_by_their_template_lines(tmp_path)
     from linesift.predict import predict_pages
     from typer.testing import CliRunner
 
-    model, pages, _ = _template_corpus(tmp_path)
+    model, pages, _, _ = _template_corpus(tmp_path)
     (tmp_path / "scrapes").mkdir()
     for i, page in enumerate(pages):
         (tmp_path / "scrapes" / f"page{i:02d}.txt").write_text("\n".join(page) + "\n", encoding="utf-8")
@@ -297,3 +297,26 @@ def test_a_site_field_of_zero_names_a_site_and_an_empty_one_does_not(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_text("".join(json.dumps({"text": "A line.", "shop": v}) + "\n" for v in (0, False, "", None)))
     assert [p.site for p in iter_records(str(path), site_field="shop")] == ["0", "False", None, None]
+
+
+def test_evaluate_scores_labelled_pages_together_as_predict_does(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+    from linesift.training.evaluate import evaluate_pages
+    from linesift.training.labelled import LabelledPage
+
+    model, pages, labels, _ = _template_corpus(tmp_path)
+    corpus = tmp_path / "labelled.jsonl"  # no urls: the sites are inferred, as predict infers them
+    corpus.write_text("".join(json.dumps({"id": str(i), "lines": p, "labels": lab}) + "\n"
+                              for i, (p, lab) in enumerate(zip(pages, labels))), encoding="utf-8")
+    labelled = [LabelledPage(p, lab, {"id": str(i)}) for i, (p, lab) in enumerate(zip(pages, labels))]
+    together, alone = (evaluate_pages(model, labelled, sites=s) for s in (True, False))
+    assert (together["corpus_mode"], alone["corpus_mode"]) == (True, False)
+    assert together["line_f1"] != alone["line_f1"]
+    runner = CliRunner()
+    common = ["evaluate", str(tmp_path / "m.model"), str(corpus), "--json"]
+    assert json.loads(runner.invoke(app, common).stdout) == together
+    assert json.loads(runner.invoke(app, common + ["--no-sites"]).stdout) == alone

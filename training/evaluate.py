@@ -13,12 +13,20 @@ def gold_text(page: LabelledPage) -> str:
     return "\n".join(line for line, label in zip(page.lines, page.labels) if label == "content")
 
 
-def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = None) -> dict:
+def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = None, sites: bool = False) -> dict:
     """Scores of ``model`` on ``pages``: micro line P/R/F1 and mean per-page word P/R/F1 of kept text.
 
-    Unsure lines are left out of both: they are neither counted in line scores nor in either text.
+    Unsure lines are left out of both: they are neither counted in line scores nor in either text. With
+    ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
+    the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
+    for a model fitted with them.
     """
-    preds = predict_pages([p.lines for p in pages], model, threshold)
+    site_names = table = None
+    if sites and getattr(model, "use_sites_", False):
+        from linesift.sites import corpus_sites
+
+        table, site_names = corpus_sites((p.lines, p.known_site) for p in pages)
+    preds = predict_pages([p.lines for p in pages], model, threshold, site_names, table)
     tp = n_pred = n_true = 0
     words = []
     for page, pred in zip(pages, preds):
@@ -31,6 +39,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     w = np.array(words) if words else np.zeros((0, 3))
     return {
         "pages": len(pages),
+        "corpus_mode": table is not None,
         "lines": int(sum(lab in ("content", "boilerplate") for pg in pages for lab in pg.labels)),
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)
