@@ -136,7 +136,8 @@ class TemplateGroups:
     each), if they are at least ``min_shared``; else it starts a group of its own. A group is known by the
     edge keys of its first page; the ``max_groups`` groups joined or started last are kept, and a line
     names at most the ``groups_per_line`` groups that took it last ("Home", "Contact": bounded memory
-    and time), so pages of one site far apart in a long stream may fall into two groups."""
+    and time; the lines a page shares with a group are still counted exactly), so pages of one site far
+    apart in a long stream may fall into two groups."""
 
     def __init__(self, min_shared: int = TEMPLATE_MIN_SHARED, edge_lines: int = TEMPLATE_EDGE_LINES,
                  max_groups: int = MAX_TEMPLATE_GROUPS, groups_per_line: int = TEMPLATE_GROUPS_PER_LINE):
@@ -145,28 +146,45 @@ class TemplateGroups:
         self.max_groups = max_groups
         self.groups_per_line = groups_per_line
         self.holders: dict[int, list[int]] = {}  # an edge key -> the groups whose first page holds it
-        self.groups: OrderedDict[int, np.ndarray] = OrderedDict()  # group -> its first page's edge keys, by last use
+        self.groups: OrderedDict[int, frozenset] = OrderedDict()  # group -> its first page's edge keys, by last use
         self.started = 0
 
     def site_of_keys(self, keys: np.ndarray) -> str:
         """The inferred site of a page, from its non-blank lines' keys (``line_keys``), in page order."""
         e = self.edge_lines
         edge = set((np.concatenate([keys[:e], keys[-e:]]) if len(keys) > 2 * e else keys).tolist())
-        votes = Counter(g for k in edge for g in self.holders.get(k, ()))
-        group, shared = votes.most_common(1)[0] if votes else (None, 0)
-        if group is not None and shared >= self.min_shared:
-            self.groups.move_to_end(group)
-            return inferred_site(group)
+        # candidates: the groups most lines name, and every group a line held by few groups names (a generic
+        # line's list may have lost an older group); then the lines shared with each, counted exactly
+        votes, candidates, full = Counter(), set(), 0
+        for k in edge:
+            holders = self.holders.get(k)
+            if holders:
+                votes.update(holders)
+                if len(holders) < self.groups_per_line:
+                    candidates.update(holders)
+                else:
+                    full += 1
+        candidates.update(g for g, _ in votes.most_common(self.groups_per_line))
+        best, shared = None, self.min_shared - 1
+        for g in sorted(candidates, key=lambda g: (-votes[g], g)):  # ties: more votes, then started first
+            if votes[g] + full <= shared:  # nor can any later one: it shares at most its votes and the full lines
+                break
+            n = len(edge & self.groups[g])
+            if n > shared:
+                best, shared = g, n
+        if best is not None:
+            self.groups.move_to_end(best)
+            return inferred_site(best)
         group, self.started = self.started, self.started + 1
         for k in edge:
             holders = self.holders.setdefault(k, [])
             holders.append(group)
             if len(holders) > self.groups_per_line:
                 del holders[0]
-        self.groups[group] = np.fromiter(edge, dtype=np.uint64, count=len(edge))
+        self.groups[group] = frozenset(edge)
         if len(self.groups) > self.max_groups:  # forget the group used longest ago
             old, old_keys = self.groups.popitem(last=False)
-            for k in old_keys.tolist():
+            for k in old_keys:
                 holders = self.holders.get(k)
                 if holders is not None and old in holders:
                     holders.remove(old)

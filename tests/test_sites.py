@@ -320,3 +320,15 @@ def test_evaluate_scores_labelled_pages_together_as_predict_does(tmp_path):
     common = ["evaluate", str(tmp_path / "m.model"), str(corpus), "--json"]
     assert json.loads(runner.invoke(app, common).stdout) == together
     assert json.loads(runner.invoke(app, common + ["--no-sites"]).stdout) == alone
+
+
+def test_a_site_is_found_after_newer_groups_took_its_generic_lines():
+    # "Home"... name only the 2 groups that took them last, yet site a's page shares 7 lines with its group
+    generic = ["Home", "About us", "Contact", "Privacy policy"]
+
+    def page(site, n):
+        return generic + [f"{site} menu {w}" for w in ("one", "two", "three")] + [f"Story {n} of {site}."]
+
+    groups = TemplateGroups(groups_per_line=2)
+    pages = [page("alpha", 1), page("bravo", 2), page("charlie", 3), page("alpha", 4)]
+    assert [groups.site_of_keys(line_keys(p)) for p in pages] == ["~0", "~1", "~2", "~0"]
