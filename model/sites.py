@@ -223,10 +223,12 @@ def corpus_sites(
 ) -> tuple[SiteTable, list[str | None]]:
     """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages (counted as scored, see
     ``site_table_of``), and each page's site: its own, or for a page without one the site ``TemplateGroups``
-    infers from the template lines it shares with earlier pages. A page given as ``(None, site)`` is left
-    out: not counted, its site kept as given."""
+    infers from the template lines it shares with earlier pages (a given site spelled like an inferred one
+    gets one more ``INFERRED_SITE_PREFIX``). A page given as ``(None, site)`` is left out: not counted."""
     table, groups, sites = SiteTable(), TemplateGroups(), []
     for lines, site in pages_and_sites:
+        if site and site.startswith(INFERRED_SITE_PREFIX):  # a given "~0" is not the inferred "~0"
+            site = INFERRED_SITE_PREFIX + site
         site = sys.intern(site) if site else site  # one string per site, however many pages it has
         if lines is None:  # a page left out of the table (``batch.build_table``: HTML without a site)
             sites.append(site)

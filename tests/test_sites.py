@@ -332,3 +332,10 @@ def test_a_site_is_found_after_newer_groups_took_its_generic_lines():
     groups = TemplateGroups(groups_per_line=2)
     pages = [page("alpha", 1), page("bravo", 2), page("charlie", 3), page("alpha", 4)]
     assert [groups.site_of_keys(line_keys(p)) for p in pages] == ["~0", "~1", "~2", "~0"]
+
+
+def test_a_given_site_spelled_like_an_inferred_one_stays_apart():
+    pages = [TEMPLATE + ["Story one."], TEMPLATE + ["Story two."], TEMPLATE + ["Story three."]]
+    table, sites = corpus_sites(zip(pages, ["~0", None, None]))
+    assert sites == ["~~0", "~0", "~0"]
+    assert table.pages == {"~~0": 1, "~0": 2}
