@@ -2,7 +2,8 @@
 
 ``clean_records`` is what a Dask bag partition, a Spark ``mapPartitions`` or a datatrove step calls; it
 holds no state between calls except the model, loaded lazily on first use (so the function pickles
-cheaply to workers). See the README's "Distributed engines" section.
+cheaply to workers), and streams page by page. ``clean_partition`` cleans a partition's records together
+in corpus mode, as ``linesift predict`` cleans a corpus. See the README's "Distributed engines" section.
 """
 
 from __future__ import annotations
@@ -25,3 +26,27 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
         pages = [split_lines(r.get(text_field) or "") for r in batch]
         for record, res in zip(batch, predict_pages(pages, model, threshold)):
             yield record_with_results(record, res.lines, res.labels, res.scores, res.threshold)
+
+
+def clean_partition(records: Iterable[dict], text_field: str = "text", model=None, threshold: float | None = None,
+                    url_field: str = "url") -> list[dict]:
+    """The records of one partition, cleaned together in corpus mode, as ``linesift predict`` cleans a
+    corpus: lines repeated across the partition's pages of a site (the host of ``url_field``, else a site
+    inferred from shared template lines, ``sites.corpus_sites``) count as template. The partition is held
+    in memory; give each partition the pages of a few sites (e.g. partitioned by host) for the most signal."""
+    from linesift.sites import corpus_sites, site_of_url
+
+    model = model if model is not None else default_model()
+    records = list(records)
+    pages = [split_lines(r.get(text_field) or "") for r in records]
+    sites, table = [None] * len(records), None
+    if getattr(model, "use_sites_", False):
+        urls = (r.get(url_field) if isinstance(r.get(url_field), str) else None for r in records)
+        table, sites = corpus_sites(zip(pages, map(site_of_url, urls)))
+    out = []
+    for start in range(0, len(records), BATCH_PAGES_DEFAULT):
+        end = start + BATCH_PAGES_DEFAULT
+        for record, res in zip(records[start:end], predict_pages(pages[start:end], model, threshold,
+                                                                 sites[start:end], table)):
+            out.append(record_with_results(record, res.lines, res.labels, res.scores, res.threshold))
+    return out

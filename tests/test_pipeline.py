@@ -29,3 +29,22 @@ def test_dask_bag_gives_the_same_records_as_a_loop(model_file):
     bag = dask_bag.from_sequence(RECORDS, npartitions=3)
     out = bag.map_partitions(_partition, str(model_file)).compute(scheduler="processes", num_workers=2)
     assert out == list(clean_records(RECORDS, model=load_model(model_file)))
+
+
+def test_clean_partition_cleans_records_together_as_predict_cleans_a_corpus(runner, tmp_path):
+    import json
+
+    from linesift.cli import app
+    from linesift.pipeline import clean_partition
+
+    template = ["Home", "World news", "Sport results", "Weather today", "Contact the newsroom", "About us"]
+    stories = ["harbour", "council", "bridge", "market", "school", "station"]  # digits fold alike: words
+    records = [{"id": i, "text": "\n".join(template + [f"The {w} story is told in a long sentence, at length."])}
+               for i, w in enumerate(stories)]  # no url: the site is inferred from the six shared lines
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "-f", "jsonl"])  # the shipped model, which uses sites
+    together = clean_partition(records)
+    from_cli = [json.loads(row)["line_scores"] for row in result.stdout.splitlines()]
+    assert [r["line_scores"] for r in together] == from_cli
+    assert [r["line_scores"] for r in together] != [r["line_scores"] for r in clean_records(records)]
