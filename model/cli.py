@@ -348,6 +348,14 @@ def predict(
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "
             f"{n_pages / seconds if seconds else 0:.1f} pages/s")
+        if table is None:
+            log("linesift: page by page (no cross-page counts)")
+        else:
+            from linesift.sites import INFERRED_SITE_PREFIX
+
+            inferred = sum(site.startswith(INFERRED_SITE_PREFIX) for site in table.counts)
+            log(f"linesift: corpus mode, sites with 2+ pages: {len(table.counts)} ({inferred} inferred from "
+                "shared template lines)")
     if n_failed:
         raise typer.Exit(1)
 

@@ -971,3 +971,16 @@ def test_fail_fast_stops_corpus_modes_first_pass_at_the_bad_input(runner, tmp_pa
     assert result.exit_code == 1
     assert len(counted) == (3 if fail_fast else 6)
     assert len(result.stdout.splitlines()) == (3 if fail_fast else 7)
+
+
+def test_verbose_says_whether_pages_were_scored_in_corpus_mode(runner, tmp_path):
+    template = ["Home", "World news", "Sport results", "Weather today", "Contact the newsroom"]
+    for w in ("harbour", "council", "bridge"):
+        (tmp_path / f"{w}.txt").write_text("\n".join(template + [f"The {w} story, told at length."]) + "\n",
+                                           encoding="utf-8")
+    together = runner.invoke(app, ["predict", str(tmp_path), "-v", "-q"])  # the shipped model uses sites
+    alone = runner.invoke(app, ["predict", str(tmp_path), "-v", "-q", "--no-sites"])
+    assert together.exit_code == alone.exit_code == 0
+    assert together.stderr.splitlines()[-1] == ("linesift: corpus mode, sites with 2+ pages: 1 (1 inferred from "
+                                                "shared template lines)")
+    assert alone.stderr.splitlines()[-1] == "linesift: page by page (no cross-page counts)"
