@@ -17,6 +17,7 @@ _EXPORTS = {
     "load_model": "linesift.modelfile",
     "save_model": "linesift.modelfile",
     "PagePrediction": "linesift.predict",
+    "predict_corpus": "linesift.predict",
     "predict_html": "linesift.predict",
     "predict_lines": "linesift.predict",
     "predict_pages": "linesift.predict",

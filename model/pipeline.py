@@ -13,7 +13,7 @@ from itertools import islice
 
 from linesift.lines import split_lines
 from linesift.output import record_with_results
-from linesift.predict import default_model, predict_pages
+from linesift.predict import default_model, predict_corpus, predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
 
 
@@ -34,19 +34,10 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     corpus: lines repeated across the partition's pages of a site (the host of ``url_field``, else a site
     inferred from shared template lines, ``sites.corpus_sites``) count as template. The partition is held
     in memory; give each partition the pages of a few sites (e.g. partitioned by host) for the most signal."""
-    from linesift.sites import corpus_sites, site_of_url
+    from linesift.sites import site_of_url
 
-    model = model if model is not None else default_model()
     records = list(records)
     pages = [split_lines(r.get(text_field) or "") for r in records]
-    sites, table = [None] * len(records), None
-    if getattr(model, "use_sites_", False):
-        urls = (r.get(url_field) if isinstance(r.get(url_field), str) else None for r in records)
-        table, sites = corpus_sites(zip(pages, map(site_of_url, urls)))
-    out = []
-    for start in range(0, len(records), BATCH_PAGES_DEFAULT):
-        end = start + BATCH_PAGES_DEFAULT
-        for record, res in zip(records[start:end], predict_pages(pages[start:end], model, threshold,
-                                                                 sites[start:end], table)):
-            out.append(record_with_results(record, res.lines, res.labels, res.scores, res.threshold))
-    return out
+    hosts = [site_of_url(r.get(url_field) if isinstance(r.get(url_field), str) else None) for r in records]
+    return [record_with_results(record, res.lines, res.labels, res.scores, res.threshold)
+            for record, res in zip(records, predict_corpus(pages, model, threshold, hosts))]

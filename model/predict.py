@@ -11,6 +11,7 @@ from linesift.lines import split_lines
 from linesift.modelfile import load_model
 from linesift.output import content_text
 from linesift.render import html_to_text
+from linesift.settings import BATCH_PAGES_DEFAULT
 
 
 @dataclass
@@ -52,6 +53,27 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     scores, thresholds = model.score_pages_and_thresholds(pages, sites, table, threshold)
     return [PagePrediction(list(lines), labels_from_scores(s, t), s, t)
             for lines, s, t in zip(pages, scores, thresholds)]
+
+
+def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,
+                   batch: int = BATCH_PAGES_DEFAULT) -> list[PagePrediction]:
+    """Label the lines of many pages scored together in corpus mode, as ``linesift predict`` scores a corpus:
+    lines repeated across the pages of a site count as template. ``sites`` (one per page: e.g. the url's
+    host, ``sites.site_of_url``; None where unknown, or no list) name the sites; a page without one is put
+    with the pages it shares template lines with (``sites.corpus_sites``). Scored ``batch`` pages at a time.
+    A model fitted without the cross-page features scores each page alone."""
+    from linesift.sites import corpus_sites
+
+    pages = pages if isinstance(pages, list) else list(pages)
+    model = model if model is not None else default_model()
+    names = table = None
+    if getattr(model, "use_sites_", False):
+        table, names = corpus_sites(zip(pages, sites if sites is not None else [None] * len(pages)))
+    out: list[PagePrediction] = []
+    for start in range(0, len(pages), batch):
+        end = start + batch
+        out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table)
+    return out
 
 
 def check_threshold(threshold: float | None) -> None:

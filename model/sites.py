@@ -26,8 +26,8 @@ from linesift.settings import (
     MAX_TEMPLATE_GROUPS,
     NEAR_COPY_LONGEST,
     NEAR_COPY_SHARE,
-    TEMPLATE_GROUPS_PER_LINE,
     TEMPLATE_EDGE_LINES,
+    TEMPLATE_GROUPS_PER_LINE,
     TEMPLATE_MIN_SHARED,
 )
 from linesift.wrapping import as_scored as scored_lines
@@ -51,6 +51,12 @@ def line_keys(lines: list[str]) -> np.ndarray:
     return stable_keys(folded_lines(code_points([line.strip() for line in lines])))
 
 
+def page_keys(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys (``line_keys``) and lengths of a page's non-blank lines, stripped, in page order."""
+    lines = [line.strip() for line in lines if line.strip()]
+    return line_keys(lines), np.fromiter(map(len, lines), dtype=np.float64, count=len(lines))
+
+
 class SiteTable:
     """Per site: number of pages seen, and for each line key the number of pages holding it."""
 
@@ -69,8 +75,7 @@ class SiteTable:
     def add(self, site: str | None, lines: list[str]) -> None:
         """Count one page of ``site`` (its non-blank lines)."""
         if site:
-            lines = [line.strip() for line in lines if line.strip()]
-            self.add_keys(site, line_keys(lines), np.fromiter(map(len, lines), dtype=np.float64, count=len(lines)))
+            self.add_keys(site, *page_keys(lines))
 
     def add_keys(self, site: str, keys: np.ndarray, chars: np.ndarray | None = None) -> None:
         """Count one page of ``site`` from its lines' keys (``line_keys``) and lengths (``chars``, for the
@@ -233,9 +238,8 @@ def corpus_sites(
         if lines is None:  # a page left out of the table (``batch.build_table``: HTML without a site)
             sites.append(site)
             continue
-        lines = [line.strip() for line in scored_lines(lines) if line.strip()]
-        keys = line_keys(lines)
+        keys, chars = page_keys(scored_lines(lines))
         site = site or groups.site_of_keys(keys)
-        table.add_keys(site, keys, np.fromiter(map(len, lines), dtype=np.float64, count=len(lines)))
+        table.add_keys(site, keys, chars)
         sites.append(site)
     return table, sites

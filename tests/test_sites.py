@@ -339,3 +339,22 @@ def test_a_given_site_spelled_like_an_inferred_one_stays_apart():
     table, sites = corpus_sites(zip(pages, ["~0", None, None]))
     assert sites == ["~~0", "~0", "~0"]
     assert table.pages == {"~~0": 1, "~0": 2}
+
+
+def test_predict_corpus_scores_pages_together_as_the_table_does(tmp_path):
+    from linesift.predict import predict_corpus, predict_pages
+
+    model, pages, _, sites = _template_corpus(tmp_path)
+    table, inferred = corpus_sites(zip(pages, [None] * len(pages)))
+    assert _rounded(predict_corpus(pages, model, batch=7)) == _rounded(
+        predict_pages(pages, model, sites=inferred, table=table))
+    assert _rounded(predict_corpus(pages, model, sites=sites)) == _rounded(
+        predict_pages(pages, model, sites=sites, table=build_site_table(pages, sites)))
+
+
+def test_predict_corpus_with_a_model_without_site_features_scores_each_page_alone(tiny_model, tiny_pages):
+    from linesift.predict import predict_corpus, predict_pages
+
+    pages = [p[0] for p in tiny_pages]
+    for together, alone in zip(predict_corpus(pages, tiny_model), predict_pages(pages, tiny_model)):
+        np.testing.assert_array_equal(together.scores, alone.scores)  # blank lines' NaN scores compare equal

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import numpy as np
 from linesift.lines import split_lines
-from linesift.predict import predict_pages
+from linesift.predict import predict_corpus, predict_pages
 from linesift.render import html_to_text
 from linesift.settings import BATCH_PAGES_DEFAULT
-from linesift.sites import corpus_sites
 from linesift.training.baselines import c4_rules, keep_everything
 from linesift.training.extractors import available_extractors
 from linesift.training.importer import read_records, record_meta
@@ -108,11 +107,9 @@ def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, 
         # host, or daniel's site) scored with cross-page counts, sites inferred from shared template lines
         # for pages without one; directory mode, as over a directory of scrapes: every site inferred
         known = [LabelledPage([], [], p.meta).known_site for p in pages]
-        for name, given in (("linesift (text, site)", known), ("linesift (text, dir)", [None] * len(pages))):
+        for name, given in (("linesift (text, site)", known), ("linesift (text, dir)", None)):
             start = time.perf_counter()  # the first pass is part of the mode's cost
-            table, sites = corpus_sites(zip(scrapes, given))
-            preds, _ = _timed_batches(lambda b, sites=sites, table=table: predict_pages(
-                [scrapes[i] for i in b], model, sites=[sites[i] for i in b], table=table), list(range(len(pages))))
+            preds = predict_corpus(scrapes, model, sites=given)
             seconds[name] = time.perf_counter() - start
             texts[name] = [kept(p.lines, p.labels) for p in preds]
 

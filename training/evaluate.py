@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from linesift.predict import predict_pages
+from linesift.predict import predict_corpus, predict_pages
 from linesift.training.labelled import LabelledPage
 from linesift.training.metrics import line_prf, prf, word_prf
 
@@ -21,12 +21,10 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
     for a model fitted with them.
     """
-    site_names = table = None
-    if sites and getattr(model, "use_sites_", False):
-        from linesift.sites import corpus_sites
-
-        table, site_names = corpus_sites((p.lines, p.known_site) for p in pages)
-    preds = predict_pages([p.lines for p in pages], model, threshold, site_names, table)
+    lines = [p.lines for p in pages]
+    corpus_mode = sites and getattr(model, "use_sites_", False)
+    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages]) if corpus_mode
+             else predict_pages(lines, model, threshold))
     tp = n_pred = n_true = 0
     words = []
     for page, pred in zip(pages, preds):
@@ -39,7 +37,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     w = np.array(words) if words else np.zeros((0, 3))
     return {
         "pages": len(pages),
-        "corpus_mode": table is not None,
+        "corpus_mode": bool(corpus_mode),
         "lines": int(sum(lab in ("content", "boilerplate") for pg in pages for lab in pg.labels)),
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)
