@@ -373,7 +373,8 @@ def train(
     weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting",
                                   help="Line weights in training: words (pages equal, lines by words), page, line."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
-                               help="Learn cross-page features from pages sharing a site (url host or '# site:')."),
+                               help="Learn cross-page features from pages sharing a site (url host or '# site:'; "
+                               "pages without one grouped by the template lines they share, as predict does)."),
     unseen_shift: float = typer.Option(UNSEEN_SHIFT_DEFAULT, "--unseen-shift", min=0.0, max=1.0,
                                        help="Raise the tuned threshold on a page whose words the model mostly never "
                                        f"saw, by this much per unit of known share below {KNOWN_SHARE_DEFAULT} (the "
@@ -406,7 +407,8 @@ def train(
             "(see the README's learning curve)")
     try:
         model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift)
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
+                          infer_sites=sites)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)

@@ -358,3 +358,33 @@ def test_predict_corpus_with_a_model_without_site_features_scores_each_page_alon
     pages = [p[0] for p in tiny_pages]
     for together, alone in zip(predict_corpus(pages, tiny_model), predict_pages(pages, tiny_model)):
         np.testing.assert_array_equal(together.scores, alone.scores)  # blank lines' NaN scores compare equal
+
+
+def test_train_infers_sites_for_labelled_pages_without_urls(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+    from linesift.modelfile import load_model
+
+    _, pages, labels, _ = _template_corpus(tmp_path)
+    corpus = tmp_path / "labelled.jsonl"  # no url, no site: the four sites are inferred from their templates
+    corpus.write_text("".join(json.dumps({"id": str(i), "lines": p, "labels": lab}) + "\n"
+                              for i, (p, lab) in enumerate(zip(pages, labels))), encoding="utf-8")
+    runner = CliRunner()
+    for flags, learns_sites in (([], True), (["--no-sites"], False)):
+        out = tmp_path / f"t{len(flags)}.model"
+        result = runner.invoke(app, ["train", str(corpus), "-o", str(out), "--trees", "10", "--cv", "2"] + flags)
+        assert result.exit_code == 0, result.output
+        assert load_model(out).use_sites_ is learns_sites
+
+
+def test_site_keys_infer_a_site_per_renderer_only_when_asked():
+    from linesift.training.fit import site_keys
+    from linesift.training.labelled import LabelledPage
+
+    pages = [LabelledPage(TEMPLATE + [f"Story {w}."], [None] * 6, {"id": w, "renderer": "w3m"})
+             for w in ("one", "two")]
+    assert site_keys(pages) == [None, None]
+    assert site_keys(pages, infer=True) == ["~0|w3m", "~0|w3m"]

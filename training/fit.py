@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 
 from linesift.classifier import LineClassifier
+from linesift.sites import TemplateGroups, page_keys
 from linesift.training.labelled import LabelledPage
 
 
@@ -37,8 +38,25 @@ def site_key(page: LabelledPage) -> str | None:
     return f"{page.site}|{page.meta.get('renderer', '')}"
 
 
-def fit_pages(pages: list[LabelledPage], **params) -> LineClassifier:
-    """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site."""
+def site_keys(pages: list[LabelledPage], infer: bool = False) -> list[str | None]:
+    """``site_key`` of each page; with ``infer``, a page without a url/site gets the site ``TemplateGroups``
+    infers from the template lines it shares with the other pages of its renderer (as ``predict`` infers
+    sites for a directory of scrapes), so pages labelled without urls teach the cross-page features too."""
+    groups: dict[str, TemplateGroups] = {}
+    keys = []
+    for page in pages:
+        key = site_key(page)
+        if infer and page.known_site is None:
+            renderer = page.meta.get("renderer", "")
+            site = groups.setdefault(renderer, TemplateGroups()).site_of_keys(page_keys(page.lines)[0])
+            key = f"{site}|{renderer}"
+        keys.append(key)
+    return keys
+
+
+def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, **params) -> LineClassifier:
+    """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site; with
+    ``infer_sites`` pages without a site get one inferred (``site_keys``) for the cross-page features."""
     model = LineClassifier(**params)
     return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=[p.site for p in pages],
-                     sites=[site_key(p) for p in pages])
+                     sites=site_keys(pages, infer_sites))

@@ -58,7 +58,7 @@ def learning_curve(pool: list, held: list, sizes: list[int], samples: int, langs
         for seed in range(samples):
             sample = random.Random(seed).sample(pool, n)
             start = time.perf_counter()
-            model = fit_pages(sample, **TRAIN_PARAMS)
+            model = fit_pages(sample, infer_sites=True, **TRAIN_PARAMS)  # as `linesift train` fits
             secs.append(time.perf_counter() - start)
             for lang, f in scores_by_lang(model, held).items():
                 scores[lang].append(f)

@@ -104,6 +104,8 @@ def main(argv=None) -> None:
     pages = training_pages(args.corpora, args.labelled, args.jobs)
     params = dict(MODEL_PARAMS, n_estimators=args.trees)
     print(f"fitting on {len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, {params}", flush=True)
+    # sites from urls only: inferring them for the 485 training renders without one was not better on wcxb
+    # (data/MODEL.md, sixth round), and the shipped model stays as rebuilt since 0.2.0
     model = fit_pages(pages, **params)
     summary = training_summary(pages)
     summary["seconds"] = round(time.perf_counter() - start)
