@@ -251,7 +251,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         table = (build_site_table(X, sites, as_scored=False, near_copy_share=None)
                  if self.use_sites and sites is not None else None)
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
-        self.use_sites_ = table is not None and any(n >= 2 for n in table.pages.values())
+        self.use_sites_ = table is not None and bool(table.counts)
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,
                            collect_words=self.lexical)
         # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import sys
 import zlib
 from collections.abc import Iterator
@@ -12,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import NotTextError, decode, split_lines, utf8_rows
+from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
 
@@ -54,17 +53,10 @@ def stdin_twice(paths) -> str | None:
 
 
 def readable_twice(paths: list[str]) -> bool:
-    """Whether the inputs (``expand_paths``) can be read twice, as corpus mode's first pass does: regular
-    files, not stdin, a pipe (``/dev/stdin``, ``<(...)``) or a device, which the first read would drain."""
-    for p in paths:
-        if p == "-":
-            return False
-        try:
-            if not stat.S_ISREG(os.stat(p).st_mode):
-                return False
-        except OSError:  # missing or unreadable: reported when read
-            continue
-    return True
+    """Whether the inputs (``expand_paths``) can be read twice, as corpus mode's first pass does: files, not
+    stdin, a pipe (``/dev/stdin``, ``<(...)``) or a device (``output.is_special_file``), which the first
+    read would drain; a missing input is reported when read."""
+    return "-" not in paths and not any(map(is_special_file, paths))
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -135,7 +127,8 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not row.strip():
                     continue
                 where = f"{path}:{number}"
-                warnings = [] if bad_byte is None else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"]
+                warnings = ([] if bad_byte is None
+                            else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"])
                 try:
                     record = json.loads(row)
                 except json.JSONDecodeError as err:

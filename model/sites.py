@@ -48,13 +48,18 @@ def site_of_url(url: str | None) -> str | None:
 def line_keys(lines: list[str]) -> np.ndarray:
     """Stable 64-bit keys of the lines stripped and folded (case, digits, spacing), the same in every
     process (unlike Python's salted ``hash``)."""
-    return stable_keys(folded_lines(code_points([line.strip() for line in lines])))
+    return _stripped_keys([line.strip() for line in lines])
+
+
+def _stripped_keys(stripped: list[str]) -> np.ndarray:
+    """``line_keys`` of lines already stripped."""
+    return stable_keys(folded_lines(code_points(stripped)))
 
 
 def page_keys(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The keys (``line_keys``) and lengths of a page's non-blank lines, stripped, in page order."""
-    lines = [line.strip() for line in lines if line.strip()]
-    return line_keys(lines), np.fromiter(map(len, lines), dtype=np.float64, count=len(lines))
+    stripped = [s for s in map(str.strip, lines) if s]
+    return _stripped_keys(stripped), np.fromiter(map(len, stripped), dtype=np.float64, count=len(stripped))
 
 
 class SiteTable:
@@ -205,40 +210,32 @@ def inferred_site(group: int) -> str:
 
 def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True,
                      near_copy_share: float | None = NEAR_COPY_SHARE) -> SiteTable:
-    """The table of ``pages`` (one site each, None if unknown): ``site_table_of`` their pairs."""
-    return site_table_of(zip(pages, sites), as_scored, near_copy_share)
-
-
-def site_table_of(pages_and_sites: Iterable[tuple[list[str], str | None]], as_scored: bool = True,
-                  near_copy_share: float | None = NEAR_COPY_SHARE) -> SiteTable:
-    """The table of ``(lines, site)`` pairs, read one at a time (a stream of any length: memory is bounded
-    by the table). With ``as_scored`` each page is counted as ``LineClassifier.score_pages`` scores it (a
-    hard-wrapped page with its paragraphs joined, ``wrapping.as_scored``), so the keys match; fitting,
-    which scores pages as given, counts them as given. Pages without a site are not counted; near copies
-    of a site's earlier pages are not counted again unless ``near_copy_share`` is None."""
-    table = SiteTable(near_copy_share=near_copy_share)
-    for lines, site in pages_and_sites:
-        if site:
-            table.add(site, scored_lines(lines) if as_scored else lines)
-    return table
+    """The table of ``pages`` (one site each, None if unknown): ``corpus_sites`` without inferring sites.
+    With ``as_scored`` each page is counted as ``LineClassifier.score_pages`` scores it (a hard-wrapped page
+    with its paragraphs joined, ``wrapping.as_scored``), so the keys match; fitting, which scores pages as
+    given, counts them as given. Pages without a site are not counted; near copies of a site's earlier
+    pages are not counted again unless ``near_copy_share`` is None."""
+    return corpus_sites(zip(pages, sites), infer=False, as_scored=as_scored, near_copy_share=near_copy_share)[0]
 
 
 def corpus_sites(
-    pages_and_sites: Iterable[tuple[list[str] | None, str | None]],
+    pages_and_sites: Iterable[tuple[list[str] | None, str | None]], infer: bool = True, as_scored: bool = True,
+    near_copy_share: float | None = NEAR_COPY_SHARE,
 ) -> tuple[SiteTable, list[str | None]]:
     """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages (counted as scored, see
-    ``site_table_of``), and each page's site: its own, or for a page without one the site ``TemplateGroups``
-    infers from the template lines it shares with earlier pages (a given site spelled like an inferred one
-    gets one more ``INFERRED_SITE_PREFIX``). A page given as ``(None, site)`` is left out: not counted."""
-    table, groups, sites = SiteTable(), TemplateGroups(), []
+    ``build_site_table``), and each page's site: its own, or with ``infer``, for a page without one, the site
+    ``TemplateGroups`` infers from the template lines it shares with earlier pages (then a given site
+    spelled like an inferred one gets one more ``INFERRED_SITE_PREFIX``). A page given as ``(None, site)``
+    is left out: not counted."""
+    table, groups, sites = SiteTable(near_copy_share=near_copy_share), TemplateGroups(), []
     for lines, site in pages_and_sites:
-        if site and site.startswith(INFERRED_SITE_PREFIX):  # a given "~0" is not the inferred "~0"
+        if infer and site and site.startswith(INFERRED_SITE_PREFIX):  # a given "~0" is not the inferred "~0"
             site = INFERRED_SITE_PREFIX + site
         site = sys.intern(site) if site else site  # one string per site, however many pages it has
-        if lines is None:  # a page left out of the table (``batch.build_table``: HTML without a site)
+        if lines is None or not (site or infer):  # left out (``batch.build_table``: HTML without a site)
             sites.append(site)
             continue
-        keys, chars = page_keys(scored_lines(lines))
+        keys, chars = page_keys(scored_lines(lines) if as_scored else lines)
         site = site or groups.site_of_keys(keys)
         table.add_keys(site, keys, chars)
         sites.append(site)

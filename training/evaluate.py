@@ -22,9 +22,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     for a model fitted with them.
     """
     lines = [p.lines for p in pages]
-    corpus_mode = sites and getattr(model, "use_sites_", False)
-    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages]) if corpus_mode
-             else predict_pages(lines, model, threshold))
+    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages]) if sites
+             else predict_pages(lines, model, threshold))  # predict_corpus scores alone for a model without sites
     tp = n_pred = n_true = 0
     words = []
     for page, pred in zip(pages, preds):
@@ -37,7 +36,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     w = np.array(words) if words else np.zeros((0, 3))
     return {
         "pages": len(pages),
-        "corpus_mode": bool(corpus_mode),
+        "corpus_mode": bool(sites and getattr(model, "use_sites_", False)),
         "lines": int(sum(lab in ("content", "boilerplate") for pg in pages for lab in pg.labels)),
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)

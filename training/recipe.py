@@ -42,25 +42,26 @@ def renders_of(page_id: str) -> tuple[str, str]:
     return MAIN_RENDERER, second
 
 
-def wanted_render(record: dict, renderer: str, langs: set[str] | None = None) -> bool:
-    """Whether to render a corpus record with ``renderer`` for training (``import_corpus``'s ``select``): a
-    training-side page, in ``langs`` if given, one of its renders; ``keep_for_training`` drops the others."""
-    meta = record_meta(record)
+def trained_on(meta: dict, renderer: str | None, langs: set[str] | None = None) -> bool:
+    """Whether the recipe trains on a page's render by ``renderer`` (None: a line-labelled page): the page is
+    on the training side of the split, in ``langs`` if given, and the render one of its two (``renders_of``)."""
     return (not is_held_out(page_site(meta)) and (langs is None or meta.get("lang") in langs)
-            and renderer in renders_of(meta.get("id", "")))
+            and (renderer is None or renderer in renders_of(meta.get("id", ""))))
 
 
-def keep_for_training(page) -> bool:
-    """Training side of the split, a usable render, and the renderers chosen for this page."""
-    meta = page.meta
-    if is_held_out(page.site):
+def wanted_render(record: dict, renderer: str, langs: set[str] | None = None) -> bool:
+    """Whether to render a corpus record with ``renderer`` for training (``import_corpus``'s ``select``):
+    ``trained_on`` before rendering; ``keep_for_training`` checks the render made."""
+    return trained_on(record_meta(record), renderer, langs)
+
+
+def keep_for_training(page, langs: set[str] | None = None) -> bool:
+    """A render the recipe trains on (``trained_on``: also the pages of a cached import, made before any
+    selection) whose labels are usable (its oracle score at least ``MIN_ORACLE``)."""
+    renderer = page.meta.get("renderer")
+    if renderer is not None and float(page.meta.get("oracle_word_f1", 1.0)) < MIN_ORACLE:
         return False
-    renderer = meta.get("renderer")
-    if renderer is None:  # line-labelled corpus
-        return True
-    if float(meta.get("oracle_word_f1", 1.0)) < MIN_ORACLE:
-        return False
-    return renderer in renders_of(meta.get("id", ""))
+    return trained_on(page.meta, renderer, langs)
 
 
 def with_convention(page):
@@ -83,8 +84,7 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
                                                         [MAIN_RENDERER, *SECOND_RENDERERS], jobs,
                                                         lambda record, r: wanted_render(record, r, langs)))
-        kept = [with_convention(p) for p in source
-                if keep_for_training(p) and (langs is None or p.meta.get("lang") in langs)]
+        kept = [with_convention(p) for p in source if keep_for_training(p, langs)]
         for p in kept:
             p.meta.setdefault("corpus", corpus)
         print(f"{corpus}: {len(kept)} training pages", flush=True)
