@@ -28,7 +28,7 @@ from linesift.training.importer import read_records, record_meta
 from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import line_prf, prf
 from linesift.training.renderers import RENDERERS, render, unavailable
-from linesift.training.scoring import bootstrap_ci, text_scores
+from linesift.training.scoring import bootstrap_ci, snippet_prf, synthetic_snippets, text_scores
 from linesift.training.split import is_held_out, page_site
 
 HTML_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "dragnet-training", "readability", "chinese-wce", "daniel")
@@ -130,12 +130,17 @@ def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, 
 
 
 def quality_rows(pages: list[BenchPage], texts: dict) -> list[dict]:
+    """Each system's scores on each page; ``synthetic_snippet_f1`` with snippets drawn from the page's HTML
+    and gold (``synthetic_snippets``) on every page, those of corpora without snippets included."""
+    synthetic = [synthetic_snippets(page.html, page.gold, page.meta.get("id", "")) for page in pages]
     rows = []
     for system, outs in texts.items():
-        for page, text in zip(pages, outs):
+        for page, text, (with_, without) in zip(pages, outs, synthetic):
             row = {"system": system, "corpus": page.meta.get("corpus"), "lang": page.meta.get("lang") or "unknown",
                    "page_type": page.meta.get("page_type") or "unknown"}
             row.update(text_scores(text, page.gold, page.with_, page.without))
+            if with_ or without:
+                row["synthetic_snippet_f1"] = snippet_prf(text, with_, without)[2]
             rows.append(row)
     return rows
 
@@ -278,6 +283,9 @@ def main(argv=None) -> None:
         "by_lang": summarise(rows, "lang"),
         "shingle_by_corpus": summarise(rows, "corpus", "shingle_f1"),
         "snippet_by_corpus": summarise(rows, "corpus", "snippet_f1"),
+        "synthetic_snippet_by_corpus": summarise(rows, "corpus", "synthetic_snippet_f1"),
+        "synthetic_snippet_by_lang": summarise([r for r in rows if r["corpus"] == "daniel"], "lang",
+                                               "synthetic_snippet_f1"),
         "turku_lines": line_scores(line_pages, model) if line_pages else {},
         "speed": speed,
     }
@@ -292,6 +300,10 @@ def main(argv=None) -> None:
     md.append(markdown_table(results["by_lang"], systems, "language"))
     md += ["Shingle (4-gram) F1", "", markdown_table(results["shingle_by_corpus"], systems, "corpus")]
     md += ["Snippet F1 (with/without snippets)", "", markdown_table(results["snippet_by_corpus"], systems, "corpus")]
+    md += ["Synthetic snippet F1 (`scoring.synthetic_snippets`: up to 4 gold sentences, up to 4 HTML text nodes "
+           "not in the gold, per page)", "", markdown_table(results["synthetic_snippet_by_corpus"], systems, "corpus"),
+           "Synthetic snippet F1, daniel (multilingual news) by language", "",
+           markdown_table(results["synthetic_snippet_by_lang"], systems, "language")]
     if results["turku_lines"]:
         md += ["Line-labelled Common Crawl text (turku), line P / R / F1", "", "| system | P | R | F1 |", "|---|---|---|---|"]
         md += [f"| {s} | {v['line_p']:.3f} | {v['line_r']:.3f} | {v['line_f1']:.3f} |" for s, v in results["turku_lines"].items()]
