@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from linesift.codepoints import stable_keys
+from linesift.conventions import hold_to_conventions
 from linesift.features import (
     batch_features,
     block_means,
@@ -307,6 +308,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         else:
             final = self._contextualise(batch, s1)
         self.classes_ = np.array(["boilerplate", "content"])
+        # held to the conventions as at prediction, for the threshold and the report
+        for p, (_, sl) in zip(_page_scores(X, batch, final), batch.page_slices()):
+            final[sl] = p[batch.layout.index[sl]]
         words = batch.words()
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
@@ -395,11 +399,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 final = self._contextualise(batch, s1)
         else:
             final = np.zeros(0)
-        out = []
-        for p, sl in batch.page_slices():
-            scores = np.full(batch.layout.n_lines[p], np.nan)
-            scores[batch.layout.index[sl]] = final[sl]
-            out.append(scores)
+        out = _page_scores(X, batch, final)
         shares = batch.known_share if batch.known_share is not None else np.full(len(out), np.nan)
         return out, shares
 
@@ -407,6 +407,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
         scores, thresholds = self.score_pages_and_thresholds(X, sites, table, threshold)
         return [labels_from_scores(s, t) for s, t in zip(scores, thresholds)]
+
+
+def _page_scores(pages: list[list[str]], batch: _PageBatch, final: np.ndarray) -> list[np.ndarray]:
+    """Each page's scores from the batch's row scores, NaN for blank lines, held to the conventions of
+    LABELING.md that a line's own features cannot tell (``conventions.hold_to_conventions``)."""
+    out = []
+    cue = batch.X[:, batch.names.index("teaser_cue")] > 0
+    for p, sl in batch.page_slices():
+        scores = np.full(batch.layout.n_lines[p], np.nan)
+        rows = batch.layout.index[sl]
+        scores[rows] = final[sl]
+        out.append(hold_to_conventions(pages[p], scores, rows[cue[sl]].tolist()))
+    return out
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)

@@ -1,0 +1,46 @@
+"""linesift.conventions: LABELING.md's teaser lists held to boilerplate scores after the classifier."""
+
+from __future__ import annotations
+
+import numpy as np
+from linesift.conventions import hold_to_conventions, teaser_list_rows
+
+PAGE = [
+    "The harbour reopened on Monday after three weeks of repairs to the sea wall.",  # 0
+    "",
+    "Also Read",  # 2: a bare teaser cue
+    "",
+    "Storm season ends early across the northern coast",  # 4
+    "Fishermen count the cost of a quiet winter",  # 5
+    "Ferry timetable changes from next week",  # 6
+    "Boat show returns to the old dock",  # 7: past the three lines a list may hold
+]
+
+
+def test_up_to_three_headline_lines_after_a_bare_teaser_cue_are_a_teaser_list():
+    assert teaser_list_rows(PAGE) == [4, 5, 6]
+
+
+def test_a_sentence_ends_the_teaser_list():
+    page = PAGE[:4] + ["Storm season ends early across the northern coast",
+                       "The council said the wall would hold for another ten years.", "Ferry timetable changes"]
+    assert teaser_list_rows(page) == [4]
+
+
+def test_tags_and_share_cues_and_long_cue_lines_head_no_list():
+    for cue in ("Tags:", "Share on Facebook", "Also read what the harbour master said about the wall today"):
+        assert teaser_list_rows(["Intro line of the story.", cue, "Storm season ends early", "Ferry news"]) == []
+
+
+def test_teaser_list_scores_are_held_to_at_most_a_tenth():
+    scores = np.array([0.9, np.nan, 0.05, np.nan, 0.6, 0.08, 0.45, 0.7])
+    held = hold_to_conventions(PAGE, scores)
+    np.testing.assert_array_equal(held, [0.9, np.nan, 0.05, np.nan, 0.1, 0.08, 0.1, 0.7])
+    assert scores[4] == 0.6  # the scores given are not changed in place
+
+
+def test_the_shipped_model_scores_a_teaser_list_as_boilerplate():
+    from linesift.modelfile import load_model
+
+    scores = load_model().score_pages([PAGE])[0]  # 0.56-0.66 for the three headlines without the convention
+    assert all(scores[i] <= 0.1 for i in (4, 5, 6)) and scores[0] > 0.5
