@@ -386,7 +386,7 @@ def train(
     Example: linesift train data/pages -o demo.model
     """
     from linesift.modelfile import save_model
-    from linesift.training.fit import fit_pages, training_summary
+    from linesift.training.fit import fit_pages, fold_groups, site_keys, training_summary
     from linesift.training.labelled import LabelledDataError, read_labelled
 
     if context not in ("stack", "smooth", "none"):
@@ -418,8 +418,13 @@ def train(
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
     s = model.oof_scores_
-    folds = min(cv, summary["sites"])  # as fit uses them: no more folds than sites (groups)
-    typer.echo(f"cross-validated ({folds} folds by site, {summary['pages']} pages, {summary['sites']} sites): "
+    keys = site_keys(pages, sites)  # the sites fit grouped the folds by (no more folds than groups)
+    n_sites = len(set(fold_groups(pages, keys, one_site_by_page=False)))
+    folds = min(cv, len(set(fold_groups(pages, keys))))
+    if n_sites == 1 < len(pages):
+        log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
+            "the cross-validated scores are optimistic")
+    typer.echo(f"cross-validated ({folds} folds by site, {summary['pages']} pages, {n_sites} site{'s' * (n_sites != 1)}): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
     log(f"linesift: wrote {output} in {summary['seconds']} s")

@@ -142,7 +142,9 @@ def test_train_reads_a_jsonl_corpus_from_stdin(runner, tmp_path):
     result = runner.invoke(app, ["train", "-", "--trees", "10", "--cv", "2", "-o", str(tmp_path / "m.model")],
                            input="\n".join(rows) + "\n")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("cross-validated (2 folds by site, 4 pages, 4 sites)")
+    # the four pages share a template: one inferred site, so the folds are by page (with a note)
+    assert result.stdout.startswith("cross-validated (2 folds by site, 4 pages, 1 site)")
+    assert "the pages are of one site, so the folds are by page" in result.stderr
 
 
 def test_labelled_stdin_errors_name_the_line(runner, model_file):

@@ -388,3 +388,26 @@ def test_site_keys_infer_a_site_per_renderer_only_when_asked():
              for w in ("one", "two")]
     assert site_keys(pages) == [None, None]
     assert site_keys(pages, infer=True) == ["~0|w3m", "~0|w3m"]
+
+
+def test_fold_groups_join_pages_of_an_inferred_site_and_renders_of_a_page():
+    from linesift.training.fit import fold_groups
+    from linesift.training.labelled import LabelledPage
+
+    pages = [LabelledPage([], [], meta) for meta in (
+        {"id": "a", "renderer": "w3m"}, {"id": "b", "renderer": "w3m"}, {"id": "b", "renderer": "lynx"},
+        {"id": "c", "renderer": "lynx"}, {"id": "d", "renderer": "w3m"}, {"id": "e", "url": "https://x.org/e"})]
+    keys = ["~0|w3m", "~0|w3m", "~0|lynx", "~0|lynx", "~1|w3m", None]
+    groups = fold_groups(pages, keys)
+    assert len({groups[0], groups[1], groups[2], groups[3]}) == 1  # a-b by their site, b-c through b's renders
+    assert groups[4] not in groups[:4] and groups[5] == "x.org"
+    assert fold_groups(pages, [None] * 6) == ["a", "b", "b", "c", "d", "x.org"]
+
+
+def test_fold_groups_of_pages_all_of_one_site_are_by_page():
+    from linesift.training.fit import fold_groups
+    from linesift.training.labelled import LabelledPage
+
+    pages = [LabelledPage([], [], {"id": i}) for i in ("a", "b", "c")]
+    assert fold_groups(pages, ["~0|"] * 3) == ["a", "b", "c"]
+    assert len(set(fold_groups(pages, ["~0|"] * 3, one_site_by_page=False))) == 1

@@ -54,9 +54,33 @@ def site_keys(pages: list[LabelledPage], infer: bool = False) -> list[str | None
     return keys
 
 
+def fold_groups(pages: list[LabelledPage], keys: list[str | None], one_site_by_page: bool = True) -> list[str]:
+    """The cross-validation group of each page: its site (``LabelledPage.site``). A page without a url/site
+    that got an inferred site (``keys``, from ``site_keys``) shares a group with the other pages of that site,
+    and with the other renders of itself, so no fold learns a template its held-out pages share. When that
+    leaves one group (every page of one site), each page is its own group (``one_site_by_page``), as without
+    inferred sites: folds then share the template, so the cross-validated scores are optimistic."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for page, key in zip(pages, keys):
+        if page.known_site is None and key is not None:
+            parent[find(page.site)] = find("\0" + key)  # an inferred key never equals a page id
+    groups = [find(page.site) for page in pages]
+    return groups if len(set(groups)) > 1 or not one_site_by_page else [page.site for page in pages]
+
+
 def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, **params) -> LineClassifier:
     """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site; with
-    ``infer_sites`` pages without a site get one inferred (``site_keys``) for the cross-page features."""
+    ``infer_sites`` pages without a site get one inferred (``site_keys``) for the cross-page features, and
+    their folds are grouped by it (``fold_groups``)."""
+    keys = site_keys(pages, infer_sites)
     model = LineClassifier(**params)
-    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=[p.site for p in pages],
-                     sites=site_keys(pages, infer_sites))
+    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=fold_groups(pages, keys),
+                     sites=keys)
