@@ -421,10 +421,12 @@ def train(
     keys = site_keys(pages, sites)  # the sites fit grouped the folds by (no more folds than groups)
     n_sites = len(set(fold_groups(pages, keys, one_site_by_page=False)))
     folds = min(cv, len(set(fold_groups(pages, keys))))
-    if n_sites == 1 < len(pages):
+    by = "site" if n_sites > 1 else "page"
+    if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
-    typer.echo(f"cross-validated ({folds} folds by site, {summary['pages']} pages, {n_sites} site{'s' * (n_sites != 1)}): "
+    typer.echo(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
+               f"{n_sites} site{'s' * (n_sites != 1)}): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
     log(f"linesift: wrote {output} in {summary['seconds']} s")

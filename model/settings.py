@@ -49,8 +49,10 @@ NEAR_COPY_LONGEST = 3  # ... and its 3 longest lines too (a page of a heavy temp
 # ../shared/LABELING.md: teasers of other pages are boilerplate "even when they look like headlines". Up to
 # TEASER_LIST_LINES non-blank lines right after a bare teaser cue ("Also read", "Related", "Read more": at
 # most TEASER_CUE_MAX_WORDS words) that look like headlines (TEASER_LIST_WORDS words, not ending a sentence)
-# are a teaser list: their scores are held to at most TEASER_LIST_SCORE (data/MODEL.md).
+# are a teaser list: their scores are held to at most TEASER_LIST_SCORE (data/MODEL.md). After the first,
+# a line followed by prose (a sentence of TEASER_LIST_PROSE_WORDS+ words) is the article's next heading.
 TEASER_LIST_LINES = 3
 TEASER_CUE_MAX_WORDS = 4
 TEASER_LIST_WORDS = (2, 25)
+TEASER_LIST_PROSE_WORDS = 12
 TEASER_LIST_SCORE = 0.1

@@ -143,7 +143,7 @@ def test_train_reads_a_jsonl_corpus_from_stdin(runner, tmp_path):
                            input="\n".join(rows) + "\n")
     assert result.exit_code == 0, result.output
     # the four pages share a template: one inferred site, so the folds are by page (with a note)
-    assert result.stdout.startswith("cross-validated (2 folds by site, 4 pages, 1 site)")
+    assert result.stdout.startswith("cross-validated (2 folds by page, 4 pages, 1 site)")
     assert "the pages are of one site, so the folds are by page" in result.stderr
 
 

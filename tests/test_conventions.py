@@ -27,6 +27,23 @@ def test_a_sentence_ends_the_teaser_list():
     assert teaser_list_rows(page) == [4]
 
 
+def test_after_a_short_list_the_articles_next_heading_is_not_held():
+    page = PAGE[:5] + ["Pacific Alliance and the new summit",
+                       "The trading bloc was founded in 2011 and has met every year since then, until now."]
+    assert teaser_list_rows(page) == [4]
+
+
+def test_a_cut_headline_ending_in_dots_stays_in_the_list_and_a_long_line_ends_it():
+    long_line = " ".join(["word"] * 26)
+    page = ["Intro line of the story.", "Related", "Storm season ends early across the...", long_line, "Ferry news"]
+    assert teaser_list_rows(page) == [2]
+
+
+def test_a_chinese_teaser_list_counts_two_characters_as_a_word():
+    page = ["北京市今天发布了新的交通规划。", "相关阅读", "北京地铁新线年底开通", "上海楼市成交量回升"]
+    assert teaser_list_rows(page) == [2, 3]
+
+
 def test_tags_and_share_cues_and_long_cue_lines_head_no_list():
     for cue in ("Tags:", "Share on Facebook", "Also read what the harbour master said about the wall today"):
         assert teaser_list_rows(["Intro line of the story.", cue, "Storm season ends early", "Ferry news"]) == []
@@ -44,3 +61,30 @@ def test_the_shipped_model_scores_a_teaser_list_as_boilerplate():
 
     scores = load_model().score_pages([PAGE])[0]  # 0.56-0.66 for the three headlines without the convention
     assert all(scores[i] <= 0.1 for i in (4, 5, 6)) and scores[0] > 0.5
+
+
+def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypatch):
+    import linesift.classifier as classifier
+    from linesift.classifier import LineClassifier
+
+    held = []
+    monkeypatch.setattr(classifier, "hold_to_conventions",
+                        lambda lines, scores, cue_rows=None: held.append(lines[0]) or scores)
+    pages = [[f"Story {i} opens with a sentence long enough to read as prose.", "Also Read", f"Other story {i}",
+              "Home"] for i in range(4)]
+    LineClassifier(n_estimators=2, stage2_estimators=2, cv=2, lexical=False).fit(
+        pages, [["content", "boilerplate", "boilerplate", "boilerplate"]] * 4)
+    assert held == [page[0] for page in pages]  # every training page, once, before the threshold is tuned
+
+
+def test_predict_prints_held_scores_for_a_teaser_list(tmp_path):
+    from typer.testing import CliRunner
+
+    from linesift.cli import app
+
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(PAGE) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["predict", str(page), "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [rows[i][:2] for i in (4, 5, 6)] == [["boilerplate", "0.1000"]] * 3

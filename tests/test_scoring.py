@@ -38,3 +38,14 @@ def test_synthetic_snippets_are_drawn_by_page_id():
 def test_snippets_match_across_spaces_between_cjk_characters_only():
     assert snippet_prf("郭德纲受访 向伤者道歉", ["郭德纲受访向伤者道歉"], []) == (1.0, 1.0, 1.0)
     assert snippet_prf("the council met", ["thecouncil met"], [])[2] == 0.0
+
+
+def test_synthetic_without_snippets_differ_from_page_to_page():
+    html = "<ul>" + "".join(f"<li>Menu item {i}</li>" for i in range(20)) + "</ul>"
+    draws = {tuple(synthetic_snippets(html, "", f"page-{i}", n=2)[1]) for i in range(5)}
+    assert len(draws) > 1
+
+
+def test_synthetic_snippets_survive_markup_the_html_parser_gives_up_on():
+    html = "<p>Contact the team</p><![ foo [ bar ]]><p>About us today</p>"
+    assert synthetic_snippets(html, "", "page-1", n=1)[1] in (["Contact the team"], ["About us today"])

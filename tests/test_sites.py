@@ -411,3 +411,7 @@ def test_fold_groups_of_pages_all_of_one_site_are_by_page():
     pages = [LabelledPage([], [], {"id": i}) for i in ("a", "b", "c")]
     assert fold_groups(pages, ["~0|"] * 3) == ["a", "b", "c"]
     assert len(set(fold_groups(pages, ["~0|"] * 3, one_site_by_page=False))) == 1
+    one_host = [LabelledPage([], [], {"id": i, "url": f"https://x.org/{i}"}) for i in ("a", "b")]
+    assert fold_groups(one_host, ["x.org|", "x.org|"]) == ["a", "b"]
+    no_ids = [LabelledPage([], [], {"url": "https://x.org/"}, source="p.tsv") for _ in range(2)]
+    assert fold_groups(no_ids, [None, None]) == ["p.tsv#0", "p.tsv#1"]

@@ -57,9 +57,10 @@ def site_keys(pages: list[LabelledPage], infer: bool = False) -> list[str | None
 def fold_groups(pages: list[LabelledPage], keys: list[str | None], one_site_by_page: bool = True) -> list[str]:
     """The cross-validation group of each page: its site (``LabelledPage.site``). A page without a url/site
     that got an inferred site (``keys``, from ``site_keys``) shares a group with the other pages of that site,
-    and with the other renders of itself, so no fold learns a template its held-out pages share. When that
-    leaves one group (every page of one site), each page is its own group (``one_site_by_page``), as without
-    inferred sites: folds then share the template, so the cross-validated scores are optimistic."""
+    and with the other renders of itself, so the folds do not split the template they share (pages of one
+    site with and without urls still fall into two groups). When that leaves one group (every page of one
+    site), each page is its own group (``one_site_by_page``; its renders together): folds then share the
+    template, so the cross-validated scores are optimistic."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -73,7 +74,9 @@ def fold_groups(pages: list[LabelledPage], keys: list[str | None], one_site_by_p
         if page.known_site is None and key is not None:
             parent[find(page.site)] = find("\0" + key)  # an inferred key never equals a page id
     groups = [find(page.site) for page in pages]
-    return groups if len(set(groups)) > 1 or not one_site_by_page else [page.site for page in pages]
+    if len(set(groups)) > 1 or not one_site_by_page:
+        return groups
+    return [page.meta.get("id") or f"{page.source}#{i}" for i, page in enumerate(pages)]
 
 
 def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, **params) -> LineClassifier:

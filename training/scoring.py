@@ -26,11 +26,13 @@ def shingle_prf(predicted: str, gold: str, n: int = SHINGLE_SIZE) -> tuple[float
     return prf(sum((p & g).values()), sum(p.values()), sum(g.values()))
 
 
-_CJK_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]) (?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
+_UNSPACED = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"  # Chinese, Japanese, their punctuation
+_CJK_GAP = re.compile(f"(?<=[{_UNSPACED}]) (?=[{_UNSPACED}])")
 
 
 def _norm(text: str) -> str:
-    """Lowercase, runs of whitespace as one space, none between two CJK characters (not a word break there)."""
+    """Lowercase, runs of whitespace as one space, none between two characters of Chinese or Japanese
+    (scripts written without spaces, where a space is no word break; Korean keeps its spaces)."""
     return _CJK_GAP.sub("", _SPACE.sub(" ", text.lower()).strip())
 
 
@@ -77,10 +79,13 @@ def synthetic_snippets(html: str, gold: str, page_id: str, n: int = SYNTHETIC_SN
     sentences = [s.strip() for line in gold.split("\n") for s in _SENTENCE_END.split(line)
                  if lo <= len(tokens(s)) <= hi]
     if len(sentences) > n:
-        sentences = [sentences[i] for i in sorted({round(k * (len(sentences) - 1) / (n - 1)) for k in range(n)})]
+        sentences = [sentences[round(k * (len(sentences) - 1) / max(n - 1, 1))] for k in range(n)]
     parser = _TextNodes()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:  # html.parser gives up on some malformed markup: the text nodes read so far
+        pass
     gold_text, (lo, hi) = _norm(gold), WITHOUT_TOKENS
     nodes = sorted({t for t in parser.nodes if lo <= len(tokens(t)) <= hi and _norm(t) not in gold_text})
     seed = int(hashlib.sha1(page_id.encode("utf-8")).hexdigest()[:8], 16)
