@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from linesift.codepoints import stable_keys
-from linesift.conventions import hold_to_conventions
+from linesift.conventions import hold_rows
 from linesift.features import (
     batch_features,
     block_means,
@@ -60,7 +60,7 @@ class _PageBatch:
                  lexical_features: int | None = None, vocabulary: np.ndarray | None = None,
                  collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
-        self.X, self.names, self.layout = f.X, f.names, f.layout
+        self.X, self.names, self.layout, self.lines = f.X, f.names, f.layout, f.lines
         if use_sites:  # missing (NaN) unless the page's site is in the table
             site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
             for p, site in enumerate(sites if sites is not None and table is not None else []):
@@ -97,6 +97,11 @@ class _PageBatch:
         if vocabulary is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
                 self.known_share = np.where(total >= KNOWN_SHARE_MIN_WORDS, known / total, np.nan)
+
+    def held(self, scores: np.ndarray) -> np.ndarray:
+        """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
+        tell (``conventions.hold_rows``)."""
+        return hold_rows(self.X, self.names, self.layout, self.lines, scores)
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):
@@ -308,9 +313,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         else:
             final = self._contextualise(batch, s1)
         self.classes_ = np.array(["boilerplate", "content"])
-        # held to the conventions as at prediction, for the threshold and the report
-        for p, (_, sl) in zip(_page_scores(X, batch, final), batch.page_slices()):
-            final[sl] = p[batch.layout.index[sl]]
+        final = batch.held(final)  # as at prediction, for the threshold and the report
         words = batch.words()
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
@@ -399,7 +402,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 final = self._contextualise(batch, s1)
         else:
             final = np.zeros(0)
-        out = _page_scores(X, batch, final)
+        final = batch.held(final)
+        out = []
+        for p, sl in batch.page_slices():
+            scores = np.full(batch.layout.n_lines[p], np.nan)
+            scores[batch.layout.index[sl]] = final[sl]
+            out.append(scores)
         shares = batch.known_share if batch.known_share is not None else np.full(len(out), np.nan)
         return out, shares
 
@@ -407,19 +415,6 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
         scores, thresholds = self.score_pages_and_thresholds(X, sites, table, threshold)
         return [labels_from_scores(s, t) for s, t in zip(scores, thresholds)]
-
-
-def _page_scores(pages: list[list[str]], batch: _PageBatch, final: np.ndarray) -> list[np.ndarray]:
-    """Each page's scores from the batch's row scores, NaN for blank lines, held to the conventions of
-    LABELING.md that a line's own features cannot tell (``conventions.hold_to_conventions``)."""
-    out = []
-    cue = batch.X[:, batch.names.index("teaser_cue")] > 0
-    for p, sl in batch.page_slices():
-        scores = np.full(batch.layout.n_lines[p], np.nan)
-        rows = batch.layout.index[sl]
-        scores[rows] = final[sl]
-        out.append(hold_to_conventions(pages[p], scores, rows[cue[sl]].tolist()))
-    return out
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)

@@ -68,8 +68,12 @@ def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypat
     from linesift.classifier import LineClassifier
 
     held = []
-    monkeypatch.setattr(classifier, "hold_to_conventions",
-                        lambda lines, scores, cue_rows=None: held.append(lines[0]) or scores)
+
+    def spy(X, names, layout, lines, scores):  # the first line of each page held
+        held.extend(lines[row] for row in layout.offsets[:-1])
+        return scores
+
+    monkeypatch.setattr(classifier, "hold_rows", spy)
     pages = [[f"Story {i} opens with a sentence long enough to read as prose.", "Also Read", f"Other story {i}",
               "Home"] for i in range(4)]
     LineClassifier(n_estimators=2, stage2_estimators=2, cv=2, lexical=False).fit(
