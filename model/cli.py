@@ -386,7 +386,7 @@ def train(
     Example: linesift train data/pages -o demo.model
     """
     from linesift.modelfile import save_model
-    from linesift.training.fit import fit_pages, fold_groups, site_keys, training_summary
+    from linesift.training.fit import fit_pages, fold_plan, training_summary
     from linesift.training.labelled import LabelledDataError, read_labelled
 
     if context not in ("stack", "smooth", "none"):
@@ -405,10 +405,10 @@ def train(
     if len(pages) < FEW_PAGES:
         log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
             "(see the README's learning curve)")
+    plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
     try:
-        model = fit_pages(pages, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
-                          infer_sites=sites)
+        model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -418,9 +418,8 @@ def train(
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
     s = model.oof_scores_
-    keys = site_keys(pages, sites)  # the sites fit grouped the folds by (no more folds than groups)
-    n_sites = len(set(fold_groups(pages, keys, one_site_by_page=False)))
-    folds = min(cv, len(set(fold_groups(pages, keys))))
+    n_sites = plan.sites
+    folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
     by = "site" if n_sites > 1 else "page"
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import NamedTuple
 
 from linesift.classifier import LineClassifier
 from linesift.sites import TemplateGroups, page_keys
@@ -76,14 +77,35 @@ def fold_groups(pages: list[LabelledPage], keys: list[str | None], one_site_by_p
     groups = [find(page.site) for page in pages]
     if len(set(groups)) > 1 or not one_site_by_page:
         return groups
+    return _page_groups(pages)
+
+
+def _page_groups(pages: list[LabelledPage]) -> list[str]:
     return [page.meta.get("id") or f"{page.source}#{i}" for i, page in enumerate(pages)]
 
 
-def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, **params) -> LineClassifier:
+class FoldPlan(NamedTuple):
+    """How ``fit_pages`` fits: the cross-page site key of each page (``site_keys``), its fold group
+    (``fold_groups``), and the number of sites among the pages (1: the folds are by page)."""
+
+    keys: list[str | None]
+    groups: list[str]
+    sites: int
+
+
+def fold_plan(pages: list[LabelledPage], infer_sites: bool = False) -> FoldPlan:
+    """The ``FoldPlan`` of ``pages``; with ``infer_sites`` pages without a site get one inferred."""
+    keys = site_keys(pages, infer_sites)
+    groups = fold_groups(pages, keys, one_site_by_page=False)
+    sites = len(set(groups))
+    return FoldPlan(keys, groups if sites > 1 else _page_groups(pages), sites)
+
+
+def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, plan: FoldPlan | None = None,
+              **params) -> LineClassifier:
     """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site; with
     ``infer_sites`` pages without a site get one inferred (``site_keys``) for the cross-page features, and
-    their folds are grouped by it (``fold_groups``)."""
-    keys = site_keys(pages, infer_sites)
+    their folds are grouped by it (``fold_groups``). ``plan``: the pages' ``fold_plan``, if made already."""
+    plan = plan or fold_plan(pages, infer_sites)
     model = LineClassifier(**params)
-    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=fold_groups(pages, keys),
-                     sites=keys)
+    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups, sites=plan.keys)
