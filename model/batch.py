@@ -157,8 +157,15 @@ def _pool(ctx, jobs: int, initargs):
     finally:
         if held:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
-    with pool:
+    try:
         yield pool
+    finally:
+        # no Pool.terminate: it sends the workers SIGTERM, then waits for its task thread, which waits forever
+        # for the result queue's lock if a worker was stopped while sending a result (CPython's
+        # multiprocessing; a Ctrl-C in the middle of a run hung so in CI). The workers finish the batches
+        # they were given (at most 2 per worker and one more, ``score_stream``) and stop.
+        pool.close()
+        pool.join()
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
