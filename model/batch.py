@@ -40,7 +40,8 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
         if page.error is not None:
             out.append((page.path, error_record(page.error)))
         elif page.record is not None and fmt == "jsonl":
-            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores, res.threshold)))
+            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores,
+                                                     res.threshold, res.base_threshold)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
     warnings = [w for w in map(overlong_line, pages) if w]

@@ -21,6 +21,14 @@ from linesift.features import (
     window_mean,
 )
 from linesift.lexical import lexical_matrix, word_tokens
+from linesift.page_thresholds import (
+    choose_thresholds,
+    f1_curves,
+    fit_page_model,
+    kept_rows,
+    page_profiles,
+    threshold_grid,
+)
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
@@ -29,6 +37,7 @@ from linesift.settings import (
     LEARNING_RATE_DEFAULT,
     MAX_LEAF_NODES_DEFAULT,
     N_ESTIMATORS_DEFAULT,
+    PAGE_MODEL_MIN_PAGES,
     RANDOM_STATE_DEFAULT,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
@@ -153,19 +162,21 @@ def _fillable(X):
     return X
 
 
-def page_word_f1(scores, y, words, offsets, threshold) -> float:
-    """Mean over pages of the word-level F1 of kept lines against content lines (unsure lines ignored)."""
+def page_word_f1(scores, y, words, offsets, threshold, kept=None) -> float:
+    """Mean over pages of the word-level F1 of kept lines against content lines (unsure lines ignored);
+    kept: ``scores >= threshold``, or the rows of ``kept`` (a mask) if given."""
     f1s = []
+    keep_all = scores >= threshold if kept is None else kept
     for p in range(len(offsets) - 1):
         sl = slice(offsets[p], offsets[p + 1])
-        yy, ww, keep = y[sl], words[sl], scores[sl] >= threshold
+        yy, ww, keep = y[sl], words[sl], keep_all[sl]
         known = yy >= 0
         content = float(ww[known & (yy == 1)].sum())
-        kept = float(ww[known & keep].sum())
-        if content + kept == 0:
+        kept_words = float(ww[known & keep].sum())
+        if content + kept_words == 0:
             continue
         tp = float(ww[known & keep & (yy == 1)].sum())
-        f1s.append(2 * tp / (content + kept))
+        f1s.append(2 * tp / (content + kept_words))
     return float(np.mean(f1s)) if f1s else 0.0
 
 
@@ -193,6 +204,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = RANDOM_STATE_DEFAULT,
         known_share: float = KNOWN_SHARE_DEFAULT,
         unseen_shift: float = UNSEEN_SHIFT_DEFAULT,
+        page_thresholds: bool = True,
     ):
         self.context = context
         self.lexical = lexical
@@ -209,12 +221,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.known_share = known_share
         self.unseen_shift = unseen_shift
+        self.page_thresholds = page_thresholds
 
     def __setstate__(self, state):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
-        pages keep the tuned threshold): they get the defaults, so ``get_params``, ``clone`` and saving work."""
+        pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``):
+        they get the defaults or off, so ``get_params``, ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
+        state.setdefault("page_thresholds", False)
+        if "threshold_" in state:
+            state.setdefault("page_model_", None)
         super().__setstate__(state)
 
     # -- fitting -------------------------------------------------------------------------------------
@@ -321,10 +338,36 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             self.threshold_ = float(grid[int(np.argmax(f1s))])
         else:
             self.threshold_ = float(self.threshold)
-        self.oof_scores_ = _oof_report(final, target, words, batch.layout.offsets, self.threshold_)
+        self.page_model_, kept = self._fit_page_model(batch, final, target, words, page_groups)
+        self.oof_scores_ = _oof_report(final, target, words, batch.layout.offsets, self.threshold_, kept)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
+
+    def _fit_page_model(self, batch: _PageBatch, final, target, words, page_groups):
+        """The page threshold model (``page_thresholds.py``) over the out-of-fold ``final`` scores, or None
+        (off, a threshold fixed at training, or fewer than ``PAGE_MODEL_MIN_PAGES`` pages with labels);
+        and for the report the rows kept at page thresholds from models fitted without the page's fold."""
+        layout, n_pages = batch.layout, len(batch.layout.n_lines)
+        if not self.page_thresholds or self.threshold is not None:
+            return None, None
+        grid = threshold_grid(self.threshold_)
+        curves = f1_curves(final, target, words, layout.page, n_pages, grid)
+        usable = ~np.isnan(curves).any(axis=1)
+        if usable.sum() < PAGE_MODEL_MIN_PAGES:
+            return None, None
+        profiles = page_profiles(final, words, layout.page, n_pages, self.threshold_)
+        chosen = np.full(n_pages, self.threshold_)
+        for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
+                profiles, groups=page_groups):
+            fold_train = train[usable[train]]
+            if len(fold_train):
+                chosen[test] = choose_thresholds(
+                    fit_page_model(profiles[fold_train], curves[fold_train], grid, self.random_state),
+                    profiles[test], grid)
+        model = fit_page_model(profiles[usable], curves[usable], grid, self.random_state)
+        rows = layout.page
+        return model, kept_rows(final, rows, chosen[rows], np.full(len(rows), self.threshold_))
 
     def _weights(self, batch: _PageBatch, known: np.ndarray) -> np.ndarray:
         """Training weight of each line: ``line`` 1 each; ``page`` every page weighs the same; ``words``
@@ -359,35 +402,43 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """
         return self.score_pages_and_thresholds(X, sites, table)[0]
 
-    def score_pages_and_thresholds(self, X, sites=None, table=None,
-                                   threshold: float | None = None) -> tuple[list[np.ndarray], list[float]]:
-        """``score_pages``, and the threshold each page is labelled with (``page_threshold``)."""
+    def score_pages_and_thresholds(self, X, sites=None, table=None, threshold: float | None = None
+                                   ) -> tuple[list[np.ndarray], list[float], list[float | None]]:
+        """``score_pages``; the threshold each page is labelled with (``page_threshold``); and its base
+        threshold where the page's threshold was raised from its score profile (else None): lines before
+        the page's first line reaching its threshold, and next to one, need only reach the base
+        (``labels_from_scores``)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-        scores, shares = self._score_lines(pages, sites, table)
-        return ([s if u is None else s[u[1]] for s, u in zip(scores, unwrapped)],
-                [self.page_threshold(share, threshold) for share in shares])
+        scores, shares, learned = self._score_lines(pages, sites, table)
+        thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
+        bases = [self.page_threshold(share, threshold) for share in shares]
+        return ([s if u is None else s[u[1]] for s, u in zip(scores, unwrapped)], thresholds,
+                [b if b < t else None for b, t in zip(bases, thresholds)])
 
-    def page_threshold(self, known_share: float, threshold: float | None = None) -> float:
-        """``threshold`` if given; else the tuned threshold, raised on a page whose words the lexical model
+    def page_threshold(self, known_share: float, threshold: float | None = None,
+                       learned: float | None = None) -> float:
+        """``threshold`` if given; else the page's threshold: the one learned from its score profile
+        (``learned``, from ``page_model_``) or the tuned one, raised on a page whose words the lexical model
         mostly never saw (a language absent from training), where it would keep too much: by
         ``unseen_shift`` per unit of ``known_share`` (the share of the page's words in the training
         vocabulary, NaN when the page has too few) below the ``known_share`` parameter, up to
-        ``UNSEEN_THRESHOLD_MAX``. Off (``unseen_shift=0``) unless asked for, as the recipe of the shipped
-        model does: it was measured for a model trained on many pages of many languages; a threshold
-        fixed at training (``threshold``) is never raised."""
+        ``UNSEEN_THRESHOLD_MAX`` (or the learned threshold, if higher). Off (``unseen_shift=0``) unless
+        asked for, as the recipe of the shipped model does: it was measured for a model trained on many
+        pages of many languages; a threshold fixed at training (``threshold``) is never raised."""
         if threshold is not None:
             return float(threshold)
-        t = float(self.threshold_)
+        t = float(self.threshold_) if learned is None or learned != learned else float(learned)
         # NaN share: too few words to tell; a threshold fixed at training is used as fixed
         if known_share != known_share or not self.unseen_shift or self.threshold is not None:
             return t
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None) -> tuple[list[np.ndarray], np.ndarray]:
-        """Scores of every line of the pages, and each page's share of known words (NaN where unknown)."""
+    def _score_lines(self, X, sites=None, table=None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+        """Scores of every line of the pages, each page's share of known words (NaN where unknown), and
+        each page's threshold from its score profile (NaN without ``page_model_``)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
@@ -409,40 +460,59 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             scores[batch.layout.index[sl]] = final[sl]
             out.append(scores)
         shares = batch.known_share if batch.known_share is not None else np.full(len(out), np.nan)
-        return out, shares
+        learned = np.full(len(out), np.nan)
+        page_model = getattr(self, "page_model_", None)
+        if page_model is not None and len(final):
+            profiles = page_profiles(final, batch.words(), batch.layout.page, len(out), self.threshold_)
+            learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
+        return out, shares, learned
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
-        scores, thresholds = self.score_pages_and_thresholds(X, sites, table, threshold)
-        return [labels_from_scores(s, t) for s, t in zip(scores, thresholds)]
+        scores, thresholds, bases = self.score_pages_and_thresholds(X, sites, table, threshold)
+        return [labels_from_scores(s, t, b) for s, t, b in zip(scores, thresholds, bases)]
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
 
 
-def labels_from_scores(scores: np.ndarray, threshold: float) -> list[str]:
-    """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN."""
+def labels_from_scores(scores: np.ndarray, threshold: float, base: float | None = None) -> list[str]:
+    """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN. With
+    ``base`` (below ``threshold``), lines scoring at least ``base`` are content too if they come before the
+    first line reaching ``threshold`` or right next to one (blank lines skipped: ``page_thresholds.kept_rows``)."""
     scores = np.asarray(scores, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        codes = np.where(np.isnan(scores), 2, scores >= threshold)
-    return _LABELS[codes].tolist()
+    blank = np.isnan(scores)
+    if base is None or base >= threshold:
+        with np.errstate(invalid="ignore"):
+            keep = scores >= threshold
+    else:
+        rows = np.flatnonzero(~blank)
+        keep = np.zeros(len(scores), dtype=bool)
+        keep[rows] = kept_rows(scores[rows], np.zeros(len(rows), dtype=np.int64), threshold, base)
+    return _LABELS[np.where(blank, 2, keep)].tolist()
 
 
-def _oof_report(scores, y, words, offsets, threshold) -> dict:
+def _oof_report(scores, y, words, offsets, threshold, kept=None) -> dict:
+    """Out-of-fold line and word scores as prediction labels the pages: the rows of ``kept`` when the model
+    has page thresholds (then ``word_f1_tuned_threshold`` is the word F1 at the one tuned threshold), else
+    those scoring at least ``threshold``."""
     known = y >= 0
-    pred = scores >= threshold
+    pred = scores >= threshold if kept is None else kept
     tp = int((pred & (y == 1) & known).sum())
     fp = int((pred & (y == 0) & known).sum())
     fn = int((~pred & (y == 1) & known).sum())
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {
+    report = {
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-        "word_f1": round(page_word_f1(scores, y, words, offsets, threshold), 4),
+        "word_f1": round(page_word_f1(scores, y, words, offsets, threshold, kept), 4),
         "threshold": threshold,
     }
+    if kept is not None:
+        report["word_f1_tuned_threshold"] = round(page_word_f1(scores, y, words, offsets, threshold), 4)
+    return report
 
 
 __all__ = ["LineClassifier", "labels_from_scores"]

@@ -26,6 +26,7 @@ from linesift.settings import (
     KNOWN_SHARE_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
+    PAGE_MODEL_MIN_PAGES,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_SHIFT_RECIPE,
     WEIGHTING_DEFAULT,
@@ -233,8 +234,8 @@ def predict(
     threshold: Optional[float] = typer.Option(
         None, "--threshold", "-t", min=0.0, max=1.0,
         help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
-        "(precision) [default: the model's tuned threshold, raised on a page whose words the model mostly "
-        "never saw]."),
+        "(precision) [default: the model's tuned threshold, raised on a page after its article starts when its "
+        "scores' profile says so, and on a page whose words the model mostly never saw]."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
@@ -380,6 +381,9 @@ def train(
                                        f"saw, by this much per unit of known share below {KNOWN_SHARE_DEFAULT} (the "
                                        f"shipped model: {UNSEEN_SHIFT_RECIPE}, measured for thousands of pages of many "
                                        "languages) [default: off]."),
+    page_thresholds: bool = typer.Option(True, "--page-thresholds/--no-page-thresholds",
+                                         help="Learn to raise a page's threshold from the profile of its scores "
+                                         f"(from {PAGE_MODEL_MIN_PAGES}+ labelled pages; fewer keep the tuned one)."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -408,7 +412,8 @@ def train(
     plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
     try:
         model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift)
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
+                          page_thresholds=page_thresholds)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -427,7 +432,9 @@ def train(
     typer.echo(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
                f"{n_sites} site{'s' * (n_sites != 1)}): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
-               f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
+               f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
+               + (f" raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
+                  if model.page_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 

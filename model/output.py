@@ -79,9 +79,10 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
 
 
 def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                        threshold: float | None = None) -> dict:
+                        threshold: float | None = None, base_threshold: float | None = None) -> dict:
     """A corpus record with the cleaned text and per-line results added (every input field kept); the
-    ``linesift`` object also says which threshold the page's lines were labelled with."""
+    ``linesift`` object also says which threshold the page's lines were labelled with, and the base
+    threshold where that one was raised (``PagePrediction.base_threshold``)."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
@@ -89,13 +90,16 @@ def record_with_results(record: dict, lines: list[str], labels: list[str], score
     out["linesift"] = {"lines": len(lines), "kept": labels.count("content"), "dropped": labels.count("boilerplate")}
     if threshold is not None:
         out["linesift"]["threshold"] = round(threshold, 4)
+    if base_threshold is not None:
+        out["linesift"]["base_threshold"] = round(base_threshold, 4)
     return out
 
 
 def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                  threshold: float | None = None) -> str:
+                  threshold: float | None = None, base_threshold: float | None = None) -> str:
     """``record_with_results`` as one JSON line."""
-    return json.dumps(record_with_results(record, lines, labels, scores, threshold), ensure_ascii=False) + "\n"
+    return json.dumps(record_with_results(record, lines, labels, scores, threshold, base_threshold),
+                      ensure_ascii=False) + "\n"
 
 
 def error_record(message: str) -> str:

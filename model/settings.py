@@ -56,3 +56,14 @@ TEASER_CUE_MAX_WORDS = 4
 TEASER_LIST_WORDS = (2, 25)
 TEASER_LIST_PROSE_WORDS = 12
 TEASER_LIST_SCORE = 0.1
+# A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model
+# predicts its word F1 gain at each candidate threshold, from the tuned threshold up to PAGE_THRESHOLD_MAX in
+# steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
+# fewer are too few to learn how pages differ, and their pages keep the tuned threshold.
+PAGE_THRESHOLD_MAX = 0.7
+PAGE_THRESHOLD_STEP = 0.025
+PAGE_MODEL_MIN_PAGES = 500
+PAGE_MODEL_ITERATIONS = 100
+PAGE_MODEL_LEAF_NODES = 7
+PAGE_MODEL_LEARNING_RATE = 0.1
+PAGE_MODEL_MIN_SAMPLES_LEAF = 2000  # rows: pages x candidate thresholds

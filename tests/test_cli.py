@@ -374,6 +374,14 @@ def test_train_prints_cross_validated_scores(trained):
     assert path.with_name(path.name + ".json").is_file()
 
 
+@pytest.mark.parametrize("flag, raised", [([], True), (["--no-page-thresholds"], False)])
+def test_train_says_when_thresholds_are_raised_per_page(runner, tmp_path, monkeypatch, flag, raised):
+    monkeypatch.setattr("linesift.classifier.PAGE_MODEL_MIN_PAGES", 2)  # data/pages holds too few pages
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "m.model"), *flag])
+    assert result.exit_code == 0, result.output
+    assert ("raised per page (word F1 at " in result.stdout) is raised
+
+
 def test_train_on_few_pages_says_so_on_stderr(trained):
     _, result = trained  # data/pages holds fewer than 30 pages
     assert "linesift: note: with fewer than 30 pages the model depends much on which pages they are" in result.stderr

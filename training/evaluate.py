@@ -40,7 +40,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         "lines": int(sum(lab in ("content", "boilerplate") for pg in pages for lab in pg.labels)),
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)
-        if threshold is None else 0,  # pages labelled at a raised threshold (mostly unseen words)
+        if threshold is None else 0,  # pages labelled at a raised threshold (score profile, unseen words)
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(f, 4),

@@ -1,0 +1,165 @@
+"""A threshold per page, read from the profile of the page's scores.
+
+One threshold for every page is a compromise: on the training pages' out-of-fold scores, news and article
+pages reach their best word F1 at 0.45-0.5 (they keep related teasers and comments at the tuned 0.325),
+CleanEval and the Common Crawl documents at 0.25 (data/MODEL.md). How a page's scores are spread tells the
+two apart: a page with one long run of high-scoring prose and a tail of middling short lines gains by a
+higher threshold. A small boosted regression model learns, from a page's score profile and a candidate
+threshold ``t``, how much the page's word F1 at ``t`` differs from its F1 at the tuned threshold; a page
+gets the candidate with the best predicted gain. Candidates never go below the tuned threshold: lowering it
+helped on the training pages, but cost Common Crawl lines (line F1 0.850 -> 0.759) on held-out documents.
+
+A raised threshold is for what follows the article's start: lines before the page's first line that reaches
+it (headline, standfirst, byline) and the lines right next to one that does need only the tuned threshold
+(``kept_rows``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter of a
+page's snippets in the snippet F1 of news (data/MODEL.md).
+
+Features are pure functions of a batch's row scores, words and layout (``page_profiles``), one row per page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingRegressor
+
+from linesift.settings import (
+    PAGE_MODEL_ITERATIONS,
+    PAGE_MODEL_LEAF_NODES,
+    PAGE_MODEL_LEARNING_RATE,
+    PAGE_MODEL_MIN_SAMPLES_LEAF,
+    PAGE_THRESHOLD_MAX,
+    PAGE_THRESHOLD_STEP,
+)
+
+_CUTS = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+_LONG_WORDS = 20  # a line of prose
+_SHORT_WORDS = 5  # a menu item, a button, a date
+
+PROFILE_NAMES = (
+    ["log_rows", "log_words", "words_per_line_high", "words_per_line_middle"]
+    + [f"word_share_{c:.1f}" for c in _CUTS]
+    + [f"line_share_{c:.1f}" for c in _CUTS]
+    + ["kept_flips", "kept_word_share_first_third", "kept_word_share_middle_third", "kept_word_share_last_third",
+       "long_line_word_share", "long_line_mean_score", "short_line_mean_score"]
+)
+
+
+def _per_page(values: np.ndarray, page: np.ndarray, n_pages: int) -> np.ndarray:
+    return np.bincount(page, weights=values, minlength=n_pages)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.zeros_like(num, dtype=np.float64), where=den > 0)
+
+
+def page_profiles(scores: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int,
+                  base: float) -> np.ndarray:
+    """One row per page (columns ``PROFILE_NAMES``) from its rows' ``scores`` and ``words`` (``page``: each
+    row's page, rows of a page contiguous and in order): how many lines and words, the share of its words
+    and lines scoring at least 0.1, 0.2, ... 0.9, how often the lines switch across ``base`` (the tuned
+    threshold), where the words kept at ``base`` sit, and how long and short lines score."""
+    scores = np.asarray(scores, dtype=np.float64)
+    words = np.asarray(words, dtype=np.float64)
+    page = np.asarray(page, dtype=np.int64)
+    rows = np.bincount(page, minlength=n_pages).astype(np.float64)
+    total = _per_page(words, page, n_pages)
+    high, middle = scores >= 0.5, (scores >= 0.1) & (scores < 0.5)
+    cols = [
+        np.log1p(rows),
+        np.log1p(total),
+        _ratio(_per_page(words * high, page, n_pages), _per_page(high.astype(float), page, n_pages)),
+        _ratio(_per_page(words * middle, page, n_pages), _per_page(middle.astype(float), page, n_pages)),
+    ]
+    at_least = scores[:, None] >= _CUTS[None, :]
+    cols += [_ratio(_per_page(words * at_least[:, j], page, n_pages), total) for j in range(len(_CUTS))]
+    cols += [_ratio(_per_page(at_least[:, j].astype(float), page, n_pages), rows) for j in range(len(_CUTS))]
+    kept = scores >= base
+    same_page = np.zeros(len(scores), dtype=bool)
+    same_page[1:] = page[1:] == page[:-1]
+    flips = np.zeros(len(scores))
+    flips[1:] = (kept[1:] != kept[:-1]) & same_page[1:]
+    cols.append(_ratio(_per_page(flips, page, n_pages), np.maximum(rows - 1, 1)))
+    start = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
+    rank = np.arange(len(scores)) - start[page]
+    third = np.minimum(3 * rank // np.maximum(rows[page], 1).astype(np.int64), 2)
+    for k in range(3):
+        cols.append(_ratio(_per_page(words * (kept & (third == k)), page, n_pages), total))
+    long_, short = words >= _LONG_WORDS, words < _SHORT_WORDS
+    cols.append(_ratio(_per_page(words * long_, page, n_pages), total))
+    cols.append(_ratio(_per_page(scores * long_, page, n_pages), _per_page(long_.astype(float), page, n_pages)))
+    cols.append(_ratio(_per_page(scores * short, page, n_pages), _per_page(short.astype(float), page, n_pages)))
+    return np.column_stack(cols) if n_pages else np.zeros((0, len(PROFILE_NAMES)))
+
+
+def threshold_grid(base: float) -> np.ndarray:
+    """The candidate thresholds of a page: the tuned ``base``, then up by ``PAGE_THRESHOLD_STEP`` to
+    ``PAGE_THRESHOLD_MAX``."""
+    n = int(np.floor((PAGE_THRESHOLD_MAX - base) / PAGE_THRESHOLD_STEP + 1e-9)) + 1
+    return np.round(base + PAGE_THRESHOLD_STEP * np.arange(max(n, 1)), 4)
+
+
+def f1_curves(scores: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int,
+              grid: np.ndarray) -> np.ndarray:
+    """Word F1 of each page's kept lines against its content lines (labels ``y``: 1, 0, -1 unknown) at
+    each threshold of ``grid``; NaN where a page has neither content nor kept words."""
+    known = y >= 0
+    w = np.where(known, words, 0.0)
+    content = _per_page(w * (y == 1), page, n_pages)
+    out = np.empty((n_pages, len(grid)))
+    for j, t in enumerate(grid):
+        keep = scores >= t
+        kept = _per_page(w * keep, page, n_pages)
+        tp = _per_page(w * (keep & (y == 1)), page, n_pages)
+        den = content + kept
+        out[:, j] = np.where(den > 0, 2 * tp / np.where(den > 0, den, 1), np.nan)
+    return out
+
+
+def kept_rows(scores: np.ndarray, page: np.ndarray, threshold: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Which rows are kept: those scoring at least their page's ``threshold``, and those scoring at least
+    ``base`` (the tuned threshold) that come before their page's first row reaching ``threshold`` or right
+    next to such a row (the row before or after, on the same page). ``threshold`` and ``base`` per row."""
+    scores = np.asarray(scores, dtype=np.float64)
+    page = np.asarray(page, dtype=np.int64)
+    high = scores >= threshold
+    if not len(scores):
+        return high
+    same = np.zeros(len(scores), dtype=bool)  # row i and row i - 1 are on one page
+    same[1:] = page[1:] == page[:-1]
+    starts = np.flatnonzero(~same)
+    counts = np.cumsum(high)
+    before = counts - high - np.repeat(counts[starts] - high[starts], np.diff(np.append(starts, len(scores)))) == 0
+    near = np.zeros(len(scores), dtype=bool)
+    near[1:] |= high[:-1] & same[1:]
+    near[:-1] |= high[1:] & same[1:]
+    return high | ((before | near) & (scores >= base))
+
+
+def _candidates(profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.repeat(profiles, len(grid), axis=0), np.tile(grid, len(profiles))])
+
+
+def fit_page_model(profiles: np.ndarray, curves: np.ndarray, grid: np.ndarray,
+                   random_state: int = 0) -> HistGradientBoostingRegressor:
+    """The regression model of a page's F1 gain at each threshold of ``grid`` over its F1 at ``grid[0]``,
+    from its profile (pages whose curve has a NaN are left out)."""
+    ok = ~np.isnan(curves).any(axis=1)
+    gain = (curves[ok] - curves[ok, :1]).ravel()
+    model = HistGradientBoostingRegressor(
+        max_iter=PAGE_MODEL_ITERATIONS, max_leaf_nodes=PAGE_MODEL_LEAF_NODES,
+        learning_rate=PAGE_MODEL_LEARNING_RATE, min_samples_leaf=PAGE_MODEL_MIN_SAMPLES_LEAF,
+        early_stopping=False, random_state=random_state)
+    return model.fit(_candidates(profiles[ok], grid), gain)
+
+
+def choose_thresholds(model: HistGradientBoostingRegressor, profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Per page, the threshold of ``grid`` with the best predicted gain (``grid[0]`` when none is positive)."""
+    if not len(profiles):
+        return np.zeros(0)
+    gain = model.predict(_candidates(profiles, grid)).reshape(len(profiles), len(grid))
+    gain[:, 0] = np.maximum(gain[:, 0], 0.0)
+    return grid[np.argmax(gain, axis=1)]
+
+
+__all__ = ["PROFILE_NAMES", "choose_thresholds", "f1_curves", "fit_page_model", "kept_rows", "page_profiles",
+           "threshold_grid"]
