@@ -10,6 +10,8 @@ kept and a sentence inside a teaser block is dropped. ``context="smooth"`` avera
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from linesift.codepoints import stable_keys
 from linesift.conventions import hold_rows
@@ -25,8 +27,8 @@ from linesift.page_thresholds import (
     choose_thresholds,
     f1_curves,
     fit_page_model,
-    kept_rows,
     page_profiles,
+    row_thresholds,
     threshold_grid,
 )
 from linesift.settings import (
@@ -55,6 +57,15 @@ from sklearn.model_selection import GroupKFold
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
+
+
+class ScoredPages(NamedTuple):
+    """Pages scored by ``LineClassifier.score_pages_and_thresholds``, one entry per page in each field."""
+
+    scores: list[np.ndarray]  # per line; NaN for blank lines
+    thresholds: list[float]  # the page's threshold (``page_threshold``)
+    bases: list[float | None]  # where that threshold was raised from the page's scores: the one it was raised from
+    line_thresholds: list[np.ndarray]  # what each line must reach to be content
 
 
 class _PageBatch:
@@ -366,8 +377,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                     fit_page_model(profiles[fold_train], curves[fold_train], grid, self.random_state),
                     profiles[test], grid)
         model = fit_page_model(profiles[usable], curves[usable], grid, self.random_state)
-        rows = layout.page
-        return model, kept_rows(final, rows, chosen[rows], np.full(len(rows), self.threshold_))
+        return model, final >= row_thresholds(final, layout.page, chosen[layout.page], self.threshold_)
 
     def _weights(self, batch: _PageBatch, known: np.ndarray) -> np.ndarray:
         """Training weight of each line: ``line`` 1 each; ``page`` every page weighs the same; ``words``
@@ -402,20 +412,28 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """
         return self.score_pages_and_thresholds(X, sites, table)[0]
 
-    def score_pages_and_thresholds(self, X, sites=None, table=None, threshold: float | None = None
-                                   ) -> tuple[list[np.ndarray], list[float], list[float | None]]:
-        """``score_pages``; the threshold each page is labelled with (``page_threshold``); and its base
-        threshold where the page's threshold was raised from its score profile (else None): lines before
-        the page's first line reaching its threshold, and next to one, need only reach the base
-        (``labels_from_scores``)."""
+    def score_pages_and_thresholds(self, X, sites=None, table=None, threshold: float | None = None) -> ScoredPages:
+        """``score_pages``, with each page's threshold (``page_threshold``), its base threshold where the
+        page's threshold was raised from its score profile (else None), and the threshold each of its
+        lines must reach: the page's, or the base for lines before the page's first line reaching the
+        page's threshold and lines next to one (``page_thresholds.row_thresholds``; on a hard-wrapped
+        page, over its joined paragraphs, so a paragraph's lines share their label)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
         scores, shares, learned = self._score_lines(pages, sites, table)
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
-        return ([s if u is None else s[u[1]] for s, u in zip(scores, unwrapped)], thresholds,
-                [b if b < t else None for b, t in zip(bases, thresholds)])
+        bases = [b if b < t else None for b, t in zip(bases, thresholds)]
+        line_thresholds = []
+        for s, t, b in zip(scores, thresholds, bases):
+            at = np.full(len(s), t)
+            if b is not None:
+                rows = np.flatnonzero(~np.isnan(s))
+                at[rows] = row_thresholds(s[rows], np.zeros(len(rows), dtype=np.int64), t, b)
+            line_thresholds.append(at)
+        back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
+        return ScoredPages(back(scores), thresholds, bases, back(line_thresholds))
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:
@@ -465,31 +483,25 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if page_model is not None and len(final):
             profiles = page_profiles(final, batch.words(), batch.layout.page, len(out), self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
+            learned[np.diff(batch.layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         return out, shares, learned
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
-        scores, thresholds, bases = self.score_pages_and_thresholds(X, sites, table, threshold)
-        return [labels_from_scores(s, t, b) for s, t, b in zip(scores, thresholds, bases)]
+        scored = self.score_pages_and_thresholds(X, sites, table, threshold)
+        return [labels_from_scores(s, t) for s, t in zip(scored.scores, scored.line_thresholds)]
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
 
 
-def labels_from_scores(scores: np.ndarray, threshold: float, base: float | None = None) -> list[str]:
-    """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN. With
-    ``base`` (below ``threshold``), lines scoring at least ``base`` are content too if they come before the
-    first line reaching ``threshold`` or right next to one (blank lines skipped: ``page_thresholds.kept_rows``)."""
+def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:
+    """``content`` where score >= threshold, ``boilerplate`` below, ``blank`` where the score is NaN;
+    ``threshold`` one for all lines or one per line (``ScoredPages.line_thresholds``)."""
     scores = np.asarray(scores, dtype=np.float64)
-    blank = np.isnan(scores)
-    if base is None or base >= threshold:
-        with np.errstate(invalid="ignore"):
-            keep = scores >= threshold
-    else:
-        rows = np.flatnonzero(~blank)
-        keep = np.zeros(len(scores), dtype=bool)
-        keep[rows] = kept_rows(scores[rows], np.zeros(len(rows), dtype=np.int64), threshold, base)
-    return _LABELS[np.where(blank, 2, keep)].tolist()
+    with np.errstate(invalid="ignore"):
+        codes = np.where(np.isnan(scores), 2, scores >= threshold)
+    return _LABELS[codes].tolist()
 
 
 def _oof_report(scores, y, words, offsets, threshold, kept=None) -> dict:
@@ -515,4 +527,4 @@ def _oof_report(scores, y, words, offsets, threshold, kept=None) -> dict:
     return report
 
 
-__all__ = ["LineClassifier", "labels_from_scores"]
+__all__ = ["LineClassifier", "ScoredPages", "labels_from_scores"]

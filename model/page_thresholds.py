@@ -11,7 +11,7 @@ helped on the training pages, but cost Common Crawl lines (line F1 0.850 -> 0.75
 
 A raised threshold is for what follows the article's start: lines before the page's first line that reaches
 it (headline, standfirst, byline) and the lines right next to one that does need only the tuned threshold
-(``kept_rows``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter of a
+(``row_thresholds``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter of a
 page's snippets in the snippet F1 of news (data/MODEL.md).
 
 Features are pure functions of a batch's row scores, words and layout (``page_profiles``), one row per page.
@@ -115,24 +115,25 @@ def f1_curves(scores: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.nda
     return out
 
 
-def kept_rows(scores: np.ndarray, page: np.ndarray, threshold: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """Which rows are kept: those scoring at least their page's ``threshold``, and those scoring at least
-    ``base`` (the tuned threshold) that come before their page's first row reaching ``threshold`` or right
-    next to such a row (the row before or after, on the same page). ``threshold`` and ``base`` per row."""
+def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """The threshold each row must reach: its page's ``threshold``, but ``base`` (the tuned threshold) for
+    rows that come before their page's first row reaching ``threshold`` and for rows right next to such a
+    row (the row before or after, on the same page). ``threshold`` and ``base`` per row (or one each)."""
     scores = np.asarray(scores, dtype=np.float64)
     page = np.asarray(page, dtype=np.int64)
+    threshold = np.broadcast_to(np.asarray(threshold, dtype=np.float64), scores.shape)
     high = scores >= threshold
     if not len(scores):
-        return high
+        return threshold.copy()
     same = np.zeros(len(scores), dtype=bool)  # row i and row i - 1 are on one page
     same[1:] = page[1:] == page[:-1]
     starts = np.flatnonzero(~same)
-    counts = np.cumsum(high)
-    before = counts - high - np.repeat(counts[starts] - high[starts], np.diff(np.append(starts, len(scores)))) == 0
-    near = np.zeros(len(scores), dtype=bool)
+    highs_before = np.cumsum(high) - high  # high rows before row i in the batch ...
+    before = highs_before - np.repeat(highs_before[starts], np.diff(np.append(starts, len(scores)))) == 0
+    near = np.zeros(len(scores), dtype=bool)  # ... minus those before its page: none means before the first
     near[1:] |= high[:-1] & same[1:]
     near[:-1] |= high[1:] & same[1:]
-    return high | ((before | near) & (scores >= base))
+    return np.where(before | near, np.broadcast_to(base, scores.shape), threshold)
 
 
 def _candidates(profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:
@@ -161,5 +162,5 @@ def choose_thresholds(model: HistGradientBoostingRegressor, profiles: np.ndarray
     return grid[np.argmax(gain, axis=1)]
 
 
-__all__ = ["PROFILE_NAMES", "choose_thresholds", "f1_curves", "fit_page_model", "kept_rows", "page_profiles",
+__all__ = ["PROFILE_NAMES", "choose_thresholds", "f1_curves", "fit_page_model", "page_profiles", "row_thresholds",
            "threshold_grid"]

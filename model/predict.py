@@ -23,7 +23,7 @@ class PagePrediction:
     scores: np.ndarray
     threshold: float | None = None  # what the page's lines were labelled with (``LineClassifier.page_threshold``)
     base_threshold: float | None = None  # where the threshold was raised: what lines before the page's first
-    # line reaching it, and next to one, need (``classifier.labels_from_scores``)
+    # line reaching it, and next to one, need (``LineClassifier.score_pages_and_thresholds``)
 
     @property
     def content(self) -> str:
@@ -52,9 +52,9 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
         raise TypeError("each page must be a list of lines, not a str (predict_text splits a whole scrape)")
     check_threshold(threshold)
     model = model if model is not None else default_model()
-    scores, thresholds, bases = model.score_pages_and_thresholds(pages, sites, table, threshold)
-    return [PagePrediction(list(lines), labels_from_scores(s, t, b), s, t, b)
-            for lines, s, t, b in zip(pages, scores, thresholds, bases)]
+    scored = model.score_pages_and_thresholds(pages, sites, table, threshold)
+    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b) for lines, s, at, t, b
+            in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases)]
 
 
 def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,

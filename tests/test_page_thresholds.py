@@ -14,32 +14,37 @@ from linesift.output import record_with_results
 from linesift.page_thresholds import (
     PROFILE_NAMES,
     f1_curves,
-    kept_rows,
     page_profiles,
+    row_thresholds,
     threshold_grid,
 )
+from linesift.pipeline import clean_partition
 
 
-def test_kept_rows_raises_the_threshold_only_after_the_first_line_reaching_it_and_away_from_it():
+def _kept(scores, page, threshold=0.6, base=0.3):
+    scores = np.asarray(scores)
+    return (scores >= row_thresholds(scores, np.asarray(page), threshold, base)).tolist()
+
+
+def test_a_raised_threshold_holds_only_after_the_first_line_reaching_it_and_away_from_it():
     scores = np.array([0.4, 0.2, 0.9, 0.35, 0.3, 0.5, 0.4])
-    kept = kept_rows(scores, np.zeros(7, dtype=int), np.full(7, 0.6), np.full(7, 0.3))
     # before the first line >= 0.6: the base 0.3; next to it: 0.3; further on: 0.6
-    assert kept.tolist() == [True, False, True, True, False, False, False]
+    assert row_thresholds(scores, np.zeros(7, dtype=int), 0.6, 0.3).tolist() == [0.3, 0.3, 0.3, 0.3, 0.6, 0.6, 0.6]
+    assert _kept(scores, [0] * 7) == [True, False, True, True, False, False, False]
 
 
-def test_kept_rows_keeps_the_base_threshold_on_a_page_where_no_line_reaches_the_raised_one():
-    scores = np.array([0.4, 0.35, 0.2])
-    assert kept_rows(scores, np.zeros(3, dtype=int), np.full(3, 0.6), np.full(3, 0.3)).tolist() == [True, True, False]
+def test_a_page_where_no_line_reaches_the_raised_threshold_keeps_the_base():
+    assert _kept([0.4, 0.35, 0.2], [0, 0, 0]) == [True, True, False]
 
 
-def test_kept_rows_neighbours_and_first_lines_are_per_page():
-    scores = np.array([0.9, 0.35, 0.35, 0.9])
-    page = np.array([0, 0, 1, 1])
-    # row 2 starts page 1: it comes before page 1's first high row, not after page 0's
-    assert kept_rows(scores, page, np.full(4, 0.6), np.full(4, 0.3)).tolist() == [True, True, True, True]
-    scores = np.array([0.9, 0.2, 0.2, 0.35, 0.9])
-    page = np.array([0, 0, 0, 1, 1])
-    assert kept_rows(scores, page, np.full(5, 0.6), np.full(5, 0.3)).tolist() == [True, False, False, True, True]
+def test_the_first_line_reaching_the_raised_threshold_is_found_per_page():
+    # page 1 starts at row 3: it comes before page 1's first high row, though after page 0's
+    assert _kept([0.9, 0.2, 0.35, 0.35, 0.2, 0.9], [0, 0, 0, 1, 1, 1]) == [True, False, False, True, False, True]
+
+
+def test_neighbours_are_never_taken_across_pages():
+    assert _kept([0.9, 0.2, 0.35, 0.9], [0, 0, 0, 1]) == [True, False, False, True]
+    assert _kept([0.9, 0.35, 0.9], [0, 1, 1]) == [True, True, True]  # next to its own page's high row
 
 
 def test_threshold_grid_goes_from_the_tuned_threshold_up_to_the_maximum():
@@ -78,11 +83,10 @@ def test_f1_curves_are_nan_for_a_page_without_content_or_kept_words():
     assert np.isnan(curves).all()
 
 
-def test_labels_with_a_base_threshold_skip_blank_lines_for_neighbours():
-    scores = np.array([0.4, np.nan, 0.9, np.nan, 0.35, 0.35])
-    assert labels_from_scores(scores, 0.6, 0.3) == ["content", "blank", "content", "blank", "content", "boilerplate"]
-    assert labels_from_scores(scores, 0.6) == ["boilerplate", "blank", "content", "blank", "boilerplate",
-                                               "boilerplate"]
+def test_labels_with_a_threshold_per_line():
+    scores = np.array([0.4, np.nan, 0.9, 0.35])
+    assert labels_from_scores(scores, np.array([0.3, 0.3, 0.6, 0.6])) == ["content", "blank", "content",
+                                                                           "boilerplate"]
 
 
 class _PrefersHighest:
@@ -100,10 +104,54 @@ def raising_model(tiny_model):
 
 
 def test_a_page_model_raises_the_threshold_and_keeps_the_tuned_one_as_base(raising_model, tiny_pages):
-    res = linesift.predict_lines(tiny_pages[3][0], model=raising_model)
-    assert res.threshold == 0.7
-    assert res.base_threshold == raising_model.threshold_
-    assert res.labels == labels_from_scores(res.scores, 0.7, raising_model.threshold_)
+    lines = tiny_pages[3][0]
+    res = linesift.predict_lines(lines, model=raising_model)
+    assert (res.threshold, res.base_threshold) == (0.7, raising_model.threshold_)
+    rows = np.flatnonzero(~np.isnan(res.scores))  # blank lines are skipped for neighbours
+    at = row_thresholds(res.scores[rows], np.zeros(len(rows), dtype=int), 0.7, raising_model.threshold_)
+    expected = np.full(len(lines), "blank", dtype=object)
+    expected[rows] = np.where(res.scores[rows] >= at, "content", "boilerplate")
+    assert res.labels == expected.tolist()
+
+
+def test_a_wrapped_paragraph_is_labelled_as_one_line(raising_model):
+    import textwrap
+
+    paragraphs = [" ".join(["The harbour board met on Monday and agreed to dredge the eastern channel."] * 4),
+                  " ".join(["Fishermen asked for the work to stop during the spawning season in March."] * 4)]
+    page = ["Home", "News", ""]
+    for paragraph in paragraphs:
+        page += textwrap.wrap(paragraph, 64) + [""]
+    page += ["© 2026 Harbour News"]
+    model = copy.deepcopy(raising_model)
+    # joined lines: Home, News, blank, paragraph 1, blank, paragraph 2, blank, footer
+    joined = np.array([0.01, 0.01, np.nan, 0.9, np.nan, 0.5, np.nan, 0.01])
+    model._score_lines = lambda pages, sites, table: ([joined], np.array([np.nan]), np.array([0.7]))
+    res = linesift.predict_lines(page, model=model)
+    second = [label for line, label in zip(page, res.labels) if line and line in paragraphs[1]]
+    assert len(second) > 2
+    assert second == ["content"] * len(second)  # next to the first paragraph: the base threshold, every line
+
+
+def test_learned_and_unseen_word_thresholds_combine(raising_model):
+    model = copy.deepcopy(raising_model)
+    model.unseen_shift, model.known_share, model.threshold_ = 0.3, 0.85, 0.325
+    assert model.page_threshold(0.5, None, 0.4) == pytest.approx(0.4 + 0.3 * 0.35)
+    assert model.page_threshold(0.5, None, 0.6) == 0.6  # above UNSEEN_THRESHOLD_MAX: not raised further
+    assert model.page_threshold(0.5, 0.3, 0.6) == 0.3  # a given threshold is used as given
+    assert model.page_threshold(float("nan"), None, 0.45) == 0.45
+
+
+def test_a_corpus_record_of_a_raised_page_says_its_base_threshold(raising_model, tiny_pages):
+    [out] = clean_partition([{"text": "\n".join(tiny_pages[3][0])}], model=raising_model)
+    assert out["linesift"]["threshold"] == 0.7
+    assert out["linesift"]["base_threshold"] == round(raising_model.threshold_, 4)
+
+
+def test_a_page_of_blank_lines_is_not_raised(raising_model):
+    res = linesift.predict_pages([["", "  "], ["Some text of a page, in one line."]], model=raising_model)
+    assert (res[0].threshold, res[0].base_threshold) == (raising_model.threshold_, None)
+    assert res[1].threshold == 0.7
 
 
 def test_a_given_threshold_is_used_on_every_line_even_with_a_page_model(raising_model, tiny_pages):
