@@ -416,8 +416,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """``score_pages``, with each page's threshold (``page_threshold``), its base threshold where the
         page's threshold was raised from its score profile (else None), and the threshold each of its
         lines must reach: the page's, or the base for lines before the page's first line reaching the
-        page's threshold and lines next to one (``page_thresholds.row_thresholds``; on a hard-wrapped
-        page, over its joined paragraphs, so a paragraph's lines share their label)."""
+        page's threshold and lines joined to one by a run of lines reaching the base
+        (``page_thresholds.row_thresholds``; on a hard-wrapped page, over its joined paragraphs, so a
+        paragraph's lines share their label)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]

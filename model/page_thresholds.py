@@ -9,10 +9,12 @@ threshold ``t``, how much the page's word F1 at ``t`` differs from its F1 at the
 gets the candidate with the best predicted gain. Candidates never go below the tuned threshold: lowering it
 helped on the training pages, but cost Common Crawl lines (line F1 0.850 -> 0.759) on held-out documents.
 
-A raised threshold is for what follows the article's start: lines before the page's first line that reaches
-it (headline, standfirst, byline) and the lines right next to one that does need only the tuned threshold
-(``row_thresholds``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter of a
-page's snippets in the snippet F1 of news (data/MODEL.md).
+A raised threshold is for what follows the article's start and stands apart from it: lines before the page's
+first line that reaches it (headline, standfirst, byline), and lines joined to such a line by a run of lines
+all reaching the tuned threshold (a list under a kept paragraph), need only the tuned threshold
+(``row_thresholds``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter
+of a page's snippets in the snippet F1 of news; raised for all but the lines next to a kept one, it dropped
+a product page's specifications (data/MODEL.md).
 
 Features are pure functions of a batch's row scores, words and layout (``page_profiles``), one row per page.
 """
@@ -115,25 +117,27 @@ def f1_curves(scores: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.nda
     return out
 
 
-def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold: np.ndarray, base: np.ndarray) -> np.ndarray:
+def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold, base) -> np.ndarray:
     """The threshold each row must reach: its page's ``threshold``, but ``base`` (the tuned threshold) for
-    rows that come before their page's first row reaching ``threshold`` and for rows right next to such a
-    row (the row before or after, on the same page). ``threshold`` and ``base`` per row (or one each)."""
+    rows that come before their page's first row reaching ``threshold``, and for rows joined to a row
+    reaching it by a run of consecutive rows of the page all reaching ``base`` (a hysteresis: a list under
+    a kept paragraph stays with it). ``threshold`` and ``base`` per row or one each."""
     scores = np.asarray(scores, dtype=np.float64)
     page = np.asarray(page, dtype=np.int64)
     threshold = np.broadcast_to(np.asarray(threshold, dtype=np.float64), scores.shape)
+    base = np.broadcast_to(np.asarray(base, dtype=np.float64), scores.shape)
     high = scores >= threshold
     if not len(scores):
         return threshold.copy()
     same = np.zeros(len(scores), dtype=bool)  # row i and row i - 1 are on one page
     same[1:] = page[1:] == page[:-1]
     starts = np.flatnonzero(~same)
-    highs_before = np.cumsum(high) - high  # high rows before row i in the batch ...
+    highs_before = np.cumsum(high) - high  # high rows before row i in the batch, minus those before its
     before = highs_before - np.repeat(highs_before[starts], np.diff(np.append(starts, len(scores)))) == 0
-    near = np.zeros(len(scores), dtype=bool)  # ... minus those before its page: none means before the first
-    near[1:] |= high[:-1] & same[1:]
-    near[:-1] |= high[1:] & same[1:]
-    return np.where(before | near, np.broadcast_to(base, scores.shape), threshold)
+    reach = scores >= base  # page: none means before the page's first high row
+    run = np.cumsum(~(reach & np.concatenate([[False], reach[:-1]]) & same))  # runs of reaching rows
+    joined = reach & np.isin(run, run[high & reach])
+    return np.where(before | joined, base, threshold)
 
 
 def _candidates(profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ class PagePrediction:
     scores: np.ndarray
     threshold: float | None = None  # what the page's lines were labelled with (``LineClassifier.page_threshold``)
     base_threshold: float | None = None  # where the threshold was raised: what lines before the page's first
-    # line reaching it, and next to one, need (``LineClassifier.score_pages_and_thresholds``)
+    # line reaching it, and runs of lines joined to one, need (``LineClassifier.score_pages_and_thresholds``)
 
     @property
     def content(self) -> str:

@@ -26,11 +26,18 @@ def _kept(scores, page, threshold=0.6, base=0.3):
     return (scores >= row_thresholds(scores, np.asarray(page), threshold, base)).tolist()
 
 
-def test_a_raised_threshold_holds_only_after_the_first_line_reaching_it_and_away_from_it():
-    scores = np.array([0.4, 0.2, 0.9, 0.35, 0.3, 0.5, 0.4])
-    # before the first line >= 0.6: the base 0.3; next to it: 0.3; further on: 0.6
+def test_a_raised_threshold_holds_only_after_the_first_line_reaching_it_and_apart_from_it():
+    scores = np.array([0.4, 0.2, 0.9, 0.35, 0.2, 0.5, 0.4])
+    # before the first line >= 0.6: the base 0.3; joined to it by lines >= 0.3: 0.3; after a gap: 0.6
     assert row_thresholds(scores, np.zeros(7, dtype=int), 0.6, 0.3).tolist() == [0.3, 0.3, 0.3, 0.3, 0.6, 0.6, 0.6]
     assert _kept(scores, [0] * 7) == [True, False, True, True, False, False, False]
+
+
+def test_a_run_of_lines_reaching_the_base_stays_with_the_kept_line_it_touches():
+    # a list under a kept paragraph (a product's specifications), then a gap, then a run touching nothing
+    scores = [0.9, 0.5, 0.4, 0.35, 0.31, 0.1, 0.5, 0.45]
+    assert _kept(scores, [0] * 8) == [True, True, True, True, True, False, False, False]
+    assert _kept([0.4, 0.9, 0.2, 0.4, 0.5, 0.95], [0] * 6) == [True, True, False, True, True, True]  # touches from before
 
 
 def test_a_page_where_no_line_reaches_the_raised_threshold_keeps_the_base():
@@ -42,7 +49,7 @@ def test_the_first_line_reaching_the_raised_threshold_is_found_per_page():
     assert _kept([0.9, 0.2, 0.35, 0.35, 0.2, 0.9], [0, 0, 0, 1, 1, 1]) == [True, False, False, True, False, True]
 
 
-def test_neighbours_are_never_taken_across_pages():
+def test_runs_never_cross_pages():
     assert _kept([0.9, 0.2, 0.35, 0.9], [0, 0, 0, 1]) == [True, False, False, True]
     assert _kept([0.9, 0.35, 0.9], [0, 1, 1]) == [True, True, True]  # next to its own page's high row
 
