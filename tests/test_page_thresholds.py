@@ -205,3 +205,16 @@ def test_a_model_saved_before_page_thresholds_loads_without_them(tiny_model, tin
     assert restored.page_model_ is None
     res = linesift.predict_lines(tiny_pages[3][0], model=restored)
     assert (res.threshold, res.base_threshold) == (tiny_model.threshold_, None)
+
+
+def test_the_shipped_model_keeps_a_product_pages_features_and_specifications():
+    from pathlib import Path
+
+    from linesift.training.labelled import read_labelled_page
+
+    page = read_labelled_page(Path(__file__).resolve().parents[1] / "data" / "pages" / "en-product-daypack.tsv")
+    res = linesift.predict_lines(page.lines)
+    start, end = page.lines.index("Features"), page.lines.index("Water resistance      PU coated, rain cover included")
+    block = [(line, label) for line, label in zip(page.lines[start:end + 1], res.labels[start:end + 1]) if line]
+    assert block == [(line, "content") for line, _ in block]  # 13 lines under the description, none dropped
+    assert len(block) == 13
