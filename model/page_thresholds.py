@@ -13,8 +13,8 @@ A raised threshold is for what follows the article's start and stands apart from
 first line that reaches it (headline, standfirst, byline), and lines joined to such a line by a run of lines
 all reaching the tuned threshold (a list under a kept paragraph), need only the tuned threshold
 (``row_thresholds``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter
-of a page's snippets in the snippet F1 of news; raised for all but the lines next to a kept one, it dropped
-a product page's specifications (data/MODEL.md).
+of a page's snippets in the snippet F1 of news; with only the lines before the first one reaching it and
+next to one exempt, it dropped a product page's specifications (data/MODEL.md).
 
 Features are pure functions of a batch's row scores, words and layout (``page_profiles``), one row per page.
 """
@@ -121,7 +121,8 @@ def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold, base) -> np.
     """The threshold each row must reach: its page's ``threshold``, but ``base`` (the tuned threshold) for
     rows that come before their page's first row reaching ``threshold``, and for rows joined to a row
     reaching it by a run of consecutive rows of the page all reaching ``base`` (a hysteresis: a list under
-    a kept paragraph stays with it). ``threshold`` and ``base`` per row or one each."""
+    a kept paragraph stays with it). ``threshold`` and ``base`` per row or one each, ``threshold`` at least
+    ``base`` (a page's candidates start at the tuned threshold)."""
     scores = np.asarray(scores, dtype=np.float64)
     page = np.asarray(page, dtype=np.int64)
     threshold = np.broadcast_to(np.asarray(threshold, dtype=np.float64), scores.shape)

@@ -51,7 +51,13 @@ def test_the_first_line_reaching_the_raised_threshold_is_found_per_page():
 
 def test_runs_never_cross_pages():
     assert _kept([0.9, 0.2, 0.35, 0.9], [0, 0, 0, 1]) == [True, False, False, True]
-    assert _kept([0.9, 0.35, 0.9], [0, 1, 1]) == [True, True, True]  # next to its own page's high row
+    # page 1's run after its high row does not reach back into page 0's tail
+    assert _kept([0.9, 0.1, 0.4, 0.4, 0.9, 0.1], [0, 0, 0, 1, 1, 1]) == [True, False, False, True, True, False]
+
+
+def test_scores_equal_to_a_threshold_reach_it():
+    assert _kept([0.9, 0.3, 0.3], [0, 0, 0]) == [True, True, True]  # a run at exactly the base
+    assert _kept([0.6, 0.2, 0.5], [0, 0, 0]) == [True, False, False]  # exactly the raised threshold is high
 
 
 def test_threshold_grid_goes_from_the_tuned_threshold_up_to_the_maximum():
