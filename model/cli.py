@@ -270,7 +270,7 @@ def predict(
     linesift object (lines, kept, dropped), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, iter_pages, readable_twice
+    from linesift.inputs import expand_paths, iter_pages, readable_twice, skipped_in_dirs
 
     paths = paths or ["-"]
     if error := stdin_twice(paths):
@@ -280,6 +280,8 @@ def predict(
     if to_dir and fmt != OutputFormat.text:
         fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
     expanded = expand_paths(paths)
+    for skipped in skipped_in_dirs(paths):
+        log(f"linesift: warning: {skipped}: not a regular file (a pipe, socket or device), skipped")
     inputs = {Path(p).resolve() for p in expanded if p != "-"}
     if output is not None and str(output) != "-" and not to_dir:
         if output.resolve() in inputs:

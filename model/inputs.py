@@ -74,6 +74,19 @@ def expand_paths(paths: list[str]) -> list[str]:
     return out
 
 
+def skipped_in_dirs(paths: list[str]) -> list[str]:
+    """Entries of the directories in ``paths`` that ``expand_paths`` leaves out though not hidden: pipes,
+    sockets and devices (reading a pipe found in a directory could wait for ever), so they can be named."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if p != "-" and path.is_dir():
+            out += [str(q) for q in sorted(path.rglob("*"))
+                    if q.exists() and not q.is_file() and not q.is_dir()
+                    and not any(part.startswith(".") for part in q.relative_to(path).parts)]
+    return out
+
+
 def read_page(path: str, input_format: str = "auto") -> Page:
     """Read one scrape (``-`` is stdin); HTML is rendered to text first."""
     try:

@@ -869,6 +869,18 @@ def test_a_dangling_symlink_in_a_directory_is_reported(runner, model_file, tmp_p
     assert result.stderr == f"Error: {folder / 'b.txt'}: no such file\n"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_a_directory_is_named_and_skipped(runner, model_file, tmp_path):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    os.mkfifo(folder / "b.fifo")  # reading it would wait for a writer
+    result = predict(runner, model_file, folder)
+    assert result.exit_code == 0
+    assert result.stdout == predict(runner, model_file, folder / "a.txt").stdout
+    assert result.stderr == f"linesift: warning: {folder / 'b.fifo'}: not a regular file (a pipe, socket or device), skipped\n"
+
+
 def test_output_through_a_symlink_replaces_the_file_it_points_to(runner, model_file, page, tmp_path):
     target = tmp_path / "real.txt"
     target.write_text("old\n", encoding="utf-8")
