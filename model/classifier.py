@@ -367,7 +367,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         usable = ~np.isnan(curves).any(axis=1)
         if usable.sum() < PAGE_MODEL_MIN_PAGES:
             return None, None
-        profiles = page_profiles(final, words, layout.page, n_pages, self.threshold_)
+        profiles, _ = page_profiles(final, words, layout.page, n_pages, self.threshold_)
         chosen = np.full(n_pages, self.threshold_)
         for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
                 profiles, groups=page_groups):
@@ -482,7 +482,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         learned = np.full(len(out), np.nan)
         page_model = getattr(self, "page_model_", None)
         if page_model is not None and len(final):
-            profiles = page_profiles(final, batch.words(), batch.layout.page, len(out), self.threshold_)
+            profiles, _ = page_profiles(final, batch.words(), batch.layout.page, len(out), self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(batch.layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         return out, shares, learned

@@ -55,8 +55,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def page_profiles(scores: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int,
-                  base: float) -> np.ndarray:
-    """One row per page (columns ``PROFILE_NAMES``) from its rows' ``scores`` and ``words`` (``page``: each
+                  base: float) -> tuple[np.ndarray, list[str]]:
+    """One row per page, and the column names (``PROFILE_NAMES``), from its rows' ``scores`` and ``words`` (``page``: each
     row's page, rows of a page contiguous and in order): how many lines and words, the share of its words
     and lines scoring at least 0.1, 0.2, ... 0.9, how often the lines switch across ``base`` (the tuned
     threshold), where the words kept at ``base`` sit, and how long and short lines score."""
@@ -90,7 +90,8 @@ def page_profiles(scores: np.ndarray, words: np.ndarray, page: np.ndarray, n_pag
     cols.append(_ratio(_per_page(words * long_, page, n_pages), total))
     cols.append(_ratio(_per_page(scores * long_, page, n_pages), _per_page(long_.astype(float), page, n_pages)))
     cols.append(_ratio(_per_page(scores * short, page, n_pages), _per_page(short.astype(float), page, n_pages)))
-    return np.column_stack(cols) if n_pages else np.zeros((0, len(PROFILE_NAMES)))
+    matrix = np.column_stack(cols) if n_pages else np.zeros((0, len(PROFILE_NAMES)))
+    return matrix, list(PROFILE_NAMES)
 
 
 def threshold_grid(base: float) -> np.ndarray:
@@ -133,10 +134,12 @@ def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold, base) -> np.
     same = np.zeros(len(scores), dtype=bool)  # row i and row i - 1 are on one page
     same[1:] = page[1:] == page[:-1]
     starts = np.flatnonzero(~same)
-    highs_before = np.cumsum(high) - high  # high rows before row i in the batch, minus those before its
+    # high rows before row i on its page (before it in the batch, less those before its page): none = before
+    highs_before = np.cumsum(high) - high
     before = highs_before - np.repeat(highs_before[starts], np.diff(np.append(starts, len(scores)))) == 0
-    reach = scores >= base  # page: none means before the page's first high row
-    run = np.cumsum(~(reach & np.concatenate([[False], reach[:-1]]) & same))  # runs of reaching rows
+    # runs of consecutive rows of a page reaching the base; those holding a high row keep the base
+    reach = scores >= base
+    run = np.cumsum(~(reach & np.concatenate([[False], reach[:-1]]) & same))
     joined = reach & np.isin(run, run[high & reach])
     return np.where(before | joined, base, threshold)
 

@@ -69,8 +69,9 @@ def test_threshold_grid_goes_from_the_tuned_threshold_up_to_the_maximum():
 def test_page_profiles_of_two_pages():
     scores = np.array([0.95, 0.05, 0.6, 0.2])
     words = np.array([30.0, 2.0, 6.0, 2.0])
-    prof = page_profiles(scores, words, np.array([0, 0, 1, 1]), 2, 0.5)
-    col = {name: prof[:, i].tolist() for i, name in enumerate(PROFILE_NAMES)}
+    prof, names = page_profiles(scores, words, np.array([0, 0, 1, 1]), 2, 0.5)
+    assert names == list(PROFILE_NAMES)
+    col = {name: prof[:, i].tolist() for i, name in enumerate(names)}
     assert prof.shape == (2, len(PROFILE_NAMES))
     assert col["log_rows"] == pytest.approx([np.log1p(2), np.log1p(2)])
     assert col["word_share_0.5"] == pytest.approx([30 / 32, 6 / 8])
