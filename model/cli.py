@@ -435,7 +435,7 @@ def train(
                f"{n_sites} site{'s' * (n_sites != 1)}): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
-               + (f" raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
+               + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
                   if model.page_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
