@@ -27,6 +27,7 @@ from linesift.page_thresholds import (
     choose_thresholds,
     f1_curves,
     fit_page_model,
+    page_f1,
     page_profiles,
     row_thresholds,
     threshold_grid,
@@ -173,22 +174,11 @@ def _fillable(X):
     return X
 
 
-def page_word_f1(scores, y, words, offsets, threshold, kept=None) -> float:
-    """Mean over pages of the word-level F1 of kept lines against content lines (unsure lines ignored);
-    kept: ``scores >= threshold``, or the rows of ``kept`` (a mask) if given."""
-    f1s = []
-    keep_all = scores >= threshold if kept is None else kept
-    for p in range(len(offsets) - 1):
-        sl = slice(offsets[p], offsets[p + 1])
-        yy, ww, keep = y[sl], words[sl], keep_all[sl]
-        known = yy >= 0
-        content = float(ww[known & (yy == 1)].sum())
-        kept_words = float(ww[known & keep].sum())
-        if content + kept_words == 0:
-            continue
-        tp = float(ww[known & keep & (yy == 1)].sum())
-        f1s.append(2 * tp / (content + kept_words))
-    return float(np.mean(f1s)) if f1s else 0.0
+def page_word_f1(keep, y, words, layout) -> float:
+    """Mean over pages of the word-level F1 of the kept rows (``keep``) against the content rows, unsure rows
+    ignored and pages with neither content nor kept words left out (``page_thresholds.page_f1``)."""
+    f1s = page_f1(keep, y, words, layout.page, len(layout.n_lines))
+    return float(np.nanmean(f1s)) if (~np.isnan(f1s)).any() else 0.0
 
 
 class LineClassifier(ClassifierMixin, BaseEstimator):
@@ -345,12 +335,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         words = batch.words()
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
-            f1s = [page_word_f1(final, target, words, batch.layout.offsets, t) for t in grid]
+            f1s = [page_word_f1(final >= t, target, words, batch.layout) for t in grid]
             self.threshold_ = float(grid[int(np.argmax(f1s))])
         else:
             self.threshold_ = float(self.threshold)
         self.page_model_, kept = self._fit_page_model(batch, final, target, words, page_groups)
-        self.oof_scores_ = _oof_report(final, target, words, batch.layout.offsets, self.threshold_, kept)
+        self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_, kept)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
@@ -371,11 +361,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         chosen = np.full(n_pages, self.threshold_)
         for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
                 profiles, groups=page_groups):
-            fold_train = train[usable[train]]
-            if len(fold_train):
-                chosen[test] = choose_thresholds(
-                    fit_page_model(profiles[fold_train], curves[fold_train], grid, self.random_state),
-                    profiles[test], grid)
+            train = train[usable[train]]
+            if len(train):
+                chosen[test] = choose_thresholds(fit_page_model(profiles[train], curves[train], grid,
+                                                                self.random_state), profiles[test], grid)
         model = fit_page_model(profiles[usable], curves[usable], grid, self.random_state)
         return model, final >= row_thresholds(final, layout.page, chosen[layout.page], self.threshold_)
 
@@ -505,12 +494,13 @@ def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:
     return _LABELS[codes].tolist()
 
 
-def _oof_report(scores, y, words, offsets, threshold, kept=None) -> dict:
+def _oof_report(scores, y, words, layout, threshold, kept=None) -> dict:
     """Out-of-fold line and word scores as prediction labels the pages: the rows of ``kept`` when the model
     has page thresholds (then ``word_f1_tuned_threshold`` is the word F1 at the one tuned threshold), else
     those scoring at least ``threshold``."""
     known = y >= 0
-    pred = scores >= threshold if kept is None else kept
+    at_tuned = scores >= threshold
+    pred = at_tuned if kept is None else kept
     tp = int((pred & (y == 1) & known).sum())
     fp = int((pred & (y == 0) & known).sum())
     fn = int((~pred & (y == 1) & known).sum())
@@ -520,11 +510,11 @@ def _oof_report(scores, y, words, offsets, threshold, kept=None) -> dict:
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-        "word_f1": round(page_word_f1(scores, y, words, offsets, threshold, kept), 4),
+        "word_f1": round(page_word_f1(pred, y, words, layout), 4),
         "threshold": threshold,
     }
     if kept is not None:
-        report["word_f1_tuned_threshold"] = round(page_word_f1(scores, y, words, offsets, threshold), 4)
+        report["word_f1_tuned_threshold"] = round(page_word_f1(at_tuned, y, words, layout), 4)
     return report
 
 

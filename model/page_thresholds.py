@@ -101,21 +101,23 @@ def threshold_grid(base: float) -> np.ndarray:
     return np.round(base + PAGE_THRESHOLD_STEP * np.arange(max(n, 1)), 4)
 
 
-def f1_curves(scores: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int,
-              grid: np.ndarray) -> np.ndarray:
-    """Word F1 of each page's kept lines against its content lines (labels ``y``: 1, 0, -1 unknown) at
-    each threshold of ``grid``; NaN where a page has neither content nor kept words."""
+def page_f1(keep: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int) -> np.ndarray:
+    """Word F1 of each page's kept rows (``keep``) against its content rows (labels ``y``: 1, 0, -1 unknown,
+    which counts neither way); NaN where a page has neither content nor kept words."""
     known = y >= 0
     w = np.where(known, words, 0.0)
     content = _per_page(w * (y == 1), page, n_pages)
-    out = np.empty((n_pages, len(grid)))
-    for j, t in enumerate(grid):
-        keep = scores >= t
-        kept = _per_page(w * keep, page, n_pages)
-        tp = _per_page(w * (keep & (y == 1)), page, n_pages)
-        den = content + kept
-        out[:, j] = np.where(den > 0, 2 * tp / np.where(den > 0, den, 1), np.nan)
-    return out
+    kept = _per_page(w * keep, page, n_pages)
+    tp = _per_page(w * (keep & (y == 1)), page, n_pages)
+    den = content + kept
+    return np.where(den > 0, 2 * tp / np.where(den > 0, den, 1), np.nan)
+
+
+def f1_curves(scores: np.ndarray, y: np.ndarray, words: np.ndarray, page: np.ndarray, n_pages: int,
+              grid: np.ndarray) -> np.ndarray:
+    """``page_f1`` of the rows scoring at least each threshold of ``grid``: one column per threshold."""
+    return np.column_stack([page_f1(scores >= t, y, words, page, n_pages) for t in grid]) if len(grid) \
+        else np.zeros((n_pages, 0))
 
 
 def row_thresholds(scores: np.ndarray, page: np.ndarray, threshold, base) -> np.ndarray:
@@ -151,14 +153,12 @@ def _candidates(profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:
 def fit_page_model(profiles: np.ndarray, curves: np.ndarray, grid: np.ndarray,
                    random_state: int = 0) -> HistGradientBoostingRegressor:
     """The regression model of a page's F1 gain at each threshold of ``grid`` over its F1 at ``grid[0]``,
-    from its profile (pages whose curve has a NaN are left out)."""
-    ok = ~np.isnan(curves).any(axis=1)
-    gain = (curves[ok] - curves[ok, :1]).ravel()
+    from its profile (``curves``: ``f1_curves`` of pages with a defined F1 at every threshold)."""
     model = HistGradientBoostingRegressor(
         max_iter=PAGE_MODEL_ITERATIONS, max_leaf_nodes=PAGE_MODEL_LEAF_NODES,
         learning_rate=PAGE_MODEL_LEARNING_RATE, min_samples_leaf=PAGE_MODEL_MIN_SAMPLES_LEAF,
         early_stopping=False, random_state=random_state)
-    return model.fit(_candidates(profiles[ok], grid), gain)
+    return model.fit(_candidates(profiles, grid), (curves - curves[:, :1]).ravel())
 
 
 def choose_thresholds(model: HistGradientBoostingRegressor, profiles: np.ndarray, grid: np.ndarray) -> np.ndarray:
@@ -170,5 +170,5 @@ def choose_thresholds(model: HistGradientBoostingRegressor, profiles: np.ndarray
     return grid[np.argmax(gain, axis=1)]
 
 
-__all__ = ["PROFILE_NAMES", "choose_thresholds", "f1_curves", "fit_page_model", "page_profiles", "row_thresholds",
-           "threshold_grid"]
+__all__ = ["PROFILE_NAMES", "choose_thresholds", "f1_curves", "fit_page_model", "page_f1", "page_profiles",
+           "row_thresholds", "threshold_grid"]
