@@ -270,7 +270,7 @@ def predict(
     linesift object (lines, kept, dropped), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, iter_pages, readable_twice, skipped_in_dirs
+    from linesift.inputs import expand_paths, iter_pages, readable_twice
 
     paths = paths or ["-"]
     if error := stdin_twice(paths):
@@ -279,9 +279,10 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
         fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
-    expanded = expand_paths(paths)
-    for skipped in skipped_in_dirs(paths):
-        log(f"linesift: warning: {skipped}: not a regular file (a pipe, socket or device), skipped")
+    skipped: list[str] = []
+    expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
+    for path in skipped:
+        log(f"linesift: warning: {path}: not a regular file (a pipe, socket or device), skipped")
     inputs = {Path(p).resolve() for p in expanded if p != "-"}
     if output is not None and str(output) != "-" and not to_dir:
         if output.resolve() in inputs:
@@ -309,7 +310,7 @@ def predict(
         log(f"Error: {err}")
 
     def read():
-        return iter_pages(paths, input_format.value, text_field, html_field, site_field)
+        return iter_pages(expanded, input_format.value, text_field, html_field, site_field)
 
     try:
         table, items = None, read()

@@ -59,31 +59,24 @@ def readable_twice(paths: list[str]) -> bool:
     return "-" not in paths and not any(map(is_special_file, paths))
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files named by ``paths``, directories expanded recursively (sorted, hidden files skipped)."""
+def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str]:
+    """Files named by ``paths``, directories expanded recursively (sorted, hidden files skipped). Entries of
+    those directories that are neither files nor directories (pipes, sockets, devices: reading a pipe could
+    wait for ever) are left out, and added to ``skipped`` if given, so they can be named."""
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if p != "-" and path.is_dir():
-            # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
-            out += [str(q) for q in sorted(path.rglob("*"))
-                    if (q.is_file() or (q.is_symlink() and not q.exists()))
-                    and not any(part.startswith(".") for part in q.relative_to(path).parts)]
+            for q in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in q.relative_to(path).parts):
+                    continue
+                # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
+                if q.is_file() or (q.is_symlink() and not q.exists()):
+                    out.append(str(q))
+                elif skipped is not None and q.exists() and not q.is_dir():
+                    skipped.append(str(q))
         else:
             out.append(p)
-    return out
-
-
-def skipped_in_dirs(paths: list[str]) -> list[str]:
-    """Entries of the directories in ``paths`` that ``expand_paths`` leaves out though not hidden: pipes,
-    sockets and devices (reading a pipe found in a directory could wait for ever), so they can be named."""
-    out: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if p != "-" and path.is_dir():
-            out += [str(q) for q in sorted(path.rglob("*"))
-                    if q.exists() and not q.is_file() and not q.is_dir()
-                    and not any(part.startswith(".") for part in q.relative_to(path).parts)]
     return out
 
 
