@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from linesift.inputs import InputError, Page
+from linesift.lines import overlong_row
 from linesift.output import error_record, format_page, format_record
 from linesift.predict import predict_pages
-from linesift.settings import BATCH_PAGES_DEFAULT, OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE
+from linesift.settings import BATCH_PAGES_DEFAULT
 
 
 @dataclass
@@ -49,16 +50,14 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
 
 
 def overlong_line(page: Page) -> str | None:
-    """A warning when one line holds most of a long page (a converter that drops line breaks, such as
-    trafilatura's ``html2txt``): linesift keeps or drops whole lines, so such a page is kept or dropped whole."""
-    if not page.lines:
+    """A warning when one line holds most of a long page (``lines.overlong_row``: a converter that drops
+    line breaks, such as trafilatura's ``html2txt``): linesift labels whole lines, so it keeps that line."""
+    row = overlong_row(page.lines)
+    if row is None:
         return None
-    longest = max(page.lines, key=len)
-    total = sum(map(len, page.lines))
-    if len(longest) < OVERLONG_LINE_CHARS or len(longest) < OVERLONG_LINE_SHARE * total:
-        return None
-    return (f"{page.path}: one line holds {len(longest):,} of the page's {total:,} characters; linesift keeps or "
-            "drops whole lines, so give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
+    return (f"{page.path}: one line holds {len(page.lines[row]):,} of the page's {sum(map(len, page.lines)):,} "
+            "characters; linesift labels whole lines, so it keeps that line whole: give it a scrape with "
+            "line breaks (w3m -dump, lynx -dump, inscriptis)")
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

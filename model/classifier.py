@@ -23,6 +23,7 @@ from linesift.features import (
     window_mean,
 )
 from linesift.lexical import lexical_matrix, word_tokens
+from linesift.lines import overlong_row
 from linesift.page_thresholds import (
     choose_thresholds,
     f1_curves,
@@ -407,7 +408,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         lines must reach: the page's, or the base for lines before the page's first line reaching the
         page's threshold and lines joined to one by a run of lines reaching the base
         (``page_thresholds.row_thresholds``; on a hard-wrapped page, over its joined paragraphs, so a
-        paragraph's lines share their label)."""
+        paragraph's lines share their label). Without ``threshold``, a line holding most of a long page
+        (``lines.overlong_row``: a converter that drops line breaks) must reach 0: it is kept whole, as
+        its score cannot tell the article in it from the menus around it."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
@@ -423,7 +426,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 at[rows] = row_thresholds(s[rows], np.zeros(len(rows), dtype=np.int64), t, b)
             line_thresholds.append(at)
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
-        return ScoredPages(back(scores), thresholds, bases, back(line_thresholds))
+        line_thresholds = back(line_thresholds)
+        for lines, at in zip(X, line_thresholds if threshold is None else []):
+            row = overlong_row(lines)  # a page without line breaks: its one line holds the article, if any
+            if row is not None:
+                at[row] = 0.0
+        return ScoredPages(back(scores), thresholds, bases, line_thresholds)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:

@@ -6,6 +6,8 @@ import codecs
 import re
 from collections.abc import Iterator
 
+from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
@@ -23,6 +25,19 @@ def split_lines(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     return lines
+
+
+def overlong_row(lines: list[str]) -> int | None:
+    """The index of the line that holds most of a long page (``OVERLONG_LINE_CHARS``+ characters and
+    ``OVERLONG_LINE_SHARE``+ of the page's): a converter that drops line breaks, such as trafilatura's
+    ``html2txt``. None on a page with line breaks."""
+    if not lines:
+        return None
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    size = len(lines[longest])
+    if size < OVERLONG_LINE_CHARS or size < OVERLONG_LINE_SHARE * sum(map(len, lines)):
+        return None
+    return longest
 
 
 def is_blank(line: str) -> bool:

@@ -28,7 +28,7 @@ UNSEEN_SHIFT_RECIPE = 0.3
 UNSEEN_THRESHOLD_MAX = 0.55
 KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words (outside scripts without spaces) keep the tuned threshold
 VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)
-OVERLONG_LINE_CHARS = 5000  # `predict` warns of a page whose longest line is at least this long ...
+OVERLONG_LINE_CHARS = 1000  # a page whose longest line is at least this long ...
 OVERLONG_LINE_SHARE = 0.8  # ... and holds this share of the page's characters (a scrape without line breaks)
 OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says how many more there were
 # Pages without a url (a directory of scrapes) are grouped into inferred sites for the cross-page features: a

@@ -936,8 +936,19 @@ def test_a_page_that_is_one_long_line_gets_a_warning(runner, model_file, tmp_pat
     result = predict(runner, model_file, "-f", "tsv", path)
     assert result.exit_code == 0
     assert result.stderr == (f"Warning: {path}: one line holds {len(text):,} of the page's {len(text):,} characters; "
-                             "linesift keeps or drops whole lines, so give it a scrape with line breaks "
-                             "(w3m -dump, lynx -dump, inscriptis)\n")
+                             "linesift labels whole lines, so it keeps that line whole: give it a scrape with "
+                             "line breaks (w3m -dump, lynx -dump, inscriptis)\n")
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+def test_a_page_that_is_one_long_line_keeps_it_whatever_its_score(runner, tmp_path):
+    path = tmp_path / "flat.txt"
+    path.write_text("Home | News | Sport | Login | Share on Facebook | " * 30 + "\n", encoding="utf-8")
+    kept = runner.invoke(app, ["predict", "-f", "tsv", str(path)])  # the shipped model scores it 0.01
+    by_score = runner.invoke(app, ["predict", "-f", "tsv", "--threshold", "0.5", str(path)])
+    assert [row[:2] for row in tsv_rows(kept.stdout)] == [["content", "0.0095"]]
+    assert [row[:2] for row in tsv_rows(by_score.stdout)] == [["boilerplate", "0.0095"]]
 
 
 def test_warnings_of_one_line_pages_stop_after_ten(runner, model_file, tmp_path):

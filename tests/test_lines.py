@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from linesift.lines import NotTextError, decode, is_blank, split_lines
+from linesift.lines import NotTextError, decode, is_blank, overlong_row, split_lines
 
 
 # -- split_lines ---------------------------------------------------------------------------------------
@@ -140,3 +140,19 @@ def test_decode_tabs_form_feeds_and_escapes_are_text():
 
 def test_not_text_error_is_a_value_error():
     assert issubclass(NotTextError, ValueError)
+
+
+def test_overlong_row_finds_the_line_holding_most_of_a_long_page():
+    assert overlong_row(["Home", "x" * 1000, "About"]) == 1
+
+
+def test_overlong_row_needs_a_thousand_characters():
+    assert overlong_row(["x" * 999]) is None
+
+
+def test_overlong_row_needs_most_of_the_page():
+    assert overlong_row(["x" * 1000, "y" * 251]) is None  # 1000 of 1251 characters: under 80%
+
+
+def test_overlong_row_of_an_empty_page_is_none():
+    assert overlong_row([]) is None
