@@ -6,17 +6,24 @@ model was trained on one line per block). ``unwrap`` finds a page's wrap width a
 one before it when the previous line ended only because the next word did not fit. Scores of a joined
 line go to every line it was made of, so the output still has one row per input line.
 
+Widths are display columns, as w3m counts them: a wide character (CJK, Hangul, fullwidth forms) takes two;
+a page with wide characters that does not look wrapped so is tried again in characters (as Python's
+``textwrap`` counts). Text without spaces between words (Chinese, Japanese) is wrapped between any two
+characters: such a line was cut when the next line's first wide character would not have fitted, and is
+joined to it without a space.
+
 A page counts as wrapped when its width (the length all but ``OVERLONG_SHARE`` of its lines keep to) is
-``MIN_WIDTH``-``MAX_WIDTH`` characters, at least ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come
+``MIN_WIDTH``-``MAX_WIDTH`` columns, at least ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come
 within ``NEAR_WIDTH`` characters of that width, and at least ``MIN_WRAPS`` lines were cut before a word
 that did not fit, ``MIN_LOWER_SHARE`` (and ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens
-in lowercase). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items
+in lowercase, or a cut between wide characters not after a sentence end). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items
 and table rows are never joined. Pages dumped without a width limit have lines of any length and are left
 as they are.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -32,6 +39,12 @@ MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lo
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
 _LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
+# code point ranges of East Asian width W or F (two columns in a terminal dump)
+# code points of East Asian width W or F (two columns in a terminal), as (first, last) ranges
+_WIDE_RANGES = np.array([(0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                         (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
+                         (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
+_SENTENCE_END = "。！？!?.…"
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
@@ -62,9 +75,49 @@ def as_scored(lines: list[str]) -> list[str]:
 
 def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
-    holds line ``i``; None when the page does not look wrapped (then it is scored as it is)."""
+    holds line ``i``; None when the page does not look wrapped (then it is scored as it is). A page with
+    wide characters is measured in display columns, then in characters."""
     lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
     width = _width(lines, lengths)
+    if width > MAX_WIDTH:  # not wrapped, in characters nor (wider still) in columns
+        return None
+    stripped = [line.rstrip() for line in lines]
+    wide = _wide_counts(stripped, lengths)
+    if wide is None:
+        return _unwrap(lines, stripped, lengths, width, 0)
+    return (_unwrap(lines, stripped, lengths + wide, _width(lines, lengths + wide), 2)
+            or _unwrap(lines, stripped, lengths, width, 1))
+
+
+def _is_wide(cps: np.ndarray) -> np.ndarray:
+    """Whether each code point is of East Asian width W or F."""
+    at = np.searchsorted(_WIDE_RANGES[:, 0], cps, side="right") - 1
+    return (at >= 0) & (cps <= _WIDE_RANGES[np.maximum(at, 0), 1])
+
+
+_WIDE_STARTS = _WIDE_RANGES[:, 0].tolist()
+
+
+def _wide_char(char: str) -> bool:
+    """``_is_wide`` of one character."""
+    at = bisect.bisect_right(_WIDE_STARTS, ord(char)) - 1
+    return at >= 0 and ord(char) <= int(_WIDE_RANGES[at, 1])
+
+
+def _wide_counts(stripped: list[str], lengths: np.ndarray) -> np.ndarray | None:
+    """The number of wide characters on each line; None when the page has none."""
+    cps = np.frombuffer("".join(stripped).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    high = np.flatnonzero(cps >= _WIDE_RANGES[0, 0])
+    wide = high[_is_wide(cps[high])]
+    if not len(wide):
+        return None
+    return np.bincount(np.searchsorted(np.cumsum(lengths), wide, side="right"), minlength=len(lengths))
+
+
+def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: int,
+            wide_width: int) -> tuple[list[str], np.ndarray] | None:
+    """``unwrap`` with the lines' ``lengths`` and the page's ``width`` (``_width``) measured with a wide
+    character as ``wide_width`` columns (0: the page has none)."""
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
     filled = lengths > 0
@@ -74,13 +127,20 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     # line i was cut when line i + 1's first word would not have fitted after it
     candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD)
                                 & (lengths[:-1] <= width))
-    cut = []
+    cut, unspaced = [], set()
     for i in candidates.tolist():
-        nxt = lines[i + 1]
+        nxt = lines[i + 1].lstrip()
+        if wide_width and nxt and _wide_char(nxt[0]) and _wide_char(stripped[i][-1]):  # between wide characters
+            if lengths[i] + wide_width > width:
+                cut.append(i)
+                unspaced.add(i)
+            continue
         word = nxt.split(None, 1)[0]
         if lengths[i] + 1 + len(word) > width:
             cut.append(i)
-    lower = sum(lines[i + 1].lstrip()[:1].islower() for i in cut)
+    # mid-sentence: the next line opens in lowercase, or a cut between wide characters not after a sentence end
+    lower = sum(lines[i + 1].lstrip()[:1].islower()
+                or (i in unspaced and stripped[i][-1] not in _SENTENCE_END) for i in cut)
     if len(cut) < MIN_WRAPS or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
     joined_to_previous = np.zeros(len(lines), dtype=bool)
@@ -91,9 +151,9 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
             joined_to_previous[i + 1] = True
     origin = np.cumsum(~joined_to_previous) - 1
     out: list[str] = []
-    for line, joined in zip(lines, joined_to_previous.tolist()):
+    for i, (line, joined) in enumerate(zip(lines, joined_to_previous.tolist())):
         if joined:
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+            out[-1] = out[-1].rstrip() + ("" if i - 1 in unspaced else " ") + line.strip()
         else:
             out.append(line)
     return out, origin

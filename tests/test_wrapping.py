@@ -92,3 +92,41 @@ def test_site_table_counts_a_wrapped_page_as_it_is_scored():
                              ["a.example", "a.example"], near_copy_share=None)  # else a near copy, not counted
     features = table.features_of_keys("a.example", line_keys([PARAGRAPHS[0]]))
     assert features[0, 1] == 1.0  # the joined paragraph is on both pages
+
+
+# Chinese is written without spaces: w3m wraps it between any two characters at 80 display columns, each
+# character taking two (40 characters a line)
+CHINESE = [
+    ("市政府今天上午召开新闻发布会，介绍了城市轨道交通建设的最新进展。新线路预计明年年底通车，"
+     "沿线将设置十二个车站，连接北部新区和老城中心，每天可以运送乘客约三十万人次，"
+     "有关部门表示施工期间将尽量减少对居民生活的影响。"),
+    ("据介绍，今年全市共完成道路改造工程四十多项，新增公交线路十五条，市民出行更加方便。"
+     "交通部门还将在主要路口安装智能信号灯，根据车流量自动调整红绿灯时间，缓解高峰时段的拥堵，"
+     "这项工作计划在明年夏天之前全部完成。"),
+]
+
+
+def wrapped_chinese(width_chars: int = 40) -> list[str]:
+    page = ["首页", "新闻", ""]
+    for paragraph in CHINESE * 2:
+        page += [paragraph[i:i + width_chars] for i in range(0, len(paragraph), width_chars)] + [""]
+    return page + ["版权所有"]
+
+
+def test_chinese_wrapped_at_80_columns_is_joined_without_spaces():
+    joined, origin = unwrap(wrapped_chinese())
+    assert joined == ["首页", "新闻", ""] + [CHINESE[0], "", CHINESE[1], ""] * 2 + ["版权所有"]
+    assert origin.tolist() == [0, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 7, 7, 7, 8, 9, 9, 9, 10, 11]
+
+
+def test_chinese_wrapped_by_characters_mixed_with_latin_is_joined_too():
+    mixed = [p.replace("十二个", "12个 (line 3) ").replace("四十多项", "40多项 (2026) ") for p in CHINESE]
+    page = []
+    for paragraph in mixed:  # wrapped at 64 characters, not columns, as lynx and textwrap count
+        page += [paragraph[i:i + 64] for i in range(0, len(paragraph), 64)] + [""]
+    joined, _ = unwrap(page * 3)
+    assert joined == [mixed[0], "", mixed[1], ""] * 3
+
+
+def test_chinese_with_one_line_per_paragraph_is_not_touched():
+    assert unwrap(["首页", ""] + [CHINESE[0], "", CHINESE[1], ""] * 3) is None
