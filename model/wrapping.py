@@ -9,15 +9,16 @@ line go to every line it was made of, so the output still has one row per input 
 Widths are display columns, as w3m counts them: a wide character (CJK, Hangul, fullwidth forms) takes two;
 a page with wide characters that does not look wrapped so is tried again in characters (as Python's
 ``textwrap`` counts). Text without spaces between words (Chinese, Japanese) is wrapped between any two
-characters: such a line was cut when the next line's first wide character would not have fitted, and is
-joined to it without a space.
+characters: such a line was cut when the next line's first character would not have fitted, and is joined
+to it without a space (Korean, wide but spaced, is wrapped and joined at its spaces).
 
 A page counts as wrapped when its width (the length all but ``OVERLONG_SHARE`` of its lines keep to) is
 ``MIN_WIDTH``-``MAX_WIDTH`` columns, at least ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come
 within ``NEAR_WIDTH`` characters of that width, and at least ``MIN_WRAPS`` lines were cut before a word
 that did not fit, ``MIN_LOWER_SHARE`` (and ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens
-in lowercase, or a cut between wide characters not after a sentence end). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items
-and table rows are never joined. Pages dumped without a width limit have lines of any length and are left
+in lowercase, or with a letter of a script without case after a line that does not end a sentence). Lines
+holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items and table rows are never
+joined. Pages dumped without a width limit have lines of any length and are left
 as they are.
 """
 
@@ -44,7 +45,7 @@ _LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
 _WIDE_RANGES = np.array([(0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
-_SENTENCE_END = "。！？!?.…"
+_SENTENCE_END = "。！？!?.…:：;；"
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
@@ -104,6 +105,21 @@ def _wide_char(char: str) -> bool:
     return at >= 0 and ord(char) <= int(_WIDE_RANGES[at, 1])
 
 
+def _mid_sentence(line: str, nxt: str) -> bool:
+    """Whether ``nxt`` goes on a sentence that ``line`` cut: it opens in lowercase, or with a letter of a
+    script without case (Chinese, Korean, Arabic, Hindi, ...) and ``line`` does not end a sentence."""
+    first = nxt.lstrip()[:1]
+    if first.islower():
+        return True
+    return first.isalpha() and not first.isupper() and line[-1:] not in _SENTENCE_END
+
+
+def _unspaced_char(char: str) -> bool:
+    """A wide character of a script written without spaces (Chinese, Japanese; not Hangul: Korean is wrapped
+    at its spaces)."""
+    return _wide_char(char) and not ("\u1100" <= char <= "\u115f" or "\uac00" <= char <= "\ud7a3")
+
+
 def _wide_counts(stripped: list[str], lengths: np.ndarray) -> np.ndarray | None:
     """The number of wide characters on each line; None when the page has none."""
     cps = np.frombuffer("".join(stripped).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -130,17 +146,17 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     cut, unspaced = [], set()
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
-        if wide_width and nxt and _wide_char(nxt[0]) and _wide_char(stripped[i][-1]):  # between wide characters
+        if wide_width and nxt and _unspaced_char(nxt[0]):  # text without spaces is cut before any character
             if lengths[i] + wide_width > width:
                 cut.append(i)
-                unspaced.add(i)
+                if _unspaced_char(stripped[i][-1]):
+                    unspaced.add(i)
             continue
         word = nxt.split(None, 1)[0]
-        if lengths[i] + 1 + len(word) > width:
+        word_width = len(word) + (sum(map(_wide_char, word)) if wide_width == 2 else 0)
+        if lengths[i] + 1 + word_width > width:
             cut.append(i)
-    # mid-sentence: the next line opens in lowercase, or a cut between wide characters not after a sentence end
-    lower = sum(lines[i + 1].lstrip()[:1].islower()
-                or (i in unspaced and stripped[i][-1] not in _SENTENCE_END) for i in cut)
+    lower = sum(_mid_sentence(stripped[i], lines[i + 1]) for i in cut)
     if len(cut) < MIN_WRAPS or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
     joined_to_previous = np.zeros(len(lines), dtype=bool)

@@ -130,3 +130,53 @@ def test_chinese_wrapped_by_characters_mixed_with_latin_is_joined_too():
 
 def test_chinese_with_one_line_per_paragraph_is_not_touched():
     assert unwrap(["首页", ""] + [CHINESE[0], "", CHINESE[1], ""] * 3) is None
+
+
+KOREAN = [
+    ("서울시는 오늘 오전 기자회견을 열고 새로운 지하철 노선의 건설 계획을 발표했다 새 노선은 내년 말에 "
+     "개통될 예정이며 북부 신도시와 도심을 연결하게 된다 시 관계자는 공사 기간 동안 주민들의 불편을 "
+     "최소화하겠다고 밝혔다."),
+    ("올해 시는 도로 개선 사업 마흔여 건을 마쳤고 버스 노선 열다섯 개를 새로 만들었다 교통 당국은 "
+     "주요 교차로에 신호등을 설치해 차량 흐름에 따라 신호 시간을 자동으로 바꿀 계획이다."),
+]
+
+
+def wrap_columns(paragraph: str, columns: int) -> list[str]:
+    """Wrap at spaces to ``columns`` display columns, a Hangul syllable taking two (as w3m wraps Korean)."""
+    out, line = [], ""
+    for word in paragraph.split():
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) + sum("\uac00" <= c <= "\ud7a3" for c in candidate) > columns:
+            out.append(line)
+            candidate = word
+        line = candidate
+    return out + [line]
+
+
+def test_korean_wrapped_at_80_columns_is_joined_at_its_spaces():
+    page = []
+    for paragraph in KOREAN * 3:
+        page += wrap_columns(paragraph, 80) + [""]
+    joined, _ = unwrap(page)
+    assert joined == [KOREAN[0], "", KOREAN[1], ""] * 3
+
+
+ARABIC = ("عقد مجلس المدينة اجتماعا يوم الاثنين ووافق على تعميق القناة الشرقية قبل عواصف الشتاء بعد أن جنحت "
+          "سفينتان هناك في أكتوبر وقال رئيس المجلس إن العمل سيستغرق ستة أسابيع وإن هيئة الميناء ستدفع نصف التكلفة")
+
+
+def test_a_script_without_case_wrapped_mid_sentence_is_joined():
+    page = []
+    for _ in range(3):
+        page += textwrap.wrap(ARABIC, 64) + [""]
+    joined, _ = unwrap(page)
+    assert joined == [ARABIC, ""] * 3
+
+
+def test_a_wide_word_that_would_not_fit_in_columns_was_cut():
+    full = [" ".join(["가나다라"] * 9), "마바 하고 있다"]  # 80 columns: the wrap width
+    first = " ".join(["가나다라"] * 8 + ["자"])  # 74 columns: "차카타" takes 1 + 6 more, past 80
+    paragraph = [first, "차카타 하고 있다 " + " ".join(["가나다라"] * 3)]
+    page = (full + [""] + paragraph + [""]) * 3
+    joined, _ = unwrap(page)
+    assert joined == [" ".join(full), "", " ".join(paragraph), ""] * 3
