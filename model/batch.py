@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from linesift.inputs import InputError, Page
-from linesift.lines import overlong_row
+from linesift.lines import overlong_row, visible_chars
 from linesift.output import error_record, format_page, format_record
 from linesift.predict import predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
@@ -55,9 +55,9 @@ def overlong_line(page: Page) -> str | None:
     row = overlong_row(page.lines)
     if row is None:
         return None
-    return (f"{page.path}: one line holds {len(page.lines[row]):,} of the page's {sum(map(len, page.lines)):,} "
-            "characters; linesift labels whole lines, so it keeps that line whole: give it a scrape with "
-            "line breaks (w3m -dump, lynx -dump, inscriptis)")
+    return (f"{page.path}: line {row + 1} holds {visible_chars(page.lines[row]):,} of the page's "
+            f"{visible_chars(''.join(page.lines)):,} characters; linesift labels whole lines, so it keeps that "
+            "line whole: give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

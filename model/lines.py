@@ -29,15 +29,21 @@ def split_lines(text: str) -> list[str]:
 
 def overlong_row(lines: list[str]) -> int | None:
     """The index of the line that holds most of a long page (``OVERLONG_LINE_CHARS``+ characters and
-    ``OVERLONG_LINE_SHARE``+ of the page's): a converter that drops line breaks, such as trafilatura's
-    ``html2txt``. None on a page with line breaks."""
-    if not lines:
+    ``OVERLONG_LINE_SHARE``+ of the page's, not counting spaces: w3m pads table rows with them): a converter
+    that drops line breaks, such as trafilatura's ``html2txt``. None on a page with line breaks."""
+    long = [i for i, line in enumerate(lines) if len(line) >= OVERLONG_LINE_CHARS]
+    if not long:
         return None
-    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
-    size = len(lines[longest])
-    if size < OVERLONG_LINE_CHARS or size < OVERLONG_LINE_SHARE * sum(map(len, lines)):
+    visible = {i: visible_chars(lines[i]) for i in long}
+    row = max(long, key=visible.__getitem__)
+    if visible[row] < OVERLONG_LINE_CHARS or visible[row] < OVERLONG_LINE_SHARE * visible_chars("".join(lines)):
         return None
-    return longest
+    return row
+
+
+def visible_chars(text: str) -> int:
+    """The characters of ``text`` other than whitespace."""
+    return len("".join(text.split()))
 
 
 def is_blank(line: str) -> bool:

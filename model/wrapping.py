@@ -7,8 +7,8 @@ one before it when the previous line ended only because the next word did not fi
 line go to every line it was made of, so the output still has one row per input line.
 
 Widths are display columns, as w3m counts them: a wide character (CJK, Hangul, fullwidth forms) takes two;
-a page with wide characters that does not look wrapped so is tried again in characters (as Python's
-``textwrap`` counts). Text without spaces between words (Chinese, Japanese) is wrapped between any two
+a page with wide characters is measured in characters too (as Python's ``textwrap`` counts), and the count
+that joins more lines wins. Text without spaces between words (Chinese, Japanese) is wrapped between any two
 characters: such a line was cut when the next line's first character would not have fitted, and is joined
 to it without a space (Korean, wide but spaced, is wrapped and joined at its spaces).
 
@@ -35,23 +35,29 @@ NEAR_WIDTH = 15  # a wrapped line ends within a word's length of the width
 MIN_NEAR_SHARE = 0.1
 MIN_WRAPS = 5
 MIN_LOWER_STARTS = 2
+MIN_UNSPACED_WRAPS = 3  # cuts inside Chinese or Japanese prose (clause marks, a full stop in the paragraph)
 OVERLONG_SHARE = 0.02  # lines allowed past the wrap width (menus and table rows a dump does not wrap)
 MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
 _LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
+_LONG_ASCII_WORD = re.compile(rf"[!-~]{{{LONGEST_WORD + 1}}}")  # on pages of text without spaces (a URL)
+# clause punctuation: a cut line of Chinese or Japanese prose holds some (a truncated headline rarely does)
+_CLAUSE = re.compile("[，、。；：！？,;:]")
 # code point ranges of East Asian width W or F (two columns in a terminal dump)
 # code points of East Asian width W or F (two columns in a terminal), as (first, last) ranges
 _WIDE_RANGES = np.array([(0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
 _SENTENCE_END = "。！？!?.…:：;；"
+_PARAGRAPH_END = "。！？!?.…」』”’）)】"
+_FULL_STOP = re.compile("[。！？]")
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
 
 
-def _width(lines: list[str], lengths: np.ndarray) -> int:
+def _width(lines: list[str], lengths: np.ndarray, long_word: re.Pattern = _LONG_WORD) -> int:
     """The wrap width: the length that all but ``OVERLONG_SHARE`` of the lines keep to (a dump's menu or
     table row can pass it), not counting lines that hold a word longer than ``LONGEST_WORD`` (a long URL,
     as in lynx's list of links, is never wrapped)."""
@@ -61,7 +67,7 @@ def _width(lines: list[str], lengths: np.ndarray) -> int:
     for i in np.argsort(-lengths, kind="stable").tolist():
         if lengths[i] < MIN_WIDTH:
             return int(lengths[i])
-        if not _LONG_WORD.search(lines[i]):
+        if not long_word.search(lines[i]):
             if allowed == 0:
                 return int(lengths[i])
             allowed -= 1
@@ -77,7 +83,7 @@ def as_scored(lines: list[str]) -> list[str]:
 def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
     holds line ``i``; None when the page does not look wrapped (then it is scored as it is). A page with
-    wide characters is measured in display columns, then in characters."""
+    wide characters is measured in display columns and in characters: the count that joins more lines wins."""
     lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
     width = _width(lines, lengths)
     if width > MAX_WIDTH:  # not wrapped, in characters nor (wider still) in columns
@@ -86,8 +92,9 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     wide = _wide_counts(stripped, lengths)
     if wide is None:
         return _unwrap(lines, stripped, lengths, width, 0)
-    return (_unwrap(lines, stripped, lengths + wide, _width(lines, lengths + wide), 2)
-            or _unwrap(lines, stripped, lengths, width, 1))
+    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n, _LONG_ASCII_WORD), w)
+                         for n, w in ((lengths + wide, 2), (lengths, 1))) if r]
+    return min(found, key=lambda r: len(r[0])) if found else None  # the count that joins more lines
 
 
 def _is_wide(cps: np.ndarray) -> np.ndarray:
@@ -112,6 +119,24 @@ def _mid_sentence(line: str, nxt: str) -> bool:
     if first.islower():
         return True
     return first.isalpha() and not first.isupper() and line[-1:] not in _SENTENCE_END
+
+
+def _paragraph_runs(cut: list[int], unspaced: set[int], stripped: list[str]) -> tuple[list[int], set[int]]:
+    """``cut`` and ``unspaced`` without the cuts of runs of lines joined without spaces that hold no full
+    stop and do not end a sentence: Chinese prose wrapped at a width holds "。" (or ends its paragraph
+    with a closing quote or bracket); a list of headlines cut by a site at one length holds none."""
+    cuts = set(cut)
+    dropped = set()
+    for i in sorted(unspaced):
+        start, end = i, i + 1
+        while start - 1 in cuts:
+            start -= 1
+        while end in cuts:
+            end += 1
+        if stripped[end][-1:] not in _PARAGRAPH_END and not any(
+                _FULL_STOP.search(stripped[k]) for k in range(start, end + 1)):
+            dropped.add(i)
+    return [i for i in cut if i not in dropped], unspaced - dropped
 
 
 def _unspaced_char(char: str) -> bool:
@@ -147,17 +172,21 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
         if wide_width and nxt and _unspaced_char(nxt[0]):  # text without spaces is cut before any character
-            if lengths[i] + wide_width > width:
+            if lengths[i] + wide_width > width and (_CLAUSE.search(stripped[i]) or _CLAUSE.search(nxt)):
                 cut.append(i)
-                if _unspaced_char(stripped[i][-1]):
-                    unspaced.add(i)
+                unspaced.add(i)
             continue
         word = nxt.split(None, 1)[0]
         word_width = len(word) + (sum(map(_wide_char, word)) if wide_width == 2 else 0)
         if lengths[i] + 1 + word_width > width:
             cut.append(i)
+            if wide_width and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: no space either
+                unspaced.add(i)
+    if unspaced:  # a run of Chinese lines is a wrapped paragraph only if it ends one (not a list of cut titles)
+        cut, unspaced = _paragraph_runs(cut, unspaced, stripped)
     lower = sum(_mid_sentence(stripped[i], lines[i + 1]) for i in cut)
-    if len(cut) < MIN_WRAPS or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
+    too_few = len(cut) < MIN_WRAPS and len(unspaced) < MIN_UNSPACED_WRAPS
+    if too_few or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
     joined_to_previous = np.zeros(len(lines), dtype=bool)
     for i in cut:  # a list item starts a new line; a continuation is indented at least as far as its start;

@@ -156,3 +156,12 @@ def test_overlong_row_needs_most_of_the_page():
 
 def test_overlong_row_of_an_empty_page_is_none():
     assert overlong_row([]) is None
+
+
+def test_overlong_row_does_not_count_spaces():
+    padded = "Login" + " " * 1000 + "Register | Subscribe"  # w3m pads a table row to the page's width
+    assert overlong_row([padded, "One short paragraph."]) is None
+
+
+def test_overlong_row_is_the_line_with_most_visible_characters():
+    assert overlong_row(["Login" + " " * 3000 + "Register", "x" * 1200]) == 1
