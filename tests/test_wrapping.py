@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -190,3 +191,32 @@ def test_a_long_line_joined_to_a_paragraph_is_kept_with_its_lines(tiny_model):
     (thresholds,) = tiny_model.score_pages_and_thresholds([page]).line_thresholds
     group = origin == origin[cut + 1]
     assert group.sum() >= 2 and (thresholds[group] == 0.0).all() and (thresholds[~group] > 0.0).all()
+
+
+def wrap_cjk(text: str, columns: int = 80) -> list[str]:
+    """Wrap as w3m does: before any wide character or at a space, never inside a word of Latin letters."""
+    def width(s: str) -> int:
+        return len(s) + sum(not c.isascii() for c in s)
+
+    out, line = [], ""
+    for token in re.findall(r"[A-Za-z0-9]+|\s|.", text):
+        if width(line + token) > columns:
+            out.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return out + [line]
+
+
+def test_latin_after_chinese_is_joined_without_a_space():
+    paragraph = CHINESE[0][:40] + "Apple" + CHINESE[0][40:]
+    lines = wrap_cjk(paragraph)
+    assert lines[1].startswith("Apple")
+    joined, _ = unwrap((lines + [""]) * 3)
+    assert joined == [paragraph, ""] * 3
+
+
+def test_a_list_of_headlines_cut_at_one_length_is_not_joined():
+    text = "".join(CHINESE).replace("。", "，")
+    titles = [text[k:k + 32] for k in range(0, 96, 8)]  # a site's "related news", each cut at 32 characters
+    assert unwrap(["首页 | 新闻 | 体育", "相关新闻"] + titles + ["版权所有"]) is None
