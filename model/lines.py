@@ -6,7 +6,7 @@ import codecs
 import re
 from collections.abc import Iterator
 
-from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE
+from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG_PAGE_LINES
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
@@ -29,21 +29,29 @@ def split_lines(text: str) -> list[str]:
 
 def overlong_row(lines: list[str]) -> int | None:
     """The index of the line that holds most of a long page (``OVERLONG_LINE_CHARS``+ characters and
-    ``OVERLONG_LINE_SHARE``+ of the page's, not counting spaces: w3m pads table rows with them): a converter
-    that drops line breaks, such as trafilatura's ``html2txt``. None on a page with line breaks."""
-    long = [i for i, line in enumerate(lines) if len(line) >= OVERLONG_LINE_CHARS]
-    if not long:
+    ``OVERLONG_LINE_SHARE``+ of the page's, not counting spaces: w3m pads table rows with them) of at most
+    ``OVERLONG_PAGE_LINES`` non-blank lines: a converter that drops line breaks, such as trafilatura's
+    ``html2txt``. None on a page with line breaks."""
+    if not lines or max(map(len, lines)) < OVERLONG_LINE_CHARS:
         return None
+    # not a table row that w3m padded with spaces (counted first without the rarer spaces: fast)
+    long = [i for i, line in enumerate(lines)
+            if len(line) >= OVERLONG_LINE_CHARS and len(line) - line.count(" ") >= OVERLONG_LINE_CHARS]
     visible = {i: visible_chars(lines[i]) for i in long}
-    row = max(long, key=visible.__getitem__)
-    if visible[row] < OVERLONG_LINE_CHARS or visible[row] < OVERLONG_LINE_SHARE * visible_chars("".join(lines)):
+    row = max(long, key=visible.__getitem__, default=None)
+    if row is None or visible[row] < OVERLONG_LINE_CHARS:
         return None
-    return row
+    if sum(1 for line in lines if line and not line.isspace()) > OVERLONG_PAGE_LINES:
+        return None  # a page with line breaks, one of them holding a long list (an archive, tags): scored
+    return row if visible[row] >= OVERLONG_LINE_SHARE * visible_chars("".join(lines)) else None
+
+
+_SPACES = (" ", "\t", "\xa0", "\u3000", "\f", "\v", "\r", "\n")
 
 
 def visible_chars(text: str) -> int:
-    """The characters of ``text`` other than whitespace."""
-    return len("".join(text.split()))
+    """The characters of ``text`` other than spaces (ASCII, no-break and ideographic spaces, tabs)."""
+    return len(text) - sum(map(text.count, _SPACES))
 
 
 def is_blank(line: str) -> bool:

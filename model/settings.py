@@ -28,8 +28,12 @@ UNSEEN_SHIFT_RECIPE = 0.3
 UNSEEN_THRESHOLD_MAX = 0.55
 KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words (outside scripts without spaces) keep the tuned threshold
 VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)
-OVERLONG_LINE_CHARS = 1000  # a page whose longest line is at least this long ...
-OVERLONG_LINE_SHARE = 0.8  # ... and holds this share of the page's characters (a scrape without line breaks)
+# A line of OVERLONG_LINE_CHARS+ characters other than spaces holding OVERLONG_LINE_SHARE of its page's, on a
+# page of at most OVERLONG_PAGE_LINES non-blank lines (a converter that drops line breaks), is kept whole
+# whatever its score, with a warning (data/MODEL.md)
+OVERLONG_LINE_CHARS = 1000
+OVERLONG_LINE_SHARE = 0.8
+OVERLONG_PAGE_LINES = 5
 OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says how many more there were
 # Pages without a url (a directory of scrapes) are grouped into inferred sites for the cross-page features: a
 # page joins an earlier page's group when they share TEMPLATE_MIN_SHARED lines among the first and last

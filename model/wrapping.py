@@ -86,7 +86,7 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     wide characters is measured in display columns and in characters: the count that joins more lines wins."""
     lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
     width = _width(lines, lengths)
-    if width > MAX_WIDTH:  # not wrapped, in characters nor (wider still) in columns
+    if not MIN_WIDTH // 2 <= width <= MAX_WIDTH:  # not wrapped, in characters nor in columns (2 a character)
         return None
     stripped = [line.rstrip() for line in lines]
     wide = _wide_counts(stripped, lengths)

@@ -165,3 +165,9 @@ def test_overlong_row_does_not_count_spaces():
 
 def test_overlong_row_is_the_line_with_most_visible_characters():
     assert overlong_row(["Login" + " " * 3000 + "Register", "x" * 1200]) == 1
+
+
+def test_overlong_row_needs_a_page_of_few_lines():
+    archive = "Blog Archive " + "10/28/12 - 11/04/12 (11) " * 60  # one long list among the page's lines
+    assert overlong_row([archive] + ["Home", "About", "Contact", "Search"]) == 0
+    assert overlong_row([archive] + ["Home", "About", "Contact", "Search", "Login"]) is None

@@ -183,16 +183,6 @@ def test_a_wide_word_that_would_not_fit_in_columns_was_cut():
     assert joined == [" ".join(full), "", " ".join(paragraph), ""] * 3
 
 
-def test_a_long_line_joined_to_a_paragraph_is_kept_with_its_lines(tiny_model):
-    page = wrapped_page() * 8  # 50+ filled lines: one line may pass the wrap width
-    cut = page.index(textwrap.wrap(PARAGRAPHS[0], 64)[0])
-    page.insert(cut + 1, "navigationmenuitemsandlinks " + "home news sport " * 2000)
-    _, origin = unwrap(page)
-    (thresholds,) = tiny_model.score_pages_and_thresholds([page]).line_thresholds
-    group = origin == origin[cut + 1]
-    assert group.sum() >= 2 and (thresholds[group] == 0.0).all() and (thresholds[~group] > 0.0).all()
-
-
 def wrap_cjk(text: str, columns: int = 80) -> list[str]:
     """Wrap as w3m does: before any wide character or at a space, never inside a word of Latin letters."""
     def width(s: str) -> int:
