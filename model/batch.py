@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from linesift.inputs import InputError, Page
-from linesift.lines import overlong_row, visible_chars
+from linesift.lines import overlong_row, word_chars
 from linesift.output import error_record, format_page, format_record
 from linesift.predict import predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
@@ -45,19 +45,21 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
                                                      res.threshold, res.base_threshold)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
-    warnings = [w for w in map(overlong_line, pages) if w]
+    warnings = [w for w in (overlong_line(page, threshold) for page in pages) if w]
     return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages), warnings)
 
 
-def overlong_line(page: Page) -> str | None:
+def overlong_line(page: Page, threshold: float | None = None) -> str | None:
     """A warning when one line holds most of a long page (``lines.overlong_row``: a converter that drops
-    line breaks, such as trafilatura's ``html2txt``): linesift labels whole lines, so it keeps that line."""
+    line breaks, such as trafilatura's ``html2txt``): linesift labels whole lines, so it keeps that line
+    (or labels it by its score at a ``threshold`` given)."""
     row = overlong_row(page.lines)
     if row is None:
         return None
-    return (f"{page.path}: line {row + 1} holds {visible_chars(page.lines[row]):,} of the page's "
-            f"{visible_chars(''.join(page.lines)):,} characters; linesift labels whole lines, so it keeps that "
-            "line whole: give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
+    kept = " (this one by its score: --threshold)" if threshold is not None else ", so it keeps that line whole"
+    return (f"{page.path}: line {row + 1} holds {word_chars(page.lines[row]):,} of the page's "
+            f"{sum(map(word_chars, page.lines)):,} letters and digits; linesift labels whole lines{kept}: "
+            "give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

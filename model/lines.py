@@ -28,30 +28,31 @@ def split_lines(text: str) -> list[str]:
 
 
 def overlong_row(lines: list[str]) -> int | None:
-    """The index of the line that holds most of a long page (``OVERLONG_LINE_CHARS``+ characters and
-    ``OVERLONG_LINE_SHARE``+ of the page's, not counting spaces: w3m pads table rows with them) of at most
-    ``OVERLONG_PAGE_LINES`` non-blank lines: a converter that drops line breaks, such as trafilatura's
-    ``html2txt``. None on a page with line breaks."""
+    """The index of the line that holds most of a long page: ``OVERLONG_LINE_CHARS``+ letters and digits and
+    ``OVERLONG_LINE_SHARE``+ of the page's (not the spaces that w3m pads table rows with, nor the rule it
+    draws for ``<hr>``), on a page of at most ``OVERLONG_PAGE_LINES`` non-blank lines: a converter that drops
+    line breaks, such as trafilatura's ``html2txt``. None on a page with line breaks."""
     if not lines or max(map(len, lines)) < OVERLONG_LINE_CHARS:
         return None
-    # not a table row that w3m padded with spaces (counted first without the rarer spaces: fast)
-    long = [i for i, line in enumerate(lines)
-            if len(line) >= OVERLONG_LINE_CHARS and len(line) - line.count(" ") >= OVERLONG_LINE_CHARS]
-    visible = {i: visible_chars(lines[i]) for i in long}
-    row = max(long, key=visible.__getitem__, default=None)
-    if row is None or visible[row] < OVERLONG_LINE_CHARS:
+    filled = []
+    for i, line in enumerate(lines):
+        if line and not line.isspace():
+            filled.append(i)
+            if len(filled) > OVERLONG_PAGE_LINES:
+                return None  # a page with line breaks, one of them holding a long list (archive, tags): scored
+    counts = {i: word_chars(lines[i]) for i in filled}
+    row = max(filled, key=counts.__getitem__)
+    if counts[row] < OVERLONG_LINE_CHARS or counts[row] < OVERLONG_LINE_SHARE * sum(counts.values()):
         return None
-    if sum(1 for line in lines if line and not line.isspace()) > OVERLONG_PAGE_LINES:
-        return None  # a page with line breaks, one of them holding a long list (an archive, tags): scored
-    return row if visible[row] >= OVERLONG_LINE_SHARE * visible_chars("".join(lines)) else None
+    return row
 
 
-_SPACES = (" ", "\t", "\xa0", "\u3000", "\f", "\v", "\r", "\n")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
-def visible_chars(text: str) -> int:
-    """The characters of ``text`` other than spaces (ASCII, no-break and ideographic spaces, tabs)."""
-    return len(text) - sum(map(text.count, _SPACES))
+def word_chars(text: str) -> int:
+    """The letters and digits of ``text``."""
+    return len(_NOT_WORD.sub("", text))
 
 
 def is_blank(line: str) -> bool:

@@ -8,18 +8,22 @@ line go to every line it was made of, so the output still has one row per input 
 
 Widths are display columns, as w3m counts them: a wide character (CJK, Hangul, fullwidth forms) takes two;
 a page with wide characters is measured in characters too (as Python's ``textwrap`` counts), and the count
-that joins more lines wins. Text without spaces between words (Chinese, Japanese) is wrapped between any two
-characters: such a line was cut when the next line's first character would not have fitted, and is joined
-to it without a space (Korean, wide but spaced, is wrapped and joined at its spaces).
+that joins more lines wins.
 
 A page counts as wrapped when its width (the length all but ``OVERLONG_SHARE`` of its lines keep to) is
 ``MIN_WIDTH``-``MAX_WIDTH`` columns, at least ``MIN_NEAR_SHARE`` of its lines (and ``MIN_WRAPS``) come
-within ``NEAR_WIDTH`` characters of that width, and at least ``MIN_WRAPS`` lines were cut before a word
-that did not fit, ``MIN_LOWER_SHARE`` (and ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens
-in lowercase, or with a letter of a script without case after a line that does not end a sentence). Lines
-holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items and table rows are never
-joined. Pages dumped without a width limit have lines of any length and are left
-as they are.
+within ``NEAR_WIDTH`` columns of that width, and at least ``MIN_WRAPS`` lines were cut before a word that
+did not fit, ``MIN_LOWER_SHARE`` (and ``MIN_LOWER_STARTS``) of them mid-sentence (the next line opens in
+lowercase). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set the width; list items and
+table rows are never joined. Pages dumped without a width limit have lines of any length and are left as
+they are.
+
+Chinese and Japanese, written without spaces, are wrapped before any character. Such a cut counts when
+the next character would not have fitted, either line holds clause punctuation, and the run of lines it
+joins holds a full stop "。" (a site's list of headlines cut at one length holds none); it is mid-sentence
+when the line does not end a sentence, 3 such cuts suffice (``MIN_UNSPACED_WRAPS``), and the lines are
+joined without a space. Korean and other scripts without case are left as they are: w3m cuts Korean
+inside words, and without lowercase a wrapped line cannot be told from a list of headlines.
 """
 
 from __future__ import annotations
@@ -40,24 +44,24 @@ OVERLONG_SHARE = 0.02  # lines allowed past the wrap width (menus and table rows
 MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
-_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")
-_LONG_ASCII_WORD = re.compile(rf"[!-~]{{{LONGEST_WORD + 1}}}")  # on pages of text without spaces (a URL)
+_ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
+# has no spaces at all)
+_LONG_WORD = re.compile("[^\\s\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                        f"\uffe0-\uffe6\U00020000-\U0003fffd]{{{LONGEST_WORD + 1}}}")
 # clause punctuation: a cut line of Chinese or Japanese prose holds some (a truncated headline rarely does)
 _CLAUSE = re.compile("[，、。；：！？,;:]")
-# code point ranges of East Asian width W or F (two columns in a terminal dump)
-# code points of East Asian width W or F (two columns in a terminal), as (first, last) ranges
-_WIDE_RANGES = np.array([(0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+# code points of East Asian width W or F (two columns in a terminal), as (first, last) ranges (not the
+# Hangul jamo U+1100-115F, rare in text: the first range starts above the bullets and rules w3m draws)
+_WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
 _SENTENCE_END = "。！？!?.…:：;；"
-_PARAGRAPH_END = "。！？!?.…」』”’）)】"
-_FULL_STOP = re.compile("[。！？]")
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
 
 
-def _width(lines: list[str], lengths: np.ndarray, long_word: re.Pattern = _LONG_WORD) -> int:
+def _width(lines: list[str], lengths: np.ndarray) -> int:
     """The wrap width: the length that all but ``OVERLONG_SHARE`` of the lines keep to (a dump's menu or
     table row can pass it), not counting lines that hold a word longer than ``LONGEST_WORD`` (a long URL,
     as in lynx's list of links, is never wrapped)."""
@@ -67,7 +71,7 @@ def _width(lines: list[str], lengths: np.ndarray, long_word: re.Pattern = _LONG_
     for i in np.argsort(-lengths, kind="stable").tolist():
         if lengths[i] < MIN_WIDTH:
             return int(lengths[i])
-        if not long_word.search(lines[i]):
+        if not (_ANY_LONG_WORD.search(lines[i]) and _LONG_WORD.search(lines[i])):
             if allowed == 0:
                 return int(lengths[i])
             allowed -= 1
@@ -86,13 +90,13 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     wide characters is measured in display columns and in characters: the count that joins more lines wins."""
     lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
     width = _width(lines, lengths)
-    if not MIN_WIDTH // 2 <= width <= MAX_WIDTH:  # not wrapped, in characters nor in columns (2 a character)
+    if not MIN_WIDTH // 2 <= width <= MAX_WIDTH:  # not wrapped in characters, nor in columns (2 a character)
         return None
     stripped = [line.rstrip() for line in lines]
     wide = _wide_counts(stripped, lengths)
     if wide is None:
         return _unwrap(lines, stripped, lengths, width, 0)
-    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n, _LONG_ASCII_WORD), w)
+    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n), w)
                          for n, w in ((lengths + wide, 2), (lengths, 1))) if r]
     return min(found, key=lambda r: len(r[0])) if found else None  # the count that joins more lines
 
@@ -112,37 +116,25 @@ def _wide_char(char: str) -> bool:
     return at >= 0 and ord(char) <= int(_WIDE_RANGES[at, 1])
 
 
-def _mid_sentence(line: str, nxt: str) -> bool:
-    """Whether ``nxt`` goes on a sentence that ``line`` cut: it opens in lowercase, or with a letter of a
-    script without case (Chinese, Korean, Arabic, Hindi, ...) and ``line`` does not end a sentence."""
-    first = nxt.lstrip()[:1]
-    if first.islower():
-        return True
-    return first.isalpha() and not first.isupper() and line[-1:] not in _SENTENCE_END
-
-
-def _paragraph_runs(cut: list[int], unspaced: set[int], stripped: list[str]) -> tuple[list[int], set[int]]:
-    """``cut`` and ``unspaced`` without the cuts of runs of lines joined without spaces that hold no full
-    stop and do not end a sentence: Chinese prose wrapped at a width holds "。" (or ends its paragraph
-    with a closing quote or bracket); a list of headlines cut by a site at one length holds none."""
-    cuts = set(cut)
-    dropped = set()
-    for i in sorted(unspaced):
+def _paragraph_runs(cjk: set[int], joins: set[int], stripped: list[str]) -> set[int]:
+    """The cuts of ``cjk`` (before a character of text without spaces) whose run of joined lines (``joins``)
+    holds a full stop "。": Chinese or Japanese prose wrapped at a width does; a site's list of headlines,
+    cut at one length, does not."""
+    kept = set()
+    for i in cjk:
         start, end = i, i + 1
-        while start - 1 in cuts:
+        while start - 1 in joins:
             start -= 1
-        while end in cuts:
+        while end in joins:
             end += 1
-        if stripped[end][-1:] not in _PARAGRAPH_END and not any(
-                _FULL_STOP.search(stripped[k]) for k in range(start, end + 1)):
-            dropped.add(i)
-    return [i for i in cut if i not in dropped], unspaced - dropped
+        if any("。" in stripped[k] for k in range(start, end + 1)):
+            kept.add(i)
+    return kept
 
 
 def _unspaced_char(char: str) -> bool:
-    """A wide character of a script written without spaces (Chinese, Japanese; not Hangul: Korean is wrapped
-    at its spaces)."""
-    return _wide_char(char) and not ("\u1100" <= char <= "\u115f" or "\uac00" <= char <= "\ud7a3")
+    """A wide character of a script written without spaces (Chinese, Japanese; not Hangul: Korean has spaces)."""
+    return _wide_char(char) and not "\uac00" <= char <= "\ud7a3"
 
 
 def _wide_counts(stripped: list[str], lengths: np.ndarray) -> np.ndarray | None:
@@ -163,42 +155,48 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
         return None
     filled = lengths > 0
     near = int((lengths >= width - NEAR_WIDTH).sum())
-    if near < max(MIN_WRAPS, MIN_NEAR_SHARE * int(filled.sum())):
+    if near < max(MIN_UNSPACED_WRAPS if wide_width else MIN_WRAPS, MIN_NEAR_SHARE * int(filled.sum())):
         return None
-    # line i was cut when line i + 1's first word would not have fitted after it
-    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD)
-                                & (lengths[:-1] <= width))
-    cut, unspaced = [], set()
+    # line i was cut when line i + 1's first word would not have fitted after it (in columns, a line ending
+    # in a wide character can end one column past the width found)
+    fits = lengths <= width
+    if wide_width == 2:
+        fits |= (lengths == width + 1) & np.fromiter((bool(x) and _wide_char(x[-1]) for x in stripped), bool,
+                                                     count=len(stripped))
+    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD) & fits[:-1])
+    cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
-        if wide_width and nxt and _unspaced_char(nxt[0]):  # text without spaces is cut before any character
+        if wide_width and nxt and _unspaced_char(nxt[0]):
             if lengths[i] + wide_width > width and (_CLAUSE.search(stripped[i]) or _CLAUSE.search(nxt)):
                 cut.append(i)
-                unspaced.add(i)
+                cjk.add(i)
             continue
-        word = nxt.split(None, 1)[0]
-        word_width = len(word) + (sum(map(_wide_char, word)) if wide_width == 2 else 0)
-        if lengths[i] + 1 + word_width > width:
+        if lengths[i] + 1 + len(nxt.split(None, 1)[0]) > width:
             cut.append(i)
-            if wide_width and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: no space either
+            if wide_width and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: joined without a space
                 unspaced.add(i)
-    if unspaced:  # a run of Chinese lines is a wrapped paragraph only if it ends one (not a list of cut titles)
-        cut, unspaced = _paragraph_runs(cut, unspaced, stripped)
-    lower = sum(_mid_sentence(stripped[i], lines[i + 1]) for i in cut)
-    too_few = len(cut) < MIN_WRAPS and len(unspaced) < MIN_UNSPACED_WRAPS
+    # a list item starts a new line; a continuation is indented at least as far as its start; table rows
+    # (cells apart by 2+ spaces) stay apart
+    joins = {i for i in cut if not _ITEM_START.match(lines[i + 1])
+             and len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
+             and "  " not in lines[i].strip() and "  " not in lines[i + 1].strip()}
+    if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop
+        dropped = cjk - _paragraph_runs(cjk, joins, stripped)
+        cut, cjk, joins = [i for i in cut if i not in dropped], cjk - dropped, joins - dropped
+    # mid-sentence: the next line opens in lowercase, or Chinese goes on after a line that ends no sentence
+    lower = sum(lines[i + 1].lstrip()[:1].islower() or (i in cjk and stripped[i][-1] not in _SENTENCE_END)
+                for i in cut)
+    too_few = len(cut) < MIN_WRAPS and len(cjk) < MIN_UNSPACED_WRAPS
     if too_few or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
     joined_to_previous = np.zeros(len(lines), dtype=bool)
-    for i in cut:  # a list item starts a new line; a continuation is indented at least as far as its start;
-        nxt, cur = lines[i + 1], lines[i]  # table rows (cells apart by 2+ spaces) stay apart
-        if (not _ITEM_START.match(nxt) and len(nxt) - len(nxt.lstrip()) >= len(cur) - len(cur.lstrip())
-                and "  " not in cur.strip() and "  " not in nxt.strip()):
-            joined_to_previous[i + 1] = True
+    joined_to_previous[[i + 1 for i in joins]] = True
     origin = np.cumsum(~joined_to_previous) - 1
     out: list[str] = []
     for i, (line, joined) in enumerate(zip(lines, joined_to_previous.tolist())):
         if joined:
-            out[-1] = out[-1].rstrip() + ("" if i - 1 in unspaced else " ") + line.strip()
+            out[-1] = out[-1].rstrip() + ("" if i - 1 in cjk or i - 1 in unspaced else " ") + line.strip()
         else:
             out.append(line)
     return out, origin

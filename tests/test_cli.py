@@ -935,17 +935,25 @@ def test_a_page_that_is_one_long_line_gets_a_warning(runner, model_file, tmp_pat
     path.write_text(text + "\n", encoding="utf-8")
     result = predict(runner, model_file, "-f", "tsv", path)
     assert result.exit_code == 0
-    visible = len(text.replace(" ", ""))
-    assert result.stderr == (f"Warning: {path}: line 1 holds {visible:,} of the page's {visible:,} characters; "
-                             "linesift labels whole lines, so it keeps that line whole: give it a scrape with "
-                             "line breaks (w3m -dump, lynx -dump, inscriptis)\n")
+    letters = sum(c.isalnum() for c in text)
+    assert result.stderr == (f"Warning: {path}: line 1 holds {letters:,} of the page's {letters:,} letters and "
+                             "digits; linesift labels whole lines, so it keeps that line whole: give it a scrape "
+                             "with line breaks (w3m -dump, lynx -dump, inscriptis)\n")
+
+
+def test_the_warning_of_a_one_line_page_says_a_threshold_labels_it_by_its_score(runner, model_file, tmp_path):
+    path = tmp_path / "flat.txt"
+    path.write_text("The council met on Tuesday again. " * 200 + "\n", encoding="utf-8")
+    result = predict(runner, model_file, "--threshold", "0.5", path)
+    assert result.exit_code == 0
+    assert "; linesift labels whole lines (this one by its score: --threshold): give it" in result.stderr
 
 
 @pytest.mark.skipif(not _default_model_matches_installed_versions(),
                     reason="the shipped model was saved with another scikit-learn/numpy major.minor")
 def test_a_page_that_is_one_long_line_keeps_it_whatever_its_score(runner, tmp_path):
     path = tmp_path / "flat.txt"
-    path.write_text("Home | News | Sport | Login | Share on Facebook | " * 30 + "\n", encoding="utf-8")
+    path.write_text("Home | News | Sport | Login | Share on Facebook | " * 40 + "\n", encoding="utf-8")
     kept = runner.invoke(app, ["predict", "-f", "tsv", str(path)])  # the shipped model scores it 0.01
     by_score = runner.invoke(app, ["predict", "-f", "tsv", "--threshold", "0.5", str(path)])
     assert [row[:2] for row in tsv_rows(kept.stdout)] == [["content", "0.0095"]]

@@ -146,8 +146,9 @@ def test_overlong_row_finds_the_line_holding_most_of_a_long_page():
     assert overlong_row(["Home", "x" * 1000, "About"]) == 1
 
 
-def test_overlong_row_needs_a_thousand_characters():
+def test_overlong_row_needs_a_thousand_letters_or_digits():
     assert overlong_row(["x" * 999]) is None
+    assert overlong_row(["404 Not Found", "━" * 1023, "nginx"]) is None  # w3m's rule for <hr>
 
 
 def test_overlong_row_needs_most_of_the_page():
@@ -168,6 +169,6 @@ def test_overlong_row_is_the_line_with_most_visible_characters():
 
 
 def test_overlong_row_needs_a_page_of_few_lines():
-    archive = "Blog Archive " + "10/28/12 - 11/04/12 (11) " * 60  # one long list among the page's lines
+    archive = "Blog Archive " + "10/28/12 - 11/04/12 (11) " * 80  # one long list among the page's lines
     assert overlong_row([archive] + ["Home", "About", "Contact", "Search"]) == 0
     assert overlong_row([archive] + ["Home", "About", "Contact", "Search", "Login"]) is None
