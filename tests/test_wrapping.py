@@ -213,3 +213,11 @@ def test_a_chinese_line_one_column_past_the_width_was_cut():
         page += wrap_cjk(paragraph, 79) + [""]
     joined, _ = unwrap(page)
     assert joined == [x for paragraph in paragraphs for x in (paragraph, "")]
+
+
+def test_a_full_stop_past_a_table_row_does_not_make_a_run_a_paragraph():
+    text = "".join(CHINESE).replace("。", "，")
+    row = [text[:40], text[40:80], "表格  说明文字。"]  # the last line's cells stand 2 spaces apart: not joined
+    page = wrap_cjk(CHINESE[0]) + [""] + wrap_cjk(CHINESE[1]) + [""] + row
+    joined, _ = unwrap(page)
+    assert joined == [CHINESE[0], "", CHINESE[1], ""] + row
