@@ -427,10 +427,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             line_thresholds.append(at)
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
-        for lines, at in zip(X, line_thresholds if threshold is None else []):
-            row = overlong_row(lines)  # a page without line breaks (never hard-wrapped: it has few lines)
-            if row is not None:  # its one line holds the article, if any
-                at[row] = 0.0
+        for lines, at, u in zip(X, line_thresholds if threshold is None else [], unwrapped):
+            row = overlong_row(lines)  # a page without line breaks: its one line holds the article, if any
+            if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
+                at[row if u is None else u[1] == u[1][row]] = 0.0
         return ScoredPages(back(scores), thresholds, bases, line_thresholds)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG_PAGE_LINES
@@ -28,10 +29,10 @@ def split_lines(text: str) -> list[str]:
 
 
 def overlong_row(lines: list[str]) -> int | None:
-    """The index of the line that holds most of a long page: ``OVERLONG_LINE_CHARS``+ letters and digits and
-    ``OVERLONG_LINE_SHARE``+ of the page's (not the spaces that w3m pads table rows with, nor the rule it
-    draws for ``<hr>``), on a page of at most ``OVERLONG_PAGE_LINES`` non-blank lines: a converter that drops
-    line breaks, such as trafilatura's ``html2txt``. None on a page with line breaks."""
+    """The index of the line that holds most of a long page: ``OVERLONG_LINE_CHARS``+ letters, marks and
+    digits and ``OVERLONG_LINE_SHARE``+ of the page's (not the spaces that w3m pads table rows with, nor the
+    rule it draws for ``<hr>``), on a page of at most ``OVERLONG_PAGE_LINES`` non-blank lines: a converter
+    that drops line breaks, such as trafilatura's ``html2txt``. None on a page with line breaks."""
     if not lines or max(map(len, lines)) < OVERLONG_LINE_CHARS:
         return None
     filled = []
@@ -47,12 +48,10 @@ def overlong_row(lines: list[str]) -> int | None:
     return row
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
 def word_chars(text: str) -> int:
-    """The letters and digits of ``text``."""
-    return len(_NOT_WORD.sub("", text))
+    """The letters, marks and digits of ``text`` (Unicode categories L, M, N: a Hindi or Thai vowel sign
+    counts; spaces, punctuation and the rules w3m draws do not)."""
+    return sum(1 for char in text if unicodedata.category(char)[0] in "LMN")
 
 
 def is_blank(line: str) -> bool:

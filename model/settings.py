@@ -28,7 +28,7 @@ UNSEEN_SHIFT_RECIPE = 0.3
 UNSEEN_THRESHOLD_MAX = 0.55
 KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words (outside scripts without spaces) keep the tuned threshold
 VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)
-# A line of OVERLONG_LINE_CHARS+ letters and digits holding OVERLONG_LINE_SHARE of its page's, on a
+# A line of OVERLONG_LINE_CHARS+ letters, marks and digits holding OVERLONG_LINE_SHARE of its page's, on a
 # page of at most OVERLONG_PAGE_LINES non-blank lines (a converter that drops line breaks), is kept whole
 # whatever its score, with a warning (data/MODEL.md)
 OVERLONG_LINE_CHARS = 1000

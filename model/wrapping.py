@@ -44,10 +44,6 @@ OVERLONG_SHARE = 0.02  # lines allowed past the wrap width (menus and table rows
 MIN_LOWER_SHARE = 0.2  # of the cut lines, the share whose next line opens in lowercase (not a list of titles)
 LONGEST_WORD = 40  # longest word a wrap leaves whole at a line's end (a line holding a longer one, a URL,
 # does not set the width); cut lines are looked for only this close to the width
-_ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
-# has no spaces at all)
-_LONG_WORD = re.compile("[^\\s\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
-                        f"\uffe0-\uffe6\U00020000-\U0003fffd]{{{LONGEST_WORD + 1}}}")
 # clause punctuation: a cut line of Chinese or Japanese prose holds some (a truncated headline rarely does)
 _CLAUSE = re.compile("[，、。；：！？,;:]")
 # code points of East Asian width W or F (two columns in a terminal), as (first, last) ranges (not the
@@ -55,6 +51,14 @@ _CLAUSE = re.compile("[，、。；：！？,;:]")
 _WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
+_ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
+# has no spaces at all)
+_LONG_WORD = re.compile("[^\\s" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_RANGES.tolist())
+                        + f"]{{{LONGEST_WORD + 1}}}")
+# Han and kana: a line holding some is Chinese or Japanese (not Latin with a fullwidth "！" or "Ａ")
+_HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]")
+# a line ending a sentence (a full line of a paragraph that ends there, not a line cut mid-sentence)
+_ENDS_SENTENCE = re.compile("[。！？][」』”’）)】]*$")
 _SENTENCE_END = "。！？!?.…:：;；"
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
@@ -116,10 +120,11 @@ def _wide_char(char: str) -> bool:
     return at >= 0 and ord(char) <= int(_WIDE_RANGES[at, 1])
 
 
-def _paragraph_runs(cjk: set[int], joins: set[int], stripped: list[str]) -> set[int]:
+def _paragraph_runs(cjk: set[int], joins: set[int], stripped: list[str], full: np.ndarray) -> set[int]:
     """The cuts of ``cjk`` (before a character of text without spaces) whose run of joined lines (``joins``)
-    holds a full stop "。": Chinese or Japanese prose wrapped at a width does; a site's list of headlines,
-    cut at one length, does not."""
+    holds a full stop "。" and ends a paragraph: its last line stops short of the width (not ``full``) or
+    ends a sentence. Chinese or Japanese prose wrapped at a width does; a site's list of headlines or
+    excerpts, each cut at one length, does not."""
     kept = set()
     for i in cjk:
         start, end = i, i + 1
@@ -127,7 +132,8 @@ def _paragraph_runs(cjk: set[int], joins: set[int], stripped: list[str]) -> set[
             start -= 1
         while end in joins:
             end += 1
-        if any("。" in stripped[k] for k in range(start, end + 1)):
+        if (any("。" in stripped[k] for k in range(start, end + 1))
+                and (not full[end] or _ENDS_SENTENCE.search(stripped[end]))):
             kept.add(i)
     return kept
 
@@ -167,14 +173,15 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
-        if wide_width and nxt and _unspaced_char(nxt[0]):
+        han = wide_width and (_HAN_KANA.search(stripped[i]) or _HAN_KANA.search(nxt))
+        if han and nxt and _unspaced_char(nxt[0]):
             if lengths[i] + wide_width > width and (_CLAUSE.search(stripped[i]) or _CLAUSE.search(nxt)):
                 cut.append(i)
                 cjk.add(i)
             continue
         if lengths[i] + 1 + len(nxt.split(None, 1)[0]) > width:
             cut.append(i)
-            if wide_width and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: joined without a space
+            if han and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: joined without a space
                 unspaced.add(i)
     # a list item starts a new line; a continuation is indented at least as far as its start; table rows
     # (cells apart by 2+ spaces) stay apart
@@ -182,7 +189,7 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
              and len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
              and "  " not in lines[i].strip() and "  " not in lines[i + 1].strip()}
     if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop
-        dropped = cjk - _paragraph_runs(cjk, joins, stripped)
+        dropped = cjk - _paragraph_runs(cjk, joins, stripped, lengths + max(wide_width, 1) > width)
         cut, cjk, joins = [i for i in cut if i not in dropped], cjk - dropped, joins - dropped
     # mid-sentence: the next line opens in lowercase, or Chinese goes on after a line that ends no sentence
     lower = sum(lines[i + 1].lstrip()[:1].islower() or (i in cjk and stripped[i][-1] not in _SENTENCE_END)

@@ -172,3 +172,8 @@ def test_overlong_row_needs_a_page_of_few_lines():
     archive = "Blog Archive " + "10/28/12 - 11/04/12 (11) " * 80  # one long list among the page's lines
     assert overlong_row([archive] + ["Home", "About", "Contact", "Search"]) == 0
     assert overlong_row([archive] + ["Home", "About", "Contact", "Search", "Login"]) is None
+
+
+def test_overlong_row_counts_the_vowel_signs_of_hindi():
+    line = "नगर परिषद ने सोमवार को बैठक की और पूर्वी नहर की खुदाई करने पर सहमति दी। " * 30
+    assert overlong_row([line]) == 0

@@ -221,3 +221,25 @@ def test_a_full_stop_past_a_table_row_does_not_make_a_run_a_paragraph():
     page = wrap_cjk(CHINESE[0]) + [""] + wrap_cjk(CHINESE[1]) + [""] + row
     joined, _ = unwrap(page)
     assert joined == [CHINESE[0], "", CHINESE[1], ""] + row
+
+
+def test_a_list_of_excerpts_cut_at_one_length_that_ends_the_page_is_not_joined():
+    text = "".join(CHINESE)  # the openings of articles, holding "，" and "。", each cut by the site at 40
+    excerpts = [text[k:k + 40] for k in range(0, 64, 8)]
+    assert unwrap(["最新文章"] + excerpts) is None
+
+
+def test_latin_with_a_fullwidth_character_keeps_its_spaces():
+    first = "The harbour board met on Monday and the tickets go on sale！"  # a fullwidth "！" ends the line
+    second = "and the first concert is already close to sold out, they say."
+    joined, _ = unwrap(([first, second, ""]) * 6)
+    assert joined == [first + " " + second, ""] * 6
+
+
+def test_lines_joined_to_a_one_line_page_are_kept_with_it(tiny_model):
+    text = "".join(CHINESE) * 2
+    long = "详见http://example.com/" + "a" * 50 + " " + text * 8  # a long line a wrap joined to the four above
+    page = [text[k:k + 40] for k in range(0, 160, 40)] + [long]
+    joined, origin = unwrap(page)
+    (thresholds,) = tiny_model.score_pages_and_thresholds([page]).line_thresholds
+    assert origin.tolist() == [0, 0, 0, 0, 0] and thresholds.tolist() == [0.0] * 5
