@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG_PAGE_LINES
@@ -48,10 +47,15 @@ def overlong_row(lines: list[str]) -> int | None:
     return row
 
 
+# spaces, ASCII and Latin-1 punctuation and symbols, general punctuation, arrows, box drawing and shapes
+# (w3m's rules), CJK punctuation
+_NOT_WORD = re.compile("[\\s!-/:-@\\[-`{-~\u00a0-\u00bf\u00d7\u00f7\u2000-\u2bff\u3000-\u303f_]+")
+
+
 def word_chars(text: str) -> int:
-    """The letters, marks and digits of ``text`` (Unicode categories L, M, N: a Hindi or Thai vowel sign
-    counts; spaces, punctuation and the rules w3m draws do not)."""
-    return sum(1 for char in text if unicodedata.category(char)[0] in "LMN")
+    """The characters of ``text`` other than spaces, punctuation and symbols (``_NOT_WORD``): letters, digits
+    and marks (a Hindi or Thai vowel sign counts)."""
+    return len(_NOT_WORD.sub("", text))
 
 
 def is_blank(line: str) -> bool:
