@@ -18,11 +18,12 @@ lowercase). Lines holding a word longer than ``LONGEST_WORD`` (URLs) do not set 
 table rows are never joined. Pages dumped without a width limit have lines of any length and are left as
 they are.
 
-Chinese and Japanese, written without spaces, are wrapped before any character. Such a cut counts when
-the next character would not have fitted, either line holds clause punctuation, and the run of lines it
-joins holds a full stop "。" (a site's list of headlines cut at one length holds none); it is mid-sentence
-when the line does not end a sentence, 3 such cuts suffice (``MIN_UNSPACED_WRAPS``), and the lines are
-joined without a space. Korean and other scripts without case are left as they are: w3m cuts Korean
+Chinese and Japanese, written without spaces, are wrapped before any character. Such a cut (on lines
+holding Han or kana) counts when the next character would not have fitted, either line holds clause
+punctuation, and the run of lines it joins holds a full stop "。" and ends a paragraph: its last line stops
+short of the width or ends a sentence (a site's list of headlines or excerpts cut at one length fails one
+or the other). It is mid-sentence when the line does not end a sentence, 3 such cuts suffice
+(``MIN_UNSPACED_WRAPS``), and the lines are joined without a space. Korean and other scripts without case are left as they are: w3m cuts Korean
 inside words, and without lowercase a wrapped line cannot be told from a list of headlines.
 """
 
@@ -188,7 +189,7 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     joins = {i for i in cut if not _ITEM_START.match(lines[i + 1])
              and len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
              and "  " not in lines[i].strip() and "  " not in lines[i + 1].strip()}
-    if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop
+    if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop and ends a paragraph
         dropped = cjk - _paragraph_runs(cjk, joins, stripped, lengths + max(wide_width, 1) > width)
         cut, cjk, joins = [i for i in cut if i not in dropped], cjk - dropped, joins - dropped
     # mid-sentence: the next line opens in lowercase, or Chinese goes on after a line that ends no sentence
