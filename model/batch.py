@@ -42,7 +42,7 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
             out.append((page.path, error_record(page.error)))
         elif page.record is not None and fmt == "jsonl":
             out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores,
-                                                     res.threshold, res.base_threshold)))
+                                                     res.threshold, res.base_threshold, res.whole_line)))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
     warnings = [w for w in (overlong_line(page, threshold) for page in pages) if w]

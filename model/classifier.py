@@ -68,6 +68,7 @@ class ScoredPages(NamedTuple):
     thresholds: list[float]  # the page's threshold (``page_threshold``)
     bases: list[float | None]  # where that threshold was raised from the page's scores: the one it was raised from
     line_thresholds: list[np.ndarray]  # what each line must reach to be content
+    whole_rows: list[int | None]  # the line kept whatever its score on a page of one long line, else None
 
 
 class _PageBatch:
@@ -427,11 +428,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             line_thresholds.append(at)
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
-        for lines, at, u in zip(X, line_thresholds if threshold is None else [], unwrapped):
-            row = overlong_row(lines)  # a page without line breaks: its one line holds the article, if any
+        # a page without line breaks: its one line holds the article, if any
+        whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
+        for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
             if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
                 at[row if u is None else u[1] == u[1][row]] = 0.0
-        return ScoredPages(back(scores), thresholds, bases, line_thresholds)
+        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:

@@ -79,10 +79,12 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
 
 
 def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                        threshold: float | None = None, base_threshold: float | None = None) -> dict:
+                        threshold: float | None = None, base_threshold: float | None = None,
+                        whole_line: int | None = None) -> dict:
     """A corpus record with the cleaned text and per-line results added (every input field kept); the
-    ``linesift`` object also says which threshold the page's lines were labelled with, and the base
-    threshold where that one was raised (``PagePrediction.base_threshold``)."""
+    ``linesift`` object also says which threshold the page's lines were labelled with, the base
+    threshold where that one was raised (``PagePrediction.base_threshold``), and the 1-based line kept
+    whatever its score on a page of one long line (``PagePrediction.whole_line``)."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
@@ -92,13 +94,16 @@ def record_with_results(record: dict, lines: list[str], labels: list[str], score
         out["linesift"]["threshold"] = round(threshold, 4)
     if base_threshold is not None:
         out["linesift"]["base_threshold"] = round(base_threshold, 4)
+    if whole_line is not None:
+        out["linesift"]["whole_line"] = whole_line + 1
     return out
 
 
 def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                  threshold: float | None = None, base_threshold: float | None = None) -> str:
+                  threshold: float | None = None, base_threshold: float | None = None,
+                  whole_line: int | None = None) -> str:
     """``record_with_results`` as one JSON line."""
-    return json.dumps(record_with_results(record, lines, labels, scores, threshold, base_threshold),
+    return json.dumps(record_with_results(record, lines, labels, scores, threshold, base_threshold, whole_line),
                       ensure_ascii=False) + "\n"
 
 

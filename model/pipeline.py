@@ -25,7 +25,8 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
         pages = [split_lines(r.get(text_field) or "") for r in batch]
         for record, res in zip(batch, predict_pages(pages, model, threshold)):
-            yield record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold)
+            yield record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold,
+                                      res.whole_line)
 
 
 def clean_partition(records: Iterable[dict], text_field: str = "text", model=None, threshold: float | None = None,
@@ -39,5 +40,6 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     records = list(records)
     pages = [split_lines(r.get(text_field) or "") for r in records]
     hosts = [site_of_url(r.get(url_field) if isinstance(r.get(url_field), str) else None) for r in records]
-    return [record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold)
+    return [record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold,
+                                res.whole_line)
             for record, res in zip(records, predict_corpus(pages, model, threshold, hosts))]

@@ -24,6 +24,7 @@ class PagePrediction:
     threshold: float | None = None  # what the page's lines were labelled with (``LineClassifier.page_threshold``)
     base_threshold: float | None = None  # where the threshold was raised: what lines before the page's first
     # line reaching it, and runs of lines joined to one, need (``LineClassifier.score_pages_and_thresholds``)
+    whole_line: int | None = None  # 0-based: the line kept whatever its score, on a page of one long line
 
     @property
     def content(self) -> str:
@@ -53,8 +54,9 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     check_threshold(threshold)
     model = model if model is not None else default_model()
     scored = model.score_pages_and_thresholds(pages, sites, table, threshold)
-    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b) for lines, s, at, t, b
-            in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases)]
+    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w) for lines, s, at, t, b, w
+            in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases,
+                   scored.whole_rows)]
 
 
 def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,

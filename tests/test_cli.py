@@ -586,6 +586,18 @@ def test_jsonl_corpus_gives_one_record_per_page_with_fields_kept(runner, model_f
         if lab == "content")
 
 
+def test_jsonl_corpus_records_say_which_line_of_a_one_line_page_was_kept_whole(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    flat = "Home News Sport " + "The council met on Tuesday to agree on the harbour budget. " * 30
+    corpus.write_text(json.dumps({"text": flat}) + "\n" + json.dumps({"text": "Home\n\nThe council met."}) + "\n",
+                      encoding="utf-8")
+    kept = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "-f", "jsonl", "-q"])
+    by_score = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "-f", "jsonl", "-q",
+                                   "--threshold", "0.5"])
+    assert [json.loads(r)["linesift"].get("whole_line") for r in kept.stdout.splitlines()] == [1, None]
+    assert [json.loads(r)["linesift"].get("whole_line") for r in by_score.stdout.splitlines()] == [None, None]
+
+
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "a", "text": "x"}\nnot json\n{"id": "c", "body": "y"}\n{"id": "d", "text": "z"}\n',

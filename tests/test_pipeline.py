@@ -48,3 +48,9 @@ def test_clean_partition_cleans_records_together_as_predict_cleans_a_corpus(runn
     from_cli = [json.loads(row)["line_scores"] for row in result.stdout.splitlines()]
     assert [r["line_scores"] for r in together] == from_cli
     assert [r["line_scores"] for r in together] != [r["line_scores"] for r in clean_records(records)]
+
+
+def test_clean_records_say_which_line_of_a_one_line_page_was_kept_whole(tiny_model):
+    flat = {"text": "Home News Sport " + "The council met on Tuesday to agree on the harbour budget. " * 30}
+    out = list(clean_records([flat, {"text": "Home\nThe council met."}], model=tiny_model))
+    assert [r["linesift"].get("whole_line") for r in out] == [1, None]
