@@ -41,8 +41,7 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
         if page.error is not None:
             out.append((page.path, error_record(page.error)))
         elif page.record is not None and fmt == "jsonl":
-            out.append((page.path, format_record(page.record, page.lines, res.labels, res.scores,
-                                                     res.threshold, res.base_threshold, res.whole_line)))
+            out.append((page.path, format_record(res.record(page.record))))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
     warnings = [w for w in (overlong_line(page, threshold) for page in pages) if w]

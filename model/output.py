@@ -99,12 +99,9 @@ def record_with_results(record: dict, lines: list[str], labels: list[str], score
     return out
 
 
-def format_record(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                  threshold: float | None = None, base_threshold: float | None = None,
-                  whole_line: int | None = None) -> str:
-    """``record_with_results`` as one JSON line."""
-    return json.dumps(record_with_results(record, lines, labels, scores, threshold, base_threshold, whole_line),
-                      ensure_ascii=False) + "\n"
+def format_record(record: dict) -> str:
+    """A corpus record (``record_with_results``) as one JSON line."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def error_record(message: str) -> str:

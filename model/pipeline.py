@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from linesift.lines import split_lines
-from linesift.output import record_with_results
 from linesift.predict import default_model, predict_corpus, predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
 
@@ -25,8 +24,7 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
         pages = [split_lines(r.get(text_field) or "") for r in batch]
         for record, res in zip(batch, predict_pages(pages, model, threshold)):
-            yield record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold,
-                                      res.whole_line)
+            yield res.record(record)
 
 
 def clean_partition(records: Iterable[dict], text_field: str = "text", model=None, threshold: float | None = None,
@@ -40,6 +38,4 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     records = list(records)
     pages = [split_lines(r.get(text_field) or "") for r in records]
     hosts = [site_of_url(r.get(url_field) if isinstance(r.get(url_field), str) else None) for r in records]
-    return [record_with_results(record, res.lines, res.labels, res.scores, res.threshold, res.base_threshold,
-                                res.whole_line)
-            for record, res in zip(records, predict_corpus(pages, model, threshold, hosts))]
+    return [res.record(record) for record, res in zip(records, predict_corpus(pages, model, threshold, hosts))]

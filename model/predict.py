@@ -9,7 +9,7 @@ import numpy as np
 from linesift.classifier import labels_from_scores
 from linesift.lines import split_lines
 from linesift.modelfile import load_model
-from linesift.output import content_text
+from linesift.output import content_text, record_with_results
 from linesift.render import html_to_text
 from linesift.settings import BATCH_PAGES_DEFAULT
 
@@ -30,6 +30,11 @@ class PagePrediction:
     def content(self) -> str:
         """The kept text: content lines, block breaks kept."""
         return content_text(self.lines, self.labels)
+
+    def record(self, record: dict) -> dict:
+        """The corpus ``record`` this page came from, with its results added (``output.record_with_results``)."""
+        return record_with_results(record, self.lines, self.labels, self.scores, self.threshold,
+                                   self.base_threshold, self.whole_line)
 
 
 @lru_cache(maxsize=1)
