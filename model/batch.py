@@ -44,15 +44,16 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
             out.append((page.path, format_record(res.record(page.record))))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
-    warnings = [w for w in (overlong_line(page, threshold) for page in pages) if w]
+    # the model found each page's one long line (``PagePrediction.whole_line``) unless a threshold is given
+    warnings = [w for w in (overlong_line(page, res.whole_line if threshold is None else overlong_row(page.lines),
+                                          threshold) for page, res in zip(pages, results)) if w]
     return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages), warnings)
 
 
-def overlong_line(page: Page, threshold: float | None = None) -> str | None:
-    """A warning when one line holds most of a long page (``lines.overlong_row``: a converter that drops
+def overlong_line(page: Page, row: int | None, threshold: float | None = None) -> str | None:
+    """A warning when line ``row`` holds most of a long page (``lines.overlong_row``: a converter that drops
     line breaks, such as trafilatura's ``html2txt``): linesift labels whole lines, so it keeps that line
     (or labels it by its score at a ``threshold`` given)."""
-    row = overlong_row(page.lines)
     if row is None:
         return None
     kept = " (this one by its score: --threshold)" if threshold is not None else ", so it keeps that line whole"
