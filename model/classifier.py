@@ -415,17 +415,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-        scores, shares, learned = self._score_lines(pages, sites, table)
-        thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
-        bases = [self.page_threshold(share, threshold) for share in shares]
-        bases = [b if b < t else None for b, t in zip(bases, thresholds)]
-        line_thresholds = []
-        for s, t, b in zip(scores, thresholds, bases):
-            at = np.full(len(s), t)
-            if b is not None:
-                rows = np.flatnonzero(~np.isnan(s))
-                at[rows] = row_thresholds(s[rows], np.zeros(len(rows), dtype=np.int64), t, b)
-            line_thresholds.append(at)
+        scores, thresholds, bases, line_thresholds = self._score_lines(pages, sites, table, threshold)
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
         # a page without line breaks: its one line holds the article, if any
@@ -454,9 +444,31 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-        """Scores of every line of the pages, each page's share of known words (NaN where unknown), and
-        each page's threshold from its score profile (NaN without ``page_model_``)."""
+    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None):
+        """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
+        each page's threshold (``page_threshold``) and base where that one was raised, and each line's
+        threshold (``page_thresholds.row_thresholds``, over the batch's rows at once)."""
+        final, layout, shares, learned = self._score_rows(X, sites, table)
+        thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
+        bases = [self.page_threshold(share, threshold) for share in shares]
+        bases = [b if b < t else None for b, t in zip(bases, thresholds)]
+        page_t = np.asarray(thresholds, dtype=np.float64)
+        page_b = np.asarray([t if b is None else b for t, b in zip(thresholds, bases)], dtype=np.float64)
+        row_t = row_thresholds(final, layout.page, page_t[layout.page], page_b[layout.page])  # = t where no base
+        scores, line_thresholds = [], []
+        for p in range(len(layout.n_lines)):
+            sl = layout.rows(p)
+            rows = layout.index[sl]
+            s, at = np.full(layout.n_lines[p], np.nan), np.full(layout.n_lines[p], page_t[p])
+            s[rows], at[rows] = final[sl], row_t[sl]
+            scores.append(s)
+            line_thresholds.append(at)
+        return scores, thresholds, bases, line_thresholds
+
+    def _score_rows(self, X, sites=None, table=None):
+        """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
+        page's share of known words (NaN where unknown) and the threshold its score profile gives
+        (``page_model_``; NaN without)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
@@ -472,19 +484,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         else:
             final = np.zeros(0)
         final = batch.held(final)
-        out = []
-        for p, sl in batch.page_slices():
-            scores = np.full(batch.layout.n_lines[p], np.nan)
-            scores[batch.layout.index[sl]] = final[sl]
-            out.append(scores)
-        shares = batch.known_share if batch.known_share is not None else np.full(len(out), np.nan)
-        learned = np.full(len(out), np.nan)
+        layout, n_pages = batch.layout, len(batch.layout.n_lines)
+        shares = batch.known_share if batch.known_share is not None else np.full(n_pages, np.nan)
+        learned = np.full(n_pages, np.nan)
         page_model = getattr(self, "page_model_", None)
         if page_model is not None and len(final):
-            profiles, _ = page_profiles(final, batch.words(), batch.layout.page, len(out), self.threshold_)
+            profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
-            learned[np.diff(batch.layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return out, shares, learned
+            learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
+        return final, layout, shares, learned
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""

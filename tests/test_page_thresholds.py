@@ -10,6 +10,7 @@ import pytest
 
 import linesift
 from linesift.classifier import LineClassifier, labels_from_scores
+from linesift.features import page_layout
 from linesift.output import record_with_results
 from linesift.page_thresholds import (
     PROFILE_NAMES,
@@ -19,6 +20,7 @@ from linesift.page_thresholds import (
     threshold_grid,
 )
 from linesift.pipeline import clean_partition
+from linesift.wrapping import unwrap
 
 
 def _kept(scores, page, threshold=0.6, base=0.3):
@@ -140,7 +142,9 @@ def test_a_wrapped_paragraph_is_labelled_as_one_line(raising_model):
     model = copy.deepcopy(raising_model)
     # joined lines: Home, News, blank, paragraph 1, blank, paragraph 2, blank, footer
     joined = np.array([0.01, 0.01, np.nan, 0.9, np.nan, 0.5, np.nan, 0.01])
-    model._score_lines = lambda pages, sites, table: ([joined], np.array([np.nan]), np.array([0.7]))
+    layout = page_layout([unwrap(page)[0]])[1]
+    model._score_rows = lambda pages, sites, table: (joined[~np.isnan(joined)], layout, np.array([np.nan]),
+                                                     np.array([0.7]))
     res = linesift.predict_lines(page, model=model)
     second = [label for line, label in zip(page, res.labels) if line and line in paragraphs[1]]
     assert len(second) > 2
