@@ -101,8 +101,9 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     wide = _wide_counts(stripped, lengths)
     if wide is None:
         return _unwrap(lines, stripped, lengths, width, 0)
-    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n), w)
-                         for n, w in ((lengths + wide, 2), (lengths, 1))) if r]
+    counts, last_wide = wide
+    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n), w, last_wide)
+                         for n, w in ((lengths + counts, 2), (lengths, 1))) if r]
     return min(found, key=lambda r: len(r[0])) if found else None  # the count that joins more lines
 
 
@@ -144,20 +145,22 @@ def _unspaced_char(char: str) -> bool:
     return _wide_char(char) and not "\uac00" <= char <= "\ud7a3"
 
 
-def _wide_counts(stripped: list[str], lengths: np.ndarray) -> np.ndarray | None:
-    """The number of wide characters on each line; None when the page has none."""
+def _wide_counts(stripped: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The number of wide characters on each line, and whether it ends in one; None when the page has none."""
     cps = np.frombuffer("".join(stripped).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     high = np.flatnonzero(cps >= _WIDE_RANGES[0, 0])
     wide = high[_is_wide(cps[high])]
     if not len(wide):
         return None
-    return np.bincount(np.searchsorted(np.cumsum(lengths), wide, side="right"), minlength=len(lengths))
+    ends = np.cumsum(lengths)
+    return (np.bincount(np.searchsorted(ends, wide, side="right"), minlength=len(lengths)),
+            (lengths > 0) & np.isin(ends - 1, wide))
 
 
 def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: int,
-            wide_width: int) -> tuple[list[str], np.ndarray] | None:
+            wide_width: int, last_wide: np.ndarray | None = None) -> tuple[list[str], np.ndarray] | None:
     """``unwrap`` with the lines' ``lengths`` and the page's ``width`` (``_width``) measured with a wide
-    character as ``wide_width`` columns (0: the page has none)."""
+    character as ``wide_width`` columns (0: the page has none; ``last_wide``: whether each line ends in one)."""
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
     filled = lengths > 0
@@ -168,8 +171,7 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     # in a wide character can end one column past the width found)
     fits = lengths <= width
     if wide_width == 2:
-        fits |= (lengths == width + 1) & np.fromiter((bool(x) and _wide_char(x[-1]) for x in stripped), bool,
-                                                     count=len(stripped))
+        fits |= (lengths == width + 1) & last_wide
     candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD) & fits[:-1])
     cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
