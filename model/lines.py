@@ -6,6 +6,8 @@ import codecs
 import re
 from collections.abc import Iterator
 
+import numpy as np
+from linesift.codepoints import DIGIT, LETTER, MARK, class_table
 from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG_PAGE_LINES
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -47,15 +49,11 @@ def overlong_row(lines: list[str]) -> int | None:
     return row
 
 
-# spaces, ASCII and Latin-1 punctuation and symbols, general punctuation, arrows, box drawing and shapes
-# (w3m's rules), CJK punctuation
-_NOT_WORD = re.compile("[\\s!-/:-@\\[-`{-~\u00a0-\u00bf\u00d7\u00f7\u2000-\u2bff\u3000-\u303f_]+")
-
-
 def word_chars(text: str) -> int:
-    """The characters of ``text`` other than spaces, punctuation and symbols (``_NOT_WORD``): letters, digits
-    and marks (a Hindi or Thai vowel sign counts)."""
-    return len(_NOT_WORD.sub("", text))
+    """The letters, digits and marks of ``text`` (``codepoints.class_table``: a Hindi or Thai vowel sign
+    counts; spaces, punctuation and symbols such as the rules w3m draws do not)."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return int(np.count_nonzero(class_table()[cps] & (LETTER | DIGIT | MARK)))
 
 
 def is_blank(line: str) -> bool:
