@@ -6,6 +6,7 @@ point, through lookup tables over all of Unicode), never per character in Python
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ import numpy as np
 # code point class flags
 LETTER, UPPER, DIGIT, SPACE, PUNCT, SYMBOL, CJK, MARK = 1, 2, 4, 8, 16, 32, 64, 128
 FOLD_SPACE, FOLD_DIGIT = ord(" "), ord("0")
+
+
+# Han and kana: Chinese and Japanese, written without spaces between words
+HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]")
 
 
 def _is_cjk(cp: int) -> bool:

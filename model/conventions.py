@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from linesift.codepoints import HAN_KANA
 from linesift.features import Layout, batch_features
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
@@ -18,13 +19,12 @@ _NOT_A_LIST_CUE = re.compile(r"\W*(?:tags?|share)\b", re.IGNORECASE)  # what fol
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
 _SENTENCE_END = re.compile(r"(?:(?<!\.\.)\.|[!\u3002\uff01])[\"'\u201d\u2019\u00bb)\]]*$")
 _PROSE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # Chinese and Japanese: no spaces
 
 
 def _words(line: str) -> float:
     """Words of a line, two characters of Chinese or Japanese counting as one (unlike the ``log_words``
     feature, Korean's are not: it puts spaces between words)."""
-    return len(line.split()) + len(_UNSPACED.findall(line)) / 2
+    return len(line.split()) + len(HAN_KANA.findall(line)) / 2
 
 
 def teaser_list(X: np.ndarray, names: list[str], layout: Layout, lines: list[str]) -> np.ndarray:

@@ -23,8 +23,9 @@ holding Han or kana) counts when the next character would not have fitted, eithe
 punctuation, and the run of lines it joins holds a full stop "。" and ends a paragraph: its last line stops
 short of the width or ends a sentence (a site's list of headlines or excerpts cut at one length fails one
 or the other). It is mid-sentence when the line does not end a sentence, 3 such cuts suffice
-(``MIN_UNSPACED_WRAPS``), and the lines are joined without a space. Korean and other scripts without case are left as they are: w3m cuts Korean
-inside words, and without lowercase a wrapped line cannot be told from a list of headlines.
+(``MIN_UNSPACED_WRAPS``), and the lines are joined without a space. Korean and other scripts without case
+are left as they are: w3m cuts Korean inside words, and without lowercase a wrapped line cannot be told
+from a list of headlines.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import bisect
 import re
 
 import numpy as np
+from linesift.codepoints import HAN_KANA
 from linesift.features import BULLET_MARKS, NUMBERED_ITEM
 
 MIN_WIDTH, MAX_WIDTH = 60, 250  # terminal-like widths (72, 80, 100, 132, ...)
@@ -56,8 +58,6 @@ _ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of
 # has no spaces at all)
 _LONG_WORD = re.compile("[^\\s" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_RANGES.tolist())
                         + f"]{{{LONGEST_WORD + 1}}}")
-# Han and kana: a line holding some is Chinese or Japanese (not Latin with a fullwidth "！" or "Ａ")
-_HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]")
 # a line ending a sentence (a full line of a paragraph that ends there, not a line cut mid-sentence)
 _ENDS_SENTENCE = re.compile("[。！？][」』”’）)】]*$")
 _SENTENCE_END = "。！？!?.…:：;；"
@@ -176,7 +176,8 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
-        han = wide_width and (_HAN_KANA.search(stripped[i]) or _HAN_KANA.search(nxt))
+        # a line holding Han or kana is Chinese or Japanese (not Latin with a fullwidth "！" or "Ａ")
+        han = wide_width and (HAN_KANA.search(stripped[i]) or HAN_KANA.search(nxt))
         if han and nxt and _unspaced_char(nxt[0]):
             if lengths[i] + wide_width > width and (_CLAUSE.search(stripped[i]) or _CLAUSE.search(nxt)):
                 cut.append(i)
