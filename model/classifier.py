@@ -124,7 +124,7 @@ class _PageBatch:
     def held(self, scores: np.ndarray) -> np.ndarray:
         """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
         tell (``conventions.hold_rows``)."""
-        return hold_rows(self.X, self.names, self.layout, self.lines, scores)
+        return hold_rows(self.layout, self.lines, scores)
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):

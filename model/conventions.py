@@ -1,4 +1,6 @@
-"""Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them."""
+"""Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them:
+teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться") and the lists of other pages'
+headlines under a bare teaser cue, in the languages of ``features.ANY_TEASER_CUES``."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import Layout, batch_features
+from linesift.features import ANY_TEASER_CUES, TAG_SHARE_CUES, Layout, any_teaser_cue, batch_features
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -15,7 +17,10 @@ from linesift.settings import (
     TEASER_LIST_WORDS,
 )
 
-_NOT_A_LIST_CUE = re.compile(r"\W*(?:tags?|share)\b", re.IGNORECASE)  # what follows them is not a teaser list
+# both read the lowercased line: a cue followed by a colon ("Read more: ...", "Lesen Sie auch: ..."), and a tag
+# or share cue, which no teaser list follows
+_CUE_AND_COLON = re.compile(r"[^\w\n]*(?:" + "|".join(ANY_TEASER_CUES) + r")[^\S\n]*[:\uff1a]")
+_NOT_A_LIST_CUE = re.compile(r"\W*(?:" + "|".join(TAG_SHARE_CUES) + r")(?:\b|(?=\W)|$)")
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
 _SENTENCE_END = re.compile(r"(?:(?<!\.\.)\.|[!\u3002\uff01])[\"'\u201d\u2019\u00bb)\]]*$")
 _PROSE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
@@ -27,21 +32,31 @@ def _words(line: str) -> float:
     return len(line.split()) + len(HAN_KANA.findall(line)) / 2
 
 
-def teaser_list(X: np.ndarray, names: list[str], layout: Layout, lines: list[str]) -> np.ndarray:
-    """Rows of a batch's non-blank lines (``lines``, stripped; ``X``, ``names``, ``layout``: their features,
-    ``features.batch_features``, extra columns allowed) that list other pages' headlines under a bare teaser
-    cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue (the ``teaser_cue``
-    feature: "Also read", "Related", "Read more", "Читайте также"; at most ``TEASER_CUE_MAX_WORDS`` words
-    between spaces; "Tags" and "Share" excluded), each of ``TEASER_LIST_WORDS`` words (``_words``), not ending
+def cue_line(line: str) -> bool:
+    """Whether a stripped line that opens with a teaser, tag or share cue (``features.any_teaser_cue``) is a
+    cue line of LABELING.md's boilerplate: its first letter is not lowercase (not a wrapped sentence's "share
+    in the profits"), and it is the bare cue (at most ``TEASER_CUE_MAX_WORDS`` words) or the cue and a colon
+    ("Read more: <another headline>")."""
+    first = next((ch for ch in line if ch.isalpha()), "")
+    if first.islower():
+        return False
+    return len(line.split()) <= TEASER_CUE_MAX_WORDS or _CUE_AND_COLON.match(line.lower()) is not None
+
+
+def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped; ``layout``: their layout, ``cue``: whether each
+    opens with a teaser cue, ``features.any_teaser_cue``) that list other pages' headlines under a bare teaser
+    cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue ("Also read",
+    "Related", "Read more", "Читайте также", "Mehr zum Thema"; at most ``TEASER_CUE_MAX_WORDS`` words between
+    spaces; tag and share cues excluded), each of ``TEASER_LIST_WORDS`` words (``_words``), not ending
     a sentence and not a cue itself. The list ends at the first line that is not such a line, and before a
     line other than the first that is followed by prose (a sentence of ``TEASER_LIST_PROSE_WORDS`` or more
     words): the article's next heading, after a short list. A list never runs past its page."""
-    cue = X[:, names.index("teaser_cue")] > 0
     ends = layout.page_end
     lo, hi = TEASER_LIST_WORDS
     rows: list[int] = []
     for i in np.flatnonzero(cue).tolist():
-        if len(lines[i].split()) > TEASER_CUE_MAX_WORDS or _NOT_A_LIST_CUE.match(lines[i]):
+        if len(lines[i].split()) > TEASER_CUE_MAX_WORDS or _NOT_A_LIST_CUE.match(lines[i].lower()):
             continue
         end = int(ends[i])
         for k in range(i + 1, min(i + 1 + TEASER_LIST_LINES, end)):
@@ -55,10 +70,18 @@ def teaser_list(X: np.ndarray, names: list[str], layout: Layout, lines: list[str
     return np.array(rows, dtype=np.int64)
 
 
-def hold_rows(X: np.ndarray, names: list[str], layout: Layout, lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """The scores of a batch's rows (one per row of ``X``) with the lines of a teaser list (``teaser_list``)
-    held to at most ``TEASER_LIST_SCORE``."""
-    rows = teaser_list(X, names, layout, lines)
+def held_rows(layout: Layout, lines: list[str]) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped) that LABELING.md calls boilerplate whatever their
+    score: cue lines (``cue_line``) and teaser lists (``teaser_list``), in row order."""
+    cue = any_teaser_cue(lines) > 0
+    cues = [i for i in np.flatnonzero(cue).tolist() if cue_line(lines[i])]
+    return np.union1d(np.array(cues, dtype=np.int64), teaser_list(layout, lines, cue))
+
+
+def hold_rows(layout: Layout, lines: list[str], scores: np.ndarray) -> np.ndarray:
+    """The scores of a batch's rows (one per non-blank line of ``lines``, stripped) with the cue lines and
+    teaser lists (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
+    rows = held_rows(layout, lines)
     if len(rows):
         scores = scores.copy()
         scores[rows] = np.minimum(scores[rows], TEASER_LIST_SCORE)
@@ -68,13 +91,13 @@ def hold_rows(X: np.ndarray, names: list[str], layout: Layout, lines: list[str],
 def teaser_list_rows(lines: list[str]) -> list[int]:
     """The indices of a page's ``lines`` that form teaser lists (``teaser_list``)."""
     f = batch_features([lines])
-    return f.layout.index[teaser_list(f.X, f.names, f.layout, f.lines)].tolist()
+    return f.layout.index[teaser_list(f.layout, f.lines, any_teaser_cue(f.lines) > 0)].tolist()
 
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """``scores`` of a page's ``lines`` (NaN for blank lines) with the lines of a teaser list held to at most
-    ``TEASER_LIST_SCORE`` (``hold_rows``)."""
+    """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines and teaser lists held to at
+    most ``TEASER_LIST_SCORE`` (``hold_rows``)."""
     f = batch_features([lines])
     held = scores.copy()
-    held[f.layout.index] = hold_rows(f.X, f.names, f.layout, f.lines, scores[f.layout.index])
+    held[f.layout.index] = hold_rows(f.layout, f.lines, scores[f.layout.index])
     return held

@@ -40,13 +40,38 @@ BULLET_MARKS = r"\u2022*\u00b7\u25aa\u25cf\u25e6\u25ba\u2023+\-\u2013\u2014>#"  
 NUMBERED_ITEM = r"\d{1,3}[.)]|\[\d+\]"  # or a number ("3.", "3)", "[3]"); wrapping.py reads them too
 BULLET_START = re.compile(r"\n(?:[" + BULLET_MARKS + "]|" + NUMBERED_ITEM + r")[ \t]")
 URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php|jpe?g|png|gif|svg)\b|@\w")
-# lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...)
+# lines that open with a teaser, tag or share cue ("Also read", "Read more:", "Tags:", "Lire aussi", ...): the
+# ``teaser_cue`` feature and the recipe's relabelling read these, so the shipped model was trained on them (a
+# change means a refit); MORE_TEASER_CUES and TAG_SHARE_CUES add other languages' cues after scoring
 TEASER_CUES = (
     "also read", "read more", "read also", "more from", "see also",
     "related(?: articles| posts| stories| news)?", "recommended(?: for you)?", "you (?:may|might) also like",
     "trending", "tags?", "share(?: on| this)?", "lire aussi", "voir aussi", "à lire aussi", "lee también",
     "leer más", "siehe auch", "mehr zum thema", "weiterlesen", "czytaj (?:też|także|więcej)", "читайте также",
     "читать далее", "смотрите также", "διαβάστε επίσης", "相关阅读", "相关新闻", "相关文章", "延伸阅读", "阅读更多",
+)
+# teaser cues in more languages, read with TEASER_CUES after scoring (``ANY_TEASER_CUE``, conventions.py)
+MORE_TEASER_CUES = (
+    "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte sie (?:auch )?interessieren",
+    "weitere (?:artikel|nachrichten|meldungen)", "ähnliche artikel", "meistgelesen",
+    "lea también", "ver también", "(?:también )?te puede interesar", "le puede interesar", "noticias relacionadas",
+    "artículos relacionados",
+    "lire également", "à lire également", "à voir aussi", "sur le même sujet", "articles similaires",
+    "vous aimerez aussi",
+    "leggi anche", "vedi anche", "potrebbe interessarti", "ti potrebbe interessare", "articoli correlati",
+    "leia também", "leia mais", "veja também", "notícias relacionadas", "você também pode gostar",
+    "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen",
+    "läs även", "läs också", "læs også", "les også", "čtěte také", "související články",
+    "czytaj (?:też|także|również|więcej)", "zobacz (?:też|także|również)", "polecamy", "najczęściej czytane",
+    "читайте (?:ещё|еще)", "по теме", "материалы по теме", "новости по теме", "другие новости", "похожие новости",
+    "διαβάστε ακόμα", "σχετικά άρθρα",
+    "相关报道", "推荐阅读", "猜你喜欢", "相關新聞", "相關文章", "延伸閱讀", "関連記事", "あわせて読みたい",
+)
+# tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
+TAG_SHARE_CUES = (
+    "tags?", "share(?: on| this)?", "teilen", "schlagw(?:ö|o)rte?r?", "stichw(?:ö|o)rte?r?", "compartir",
+    "etiquetas", "partager", "mots-clés", "condividi", "compartilh(?:e|ar)", "udostępnij", "podziel się", "tagi",
+    "поделиться", "теги", "κοινοποίηση", "ετικέτες", "分享到", "标签", "標籤",
 )
 # short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
 COMMENT_CUES = (
@@ -58,6 +83,8 @@ COMMENT_CUES = (
 )
 # both read the lowercased lines; the first two characters of every cue are literal (CUE_STARTS)
 TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(TEASER_CUES) + r")(?:\b|(?=\W)|$)")
+ANY_TEASER_CUES = TEASER_CUES + MORE_TEASER_CUES + TAG_SHARE_CUES
+ANY_TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(ANY_TEASER_CUES) + r")(?:\b|(?=\W)|$)")
 COMMENT_CUE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(COMMENT_CUES) + r")\b[^\n]{0,30}(?=\n|\Z)")
 
 
@@ -73,6 +100,16 @@ TEASER_CUE_STARTS, COMMENT_CUE_STARTS = _cue_starts(TEASER_CUES), _cue_starts(CO
 def starts_with_teaser_cue(line: str) -> bool:
     """Whether a line opens with a teaser, tag or share cue (``TEASER_CUE``), in any case."""
     return TEASER_CUE.match("\n" + _lower(line.strip())) is not None
+
+
+def any_teaser_cue(lines: list[str]) -> np.ndarray:
+    """Whether each of ``lines`` (stripped) opens with a teaser, tag or share cue of any language
+    (``ANY_TEASER_CUE``): 1.0 or 0.0."""
+    text = "\n" + _lower("\n".join(lines))
+    starts = np.zeros(len(lines), dtype=np.int64)
+    if len(lines) > 1:
+        np.cumsum(np.fromiter(map(len, lines[:-1]), dtype=np.int64, count=len(lines) - 1) + 1, out=starts[1:])
+    return _line_hits(ANY_TEASER_CUE, text, starts, len(lines))
 
 
 def _lower(text: str) -> str:

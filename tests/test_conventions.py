@@ -44,9 +44,27 @@ def test_a_chinese_teaser_list_counts_two_characters_as_a_word():
     assert teaser_list_rows(page) == [2, 3]
 
 
+def test_a_german_teaser_list_under_mehr_zum_thema():
+    page = ["Der Stadtrat beschloss am Donnerstag den Bau eines Radwegs.", "Mehr zum Thema",
+            "Parkgebühren steigen ab Januar deutlich", "Wochenmarkt zieht auf den Rathausplatz um"]
+    assert teaser_list_rows(page) == [2, 3]
+
+
 def test_tags_and_share_cues_and_long_cue_lines_head_no_list():
-    for cue in ("Tags:", "Share on Facebook", "Also read what the harbour master said about the wall today"):
+    for cue in ("Tags:", "Share on Facebook", "Also read what the harbour master said about the wall today",
+                "Teilen", "Schlagwörter:", "Поделиться"):
         assert teaser_list_rows(["Intro line of the story.", cue, "Storm season ends early", "Ferry news"]) == []
+
+
+def test_cue_lines_are_held_when_bare_or_followed_by_a_colon():
+    page = ["Der Stadtrat beschloss am Donnerstag den Bau eines Radwegs.",  # 0
+            "Lesen Sie auch: Neue Buslinie verbindet Vororte mit dem Bahnhof",  # 1: a cue and a colon
+            "Read more about how the new bus line will change the daily commute of thousands",  # 2: no colon
+            "share in the profits of the company, which rose by a tenth.",  # 3: a wrapped sentence, lowercase
+            "Tags: Verkehr, Stadtrat",  # 4
+            "Поделиться"]  # 5: a bare cue
+    held = hold_to_conventions(page, np.full(len(page), 0.9))
+    assert held.tolist() == [0.9, 0.1, 0.9, 0.9, 0.1, 0.1]
 
 
 def test_teaser_list_scores_are_held_to_at_most_a_tenth():
@@ -69,7 +87,7 @@ def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypat
 
     held = []
 
-    def spy(X, names, layout, lines, scores):  # the first line of each page held
+    def spy(layout, lines, scores):  # the first line of each page held
         held.extend(lines[row] for row in layout.offsets[:-1])
         return scores
 

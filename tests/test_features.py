@@ -96,6 +96,20 @@ def test_not_a_teaser_cue(line):
     assert column([line], "teaser_cue") == [0.0]
 
 
+def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_feature():
+    from linesift.features import any_teaser_cue
+    lines = ["Lesen Sie auch: x", "Das könnte Sie auch interessieren", "Te puede interesar", "Leggi anche: x",
+             "Zobacz także: x", "По теме: x", "分享到：", "Schlagwörter: a, b", "Teilen", "ALSO READ: Another story"]
+    assert any_teaser_cue(lines).tolist() == [1.0] * 10
+    assert column(lines, "teaser_cue") == [0.0] * 9 + [1.0]
+
+
+def test_words_that_only_begin_like_a_cue_are_not_cues():
+    from linesift.features import any_teaser_cue
+    lines = ["Teilnehmer kamen aus zehn Ländern.", "По темени ударили.", "Tagsüber regnet es.", "", "Polecamy"]
+    assert any_teaser_cue(lines).tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+
+
 # -- repetition ------------------------------------------------------------------------------------------
 def test_line_repeated_three_times_has_log_repeats_log3():
     lines = ["Share", "The body of the article.", "Share", "Other", "Share"]
