@@ -1,6 +1,7 @@
 """Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them:
-teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться") and the lists of other pages'
-headlines under a bare teaser cue, in the languages of ``features.ANY_TEASER_CUES``."""
+teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться"), the lists of other pages'
+headlines under a bare teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
+"3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``AD_LABELS`` and ``COMMENT_CUES``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import ANY_TEASER_CUES, TAG_SHARE_CUES, Layout, any_teaser_cue, batch_features
+from linesift.features import ANY_TEASER_CUES, TAG_SHARE_CUES, Layout, any_teaser_cue, batch_features, label_line
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -72,15 +73,17 @@ def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray
 
 def held_rows(layout: Layout, lines: list[str]) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped) that LABELING.md calls boilerplate whatever their
-    score: cue lines (``cue_line``) and teaser lists (``teaser_list``), in row order."""
+    score: cue lines (``cue_line``), teaser lists (``teaser_list``), and ad labels and comment headings or
+    counts (``features.label_line``), in row order."""
     cue = any_teaser_cue(lines) > 0
     cues = [i for i in np.flatnonzero(cue).tolist() if cue_line(lines[i])]
-    return np.union1d(np.array(cues, dtype=np.int64), teaser_list(layout, lines, cue))
+    labels = np.flatnonzero(label_line(lines) > 0)
+    return np.union1d(np.union1d(np.array(cues, dtype=np.int64), labels), teaser_list(layout, lines, cue))
 
 
 def hold_rows(layout: Layout, lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """The scores of a batch's rows (one per non-blank line of ``lines``, stripped) with the cue lines and
-    teaser lists (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
+    """The scores of a batch's rows (one per non-blank line of ``lines``, stripped) with the cue lines, teaser
+    lists, ad labels and comment headings (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
     rows = held_rows(layout, lines)
     if len(rows):
         scores = scores.copy()
@@ -95,8 +98,8 @@ def teaser_list_rows(lines: list[str]) -> list[int]:
 
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines and teaser lists held to at
-    most ``TEASER_LIST_SCORE`` (``hold_rows``)."""
+    """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines, teaser lists, ad labels and
+    comment headings held to at most ``TEASER_LIST_SCORE`` (``hold_rows``)."""
     f = batch_features([lines])
     held = scores.copy()
     held[f.layout.index] = hold_rows(f.layout, f.lines, scores[f.layout.index])

@@ -64,14 +64,14 @@ MORE_TEASER_CUES = (
     "läs även", "läs också", "læs også", "les også", "čtěte také", "související články",
     "czytaj (?:też|także|również|więcej)", "zobacz (?:też|także|również)", "polecamy", "najczęściej czytane",
     "читайте (?:ещё|еще)", "по теме", "материалы по теме", "новости по теме", "другие новости", "похожие новости",
-    "διαβάστε ακόμα", "σχετικά άρθρα",
+    "διαβάστε ακόμα", "σχετικά άρθρα", "διαβαστε (?:επισης|ακομα)", "σχετικα αρθρα",
     "相关报道", "推荐阅读", "猜你喜欢", "相關新聞", "相關文章", "延伸閱讀", "関連記事", "あわせて読みたい",
 )
 # tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
 TAG_SHARE_CUES = (
     "tags?", "share(?: on| this)?", "teilen", "schlagw(?:ö|o)rte?r?", "stichw(?:ö|o)rte?r?", "compartir",
     "etiquetas", "partager", "mots-clés", "condividi", "compartilh(?:e|ar)", "udostępnij", "podziel się", "tagi",
-    "поделиться", "теги", "κοινοποίηση", "ετικέτες", "分享到", "标签", "標籤",
+    "поделиться", "теги", "κοινοποίηση", "ετικέτες", "κοινοποιηση", "ετικετες", "分享到", "标签", "標籤",
 )
 # short lines that head a reader-comment section ("3 Comments", "Leave a reply", "Kommentare", "评论", ...)
 COMMENT_CUES = (
@@ -81,10 +81,18 @@ COMMENT_CUES = (
     "commenti", "komentarze?", "dodaj komentarz", r"комментари\w*", "оставить комментарий", "σχόλια", "评论", "評論",
     "发表评论", "网友评论", "網友評論",
 )
+# lines that only label an ad ("Advertisement", "Anzeige", "Реклама", "广告"), read after scoring (LABEL_LINE)
+AD_LABELS = (
+    "advertisements?", "advertising", "sponsored", "anzeigen?", "werbung", "publicidad", "publicité", "pubblicità",
+    "publicidade", "advertentie", "reklama", "реклама", "διαφήμιση", "διαφημιση", "广告", "廣告", "広告",
+)
 # both read the lowercased lines; the first two characters of every cue are literal (CUE_STARTS)
 TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(TEASER_CUES) + r")(?:\b|(?=\W)|$)")
 ANY_TEASER_CUES = TEASER_CUES + MORE_TEASER_CUES + TAG_SHARE_CUES
 ANY_TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(ANY_TEASER_CUES) + r")(?:\b|(?=\W)|$)")
+# a line that is only an ad label or a comment heading or count ("Advertisement", "3 Comments", "Kommentare (12)")
+LABEL_LINE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(AD_LABELS + COMMENT_CUES)
+                        + r")[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)")
 COMMENT_CUE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(COMMENT_CUES) + r")\b[^\n]{0,30}(?=\n|\Z)")
 
 
@@ -102,14 +110,25 @@ def starts_with_teaser_cue(line: str) -> bool:
     return TEASER_CUE.match("\n" + _lower(line.strip())) is not None
 
 
-def any_teaser_cue(lines: list[str]) -> np.ndarray:
-    """Whether each of ``lines`` (stripped) opens with a teaser, tag or share cue of any language
-    (``ANY_TEASER_CUE``): 1.0 or 0.0."""
+def _joined_hits(pattern: re.Pattern, lines: list[str]) -> np.ndarray:
+    """``_line_hits`` of ``pattern`` over ``lines`` (stripped), lowercased and joined."""
     text = "\n" + _lower("\n".join(lines))
     starts = np.zeros(len(lines), dtype=np.int64)
     if len(lines) > 1:
         np.cumsum(np.fromiter(map(len, lines[:-1]), dtype=np.int64, count=len(lines) - 1) + 1, out=starts[1:])
-    return _line_hits(ANY_TEASER_CUE, text, starts, len(lines))
+    return _line_hits(pattern, text, starts, len(lines))
+
+
+def any_teaser_cue(lines: list[str]) -> np.ndarray:
+    """Whether each of ``lines`` (stripped) opens with a teaser, tag or share cue of any language
+    (``ANY_TEASER_CUE``): 1.0 or 0.0."""
+    return _joined_hits(ANY_TEASER_CUE, lines)
+
+
+def label_line(lines: list[str]) -> np.ndarray:
+    """Whether each of ``lines`` (stripped) is only an ad label or a comment heading or count (``LABEL_LINE``):
+    1.0 or 0.0."""
+    return _joined_hits(LABEL_LINE, lines)
 
 
 def _lower(text: str) -> str:

@@ -67,6 +67,19 @@ def test_cue_lines_are_held_when_bare_or_followed_by_a_colon():
     assert held.tolist() == [0.9, 0.1, 0.9, 0.9, 0.1, 0.1]
 
 
+def test_ad_labels_and_comment_headings_are_held_wherever_they_stand():
+    page = ["Der Stadtrat beschloss am Donnerstag den Bau eines Radwegs.", "Anzeige",
+            "Die Baukosten werden auf rund vier Millionen Euro geschätzt.", "Kommentare (23)", "Publicidad"]
+    held = hold_to_conventions(page, np.full(len(page), 0.9))
+    assert held.tolist() == [0.9, 0.1, 0.9, 0.1, 0.1]
+
+
+def test_an_unaccented_greek_capital_cue_heads_a_teaser_list():
+    page = ["Η νέα μονάδα αφαλάτωσης θα λειτουργεί πριν από το καλοκαίρι.", "ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ",
+            "Κλειστό για εργασίες το παλιό λιμάνι", "Λειψυδρία στα νησιά φέτος"]
+    assert teaser_list_rows(page) == [2, 3]
+
+
 def test_teaser_list_scores_are_held_to_at_most_a_tenth():
     scores = np.array([0.9, np.nan, 0.05, np.nan, 0.6, 0.08, 0.45, 0.7])
     held = hold_to_conventions(PAGE, scores)

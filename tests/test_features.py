@@ -104,6 +104,13 @@ def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_featur
     assert column(lines, "teaser_cue") == [0.0] * 9 + [1.0]
 
 
+def test_ad_labels_and_comment_counts_are_label_lines():
+    from linesift.features import label_line
+    lines = ["Anzeige", "ΔΙΑΦΗΜΙΣΗ", "— Advertisement —", "广告", "9 comentarios", "Kommentare (12)", "• Комментарии: 0",
+             "Comments are closed.", "Werbung wirkt, sagt die Studie.", "Comments welcome!", "Sponsored Content"]
+    assert label_line(lines).tolist() == [1.0] * 8 + [0.0] * 3
+
+
 def test_words_that_only_begin_like_a_cue_are_not_cues():
     from linesift.features import any_teaser_cue
     lines = ["Teilnehmer kamen aus zehn Ländern.", "По темени ударили.", "Tagsüber regnet es.", "", "Polecamy"]
