@@ -83,7 +83,7 @@ class _PageBatch:
                  lexical_features: int | None = None, vocabulary: np.ndarray | None = None,
                  collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
-        self.X, self.names, self.layout, self.lines = f.X, f.names, f.layout, f.lines
+        self.X, self.names, self.layout, self.lines, self.cues = f.X, f.names, f.layout, f.lines, f.cues
         if use_sites:  # missing (NaN) unless the page's site is in the table
             site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
             for p, site in enumerate(sites if sites is not None and table is not None else []):
@@ -124,7 +124,7 @@ class _PageBatch:
     def held(self, scores: np.ndarray) -> np.ndarray:
         """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
         tell (``conventions.hold_rows``)."""
-        return hold_rows(self.layout, self.lines, scores)
+        return hold_rows(self.layout, self.lines, self.cues, scores)
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):

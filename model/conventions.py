@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import ANY_TEASER_CUES, TAG_SHARE_CUES, Layout, any_teaser_cue, batch_features, label_line
+from linesift.features import ANY_TEASER_CUES, ONLY_A_LABEL, OPENS_WITH_CUE, TAG_SHARE_CUES, Layout, batch_features
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -34,7 +34,7 @@ def _words(line: str) -> float:
 
 
 def cue_line(line: str) -> bool:
-    """Whether a stripped line that opens with a teaser, tag or share cue (``features.any_teaser_cue``) is a
+    """Whether a stripped line that opens with a teaser, tag or share cue (``features.OPENS_WITH_CUE``) is a
     cue line of LABELING.md's boilerplate: its first letter is not lowercase (not a wrapped sentence's "share
     in the profits"), and it is the bare cue (at most ``TEASER_CUE_MAX_WORDS`` words) or the cue and a colon
     ("Read more: <another headline>")."""
@@ -46,7 +46,7 @@ def cue_line(line: str) -> bool:
 
 def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped; ``layout``: their layout, ``cue``: whether each
-    opens with a teaser cue, ``features.any_teaser_cue``) that list other pages' headlines under a bare teaser
+    opens with a teaser cue, ``features.OPENS_WITH_CUE``) that list other pages' headlines under a bare teaser
     cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue ("Also read",
     "Related", "Read more", "Читайте также", "Mehr zum Thema"; at most ``TEASER_CUE_MAX_WORDS`` words between
     spaces; tag and share cues excluded), each of ``TEASER_LIST_WORDS`` words (``_words``), not ending
@@ -71,20 +71,21 @@ def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray
     return np.array(rows, dtype=np.int64)
 
 
-def held_rows(layout: Layout, lines: list[str]) -> np.ndarray:
-    """Rows of a batch's non-blank lines (``lines``, stripped) that LABELING.md calls boilerplate whatever their
-    score: cue lines (``cue_line``), teaser lists (``teaser_list``), and ad labels and comment headings or
-    counts (``features.label_line``), in row order."""
-    cue = any_teaser_cue(lines) > 0
-    cues = [i for i in np.flatnonzero(cue).tolist() if cue_line(lines[i])]
-    labels = np.flatnonzero(label_line(lines) > 0)
-    return np.union1d(np.union1d(np.array(cues, dtype=np.int64), labels), teaser_list(layout, lines, cue))
+def held_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped; ``cues``: their ``features.Features.cues``) that
+    LABELING.md calls boilerplate whatever their score: cue lines (``cue_line``), teaser lists
+    (``teaser_list``), and ad labels and comment headings or counts (``ONLY_A_LABEL``), in row order."""
+    cue = (cues & OPENS_WITH_CUE) > 0
+    cue_lines = [i for i in np.flatnonzero(cue).tolist() if cue_line(lines[i])]
+    labels = np.flatnonzero(cues & ONLY_A_LABEL)
+    return np.union1d(np.union1d(np.array(cue_lines, dtype=np.int64), labels), teaser_list(layout, lines, cue))
 
 
-def hold_rows(layout: Layout, lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """The scores of a batch's rows (one per non-blank line of ``lines``, stripped) with the cue lines, teaser
-    lists, ad labels and comment headings (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
-    rows = held_rows(layout, lines)
+def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The scores of a batch's rows (one per non-blank line of ``lines``, stripped; ``cues``: their
+    ``features.Features.cues``) with the cue lines, teaser lists, ad labels and comment headings
+    (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
+    rows = held_rows(layout, lines, cues)
     if len(rows):
         scores = scores.copy()
         scores[rows] = np.minimum(scores[rows], TEASER_LIST_SCORE)
@@ -94,7 +95,7 @@ def hold_rows(layout: Layout, lines: list[str], scores: np.ndarray) -> np.ndarra
 def teaser_list_rows(lines: list[str]) -> list[int]:
     """The indices of a page's ``lines`` that form teaser lists (``teaser_list``)."""
     f = batch_features([lines])
-    return f.layout.index[teaser_list(f.layout, f.lines, any_teaser_cue(f.lines) > 0)].tolist()
+    return f.layout.index[teaser_list(f.layout, f.lines, (f.cues & OPENS_WITH_CUE) > 0)].tolist()
 
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
@@ -102,5 +103,5 @@ def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
     comment headings held to at most ``TEASER_LIST_SCORE`` (``hold_rows``)."""
     f = batch_features([lines])
     held = scores.copy()
-    held[f.layout.index] = hold_rows(f.layout, f.lines, scores[f.layout.index])
+    held[f.layout.index] = hold_rows(f.layout, f.lines, f.cues, scores[f.layout.index])
     return held

@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from linesift.codepoints import (
@@ -29,7 +30,7 @@ from linesift.codepoints import (
     folded_lines,
     mix64,
 )
-from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT
+from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT, LABEL_LINE_MAX_WORDS, TEASER_CUE_MAX_WORDS
 
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
 CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
@@ -54,7 +55,8 @@ TEASER_CUES = (
 MORE_TEASER_CUES = (
     "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte sie (?:auch )?interessieren",
     "weitere (?:artikel|nachrichten|meldungen)", "ähnliche artikel", "meistgelesen",
-    "lea también", "ver también", "(?:también )?te puede interesar", "le puede interesar", "noticias relacionadas",
+    "lea también", "ver también", "te puede interesar", "también te puede interesar", "le puede interesar",
+    "noticias relacionadas",
     "artículos relacionados",
     "lire également", "à lire également", "à voir aussi", "sur le même sujet", "articles similaires",
     "vous aimerez aussi",
@@ -86,49 +88,49 @@ AD_LABELS = (
     "advertisements?", "advertising", "sponsored", "anzeigen?", "werbung", "publicidad", "publicité", "pubblicità",
     "publicidade", "advertentie", "reklama", "реклама", "διαφήμιση", "διαφημιση", "广告", "廣告", "広告",
 )
-# both read the lowercased lines; the first two characters of every cue are literal (CUE_STARTS)
-TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(TEASER_CUES) + r")(?:\b|(?=\W)|$)")
+# the patterns read the lowercased lines joined with a leading "\n"; each is a head, one of its cues, a tail
+_CUE_HEAD, _CUE_TAIL = r"\n[^\w\n]*", r"(?:\b|(?=\W)|$)"
+_COUNTED_HEAD = r"\n[^\w\n]*(?:\d+[^\S\n]*)?"  # a count may come first: "3 Comments"
+_COMMENT_TAIL = r"\b[^\n]{0,30}(?=\n|\Z)"
+_LABEL_TAIL = r"[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)"  # nothing else on the line: "Kommentare (12)"
 ANY_TEASER_CUES = TEASER_CUES + MORE_TEASER_CUES + TAG_SHARE_CUES
-ANY_TEASER_CUE = re.compile(r"\n[^\w\n]*(?:" + "|".join(ANY_TEASER_CUES) + r")(?:\b|(?=\W)|$)")
+TEASER_CUE = re.compile(_CUE_HEAD + "(?:" + "|".join(TEASER_CUES) + ")" + _CUE_TAIL)
+COMMENT_CUE = re.compile(_COUNTED_HEAD + "(?:" + "|".join(COMMENT_CUES) + ")" + _COMMENT_TAIL)
+ANY_TEASER_CUE = re.compile(_CUE_HEAD + "(?:" + "|".join(ANY_TEASER_CUES) + ")" + _CUE_TAIL)
 # a line that is only an ad label or a comment heading or count ("Advertisement", "3 Comments", "Kommentare (12)")
-LABEL_LINE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(AD_LABELS + COMMENT_CUES)
-                        + r")[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)")
-COMMENT_CUE = re.compile(r"\n[^\w\n]*(?:\d+[^\S\n]*)?(?:" + "|".join(COMMENT_CUES) + r")\b[^\n]{0,30}(?=\n|\Z)")
+LABEL_LINE = re.compile(_COUNTED_HEAD + "(?:" + "|".join(AD_LABELS + COMMENT_CUES) + ")" + _LABEL_TAIL)
 
 
-def _cue_starts(cues: tuple[str, ...]) -> np.ndarray:
-    """Keys of the first two characters of each cue: a line whose first letter and the character after it
-    are not among them cannot match, so the cue patterns only run on lines that start like a cue."""
-    return np.array(sorted({ord(c[0]) * UNICODE_SIZE + ord(c[1]) for c in cues}), dtype=np.int64)
+class CueStarts(NamedTuple):
+    """A cue pattern split by the opening pair of its cues (their first two characters, as one key): a line
+    whose first letter and the character after it are no key cannot match, and a line that starts like a
+    cue is tried against the cues that start like it only."""
+
+    patterns: dict[int, re.Pattern]
+    keys: np.ndarray  # the keys of ``patterns``, sorted
 
 
-TEASER_CUE_STARTS, COMMENT_CUE_STARTS = _cue_starts(TEASER_CUES), _cue_starts(COMMENT_CUES)
+def _cue_starts(head: str, cues: tuple[str, ...], tail: str) -> CueStarts:
+    groups: dict[int, list[str]] = {}
+    for cue in cues:
+        if not (cue[0].isalpha() and (cue[1].isalpha() or cue[1] == " ")):
+            raise ValueError(f"a cue must open with two literal characters: {cue!r}")
+        groups.setdefault(ord(cue[0]) * UNICODE_SIZE + ord(cue[1]), []).append(cue)
+    patterns = {key: re.compile(head + "(?:" + "|".join(group) + ")" + tail) for key, group in groups.items()}
+    return CueStarts(patterns, np.array(sorted(patterns), dtype=np.int64))
+
+
+TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, TEASER_CUES, _CUE_TAIL)
+COMMENT_CUE_STARTS = _cue_starts(_COUNTED_HEAD, COMMENT_CUES, _COMMENT_TAIL)
+ANY_TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, ANY_TEASER_CUES, _CUE_TAIL)
+LABEL_LINE_STARTS = _cue_starts(_COUNTED_HEAD, AD_LABELS + COMMENT_CUES, _LABEL_TAIL)
+# the flags of ``Features.cues``, read after scoring (conventions.py)
+OPENS_WITH_CUE, ONLY_A_LABEL = 1, 2
 
 
 def starts_with_teaser_cue(line: str) -> bool:
     """Whether a line opens with a teaser, tag or share cue (``TEASER_CUE``), in any case."""
     return TEASER_CUE.match("\n" + _lower(line.strip())) is not None
-
-
-def _joined_hits(pattern: re.Pattern, lines: list[str]) -> np.ndarray:
-    """``_line_hits`` of ``pattern`` over ``lines`` (stripped), lowercased and joined."""
-    text = "\n" + _lower("\n".join(lines))
-    starts = np.zeros(len(lines), dtype=np.int64)
-    if len(lines) > 1:
-        np.cumsum(np.fromiter(map(len, lines[:-1]), dtype=np.int64, count=len(lines) - 1) + 1, out=starts[1:])
-    return _line_hits(pattern, text, starts, len(lines))
-
-
-def any_teaser_cue(lines: list[str]) -> np.ndarray:
-    """Whether each of ``lines`` (stripped) opens with a teaser, tag or share cue of any language
-    (``ANY_TEASER_CUE``): 1.0 or 0.0."""
-    return _joined_hits(ANY_TEASER_CUE, lines)
-
-
-def label_line(lines: list[str]) -> np.ndarray:
-    """Whether each of ``lines`` (stripped) is only an ad label or a comment heading or count (``LABEL_LINE``):
-    1.0 or 0.0."""
-    return _joined_hits(LABEL_LINE, lines)
 
 
 def _lower(text: str) -> str:
@@ -247,13 +249,15 @@ def _opening_pairs(cp: CodePoints, is_letter: np.ndarray) -> np.ndarray:
     return np.where(has, a * UNICODE_SIZE + b, -1)
 
 
-def _cue_hits(pattern: re.Pattern, text: str, starts: np.ndarray, opening: np.ndarray,
-              cue_starts: np.ndarray) -> np.ndarray:
-    """``_line_hits`` for a cue pattern, tried only on lines whose opening pair starts a cue."""
+def _cue_hits(cues: CueStarts, text: str, starts: np.ndarray, opening: np.ndarray,
+              among: np.ndarray | None = None) -> np.ndarray:
+    """``_line_hits`` for a cue pattern (``CueStarts``), tried only on lines whose opening pair starts a cue
+    (and that are ``among`` the lines given, a mask), against the cues that start like it."""
     hit = np.zeros(len(starts), dtype=np.float32)
-    for line in np.flatnonzero(np.isin(opening, cue_starts)).tolist():
-        if pattern.match(text, int(starts[line])):
-            hit[line] = 1.0
+    tried = np.flatnonzero(np.isin(opening, cues.keys) if among is None else np.isin(opening, cues.keys) & among)
+    patterns = cues.patterns
+    hit[[line for line, key, at in zip(tried.tolist(), opening[tried].tolist(), starts[tried].tolist())
+         if patterns[key].match(text, at)]] = 1.0
     return hit
 
 
@@ -272,7 +276,8 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def line_shape_features(cp: CodePoints, indent: np.ndarray):
     """Length, punctuation and character-class features of each line on its own, from the code points of
-    the lines without surrounding whitespace and their leading whitespace (``indent``)."""
+    the lines without surrounding whitespace and their leading whitespace (``indent``): ``(matrix, names,
+    cues)``, ``cues`` the flags of ``Features.cues``."""
     n = len(cp.starts)
     cps, flags, line_of = cp.cps, cp.flags, cp.line_of
     text_char = cps != 10
@@ -322,8 +327,8 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
         "ends_comma": (last == 3).astype(np.float32),
         "ends_digit": (last == 4).astype(np.float32),
         "bullet": _line_hits(BULLET_START, "\n" + cp.joined, cp.starts, n),
-        "teaser_cue": _cue_hits(TEASER_CUE, cue_text, cp.starts, opening, TEASER_CUE_STARTS),
-        "comment_cue": _cue_hits(COMMENT_CUE, cue_text, cp.starts, opening, COMMENT_CUE_STARTS),
+        "teaser_cue": _cue_hits(TEASER_CUE_STARTS, cue_text, cp.starts, opening),
+        "comment_cue": _cue_hits(COMMENT_CUE_STARTS, cue_text, cp.starts, opening),
         "separators_per_word": _ratio(count(special & SEPARATOR_FLAG), np.maximum(eff_words, 1.0)),
         "sentence_breaks": np.minimum(count(((special & STOP_FLAG) > 0) & (next_space | (cps >= 0x3000))), 20.0),
         "commas_per_word": _ratio(count(special & COMMA_FLAG), np.maximum(eff_words, 1.0)),
@@ -342,7 +347,13 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
         "upper_ratio": _ratio(upper, letters),
         "title_word_ratio": _ratio(count(word_start & ((flags & UPPER) > 0)), word_starts),
     }
-    return np.column_stack(list(cols.values())).astype(np.float32), list(cols)
+    # the flags are only read on short lines and, for cues, lines with a colon ("Read more: <headline>")
+    short = n_words <= TEASER_CUE_MAX_WORDS
+    colon = count((cps == 0x3A) | (cps == 0xFF1A)) > 0
+    cues = (_cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) * OPENS_WITH_CUE
+            + _cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, n_words <= LABEL_LINE_MAX_WORDS)
+            * ONLY_A_LABEL)
+    return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int8)
 
 
 def repetition_features(stripped: list[str], folded: list[str], layout: Layout):
@@ -458,6 +469,10 @@ class Features:
     lines: list[str]  # the non-blank lines, stripped
     folded: list[str]  # the same, folded (``codepoints.folded_lines``): the key of near-duplicates
     chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
+    # per row, flags read after scoring (conventions.py), not by the model: OPENS_WITH_CUE, the line opens with
+    # a teaser, tag or share cue of any language (ANY_TEASER_CUE) and has at most TEASER_CUE_MAX_WORDS words
+    # or a colon; ONLY_A_LABEL, it is only an ad label or a comment heading or count (LABEL_LINE)
+    cues: np.ndarray
 
 
 def batch_features(pages: list[list[str]]) -> Features:
@@ -467,12 +482,13 @@ def batch_features(pages: list[list[str]]) -> Features:
     n = len(text_lines)  # leading whitespace: the line's length less its length without it
     indent = (np.fromiter(map(len, text_lines), dtype=np.float32, count=n)
               - np.fromiter(map(len, map(str.lstrip, text_lines)), dtype=np.float32, count=n))
-    chunks, shapes, folded = [], [], []
+    chunks, shapes, cues, folded = [], [], [], []
     for first in range(0, max(len(stripped), 1), CHUNK_LINES):  # per-line work, a chunk of lines at a time
         cp = code_points(stripped[first:first + CHUNK_LINES])
-        shape, shape_names = line_shape_features(cp, indent[first:first + CHUNK_LINES])
+        shape, shape_names, chunk_cues = line_shape_features(cp, indent[first:first + CHUNK_LINES])
         chunks.append(cp)
         shapes.append(shape)
+        cues.append(chunk_cues)
         folded += folded_lines(cp)
     shape = np.vstack(shapes)
     rep, rep_names = repetition_features(stripped, folded, layout)
@@ -483,7 +499,7 @@ def batch_features(pages: list[list[str]]) -> Features:
     picked = [base_names.index(c) for c in CONTEXT_COLUMNS]
     ctx, ctx_names = context_features(base[:, picked], list(CONTEXT_COLUMNS), layout)
     X = np.hstack([base, pos, ctx]).astype(np.float32)
-    return Features(X, base_names + pos_names + ctx_names, layout, stripped, folded, chunks)
+    return Features(X, base_names + pos_names + ctx_names, layout, stripped, folded, chunks, np.concatenate(cues))
 
 
 def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:

@@ -60,6 +60,9 @@ TEASER_CUE_MAX_WORDS = 4
 TEASER_LIST_WORDS = (2, 25)
 TEASER_LIST_PROSE_WORDS = 12
 TEASER_LIST_SCORE = 0.1
+# lines that are only an ad label or a comment heading or count ("Advertisement", "Anzeige", "3 Comments") are
+# held to TEASER_LIST_SCORE too; such a line has at most LABEL_LINE_MAX_WORDS words ("Comments are now closed")
+LABEL_LINE_MAX_WORDS = 6
 # A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model
 # predicts its word F1 gain at each candidate threshold, from the tuned threshold up to PAGE_THRESHOLD_MAX in
 # steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:

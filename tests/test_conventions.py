@@ -100,7 +100,7 @@ def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypat
 
     held = []
 
-    def spy(layout, lines, scores):  # the first line of each page held
+    def spy(layout, lines, cues, scores):  # the first line of each page held
         held.extend(lines[row] for row in layout.offsets[:-1])
         return scores
 

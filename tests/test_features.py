@@ -96,25 +96,33 @@ def test_not_a_teaser_cue(line):
     assert column([line], "teaser_cue") == [0.0]
 
 
+def cue_flags(lines):
+    from linesift.features import batch_features
+    return batch_features([lines]).cues.tolist()
+
+
 def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_feature():
-    from linesift.features import any_teaser_cue
-    lines = ["Lesen Sie auch: x", "Das könnte Sie auch interessieren", "Te puede interesar", "Leggi anche: x",
+    lines = ["Lesen Sie auch: x", "Auch interessant", "Te puede interesar", "Leggi anche: x",
              "Zobacz także: x", "По теме: x", "分享到：", "Schlagwörter: a, b", "Teilen", "ALSO READ: Another story"]
-    assert any_teaser_cue(lines).tolist() == [1.0] * 10
+    assert cue_flags(lines) == [1] * 10
     assert column(lines, "teaser_cue") == [0.0] * 9 + [1.0]
 
 
 def test_ad_labels_and_comment_counts_are_label_lines():
-    from linesift.features import label_line
     lines = ["Anzeige", "ΔΙΑΦΗΜΙΣΗ", "— Advertisement —", "广告", "9 comentarios", "Kommentare (12)", "• Комментарии: 0",
              "Comments are closed.", "Werbung wirkt, sagt die Studie.", "Comments welcome!", "Sponsored Content"]
-    assert label_line(lines).tolist() == [1.0] * 8 + [0.0] * 3
+    assert cue_flags(lines) == [2] * 8 + [0] * 3
 
 
 def test_words_that_only_begin_like_a_cue_are_not_cues():
-    from linesift.features import any_teaser_cue
     lines = ["Teilnehmer kamen aus zehn Ländern.", "По темени ударили.", "Tagsüber regnet es.", "", "Polecamy"]
-    assert any_teaser_cue(lines).tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+    assert cue_flags(lines) == [0, 0, 0, 1]  # rows: the blank line has none
+
+
+def test_every_cue_opens_with_two_literal_characters():
+    from linesift.features import _CUE_HEAD, _CUE_TAIL, _cue_starts
+    with pytest.raises(ValueError):
+        _cue_starts(_CUE_HEAD, ("(?:también )?te puede interesar",), _CUE_TAIL)
 
 
 # -- repetition ------------------------------------------------------------------------------------------
@@ -271,11 +279,14 @@ def test_a_dotted_capital_i_elsewhere_in_the_batch_does_not_change_cues():
 
 @pytest.mark.parametrize("line", ["SIEHE AUCH: mehr", "» Also Read: x", "3 Comments", "12  KOMMENTARE", "Leave a Reply",
                                   "ΣΧΌΛΙΑ (2)", "Комментарии", "评论", "à lire aussi", "_tags", "² Comments",
-                                  "SİEHE AUCH", "Related", "Readers said", "comments and more words beyond the cue limit"])
+                                  "SİEHE AUCH", "Related", "Readers said", "comments and more words beyond the cue limit",
+                                  "Lesen Sie auch:", "9 comentarios", "ΔΙΑΦΗΜΙΣΗ", "— Advertisement —", "Anzeigenmarkt"])
 def test_cue_columns_equal_a_full_scan_of_the_patterns(line):
     from linesift.codepoints import code_points
-    from linesift.features import COMMENT_CUE, TEASER_CUE, _line_hits, _lower
+    from linesift.features import ANY_TEASER_CUE, COMMENT_CUE, LABEL_LINE, TEASER_CUE, _line_hits, _lower
 
     lowered = "\n" + _lower(code_points([line]).joined)
-    expected = [_line_hits(TEASER_CUE, lowered, np.array([0]), 1)[0], _line_hits(COMMENT_CUE, lowered, np.array([0]), 1)[0]]
-    assert [column([line], "teaser_cue")[0], column([line], "comment_cue")[0]] == expected
+    expected = [_line_hits(pattern, lowered, np.array([0]), 1)[0]
+                for pattern in (TEASER_CUE, COMMENT_CUE, ANY_TEASER_CUE, LABEL_LINE)]
+    flags = cue_flags([line])[0]
+    assert [column([line], "teaser_cue")[0], column([line], "comment_cue")[0], flags & 1, flags // 2] == expected

@@ -92,6 +92,12 @@ def test_parse_crlf_rows():
                                                      {"lang": "en"})
 
 
+def test_a_carriage_return_inside_a_row_is_named_with_its_line():
+    # a whitespace-only line "\r" could not be written back: "\t\r\n" reads as a lone tab
+    with pytest.raises(LabelledDataError, match=r"^f\.tsv:2: a carriage return inside the row"):
+        parse_labelled_page("content\tHello.\n\t\r\r\n", "f.tsv")
+
+
 def test_parse_without_final_newline():
     assert parse_labelled_page("content\tHello.").lines == ["Hello."]
 

@@ -60,6 +60,8 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
     in_header = True
     for number, row in enumerate(rows, start=1):
         row = row[:-1] if row.endswith("\r") else row
+        if "\r" in row:  # as in JSONL records: a carriage return is a line break, and only "\r\n" ends a row
+            raise LabelledDataError(f"{source}:{number}: a carriage return inside the row (one page line per row)")
         if in_header and row.startswith("#"):
             m = _HEADER.match(row)
             if not m:
