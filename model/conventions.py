@@ -1,7 +1,8 @@
 """Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them:
 teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться"), the lists of other pages'
 headlines under a bare teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
-"3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``AD_LABELS`` and ``COMMENT_CUES``."""
+"3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``AD_LABELS``, ``COMMENT_CUES`` and
+``MORE_COMMENT_CUES``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import ANY_TEASER_CUES, ONLY_A_LABEL, OPENS_WITH_CUE, TAG_SHARE_CUES, Layout, batch_features
+from linesift.features import (
+    ANY_TEASER_CUES,
+    ONLY_A_LABEL,
+    OPENS_WITH_CUE,
+    TAG_SHARE_CUES,
+    Layout,
+    batch_features,
+    lowercase,
+)
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -18,10 +27,13 @@ from linesift.settings import (
     TEASER_LIST_WORDS,
 )
 
-# both read the lowercased line: a cue followed by a colon ("Read more: ...", "Lesen Sie auch: ..."), and a tag
-# or share cue, which no teaser list follows
-_CUE_AND_COLON = re.compile(r"[^\w\n]*(?:" + "|".join(ANY_TEASER_CUES) + r")[^\S\n]*[:\uff1a]")
-_NOT_A_LIST_CUE = re.compile(r"\W*(?:" + "|".join(TAG_SHARE_CUES) + r")(?:\b|(?=\W)|$)")
+# all read the lowercased line (``features.lowercase``). A cue line is the bare cue, but for punctuation and a
+# count ("Related Stories", "Teilen", "Tags:"), or the cue and a colon ("Read more: ...", "Lesen Sie auch: ...");
+# of "tags?" only "tags" counts, as "Tag" opens German dates and diary days ("Tag 3", "Tag: Samstag").
+_HELD_CUES = tuple("tags" if cue == "tags?" else cue for cue in ANY_TEASER_CUES)
+_BARE_CUE = re.compile(r"[^\w\n]*(?:" + "|".join(_HELD_CUES) + r")[^\w\n]*(?:\d+[^\w\n]*)?")
+_CUE_AND_COLON = re.compile(r"[^\w\n]*(?:" + "|".join(_HELD_CUES) + r")[^\S\n]*[:\uff1a]")
+_NOT_A_LIST_CUE = re.compile(r"\W*(?:" + "|".join(TAG_SHARE_CUES) + r")(?:\b|(?=\W)|$)")  # no list follows
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
 _SENTENCE_END = re.compile(r"(?:(?<!\.\.)\.|[!\u3002\uff01])[\"'\u201d\u2019\u00bb)\]]*$")
 _PROSE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
@@ -33,23 +45,34 @@ def _words(line: str) -> float:
     return len(line.split()) + len(HAN_KANA.findall(line)) / 2
 
 
+def _starts_lowercase(line: str) -> bool:
+    """Whether a line's first letter is lowercase: a wrapped sentence's "share in the profits", not a cue."""
+    return next((ch for ch in line if ch.isalpha()), "").islower()
+
+
 def cue_line(line: str) -> bool:
     """Whether a stripped line that opens with a teaser, tag or share cue (``features.OPENS_WITH_CUE``) is a
-    cue line of LABELING.md's boilerplate: its first letter is not lowercase (not a wrapped sentence's "share
-    in the profits"), and it is the bare cue (at most ``TEASER_CUE_MAX_WORDS`` words) or the cue and a colon
-    ("Read more: <another headline>")."""
-    first = next((ch for ch in line if ch.isalpha()), "")
-    if first.islower():
-        return False
-    return len(line.split()) <= TEASER_CUE_MAX_WORDS or _CUE_AND_COLON.match(line.lower()) is not None
+    cue line of LABELING.md's boilerplate: its first letter is not lowercase, and it is the bare cue (but for
+    punctuation and a count) or the cue and a colon ("Read more: <another headline>")."""
+    low = lowercase(line)
+    return not _starts_lowercase(line) and (_BARE_CUE.fullmatch(low) is not None
+                                            or _CUE_AND_COLON.match(low) is not None)
+
+
+def list_head(line: str) -> bool:
+    """Whether a stripped line that opens with a teaser cue may head a teaser list: at most
+    ``TEASER_CUE_MAX_WORDS`` words (``_words``), not a tag or share cue, not starting in lowercase and not
+    ending a sentence ("More from CNN", "Related Stories", "Читайте также"; not "Polecamy ten przepis.")."""
+    return (_words(line) <= TEASER_CUE_MAX_WORDS and not _NOT_A_LIST_CUE.match(lowercase(line))
+            and not _starts_lowercase(line) and not _SENTENCE_END.search(line))
 
 
 def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped; ``layout``: their layout, ``cue``: whether each
     opens with a teaser cue, ``features.OPENS_WITH_CUE``) that list other pages' headlines under a bare teaser
-    cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue ("Also read",
-    "Related", "Read more", "Читайте также", "Mehr zum Thema"; at most ``TEASER_CUE_MAX_WORDS`` words between
-    spaces; tag and share cues excluded), each of ``TEASER_LIST_WORDS`` words (``_words``), not ending
+    cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue (``list_head``: "Also
+    read", "Related", "Read more", "Читайте также", "Mehr zum Thema"), each of ``TEASER_LIST_WORDS`` words
+    (``_words``), not ending
     a sentence and not a cue itself. The list ends at the first line that is not such a line, and before a
     line other than the first that is followed by prose (a sentence of ``TEASER_LIST_PROSE_WORDS`` or more
     words): the article's next heading, after a short list. A list never runs past its page."""
@@ -57,7 +80,7 @@ def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray
     lo, hi = TEASER_LIST_WORDS
     rows: list[int] = []
     for i in np.flatnonzero(cue).tolist():
-        if len(lines[i].split()) > TEASER_CUE_MAX_WORDS or _NOT_A_LIST_CUE.match(lines[i].lower()):
+        if not list_head(lines[i]):
             continue
         end = int(ends[i])
         for k in range(i + 1, min(i + 1 + TEASER_LIST_LINES, end)):

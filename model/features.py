@@ -3,7 +3,9 @@
 Every function works on a batch of pages at once (one page is a batch of one): the non-blank lines of
 all pages, in order, one row each, plus their ``Layout`` (page, block and position of each row, from all
 lines, blanks included). Work is done with numpy over the batch's code points and rows, never per
-character in Python, and context never crosses a page's edges. Nothing depends on a language or script.
+character in Python, and context never crosses a page's edges. The columns depend on no language or script
+but for the cue phrases of a few languages (``TEASER_CUES``, ``COMMENT_CUES``); ``Features.cues`` flags the
+cues and labels of more languages for the conventions held after scoring (conventions.py).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from linesift.codepoints import (
     folded_lines,
     mix64,
 )
-from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT, LABEL_LINE_MAX_WORDS, TEASER_CUE_MAX_WORDS
+from linesift.settings import CONTEXT_SHIFTS_DEFAULT, CONTEXT_WINDOWS_DEFAULT, CUE_LINE_MAX_WORDS
 
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
 CLOSERS = "\"'\u201d\u2019\u00bb)]\u300d\u300f\uff09*_ "
@@ -71,7 +73,7 @@ MORE_TEASER_CUES = (
 )
 # tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
 TAG_SHARE_CUES = (
-    "tags?", "share(?: on| this)?", "teilen", "schlagw(?:ö|o)rte?r?", "stichw(?:ö|o)rte?r?", "compartir",
+    "tags?", "share(?: on| this)?", "teilen", "schlagw(?:ö|o)rte?r?", "compartir",
     "etiquetas", "partager", "mots-clés", "condividi", "compartilh(?:e|ar)", "udostępnij", "podziel się", "tagi",
     "поделиться", "теги", "κοινοποίηση", "ετικέτες", "κοινοποιηση", "ετικετες", "分享到", "标签", "標籤",
 )
@@ -83,7 +85,12 @@ COMMENT_CUES = (
     "commenti", "komentarze?", "dodaj komentarz", r"комментари\w*", "оставить комментарий", "σχόλια", "评论", "評論",
     "发表评论", "网友评论", "網友評論",
 )
-# lines that only label an ad ("Advertisement", "Anzeige", "Реклама", "广告"), read after scoring (LABEL_LINE)
+# comment headings of more languages than COMMENT_CUES (the model's), and lines that only label an ad
+# ("Advertisement", "Anzeige", "Реклама", "广告"), read after scoring (LABEL_LINE)
+MORE_COMMENT_CUES = (
+    "comentários?", "deixe (?:um|seu) comentário", "lascia un commento", "reacties?", "kommentarer", "komentáře",
+    "σχολια", "コメント",
+)
 AD_LABELS = (
     "advertisements?", "advertising", "sponsored", "anzeigen?", "werbung", "publicidad", "publicité", "pubblicità",
     "publicidade", "advertentie", "reklama", "реклама", "διαφήμιση", "διαφημιση", "广告", "廣告", "広告",
@@ -98,13 +105,16 @@ TEASER_CUE = re.compile(_CUE_HEAD + "(?:" + "|".join(TEASER_CUES) + ")" + _CUE_T
 COMMENT_CUE = re.compile(_COUNTED_HEAD + "(?:" + "|".join(COMMENT_CUES) + ")" + _COMMENT_TAIL)
 ANY_TEASER_CUE = re.compile(_CUE_HEAD + "(?:" + "|".join(ANY_TEASER_CUES) + ")" + _CUE_TAIL)
 # a line that is only an ad label or a comment heading or count ("Advertisement", "3 Comments", "Kommentare (12)")
-LABEL_LINE = re.compile(_COUNTED_HEAD + "(?:" + "|".join(AD_LABELS + COMMENT_CUES) + ")" + _LABEL_TAIL)
+LABEL_LINE = re.compile(_COUNTED_HEAD + "(?:" + "|".join(AD_LABELS + COMMENT_CUES + MORE_COMMENT_CUES) + ")"
+                        + _LABEL_TAIL)
 
 
 class CueStarts(NamedTuple):
     """A cue pattern split by the opening pair of its cues (their first two characters, as one key): a line
     whose first letter and the character after it are no key cannot match, and a line that starts like a
-    cue is tried against the cues that start like it only."""
+    cue is tried against the cues that start like it only. (One exception to "cannot match": a line opening
+    with an unassigned code point of the Han planes, a letter to ``codepoints`` but not a word character to
+    ``re``, is not tried; so it was in 0.6.1's columns too.)"""
 
     patterns: dict[int, re.Pattern]
     keys: np.ndarray  # the keys of ``patterns``, sorted
@@ -123,17 +133,17 @@ def _cue_starts(head: str, cues: tuple[str, ...], tail: str) -> CueStarts:
 TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, TEASER_CUES, _CUE_TAIL)
 COMMENT_CUE_STARTS = _cue_starts(_COUNTED_HEAD, COMMENT_CUES, _COMMENT_TAIL)
 ANY_TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, ANY_TEASER_CUES, _CUE_TAIL)
-LABEL_LINE_STARTS = _cue_starts(_COUNTED_HEAD, AD_LABELS + COMMENT_CUES, _LABEL_TAIL)
+LABEL_LINE_STARTS = _cue_starts(_COUNTED_HEAD, AD_LABELS + COMMENT_CUES + MORE_COMMENT_CUES, _LABEL_TAIL)
 # the flags of ``Features.cues``, read after scoring (conventions.py)
 OPENS_WITH_CUE, ONLY_A_LABEL = 1, 2
 
 
 def starts_with_teaser_cue(line: str) -> bool:
     """Whether a line opens with a teaser, tag or share cue (``TEASER_CUE``), in any case."""
-    return TEASER_CUE.match("\n" + _lower(line.strip())) is not None
+    return TEASER_CUE.match("\n" + lowercase(line.strip())) is not None
 
 
-def _lower(text: str) -> str:
+def lowercase(text: str) -> str:
     """``text`` lowercased, one character for one (the one exception, "İ", lowercases to two)."""
     return text.replace("\u0130", "i").lower()
 
@@ -244,7 +254,7 @@ def _opening_pairs(cp: CodePoints, is_letter: np.ndarray) -> np.ndarray:
     lower = fold_table()
     a = lower[cp.cps[first]].astype(np.int64)
     b = lower[cp.cps[np.minimum(first + 1, len(cp.cps) - 1)]].astype(np.int64)
-    a[a == 0x130] = ord("i")  # as _lower does
+    a[a == 0x130] = ord("i")  # as lowercase does
     b[b == 0x130] = ord("i")
     return np.where(has, a * UNICODE_SIZE + b, -1)
 
@@ -315,7 +325,7 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
     last_pos = np.where((last_pos >= cp.starts) & (last_pos < cp.ends), last_pos, np.maximum(cp.ends - 1, 0))
     last_cp = cps[np.minimum(last_pos, max(len(cps) - 1, 0))] if len(cps) else np.zeros(n, dtype=np.uint32)
     last = np.where(nonempty, _last_char_table()[last_cp], 0)
-    lowered = _lower(cp.joined)  # the same length: match positions are positions in ``joined``
+    lowered = lowercase(cp.joined)  # the same length: match positions are positions in ``joined``
     cue_text, opening = "\n" + lowered, _opening_pairs(cp, is_letter)
     cols = {
         "log_chars": np.log1p(n_chars),
@@ -348,11 +358,10 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
         "title_word_ratio": _ratio(count(word_start & ((flags & UPPER) > 0)), word_starts),
     }
     # the flags are only read on short lines and, for cues, lines with a colon ("Read more: <headline>")
-    short = n_words <= TEASER_CUE_MAX_WORDS
+    short = n_words <= CUE_LINE_MAX_WORDS
     colon = count((cps == 0x3A) | (cps == 0xFF1A)) > 0
     cues = (_cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) * OPENS_WITH_CUE
-            + _cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, n_words <= LABEL_LINE_MAX_WORDS)
-            * ONLY_A_LABEL)
+            + _cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) * ONLY_A_LABEL)
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int8)
 
 
@@ -470,8 +479,9 @@ class Features:
     folded: list[str]  # the same, folded (``codepoints.folded_lines``): the key of near-duplicates
     chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
     # per row, flags read after scoring (conventions.py), not by the model: OPENS_WITH_CUE, the line opens with
-    # a teaser, tag or share cue of any language (ANY_TEASER_CUE) and has at most TEASER_CUE_MAX_WORDS words
-    # or a colon; ONLY_A_LABEL, it is only an ad label or a comment heading or count (LABEL_LINE)
+    # a teaser, tag or share cue of any language (ANY_TEASER_CUE) and has at most CUE_LINE_MAX_WORDS words or
+    # a colon; ONLY_A_LABEL, it is only an ad label or a comment heading or count (LABEL_LINE) of at most
+    # CUE_LINE_MAX_WORDS words
     cues: np.ndarray
 
 

@@ -60,9 +60,10 @@ TEASER_CUE_MAX_WORDS = 4
 TEASER_LIST_WORDS = (2, 25)
 TEASER_LIST_PROSE_WORDS = 12
 TEASER_LIST_SCORE = 0.1
-# lines that are only an ad label or a comment heading or count ("Advertisement", "Anzeige", "3 Comments") are
-# held to TEASER_LIST_SCORE too; such a line has at most LABEL_LINE_MAX_WORDS words ("Comments are now closed")
-LABEL_LINE_MAX_WORDS = 6
+# Held to TEASER_LIST_SCORE too (since 0.6.2): cue lines, the bare cue or the cue and a colon ("Read more: ...",
+# "Tags:", "Lesen Sie auch"), and lines that are only an ad label or a comment heading or count ("Anzeige",
+# "3 Comments"); without a colon, such a line has at most CUE_LINE_MAX_WORDS words ("Comments are now closed")
+CUE_LINE_MAX_WORDS = 6
 # A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model
 # predicts its word F1 gain at each candidate threshold, from the tuned threshold up to PAGE_THRESHOLD_MAX in
 # steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
@@ -73,4 +74,4 @@ PAGE_MODEL_MIN_PAGES = 500
 PAGE_MODEL_ITERATIONS = 100
 PAGE_MODEL_LEAF_NODES = 7
 PAGE_MODEL_LEARNING_RATE = 0.1
-PAGE_MODEL_MIN_SAMPLES_LEAF = 2000  # rows: pages x candidate thresholds
+PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2; 2000 before, data/MODEL.md)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from linesift.conventions import hold_to_conventions, teaser_list_rows
 
 PAGE = [
@@ -65,6 +66,33 @@ def test_cue_lines_are_held_when_bare_or_followed_by_a_colon():
             "Поделиться"]  # 5: a bare cue
     held = hold_to_conventions(page, np.full(len(page), 0.9))
     assert held.tolist() == [0.9, 0.1, 0.9, 0.9, 0.1, 0.1]
+
+
+PROSE = "Die Gemeinde hat am Montag den Haushalt für das kommende Jahr beschlossen."
+
+
+def held_between_prose(line):
+    return hold_to_conventions([PROSE, line, PROSE], np.full(3, 0.9))[1] == 0.1
+
+
+@pytest.mark.parametrize("line", ["Related Stories", "ALSO READ:", "Teilen", "Tags", "Polecamy", "Read More »",
+                                  "SİEHE AUCH: Neue Buslinie verbindet Vororte", "相关报道：", "Zobacz także: x"])
+def test_bare_cues_and_cues_with_a_colon_are_held(line):
+    assert held_between_prose(line)
+
+
+@pytest.mark.parametrize("line", ["Tag 3", "Tag der offenen Tür", "Tag: Samstag, 12. Oktober", "Teilen statt besitzen",
+                                  "Teilen des Landes.", "Stichwort: Fachkräftemangel. Viele Betriebe suchen Personal.",
+                                  "Compartir piso en Madrid", "Etiquetas energéticas", "Polecamy ten przepis.",
+                                  "Recommended dosage", "Share prices fall", "Trending upward",
+                                  "Recommended courses:", "标签，是商品的身份证。"])
+def test_headings_and_sentences_that_open_with_a_cue_word_are_not_held(line):
+    assert not held_between_prose(line)
+
+
+def test_a_lowercase_or_sentence_ending_cue_heads_no_list():
+    for head in ("auch interessant.", "Polecamy ten przepis.", "Auch interessant."):
+        assert teaser_list_rows([PROSE, head, "Neue Radwege im Norden", "Ferry news today"]) == []
 
 
 def test_ad_labels_and_comment_headings_are_held_wherever_they_stand():

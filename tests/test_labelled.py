@@ -98,6 +98,11 @@ def test_a_carriage_return_inside_a_row_is_named_with_its_line():
         parse_labelled_page("content\tHello.\n\t\r\r\n", "f.tsv")
 
 
+def test_a_line_break_inside_a_line_is_not_written():
+    with pytest.raises(LabelledDataError, match=r"line 2 holds a line break"):
+        format_labelled_page(LabelledPage(["Hello", "a\rb"], ["content", "content"], {}, "p.tsv"))
+
+
 def test_parse_without_final_newline():
     assert parse_labelled_page("content\tHello.").lines == ["Hello."]
 

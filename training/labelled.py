@@ -97,7 +97,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
 def format_labelled_page(page: LabelledPage) -> str:
     """The TSV form of a page (the inverse of ``parse_labelled_page``)."""
     out = [f"# {key}: {value}" for key, value in page.meta.items() if value is not None]
-    for line, label in zip(page.lines, page.labels):
+    for i, (line, label) in enumerate(zip(page.lines, page.labels), start=1):
+        if "\n" in line or "\r" in line:  # the reader would split the row or reject it
+            raise LabelledDataError(f"{page.source}: line {i} holds a line break (one page line per row)")
         if label is None:
             out.append("\t" + line if line else "")
         else:
