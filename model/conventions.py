@@ -60,31 +60,40 @@ def cue_line(line: str) -> bool:
 
 
 def list_head(line: str) -> bool:
-    """Whether a stripped line that opens with a teaser cue may head a teaser list: at most
-    ``TEASER_CUE_MAX_WORDS`` words (``_words``), not a tag or share cue, not starting in lowercase and not
-    ending a sentence ("More from CNN", "Related Stories", "Читайте также"; not "Polecamy ten przepis.")."""
-    return (_words(line) <= TEASER_CUE_MAX_WORDS and not _NOT_A_LIST_CUE.match(lowercase(line))
+    """Whether a stripped line that opens with a teaser cue (``features.OPENS_WITH_CUE``) may head a teaser
+    list: at most ``TEASER_CUE_MAX_WORDS`` words between spaces ("Also read", "More from CNN", "Читайте
+    также", "相关阅读"), not a tag or share cue, not starting in lowercase and not ending a sentence ("Polecamy
+    ten przepis."). A heading such as "Recommended dosage" heads a list too: on the held-out pages, the
+    lists under such short cue lines were mostly teasers (data/MODEL.md)."""
+    return (len(line.split()) <= TEASER_CUE_MAX_WORDS and not _NOT_A_LIST_CUE.match(lowercase(line))
             and not _starts_lowercase(line) and not _SENTENCE_END.search(line))
 
 
-def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray:
-    """Rows of a batch's non-blank lines (``lines``, stripped; ``layout``: their layout, ``cue``: whether each
-    opens with a teaser cue, ``features.OPENS_WITH_CUE``) that list other pages' headlines under a bare teaser
-    cue: up to ``TEASER_LIST_LINES`` lines right after a line that is only a teaser cue (``list_head``: "Also
-    read", "Related", "Read more", "Читайте также", "Mehr zum Thema"), each of ``TEASER_LIST_WORDS`` words
-    (``_words``), not ending
-    a sentence and not a cue itself. The list ends at the first line that is not such a line, and before a
-    line other than the first that is followed by prose (a sentence of ``TEASER_LIST_PROSE_WORDS`` or more
-    words): the article's next heading, after a short list. A list never runs past its page."""
+def label_line(line: str) -> bool:
+    """Whether a stripped line that is only an ad label or a comment heading or count
+    (``features.ONLY_A_LABEL``) is held: not when it starts in lowercase without a count (the end of a wrapped
+    sentence, "advertising.", or a code comment, "// comment")."""
+    return not _starts_lowercase(line) or any(ch.isdigit() for ch in line)
+
+
+def teaser_list(layout: Layout, lines: list[str], cues: np.ndarray, cue_lines: np.ndarray) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped; ``layout``: their layout; ``cues``: their
+    ``features.Features.cues``; ``cue_lines``: whether each is a cue line, ``cue_line``) that list other
+    pages' headlines under a short teaser cue: up to ``TEASER_LIST_LINES`` lines right after a line that
+    heads a list (``list_head``: "Also read", "Related", "Read more", "Читайте также", "Mehr zum Thema"),
+    each of ``TEASER_LIST_WORDS`` words (``_words``), not ending a sentence and not a cue line itself. The
+    list ends at the first line that is not such a line, and before a line other than the first that is
+    followed by prose (a sentence of ``TEASER_LIST_PROSE_WORDS`` or more words): the article's next heading,
+    after a short list. A list never runs past its page."""
     ends = layout.page_end
     lo, hi = TEASER_LIST_WORDS
     rows: list[int] = []
-    for i in np.flatnonzero(cue).tolist():
+    for i in np.flatnonzero(cues & OPENS_WITH_CUE).tolist():
         if not list_head(lines[i]):
             continue
         end = int(ends[i])
         for k in range(i + 1, min(i + 1 + TEASER_LIST_LINES, end)):
-            if cue[k] or not lo <= _words(lines[k]) <= hi or _SENTENCE_END.search(lines[k]):
+            if cue_lines[k] or not lo <= _words(lines[k]) <= hi or _SENTENCE_END.search(lines[k]):
                 break
             after = k + 1  # a line other than the first, followed by prose: the article's next heading
             if (k > i + 1 and after < end and _words(lines[after]) >= TEASER_LIST_PROSE_WORDS
@@ -94,14 +103,22 @@ def teaser_list(layout: Layout, lines: list[str], cue: np.ndarray) -> np.ndarray
     return np.array(rows, dtype=np.int64)
 
 
+def _cue_lines(lines: list[str], cues: np.ndarray) -> np.ndarray:
+    """Whether each row is a cue line (``cue_line``), tried on the rows flagged ``OPENS_WITH_CUE`` only."""
+    mask = np.zeros(len(lines), dtype=bool)
+    for i in np.flatnonzero(cues & OPENS_WITH_CUE).tolist():
+        mask[i] = cue_line(lines[i])
+    return mask
+
+
 def held_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped; ``cues``: their ``features.Features.cues``) that
     LABELING.md calls boilerplate whatever their score: cue lines (``cue_line``), teaser lists
-    (``teaser_list``), and ad labels and comment headings or counts (``ONLY_A_LABEL``), in row order."""
-    cue = (cues & OPENS_WITH_CUE) > 0
-    cue_lines = [i for i in np.flatnonzero(cue).tolist() if cue_line(lines[i])]
-    labels = np.flatnonzero(cues & ONLY_A_LABEL)
-    return np.union1d(np.union1d(np.array(cue_lines, dtype=np.int64), labels), teaser_list(layout, lines, cue))
+    (``teaser_list``), and ad labels and comment headings or counts (``label_line``), in row order."""
+    cue_lines = _cue_lines(lines, cues)
+    labels = [i for i in np.flatnonzero(cues & ONLY_A_LABEL).tolist() if label_line(lines[i])]
+    return np.union1d(np.union1d(np.flatnonzero(cue_lines), np.array(labels, dtype=np.int64)),
+                      teaser_list(layout, lines, cues, cue_lines))
 
 
 def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -118,7 +135,7 @@ def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.nda
 def teaser_list_rows(lines: list[str]) -> list[int]:
     """The indices of a page's ``lines`` that form teaser lists (``teaser_list``)."""
     f = batch_features([lines])
-    return f.layout.index[teaser_list(f.layout, f.lines, (f.cues & OPENS_WITH_CUE) > 0)].tolist()
+    return f.layout.index[teaser_list(f.layout, f.lines, f.cues, _cue_lines(f.lines, f.cues))].tolist()
 
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:

@@ -73,7 +73,7 @@ MORE_TEASER_CUES = (
 )
 # tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
 TAG_SHARE_CUES = (
-    "tags?", "share(?: on| this)?", "teilen", "schlagw(?:ö|o)rte?r?", "compartir",
+    "tags?", "share(?: on| this)?", "teilen", "schlagworte", "schlagwörter", "compartir",
     "etiquetas", "partager", "mots-clés", "condividi", "compartilh(?:e|ar)", "udostępnij", "podziel się", "tagi",
     "поделиться", "теги", "κοινοποίηση", "ετικέτες", "κοινοποιηση", "ετικετες", "分享到", "标签", "標籤",
 )
@@ -88,8 +88,7 @@ COMMENT_CUES = (
 # comment headings of more languages than COMMENT_CUES (the model's), and lines that only label an ad
 # ("Advertisement", "Anzeige", "Реклама", "广告"), read after scoring (LABEL_LINE)
 MORE_COMMENT_CUES = (
-    "comentários?", "deixe (?:um|seu) comentário", "lascia un commento", "reacties?", "kommentarer", "komentáře",
-    "σχολια", "コメント",
+    "comentários", "deixe (?:um|seu) comentário", "lascia un commento", "kommentarer", "komentáře", "σχολια",
 )
 AD_LABELS = (
     "advertisements?", "advertising", "sponsored", "anzeigen?", "werbung", "publicidad", "publicité", "pubblicità",

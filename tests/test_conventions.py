@@ -90,6 +90,21 @@ def test_headings_and_sentences_that_open_with_a_cue_word_are_not_held(line):
     assert not held_between_prose(line)
 
 
+def test_a_teaser_list_runs_past_a_headline_that_opens_with_a_cue_word():
+    page = [PROSE, "Also read", "Share prices slump as rates rise", "Ferry timetable changes", "Boat show returns"]
+    assert teaser_list_rows(page) == [2, 3, 4]
+
+
+def test_a_japanese_cue_heads_a_list():
+    page = ["北京市今天发布了新的交通规划。", "あわせて読みたい", "北京地铁新线年底开通", "上海楼市成交量回升"]
+    assert teaser_list_rows(page) == [2, 3]
+
+
+@pytest.mark.parametrize("line", ["Reacties", "【コメント】", "// comment", "advertising.", "Schlagwort: Digitalisierung"])
+def test_headings_code_comments_and_wrapped_ends_are_not_label_lines(line):
+    assert not held_between_prose(line)
+
+
 def test_a_lowercase_or_sentence_ending_cue_heads_no_list():
     for head in ("auch interessant.", "Polecamy ten przepis.", "Auch interessant."):
         assert teaser_list_rows([PROSE, head, "Neue Radwege im Norden", "Ferry news today"]) == []

@@ -103,6 +103,11 @@ def test_a_line_break_inside_a_line_is_not_written():
         format_labelled_page(LabelledPage(["Hello", "a\rb"], ["content", "content"], {}, "p.tsv"))
 
 
+def test_a_field_that_cannot_be_a_header_line_is_not_written():
+    with pytest.raises(LabelledDataError, match=r"field 'title' cannot be a header line"):
+        format_labelled_page(LabelledPage(["Hello"], ["content"], {"title": "two\nlines"}, "p.tsv"))
+
+
 def test_parse_without_final_newline():
     assert parse_labelled_page("content\tHello.").lines == ["Hello."]
 

@@ -96,6 +96,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
 
 def format_labelled_page(page: LabelledPage) -> str:
     """The TSV form of a page (the inverse of ``parse_labelled_page``)."""
+    for key, value in page.meta.items():  # a header line the reader would split or reject
+        if value is not None and (not _HEADER.fullmatch(f"# {key}: {value}") or "\r" in str(value)):
+            raise LabelledDataError(f"{page.source}: field {key!r} cannot be a header line ('# key: value')")
     out = [f"# {key}: {value}" for key, value in page.meta.items() if value is not None]
     for i, (line, label) in enumerate(zip(page.lines, page.labels), start=1):
         if "\n" in line or "\r" in line:  # the reader would split the row or reject it
