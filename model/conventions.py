@@ -1,8 +1,9 @@
 """Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them:
 teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться"), the lists of other pages'
-headlines under a bare teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
+headlines under a short teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
 "3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``AD_LABELS``, ``COMMENT_CUES`` and
-``MORE_COMMENT_CUES``."""
+``MORE_COMMENT_CUES``. The cues are found in the feature pass (``features.Features.cues``); the rules here
+read those flags and the few lines they mark."""
 
 from __future__ import annotations
 
@@ -10,15 +11,7 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import (
-    ANY_TEASER_CUES,
-    ONLY_A_LABEL,
-    OPENS_WITH_CUE,
-    TAG_SHARE_CUES,
-    Layout,
-    batch_features,
-    lowercase,
-)
+from linesift.features import CUE_LINE, ONLY_A_LABEL, OPENS_WITH_CUE, TAG_OR_SHARE, Layout, batch_features
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -27,13 +20,6 @@ from linesift.settings import (
     TEASER_LIST_WORDS,
 )
 
-# all read the lowercased line (``features.lowercase``). A cue line is the bare cue, but for punctuation and a
-# count ("Related Stories", "Teilen", "Tags:"), or the cue and a colon ("Read more: ...", "Lesen Sie auch: ...");
-# of "tags?" only "tags" counts, as "Tag" opens German dates and diary days ("Tag 3", "Tag: Samstag").
-_HELD_CUES = tuple("tags" if cue == "tags?" else cue for cue in ANY_TEASER_CUES)
-_BARE_CUE = re.compile(r"[^\w\n]*(?:" + "|".join(_HELD_CUES) + r")[^\w\n]*(?:\d+[^\w\n]*)?")
-_CUE_AND_COLON = re.compile(r"[^\w\n]*(?:" + "|".join(_HELD_CUES) + r")[^\S\n]*[:\uff1a]")
-_NOT_A_LIST_CUE = re.compile(r"\W*(?:" + "|".join(TAG_SHARE_CUES) + r")(?:\b|(?=\W)|$)")  # no list follows
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
 _SENTENCE_END = re.compile(r"(?:(?<!\.\.)\.|[!\u3002\uff01])[\"'\u201d\u2019\u00bb)\]]*$")
 _PROSE_END = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
@@ -50,22 +36,21 @@ def _starts_lowercase(line: str) -> bool:
     return next((ch for ch in line if ch.isalpha()), "").islower()
 
 
-def cue_line(line: str) -> bool:
-    """Whether a stripped line that opens with a teaser, tag or share cue (``features.OPENS_WITH_CUE``) is a
-    cue line of LABELING.md's boilerplate: its first letter is not lowercase, and it is the bare cue (but for
-    punctuation and a count) or the cue and a colon ("Read more: <another headline>")."""
-    low = lowercase(line)
-    return not _starts_lowercase(line) and (_BARE_CUE.fullmatch(low) is not None
-                                            or _CUE_AND_COLON.match(low) is not None)
+def cue_line(line: str, flags: int) -> bool:
+    """Whether a stripped line that opens with a teaser, tag or share cue (``flags``: its
+    ``features.Features.cues``) is a cue line of LABELING.md's boilerplate: the bare cue (but for punctuation
+    and a count) or the cue and a colon ("Read more: <another headline>"; ``features.CUE_LINE``), its first
+    letter not lowercase."""
+    return bool(flags & CUE_LINE) and not _starts_lowercase(line)
 
 
-def list_head(line: str) -> bool:
-    """Whether a stripped line that opens with a teaser cue (``features.OPENS_WITH_CUE``) may head a teaser
-    list: at most ``TEASER_CUE_MAX_WORDS`` words between spaces ("Also read", "More from CNN", "Читайте
-    также", "相关阅读"), not a tag or share cue, not starting in lowercase and not ending a sentence ("Polecamy
-    ten przepis."). A heading such as "Recommended dosage" heads a list too: on the held-out pages, the
-    lists under such short cue lines were mostly teasers (data/MODEL.md)."""
-    return (len(line.split()) <= TEASER_CUE_MAX_WORDS and not _NOT_A_LIST_CUE.match(lowercase(line))
+def list_head(line: str, flags: int) -> bool:
+    """Whether a stripped line that opens with a teaser cue (``flags``: its ``features.Features.cues``) may
+    head a teaser list: at most ``TEASER_CUE_MAX_WORDS`` words between spaces ("Also read", "More from CNN",
+    "Читайте также", "相关阅读"), not a tag or share cue (``features.TAG_OR_SHARE``), not starting in lowercase
+    and not ending a sentence ("Polecamy ten przepis."). A heading such as "Recommended dosage" heads a list
+    too: on the held-out pages, the lists under such short cue lines were mostly teasers (data/MODEL.md)."""
+    return (len(line.split()) <= TEASER_CUE_MAX_WORDS and not flags & TAG_OR_SHARE
             and not _starts_lowercase(line) and not _SENTENCE_END.search(line))
 
 
@@ -89,7 +74,7 @@ def teaser_list(layout: Layout, lines: list[str], cues: np.ndarray, cue_lines: n
     lo, hi = TEASER_LIST_WORDS
     rows: list[int] = []
     for i in np.flatnonzero(cues & OPENS_WITH_CUE).tolist():
-        if not list_head(lines[i]):
+        if not list_head(lines[i], int(cues[i])):
             continue
         end = int(ends[i])
         for k in range(i + 1, min(i + 1 + TEASER_LIST_LINES, end)):
@@ -104,10 +89,10 @@ def teaser_list(layout: Layout, lines: list[str], cues: np.ndarray, cue_lines: n
 
 
 def _cue_lines(lines: list[str], cues: np.ndarray) -> np.ndarray:
-    """Whether each row is a cue line (``cue_line``), tried on the rows flagged ``OPENS_WITH_CUE`` only."""
+    """Whether each row is a cue line (``cue_line``), tried on the rows flagged ``CUE_LINE`` only."""
     mask = np.zeros(len(lines), dtype=bool)
-    for i in np.flatnonzero(cues & OPENS_WITH_CUE).tolist():
-        mask[i] = cue_line(lines[i])
+    for i in np.flatnonzero(cues & CUE_LINE).tolist():
+        mask[i] = cue_line(lines[i], int(cues[i]))
     return mask
 
 
@@ -116,9 +101,10 @@ def held_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
     LABELING.md calls boilerplate whatever their score: cue lines (``cue_line``), teaser lists
     (``teaser_list``), and ad labels and comment headings or counts (``label_line``), in row order."""
     cue_lines = _cue_lines(lines, cues)
-    labels = [i for i in np.flatnonzero(cues & ONLY_A_LABEL).tolist() if label_line(lines[i])]
-    return np.union1d(np.union1d(np.flatnonzero(cue_lines), np.array(labels, dtype=np.int64)),
-                      teaser_list(layout, lines, cues, cue_lines))
+    held = cue_lines.copy()
+    held[[i for i in np.flatnonzero(cues & ONLY_A_LABEL).tolist() if label_line(lines[i])]] = True
+    held[teaser_list(layout, lines, cues, cue_lines)] = True
+    return np.flatnonzero(held)
 
 
 def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:

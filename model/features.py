@@ -133,8 +133,15 @@ TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, TEASER_CUES, _CUE_TAIL)
 COMMENT_CUE_STARTS = _cue_starts(_COUNTED_HEAD, COMMENT_CUES, _COMMENT_TAIL)
 ANY_TEASER_CUE_STARTS = _cue_starts(_CUE_HEAD, ANY_TEASER_CUES, _CUE_TAIL)
 LABEL_LINE_STARTS = _cue_starts(_COUNTED_HEAD, AD_LABELS + COMMENT_CUES + MORE_COMMENT_CUES, _LABEL_TAIL)
+# A cue line is the bare cue, but for punctuation and a count ("Related Stories", "Teilen", "Tags:"), or the cue
+# and a colon ("Read more: ...", "Lesen Sie auch: ..."); of "tags?" only "tags" counts, as "Tag" opens German
+# dates and diary days ("Tag 3", "Tag: Samstag").
+_HELD_CUES = tuple("tags" if cue == "tags?" else cue for cue in ANY_TEASER_CUES)
+BARE_CUE_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)")
+CUE_AND_COLON_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\S\n]*[:\uff1a]")
+TAG_SHARE_CUE_STARTS = _cue_starts(_CUE_HEAD, TAG_SHARE_CUES, _CUE_TAIL)
 # the flags of ``Features.cues``, read after scoring (conventions.py)
-OPENS_WITH_CUE, ONLY_A_LABEL = 1, 2
+OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE = 1, 2, 4, 8
 
 
 def starts_with_teaser_cue(line: str) -> bool:
@@ -263,7 +270,8 @@ def _cue_hits(cues: CueStarts, text: str, starts: np.ndarray, opening: np.ndarra
     """``_line_hits`` for a cue pattern (``CueStarts``), tried only on lines whose opening pair starts a cue
     (and that are ``among`` the lines given, a mask), against the cues that start like it."""
     hit = np.zeros(len(starts), dtype=np.float32)
-    tried = np.flatnonzero(np.isin(opening, cues.keys) if among is None else np.isin(opening, cues.keys) & among)
+    tried = np.arange(len(starts)) if among is None else np.flatnonzero(among)
+    tried = tried[np.isin(opening[tried], cues.keys)]
     patterns = cues.patterns
     hit[[line for line, key, at in zip(tried.tolist(), opening[tried].tolist(), starts[tried].tolist())
          if patterns[key].match(text, at)]] = 1.0
@@ -359,8 +367,12 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
     # the flags are only read on short lines and, for cues, lines with a colon ("Read more: <headline>")
     short = n_words <= CUE_LINE_MAX_WORDS
     colon = count((cps == 0x3A) | (cps == 0xFF1A)) > 0
-    cues = (_cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) * OPENS_WITH_CUE
-            + _cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) * ONLY_A_LABEL)
+    opens = _cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) > 0
+    cue_line = ((_cue_hits(BARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0)  # tried on ``opens`` only
+                | (_cue_hits(CUE_AND_COLON_STARTS, cue_text, cp.starts, opening, opens) > 0))
+    cues = (opens * OPENS_WITH_CUE + cue_line * CUE_LINE
+            + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
+            + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL)
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int8)
 
 
@@ -479,8 +491,9 @@ class Features:
     chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
     # per row, flags read after scoring (conventions.py), not by the model: OPENS_WITH_CUE, the line opens with
     # a teaser, tag or share cue of any language (ANY_TEASER_CUE) and has at most CUE_LINE_MAX_WORDS words or
-    # a colon; ONLY_A_LABEL, it is only an ad label or a comment heading or count (LABEL_LINE) of at most
-    # CUE_LINE_MAX_WORDS words
+    # a colon; of those, CUE_LINE, it is the bare cue or the cue and a colon (BARE_CUE_STARTS,
+    # CUE_AND_COLON_STARTS), and TAG_OR_SHARE, it opens with a tag or share cue; ONLY_A_LABEL, it is only an
+    # ad label or a comment heading or count (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words
     cues: np.ndarray
 
 

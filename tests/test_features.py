@@ -96,9 +96,9 @@ def test_not_a_teaser_cue(line):
     assert column([line], "teaser_cue") == [0.0]
 
 
-def cue_flags(lines):
-    from linesift.features import batch_features
-    return batch_features([lines]).cues.tolist()
+def cue_flags(lines):  # OPENS_WITH_CUE (1) and ONLY_A_LABEL (2), the flags these tests cover
+    from linesift.features import ONLY_A_LABEL, OPENS_WITH_CUE, batch_features
+    return (batch_features([lines]).cues & (OPENS_WITH_CUE | ONLY_A_LABEL)).tolist()
 
 
 def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_feature():
