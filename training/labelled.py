@@ -99,10 +99,9 @@ def format_labelled_page(page: LabelledPage) -> str:
     for key, value in page.meta.items():  # a header line the reader would split or reject
         if value is not None and (not _HEADER.fullmatch(f"# {key}: {value}") or "\r" in str(value)):
             raise LabelledDataError(f"{page.source}: field {key!r} cannot be a header line ('# key: value')")
+    _one_line_each(page.lines, page.source, "row")  # the reader would split the row or reject it
     out = [f"# {key}: {value}" for key, value in page.meta.items() if value is not None]
-    for i, (line, label) in enumerate(zip(page.lines, page.labels), start=1):
-        if "\n" in line or "\r" in line:  # the reader would split the row or reject it
-            raise LabelledDataError(f"{page.source}: line {i} holds a line break (one page line per row)")
+    for line, label in zip(page.lines, page.labels):
         if label is None:
             out.append("\t" + line if line else "")
         else:
@@ -132,15 +131,20 @@ def page_from_record(record: dict, source: str) -> LabelledPage:
     lines, labels = record.get("lines"), record.get("labels")
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
         raise LabelledDataError(f"{source}: 'lines' must be a list of strings")
-    for i, line in enumerate(lines, start=1):
-        if "\n" in line or "\r" in line:
-            raise LabelledDataError(f"{source}: line {i} holds a line break (one page line per item)")
+    _one_line_each(lines, source, "item")
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise LabelledDataError(f"{source}: 'labels' must be a list as long as 'lines' ({len(lines)})")
     clean = [None if is_blank(line) else _check_label(label, source, i)
              for i, (line, label) in enumerate(zip(lines, labels), start=1)]
     meta = {k: str(v) for k, v in record.items() if k not in ("lines", "labels") and isinstance(v, (str, int, float))}
     return LabelledPage(list(lines), clean, meta, source)
+
+
+def _one_line_each(lines: list[str], source: str, unit: str) -> None:
+    """Raise when a page line holds a line break: a page holds one line per row (TSV) or item (JSONL)."""
+    for i, line in enumerate(lines, start=1):
+        if "\n" in line or "\r" in line:
+            raise LabelledDataError(f"{source}: line {i} holds a line break (one page line per {unit})")
 
 
 def _check_label(label, source: str, i: int) -> str:
