@@ -45,12 +45,14 @@ from linesift.settings import (
     RANDOM_STATE_DEFAULT,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
+    TAIL_MODEL_MIN_PAGES,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_THRESHOLD_MAX,
     VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
+from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -69,6 +71,15 @@ class ScoredPages(NamedTuple):
     bases: list[float | None]  # where that threshold was raised from the page's scores: the one it was raised from
     line_thresholds: list[np.ndarray]  # what each line must reach to be content
     whole_rows: list[int | None]  # the line kept whatever its score on a page of one long line, else None
+    content_ends: list[int | None]  # the line where the page's main content was cut off (``tails.py``), else None
+
+
+class _RowText(NamedTuple):
+    """What the tail model reads of a batch's rows besides their scores."""
+
+    lines: list[str]
+    cues: np.ndarray
+    words: np.ndarray
 
 
 class _PageBatch:
@@ -208,6 +219,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         known_share: float = KNOWN_SHARE_DEFAULT,
         unseen_shift: float = UNSEEN_SHIFT_DEFAULT,
         page_thresholds: bool = True,
+        tail_cut: bool = True,
     ):
         self.context = context
         self.lexical = lexical
@@ -225,16 +237,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.known_share = known_share
         self.unseen_shift = unseen_shift
         self.page_thresholds = page_thresholds
+        self.tail_cut = tail_cut
 
     def __setstate__(self, state):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
-        pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``):
-        they get the defaults or off, so ``get_params``, ``clone`` and saving work as the model was fitted."""
+        pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``),
+        before 0.7.0 the tail cut (``tail_model_``): they get the defaults or off, so ``get_params``,
+        ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
         state.setdefault("page_thresholds", False)
+        state.setdefault("tail_cut", False)
         if "threshold_" in state:
             state.setdefault("page_model_", None)
+            state.setdefault("tail_model_", None)
         super().__setstate__(state)
 
     # -- fitting -------------------------------------------------------------------------------------
@@ -342,7 +358,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         else:
             self.threshold_ = float(self.threshold)
         self.page_model_, kept = self._fit_page_model(batch, final, target, words, page_groups)
-        self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_, kept)
+        kept_before_cut = final >= self.threshold_ if kept is None else kept
+        self.tail_model_, cut = self._fit_tail_model(batch, final, target, words, page_groups, kept_before_cut)
+        self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_,
+                                       kept if cut is None else kept_before_cut & ~cut)
+        if cut is not None:
+            self.oof_scores_["word_f1_before_tail_cut"] = round(
+                page_word_f1(kept_before_cut, target, words, batch.layout), 4)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
@@ -369,6 +391,34 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                                                                 self.random_state), profiles[test], grid)
         model = fit_page_model(profiles[usable], curves[usable], grid, self.random_state)
         return model, final >= row_thresholds(final, layout.page, chosen[layout.page], self.threshold_)
+
+    def _fit_tail_model(self, batch: _PageBatch, final, target, words, page_groups, kept):
+        """The tail model (``tails.py``) over the rows ``kept`` at the out-of-fold thresholds (the page
+        thresholds' report rows, or the tuned threshold's without a page model), or None (off, a threshold
+        fixed at training, fewer than ``TAIL_MODEL_MIN_PAGES`` pages with labels, or no candidate row to
+        learn from); and for the report the rows cut by models fitted without the page's fold (None without
+        a tail model)."""
+        if not self.tail_cut or self.threshold is not None:
+            return None, None
+        layout, n_pages = batch.layout, len(batch.layout.n_lines)
+        gains, usable = cut_gains(target, kept, words, layout.page, layout.offsets)
+        if len(np.unique(layout.page[usable])) < TAIL_MODEL_MIN_PAGES:
+            return None, None
+        matrix, _, candidates = tail_profiles(batch.lines, final, kept, words, layout.page, layout.offsets,
+                                              batch.cues)
+        learn = candidates & usable
+        if not learn.any():  # no page has a kept line to cut at
+            return None, None
+        cuts = np.full(n_pages, -1, dtype=np.int64)
+        for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
+                np.arange(n_pages), groups=page_groups):
+            rows = learn & np.isin(layout.page, train)
+            if rows.any():
+                chosen = choose_cuts(fit_tail_model(matrix[rows], gains[rows], self.random_state), matrix,
+                                     candidates & np.isin(layout.page, test), layout.page, n_pages)
+                cuts[test] = chosen[test]
+        model = fit_tail_model(matrix[learn], gains[learn], self.random_state)
+        return model, after_cut(cuts, layout.page)
 
     def _weights(self, batch: _PageBatch, known: np.ndarray) -> np.ndarray:
         """Training weight of each line: ``line`` 1 each; ``page`` every page weighs the same; ``words``
@@ -411,11 +461,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         (``page_thresholds.row_thresholds``; on a hard-wrapped page, over its joined paragraphs, so a
         paragraph's lines share their label). Without ``threshold``, a line holding most of a long page
         (``lines.overlong_row``: a converter that drops line breaks) must reach 0: it is kept whole, as
-        its score cannot tell the article in it from the menus around it."""
+        its score cannot tell the article in it from the menus around it. Without ``threshold``, a page
+        the tail model cuts (``tails.py``) has its lines from the cut on dropped (threshold infinite), and
+        the cut's line is returned (``ScoredPages.content_ends``)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-        scores, thresholds, bases, line_thresholds = self._score_lines(pages, sites, table, threshold)
+        scores, thresholds, bases, line_thresholds, ends = self._score_lines(pages, sites, table, threshold)
+        # a cut at a joined line: at the first of the lines it joins
+        ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
         # a page without line breaks: its one line holds the article, if any
@@ -423,7 +477,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
             if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
                 at[row if u is None else u[1] == u[1][row]] = 0.0
-        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows)
+        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows, ends)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:
@@ -446,15 +500,24 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     def _score_lines(self, X, sites=None, table=None, threshold: float | None = None):
         """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
-        each page's threshold (``page_threshold``) and base where that one was raised, and each line's
-        threshold (``page_thresholds.row_thresholds``, over the batch's rows at once)."""
-        final, layout, shares, learned = self._score_rows(X, sites, table)
+        each page's threshold (``page_threshold``) and base where that one was raised, each line's
+        threshold (``page_thresholds.row_thresholds``, over the batch's rows at once; infinite from the
+        page's tail cut on, if any) and the line of that cut (None: not cut)."""
+        final, layout, shares, learned, text = self._score_rows(X, sites, table)
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
         bases = [b if b < t else None for b, t in zip(bases, thresholds)]
         page_t = np.asarray(thresholds, dtype=np.float64)
         page_b = np.asarray([t if b is None else b for t, b in zip(thresholds, bases)], dtype=np.float64)
         row_t = row_thresholds(final, layout.page, page_t[layout.page], page_b[layout.page])  # = t where no base
+        cuts = np.full(len(layout.n_lines), -1, dtype=np.int64)
+        tail_model = getattr(self, "tail_model_", None)
+        if tail_model is not None and threshold is None and len(final):
+            matrix, _, candidates = tail_profiles(text.lines, final, final >= row_t, text.words, layout.page,
+                                                  layout.offsets, text.cues)
+            cuts = choose_cuts(tail_model, matrix, candidates, layout.page, len(layout.n_lines))
+            row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
+        ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
         scores, line_thresholds = [], []
         for p in range(len(layout.n_lines)):
             sl = layout.rows(p)
@@ -463,12 +526,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             s[rows], at[rows] = final[sl], row_t[sl]
             scores.append(s)
             line_thresholds.append(at)
-        return scores, thresholds, bases, line_thresholds
+        return scores, thresholds, bases, line_thresholds, ends
 
     def _score_rows(self, X, sites=None, table=None):
         """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
         page's share of known words (NaN where unknown) and the threshold its score profile gives
-        (``page_model_``; NaN without)."""
+        (``page_model_``; NaN without), and the rows' text for the tail model (``_RowText``)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
@@ -492,7 +555,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return final, layout, shares, learned
+        return final, layout, shares, learned, _RowText(batch.lines, batch.cues, batch.words())
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""

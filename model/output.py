@@ -80,11 +80,12 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
 
 def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
                         threshold: float | None = None, base_threshold: float | None = None,
-                        whole_line: int | None = None) -> dict:
+                        whole_line: int | None = None, content_end: int | None = None) -> dict:
     """A corpus record with the cleaned text and per-line results added (every input field kept); the
     ``linesift`` object also says which threshold the page's lines were labelled with, the base
     threshold where that one was raised (``PagePrediction.base_threshold``), and the 1-based line kept
-    whatever its score on a page of one long line (``PagePrediction.whole_line``)."""
+    whatever its score on a page of one long line (``PagePrediction.whole_line``) and the 1-based line where
+    the main content was judged to end (``PagePrediction.content_end``)."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
@@ -96,6 +97,8 @@ def record_with_results(record: dict, lines: list[str], labels: list[str], score
         out["linesift"]["base_threshold"] = round(base_threshold, 4)
     if whole_line is not None:
         out["linesift"]["whole_line"] = whole_line + 1
+    if content_end is not None:
+        out["linesift"]["content_end"] = content_end + 1
     return out
 
 

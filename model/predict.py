@@ -25,6 +25,8 @@ class PagePrediction:
     base_threshold: float | None = None  # where the threshold was raised: what lines before the page's first
     # line reaching it, and runs of lines joined to one, need (``LineClassifier.score_pages_and_thresholds``)
     whole_line: int | None = None  # 0-based: the line kept whatever its score, on a page of one long line
+    content_end: int | None = None  # 0-based: where the main content was judged to end; this line and every
+    # line after it are boilerplate whatever their scores (``tails.py``)
 
     @property
     def content(self) -> str:
@@ -34,7 +36,7 @@ class PagePrediction:
     def record(self, record: dict) -> dict:
         """The corpus ``record`` this page came from, with its results added (``output.record_with_results``)."""
         return record_with_results(record, self.lines, self.labels, self.scores, self.threshold,
-                                   self.base_threshold, self.whole_line)
+                                   self.base_threshold, self.whole_line, self.content_end)
 
 
 @lru_cache(maxsize=1)
@@ -59,9 +61,9 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     check_threshold(threshold)
     model = model if model is not None else default_model()
     scored = model.score_pages_and_thresholds(pages, sites, table, threshold)
-    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w) for lines, s, at, t, b, w
+    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w, e) for lines, s, at, t, b, w, e
             in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases,
-                   scored.whole_rows)]
+                   scored.whole_rows, scored.content_ends)]
 
 
 def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,

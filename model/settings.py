@@ -75,3 +75,14 @@ PAGE_MODEL_ITERATIONS = 100
 PAGE_MODEL_LEAF_NODES = 7
 PAGE_MODEL_LEARNING_RATE = 0.1
 PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2; 2000 before, data/MODEL.md)
+# Where a page's main content ends (model/tails.py): a small boosted model predicts a page's word F1 gain when
+# a candidate kept line and everything after it are dropped; candidates come after at least
+# TAIL_MIN_SHARE_BEFORE of the page's kept words. Learned only from TAIL_MODEL_MIN_PAGES+ training pages
+# (data/MODEL.md, eleventh round). A comment's byline has at most TAIL_MARKER_MAX_WORDS words.
+TAIL_MIN_SHARE_BEFORE = 0.5
+TAIL_MARKER_MAX_WORDS = 15
+TAIL_MODEL_MIN_PAGES = 500
+TAIL_MODEL_ITERATIONS = 200
+TAIL_MODEL_LEAF_NODES = 31
+TAIL_MODEL_LEARNING_RATE = 0.1
+TAIL_MODEL_MIN_SAMPLES_LEAF = 1000  # candidate rows

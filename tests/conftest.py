@@ -114,3 +114,19 @@ def model_file(trained) -> Path:
     path, result = trained
     assert result.exit_code == 0, result.output
     return path
+
+
+# an article followed by a reader's comment under its byline (model/tails.py)
+COMMENTED_PAGE = ["Home | News | Sport", "",
+                  "The harbour board met on Monday and agreed to dredge the eastern channel before the summer.",
+                  "Fishermen asked for the work to stop during the spawning season, which runs through March.",
+                  "The board said it would publish a timetable for the dredging work next week, after a vote.", "",
+                  "Brianna on October 23rd, 2012 2:42 pm", "",
+                  "I have fished the eastern channel for thirty years and I have never seen it this shallow, ever."]
+COMMENTED_LABELS = ["boilerplate", None, "content", "content", "content", None, "boilerplate", None, "boilerplate"]
+
+
+@pytest.fixture(scope="session")
+def commented_page() -> tuple[list[str], list[str | None]]:
+    """A short article, then a reader's comment under its byline; labels as in ../shared/LABELING.md."""
+    return COMMENTED_PAGE, COMMENTED_LABELS

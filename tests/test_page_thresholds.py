@@ -144,7 +144,7 @@ def test_a_wrapped_paragraph_is_labelled_as_one_line(raising_model):
     joined = np.array([0.01, 0.01, np.nan, 0.9, np.nan, 0.5, np.nan, 0.01])
     layout = page_layout([unwrap(page)[0]])[1]
     model._score_rows = lambda pages, sites, table: (joined[~np.isnan(joined)], layout, np.array([np.nan]),
-                                                     np.array([0.7]))
+                                                     np.array([0.7]), None)
     res = linesift.predict_lines(page, model=model)
     second = [label for line, label in zip(page, res.labels) if line and line in paragraphs[1]]
     assert len(second) > 2
@@ -195,12 +195,16 @@ def test_fit_learns_a_page_model_from_enough_pages(tiny_pages, monkeypatch):
     assert model.threshold_ <= res.threshold <= 0.7
 
 
-@pytest.mark.parametrize("params", [{"page_thresholds": False}, {"threshold": 0.4}])
-def test_no_page_model_when_off_or_with_a_fixed_threshold(tiny_pages, monkeypatch, params):
+@pytest.mark.parametrize("params", [{"page_thresholds": False, "tail_cut": False}, {"threshold": 0.4}])
+def test_no_page_or_tail_model_when_off_or_with_a_fixed_threshold(tiny_pages, commented_page, monkeypatch, params):
     monkeypatch.setattr("linesift.classifier.PAGE_MODEL_MIN_PAGES", 3)
-    model = LineClassifier(n_estimators=10, cv=2, **params).fit([p[0] for p in tiny_pages], [p[1] for p in tiny_pages])
-    assert model.page_model_ is None
-    assert "word_f1_tuned_threshold" not in model.oof_scores_
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
+    monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)  # as in test_tails: pages to cut
+    pages = tiny_pages * 2 + [commented_page] * 2
+    model = LineClassifier(n_estimators=10, cv=2, **params).fit([p[0] for p in pages], [p[1] for p in pages],
+                                                                groups=[0, 1, 2, 3, 0, 1, 2, 3, 4, 5])
+    assert (model.page_model_, model.tail_model_) == (None, None)
+    assert not {"word_f1_tuned_threshold", "word_f1_before_tail_cut"} & set(model.oof_scores_)
 
 
 def test_no_page_model_from_fewer_pages_than_the_minimum(tiny_model):

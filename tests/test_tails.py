@@ -1,0 +1,163 @@
+"""linesift.tails and its use: where a page's main content ends, learned from what comes before and after."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import linesift
+from linesift.classifier import LineClassifier
+from linesift.output import record_with_results
+from linesift.tails import TAIL_NAMES, after_cut, best_cuts, byline_rows, cut_gains, tail_profiles
+
+
+def _rows(pages_words):
+    """page and offsets of a batch whose pages have the given numbers of rows."""
+    sizes = [len(p) for p in pages_words]
+    page = np.repeat(np.arange(len(sizes)), sizes)
+    return page, np.concatenate([[0], np.cumsum(sizes)])
+
+
+def test_bylines_are_short_lines_with_a_time_a_date_a_said_or_a_lone_button():
+    lines = ["Brianna on October 23rd, 2012 2:42 pm", "by dpilot (134227) writes:", "Reply", "  Antworten  ",
+             "Posted 3 days ago", "12.01.2012", "Re: (Score:2)",
+             "The meeting ran from 9:30 to noon, and the council then voted on the budget for the coming year.",
+             "Reply to the minister's letter", "Comments"]
+    words = np.array([len(line.split()) for line in lines])
+    assert byline_rows(lines, words).tolist() == [True, True, True, True, True, True, True, False, False, False]
+
+
+def test_candidates_are_kept_block_starts_or_bylines_after_half_the_kept_words():
+    # one page: a kept article of 3 rows (30 words), a dropped heading, then two kept comment rows
+    lines = ["a " * 10, "b " * 10, "c " * 10, "Comments", "Ann said:", "d " * 5]
+    words = np.array([10, 10, 10, 1, 2, 5])
+    kept = np.array([1, 1, 1, 0, 1, 1], dtype=bool)
+    scores = np.array([0.9, 0.8, 0.9, 0.1, 0.5, 0.6])
+    page, offsets = _rows([lines])
+    matrix, names, candidates = tail_profiles(lines, scores, kept, words, page, offsets, np.zeros(6, dtype=np.uint8))
+    assert names == list(TAIL_NAMES) and matrix.shape == (6, len(TAIL_NAMES))
+    # row 4 starts a kept block after a gap of one row; row 5 is inside it; rows 1-2 are not block starts
+    assert candidates.tolist() == [False, False, False, False, True, False]
+    col = lambda name: matrix[:, names.index(name)].tolist()
+    assert col("gap") == [-1, 0, 0, 0, 1, 0]  # dropped rows since the previous kept row
+    assert col("kept_word_share_before")[4] == pytest.approx(30 / 37)
+    assert col("bylines_before") == [0, 0, 0, 0, 0, 1]
+    assert col("bylines_after") == [1, 1, 1, 1, 1, 0]
+    assert col("own_byline") == [0, 0, 0, 0, 1, 0]
+
+
+def test_no_candidate_before_half_the_kept_words():
+    lines = ["a " * 5, "x", "b " * 30]
+    words = np.array([5, 1, 30])
+    page, offsets = _rows([lines])
+    _, _, candidates = tail_profiles(lines, np.array([0.9, 0.1, 0.9]), np.array([True, False, True]), words, page,
+                                     offsets, np.zeros(3, dtype=np.uint8))
+    assert candidates.tolist() == [False, False, False]  # 5 of 35 kept words come before row 2
+
+
+def test_features_never_cross_pages():
+    lines = ["a " * 10, "b " * 10, "Reply", "c " * 10]
+    words = np.array([10, 10, 1, 10])
+    page, offsets = _rows([lines[:2], lines[2:]])
+    matrix, names, candidates = tail_profiles(lines, np.full(4, 0.9), np.ones(4, dtype=bool), words, page, offsets,
+                                              np.zeros(4, dtype=np.uint8))
+    assert matrix[:, names.index("bylines_after")].tolist() == [0, 0, 1, 0]
+    assert matrix[:, names.index("gap")].tolist() == [-1, 0, -1, 0]  # row 2 has no kept row before it on its page
+    assert candidates.tolist() == [False, False, False, False]
+
+
+def test_cut_gains_are_the_change_in_the_pages_word_f1():
+    # content 10 + 10 words, then a kept comment of 20 words and an unsure row: F1 2*20/(20+40) = 2/3;
+    # cut at row 2: 1.0; at row 1: 2*10/(20+10); at row 3: the same as no cut (unsure rows count neither way)
+    y = np.array([1, 1, 0, -1])
+    kept = np.array([True, True, True, True])
+    words = np.array([10.0, 10.0, 20.0, 5.0])
+    page, offsets = _rows([[0, 0, 0, 0]])
+    gains, usable = cut_gains(y, kept, words, page, offsets)
+    assert gains.tolist() == pytest.approx([-2 / 3, 0, 1 / 3, 0])
+    assert usable.tolist() == [True] * 4
+
+
+def test_the_best_positive_cut_of_each_page():
+    gain = np.array([0.1, 0.3, 0.3, -0.2, 0.05])
+    rows = np.array([2, 4, 6, 11, 20])
+    row_pages = np.array([0, 0, 0, 1, 2])
+    # page 0: the best (0.3), the earliest of equals; page 1: none positive; page 3: no candidate
+    assert best_cuts(gain, rows, row_pages, 4).tolist() == [4, -1, 20, -1]
+
+
+def test_rows_from_the_cut_on_are_after_it():
+    assert after_cut(np.array([2, -1]), np.array([0, 0, 0, 0, 1, 1])).tolist() == [False, False, True, True,
+                                                                                     False, False]
+
+
+class _Gain:
+    """A stand-in tail model: the same predicted gain for every candidate."""
+
+    def __init__(self, gain):
+        self.gain = gain
+
+    def predict(self, matrix):
+        return np.full(len(matrix), self.gain)
+
+
+
+
+@pytest.fixture
+def cutting_model(tiny_model):
+    model = copy.deepcopy(tiny_model)
+    model.threshold_ = 0.0  # every line kept, so the cut alone decides
+    model.tail_model_ = _Gain(0.1)
+    return model
+
+
+def test_a_page_is_cut_at_its_best_candidate_and_says_where(cutting_model, commented_page):
+    res = linesift.predict_lines(commented_page[0], model=cutting_model)
+    assert res.labels == ["content", "blank", "content", "content", "content", "blank", "boilerplate", "blank",
+                          "boilerplate"]
+    assert res.content_end == 6
+    record = record_with_results({}, res.lines, res.labels, res.scores, res.threshold, None, None, res.content_end)
+    assert record["linesift"]["content_end"] == 7
+
+
+def test_no_cut_without_a_positive_gain_or_with_a_given_threshold(cutting_model, commented_page):
+    assert linesift.predict_lines(commented_page[0], model=cutting_model, threshold=0.0).content_end is None
+    cutting_model.tail_model_ = _Gain(-0.1)
+    res = linesift.predict_lines(commented_page[0], model=cutting_model)
+    assert res.content_end is None
+    assert "boilerplate" not in res.labels
+
+
+def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, monkeypatch):
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
+    monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)  # tiny pages: any later kept block
+    # the tiny pages' kept lines are one block each: pages with a comment after the article give candidates
+    pages = tiny_pages * 2 + [commented_page] * 2
+    model = LineClassifier(n_estimators=10, cv=2).fit([p[0] for p in pages], [p[1] for p in pages],
+                                                       groups=[0, 1, 2, 3, 0, 1, 2, 3, 4, 5])
+    assert model.tail_model_ is not None
+    assert "word_f1_before_tail_cut" in model.oof_scores_
+
+
+def test_no_tail_model_from_fewer_pages_than_the_minimum(tiny_model):
+    assert tiny_model.tail_model_ is None
+
+
+def test_no_tail_model_without_a_candidate(tiny_pages, monkeypatch):
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
+    monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 1.1)  # no row has more than all kept words before it
+    model = LineClassifier(n_estimators=10, cv=2).fit([p[0] for p in tiny_pages], [p[1] for p in tiny_pages])
+    assert model.tail_model_ is None
+    assert "word_f1_before_tail_cut" not in model.oof_scores_
+
+
+def test_a_model_saved_before_the_tail_cut_loads_without_one(tiny_model):
+    state = tiny_model.__getstate__()
+    del state["tail_cut"], state["tail_model_"]
+    old = LineClassifier.__new__(LineClassifier)
+    old.__setstate__(state)
+    assert (old.tail_cut, old.tail_model_) == (False, None)
+    assert pickle.loads(pickle.dumps(old)).get_params()["tail_cut"] is False
