@@ -80,6 +80,7 @@ class _RowText(NamedTuple):
     lines: list[str]
     cues: np.ndarray
     words: np.ndarray
+    digits: np.ndarray  # whether each row holds a decimal digit
 
 
 class _PageBatch:
@@ -143,6 +144,9 @@ class _PageBatch:
 
     def words(self) -> np.ndarray:
         return np.expm1(self.X[:, self.names.index("log_words")])
+
+    def digits(self) -> np.ndarray:
+        return self.X[:, self.names.index("digit_ratio")] > 0
 
 
 _VOCABULARY_SHIFT = np.uint64(64 - VOCABULARY_BITS)
@@ -405,7 +409,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if len(np.unique(layout.page[usable])) < TAIL_MODEL_MIN_PAGES:
             return None, None
         matrix, _, candidates = tail_profiles(batch.lines, final, kept, words, layout.page, layout.offsets,
-                                              batch.cues)
+                                              batch.cues, batch.digits())
         learn = candidates & usable
         if not learn.any():  # no page has a kept line to cut at
             return None, None
@@ -514,7 +518,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         tail_model = getattr(self, "tail_model_", None)
         if tail_model is not None and threshold is None and len(final):
             matrix, _, candidates = tail_profiles(text.lines, final, final >= row_t, text.words, layout.page,
-                                                  layout.offsets, text.cues)
+                                                  layout.offsets, text.cues, text.digits)
             cuts = choose_cuts(tail_model, matrix, candidates, layout.page, len(layout.n_lines))
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
@@ -555,7 +559,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return final, layout, shares, learned, _RowText(batch.lines, batch.cues, batch.words())
+        return final, layout, shares, learned, _RowText(batch.lines, batch.cues, batch.words(), batch.digits())
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
