@@ -27,6 +27,7 @@ from linesift.settings import (
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
+    TAIL_MODEL_MIN_PAGES,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_SHIFT_RECIPE,
     WEIGHTING_DEFAULT,
@@ -235,7 +236,8 @@ def predict(
         None, "--threshold", "-t", min=0.0, max=1.0,
         help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
         "(precision) [default: the model's tuned threshold, raised on a page after its article starts when its "
-        "scores' profile says so, and on a page whose words the model mostly never saw]."),
+        "scores' profile says so, and on a page whose words the model mostly never saw; the page cut where its "
+        "main content ends, if the model has learnt that]."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
@@ -387,6 +389,9 @@ def train(
     page_thresholds: bool = typer.Option(True, "--page-thresholds/--no-page-thresholds",
                                          help="Learn to raise a page's threshold from the profile of its scores "
                                          f"(from {PAGE_MODEL_MIN_PAGES}+ labelled pages; fewer keep the tuned one)."),
+    tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
+                                  help="Learn where a page's main content ends, to drop what follows it (comments, "
+                                  f"related stories; from {TAIL_MODEL_MIN_PAGES}+ labelled pages)."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -416,7 +421,7 @@ def train(
     try:
         model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                           n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
-                          page_thresholds=page_thresholds)
+                          page_thresholds=page_thresholds, tail_cut=tail_cut)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -437,7 +442,9 @@ def train(
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
                + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
-                  if model.page_model_ is not None else ""))
+                  if model.page_model_ is not None else "")
+               + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
+                  if model.tail_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 

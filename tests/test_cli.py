@@ -382,6 +382,14 @@ def test_train_says_when_thresholds_are_raised_per_page(runner, tmp_path, monkey
     assert ("raised per page (word F1 at " in result.stdout) is raised
 
 
+@pytest.mark.parametrize("flag, cut", [([], True), (["--no-tail-cut"], False)])
+def test_train_says_when_it_learns_where_the_main_content_ends(runner, tmp_path, monkeypatch, flag, cut):
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 2)  # data/pages holds too few pages
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "m.model"), *flag])
+    assert result.exit_code == 0, result.output
+    assert ("cut where the main content ends (word F1 without the cut: " in result.stdout) is cut
+
+
 def test_train_on_few_pages_says_so_on_stderr(trained):
     _, result = trained  # data/pages holds fewer than 30 pages
     assert "linesift: note: with fewer than 30 pages the model depends much on which pages they are" in result.stderr
