@@ -399,8 +399,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _fit_tail_model(self, batch: _PageBatch, final, target, words, page_groups, kept):
         """The tail model (``tails.py``) over the rows ``kept`` at the out-of-fold thresholds (the page
         thresholds' report rows, or the tuned threshold's without a page model), or None (off, a threshold
-        fixed at training, fewer than ``TAIL_MODEL_MIN_PAGES`` pages with labels, or no candidate row to
-        learn from); and for the report the rows cut by models fitted without the page's fold (None without
+        fixed at training, fewer than ``TAIL_MODEL_MIN_PAGES`` pages with a word F1 to gain (content or kept
+        words), or no candidate row to learn from); and for the report the rows cut by models fitted without the page's fold (None without
         a tail model)."""
         if not self.tail_cut or self.threshold is not None:
             return None, None
@@ -467,17 +467,18 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         (``lines.overlong_row``: a converter that drops line breaks) must reach 0: it is kept whole, as
         its score cannot tell the article in it from the menus around it. Without ``threshold``, a page
         the tail model cuts (``tails.py``) has its lines from the cut on dropped (threshold infinite), and
-        the cut's line is returned (``ScoredPages.content_ends``)."""
+        the cut's line is returned (``ScoredPages.content_ends``); a page with such a long line is not cut."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-        scores, thresholds, bases, line_thresholds, ends = self._score_lines(pages, sites, table, threshold)
+        # a page without line breaks: its one line holds the article, if any (and the page is not cut)
+        whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
+        scores, thresholds, bases, line_thresholds, ends = self._score_lines(
+            pages, sites, table, threshold, uncut=[row is not None for row in whole_rows])
         # a cut at a joined line: at the first of the lines it joins
         ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
-        # a page without line breaks: its one line holds the article, if any
-        whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
         for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
             if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
                 at[row if u is None else u[1] == u[1][row]] = 0.0
@@ -502,11 +503,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None):
+    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, uncut=None):
         """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
         each page's threshold (``page_threshold``) and base where that one was raised, each line's
         threshold (``page_thresholds.row_thresholds``, over the batch's rows at once; infinite from the
-        page's tail cut on, if any) and the line of that cut (None: not cut)."""
+        page's tail cut on, if any) and the line of that cut (None: not cut; ``uncut``: per page, True where
+        the page must not be cut)."""
         final, layout, shares, learned, text = self._score_rows(X, sites, table)
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
@@ -520,6 +522,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             matrix, _, candidates = tail_profiles(text.lines, final, final >= row_t, text.words, layout.page,
                                                   layout.offsets, text.cues, text.digits)
             cuts = choose_cuts(tail_model, matrix, candidates, layout.page, len(layout.n_lines))
+            if uncut is not None:
+                cuts[np.asarray(uncut, dtype=bool)] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
         scores, line_thresholds = [], []
@@ -581,8 +585,8 @@ def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:
 
 def _oof_report(scores, y, words, layout, threshold, kept=None) -> dict:
     """Out-of-fold line and word scores as prediction labels the pages: the rows of ``kept`` when the model
-    has page thresholds (then ``word_f1_tuned_threshold`` is the word F1 at the one tuned threshold), else
-    those scoring at least ``threshold``."""
+    has page thresholds or a tail cut (then ``word_f1_tuned_threshold`` is the word F1 at the one tuned
+    threshold, without either), else those scoring at least ``threshold``."""
     known = y >= 0
     at_tuned = scores >= threshold
     pred = at_tuned if kept is None else kept

@@ -64,6 +64,12 @@ TAIL_NAMES = (
 )
 
 
+def _line_starts(text: str) -> np.ndarray:
+    """Where each line of ``text`` starts (lone surrogates, which the lines of a page may hold, pass)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.concatenate([[0], np.flatnonzero(codes == 10) + 1])
+
+
 def _matching_rows(lines: list[str], rows: np.ndarray, patterns, alone=None) -> np.ndarray:
     """The ``rows`` (indices into ``lines``) whose lowercased line holds a match of one of ``patterns``, or of
     ``alone`` with no word character before it on the line. The lines are joined and searched at once."""
@@ -71,8 +77,10 @@ def _matching_rows(lines: list[str], rows: np.ndarray, patterns, alone=None) -> 
         return rows
     # lowercasing may lengthen a line ("İ") but never adds or drops a line break
     text = "\n".join([lines[i].strip() for i in rows.tolist()]).lower()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    starts = np.concatenate([[0], np.flatnonzero(codes == 10) + 1])
+    starts = _line_starts(text)
+    if len(starts) != len(rows):  # a line holding a line break itself (pages split by the caller)
+        text = "\n".join([lines[i].strip().replace("\n", " ") for i in rows.tolist()]).lower()
+        starts = _line_starts(text)
     hits = [m.start() for pattern in patterns for m in pattern.finditer(text)]
     if alone is not None:
         hits += [m.start() for m in alone.finditer(text)
@@ -112,6 +120,7 @@ def tail_profiles(lines: list[str], scores: np.ndarray, kept: np.ndarray, words:
     ``byline_rows``."""
     n = len(scores)
     scores = np.asarray(scores, dtype=np.float64)
+    known = np.nan_to_num(scores)  # a row without a score (fitting: a fold of one label) adds 0 to the sums
     kept = np.asarray(kept, dtype=np.float64)
     words = np.asarray(words, dtype=np.float64)
     page = np.asarray(page, dtype=np.int64)
@@ -123,12 +132,12 @@ def tail_profiles(lines: list[str], scores: np.ndarray, kept: np.ndarray, words:
     cue = (np.asarray(cues) > 0).astype(np.float64)
 
     kw_b, kw_a = _before_after(kept * words, page, offsets)
-    sw_b, sw_a = _before_after(kept * words * scores, page, offsets)
+    sw_b, sw_a = _before_after(kept * words * known, page, offsets)
     k_b, k_a = _before_after(kept, page, offsets)
     r_b, r_a = _before_after(np.ones(n), page, offsets)
     by_b, by_a = _before_after(byline, page, offsets)
     l_b, l_a = _before_after(long_, page, offsets)
-    _, s_a = _before_after(scores, page, offsets)
+    _, s_a = _before_after(known, page, offsets)
     c_b, c_a = _before_after(cue, page, offsets)
     # rows since the page's previous kept row (-1: none before)
     last_kept = np.maximum.accumulate(np.where(kept > 0, idx, -1)) if n else idx
@@ -141,7 +150,7 @@ def tail_profiles(lines: list[str], scores: np.ndarray, kept: np.ndarray, words:
         cues_3[k:] += cue[:-k] * (idx[k:] - k >= start[k:])
     block_start = ((kept > 0) & (gap != 0)).astype(np.float64)
     b_b, b_a = _before_after(block_start, page, offsets)
-    cum_scores = np.concatenate([[0.0], np.cumsum(scores)])
+    cum_scores = np.concatenate([[0.0], np.cumsum(known)])
     gap_sum = cum_scores[idx] - cum_scores[np.maximum(previous + 1, 0)]
     gap_mean = np.where(gap > 0, gap_sum / np.maximum(gap, 1), -1.0)
     # the longest gap before a kept row of the page, before this row (pages are apart by 1e9 per page)

@@ -10,7 +10,6 @@ import pytest
 
 import linesift
 from linesift.classifier import LineClassifier
-from linesift.output import record_with_results
 from linesift.tails import TAIL_NAMES, after_cut, best_cuts, byline_rows, cut_gains, tail_profiles
 
 
@@ -58,6 +57,22 @@ def test_no_candidate_before_half_the_kept_words():
     assert candidates.tolist() == [False, False, False]  # 5 of 35 kept words come before row 2
 
 
+def test_a_page_in_a_batch_has_the_features_it_has_alone():
+    first = ["Menu", "a " * 12, "b " * 12, "x", "12:30 pm", "c " * 8]
+    second = ["Reply", "d " * 20, "y", "e " * 6, "f " * 6]
+    words = np.array([len(line.split()) for line in first + second], dtype=float)
+    scores = np.array([0.1, 0.9, np.nan, 0.2, 0.3, 0.8, 0.1, 0.9, 0.2, 0.7, 0.6])
+    kept = scores >= 0.5
+    cues = np.array([0, 0, 0, 4, 0, 0, 4, 0, 0, 0, 0], dtype=np.uint8)
+    page, offsets = _rows([first, second])
+    both, _, cand_both = tail_profiles(first + second, scores, kept, words, page, offsets, cues)
+    alone, _, cand_alone = tail_profiles(second, scores[6:], kept[6:], words[6:], np.zeros(5, dtype=int),
+                                         np.array([0, 5]), cues[6:])
+    # page 0's rows (and its NaN score) reach no column (up to the sums' rounding)
+    np.testing.assert_allclose(both[6:], alone, rtol=1e-12, atol=1e-12)
+    assert cand_both[6:].tolist() == cand_alone.tolist() == [False, False, False, True, False]
+
+
 def test_features_never_cross_pages():
     lines = ["a " * 10, "b " * 10, "Reply", "c " * 10]
     words = np.array([10, 10, 1, 10])
@@ -79,6 +94,18 @@ def test_cut_gains_are_the_change_in_the_pages_word_f1():
     gains, usable = cut_gains(y, kept, words, page, offsets)
     assert gains.tolist() == pytest.approx([-2 / 3, 0, 1 / 3, 0])
     assert usable.tolist() == [True] * 4
+
+
+def test_bylines_are_found_on_their_own_rows_whatever_the_lines_hold():
+    # a line break or a lone surrogate inside a line (pages split by the caller) moves no match to another row
+    assert byline_rows(["a\nb", "Reply", "x"], np.array([2, 1, 1])).tolist() == [False, True, False]
+    assert byline_rows(["12:30 \udcff", "x", "İİİ", "Reply"], np.array([2, 1, 1, 1])).tolist() == [True, False, False,
+                                                                                                    True]
+
+
+def test_time_and_date_patterns_read_only_the_lines_said_to_hold_a_digit():
+    assert byline_rows(["12:30", "12:30", "Reply"], np.array([1, 1, 1]),
+                       digits=np.array([True, False, False])).tolist() == [True, False, True]
 
 
 def test_the_best_positive_cut_of_each_page():
@@ -104,8 +131,6 @@ class _Gain:
         return np.full(len(matrix), self.gain)
 
 
-
-
 @pytest.fixture
 def cutting_model(tiny_model):
     model = copy.deepcopy(tiny_model)
@@ -119,16 +144,40 @@ def test_a_page_is_cut_at_its_best_candidate_and_says_where(cutting_model, comme
     assert res.labels == ["content", "blank", "content", "content", "content", "blank", "boilerplate", "blank",
                           "boilerplate"]
     assert res.content_end == 6
-    record = record_with_results({}, res.lines, res.labels, res.scores, res.threshold, None, None, res.content_end)
-    assert record["linesift"]["content_end"] == 7
+    assert res.record({})["linesift"]["content_end"] == 7  # 1-based in corpus records
 
 
-def test_no_cut_without_a_positive_gain_or_with_a_given_threshold(cutting_model, commented_page):
-    assert linesift.predict_lines(commented_page[0], model=cutting_model, threshold=0.0).content_end is None
+def test_no_cut_without_a_positive_gain(cutting_model, commented_page):
     cutting_model.tail_model_ = _Gain(-0.1)
     res = linesift.predict_lines(commented_page[0], model=cutting_model)
-    assert res.content_end is None
-    assert "boilerplate" not in res.labels
+    assert (res.content_end, "boilerplate" in res.labels) == (None, False)
+    assert "content_end" not in res.record({})["linesift"]
+
+
+def test_no_cut_with_a_given_threshold(cutting_model, commented_page):
+    res = linesift.predict_lines(commented_page[0], model=cutting_model, threshold=0.0)
+    assert (res.content_end, "boilerplate" in res.labels) == (None, False)
+
+
+def test_a_wrapped_page_is_cut_at_the_first_line_of_the_joined_line(cutting_model):
+    import textwrap
+
+    article = " ".join(["The harbour board met on Monday and agreed to dredge the eastern channel."] * 4)
+    comment = " ".join(["I have fished that channel for thirty years and never seen it so shallow."] * 2)
+    page = ["Home", ""] + textwrap.wrap(article, 64) + ["", "Ann on March 3, 2026 at 9:12 am", ""]
+    first_comment_line = len(page)
+    page += textwrap.wrap(comment, 64)
+    res = linesift.predict_lines(page, model=cutting_model)
+    assert res.content_end == first_comment_line - 2  # the byline, the cut's joined line, is one line
+    assert res.labels[res.content_end:] == ["boilerplate", "blank"] + ["boilerplate"] * (len(page) - first_comment_line)
+    assert "boilerplate" not in res.labels[:res.content_end]
+
+
+def test_a_page_of_one_long_line_is_not_cut(cutting_model):
+    page = ["word " * 100, "", "Ann said:", ("x" * 100 + " ") * 20]
+    res = linesift.predict_lines(page, model=cutting_model)
+    assert (res.whole_line, res.content_end) == (3, None)
+    assert res.labels == ["content", "blank", "content", "content"]
 
 
 def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, monkeypatch):
@@ -140,6 +189,18 @@ def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, m
                                                        groups=[0, 1, 2, 3, 0, 1, 2, 3, 4, 5])
     assert model.tail_model_ is not None
     assert "word_f1_before_tail_cut" in model.oof_scores_
+
+
+@pytest.mark.parametrize("gain, cut", [(0.1, True), (-0.1, False)])
+def test_the_cross_validated_report_counts_the_cut(tiny_pages, commented_page, monkeypatch, gain, cut):
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
+    monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)
+    monkeypatch.setattr("linesift.classifier.fit_tail_model", lambda matrix, gains, random_state=0: _Gain(gain))
+    pages = tiny_pages + [commented_page] * 2
+    model = LineClassifier(n_estimators=10, cv=2).fit([p[0] for p in pages], [p[1] for p in pages],
+                                                       groups=[0, 1, 2, 3, 4, 5])
+    report = model.oof_scores_
+    assert (report["word_f1"] != report["word_f1_before_tail_cut"]) is cut
 
 
 def test_no_tail_model_from_fewer_pages_than_the_minimum(tiny_model):
