@@ -58,10 +58,10 @@ def test_no_candidate_before_half_the_kept_words():
 
 
 def test_a_page_in_a_batch_has_the_features_it_has_alone():
-    first = ["Menu", "a " * 12, "b " * 12, "x", "12:30 pm", "c " * 8]
+    first = ["Menu", "a " * 12, "b " * 12, "x", "c " * 8, "12:30 pm"]  # ends with a byline and a cue line near
     second = ["Reply", "d " * 20, "y", "e " * 6, "f " * 6]
     words = np.array([len(line.split()) for line in first + second], dtype=float)
-    scores = np.array([0.1, 0.9, np.nan, 0.2, 0.3, 0.8, 0.1, 0.9, 0.2, 0.7, 0.6])
+    scores = np.array([0.1, 0.9, np.nan, 0.2, 0.8, 0.3, 0.1, 0.9, 0.2, 0.7, 0.6])
     kept = scores >= 0.5
     cues = np.array([0, 0, 0, 4, 0, 0, 4, 0, 0, 0, 0], dtype=np.uint8)
     page, offsets = _rows([first, second])
