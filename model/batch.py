@@ -32,11 +32,12 @@ class BatchResult:
         return len(self.outputs) - self.errors
 
 
-def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None) -> BatchResult:
+def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None,
+                cut: bool = True) -> BatchResult:
     """Render pending HTML, score all lines of the batch in one model call and format the results."""
     pages = [p.render() for p in pages]
     out = []
-    results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table)
+    results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table, cut)
     for page, res in zip(pages, results):
         if page.error is not None:
             out.append((page.path, error_record(page.error)))
@@ -122,7 +123,7 @@ def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator
         yield item
 
 
-def _init_worker(model, model_path, threshold, fmt, table) -> None:
+def _init_worker(model, model_path, threshold, fmt, table, cut=True) -> None:
     """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once.
     Ctrl-C is left to the parent, which stops the pool: a worker interrupted mid-batch would leave the
     parent waiting for a result that never comes, and print its own traceback."""
@@ -136,13 +137,13 @@ def _init_worker(model, model_path, threshold, fmt, table) -> None:
 
     if model is None:
         model = load_model(model_path)
-    _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table)
+    _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
     threadpool_limits(limits=1, user_api="openmp")
 
 
 def _work(pages: list[Page]) -> BatchResult:
     s = _worker_state
-    return score_batch(pages, s["model"], s["threshold"], s["fmt"], s["table"])
+    return score_batch(pages, s["model"], s["threshold"], s["fmt"], s["table"], s["cut"])
 
 
 @contextmanager
@@ -171,7 +172,7 @@ def _pool(ctx, jobs: int, initargs):
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
-                 jobs: int = 1, table=None) -> Iterator[BatchResult]:
+                 jobs: int = 1, table=None, cut: bool = True) -> Iterator[BatchResult]:
     """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
     only when there is a second batch (a few pages are scored at once, in this process)."""
     page_batches = iter(page_batches)
@@ -180,12 +181,12 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
         second = next(page_batches, None) if first is not None else None
     except BaseException:  # reading on stopped (e.g. --fail-fast): the pages read before still come out
         if first is not None:
-            yield score_batch(first, model, threshold, fmt, table)
+            yield score_batch(first, model, threshold, fmt, table, cut)
         raise
     if jobs <= 1 or second is None:
         for pages in itertools.chain([first, second], page_batches):
             if pages is not None:
-                yield score_batch(pages, model, threshold, fmt, table)
+                yield score_batch(pages, model, threshold, fmt, table, cut)
         return
     page_batches = itertools.chain([first, second], page_batches)
     import multiprocessing
@@ -194,7 +195,7 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
     # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn and load the model
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (model if fork else None, model_path, threshold, fmt, table)
+    initargs = (model if fork else None, model_path, threshold, fmt, table, cut)
     with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:

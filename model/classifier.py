@@ -457,7 +457,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """
         return self.score_pages_and_thresholds(X, sites, table)[0]
 
-    def score_pages_and_thresholds(self, X, sites=None, table=None, threshold: float | None = None) -> ScoredPages:
+    def score_pages_and_thresholds(self, X, sites=None, table=None, threshold: float | None = None,
+                                   cut: bool = True) -> ScoredPages:
         """``score_pages``, with each page's threshold (``page_threshold``), its base threshold where the
         page's threshold was raised from its score profile (else None), and the threshold each of its
         lines must reach: the page's, or the base for lines before the page's first line reaching the
@@ -467,14 +468,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         (``lines.overlong_row``: a converter that drops line breaks) must reach 0: it is kept whole, as
         its score cannot tell the article in it from the menus around it. Without ``threshold``, a page
         the tail model cuts (``tails.py``) has its lines from the cut on dropped (threshold infinite), and
-        the cut's line is returned (``ScoredPages.content_ends``); a page with such a long line is not cut."""
+        the cut's line is returned (``ScoredPages.content_ends``); a page with such a long line is not cut,
+        nor any page with ``cut`` False."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
         # a page without line breaks: its one line holds the article, if any (and the page is not cut)
         whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
         scores, thresholds, bases, line_thresholds, ends = self._score_lines(
-            pages, sites, table, threshold, uncut=[row is not None for row in whole_rows])
+            pages, sites, table, threshold, uncut=[not cut or row is not None for row in whole_rows])
         # a cut at a joined line: at the first of the lines it joins
         ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]

@@ -238,6 +238,9 @@ def predict(
         "(precision) [default: the model's tuned threshold, raised on a page after its article starts when its "
         "scores' profile says so, and on a page whose words the model mostly never saw; the page cut where its "
         "main content ends, if the model has learnt that]."),
+    tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
+                                  help="Drop what follows a page's main content (comments, related stories), where "
+                                  "the model learnt where it ends; --no-tail-cut keeps it, e.g. for forum threads."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
@@ -323,7 +326,8 @@ def predict(
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
-        with closing(score_stream(page_batches, clf, model, threshold, fmt.value, workers, table)) as results:
+        with closing(score_stream(page_batches, clf, model, threshold, fmt.value, workers, table,
+                                  tail_cut)) as results:
             for result in results:
                 try:
                     sink.write(result.outputs)

@@ -46,12 +46,13 @@ def default_model():
 
 
 def predict_pages(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,
-                  table=None) -> list[PagePrediction]:
+                  table=None, cut: bool = True) -> list[PagePrediction]:
     """Label every line of each page (each page a list of lines); one model call for the whole batch.
 
     ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.SiteTable`` built
     over the corpus) add cross-page repetition; without them each page is scored on its own. Without
     ``threshold`` each page gets the model's (``LineClassifier.page_threshold``), with it that one.
+    ``cut=False`` keeps what follows a page's main content where the model would drop it (``tails.py``).
     """
     if isinstance(pages, str):
         raise TypeError("pages must be a list of pages (each a list of lines), not a str")
@@ -60,14 +61,14 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
         raise TypeError("each page must be a list of lines, not a str (predict_text splits a whole scrape)")
     check_threshold(threshold)
     model = model if model is not None else default_model()
-    scored = model.score_pages_and_thresholds(pages, sites, table, threshold)
+    scored = model.score_pages_and_thresholds(pages, sites, table, threshold, cut)
     return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w, e) for lines, s, at, t, b, w, e
             in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases,
                    scored.whole_rows, scored.content_ends)]
 
 
 def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,
-                   batch: int = BATCH_PAGES_DEFAULT) -> list[PagePrediction]:
+                   batch: int = BATCH_PAGES_DEFAULT, cut: bool = True) -> list[PagePrediction]:
     """Label the lines of many pages scored together in corpus mode, as ``linesift predict`` scores a corpus:
     lines repeated across the pages of a site count as template. ``sites`` (one per page: e.g. the url's
     host, ``sites.site_of_url``; None where unknown, or no list) name the sites; a page without one is put
@@ -83,7 +84,7 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
     out: list[PagePrediction] = []
     for start in range(0, len(pages), batch):
         end = start + batch
-        out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table)
+        out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table, cut)
     return out
 
 

@@ -6,8 +6,10 @@ outside the repository (no ../shared).
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -130,3 +132,29 @@ COMMENTED_LABELS = ["boilerplate", None, "content", "content", "content", None, 
 def commented_page() -> tuple[list[str], list[str | None]]:
     """A short article, then a reader's comment under its byline; labels as in ../shared/LABELING.md."""
     return COMMENTED_PAGE, COMMENTED_LABELS
+
+
+class Gain:
+    """A stand-in tail model: the same predicted gain for every candidate."""
+
+    def __init__(self, gain):
+        self.gain = gain
+
+    def predict(self, matrix):
+        return np.full(len(matrix), self.gain)
+
+
+@pytest.fixture(scope="session")
+def gain_model():
+    """``Gain``: a stand-in tail model of one predicted gain, ``Gain(0.1)``."""
+    return Gain
+
+
+@pytest.fixture
+def cutting_model(tiny_model):
+    """The tiny model keeping every line, with a stand-in tail model cutting each page at its first candidate
+    (``tails.py``: the earliest of equal gains)."""
+    model = copy.deepcopy(tiny_model)
+    model.threshold_ = 0.0  # every line kept, so the cut alone decides
+    model.tail_model_ = Gain(0.1)
+    return model

@@ -672,6 +672,53 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(runner, model_file, tmp_path):
     assert out_auto.read_bytes() == out1.read_bytes()
 
 
+# an article, then reader comments under their bylines: the shipped model cuts it at a comment's byline
+COMMENTED_ARTICLE = ["Home | News | Sport | Weather", "",
+ "Harbour board agrees to dredge the eastern channel", "",
+ "The harbour board met on Monday and agreed to dredge the eastern channel before the summer season begins.",
+ "Fishermen asked for the work to stop during the spawning season, which runs through March and April.",
+ "The board said it would publish a timetable for the dredging work next week, after a vote by its members.",
+ "The channel was last dredged in 2009, when silt from the river had left it too shallow for the ferry.",
+ "The work is expected to cost about two million pounds and to take six weeks if the weather holds.", "",
+ "12 Comments", "",
+ "Brianna on October 23rd, 2012 2:42 pm", "",
+ "I have fished the eastern channel for thirty years and I have never seen it this shallow, ever.", "Reply", "",
+ "Tom on October 23rd, 2012 3:10 pm", "",
+ "Dredging in the spawning season would be madness, the board should wait until May at the earliest.", "Reply", "",
+ "Mary on October 24th, 2012 9:01 am", "",
+ "Who is paying for this? The last time the ferry company promised to pay and then the council did.", "Reply", ""]
+
+
+def _tsv_labels(result) -> list[str]:
+    return [row.split("\t")[0] for row in result.stdout.splitlines()]
+
+
+def test_no_tail_cut_keeps_what_follows_the_main_content(runner, tmp_path):
+    from linesift import predict_pages
+
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(COMMENTED_ARTICLE) + "\n", encoding="utf-8")
+    cut, kept = (runner.invoke(app, ["predict", str(page), "-f", "tsv", *flag]) for flag in ([], ["--no-tail-cut"]))
+    assert (cut.exit_code, kept.exit_code) == (0, 0)
+    expected = predict_pages([COMMENTED_ARTICLE]), predict_pages([COMMENTED_ARTICLE], cut=False)
+    assert (expected[0][0].content_end is not None, expected[1][0].content_end) == (True, None)
+    assert (_tsv_labels(cut), _tsv_labels(kept)) == (expected[0][0].labels, expected[1][0].labels)
+    assert _tsv_labels(cut) != _tsv_labels(kept)
+
+
+def test_no_tail_cut_reaches_the_workers(runner, tmp_path):
+    from linesift.batch import BATCH_PAGES_DEFAULT
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(BATCH_PAGES_DEFAULT * 2 + 5):
+        (pages / f"{i:03d}.txt").write_text("\n".join(COMMENTED_ARTICLE) + "\n", encoding="utf-8")
+    common = ["predict", str(pages), "--no-sites", "-f", "tsv"]
+    one, two = (runner.invoke(app, common + ["--no-tail-cut", "-j", jobs]) for jobs in ("1", "2"))
+    assert one.stdout == two.stdout
+    assert two.stdout != runner.invoke(app, common + ["-j", "2"]).stdout
+
+
 def test_workers_start_only_for_a_second_batch(model_file, monkeypatch):
     import multiprocessing
 

@@ -16,6 +16,12 @@ def test_clean_records_keeps_fields_and_order(tiny_model):
     assert all(r["linesift"]["lines"] == 4 for r in out)
 
 
+def test_clean_records_passes_no_cut_on(cutting_model, commented_page):
+    record = {"text": "\n".join(commented_page[0])}
+    cut, kept = (next(clean_records([record], model=cutting_model, cut=flag)) for flag in (True, False))
+    assert (cut["linesift"].get("content_end"), kept["linesift"].get("content_end")) == (7, None)
+
+
 def _partition(records, model_path):
     from linesift.modelfile import load_model
 

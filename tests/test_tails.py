@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import pickle
 
 import numpy as np
@@ -121,24 +120,6 @@ def test_rows_from_the_cut_on_are_after_it():
                                                                                      False, False]
 
 
-class _Gain:
-    """A stand-in tail model: the same predicted gain for every candidate."""
-
-    def __init__(self, gain):
-        self.gain = gain
-
-    def predict(self, matrix):
-        return np.full(len(matrix), self.gain)
-
-
-@pytest.fixture
-def cutting_model(tiny_model):
-    model = copy.deepcopy(tiny_model)
-    model.threshold_ = 0.0  # every line kept, so the cut alone decides
-    model.tail_model_ = _Gain(0.1)
-    return model
-
-
 def test_a_page_is_cut_at_its_best_candidate_and_says_where(cutting_model, commented_page):
     res = linesift.predict_lines(commented_page[0], model=cutting_model)
     assert res.labels == ["content", "blank", "content", "content", "content", "blank", "boilerplate", "blank",
@@ -147,11 +128,16 @@ def test_a_page_is_cut_at_its_best_candidate_and_says_where(cutting_model, comme
     assert res.record({})["linesift"]["content_end"] == 7  # 1-based in corpus records
 
 
-def test_no_cut_without_a_positive_gain(cutting_model, commented_page):
-    cutting_model.tail_model_ = _Gain(-0.1)
+def test_no_cut_without_a_positive_gain(cutting_model, commented_page, gain_model):
+    cutting_model.tail_model_ = gain_model(-0.1)
     res = linesift.predict_lines(commented_page[0], model=cutting_model)
     assert (res.content_end, "boilerplate" in res.labels) == (None, False)
     assert "content_end" not in res.record({})["linesift"]
+
+
+def test_no_cut_when_asked(cutting_model, commented_page):
+    res = linesift.predict_pages([commented_page[0]], model=cutting_model, cut=False)[0]
+    assert (res.content_end, "boilerplate" in res.labels) == (None, False)
 
 
 def test_no_cut_with_a_given_threshold(cutting_model, commented_page):
@@ -192,10 +178,10 @@ def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, m
 
 
 @pytest.mark.parametrize("gain, cut", [(0.1, True), (-0.1, False)])
-def test_the_cross_validated_report_counts_the_cut(tiny_pages, commented_page, monkeypatch, gain, cut):
+def test_the_cross_validated_report_counts_the_cut(tiny_pages, commented_page, monkeypatch, gain_model, gain, cut):
     monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
     monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)
-    monkeypatch.setattr("linesift.classifier.fit_tail_model", lambda matrix, gains, random_state=0: _Gain(gain))
+    monkeypatch.setattr("linesift.classifier.fit_tail_model", lambda matrix, gains, random_state=0: gain_model(gain))
     pages = tiny_pages + [commented_page] * 2
     model = LineClassifier(n_estimators=10, cv=2).fit([p[0] for p in pages], [p[1] for p in pages],
                                                        groups=[0, 1, 2, 3, 4, 5])
