@@ -78,9 +78,11 @@ PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2;
 # Where a page's main content ends (model/tails.py): a small boosted model predicts a page's word F1 gain when
 # a candidate kept line and everything after it are dropped; candidates come after at least
 # TAIL_MIN_SHARE_BEFORE of the page's kept words. Learned only from TAIL_MODEL_MIN_PAGES+ training pages
-# (data/MODEL.md, eleventh round). A comment's byline has at most TAIL_MARKER_MAX_WORDS words.
+# (data/MODEL.md, eleventh round). A comment's byline has at most TAIL_BYLINE_MAX_WORDS words, a button alone on
+# its line ("Reply", "Report abuse |") at most TAIL_BUTTON_MAX_WORDS.
 TAIL_MIN_SHARE_BEFORE = 0.5
-TAIL_MARKER_MAX_WORDS = 15
+TAIL_BYLINE_MAX_WORDS = 15
+TAIL_BUTTON_MAX_WORDS = 4
 TAIL_MODEL_MIN_PAGES = 500
 TAIL_MODEL_ITERATIONS = 100
 TAIL_MODEL_LEAF_NODES = 15

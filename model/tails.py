@@ -27,7 +27,8 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from linesift.settings import (
-    TAIL_MARKER_MAX_WORDS,
+    TAIL_BUTTON_MAX_WORDS,
+    TAIL_BYLINE_MAX_WORDS,
     TAIL_MIN_SHARE_BEFORE,
     TAIL_MODEL_ITERATIONS,
     TAIL_MODEL_LEAF_NODES,
@@ -52,7 +53,6 @@ _SAID = re.compile(rf"(?:said|says|wrote|writes|schrieb|a écrit|escribió|napis
 _BUTTON = re.compile(r"(?:reply|antworten|répondre|responder|rispondi|odpowiedz|ответить|回复|返信|report(?: abuse)?"
                      r"|like|permalink|quote)[^\w\n]*$", re.MULTILINE)
 _WORD = re.compile(r"\w")
-_BUTTON_WORDS = 4  # "Report abuse |"
 
 TAIL_NAMES = (
     "kept_word_share_before", "log_kept_words_before", "log_kept_words_after", "score_before", "score_after",
@@ -89,16 +89,16 @@ def _matching_rows(lines: list[str], rows: np.ndarray, patterns, alone=None) -> 
 
 
 def byline_rows(lines: list[str], words: np.ndarray, digits: np.ndarray | None = None) -> np.ndarray:
-    """Whether each line looks like a comment's byline or button (at most ``TAIL_MARKER_MAX_WORDS`` words; a
-    button alone on its line, at most ``_BUTTON_WORDS``). ``digits``: whether each line holds a decimal
+    """Whether each line looks like a comment's byline or button (at most ``TAIL_BYLINE_MAX_WORDS`` words; a
+    button alone on its line, at most ``TAIL_BUTTON_MAX_WORDS``). ``digits``: whether each line holds a decimal
     digit (the feature pass knows), so the time and date patterns read only those lines."""
     words = np.asarray(words)
-    short = words <= TAIL_MARKER_MAX_WORDS
+    short = words <= TAIL_BYLINE_MAX_WORDS
     found = np.zeros(len(lines), dtype=bool)
     with_digits = short if digits is None else short & np.asarray(digits, dtype=bool)
     found[_matching_rows(lines, np.flatnonzero(with_digits), _DIGIT_PATTERNS)] = True
     found[_matching_rows(lines, np.flatnonzero(short), (_SAID,))] = True
-    found[_matching_rows(lines, np.flatnonzero(words <= _BUTTON_WORDS), (), _BUTTON)] = True
+    found[_matching_rows(lines, np.flatnonzero(words <= TAIL_BUTTON_MAX_WORDS), (), _BUTTON)] = True
     return found
 
 
