@@ -520,7 +520,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         row_t = row_thresholds(final, layout.page, page_t[layout.page], page_b[layout.page])  # = t where no base
         cuts = np.full(len(layout.n_lines), -1, dtype=np.int64)
         tail_model = getattr(self, "tail_model_", None)
-        if tail_model is not None and threshold is None and len(final):
+        may_cut = uncut is None or not all(uncut)
+        if tail_model is not None and threshold is None and len(final) and may_cut:
             matrix, _, candidates = tail_profiles(text.lines, final, final >= row_t, text.words, layout.page,
                                                   layout.offsets, text.cues, text.digits)
             cuts = choose_cuts(tail_model, matrix, candidates, layout.page, len(layout.n_lines))
@@ -567,9 +568,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         return final, layout, shares, learned, _RowText(batch.lines, batch.cues, batch.words(), batch.digits())
 
-    def predict(self, X, threshold: float | None = None, sites=None, table=None) -> list[list[str]]:
-        """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page)."""
-        scored = self.score_pages_and_thresholds(X, sites, table, threshold)
+    def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
+        """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:
+        as in ``score_pages_and_thresholds``)."""
+        scored = self.score_pages_and_thresholds(X, sites, table, threshold, cut)
         return [labels_from_scores(s, t) for s, t in zip(scored.scores, scored.line_thresholds)]
 
 

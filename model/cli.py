@@ -240,7 +240,8 @@ def predict(
         "main content ends, if the model has learnt that]."),
     tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
                                   help="Drop what follows a page's main content (comments, related stories), where "
-                                  "the model learnt where it ends; --no-tail-cut keeps it, e.g. for forum threads."),
+                                  "the model learnt where it ends; --no-tail-cut keeps it, e.g. for forum threads "
+                                  "(a --threshold given turns the cut off too)."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
@@ -462,6 +463,9 @@ def evaluate(
                                help="Score the pages together in corpus mode, as predict scores many pages "
                                "(cross-page counts per site: url host, '# site:', else inferred); "
                                "--no-sites scores each page alone."),
+    tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
+                                  help="Cut pages where the model says their main content ends, as predict does; "
+                                  "--no-tail-cut measures without the cut."),
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
@@ -477,13 +481,13 @@ def evaluate(
         fail(str(err))
     if not pages:
         fail("no labelled pages found in " + " ".join(map(str, data)))
-    scores = evaluate_pages(clf, pages, threshold, sites)
+    scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)
     if as_json:
         typer.echo(json.dumps(scores))
         return
     typer.echo(f"pages\t{scores['pages']}\ncorpus_mode\t{'yes' if scores['corpus_mode'] else 'no'}\n"
                f"lines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
-               f"pages_raised\t{scores['pages_raised']}")
+               f"pages_raised\t{scores['pages_raised']}\npages_cut\t{scores['pages_cut']}")
     for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
         typer.echo(f"{key}\t{scores[key]:.4f}")
 

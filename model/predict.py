@@ -94,18 +94,18 @@ def check_threshold(threshold: float | None) -> None:
         raise ValueError(f"threshold must be from 0 to 1, not {threshold!r}")
 
 
-def predict_lines(lines: list[str], model=None, threshold: float | None = None) -> PagePrediction:
-    """Label every line of one page."""
-    return predict_pages([lines], model, threshold)[0]
+def predict_lines(lines: list[str], model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
+    """Label every line of one page (``cut``: as in ``predict_pages``)."""
+    return predict_pages([lines], model, threshold, cut=cut)[0]
 
 
-def predict_text(text: str, model=None, threshold: float | None = None) -> PagePrediction:
+def predict_text(text: str, model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
     """Split a scrape into lines (``\\n``, ``\\r\\n``, ``\\r``) and label each."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
-    return predict_lines(split_lines(text), model, threshold)
+    return predict_lines(split_lines(text), model, threshold, cut)
 
 
-def predict_html(html: str, model=None, threshold: float | None = None) -> PagePrediction:
+def predict_html(html: str, model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
     """Render an HTML document to text lines (inscriptis, as ``linesift predict page.html`` does) and label each."""
-    return predict_text(html_to_text(html), model, threshold)
+    return predict_text(html_to_text(html), model, threshold, cut)

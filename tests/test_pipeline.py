@@ -22,6 +22,14 @@ def test_clean_records_passes_no_cut_on(cutting_model, commented_page):
     assert (cut["linesift"].get("content_end"), kept["linesift"].get("content_end")) == (7, None)
 
 
+def test_clean_partition_passes_no_cut_on(cutting_model, commented_page):
+    from linesift.pipeline import clean_partition
+
+    records = [{"text": "\n".join(commented_page[0]), "url": "https://a.example/1"}]
+    cut, kept = (clean_partition(records, model=cutting_model, cut=flag)[0] for flag in (True, False))
+    assert (cut["linesift"].get("content_end"), kept["linesift"].get("content_end")) == (7, None)
+
+
 def _partition(records, model_path):
     from linesift.modelfile import load_model
 

@@ -208,3 +208,33 @@ def test_a_model_saved_before_the_tail_cut_loads_without_one(tiny_model):
     old.__setstate__(state)
     assert (old.tail_cut, old.tail_model_) == (False, None)
     assert pickle.loads(pickle.dumps(old)).get_params()["tail_cut"] is False
+
+
+def test_no_cut_in_corpus_mode_when_asked(cutting_model, commented_page):
+    from linesift.predict import predict_corpus
+
+    cut, kept = (predict_corpus([commented_page[0]] * 40, cutting_model, cut=flag, batch=16) for flag in (True, False))
+    assert ([p.content_end for p in cut], [p.content_end for p in kept]) == ([6] * 40, [None] * 40)
+
+
+def test_no_cut_in_one_page_functions_when_asked(cutting_model, commented_page):
+    text = "\n".join(commented_page[0])
+    assert (linesift.predict_text(text, cutting_model).content_end,
+            linesift.predict_text(text, cutting_model, cut=False).content_end) == (6, None)
+    assert cutting_model.predict([commented_page[0]], cut=False)[0].count("boilerplate") == 0
+
+
+def test_no_cut_for_the_pages_read_before_reading_stops(cutting_model, commented_page):
+    from linesift.batch import score_stream
+    from linesift.inputs import Page
+
+    def batches():  # reading stops (--fail-fast) after the first batch: that batch is still scored
+        yield [Page("a.txt", list(commented_page[0]))]
+        raise KeyboardInterrupt
+
+    results = []
+    with pytest.raises(KeyboardInterrupt):
+        for result in score_stream(batches(), cutting_model, None, None, "tsv", cut=False):
+            results.append(result)
+    ((_, tsv),) = results[0].outputs
+    assert "boilerplate" not in tsv

@@ -13,17 +13,18 @@ def gold_text(page: LabelledPage) -> str:
     return "\n".join(line for line, label in zip(page.lines, page.labels) if label == "content")
 
 
-def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = None, sites: bool = False) -> dict:
+def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = None, sites: bool = False,
+                   cut: bool = True) -> dict:
     """Scores of ``model`` on ``pages``: micro line P/R/F1 and mean per-page word P/R/F1 of kept text.
 
     Unsure lines are left out of both: they are neither counted in line scores nor in either text. With
     ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
-    for a model fitted with them.
+    for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
     """
     lines = [p.lines for p in pages]
-    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages]) if sites
-             else predict_pages(lines, model, threshold))  # predict_corpus scores alone for a model without sites
+    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages], cut=cut) if sites
+             else predict_pages(lines, model, threshold, cut=cut))  # predict_corpus scores alone for a model without sites
     tp = n_pred = n_true = 0
     words = []
     for page, pred in zip(pages, preds):
@@ -41,6 +42,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)
         if threshold is None else 0,  # pages labelled at a raised threshold (score profile, unseen words)
+        "pages_cut": sum(pred.content_end is not None for pred in preds),  # where the main content ends
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(f, 4),
