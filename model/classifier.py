@@ -400,8 +400,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """The tail model (``tails.py``) over the rows ``kept`` at the out-of-fold thresholds (the page
         thresholds' report rows, or the tuned threshold's without a page model), or None (off, a threshold
         fixed at training, fewer than ``TAIL_MODEL_MIN_PAGES`` pages with a word F1 to gain (content or kept
-        words), or no candidate row to learn from); and for the report the rows cut by models fitted without the page's fold (None without
-        a tail model)."""
+        words), or no candidate row to learn from); and for the report the rows cut by models fitted without
+        the page's fold (None without a tail model)."""
         if not self.tail_cut or self.threshold is not None:
             return None, None
         layout, n_pages = batch.layout, len(batch.layout.n_lines)
