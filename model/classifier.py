@@ -75,12 +75,10 @@ class ScoredPages(NamedTuple):
 
 
 class _RowText(NamedTuple):
-    """What the tail model reads of a batch's rows besides their scores."""
+    """What the tail model reads of a batch's rows besides their scores and layout."""
 
-    lines: list[str]
-    cues: np.ndarray
+    cues: np.ndarray  # ``features.Features.cues``
     words: np.ndarray
-    digits: np.ndarray  # whether each row holds a decimal digit
 
 
 class _PageBatch:
@@ -144,9 +142,6 @@ class _PageBatch:
 
     def words(self) -> np.ndarray:
         return np.expm1(self.X[:, self.names.index("log_words")])
-
-    def digits(self) -> np.ndarray:
-        return self.X[:, self.names.index("digit_ratio")] > 0
 
 
 _VOCABULARY_SHIFT = np.uint64(64 - VOCABULARY_BITS)
@@ -405,11 +400,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if not self.tail_cut or self.threshold is not None:
             return None, None
         layout, n_pages = batch.layout, len(batch.layout.n_lines)
-        gains, usable = cut_gains(target, kept, words, layout.page, layout.offsets)
+        gains, usable = cut_gains(target, kept, words, layout)
         if len(np.unique(layout.page[usable])) < TAIL_MODEL_MIN_PAGES:
             return None, None
-        matrix, _, candidates = tail_profiles(batch.lines, final, kept, words, layout.page, layout.offsets,
-                                              batch.cues, batch.digits())
+        matrix, _, candidates = tail_profiles(final, kept, words, layout, batch.cues)
         learn = candidates & usable
         if not learn.any():  # no page has a kept line to cut at
             return None, None
@@ -419,7 +413,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             rows = learn & np.isin(layout.page, train)
             if rows.any():
                 chosen = choose_cuts(fit_tail_model(matrix[rows], gains[rows], self.random_state), matrix,
-                                     candidates & np.isin(layout.page, test), layout.page, n_pages)
+                                     candidates & np.isin(layout.page, test), layout)
                 cuts[test] = chosen[test]
         model = fit_tail_model(matrix[learn], gains[learn], self.random_state)
         return model, after_cut(cuts, layout.page)
@@ -522,9 +516,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         tail_model = getattr(self, "tail_model_", None)
         may_cut = uncut is None or not all(uncut)
         if tail_model is not None and threshold is None and len(final) and may_cut:
-            matrix, _, candidates = tail_profiles(text.lines, final, final >= row_t, text.words, layout.page,
-                                                  layout.offsets, text.cues, text.digits)
-            cuts = choose_cuts(tail_model, matrix, candidates, layout.page, len(layout.n_lines))
+            matrix, _, candidates = tail_profiles(final, final >= row_t, text.words, layout, text.cues)
+            cuts = choose_cuts(tail_model, matrix, candidates, layout)
             if uncut is not None:
                 cuts[np.asarray(uncut, dtype=bool)] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
@@ -566,7 +559,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return final, layout, shares, learned, _RowText(batch.lines, batch.cues, batch.words(), batch.digits())
+        return final, layout, shares, learned, _RowText(batch.cues, batch.words())
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:

@@ -9,14 +9,20 @@ import pytest
 
 import linesift
 from linesift.classifier import LineClassifier
-from linesift.tails import TAIL_NAMES, after_cut, best_cuts, byline_rows, cut_gains, tail_profiles
+from linesift.features import BYLINE, batch_features, page_layout
+from linesift.tails import TAIL_NAMES, after_cut, best_cuts, cut_gains, tail_profiles
 
 
-def _rows(pages_words):
-    """page and offsets of a batch whose pages have the given numbers of rows."""
-    sizes = [len(p) for p in pages_words]
-    page = np.repeat(np.arange(len(sizes)), sizes)
-    return page, np.concatenate([[0], np.cumsum(sizes)])
+def _flags(pages, cue_rows=()):
+    """The layout of a batch of pages (each line a row) and its rows' ``Features.cues`` (the bylines found
+    in the feature pass), with the rows of ``cue_rows`` flagged as cue lines (4) too."""
+    cues = batch_features(pages).cues.copy()
+    cues[list(cue_rows)] |= 4
+    return page_layout(pages)[1], cues
+
+
+def byline_rows(lines):
+    return (batch_features([lines]).cues & BYLINE > 0).tolist()
 
 
 def test_bylines_are_short_lines_with_a_time_a_date_a_said_or_a_lone_button():
@@ -24,8 +30,7 @@ def test_bylines_are_short_lines_with_a_time_a_date_a_said_or_a_lone_button():
              "Posted 3 days ago", "12.01.2012", "Re: (Score:2)",
              "The meeting ran from 9:30 to noon, and the council then voted on the budget for the coming year.",
              "Reply to the minister's letter", "Comments"]
-    words = np.array([len(line.split()) for line in lines])
-    assert byline_rows(lines, words).tolist() == [True, True, True, True, True, True, True, False, False, False]
+    assert byline_rows(lines) == [True, True, True, True, True, True, True, False, False, False]
 
 
 def test_candidates_are_kept_block_starts_or_bylines_after_half_the_kept_words():
@@ -34,8 +39,8 @@ def test_candidates_are_kept_block_starts_or_bylines_after_half_the_kept_words()
     words = np.array([10, 10, 10, 1, 2, 5])
     kept = np.array([1, 1, 1, 0, 1, 1], dtype=bool)
     scores = np.array([0.9, 0.8, 0.9, 0.1, 0.5, 0.6])
-    page, offsets = _rows([lines])
-    matrix, names, candidates = tail_profiles(lines, scores, kept, words, page, offsets, np.zeros(6, dtype=np.uint8))
+    layout, cues = _flags([lines])
+    matrix, names, candidates = tail_profiles(scores, kept, words, layout, cues)
     assert names == list(TAIL_NAMES) and matrix.shape == (6, len(TAIL_NAMES))
     # row 4 starts a kept block after a gap of one row; row 5 is inside it; rows 1-2 are not block starts
     assert candidates.tolist() == [False, False, False, False, True, False]
@@ -50,9 +55,8 @@ def test_candidates_are_kept_block_starts_or_bylines_after_half_the_kept_words()
 def test_no_candidate_before_half_the_kept_words():
     lines = ["a " * 5, "x", "b " * 30]
     words = np.array([5, 1, 30])
-    page, offsets = _rows([lines])
-    _, _, candidates = tail_profiles(lines, np.array([0.9, 0.1, 0.9]), np.array([True, False, True]), words, page,
-                                     offsets, np.zeros(3, dtype=np.uint8))
+    layout, cues = _flags([lines])
+    _, _, candidates = tail_profiles(np.array([0.9, 0.1, 0.9]), np.array([True, False, True]), words, layout, cues)
     assert candidates.tolist() == [False, False, False]  # 5 of 35 kept words come before row 2
 
 
@@ -62,11 +66,10 @@ def test_a_page_in_a_batch_has_the_features_it_has_alone():
     words = np.array([len(line.split()) for line in first + second], dtype=float)
     scores = np.array([0.1, 0.9, np.nan, 0.2, 0.8, 0.3, 0.1, 0.9, 0.2, 0.7, 0.6])
     kept = scores >= 0.5
-    cues = np.array([0, 0, 0, 4, 0, 0, 4, 0, 0, 0, 0], dtype=np.uint8)
-    page, offsets = _rows([first, second])
-    both, _, cand_both = tail_profiles(first + second, scores, kept, words, page, offsets, cues)
-    alone, _, cand_alone = tail_profiles(second, scores[6:], kept[6:], words[6:], np.zeros(5, dtype=int),
-                                         np.array([0, 5]), cues[6:])
+    layout, cues = _flags([first, second], cue_rows=(3, 6))
+    both, _, cand_both = tail_profiles(scores, kept, words, layout, cues)
+    alone_layout, alone_cues = _flags([second], cue_rows=(0,))
+    alone, _, cand_alone = tail_profiles(scores[6:], kept[6:], words[6:], alone_layout, alone_cues)
     # page 0's rows (and its NaN score) reach no column (up to the sums' rounding)
     np.testing.assert_allclose(both[6:], alone, rtol=1e-12, atol=1e-12)
     assert cand_both[6:].tolist() == cand_alone.tolist() == [False, False, False, True, False]
@@ -75,9 +78,8 @@ def test_a_page_in_a_batch_has_the_features_it_has_alone():
 def test_features_never_cross_pages():
     lines = ["a " * 10, "b " * 10, "Reply", "c " * 10]
     words = np.array([10, 10, 1, 10])
-    page, offsets = _rows([lines[:2], lines[2:]])
-    matrix, names, candidates = tail_profiles(lines, np.full(4, 0.9), np.ones(4, dtype=bool), words, page, offsets,
-                                              np.zeros(4, dtype=np.uint8))
+    layout, cues = _flags([lines[:2], lines[2:]])
+    matrix, names, candidates = tail_profiles(np.full(4, 0.9), np.ones(4, dtype=bool), words, layout, cues)
     assert matrix[:, names.index("bylines_after")].tolist() == [0, 0, 1, 0]
     assert matrix[:, names.index("gap")].tolist() == [-1, 0, -1, 0]  # row 2 has no kept row before it on its page
     assert candidates.tolist() == [False, False, False, False]
@@ -89,22 +91,15 @@ def test_cut_gains_are_the_change_in_the_pages_word_f1():
     y = np.array([1, 1, 0, -1])
     kept = np.array([True, True, True, True])
     words = np.array([10.0, 10.0, 20.0, 5.0])
-    page, offsets = _rows([[0, 0, 0, 0]])
-    gains, usable = cut_gains(y, kept, words, page, offsets)
+    gains, usable = cut_gains(y, kept, words, page_layout([["a", "b", "c", "d"]])[1])
     assert gains.tolist() == pytest.approx([-2 / 3, 0, 1 / 3, 0])
     assert usable.tolist() == [True] * 4
 
 
 def test_bylines_are_found_on_their_own_rows_whatever_the_lines_hold():
     # a line break or a lone surrogate inside a line (pages split by the caller) moves no match to another row
-    assert byline_rows(["a\nb", "Reply", "x"], np.array([2, 1, 1])).tolist() == [False, True, False]
-    assert byline_rows(["12:30 \udcff", "x", "İİİ", "Reply"], np.array([2, 1, 1, 1])).tolist() == [True, False, False,
-                                                                                                    True]
-
-
-def test_time_and_date_patterns_read_only_the_lines_said_to_hold_a_digit():
-    assert byline_rows(["12:30", "12:30", "Reply"], np.array([1, 1, 1]),
-                       digits=np.array([True, False, False])).tolist() == [True, False, True]
+    assert byline_rows(["a\nb", "Reply", "x"]) == [False, True, False]
+    assert byline_rows(["12:30 \udcff", "x", "İİİ", "Reply"]) == [True, False, False, True]
 
 
 def test_the_best_positive_cut_of_each_page():
