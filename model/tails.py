@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from linesift.features import BYLINE, Layout
+from linesift.page_thresholds import page_f1
 from linesift.settings import (
     TAIL_MIN_SHARE_BEFORE,
     TAIL_MODEL_ITERATIONS,
@@ -110,20 +111,20 @@ def tail_profiles(scores: np.ndarray, kept: np.ndarray, words: np.ndarray, layou
 
 
 def cut_gains(y: np.ndarray, kept: np.ndarray, words: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, how much its page's word F1 (kept rows against content rows, labels ``y``: 1, 0, -1 unknown)
-    changes when the row and every row after it are dropped; and whether the page has a defined F1."""
-    known = np.asarray(y) >= 0
-    w = np.where(known, np.asarray(words, dtype=np.float64), 0.0)
+    """Per row, how much its page's word F1 (kept rows against content rows, labels ``y``: 1, 0, -1 unknown,
+    as ``page_thresholds.page_f1`` counts them) changes when the row and every row after it are dropped; and
+    whether the page has a defined F1."""
     keep = np.asarray(kept, dtype=bool)
+    base = page_f1(keep, y, words, layout.page, len(layout.n_lines))[layout.page]  # NaN: no F1 to gain
+    w = np.where(np.asarray(y) >= 0, np.asarray(words, dtype=np.float64), 0.0)
     content = w * (np.asarray(y) == 1)
-    kept_b, kept_a = _before_after(w * keep, layout)
-    tp_b, tp_a = _before_after(content * keep, layout)
+    kept_b, _ = _before_after(w * keep, layout)
+    tp_b, _ = _before_after(content * keep, layout)
     c_b, c_a = _before_after(content, layout)
-    total_content, total_kept, total_tp = c_b + c_a, kept_b + kept_a, tp_b + tp_a
-    usable = total_content + total_kept > 0
-    den = np.where(usable, total_content + total_kept, 1.0)
-    gain = 2 * tp_b / np.maximum(total_content + kept_b, 1e-12) * (total_content + kept_b > 0) - 2 * total_tp / den
-    return np.where(usable, gain, 0.0), usable
+    den = c_b + c_a + kept_b  # the page's content and the words kept before the row
+    cut = np.divide(2 * tp_b, den, out=np.zeros_like(den), where=den > 0)
+    usable = ~np.isnan(base)
+    return np.where(usable, cut - base, 0.0), usable
 
 
 def fit_tail_model(matrix: np.ndarray, gains: np.ndarray, random_state: int = 0) -> HistGradientBoostingRegressor:
