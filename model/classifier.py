@@ -382,14 +382,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             return None, None
         profiles, _ = page_profiles(final, words, layout.page, n_pages, self.threshold_)
         chosen = np.full(n_pages, self.threshold_)
-        for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
-                profiles, groups=page_groups):
+        for train, test in self._page_folds(page_groups):
             train = train[usable[train]]
             if len(train):
                 chosen[test] = choose_thresholds(fit_page_model(profiles[train], curves[train], grid,
                                                                 self.random_state), profiles[test], grid)
         model = fit_page_model(profiles[usable], curves[usable], grid, self.random_state)
         return model, final >= row_thresholds(final, layout.page, chosen[layout.page], self.threshold_)
+
+    def _page_folds(self, page_groups):
+        """The train and test pages of the folds in which the per-page models (page thresholds, tail cut)
+        choose for pages they were not fitted on: grouped by ``page_groups``, as the line model's folds."""
+        groups = np.asarray(page_groups)
+        return GroupKFold(n_splits=min(self.cv, len(np.unique(groups)))).split(groups, groups=groups)
 
     def _fit_tail_model(self, batch: _PageBatch, final, target, words, page_groups, kept):
         """The tail model (``tails.py``) over the rows ``kept`` at the out-of-fold thresholds (the page
@@ -408,8 +413,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if not learn.any():  # no page has a kept line to cut at
             return None, None
         cuts = np.full(n_pages, -1, dtype=np.int64)
-        for train, test in GroupKFold(n_splits=min(self.cv, len(np.unique(page_groups)))).split(
-                np.arange(n_pages), groups=page_groups):
+        for train, test in self._page_folds(page_groups):
             rows = learn & np.isin(layout.page, train)
             if rows.any():
                 chosen = choose_cuts(fit_tail_model(matrix[rows], gains[rows], self.random_state), matrix,
