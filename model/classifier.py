@@ -36,6 +36,7 @@ from linesift.page_thresholds import (
 from linesift.settings import (
     CV_FOLDS_DEFAULT,
     HASH_FEATURES_DEFAULT,
+    HEAD_MODEL_MIN_PAGES,
     KNOWN_SHARE_DEFAULT,
     KNOWN_SHARE_MIN_WORDS,
     LEARNING_RATE_DEFAULT,
@@ -51,6 +52,7 @@ from linesift.settings import (
     VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
+from linesift.heads import HEAD_ROW_COLUMNS, choose_heads, fit_head_model, head_profiles
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
 from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
@@ -75,10 +77,11 @@ class ScoredPages(NamedTuple):
 
 
 class _RowText(NamedTuple):
-    """What the tail model reads of a batch's rows besides their scores and layout."""
+    """What the tail and head models read of a batch's rows besides their scores and layout."""
 
     cues: np.ndarray  # ``features.Features.cues``
     words: np.ndarray
+    head_columns: np.ndarray  # ``heads.HEAD_ROW_COLUMNS`` of the feature pass
 
 
 class _PageBatch:
@@ -142,6 +145,9 @@ class _PageBatch:
 
     def words(self) -> np.ndarray:
         return np.expm1(self.X[:, self.names.index("log_words")])
+
+    def head_columns(self) -> np.ndarray:
+        return self.X[:, [self.names.index(name) for name in HEAD_ROW_COLUMNS]]
 
 
 _VOCABULARY_SHIFT = np.uint64(64 - VOCABULARY_BITS)
@@ -219,6 +225,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         unseen_shift: float = UNSEEN_SHIFT_DEFAULT,
         page_thresholds: bool = True,
         tail_cut: bool = True,
+        headline: bool = True,
     ):
         self.context = context
         self.lexical = lexical
@@ -237,19 +244,23 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.unseen_shift = unseen_shift
         self.page_thresholds = page_thresholds
         self.tail_cut = tail_cut
+        self.headline = headline
 
     def __setstate__(self, state):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
         pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``),
-        before 0.7.0 the tail cut (``tail_model_``): they get the defaults or off, so ``get_params``,
+        before 0.7.0 the tail cut (``tail_model_``), before 0.8.0 the headline model (``head_model_``): they
+        get the defaults or off, so ``get_params``,
         ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
         state.setdefault("page_thresholds", False)
         state.setdefault("tail_cut", False)
+        state.setdefault("headline", False)
         if "threshold_" in state:
             state.setdefault("page_model_", None)
             state.setdefault("tail_model_", None)
+            state.setdefault("head_model_", None)
         super().__setstate__(state)
 
     # -- fitting -------------------------------------------------------------------------------------
@@ -273,11 +284,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             names += [n if n.startswith("lexical") else f"lexical_{n}" for n in lex_names]
         return np.hstack(mats), names
 
-    def fit(self, X, y, groups=None, sites=None):
+    def fit(self, X, y, groups=None, sites=None, headline_pages=None):
         """Fit on pages ``X`` with per-line labels ``y``.
 
         ``groups`` (one per page, e.g. site) keep folds apart; ``sites`` (one per page, None if unknown)
-        build the cross-page table when ``use_sites`` is on (the page itself counts, as at prediction).
+        build the cross-page table when ``use_sites`` is on (the page itself counts, as at prediction);
+        ``headline_pages`` (one bool per page; None: all) are the pages whose labels mark the headline as
+        LABELING.md does, the ones the headline model (``heads.py``) learns from.
         """
         if self.context not in ("stack", "smooth", "none"):
             raise ValueError(f"context must be 'stack', 'smooth' or 'none', not {self.context!r}")
@@ -287,6 +300,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
+        if headline_pages is not None and len(headline_pages) != len(X):
+            raise ValueError(f"{len(X)} pages but {len(headline_pages)} headline_pages")
         X = list(X)
         # every page counted, near copies too, as the shipped model was fitted
         table = (build_site_table(X, sites, as_scored=False, near_copy_share=None)
@@ -359,11 +374,18 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.page_model_, kept = self._fit_page_model(batch, final, target, words, page_groups)
         kept_before_cut = final >= self.threshold_ if kept is None else kept
         self.tail_model_, cut = self._fit_tail_model(batch, final, target, words, page_groups, kept_before_cut)
+        kept_after_cut = kept_before_cut if cut is None else kept_before_cut & ~cut
+        self.head_model_, heads = self._fit_head_model(batch, final, target, page_groups, kept_after_cut,
+                                                       headline_pages)
+        reported = kept if cut is None else kept_after_cut  # None: the tuned threshold's rows
         self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_,
-                                       kept if cut is None else kept_before_cut & ~cut)
+                                       reported if heads is None else kept_after_cut | heads)
         if cut is not None:
             self.oof_scores_["word_f1_before_tail_cut"] = round(
                 page_word_f1(kept_before_cut, target, words, batch.layout), 4)
+        if heads is not None:
+            self.oof_scores_["word_f1_without_headline"] = round(
+                page_word_f1(kept_after_cut, target, words, batch.layout), 4)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
@@ -421,6 +443,30 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 cuts[test] = chosen[test]
         model = fit_tail_model(matrix[learn], gains[learn], self.random_state)
         return model, after_cut(cuts, layout.page)
+
+    def _fit_head_model(self, batch: _PageBatch, final, target, page_groups, kept, headline_pages):
+        """The headline model (``heads.py``) over the rows ``kept`` at the out-of-fold thresholds, after the
+        tail cut; it learns from the labelled candidates of ``headline_pages`` (None: every page), or is None
+        (off, a threshold fixed at training, fewer than ``HEAD_MODEL_MIN_PAGES`` such pages with a
+        candidate, or candidates of one label only); and for the report the rows kept by models fitted
+        without the page's fold (None without a headline model)."""
+        if not self.headline or self.threshold is not None:
+            return None, None
+        layout, n_pages = batch.layout, len(batch.layout.n_lines)
+        marked = np.ones(n_pages, dtype=bool) if headline_pages is None else np.asarray(headline_pages, dtype=bool)
+        matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues)
+        learn = candidates & (target >= 0) & marked[layout.page]
+        if (len(np.unique(layout.page[learn])) < HEAD_MODEL_MIN_PAGES
+                or len(np.unique(target[learn])) < 2):
+            return None, None
+        chosen = np.zeros(len(final), dtype=bool)
+        for train, test in self._page_folds(page_groups):
+            rows = learn & np.isin(layout.page, train)
+            if len(np.unique(target[rows])) == 2:
+                testing = candidates & np.isin(layout.page, test)
+                chosen |= choose_heads(fit_head_model(matrix[rows], target[rows], self.random_state), matrix,
+                                       testing)
+        return fit_head_model(matrix[learn], target[learn], self.random_state), chosen
 
     def _weights(self, batch: _PageBatch, known: np.ndarray) -> np.ndarray:
         """Training weight of each line: ``line`` 1 each; ``page`` every page weighs the same; ``words``
@@ -525,6 +571,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             if uncut is not None:
                 cuts[np.asarray(uncut, dtype=bool)] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
+        head_model = getattr(self, "head_model_", None)
+        if head_model is not None and threshold is None and len(final):
+            matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues)
+            heads = choose_heads(head_model, matrix, candidates)
+            row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
         scores, line_thresholds = [], []
         for p in range(len(layout.n_lines)):
@@ -563,7 +614,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return final, layout, shares, learned, _RowText(batch.cues, batch.words())
+        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.head_columns())
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:
@@ -586,8 +637,8 @@ def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:
 
 def _oof_report(scores, y, words, layout, threshold, kept=None) -> dict:
     """Out-of-fold line and word scores as prediction labels the pages: the rows of ``kept`` when the model
-    has page thresholds or a tail cut (then ``word_f1_tuned_threshold`` is the word F1 at the one tuned
-    threshold, without either), else those scoring at least ``threshold``."""
+    has page thresholds, a tail cut or a headline model (then ``word_f1_tuned_threshold`` is the word F1
+    at the one tuned threshold, without them), else those scoring at least ``threshold``."""
     known = y >= 0
     at_tuned = scores >= threshold
     pred = at_tuned if kept is None else kept

@@ -23,6 +23,7 @@ from linesift.settings import (
     BATCH_PAGES_DEFAULT,
     CV_FOLDS_DEFAULT,
     FEW_PAGES,
+    HEAD_MODEL_MIN_PAGES,
     KNOWN_SHARE_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
@@ -397,6 +398,9 @@ def train(
     tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
                                   help="Learn where a page's main content ends, to drop what follows it (comments, "
                                   f"related stories; from {TAIL_MODEL_MIN_PAGES}+ labelled pages)."),
+    headline: bool = typer.Option(True, "--headline/--no-headline",
+                                  help="Learn which lines just above a page's first kept line to keep (the headline; "
+                                  f"from {HEAD_MODEL_MIN_PAGES}+ labelled pages with a line there)."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -426,7 +430,7 @@ def train(
     try:
         model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                           n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
-                          page_thresholds=page_thresholds, tail_cut=tail_cut)
+                          page_thresholds=page_thresholds, tail_cut=tail_cut, headline=headline)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -449,7 +453,9 @@ def train(
                + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
                   if model.page_model_ is not None else "")
                + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
-                  if model.tail_model_ is not None else ""))
+                  if model.tail_model_ is not None else "")
+               + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
+                  if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 

@@ -88,3 +88,14 @@ TAIL_MODEL_ITERATIONS = 100
 TAIL_MODEL_LEAF_NODES = 15
 TAIL_MODEL_LEARNING_RATE = 0.1
 TAIL_MODEL_MIN_SAMPLES_LEAF = 1000  # candidate rows
+# The headline kept (model/heads.py): a small boosted classifier reads the lines within HEAD_MAX_ROWS_ABOVE
+# non-blank lines above a page's first kept line and keeps those it gives a probability of content of at
+# least HEAD_MIN_PROBABILITY. Learned only from HEAD_MODEL_MIN_PAGES+ training pages whose labels mark the
+# headline (data/MODEL.md, twelfth round: 12 rows chosen over 4 and 8 by the training pages' out-of-fold F1).
+HEAD_MAX_ROWS_ABOVE = 12
+HEAD_MIN_PROBABILITY = 0.5
+HEAD_MODEL_MIN_PAGES = 500
+HEAD_MODEL_ITERATIONS = 100
+HEAD_MODEL_LEAF_NODES = 15
+HEAD_MODEL_LEARNING_RATE = 0.1
+HEAD_MODEL_MIN_SAMPLES_LEAF = 50  # candidate rows

@@ -374,16 +374,19 @@ def test_train_prints_cross_validated_scores(trained):
     assert path.with_name(path.name + ".json").is_file()
 
 
-@pytest.mark.parametrize("flag, says", [([], (True, True)), (["--no-page-thresholds"], (False, True)),
-                                        (["--no-tail-cut"], (True, False))])
+@pytest.mark.parametrize("flag, says", [([], (True, True, True)), (["--no-page-thresholds"], (False, True, True)),
+                                        (["--no-tail-cut"], (True, False, True)),
+                                        (["--no-headline"], (True, True, False))])
 def test_train_says_when_it_raises_thresholds_per_page_and_cuts_where_the_content_ends(runner, tmp_path, monkeypatch,
                                                                                        flag, says):
     monkeypatch.setattr("linesift.classifier.PAGE_MODEL_MIN_PAGES", 2)  # data/pages holds too few pages
     monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 2)
+    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", 2)
     result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "m.model"), *flag])
     assert result.exit_code == 0, result.output
     assert ("raised per page (word F1 at " in result.stdout,
-            "cut where the main content ends (word F1 without the cut: " in result.stdout) == says
+            "cut where the main content ends (word F1 without the cut: " in result.stdout,
+            "headline kept above it (word F1 without: " in result.stdout) == says
 
 
 def test_train_on_few_pages_says_so_on_stderr(trained):

@@ -196,13 +196,14 @@ def test_no_tail_model_without_a_candidate(tiny_pages, monkeypatch):
     assert "word_f1_before_tail_cut" not in model.oof_scores_
 
 
-def test_a_model_saved_before_the_tail_cut_loads_without_one(tiny_model):
+@pytest.mark.parametrize("param, fitted", [("tail_cut", "tail_model_"), ("headline", "head_model_")])
+def test_a_model_saved_before_the_tail_cut_or_the_headline_loads_without_them(tiny_model, param, fitted):
     state = tiny_model.__getstate__()
-    del state["tail_cut"], state["tail_model_"]
+    del state[param], state[fitted]
     old = LineClassifier.__new__(LineClassifier)
     old.__setstate__(state)
-    assert (old.tail_cut, old.tail_model_) == (False, None)
-    assert pickle.loads(pickle.dumps(old)).get_params()["tail_cut"] is False
+    assert (getattr(old, param), getattr(old, fitted)) == (False, None)
+    assert pickle.loads(pickle.dumps(old)).get_params()[param] is False
 
 
 def test_no_cut_in_corpus_mode_when_asked(cutting_model, commented_page):

@@ -1,0 +1,138 @@
+"""linesift.heads and its use: the headline kept, chosen among the lines above a page's first kept line."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+import linesift
+from linesift.classifier import LineClassifier
+from linesift.features import batch_features
+from linesift.heads import HEAD_NAMES, HEAD_ROW_COLUMNS, choose_heads, head_profiles
+
+
+def _profiles(pages, scores, kept):
+    f = batch_features(pages)
+    columns = f.X[:, [f.names.index(name) for name in HEAD_ROW_COLUMNS]]
+    return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), columns, f.layout, f.cues)
+
+
+class Probability:
+    """A stand-in headline model: the same probability of content for every candidate."""
+
+    def __init__(self, p):
+        self.p = p
+
+    def predict_proba(self, matrix):
+        return np.column_stack([np.full(len(matrix), 1 - self.p), np.full(len(matrix), self.p)])
+
+
+HEADLINED_PAGE = ["Home | News | Sport", "", "Harbour board votes to dredge the eastern channel", "",
+                  "The harbour board met on Monday and agreed to dredge the eastern channel before the summer.",
+                  "Fishermen asked for the work to stop during the spawning season, which runs through March."]
+
+
+def test_candidates_are_the_rows_just_above_the_first_kept_row(monkeypatch):
+    monkeypatch.setattr("linesift.heads.HEAD_MAX_ROWS_ABOVE", 2)
+    page = ["Menu", "Search", "Log in", "Title of the piece", "a " * 20, "b " * 20]
+    matrix, names, candidates = _profiles([page], [0.1, 0.2, 0.3, 0.4, 0.9, 0.9], [0, 0, 0, 0, 1, 1])
+    assert names == list(HEAD_NAMES) and matrix.shape == (6, len(HEAD_NAMES))
+    assert candidates.tolist() == [False, False, True, True, False, False]
+    col = lambda name: matrix[:, names.index(name)].tolist()
+    assert [col("rows_to_first")[r] for r in (2, 3)] == [2, 1]
+    assert [col("score_rank")[r] for r in (2, 3)] == [1, 0]  # the best-scored candidate ranks 0
+    assert [col("best_candidate_score")[r] for r in (2, 3)] == [0.4, 0.4]
+    assert [col("max_score_between")[r] for r in (2, 3)] == [0.4, -1]  # -1: no row between
+
+
+def test_lines_to_first_counts_blank_lines_and_rows_to_first_does_not():
+    matrix, names, candidates = _profiles([HEADLINED_PAGE], [0.1, 0.3, 0.9, 0.9], [0, 0, 1, 1])
+    assert candidates.tolist() == [True, True, False, False]
+    assert matrix[:2, names.index("rows_to_first")].tolist() == [2, 1]
+    assert matrix[:2, names.index("lines_to_first")].tolist() == [4, 2]
+
+
+def test_no_candidate_on_a_page_without_a_kept_row():
+    _, _, candidates = _profiles([["Menu", "Title", "Footer"]], [0.1, 0.2, 0.1], [0, 0, 0])
+    assert candidates.tolist() == [False, False, False]
+
+
+def test_a_page_in_a_batch_has_the_features_it_has_alone():
+    first = ["Menu", "Title one", "a " * 12, "b " * 12]
+    second = ["Log in", "Search", "Title two is longer", "c " * 20, "d " * 6]
+    scores = np.array([0.1, 0.2, 0.9, np.nan, 0.05, 0.3, 0.25, 0.8, 0.6])
+    kept = np.nan_to_num(scores) >= 0.5
+    both, _, cand_both = _profiles([first, second], scores, kept)
+    alone, _, cand_alone = _profiles([second], scores[4:], kept[4:])
+    np.testing.assert_array_equal(both[4:], alone)
+    assert cand_both[4:].tolist() == cand_alone.tolist() == [True, True, True, False, False]
+
+
+def test_the_model_keeps_the_candidates_it_gives_half_a_chance_or_more():
+    candidates = np.array([True, False, True])
+    assert choose_heads(Probability(0.5), np.zeros((3, 2)), candidates).tolist() == [True, False, True]
+    assert choose_heads(Probability(0.49), np.zeros((3, 2)), candidates).tolist() == [False, False, False]
+
+
+@pytest.fixture
+def headline_model(tiny_model):
+    """The tiny model with a threshold no line reaches but the articles' (0.5), and a stand-in headline model
+    keeping every candidate."""
+    model = copy.deepcopy(tiny_model)
+    model.tail_model_ = None
+    model.head_model_ = Probability(0.9)
+    return model
+
+
+def test_the_chosen_headline_is_content_and_reaches_its_line_threshold(headline_model):
+    plain = copy.deepcopy(headline_model)
+    plain.head_model_ = None
+    before = linesift.predict_lines(HEADLINED_PAGE, model=plain)
+    first = before.labels.index("content")
+    res = linesift.predict_lines(HEADLINED_PAGE, model=headline_model)
+    # every non-blank line above the first kept one (up to HEAD_MAX_ROWS_ABOVE rows) is kept
+    assert res.labels[:first] == ["content" if line else "blank" for line in HEADLINED_PAGE[:first]]
+    assert res.labels[first:] == before.labels[first:]
+    scored = headline_model.score_pages_and_thresholds([HEADLINED_PAGE])
+    rows = [i for i, line in enumerate(HEADLINED_PAGE) if line]
+    assert all(scored.scores[0][i] >= scored.line_thresholds[0][i] for i in rows if res.labels[i] == "content")
+
+
+def test_no_headline_kept_with_a_given_threshold(headline_model):
+    plain = copy.deepcopy(headline_model)
+    plain.head_model_ = None
+    assert (linesift.predict_lines(HEADLINED_PAGE, model=headline_model, threshold=0.5).labels
+            == linesift.predict_lines(HEADLINED_PAGE, model=plain, threshold=0.5).labels)
+
+
+def test_fit_learns_a_headline_model_from_enough_marked_pages(tiny_pages, monkeypatch):
+    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", 3)
+    pages = [_with_menu_title(p) for p in tiny_pages] * 2
+    fit = lambda marked: LineClassifier(n_estimators=10, cv=2).fit(
+        [p[0] for p in pages], [p[1] for p in pages], groups=[0, 1, 2, 3] * 2, headline_pages=marked)
+    model = fit(None)
+    assert model.head_model_ is not None
+    assert "word_f1_without_headline" in model.oof_scores_
+    assert fit([False] * 8).head_model_ is None  # no page marks its headline: nothing to learn from
+
+
+def test_no_headline_model_from_fewer_pages_than_the_minimum(tiny_model):
+    assert tiny_model.head_model_ is None
+    assert "word_f1_without_headline" not in tiny_model.oof_scores_
+
+
+def test_headline_pages_must_match_the_pages(tiny_pages, monkeypatch):
+    with pytest.raises(ValueError, match="4 pages but 3 headline_pages"):
+        LineClassifier(n_estimators=10, cv=2).fit([p[0] for p in tiny_pages], [p[1] for p in tiny_pages],
+                                                  headline_pages=[True] * 3)
+
+
+def _with_menu_title(page):
+    """A tiny page with a teaser (boilerplate) and a short kicker (content) above its title: candidates of
+    both labels for the headline model, as the kicker scores like the menu above it."""
+    lines, labels = page
+    at = labels.index("content")
+    return (lines[:at] + ["Most read: a teaser", "", "In brief", ""] + lines[at:],
+            labels[:at] + ["boilerplate", None, "content", None] + labels[at:])
