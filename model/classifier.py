@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 from linesift.codepoints import stable_keys
-from linesift.conventions import hold_rows
+from linesift.conventions import held_rows, hold_scores
 from linesift.features import (
     batch_features,
     block_means,
@@ -74,6 +74,7 @@ class ScoredPages(NamedTuple):
     line_thresholds: list[np.ndarray]  # what each line must reach to be content
     whole_rows: list[int | None]  # the line kept whatever its score on a page of one long line, else None
     content_ends: list[int | None]  # the line where the page's main content was cut off (``tails.py``), else None
+    headline_lines: list[list[int]]  # the lines kept as the page's headline whatever their scores (``heads.py``)
 
 
 class _RowText(NamedTuple):
@@ -81,7 +82,8 @@ class _RowText(NamedTuple):
 
     cues: np.ndarray  # ``features.Features.cues``
     words: np.ndarray
-    head_columns: np.ndarray  # ``heads.HEAD_ROW_COLUMNS`` of the feature pass
+    held: np.ndarray  # the rows held to the conventions (``_PageBatch.held_mask``)
+    head_columns: np.ndarray | None  # ``heads.HEAD_ROW_COLUMNS`` of the feature pass (None: no head model)
 
 
 class _PageBatch:
@@ -97,6 +99,7 @@ class _PageBatch:
                  collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
         self.X, self.names, self.layout, self.lines, self.cues = f.X, f.names, f.layout, f.lines, f.cues
+        self._held = None
         if use_sites:  # missing (NaN) unless the page's site is in the table
             site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
             for p, site in enumerate(sites if sites is not None and table is not None else []):
@@ -136,8 +139,16 @@ class _PageBatch:
 
     def held(self, scores: np.ndarray) -> np.ndarray:
         """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
-        tell (``conventions.hold_rows``)."""
-        return hold_rows(self.layout, self.lines, self.cues, scores)
+        tell (``conventions.hold_rows``), on the rows of ``held_mask``."""
+        return hold_scores(scores, np.flatnonzero(self.held_mask()))
+
+    def held_mask(self) -> np.ndarray:
+        """Whether each row is a cue line, in a teaser list, an ad label or a comment heading
+        (``conventions.held_rows``), found once per batch."""
+        if self._held is None:
+            self._held = np.zeros(len(self.X), dtype=bool)
+            self._held[held_rows(self.layout, self.lines, self.cues)] = True
+        return self._held
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):
@@ -300,6 +311,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
+        headline_pages = None if headline_pages is None else [bool(marked) for marked in headline_pages]
         if headline_pages is not None and len(headline_pages) != len(X):
             raise ValueError(f"{len(X)} pages but {len(headline_pages)} headline_pages")
         X = list(X)
@@ -454,7 +466,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             return None, None
         layout, n_pages = batch.layout, len(batch.layout.n_lines)
         marked = np.ones(n_pages, dtype=bool) if headline_pages is None else np.asarray(headline_pages, dtype=bool)
-        matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues)
+        matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues,
+                                              batch.held_mask())
         learn = candidates & (target >= 0) & marked[layout.page]
         if (len(np.unique(layout.page[learn])) < HEAD_MODEL_MIN_PAGES
                 or len(np.unique(target[learn])) < 2):
@@ -513,22 +526,26 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         its score cannot tell the article in it from the menus around it. Without ``threshold``, a page
         the tail model cuts (``tails.py``) has its lines from the cut on dropped (threshold infinite), and
         the cut's line is returned (``ScoredPages.content_ends``); a page with such a long line is not cut,
-        nor any page with ``cut`` False."""
+        nor any page with ``cut`` False. Without ``threshold``, the lines the headline model keeps above a
+        page's first kept line (``heads.py``; not on a page of one long line) need only their own score
+        (``ScoredPages.headline_lines``)."""
         X = list(X)
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
         # a page without line breaks: its one line holds the article, if any (and the page is not cut)
         whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
-        scores, thresholds, bases, line_thresholds, ends = self._score_lines(
-            pages, sites, table, threshold, uncut=[not cut or row is not None for row in whole_rows])
-        # a cut at a joined line: at the first of the lines it joins
+        scores, thresholds, bases, line_thresholds, ends, heads = self._score_lines(
+            pages, sites, table, threshold, uncut=[not cut or row is not None for row in whole_rows],
+            whole=[row is not None for row in whole_rows])
+        # a cut at a joined line: at the first of the lines it joins; a headline joined: all its lines
         ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
+        heads = [h if u is None else np.flatnonzero(np.isin(u[1], h)).tolist() for h, u in zip(heads, unwrapped)]
         back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
         line_thresholds = back(line_thresholds)
         for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
             if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
                 at[row if u is None else u[1] == u[1][row]] = 0.0
-        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows, ends)
+        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows, ends, heads)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:
@@ -549,12 +566,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, uncut=None):
+    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, uncut=None, whole=None):
         """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
         each page's threshold (``page_threshold``) and base where that one was raised, each line's
         threshold (``page_thresholds.row_thresholds``, over the batch's rows at once; infinite from the
-        page's tail cut on, if any) and the line of that cut (None: not cut; ``uncut``: per page, True where
-        the page must not be cut)."""
+        page's tail cut on, if any; a headline's own score), the line of that cut (None: not cut; ``uncut``:
+        per page, True where the page must not be cut) and the lines kept as the headline (``heads.py``;
+        none where ``whole`` is True: a page of one long line)."""
         final, layout, shares, learned, text = self._score_rows(X, sites, table)
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
@@ -571,12 +589,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             if uncut is not None:
                 cuts[np.asarray(uncut, dtype=bool)] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
+        heads = np.zeros(len(final), dtype=bool)
         head_model = getattr(self, "head_model_", None)
         if head_model is not None and threshold is None and len(final):
-            matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues)
+            matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues,
+                                                  text.held)
+            if whole is not None:
+                candidates &= ~np.asarray(whole, dtype=bool)[layout.page]
             heads = choose_heads(head_model, matrix, candidates)
             row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
+        head_lines = [layout.index[layout.rows(p)][heads[layout.rows(p)]].tolist() for p in range(len(layout.n_lines))]
         scores, line_thresholds = [], []
         for p in range(len(layout.n_lines)):
             sl = layout.rows(p)
@@ -585,7 +608,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             s[rows], at[rows] = final[sl], row_t[sl]
             scores.append(s)
             line_thresholds.append(at)
-        return scores, thresholds, bases, line_thresholds, ends
+        return scores, thresholds, bases, line_thresholds, ends, head_lines
 
     def _score_rows(self, X, sites=None, table=None):
         """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
@@ -614,7 +637,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.head_columns())
+        columns = batch.head_columns() if getattr(self, "head_model_", None) is not None else None
+        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask(), columns)
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:

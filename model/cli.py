@@ -493,7 +493,8 @@ def evaluate(
         return
     typer.echo(f"pages\t{scores['pages']}\ncorpus_mode\t{'yes' if scores['corpus_mode'] else 'no'}\n"
                f"lines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
-               f"pages_raised\t{scores['pages_raised']}\npages_cut\t{scores['pages_cut']}")
+               f"pages_raised\t{scores['pages_raised']}\npages_cut\t{scores['pages_cut']}\n"
+               f"pages_headline\t{scores['pages_headline']}")
     for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
         typer.echo(f"{key}\t{scores[key]:.4f}")
 

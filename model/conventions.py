@@ -111,7 +111,11 @@ def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.nda
     """The scores of a batch's rows (one per non-blank line of ``lines``, stripped; ``cues``: their
     ``features.Features.cues``) with the cue lines, teaser lists, ad labels and comment headings
     (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
-    rows = held_rows(layout, lines, cues)
+    return hold_scores(scores, held_rows(layout, lines, cues))
+
+
+def hold_scores(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``scores`` with those of ``rows`` (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
     if len(rows):
         scores = scores.copy()
         scores[rows] = np.minimum(scores[rows], TEASER_LIST_SCORE)

@@ -44,11 +44,12 @@ HEAD_NAMES = HEAD_ROW_COLUMNS + (
 
 
 def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, layout: Layout,
-                  cues: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+                  cues: np.ndarray, held: np.ndarray | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
     """One row per row of a batch (its non-blank lines, placed by ``layout``), the column names
     (``HEAD_NAMES``), and which rows are candidates: rows within ``HEAD_MAX_ROWS_ABOVE`` rows above their
-    page's first kept row. ``columns``: the rows' ``HEAD_ROW_COLUMNS`` of the feature pass; ``cues``: its
-    flags (``features.Features.cues``)."""
+    page's first kept row, but for the rows ``held`` to the conventions (``conventions.held_rows``: cue
+    lines, teaser lists, ad labels, comment headings), which stay boilerplate. ``columns``: the rows'
+    ``HEAD_ROW_COLUMNS`` of the feature pass; ``cues``: its flags (``features.Features.cues``)."""
     n = len(scores)
     scores = np.nan_to_num(np.asarray(scores, dtype=np.float64))  # a row without a score (fitting) counts 0
     kept = np.asarray(kept, dtype=bool)
@@ -64,6 +65,8 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
     first = first_of_page[page]
     to_first = first - idx
     candidates = (first >= 0) & (to_first >= 1) & (to_first <= HEAD_MAX_ROWS_ABOVE)
+    if held is not None:
+        candidates &= ~np.asarray(held, dtype=bool)
     anchor = np.maximum(first, 0)
     between_max = np.full(n, -1.0)
     between_words = np.zeros(n)

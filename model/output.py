@@ -80,12 +80,14 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
 
 def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
                         threshold: float | None = None, base_threshold: float | None = None,
-                        whole_line: int | None = None, content_end: int | None = None) -> dict:
+                        whole_line: int | None = None, content_end: int | None = None,
+                        headline_lines: list[int] | None = None) -> dict:
     """A corpus record with the cleaned text and per-line results added (every input field kept); the
     ``linesift`` object also says which threshold the page's lines were labelled with, the base
     threshold where that one was raised (``PagePrediction.base_threshold``), and the 1-based line kept
-    whatever its score on a page of one long line (``PagePrediction.whole_line``) and the 1-based line where
-    the main content was judged to end (``PagePrediction.content_end``)."""
+    whatever its score on a page of one long line (``PagePrediction.whole_line``), the 1-based line where
+    the main content was judged to end (``PagePrediction.content_end``) and the 1-based lines kept as the
+    headline whatever their scores (``PagePrediction.headline_lines``)."""
     out = dict(record)
     out["content"] = content_text(lines, labels)
     out["line_labels"] = labels
@@ -99,6 +101,8 @@ def record_with_results(record: dict, lines: list[str], labels: list[str], score
         out["linesift"]["whole_line"] = whole_line + 1
     if content_end is not None:
         out["linesift"]["content_end"] = content_end + 1
+    if headline_lines:
+        out["linesift"]["headline_lines"] = [line + 1 for line in headline_lines]
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -27,6 +27,8 @@ class PagePrediction:
     whole_line: int | None = None  # 0-based: the line kept whatever its score, on a page of one long line
     content_end: int | None = None  # 0-based: where the main content was judged to end; this line and every
     # line after it are boilerplate whatever their scores (``tails.py``)
+    headline_lines: list[int] = field(default_factory=list)  # 0-based: lines above the page's first kept line
+    # kept as its headline whatever their scores (``heads.py``)
 
     @property
     def content(self) -> str:
@@ -36,7 +38,7 @@ class PagePrediction:
     def record(self, record: dict) -> dict:
         """The corpus ``record`` this page came from, with its results added (``output.record_with_results``)."""
         return record_with_results(record, self.lines, self.labels, self.scores, self.threshold,
-                                   self.base_threshold, self.whole_line, self.content_end)
+                                   self.base_threshold, self.whole_line, self.content_end, self.headline_lines)
 
 
 @lru_cache(maxsize=1)
@@ -62,9 +64,10 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     check_threshold(threshold)
     model = model if model is not None else default_model()
     scored = model.score_pages_and_thresholds(pages, sites, table, threshold, cut)
-    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w, e) for lines, s, at, t, b, w, e
+    return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w, e, h)
+            for lines, s, at, t, b, w, e, h
             in zip(pages, scored.scores, scored.line_thresholds, scored.thresholds, scored.bases,
-                   scored.whole_rows, scored.content_ends)]
+                   scored.whole_rows, scored.content_ends, scored.headline_lines)]
 
 
 def predict_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,

@@ -413,8 +413,8 @@ def test_evaluate_table(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR)])
     assert result.exit_code == 0
     keys = [row.split("\t")[0] for row in result.stdout.splitlines()]
-    assert keys == ["pages", "corpus_mode", "lines", "threshold", "pages_raised", "pages_cut", "line_precision",
-                    "line_recall",
+    assert keys == ["pages", "corpus_mode", "lines", "threshold", "pages_raised", "pages_cut", "pages_headline",
+                    "line_precision", "line_recall",
                     "line_f1", "word_precision", "word_recall", "word_f1"]
 
 

@@ -143,16 +143,17 @@ def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypat
 
     held = []
 
-    def spy(layout, lines, cues, scores):  # the first line of each page held
-        held.extend(lines[row] for row in layout.offsets[:-1])
+    def spy(scores, rows):
+        held.append(rows.tolist())
         return scores
 
-    monkeypatch.setattr(classifier, "hold_rows", spy)
+    monkeypatch.setattr(classifier, "hold_scores", spy)
     pages = [[f"Story {i} opens with a sentence long enough to read as prose.", "Also Read", f"Other story {i}",
               "Home"] for i in range(4)]
     LineClassifier(n_estimators=2, stage2_estimators=2, cv=2, lexical=False).fit(
         pages, [["content", "boilerplate", "boilerplate", "boilerplate"]] * 4)
-    assert held == [page[0] for page in pages]  # every training page, once, before the threshold is tuned
+    # every training page's cue line and teaser (rows 1 and 2 of each), once, before the threshold is tuned
+    assert held == [[1, 2, 5, 6, 9, 10, 13, 14]]
 
 
 def test_predict_prints_held_scores_for_a_teaser_list(tmp_path):

@@ -13,10 +13,11 @@ from linesift.features import batch_features
 from linesift.heads import HEAD_NAMES, HEAD_ROW_COLUMNS, choose_heads, head_profiles
 
 
-def _profiles(pages, scores, kept):
+def _profiles(pages, scores, kept, held=None):
     f = batch_features(pages)
     columns = f.X[:, [f.names.index(name) for name in HEAD_ROW_COLUMNS]]
-    return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), columns, f.layout, f.cues)
+    return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), columns, f.layout, f.cues,
+                         held)
 
 
 class Probability:
@@ -45,6 +46,22 @@ def test_candidates_are_the_rows_just_above_the_first_kept_row(monkeypatch):
     assert [col("score_rank")[r] for r in (2, 3)] == [1, 0]  # the best-scored candidate ranks 0
     assert [col("best_candidate_score")[r] for r in (2, 3)] == [0.4, 0.4]
     assert [col("max_score_between")[r] for r in (2, 3)] == [0.4, -1]  # -1: no row between
+    assert [col("previous_score")[r] for r in (2, 3)] == [0.2, 0.3]
+    assert [col("next_score")[r] for r in (2, 3)] == [0.4, 0.9]
+    assert [col("next_log_words")[r] for r in (2, 3)] == pytest.approx(np.log1p([4, 20]).tolist())
+    assert col("log_kept_words")[2] == pytest.approx(np.log1p(40))  # the page's kept words only
+
+
+def test_a_row_without_a_score_counts_as_scoring_0():
+    matrix, names, _ = _profiles([["Menu", "Title", "a " * 20]], [0.1, np.nan, 0.9], [0, 0, 1])
+    assert matrix[:2, names.index("score")].tolist() == [0.1, 0.0]
+    assert matrix[0, names.index("max_score_between")] == 0.0
+
+
+def test_rows_held_to_the_conventions_are_never_candidates():
+    page = ["Also read", "Another story entirely", "Title of the piece", "a " * 20]
+    _, _, candidates = _profiles([page], [0.1, 0.1, 0.3, 0.9], [0, 0, 0, 1], held=[True, True, False, False])
+    assert candidates.tolist() == [False, False, True, False]
 
 
 def test_lines_to_first_counts_blank_lines_and_rows_to_first_does_not():
@@ -60,9 +77,9 @@ def test_no_candidate_on_a_page_without_a_kept_row():
 
 
 def test_a_page_in_a_batch_has_the_features_it_has_alone():
-    first = ["Menu", "Title one", "a " * 12, "b " * 12]
+    first = ["Menu", "Title one", "a " * 12, "b " * 12]  # its best candidate scores above the second page's
     second = ["Log in", "Search", "Title two is longer", "c " * 20, "d " * 6]
-    scores = np.array([0.1, 0.2, 0.9, np.nan, 0.05, 0.3, 0.25, 0.8, 0.6])
+    scores = np.array([0.1, 0.45, 0.9, np.nan, 0.05, 0.3, 0.25, 0.8, 0.6])
     kept = np.nan_to_num(scores) >= 0.5
     both, _, cand_both = _profiles([first, second], scores, kept)
     alone, _, cand_alone = _profiles([second], scores[4:], kept[4:])
@@ -96,8 +113,27 @@ def test_the_chosen_headline_is_content_and_reaches_its_line_threshold(headline_
     assert res.labels[:first] == ["content" if line else "blank" for line in HEADLINED_PAGE[:first]]
     assert res.labels[first:] == before.labels[first:]
     scored = headline_model.score_pages_and_thresholds([HEADLINED_PAGE])
-    rows = [i for i, line in enumerate(HEADLINED_PAGE) if line]
-    assert all(scored.scores[0][i] >= scored.line_thresholds[0][i] for i in rows if res.labels[i] == "content")
+    heads = [i for i in range(first) if HEADLINED_PAGE[i]]
+    assert res.headline_lines == scored.headline_lines[0] == heads
+    # a headline's line threshold is its own score
+    assert [scored.line_thresholds[0][i] for i in heads] == [scored.scores[0][i] for i in heads]
+    assert res.record({})["linesift"]["headline_lines"] == [i + 1 for i in heads]  # 1-based in corpus records
+
+
+def test_an_ad_label_above_the_first_kept_line_stays_boilerplate(headline_model):
+    page = HEADLINED_PAGE[:2] + ["Advertisement", ""] + HEADLINED_PAGE[2:]  # held to the conventions
+    res = linesift.predict_lines(page, model=headline_model)
+    assert res.labels[:5] == ["content", "blank", "boilerplate", "blank", "content"]  # the stand-in keeps the rest
+    assert res.headline_lines == [0, 4]
+
+
+def test_no_headline_on_a_page_of_one_long_line(headline_model):
+    page = HEADLINED_PAGE[:5] + ["", ("word " * 30 + ". ") * 10]  # kept lines, and a line of 1,500 letters
+    plain = copy.deepcopy(headline_model)
+    plain.head_model_ = None
+    res = linesift.predict_lines(page, model=headline_model)
+    assert (res.whole_line, res.headline_lines) == (6, [])
+    assert res.labels == linesift.predict_lines(page, model=plain).labels
 
 
 def test_no_headline_kept_with_a_given_threshold(headline_model):
@@ -116,6 +152,25 @@ def test_fit_learns_a_headline_model_from_enough_marked_pages(tiny_pages, monkey
     assert model.head_model_ is not None
     assert "word_f1_without_headline" in model.oof_scores_
     assert fit([False] * 8).head_model_ is None  # no page marks its headline: nothing to learn from
+
+
+@pytest.mark.parametrize("p, kept", [(0.9, True), (0.1, False)])
+def test_the_cross_validated_report_counts_the_headlines(tiny_pages, monkeypatch, p, kept):
+    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", 3)
+    monkeypatch.setattr("linesift.classifier.fit_head_model", lambda matrix, y, random_state=0: Probability(p))
+    pages = [_with_menu_title(page) for page in tiny_pages] * 2
+    report = LineClassifier(n_estimators=10, cv=2).fit([q[0] for q in pages], [q[1] for q in pages],
+                                                        groups=[0, 1, 2, 3] * 2).oof_scores_
+    assert (report["word_f1"] != report["word_f1_without_headline"]) is kept
+
+
+@pytest.mark.parametrize("params", [{"headline": False}, {"threshold": 0.4}])
+def test_no_headline_model_when_off_or_with_a_fixed_threshold(tiny_pages, monkeypatch, params):
+    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", 3)
+    pages = [_with_menu_title(page) for page in tiny_pages] * 2
+    model = LineClassifier(n_estimators=10, cv=2, **params).fit([q[0] for q in pages], [q[1] for q in pages],
+                                                                 groups=[0, 1, 2, 3] * 2)
+    assert model.head_model_ is None and "word_f1_without_headline" not in model.oof_scores_
 
 
 def test_no_headline_model_from_fewer_pages_than_the_minimum(tiny_model):

@@ -43,6 +43,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)
         if threshold is None else 0,  # pages labelled at a raised threshold (score profile, unseen words)
         "pages_cut": sum(pred.content_end is not None for pred in preds),  # where the main content ends
+        "pages_headline": sum(bool(pred.headline_lines) for pred in preds),  # a headline kept above it
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(f, 4),
