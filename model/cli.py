@@ -238,7 +238,7 @@ def predict(
         help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
         "(precision) [default: the model's tuned threshold, raised on a page after its article starts when its "
         "scores' profile says so, and on a page whose words the model mostly never saw; the page cut where its "
-        "main content ends, if the model has learnt that]."),
+        "main content ends, and its headline kept above its first kept line, if the model has learnt them]."),
     tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
                                   help="Drop what follows a page's main content (comments, related stories), where "
                                   "the model learnt where it ends; --no-tail-cut keeps it, e.g. for forum threads "
