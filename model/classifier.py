@@ -139,7 +139,7 @@ class _PageBatch:
 
     def held(self, scores: np.ndarray) -> np.ndarray:
         """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
-        tell (``conventions.hold_rows``), on the rows of ``held_mask``."""
+        tell (``conventions.hold_scores`` on the rows of ``held_mask``, as ``conventions.hold_rows`` does)."""
         return hold_scores(scores, np.flatnonzero(self.held_mask()))
 
     def held_mask(self) -> np.ndarray:
@@ -613,7 +613,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _score_rows(self, X, sites=None, table=None):
         """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
         page's share of known words (NaN where unknown) and the threshold its score profile gives
-        (``page_model_``; NaN without), and the rows' text for the tail model (``_RowText``)."""
+        (``page_model_``; NaN without), and what the tail and headline models read of the rows (``_RowText``:
+        cues, words, the rows held to the conventions, the headline model's columns)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))

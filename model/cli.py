@@ -274,7 +274,9 @@ def predict(
 
     JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field): with --format jsonl each
     output record is the input record, every field kept, plus content, line_labels, line_scores and a
-    linesift object (lines, kept, dropped, threshold; content_end where the page was cut), in input order.
+    linesift object (lines, kept, dropped, threshold; base_threshold where it was raised; whole_line on a page
+    of one long line; content_end where the page was cut; headline_lines where a headline was kept above the
+    first kept line), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
     from linesift.inputs import expand_paths, iter_pages, readable_twice
