@@ -22,6 +22,7 @@ from linesift.features import (
     score_context_features,
     window_mean,
 )
+from linesift.heads import HEAD_ROW_COLUMNS, choose_heads, fit_head_model, head_profiles
 from linesift.lexical import lexical_matrix, word_tokens
 from linesift.lines import overlong_row
 from linesift.page_thresholds import (
@@ -52,7 +53,6 @@ from linesift.settings import (
     VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
-from linesift.heads import HEAD_ROW_COLUMNS, choose_heads, fit_head_model, head_profiles
 from linesift.sites import SITE_FEATURE_NAMES, build_site_table
 from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
@@ -261,8 +261,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
         pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``),
         before 0.7.0 the tail cut (``tail_model_``), before 0.8.0 the headline model (``head_model_``): they
-        get the defaults or off, so ``get_params``,
-        ``clone`` and saving work as the model was fitted."""
+        get the defaults or off, so ``get_params``, ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
         state.setdefault("page_thresholds", False)
@@ -599,8 +598,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             heads = choose_heads(head_model, matrix, candidates)
             row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
-        head_lines = [layout.index[layout.rows(p)][heads[layout.rows(p)]].tolist() for p in range(len(layout.n_lines))]
-        scores, line_thresholds = [], []
+        scores, line_thresholds, head_lines = [], [], []
         for p in range(len(layout.n_lines)):
             sl = layout.rows(p)
             rows = layout.index[sl]
@@ -608,6 +606,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             s[rows], at[rows] = final[sl], row_t[sl]
             scores.append(s)
             line_thresholds.append(at)
+            head_lines.append(rows[heads[sl]].tolist())
         return scores, thresholds, bases, line_thresholds, ends, head_lines
 
     def _score_rows(self, X, sites=None, table=None):
