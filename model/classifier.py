@@ -83,6 +83,7 @@ class _RowText(NamedTuple):
     cues: np.ndarray  # ``features.Features.cues``
     words: np.ndarray
     held: np.ndarray  # the rows held to the conventions (``_PageBatch.held_mask``)
+    lines: list[str]  # the rows' text
     head_columns: np.ndarray | None  # ``heads.HEAD_ROW_COLUMNS`` of the feature pass (None: no head model)
 
 
@@ -465,7 +466,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             return None, None
         layout, n_pages = batch.layout, len(batch.layout.n_lines)
         marked = np.ones(n_pages, dtype=bool) if headline_pages is None else np.asarray(headline_pages, dtype=bool)
-        matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues,
+        matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues, batch.lines,
                                               batch.held_mask())
         learn = candidates & (target >= 0) & marked[layout.page]
         if (len(np.unique(layout.page[learn])) < HEAD_MODEL_MIN_PAGES
@@ -592,7 +593,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         head_model = getattr(self, "head_model_", None)
         if head_model is not None and threshold is None and len(final):
             matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues,
-                                                  text.held)
+                                                  text.lines, text.held)
             if whole is not None:
                 candidates &= ~np.asarray(whole, dtype=bool)[layout.page]
             heads = choose_heads(head_model, matrix, candidates)
@@ -613,7 +614,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
         page's share of known words (NaN where unknown) and the threshold its score profile gives
         (``page_model_``; NaN without), and what the tail and headline models read of the rows (``_RowText``:
-        cues, words, the rows held to the conventions, the headline model's columns)."""
+        cues, words, the rows held to the conventions, their text, the headline model's columns)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
@@ -638,7 +639,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         columns = batch.head_columns() if getattr(self, "head_model_", None) is not None else None
-        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask(), columns)
+        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask(), batch.lines,
+                                                        columns)
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:

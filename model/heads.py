@@ -5,7 +5,8 @@ the teaser titles and menu entries around them, and wcxb's gold leaves the page'
 model learns to drop them: on the held-out daniel pages the first sentence of the gold, mostly the headline,
 was kept on about half of the pages (data/MODEL.md, twelfth round). What tells the headline from a teaser
 shows in where it stands: right above the article's first kept line, after a blank line, not a list item,
-the best-scored and longest of the short lines there.
+the best-scored and longest of the short lines there, and in its words: a headline's words come back in
+the article's first paragraphs, a teaser's or a menu's rarely.
 
 A small boosted classifier reads each candidate (a line within ``HEAD_MAX_ROWS_ABOVE`` non-blank lines
 above its page's first kept line) with its own score and shape and with where it stands against that line,
@@ -18,6 +19,8 @@ Features are pure functions of a batch's rows and their ``features.Layout`` (``h
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -29,6 +32,7 @@ from linesift.settings import (
     HEAD_MODEL_LEAF_NODES,
     HEAD_MODEL_LEARNING_RATE,
     HEAD_MODEL_MIN_SAMPLES_LEAF,
+    HEAD_OVERLAP_ROWS,
 )
 
 # the columns of the feature pass (``features.batch_features``) a candidate is read by
@@ -40,16 +44,43 @@ HEAD_NAMES = HEAD_ROW_COLUMNS + (
     "score", "rows_to_first", "lines_to_first", "cue", "byline", "first_score", "first_log_words",
     "log_kept_words", "max_score_between", "log_words_between", "previous_log_words", "previous_score",
     "next_log_words", "next_score", "score_rank", "words_rank", "best_candidate_score", "rows_before",
+    "words_in_article_share", "log_words_in_article",
 )
+_WORD = re.compile(r"\w+")
+
+
+def article_words(lines: list[str], kept: np.ndarray, candidates: np.ndarray,
+                  layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the share and the number of a candidate's words (lowercase ``\\w+``) found in the first
+    ``HEAD_OVERLAP_ROWS`` kept rows of its page (0 for other rows)."""
+    share, hits = np.zeros(len(lines)), np.zeros(len(lines))
+    rows = np.flatnonzero(candidates)
+    if not len(rows):
+        return share, hits
+    kept_rows = np.flatnonzero(kept)
+    kept_pages = layout.page[kept_rows]
+    article: dict[int, set[str]] = {}
+    for r in rows.tolist():
+        p = int(layout.page[r])
+        if p not in article:
+            at = int(np.searchsorted(kept_pages, p))
+            first = kept_rows[at:at + HEAD_OVERLAP_ROWS]
+            article[p] = {w for k in first[layout.page[first] == p].tolist() for w in _WORD.findall(lines[k].lower())}
+        words = _WORD.findall(lines[r].lower())
+        hits[r] = sum(w in article[p] for w in words)
+        share[r] = hits[r] / max(len(words), 1)
+    return share, np.log1p(hits)
 
 
 def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, layout: Layout,
-                  cues: np.ndarray, held: np.ndarray | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+                  cues: np.ndarray, lines: list[str], held: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """One row per row of a batch (its non-blank lines, placed by ``layout``), the column names
     (``HEAD_NAMES``), and which rows are candidates: rows within ``HEAD_MAX_ROWS_ABOVE`` rows above their
     page's first kept row, but for the rows ``held`` to the conventions (``conventions.held_rows``: cue
     lines, teaser lists, ad labels, comment headings), which stay boilerplate. ``columns``: the rows'
-    ``HEAD_ROW_COLUMNS`` of the feature pass; ``cues``: its flags (``features.Features.cues``)."""
+    ``HEAD_ROW_COLUMNS`` of the feature pass; ``cues``: its flags (``features.Features.cues``); ``lines``:
+    the rows' text (``features.Features.lines``)."""
     n = len(scores)
     scores = np.nan_to_num(np.asarray(scores, dtype=np.float64))  # a row without a score (fitting) counts 0
     kept = np.asarray(kept, dtype=bool)
@@ -90,12 +121,13 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
             starts = np.repeat(page_first, np.diff(np.concatenate([page_first, [len(ranked)]])))
             rank[ranked] = np.arange(len(ranked)) - starts
         np.maximum.at(best, page[rows], scores[rows])
+    in_article, log_in_article = article_words(lines, kept, candidates, layout)
     cols = [
         *columns.T, scores, to_first, layout.index[anchor] - layout.index, ((cues & ~BYLINE) > 0),
         ((cues & BYLINE) > 0), scores[anchor], log_words[anchor], np.log1p(kept_words[page]), between_max,
         np.log1p(between_words), np.where(has_previous, log_words[previous], -1.0),
         np.where(has_previous, scores[previous], -1.0), log_words[following], scores[following], score_rank,
-        words_rank, best[page], idx - start,
+        words_rank, best[page], idx - start, in_article, log_in_article,
     ]
     return np.column_stack(cols).astype(np.float64), list(HEAD_NAMES), candidates
 

@@ -99,3 +99,4 @@ HEAD_MODEL_ITERATIONS = 100
 HEAD_MODEL_LEAF_NODES = 15
 HEAD_MODEL_LEARNING_RATE = 0.1
 HEAD_MODEL_MIN_SAMPLES_LEAF = 50  # candidate rows
+HEAD_OVERLAP_ROWS = 6  # a candidate's words are looked for in its page's first HEAD_OVERLAP_ROWS kept lines

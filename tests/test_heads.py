@@ -17,7 +17,7 @@ def _profiles(pages, scores, kept, held=None):
     f = batch_features(pages)
     columns = f.X[:, [f.names.index(name) for name in HEAD_ROW_COLUMNS]]
     return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), columns, f.layout, f.cues,
-                         held)
+                         f.lines, held)
 
 
 class Probability:
@@ -50,6 +50,21 @@ def test_candidates_are_the_rows_just_above_the_first_kept_row(monkeypatch):
     assert [col("next_score")[r] for r in (2, 3)] == [0.4, 0.9]
     assert [col("next_log_words")[r] for r in (2, 3)] == pytest.approx(np.log1p([4, 20]).tolist())
     assert col("log_kept_words")[2] == pytest.approx(np.log1p(40))  # the page's kept words only
+
+
+def test_a_candidates_words_are_looked_for_in_the_first_kept_lines_of_its_page(monkeypatch):
+    monkeypatch.setattr("linesift.heads.HEAD_OVERLAP_ROWS", 2)
+    first = ["Menu Home", "Harbour board votes to dredge", "The harbour board voted on Monday.",
+             "Work starts in May.", "The dredge vote was close."]
+    second = ["Board games", "Chess is a game."]
+    matrix, names, candidates = _profiles([first, second], [0.1, 0.2, 0.9, 0.9, 0.9, 0.2, 0.9],
+                                          [0, 0, 1, 1, 1, 0, 1])
+    assert candidates.tolist() == [True, True, False, False, False, True, False]
+    col = lambda name: matrix[:, names.index(name)].tolist()
+    # "harbour", "board" in the first two kept lines; "dredge" only in the third; "board" not on page 2
+    assert [col("words_in_article_share")[r] for r in (0, 1, 5)] == [0.0, 0.4, 0.0]
+    assert col("log_words_in_article")[1] == pytest.approx(np.log1p(2))
+    assert col("words_in_article_share")[2:5] == [0.0, 0.0, 0.0]  # not candidates
 
 
 def test_a_row_without_a_score_counts_as_scoring_0():
