@@ -46,12 +46,28 @@ HEAD_NAMES = HEAD_ROW_COLUMNS + (
     "next_log_words", "next_score", "score_rank", "words_rank", "best_candidate_score", "rows_before",
     "words_in_article_share", "log_words_in_article",
 )
-_WORD = re.compile(r"\w+")
+# a word: letters, digits and the marks of scripts whose vowel signs Python's \w leaves out (combining
+# diacritics, Indic, Thai and Lao, Myanmar, Khmer); in a script written without spaces (Chinese, Japanese,
+# Thai, ...) a run is a clause, read as its pairs of characters
+_WORD = re.compile("[\\w\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def line_words(line: str) -> list[str]:
+    """The words of a line as ``article_words`` compares them: lowercase runs of ``_WORD``, a run in a
+    script written without spaces as its character pairs."""
+    out = []
+    for word in _WORD.findall(line.lower()):
+        if len(word) > 1 and _UNSPACED.search(word):
+            out += [word[i:i + 2] for i in range(len(word) - 1)]
+        else:
+            out.append(word)
+    return out
 
 
 def article_words(lines: list[str], kept: np.ndarray, candidates: np.ndarray,
                   layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the share and the number of a candidate's words (lowercase ``\\w+``) found in the first
+    """Per row, the share and the number of a candidate's words (``line_words``) found in the first
     ``HEAD_OVERLAP_ROWS`` kept rows of its page (0 for other rows)."""
     share, hits = np.zeros(len(lines)), np.zeros(len(lines))
     rows = np.flatnonzero(candidates)
@@ -65,8 +81,8 @@ def article_words(lines: list[str], kept: np.ndarray, candidates: np.ndarray,
         if p not in article:
             at = int(np.searchsorted(kept_pages, p))
             first = kept_rows[at:at + HEAD_OVERLAP_ROWS]
-            article[p] = {w for k in first[layout.page[first] == p].tolist() for w in _WORD.findall(lines[k].lower())}
-        words = _WORD.findall(lines[r].lower())
+            article[p] = {w for k in first[layout.page[first] == p].tolist() for w in line_words(lines[k])}
+        words = line_words(lines[r])
         hits[r] = sum(w in article[p] for w in words)
         share[r] = hits[r] / max(len(words), 1)
     return share, np.log1p(hits)
@@ -151,4 +167,5 @@ def choose_heads(model: HistGradientBoostingClassifier, matrix: np.ndarray, cand
     return chosen
 
 
-__all__ = ["HEAD_NAMES", "HEAD_ROW_COLUMNS", "choose_heads", "fit_head_model", "head_profiles"]
+__all__ = ["HEAD_NAMES", "HEAD_ROW_COLUMNS", "article_words", "choose_heads", "fit_head_model", "head_profiles",
+           "line_words"]

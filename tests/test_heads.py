@@ -10,7 +10,7 @@ import pytest
 import linesift
 from linesift.classifier import LineClassifier
 from linesift.features import batch_features
-from linesift.heads import HEAD_NAMES, HEAD_ROW_COLUMNS, choose_heads, head_profiles
+from linesift.heads import HEAD_NAMES, HEAD_ROW_COLUMNS, choose_heads, head_profiles, line_words
 
 
 def _profiles(pages, scores, kept, held=None):
@@ -65,6 +65,13 @@ def test_a_candidates_words_are_looked_for_in_the_first_kept_lines_of_its_page(m
     assert [col("words_in_article_share")[r] for r in (0, 1, 5)] == [0.0, 0.4, 0.0]
     assert col("log_words_in_article")[1] == pytest.approx(np.log1p(2))
     assert col("words_in_article_share")[2:5] == [0.0, 0.0, 0.0]  # not candidates
+
+
+def test_words_keep_their_marks_and_unspaced_scripts_read_as_character_pairs():
+    assert line_words("Harbour board, votes!") == ["harbour", "board", "votes"]
+    assert line_words("खेल समाचार") == ["खेल", "समाचार"]  # vowel signs inside the words
+    assert line_words("北京停售") == ["北京", "京停", "停售"]
+    assert line_words("한국어 뉴스") == ["한국어", "뉴스"]  # Korean is written with spaces
 
 
 def test_a_row_without_a_score_counts_as_scoring_0():
