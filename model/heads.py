@@ -53,11 +53,15 @@ _WORD = re.compile("[\\w\u0300-\u036f\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u17
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def line_words(line: str) -> list[str]:
-    """The words of a line as ``article_words`` compares them: lowercase runs of ``_WORD``, a run in a
-    script written without spaces as its character pairs."""
+def line_words(text: str) -> list[str]:
+    """The words of a text (a line, or lines joined by line breaks) as ``article_words`` compares them:
+    lowercase runs of ``_WORD``, a run in a script written without spaces as its character pairs."""
+    low = text.lower()
+    words = _WORD.findall(low)
+    if not _UNSPACED.search(low):  # most text: no run to split, and no run to test
+        return words
     out = []
-    for word in _WORD.findall(line.lower()):
+    for word in words:
         if len(word) > 1 and _UNSPACED.search(word):
             out += [word[i:i + 2] for i in range(len(word) - 1)]
         else:
@@ -65,23 +69,18 @@ def line_words(line: str) -> list[str]:
     return out
 
 
-def article_words(lines: list[str], kept: np.ndarray, candidates: np.ndarray,
-                  layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+def article_words(lines: list[str], candidates: np.ndarray, page: np.ndarray, kept_rows: np.ndarray,
+                  first_at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the share and the number of a candidate's words (``line_words``) found in the first
-    ``HEAD_OVERLAP_ROWS`` kept rows of its page (0 for other rows)."""
+    ``HEAD_OVERLAP_ROWS`` kept rows of its page (0 for other rows). ``kept_rows``: the batch's kept rows in
+    order; ``first_at``: per page, where its first kept row is in ``kept_rows`` (a candidate's page has one)."""
     share, hits = np.zeros(len(lines)), np.zeros(len(lines))
-    rows = np.flatnonzero(candidates)
-    if not len(rows):
-        return share, hits
-    kept_rows = np.flatnonzero(kept)
-    kept_pages = layout.page[kept_rows]
-    article: dict[int, set[str]] = {}
-    for r in rows.tolist():
-        p = int(layout.page[r])
+    article: dict[int, set[str]] = {}  # per page with a candidate, its article's words, read once
+    for r in np.flatnonzero(candidates).tolist():
+        p = int(page[r])
         if p not in article:
-            at = int(np.searchsorted(kept_pages, p))
-            first = kept_rows[at:at + HEAD_OVERLAP_ROWS]
-            article[p] = {w for k in first[layout.page[first] == p].tolist() for w in line_words(lines[k])}
+            first = kept_rows[first_at[p]:first_at[p] + HEAD_OVERLAP_ROWS]
+            article[p] = set(line_words("\n".join([lines[k] for k in first[page[first] == p].tolist()])))
         words = line_words(lines[r])
         hits[r] = sum(w in article[p] for w in words)
         share[r] = hits[r] / max(len(words), 1)
@@ -106,8 +105,10 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
     idx = np.arange(n)
     page, start, n_pages = layout.page, layout.page_start, len(layout.n_lines)
     kept_rows = np.flatnonzero(kept)
-    first_of_page = np.full(n_pages, -1, dtype=np.int64)
     pages_kept, at = np.unique(page[kept_rows], return_index=True)  # rows are in page order
+    first_at = np.full(n_pages, -1, dtype=np.int64)  # per page, where its first kept row is in kept_rows
+    first_at[pages_kept] = at
+    first_of_page = np.full(n_pages, -1, dtype=np.int64)
     first_of_page[pages_kept] = kept_rows[at]
     first = first_of_page[page]
     to_first = first - idx
@@ -137,7 +138,7 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
             starts = np.repeat(page_first, np.diff(np.concatenate([page_first, [len(ranked)]])))
             rank[ranked] = np.arange(len(ranked)) - starts
         np.maximum.at(best, page[rows], scores[rows])
-    in_article, log_in_article = article_words(lines, kept, candidates, layout)
+    in_article, log_in_article = article_words(lines, candidates, page, kept_rows, first_at)
     cols = [
         *columns.T, scores, to_first, layout.index[anchor] - layout.index, ((cues & ~BYLINE) > 0),
         ((cues & BYLINE) > 0), scores[anchor], log_words[anchor], np.log1p(kept_words[page]), between_max,
