@@ -22,7 +22,7 @@ from linesift.features import (
     score_context_features,
     window_mean,
 )
-from linesift.heads import HEAD_ROW_COLUMNS, choose_heads, fit_head_model, head_profiles
+from linesift.heads import choose_heads, fit_head_model, head_columns, head_profiles
 from linesift.lexical import lexical_matrix, word_tokens
 from linesift.lines import overlong_row
 from linesift.page_thresholds import (
@@ -100,7 +100,10 @@ class _PageBatch:
                  collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
         self.X, self.names, self.layout, self.lines, self.cues = f.X, f.names, f.layout, f.lines, f.cues
-        self._held = None
+        # the rows LABELING.md calls boilerplate whatever their score: cue lines, teaser lists, ad labels and
+        # comment headings (``conventions.held_rows``); read by ``held`` and by the headline model
+        self.held_mask = np.zeros(len(f.X), dtype=bool)
+        self.held_mask[held_rows(f.layout, f.lines, f.cues)] = True
         if use_sites:  # missing (NaN) unless the page's site is in the table
             site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
             for p, site in enumerate(sites if sites is not None and table is not None else []):
@@ -141,15 +144,7 @@ class _PageBatch:
     def held(self, scores: np.ndarray) -> np.ndarray:
         """The rows' ``scores`` held to the conventions of LABELING.md that a line's own features cannot
         tell (``conventions.hold_scores`` on the rows of ``held_mask``, as ``conventions.hold_rows`` does)."""
-        return hold_scores(scores, np.flatnonzero(self.held_mask()))
-
-    def held_mask(self) -> np.ndarray:
-        """Whether each row is a cue line, in a teaser list, an ad label or a comment heading
-        (``conventions.held_rows``), found once per batch."""
-        if self._held is None:
-            self._held = np.zeros(len(self.X), dtype=bool)
-            self._held[held_rows(self.layout, self.lines, self.cues)] = True
-        return self._held
+        return hold_scores(scores, np.flatnonzero(self.held_mask))
 
     def page_slices(self):
         for p in range(len(self.layout.n_lines)):
@@ -159,7 +154,7 @@ class _PageBatch:
         return np.expm1(self.X[:, self.names.index("log_words")])
 
     def head_columns(self) -> np.ndarray:
-        return self.X[:, [self.names.index(name) for name in HEAD_ROW_COLUMNS]]
+        return head_columns(self.X, self.names)
 
 
 _VOCABULARY_SHIFT = np.uint64(64 - VOCABULARY_BITS)
@@ -467,7 +462,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         layout, n_pages = batch.layout, len(batch.layout.n_lines)
         marked = np.ones(n_pages, dtype=bool) if headline_pages is None else np.asarray(headline_pages, dtype=bool)
         matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues, batch.lines,
-                                              batch.held_mask())
+                                              batch.held_mask)
         learn = candidates & (target >= 0) & marked[layout.page]
         if (len(np.unique(layout.page[learn])) < HEAD_MODEL_MIN_PAGES
                 or len(np.unique(target[learn])) < 2):
@@ -639,7 +634,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         columns = batch.head_columns() if getattr(self, "head_model_", None) is not None else None
-        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask(), batch.lines,
+        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask, batch.lines,
                                                         columns)
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:

@@ -46,6 +46,13 @@ HEAD_NAMES = HEAD_ROW_COLUMNS + (
     "next_log_words", "next_score", "score_rank", "words_rank", "best_candidate_score", "rows_before",
     "words_in_article_share", "log_words_in_article",
 )
+
+
+def head_columns(X: np.ndarray, names: list[str]) -> np.ndarray:
+    """The ``HEAD_ROW_COLUMNS`` of a feature matrix ``X`` with columns ``names`` (``features.batch_features``)."""
+    return X[:, [names.index(name) for name in HEAD_ROW_COLUMNS]]
+
+
 # a word: letters, digits and the marks of scripts whose vowel signs Python's \w leaves out (combining
 # diacritics, Indic, Thai and Lao, Myanmar, Khmer); in a script written without spaces (Chinese, Japanese,
 # Thai, ...) a run is a clause, read as its pairs of characters
@@ -168,5 +175,5 @@ def choose_heads(model: HistGradientBoostingClassifier, matrix: np.ndarray, cand
     return chosen
 
 
-__all__ = ["HEAD_NAMES", "HEAD_ROW_COLUMNS", "article_words", "choose_heads", "fit_head_model", "head_profiles",
-           "line_words"]
+__all__ = ["HEAD_NAMES", "HEAD_ROW_COLUMNS", "article_words", "choose_heads", "fit_head_model", "head_columns",
+           "head_profiles", "line_words"]

@@ -10,14 +10,13 @@ import pytest
 import linesift
 from linesift.classifier import LineClassifier
 from linesift.features import batch_features
-from linesift.heads import HEAD_NAMES, HEAD_ROW_COLUMNS, choose_heads, head_profiles, line_words
+from linesift.heads import HEAD_NAMES, choose_heads, head_columns, head_profiles, line_words
 
 
 def _profiles(pages, scores, kept, held=None):
     f = batch_features(pages)
-    columns = f.X[:, [f.names.index(name) for name in HEAD_ROW_COLUMNS]]
-    return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), columns, f.layout, f.cues,
-                         f.lines, held)
+    return head_profiles(np.asarray(scores, dtype=float), np.asarray(kept, dtype=bool), head_columns(f.X, f.names),
+                         f.layout, f.cues, f.lines, held)
 
 
 class Probability:
