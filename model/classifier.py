@@ -384,9 +384,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         kept_after_cut = kept_before_cut if cut is None else kept_before_cut & ~cut
         self.head_model_, heads = self._fit_head_model(batch, final, target, page_groups, kept_after_cut,
                                                        headline_pages)
-        reported = kept if cut is None else kept_after_cut  # None: the tuned threshold's rows
+        kept_final = kept_after_cut if heads is None else kept_after_cut | heads
+        per_page = kept is not None or cut is not None or heads is not None  # else the tuned threshold's rows
         self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_,
-                                       reported if heads is None else kept_after_cut | heads)
+                                       kept_final if per_page else None)
         if cut is not None:
             self.oof_scores_["word_f1_before_tail_cut"] = round(
                 page_word_f1(kept_before_cut, target, words, batch.layout), 4)
@@ -530,8 +531,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         # a page without line breaks: its one line holds the article, if any (and the page is not cut)
         whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
         scores, thresholds, bases, line_thresholds, ends, heads = self._score_lines(
-            pages, sites, table, threshold, uncut=[not cut or row is not None for row in whole_rows],
-            whole=[row is not None for row in whole_rows])
+            pages, sites, table, threshold, cut, [row is not None for row in whole_rows])
         # a cut at a joined line: at the first of the lines it joins; a headline joined: all its lines
         ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
         heads = [h if u is None else np.flatnonzero(np.isin(u[1], h)).tolist() for h, u in zip(heads, unwrapped)]
@@ -561,13 +561,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, uncut=None, whole=None):
+    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, cut: bool = True,
+                     whole=None):
         """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
         each page's threshold (``page_threshold``) and base where that one was raised, each line's
         threshold (``page_thresholds.row_thresholds``, over the batch's rows at once; infinite from the
-        page's tail cut on, if any; a headline's own score), the line of that cut (None: not cut; ``uncut``:
-        per page, True where the page must not be cut) and the lines kept as the headline (``heads.py``;
-        none where ``whole`` is True: a page of one long line)."""
+        page's tail cut on, if any; a headline's own score), the line of that cut (None: not cut; no page is
+        cut without ``cut``) and the lines kept as the headline (``heads.py``). ``whole``: per page, True for a
+        page of one long line, which is neither cut nor given a headline."""
         final, layout, shares, learned, text = self._score_rows(X, sites, table)
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
@@ -575,27 +576,25 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         page_t = np.asarray(thresholds, dtype=np.float64)
         page_b = np.asarray([t if b is None else b for t, b in zip(thresholds, bases)], dtype=np.float64)
         row_t = row_thresholds(final, layout.page, page_t[layout.page], page_b[layout.page])  # = t where no base
-        cuts = np.full(len(layout.n_lines), -1, dtype=np.int64)
+        n_pages = len(layout.n_lines)
+        whole = np.zeros(n_pages, dtype=bool) if whole is None else np.asarray(whole, dtype=bool)
+        cuts = np.full(n_pages, -1, dtype=np.int64)
         tail_model = getattr(self, "tail_model_", None)
-        may_cut = uncut is None or not all(uncut)
-        if tail_model is not None and threshold is None and len(final) and may_cut:
+        if tail_model is not None and threshold is None and cut and len(final) and not whole.all():
             matrix, _, candidates = tail_profiles(final, final >= row_t, text.words, layout, text.cues)
             cuts = choose_cuts(tail_model, matrix, candidates, layout)
-            if uncut is not None:
-                cuts[np.asarray(uncut, dtype=bool)] = -1
+            cuts[whole] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
         heads = np.zeros(len(final), dtype=bool)
         head_model = getattr(self, "head_model_", None)
         if head_model is not None and threshold is None and len(final):
             matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues,
                                                   text.lines, text.held)
-            if whole is not None:
-                candidates &= ~np.asarray(whole, dtype=bool)[layout.page]
-            heads = choose_heads(head_model, matrix, candidates)
+            heads = choose_heads(head_model, matrix, candidates & ~whole[layout.page])
             row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
         scores, line_thresholds, head_lines = [], [], []
-        for p in range(len(layout.n_lines)):
+        for p in range(n_pages):
             sl = layout.rows(p)
             rows = layout.index[sl]
             s, at = np.full(layout.n_lines[p], np.nan), np.full(layout.n_lines[p], page_t[p])
