@@ -251,7 +251,8 @@ def predict(
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
-                                             "else text (stdin is sniffed)."),
+                                             "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
+                                             "first line is a JSON object holding the text (or HTML) field."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import itertools
+import json
 import re
 import sys
 import zlib
@@ -80,10 +83,11 @@ def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str
     return out
 
 
-def read_page(path: str, input_format: str = "auto") -> Page:
-    """Read one scrape (``-`` is stdin); HTML is rendered to text first."""
+def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
+    """Read one scrape (``-`` is stdin, after its ``head``: the bytes already read from it to sniff it);
+    HTML is rendered to text first."""
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        data = head + sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -93,6 +97,9 @@ def read_page(path: str, input_format: str = "auto") -> Page:
     try:
         text, warnings = decode(data)
     except NotTextError:
+        if data.startswith(b"\x1f\x8b"):  # a .gz that is read as a page: say how it is read
+            raise InputError(f"{path}: gzip-compressed; decompress it first (zcat), or name it as a .jsonl.gz or "
+                             ".warc.gz file") from None
         raise InputError(f"{path}: not a text file") from None
     html = input_format == "html" or (
         input_format == "auto"
@@ -108,16 +115,30 @@ def read_page(path: str, input_format: str = "auto") -> Page:
     return Page(path, [], warnings, text=text)
 
 
+def looks_like_jsonl(first_row: bytes, field_name: str) -> bool:
+    """Whether the first row of stdin starts a JSONL corpus: a JSON object holding ``field_name`` as a
+    string (a scrape's first line rarely is one; ``--input-format text`` says so when it is)."""
+    row = first_row.removeprefix(codecs.BOM_UTF8).strip()
+    if not row.startswith(b"{"):
+        return False
+    try:
+        record = json.loads(row)
+    except ValueError:  # broken JSON or bytes that are not UTF-8
+        return False
+    return isinstance(record, dict) and isinstance(record.get(field_name), str)
+
+
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
-                 site_field: str | None = None) -> Iterator[Page | InputError]:
+                 site_field: str | None = None, head: bytes = b"") -> Iterator[Page | InputError]:
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
-    UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning."""
+    UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
+    ``head``: for stdin (``-``), its first row, already read to sniff it."""
     import gzip
-    import json
+    from contextlib import nullcontext
 
     try:
         if path == "-":
-            handle = sys.stdin.buffer
+            handle = nullcontext(itertools.chain([head] if head else [], sys.stdin.buffer))
         elif path.endswith(".gz"):
             handle = gzip.open(path, "rb")
         else:
@@ -126,10 +147,10 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
         yield InputError(f"{path}: {err.strerror or err}")
         return
     field_name = html_field or text_field
-    with handle:
+    with handle as rows:
         number = 0
         try:
-            for number, row, bad_byte in utf8_rows(handle):
+            for number, row, bad_byte in utf8_rows(rows):
                 if not row.strip():
                     continue
                 where = f"{path}:{number}"
@@ -268,6 +289,16 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
                html_field: str | None = None, site_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
+        head = b""
+        if path == "-" and input_format == "auto":  # stdin sniffed: a JSONL corpus streams record by record
+            try:
+                head = sys.stdin.buffer.readline()
+            except OSError as err:
+                yield InputError(f"-: {err.strerror or err}")
+                continue
+            if looks_like_jsonl(head, html_field or text_field):
+                yield from iter_records(path, text_field, html_field, site_field, head)
+                continue
         if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
             yield from iter_records(path, text_field, html_field, site_field)
             continue
@@ -275,6 +306,6 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
             yield from iter_warc(path)
             continue
         try:
-            yield read_page(path, input_format)
+            yield read_page(path, input_format, head)
         except InputError as err:
             yield err

@@ -620,6 +620,41 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
 
 
+def test_a_jsonl_corpus_on_stdin_is_read_record_by_record(runner, model_file, tmp_path):
+    rows = '{"id": "a", "text": "Home\\n\\nThe council met on Tuesday."}\n{"id": "b", "text": "One line."}\n'
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(rows, encoding="utf-8")
+    from_stdin = predict(runner, model_file, "-f", "jsonl", "--no-sites", "-", input=rows)
+    from_file = predict(runner, model_file, "-f", "jsonl", "--no-sites", str(corpus))
+    assert from_stdin.exit_code == 0
+    records = [json.loads(r) for r in from_stdin.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert [r["line_labels"] for r in records] == [json.loads(r)["line_labels"] for r in from_file.stdout.splitlines()]
+
+
+def test_stdin_opening_with_json_but_not_a_record_of_the_text_field_is_a_text_page(runner, model_file):
+    page = '{"note": "not a record"}\nThe council met on Tuesday.\n'
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=page)
+    assert result.exit_code == 0
+    assert [json.loads(r)["text"] for r in result.stdout.splitlines()] == ['{"note": "not a record"}',
+                                                                         "The council met on Tuesday."]
+
+
+def test_gzip_on_stdin_is_named_as_such(runner, model_file):
+    import gzip
+
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-"], input=gzip.compress(b'{"text": "a"}\n'))
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: -: gzip-compressed; decompress it first (zcat), or name it as a .jsonl.gz or "
+                             ".warc.gz file\n")
+
+
+def test_input_format_text_reads_a_jsonl_looking_stdin_as_one_page(runner, model_file):
+    rows = '{"text": "a"}\n{"text": "b"}\n'
+    result = predict(runner, model_file, "-f", "tsv", "--input-format", "text", "-", input=rows)
+    assert [row.split("\t")[2] for row in result.stdout.splitlines()] == ['{"text": "a"}', '{"text": "b"}']
+
+
 def test_jsonl_corpus_text_field_option(runner, model_file, tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "a", "body": "A line."}\n', encoding="utf-8")
