@@ -129,16 +129,16 @@ def looks_like_jsonl(first_row: bytes, field_name: str) -> bool:
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
-                 site_field: str | None = None, head: bytes = b"") -> Iterator[Page | InputError]:
+                 site_field: str | None = None, head: list[bytes] | None = None) -> Iterator[Page | InputError]:
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
     UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
-    ``head``: for stdin (``-``), its first row, already read to sniff it."""
+    ``head``: for stdin (``-``), its first rows, already read to sniff it."""
     import gzip
     from contextlib import nullcontext
 
     try:
         if path == "-":
-            handle = nullcontext(itertools.chain([head] if head else [], sys.stdin.buffer))
+            handle = nullcontext(itertools.chain(head or [], sys.stdin.buffer))
         elif path.endswith(".gz"):
             handle = gzip.open(path, "rb")
         else:
@@ -289,14 +289,18 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
                html_field: str | None = None, site_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
-        head = b""
+        head: list[bytes] = []
         if path == "-" and input_format == "auto":  # stdin sniffed: a JSONL corpus streams record by record
-            try:
-                head = sys.stdin.buffer.readline()
+            try:  # up to its first line that is not blank
+                line = sys.stdin.buffer.readline()
+                head.append(line)
+                while line and not line.strip():
+                    line = sys.stdin.buffer.readline()
+                    head.append(line)
             except OSError as err:
                 yield InputError(f"-: {err.strerror or err}")
                 continue
-            if looks_like_jsonl(head, html_field or text_field):
+            if looks_like_jsonl(line, html_field or text_field):
                 yield from iter_records(path, text_field, html_field, site_field, head)
                 continue
         if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
@@ -306,6 +310,6 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
             yield from iter_warc(path)
             continue
         try:
-            yield read_page(path, input_format, head)
+            yield read_page(path, input_format, b"".join(head))
         except InputError as err:
             yield err

@@ -620,11 +620,11 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
 
 
-def test_a_jsonl_corpus_on_stdin_is_read_record_by_record(runner, model_file, tmp_path):
+def test_a_jsonl_corpus_on_stdin_is_read_record_by_record_after_blank_lines(runner, model_file, tmp_path):
     rows = '{"id": "a", "text": "Home\\n\\nThe council met on Tuesday."}\n{"id": "b", "text": "One line."}\n'
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(rows, encoding="utf-8")
-    from_stdin = predict(runner, model_file, "-f", "jsonl", "--no-sites", "-", input=rows)
+    from_stdin = predict(runner, model_file, "-f", "jsonl", "--no-sites", "-", input="\n" + rows)
     from_file = predict(runner, model_file, "-f", "jsonl", "--no-sites", str(corpus))
     assert from_stdin.exit_code == 0
     records = [json.loads(r) for r in from_stdin.stdout.splitlines()]
@@ -638,6 +638,12 @@ def test_stdin_opening_with_json_but_not_a_record_of_the_text_field_is_a_text_pa
     assert result.exit_code == 0
     assert [json.loads(r)["text"] for r in result.stdout.splitlines()] == ['{"note": "not a record"}',
                                                                          "The council met on Tuesday."]
+
+
+def test_a_broken_record_on_stdin_is_named_by_its_line(runner, model_file):
+    result = predict(runner, model_file, "-f", "jsonl", "-", input='\n{"text": "a"}\n{oops\n')
+    assert result.exit_code == 1
+    assert "Error: -:3: broken JSON" in result.stderr
 
 
 def test_gzip_on_stdin_is_named_as_such(runner, model_file):
