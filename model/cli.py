@@ -252,7 +252,7 @@ def predict(
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
-                                             "first line is a JSON object holding the text (or HTML) field."),
+                                             "first line that is not blank is a JSON object."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),

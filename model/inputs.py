@@ -22,6 +22,8 @@ WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 TEXT_FIELD_DEFAULT = "text"
+GZIP_MAGIC = b"\x1f\x8b"
+GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 
 
 class InputError(ValueError):
@@ -97,9 +99,8 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
     try:
         text, warnings = decode(data)
     except NotTextError:
-        if data.startswith(b"\x1f\x8b"):  # a .gz that is read as a page: say how it is read
-            raise InputError(f"{path}: gzip-compressed; decompress it first (zcat), or name it as a .jsonl.gz or "
-                             ".warc.gz file") from None
+        if data.startswith(GZIP_MAGIC):
+            raise InputError(f"{path}: {GZIPPED}") from None
         raise InputError(f"{path}: not a text file") from None
     html = input_format == "html" or (
         input_format == "auto"
@@ -115,17 +116,24 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
     return Page(path, [], warnings, text=text)
 
 
-def looks_like_jsonl(first_row: bytes, field_name: str) -> bool:
-    """Whether the first row of stdin starts a JSONL corpus: a JSON object holding ``field_name`` as a
-    string (a scrape's first line rarely is one; ``--input-format text`` says so when it is)."""
+def looks_like_jsonl(first_row: bytes) -> bool:
+    """Whether the first row of stdin that is not blank starts a JSONL corpus: a JSON object (a scrape's
+    first line rarely is one; ``--input-format text`` reads it as a page)."""
     row = first_row.removeprefix(codecs.BOM_UTF8).strip()
     if not row.startswith(b"{"):
         return False
     try:
-        record = json.loads(row)
-    except ValueError:  # broken JSON or bytes that are not UTF-8
+        return isinstance(json.loads(row.decode("utf-8", errors="replace")), dict)
+    except ValueError:
         return False
-    return isinstance(record, dict) and isinstance(record.get(field_name), str)
+
+
+def _stdin_head() -> list[bytes]:
+    """The rows of stdin up to its first that is not blank (a BOM at the start read as blank), to sniff it."""
+    head = [sys.stdin.buffer.readline()]
+    while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
+        head.append(sys.stdin.buffer.readline())
+    return head
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
@@ -276,8 +284,6 @@ def _unread_bytes(path: str, archive) -> int:
 
 
 def _known_codec(name: str) -> bool:
-    import codecs
-
     try:
         codecs.lookup(name)
         return True
@@ -290,17 +296,19 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
         head: list[bytes] = []
+        if path == "-" and sys.stdin is None:
+            yield InputError("-: no stdin (it is closed)")
+            continue
         if path == "-" and input_format == "auto":  # stdin sniffed: a JSONL corpus streams record by record
-            try:  # up to its first line that is not blank
-                line = sys.stdin.buffer.readline()
-                head.append(line)
-                while line and not line.strip():
-                    line = sys.stdin.buffer.readline()
-                    head.append(line)
+            try:
+                head = _stdin_head()
             except OSError as err:
                 yield InputError(f"-: {err.strerror or err}")
                 continue
-            if looks_like_jsonl(line, html_field or text_field):
+            if head[0].startswith(GZIP_MAGIC):
+                yield InputError(f"-: {GZIPPED}")
+                continue
+            if looks_like_jsonl(head[-1]):
                 yield from iter_records(path, text_field, html_field, site_field, head)
                 continue
         if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
