@@ -77,15 +77,6 @@ class ScoredPages(NamedTuple):
     headline_lines: list[list[int]]  # the lines kept as the page's headline whatever their scores (``heads.py``)
 
 
-class _RowText(NamedTuple):
-    """What the tail and head models read of a batch's rows besides their scores and layout."""
-
-    cues: np.ndarray  # ``features.Features.cues``
-    words: np.ndarray
-    held: np.ndarray  # the rows held to the conventions (``_PageBatch.held_mask``)
-    lines: list[str]  # the rows' text
-    head_columns: np.ndarray | None  # ``heads.HEAD_ROW_COLUMNS`` of the feature pass (None: no head model)
-
 
 class _PageBatch:
     """Features of a list of pages, one row per non-blank line; ``layout`` maps rows back to pages.
@@ -569,7 +560,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         page's tail cut on, if any; a headline's own score), the line of that cut (None: not cut; no page is
         cut without ``cut``) and the lines kept as the headline (``heads.py``). ``whole``: per page, True for a
         page of one long line, which is neither cut nor given a headline."""
-        final, layout, shares, learned, text = self._score_rows(X, sites, table)
+        final, batch, shares, learned = self._score_rows(X, sites, table)
+        layout = batch.layout
         thresholds = [self.page_threshold(share, threshold, t) for share, t in zip(shares, learned)]
         bases = [self.page_threshold(share, threshold) for share in shares]
         bases = [b if b < t else None for b, t in zip(bases, thresholds)]
@@ -581,15 +573,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         cuts = np.full(n_pages, -1, dtype=np.int64)
         tail_model = getattr(self, "tail_model_", None)
         if tail_model is not None and threshold is None and cut and len(final) and not whole.all():
-            matrix, _, candidates = tail_profiles(final, final >= row_t, text.words, layout, text.cues)
+            matrix, _, candidates = tail_profiles(final, final >= row_t, batch.words(), layout, batch.cues)
             cuts = choose_cuts(tail_model, matrix, candidates, layout)
             cuts[whole] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
         heads = np.zeros(len(final), dtype=bool)
         head_model = getattr(self, "head_model_", None)
         if head_model is not None and threshold is None and len(final):
-            matrix, _, candidates = head_profiles(final, final >= row_t, text.head_columns, layout, text.cues,
-                                                  text.lines, text.held)
+            matrix, _, candidates = head_profiles(final, final >= row_t, batch.head_columns(), layout, batch.cues,
+                                                  batch.lines, batch.held_mask)
             heads = choose_heads(head_model, matrix, candidates & ~whole[layout.page])
             row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
@@ -605,10 +597,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return scores, thresholds, bases, line_thresholds, ends, head_lines
 
     def _score_rows(self, X, sites=None, table=None):
-        """The scores of the batch's rows (its non-blank lines, placed by the returned ``Layout``), each
+        """The scores of the batch's rows (its non-blank lines), the ``_PageBatch`` they were scored from (its
+        layout places them; the tail and headline models read its cues, words, text and held rows), each
         page's share of known words (NaN where unknown) and the threshold its score profile gives
-        (``page_model_``; NaN without), and what the tail and headline models read of the rows (``_RowText``:
-        cues, words, the rows held to the conventions, their text, the headline model's columns)."""
+        (``page_model_``; NaN without)."""
         lexical = self.hash_features if self.lexical_ is not None else None
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
@@ -632,9 +624,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             profiles, _ = page_profiles(final, batch.words(), layout.page, n_pages, self.threshold_)
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
-        columns = batch.head_columns() if getattr(self, "head_model_", None) is not None else None
-        return final, layout, shares, learned, _RowText(batch.cues, batch.words(), batch.held_mask, batch.lines,
-                                                        columns)
+        return final, batch, shares, learned
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:
