@@ -78,31 +78,29 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
                     for number, label, score, text in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))])
 
 
-def record_with_results(record: dict, lines: list[str], labels: list[str], scores: np.ndarray,
-                        threshold: float | None = None, base_threshold: float | None = None,
-                        whole_line: int | None = None, content_end: int | None = None,
-                        headline_lines: list[int] | None = None) -> dict:
-    """A corpus record with the cleaned text and per-line results added (every input field kept); the
-    ``linesift`` object also says which threshold the page's lines were labelled with, the base
-    threshold where that one was raised (``PagePrediction.base_threshold``), and the 1-based line kept
-    whatever its score on a page of one long line (``PagePrediction.whole_line``), the 1-based line where
-    the main content was judged to end (``PagePrediction.content_end``) and the 1-based lines kept as the
-    headline whatever their scores (``PagePrediction.headline_lines``)."""
+def record_with_results(record: dict, page) -> dict:
+    """A corpus record with the results of its ``page`` (a ``predict.PagePrediction``) added, every input
+    field kept: the cleaned text, the per-line labels and scores, and a ``linesift`` object of counts and of
+    the page's threshold, its base threshold where that one was raised, the line kept whatever its score on a
+    page of one long line, the line where the main content was judged to end and the lines kept as the
+    headline (lines 1-based; each only where the page has one)."""
     out = dict(record)
-    out["content"] = content_text(lines, labels)
-    out["line_labels"] = labels
-    out["line_scores"] = [None if s != s else round(s, 4) for s in scores.tolist()]
-    out["linesift"] = {"lines": len(lines), "kept": labels.count("content"), "dropped": labels.count("boilerplate")}
-    if threshold is not None:
-        out["linesift"]["threshold"] = round(threshold, 4)
-    if base_threshold is not None:
-        out["linesift"]["base_threshold"] = round(base_threshold, 4)
-    if whole_line is not None:
-        out["linesift"]["whole_line"] = whole_line + 1
-    if content_end is not None:
-        out["linesift"]["content_end"] = content_end + 1
-    if headline_lines:
-        out["linesift"]["headline_lines"] = [line + 1 for line in headline_lines]
+    out["content"] = content_text(page.lines, page.labels)
+    out["line_labels"] = page.labels
+    out["line_scores"] = [None if s != s else round(s, 4) for s in page.scores.tolist()]
+    stats = {"lines": len(page.lines), "kept": page.labels.count("content"),
+             "dropped": page.labels.count("boilerplate")}
+    if page.threshold is not None:
+        stats["threshold"] = round(page.threshold, 4)
+    if page.base_threshold is not None:
+        stats["base_threshold"] = round(page.base_threshold, 4)
+    if page.whole_line is not None:
+        stats["whole_line"] = page.whole_line + 1
+    if page.content_end is not None:
+        stats["content_end"] = page.content_end + 1
+    if page.headline_lines:
+        stats["headline_lines"] = [line + 1 for line in page.headline_lines]
+    out["linesift"] = stats
     return out
 
 

@@ -37,8 +37,7 @@ class PagePrediction:
 
     def record(self, record: dict) -> dict:
         """The corpus ``record`` this page came from, with its results added (``output.record_with_results``)."""
-        return record_with_results(record, self.lines, self.labels, self.scores, self.threshold,
-                                   self.base_threshold, self.whole_line, self.content_end, self.headline_lines)
+        return record_with_results(record, self)
 
 
 @lru_cache(maxsize=1)

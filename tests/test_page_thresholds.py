@@ -21,6 +21,7 @@ from linesift.page_thresholds import (
     threshold_grid,
 )
 from linesift.pipeline import clean_partition
+from linesift.predict import PagePrediction
 from linesift.wrapping import unwrap
 
 
@@ -181,8 +182,8 @@ def test_a_given_threshold_is_used_on_every_line_even_with_a_page_model(raising_
 
 
 def test_a_record_says_the_base_threshold_of_a_raised_page():
-    out = record_with_results({"text": "a\nb"}, ["a", "b"], ["content", "boilerplate"], np.array([0.9, 0.4]),
-                              0.6, 0.325)
+    page = PagePrediction(["a", "b"], ["content", "boilerplate"], np.array([0.9, 0.4]), 0.6, 0.325)
+    out = record_with_results({"text": "a\nb"}, page)
     assert out["linesift"] == {"lines": 2, "kept": 1, "dropped": 1, "threshold": 0.6, "base_threshold": 0.325}
 
 
