@@ -128,19 +128,30 @@ def looks_like_jsonl(first_row: bytes) -> bool:
         return False
 
 
-def _stdin_head() -> list[bytes]:
-    """The rows of stdin up to its first that is not blank (a BOM at the start read as blank), to sniff it."""
-    head = [sys.stdin.buffer.readline()]
-    while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
-        head.append(sys.stdin.buffer.readline())
-    return head
+def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
+    """stdin's input format and the rows read from it to tell it (handed on, so nothing is read twice): in
+    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank), ``jsonl`` if
+    that one is a JSON object (``looks_like_jsonl``); gzip bytes are refused before the rest is read."""
+    if sys.stdin is None:
+        raise InputError("-: no stdin (it is closed)")
+    if input_format != "auto":
+        return input_format, []
+    try:
+        head = [sys.stdin.buffer.readline()]
+        while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
+            head.append(sys.stdin.buffer.readline())
+    except OSError as err:
+        raise InputError(f"-: {err.strerror or err}") from None
+    if head[0].startswith(GZIP_MAGIC):
+        raise InputError(f"-: {GZIPPED}")
+    return ("jsonl" if looks_like_jsonl(head[-1]) else "auto"), head
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
                  site_field: str | None = None, head: list[bytes] | None = None) -> Iterator[Page | InputError]:
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
     UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
-    ``head``: for stdin (``-``), its first rows, already read to sniff it."""
+    ``head``: for stdin (``-``), its first rows, already read to sniff it (``_sniffed_stdin``)."""
     import gzip
     from contextlib import nullcontext
 
@@ -295,29 +306,20 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
                html_field: str | None = None, site_field: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
     for path in expand_paths(paths):
-        head: list[bytes] = []
-        if path == "-" and sys.stdin is None:
-            yield InputError("-: no stdin (it is closed)")
-            continue
-        if path == "-" and input_format == "auto":  # stdin sniffed: a JSONL corpus streams record by record
+        fmt, head = input_format, []
+        if path == "-":
             try:
-                head = _stdin_head()
-            except OSError as err:
-                yield InputError(f"-: {err.strerror or err}")
+                fmt, head = _sniffed_stdin(input_format)
+            except InputError as err:
+                yield err
                 continue
-            if head[0].startswith(GZIP_MAGIC):
-                yield InputError(f"-: {GZIPPED}")
-                continue
-            if looks_like_jsonl(head[-1]):
-                yield from iter_records(path, text_field, html_field, site_field, head)
-                continue
-        if input_format == "jsonl" or (input_format == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
-            yield from iter_records(path, text_field, html_field, site_field)
+        if fmt == "jsonl" or (fmt == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
+            yield from iter_records(path, text_field, html_field, site_field, head)
             continue
-        if input_format == "warc" or (input_format == "auto" and path.lower().endswith(WARC_SUFFIXES)):
+        if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path)
             continue
         try:
-            yield read_page(path, input_format, b"".join(head))
+            yield read_page(path, fmt, b"".join(head))
         except InputError as err:
             yield err
