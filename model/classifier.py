@@ -297,9 +297,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
-        headline_pages = None if headline_pages is None else [bool(marked) for marked in headline_pages]
-        if headline_pages is not None and len(headline_pages) != len(X):
-            raise ValueError(f"{len(X)} pages but {len(headline_pages)} headline_pages")
+        marked = np.ones(len(X), dtype=bool) if headline_pages is None else np.array(
+            [bool(page) for page in headline_pages], dtype=bool)
+        if len(marked) != len(X):
+            raise ValueError(f"{len(X)} pages but {len(marked)} headline_pages")
         X = list(X)
         # every page counted, near copies too, as the shipped model was fitted
         table = (build_site_table(X, sites, as_scored=False, near_copy_share=None)
@@ -373,8 +374,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         kept_before_cut = final >= self.threshold_ if kept is None else kept
         self.tail_model_, cut = self._fit_tail_model(batch, final, target, words, page_groups, kept_before_cut)
         kept_after_cut = kept_before_cut if cut is None else kept_before_cut & ~cut
-        self.head_model_, heads = self._fit_head_model(batch, final, target, page_groups, kept_after_cut,
-                                                       headline_pages)
+        self.head_model_, heads = self._fit_head_model(batch, final, target, page_groups, kept_after_cut, marked)
         kept_final = kept_after_cut if heads is None else kept_after_cut | heads
         per_page = kept is not None or cut is not None or heads is not None  # else the tuned threshold's rows
         self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_,
@@ -443,16 +443,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         model = fit_tail_model(matrix[learn], gains[learn], self.random_state)
         return model, after_cut(cuts, layout.page)
 
-    def _fit_head_model(self, batch: _PageBatch, final, target, page_groups, kept, headline_pages):
+    def _fit_head_model(self, batch: _PageBatch, final, target, page_groups, kept, marked):
         """The headline model (``heads.py``) over the rows ``kept`` at the out-of-fold thresholds, after the
-        tail cut; it learns from the labelled candidates of ``headline_pages`` (None: every page), or is None
-        (off, a threshold fixed at training, fewer than ``HEAD_MODEL_MIN_PAGES`` such pages with a
+        tail cut; it learns from the labelled candidates of the ``marked`` pages (``fit``'s ``headline_pages``),
+        or is None (off, a threshold fixed at training, fewer than ``HEAD_MODEL_MIN_PAGES`` such pages with a
         candidate, or candidates of one label only); and for the report the rows kept by models fitted
         without the page's fold (None without a headline model)."""
         if not self.headline or self.threshold is not None:
             return None, None
-        layout, n_pages = batch.layout, len(batch.layout.n_lines)
-        marked = np.ones(n_pages, dtype=bool) if headline_pages is None else np.asarray(headline_pages, dtype=bool)
+        layout = batch.layout
         matrix, _, candidates = head_profiles(final, kept, batch.head_columns(), layout, batch.cues, batch.lines,
                                               batch.held_mask)
         learn = candidates & (target >= 0) & marked[layout.page]
@@ -552,8 +551,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         raised = t + self.unseen_shift * max(0.0, self.known_share - float(known_share))
         return float(min(max(t, UNSEEN_THRESHOLD_MAX), raised))
 
-    def _score_lines(self, X, sites=None, table=None, threshold: float | None = None, cut: bool = True,
-                     whole=None):
+    def _score_lines(self, X, sites, table, threshold: float | None, cut: bool, whole: list[bool]):
         """``score_pages_and_thresholds`` of pages as they are scored (not hard-wrapped): each line's score,
         each page's threshold (``page_threshold``) and base where that one was raised, each line's
         threshold (``page_thresholds.row_thresholds``, over the batch's rows at once; infinite from the
@@ -569,7 +567,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         page_b = np.asarray([t if b is None else b for t, b in zip(thresholds, bases)], dtype=np.float64)
         row_t = row_thresholds(final, layout.page, page_t[layout.page], page_b[layout.page])  # = t where no base
         n_pages = len(layout.n_lines)
-        whole = np.zeros(n_pages, dtype=bool) if whole is None else np.asarray(whole, dtype=bool)
+        whole = np.asarray(whole, dtype=bool)
         cuts = np.full(n_pages, -1, dtype=np.int64)
         tail_model = getattr(self, "tail_model_", None)
         if tail_model is not None and threshold is None and cut and len(final) and not whole.all():
