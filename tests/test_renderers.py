@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from linesift.training.renderers import available_renderers, render
+from linesift.training.renderers import available_renderers, render, stable_lynx_dump
 
 needs = {name: pytest.mark.skipif(name not in available_renderers(), reason=f"{name} is not installed")
-         for name in ("html-text", "chromium")}
+         for name in ("html-text", "chromium", "lynx")}
 
 
 def test_inscriptis_is_always_available():
@@ -28,3 +28,16 @@ def test_chromium_gives_no_text_for_a_page_that_redirects_elsewhere():
 @needs["html-text"]
 def test_html_text_copes_with_a_lone_surrogate():
     assert render("<p>bad \ud800 escape</p>", "html-text") == "bad ? escape"
+
+
+def test_lynx_temporary_file_gets_one_name():
+    dump = "REFRESH(600 sec): file://localhost/tmp/lynxXXXXEato8O/L13398-6264TMP.html\nText\n"
+    assert stable_lynx_dump(dump) == "REFRESH(600 sec): file://localhost/stdin.html\nText\n"
+
+
+@needs["lynx"]
+def test_lynx_renders_a_page_that_reloads_itself_the_same_every_time():
+    html = '<html><head><meta http-equiv="refresh" content="600"></head><body><p>Text</p></body></html>'
+    first = render(html, "lynx")
+    assert "file://localhost/stdin.html" in first
+    assert render(html, "lynx") == first

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,13 +37,25 @@ def render_w3m(html: str) -> str:
     return _run(["w3m", "-dump", "-T", "text/html", "-cols", "10000", "-I", "UTF-8", "-O", "UTF-8"], html)
 
 
+# lynx -stdin reads the page from a temporary file (a random directory, lynx's process id), whose name it prints
+# where the page's <meta http-equiv="refresh"> reloads the page itself: "REFRESH(600 sec): file://localhost/tmp/
+# lynxXXXXEato8O/L13398-6264TMP.html". One name for every run keeps the renders, and the recipe's model, the same.
+LYNX_TEMP_FILE = re.compile(r"file://localhost/[^\s]*?lynxXXXX\w*/L\d+-\d+TMP\.html")
+LYNX_STDIN_FILE = "file://localhost/stdin.html"
+
+
+def stable_lynx_dump(dump: str) -> str:
+    """``dump`` with lynx's temporary file named ``LYNX_STDIN_FILE``."""
+    return LYNX_TEMP_FILE.sub(LYNX_STDIN_FILE, dump)
+
+
 def render_lynx(html: str) -> str:
     """lynx -dump -nolist: lynx's layout (indented paragraphs, `*` bullets) without the link list."""
-    return _run(
+    return stable_lynx_dump(_run(
         ["lynx", "-dump", "-stdin", "-width=1024", "-assume_charset=utf-8", "-display_charset=utf-8",
          "-nomargins", "-nolist"],
         html,
-    )
+    ))
 
 
 def render_html_text(html: str) -> str:
