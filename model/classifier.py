@@ -47,6 +47,7 @@ from linesift.settings import (
     RANDOM_STATE_DEFAULT,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
+    THRESHOLD_TOLERANCE,
     TAIL_MODEL_MIN_PAGES,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_THRESHOLD_MAX,
@@ -164,6 +165,15 @@ def in_vocabulary(hashes: np.ndarray, vocabulary: np.ndarray) -> np.ndarray:
     """1.0 for each hash in the bit set ``vocabulary`` (``vocabulary_bits``), else 0.0."""
     at = (hashes >> _VOCABULARY_SHIFT).astype(np.int64)
     return ((vocabulary[at >> 3] >> (at & 7)) & 1).astype(np.float64)
+
+
+def tuned_threshold(grid, f1s, raised: bool) -> float:
+    """The threshold of ``grid`` whose word F1 (``f1s``) is best; if a page model may raise it (``raised``),
+    the lowest within ``THRESHOLD_TOLERANCE`` of the best, as that model never lowers a page's threshold."""
+    f1s = np.asarray(f1s, dtype=np.float64)
+    if not raised:
+        return float(grid[int(np.argmax(f1s))])
+    return float(grid[int(np.flatnonzero(f1s >= f1s.max() - THRESHOLD_TOLERANCE)[0])])
 
 
 def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifier:
@@ -367,7 +377,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
             f1s = [page_word_f1(final >= t, target, words, batch.layout) for t in grid]
-            self.threshold_ = float(grid[int(np.argmax(f1s))])
+            self.threshold_ = tuned_threshold(grid, f1s, raised=self.page_thresholds)
         else:
             self.threshold_ = float(self.threshold)
         self.page_model_, kept = self._fit_page_model(batch, final, target, words, page_groups)

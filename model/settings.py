@@ -69,6 +69,10 @@ CUE_LINE_MAX_WORDS = 6
 # steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
 # fewer are too few to learn how pages differ, and their pages keep the tuned threshold.
 PAGE_THRESHOLD_MAX = 0.7
+# The page model raises a page's threshold and never lowers it, so the threshold it starts from is the lowest whose
+# out-of-fold word F1 is within THRESHOLD_TOLERANCE of the best (the curve is flat around its top: 0.35-0.425 within
+# 0.0001 in 0.8.2's recipe), not the best by a 4th decimal (data/MODEL.md, fourteenth round)
+THRESHOLD_TOLERANCE = 0.001
 PAGE_THRESHOLD_STEP = 0.025
 PAGE_MODEL_MIN_PAGES = 500
 PAGE_MODEL_ITERATIONS = 100

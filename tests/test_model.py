@@ -13,7 +13,7 @@ import sklearn
 from sklearn.base import clone
 
 import linesift
-from linesift.classifier import LineClassifier, labels_from_scores
+from linesift.classifier import LineClassifier, labels_from_scores, tuned_threshold
 from linesift.modelfile import ModelFileError, load_model, save_model, sidecar_path
 from linesift.training.evaluate import evaluate_pages, gold_text
 from linesift.training.labelled import read_labelled_page
@@ -102,6 +102,14 @@ def test_predict_uses_tuned_threshold(tiny_model, tiny_pages):
 def test_tuned_threshold_is_on_the_grid(tiny_model):
     assert 0.2 <= tiny_model.threshold_ <= 0.8
     assert round(tiny_model.threshold_ / 0.025, 6) == round(tiny_model.threshold_ / 0.025)
+
+
+def test_tuned_threshold_is_the_best_without_a_page_model():
+    assert tuned_threshold([0.3, 0.35, 0.4], [0.8575, 0.8580, 0.8581], raised=False) == 0.4
+
+
+def test_tuned_threshold_is_the_lowest_near_the_best_when_a_page_model_may_raise_it():
+    assert tuned_threshold([0.3, 0.35, 0.4], [0.8560, 0.8572, 0.8581], raised=True) == 0.35
 
 
 def test_threshold_changes_labels_monotonically(tiny_model, tiny_pages):
