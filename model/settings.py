@@ -69,16 +69,16 @@ CUE_LINE_MAX_WORDS = 6
 # steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
 # fewer are too few to learn how pages differ, and their pages keep the tuned threshold.
 PAGE_THRESHOLD_MAX = 0.7
-# The page model raises a page's threshold and never lowers it, so the threshold it starts from is the lowest whose
-# out-of-fold word F1 is within THRESHOLD_TOLERANCE of the best (the curve is flat around its top: 0.35-0.425 within
-# 0.0001 in 0.8.2's recipe), not the best by a 4th decimal (data/MODEL.md, fourteenth round)
-THRESHOLD_TOLERANCE = 0.001
 PAGE_THRESHOLD_STEP = 0.025
 PAGE_MODEL_MIN_PAGES = 500
 PAGE_MODEL_ITERATIONS = 100
 PAGE_MODEL_LEAF_NODES = 7
 PAGE_MODEL_LEARNING_RATE = 0.1
 PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2; 2000 before, data/MODEL.md)
+# The page model raises a page's threshold and never lowers it, so the threshold it starts from is the lowest whose
+# out-of-fold word F1 is within THRESHOLD_TOLERANCE of the best (the curve is flat around its top: 0.35-0.425 within
+# 0.0001 in 0.8.2's recipe), not the best by a 4th decimal (data/MODEL.md, fourteenth round)
+THRESHOLD_TOLERANCE = 0.001
 # Where a page's main content ends (model/tails.py): a small boosted model predicts a page's word F1 gain when
 # a candidate kept line and everything after it are dropped; candidates come after at least
 # TAIL_MIN_SHARE_BEFORE of the page's kept words. Learned only from TAIL_MODEL_MIN_PAGES+ training pages
