@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+
 import pytest
-from linesift.training.renderers import available_renderers, render, stable_lynx_dump
+
+from linesift.training import renderers
+from linesift.training.renderers import available_renderers, render, renderer_versions, stable_lynx_dump
 
 needs = {name: pytest.mark.skipif(name not in available_renderers(), reason=f"{name} is not installed")
          for name in ("html-text", "chromium", "lynx")}
@@ -41,3 +45,17 @@ def test_lynx_renders_a_page_that_reloads_itself_the_same_every_time():
     first = render(html, "lynx")
     assert "file://localhost/stdin.html" in first
     assert render(html, "lynx") == first
+
+
+def test_renderer_versions_name_the_package_and_its_version():
+    assert renderer_versions(["inscriptis"]) == {"inscriptis": f"inscriptis {importlib.metadata.version('inscriptis')}"}
+
+
+def test_renderer_versions_say_unknown_for_a_binary_not_installed(monkeypatch):
+    monkeypatch.setitem(renderers._VERSION_COMMANDS, "w3m", ["no-such-binary-here"])
+    assert renderer_versions(["w3m"]) == {"w3m": "unknown"}
+
+
+@needs["lynx"]
+def test_renderer_versions_read_lynx_from_its_version_line():
+    assert renderer_versions(["lynx"])["lynx"].startswith("Lynx Version ")

@@ -25,6 +25,7 @@ from linesift.settings import N_ESTIMATORS_DEFAULT, UNSEEN_SHIFT_RECIPE
 from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
+from linesift.training.renderers import renderer_versions
 from linesift.training.split import is_held_out, page_site
 
 # dragnet-training is AGPL-3.0: measured, never trained on (see data/MODEL.md)
@@ -113,6 +114,8 @@ def main(argv=None) -> None:
                       **params)
     summary = training_summary(pages)
     summary["seconds"] = round(time.perf_counter() - start)
+    if args.labelled is None:  # rendered here (pages from --labelled were rendered wherever they were imported)
+        summary["renderer_versions"] = renderer_versions([MAIN_RENDERER, *SECOND_RENDERERS])
     summary["recipe"] = "python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model"
     save_model(model, args.out, summary)
     print(f"wrote {args.out}: cross-validated {model.oof_scores_} in {summary['seconds']} s")

@@ -10,6 +10,7 @@ Each renderer returns the dump as one string.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import re
@@ -139,6 +140,26 @@ def available_renderers() -> list[str]:
              "chromium": bool(shutil.which("chromium") and shutil.which("chromedriver"))
              and importlib.util.find_spec("selenium") is not None}
     return [name for name in RENDERERS if found[name]]
+
+
+_VERSION_COMMANDS = {"w3m": ["w3m", "-version"], "lynx": ["lynx", "-version"]}
+_PACKAGES = {"inscriptis": "inscriptis", "html-text": "html-text", "chromium": "selenium"}
+
+
+def renderer_versions(names: list[str]) -> dict[str, str]:
+    """The version of each of ``names`` on this machine ("unknown" where it cannot be read): renders, and the
+    model trained on them, are the same only with the same renderers."""
+    out = {}
+    for name in names:
+        try:
+            if name in _VERSION_COMMANDS:
+                proc = subprocess.run(_VERSION_COMMANDS[name], capture_output=True, text=True, timeout=10)
+                out[name] = proc.stdout.splitlines()[0].split(",")[0].strip()
+            else:
+                out[name] = f"{_PACKAGES[name]} {importlib.metadata.version(_PACKAGES[name])}"
+        except (OSError, subprocess.TimeoutExpired, IndexError, importlib.metadata.PackageNotFoundError):
+            out[name] = "unknown"
+    return out
 
 
 def unavailable(names: list[str]) -> str | None:
