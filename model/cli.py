@@ -556,6 +556,7 @@ def import_(
     if output.resolve() in {c.resolve() for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
+    unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     fd, tmp = new_temp_file(output)
     os.close(fd)
     opener = gzip.open if output.name.endswith(".gz") else open
@@ -568,6 +569,9 @@ def import_(
                         out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n")
                         if f1 is not None:
                             oracle[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(f1)
+                        if "render_error" in page.meta:
+                            unrendered[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(
+                                (page.meta.get("id", "?"), page.meta["render_error"]))
                 except (CorpusError, LabelledDataError) as err:  # the message names file and line
                     fail(str(err))
                 except FileNotFoundError:
@@ -579,6 +583,10 @@ def import_(
     finally:
         if not ok:
             Path(tmp).unlink(missing_ok=True)
+    for (corpus, rend), failed in sorted(unrendered.items()):
+        page_id, what = failed[0]
+        typer.echo(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
+                   f"(first: {page_id}: {what})", err=True)
     typer.echo("corpus\trenderer\tpages\toracle_word_f1")
     for (corpus, rend), f1s in sorted(oracle.items()):
         typer.echo(f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}")

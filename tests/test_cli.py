@@ -540,6 +540,22 @@ def test_import_with_inscriptis(runner, corpus, tmp_path):
     assert labels["© 2026 Example"] == "boilerplate"
 
 
+def test_import_names_a_page_its_renderer_failed_on_and_still_writes_it(runner, corpus, tmp_path, monkeypatch):
+    from linesift.training import renderers
+
+    def broken(html):
+        raise OSError("broken pipe")
+
+    monkeypatch.setitem(renderers.RENDERERS, "inscriptis", broken)
+    out = tmp_path / "labelled.jsonl"
+    result = runner.invoke(app, ["import", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: mini: 1 page(s) not rendered with inscriptis, written with no lines "
+                             "(first: t1: inscriptis failed (broken pipe))\n")
+    assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t0.0000\n"
+    assert labelled_by_text(out) == {}
+
+
 def _renderer_missing(name: str) -> bool:
     from linesift.training.renderers import available_renderers
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata
+import subprocess
 
 import pytest
 
 from linesift.training import renderers
-from linesift.training.renderers import available_renderers, render, renderer_versions, stable_lynx_dump
+from linesift.training.renderers import (available_renderers, render, render_checked, renderer_versions,
+                                         stable_lynx_dump)
 
 needs = {name: pytest.mark.skipif(name not in available_renderers(), reason=f"{name} is not installed")
          for name in ("html-text", "chromium", "lynx")}
@@ -59,3 +61,12 @@ def test_renderer_versions_say_unknown_for_a_binary_not_installed(monkeypatch):
 @needs["lynx"]
 def test_renderer_versions_read_lynx_from_its_version_line():
     assert renderer_versions(["lynx"])["lynx"].startswith("Lynx Version ")
+
+
+def test_a_renderer_that_times_out_gives_no_text_and_says_so(monkeypatch):
+    def slow(html):
+        raise subprocess.TimeoutExpired(["w3m"], renderers.RENDER_TIMEOUT_SECONDS)
+
+    monkeypatch.setitem(renderers.RENDERERS, "w3m", slow)
+    assert render_checked("<p>x</p>", "w3m") == ("", "w3m took over 60 s")
+    assert render("<p>x</p>", "w3m") == ""

@@ -20,7 +20,7 @@ from linesift.sites import site_of_url
 from linesift.training.align import align_labels
 from linesift.training.labelled import LabelledPage, json_rows, page_from_record
 from linesift.training.metrics import word_prf
-from linesift.training.renderers import render
+from linesift.training.renderers import render_checked
 
 _DANIEL_SITE = re.compile(r"^daniel/\d+_([^_]+)_")
 
@@ -46,7 +46,10 @@ def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | Non
         page = page_from_record(record, meta.get("id", "?"))
         page.meta.update(meta)
         return page, None
-    lines = split_lines(render(record.get("html") or "", renderer))
+    text, error = render_checked(record.get("html") or "", renderer)
+    if error:  # the page is still written, with no lines; linesift import names it on stderr
+        meta["render_error"] = error
+    lines = split_lines(text)
     gold = record.get("main_content") or ""
     labels = align_labels(lines, gold, record.get("without") or [])
     kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")

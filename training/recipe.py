@@ -88,10 +88,14 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
                                                         [MAIN_RENDERER, *SECOND_RENDERERS], jobs,
                                                         lambda record, r: wanted_render(record, r, langs)))
-        kept = [with_convention(p) for p in source if keep_for_training(p, langs)]
-        for p in kept:
-            p.meta.setdefault("corpus", corpus)
-        print(f"{corpus}: {len(kept)} training pages", flush=True)
+        kept, unrendered = [], 0
+        for p in source:
+            unrendered += "render_error" in p.meta  # no lines: its oracle score leaves it out
+            if keep_for_training(p, langs):
+                p.meta.setdefault("corpus", corpus)
+                kept.append(with_convention(p))
+        failed = f" ({unrendered} renders failed: another run may differ)" if unrendered else ""
+        print(f"{corpus}: {len(kept)} training pages{failed}", flush=True)
         pages += kept
     return pages
 

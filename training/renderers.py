@@ -169,9 +169,17 @@ def unavailable(names: list[str]) -> str | None:
     return f"renderer {missing[0]!r} is not available here (available: {', '.join(usable)})" if missing else None
 
 
+def render_checked(html: str, renderer: str) -> tuple[str, str | None]:
+    """Render ``html`` with the named renderer: ``(text, None)``, or ``("", what went wrong)`` when the
+    renderer fails or takes over ``RENDER_TIMEOUT_SECONDS``."""
+    try:
+        return RENDERERS[renderer](html), None
+    except subprocess.TimeoutExpired:
+        return "", f"{renderer} took over {RENDER_TIMEOUT_SECONDS} s"
+    except OSError as err:
+        return "", f"{renderer} failed ({err.strerror or err})"
+
+
 def render(html: str, renderer: str) -> str:
     """Render ``html`` with the named renderer; an empty string when the renderer fails."""
-    try:
-        return RENDERERS[renderer](html)
-    except (subprocess.TimeoutExpired, OSError):
-        return ""
+    return render_checked(html, renderer)[0]
