@@ -78,7 +78,6 @@ class ScoredPages(NamedTuple):
     headline_lines: list[list[int]]  # the lines kept as the page's headline whatever their scores (``heads.py``)
 
 
-
 class _PageBatch:
     """Features of a list of pages, one row per non-blank line; ``layout`` maps rows back to pages.
 

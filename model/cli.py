@@ -567,11 +567,11 @@ def import_(
                 try:
                     for page, f1 in import_corpus(path, renderer, jobs):
                         out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n")
+                        key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
                         if f1 is not None:
-                            oracle[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(f1)
+                            oracle[key].append(f1)
                         if "render_error" in page.meta:
-                            unrendered[(page.meta.get("corpus", path.name), page.meta["renderer"])].append(
-                                (page.meta.get("id", "?"), page.meta["render_error"]))
+                            unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
                 except (CorpusError, LabelledDataError) as err:  # the message names file and line
                     fail(str(err))
                 except FileNotFoundError:
