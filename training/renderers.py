@@ -142,8 +142,8 @@ def available_renderers() -> list[str]:
     return [name for name in RENDERERS if found[name]]
 
 
-_VERSION_COMMANDS = {"w3m": ["w3m", "-version"], "lynx": ["lynx", "-version"]}
-_PACKAGES = {"inscriptis": "inscriptis", "html-text": "html-text", "chromium": "selenium"}
+_VERSION_COMMANDS = {"w3m": ["w3m", "-version"], "lynx": ["lynx", "-version"], "chromium": ["chromium", "--version"]}
+_PACKAGES = {"inscriptis": "inscriptis", "html-text": "html-text"}  # selenium only drives Chromium
 
 
 def renderer_versions(names: list[str]) -> dict[str, str]:
