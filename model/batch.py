@@ -123,8 +123,9 @@ def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator
         yield item
 
 
-def _init_worker(model, model_path, threshold, fmt, table, cut=True) -> None:
-    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once.
+def _init_worker(model, model_path, threshold, fmt, table, cut=True, unseen_shift=None) -> None:
+    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once, with
+    the parent's ``unseen_shift`` (which ``linesift predict --no-unseen-raise`` sets to 0).
     Ctrl-C is left to the parent, which stops the pool: a worker interrupted mid-batch would leave the
     parent waiting for a result that never comes, and print its own traceback."""
     import signal
@@ -137,6 +138,8 @@ def _init_worker(model, model_path, threshold, fmt, table, cut=True) -> None:
 
     if model is None:
         model = load_model(model_path)
+        if unseen_shift is not None:
+            model.set_params(unseen_shift=unseen_shift)
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
     threadpool_limits(limits=1, user_api="openmp")
 
@@ -195,7 +198,7 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
     # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn and load the model
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (model if fork else None, model_path, threshold, fmt, table, cut)
+    initargs = (model if fork else None, model_path, threshold, fmt, table, cut, getattr(model, "unseen_shift", None))
     with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:

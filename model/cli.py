@@ -73,13 +73,18 @@ def log(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _load(model: Optional[Path]):
+def _load(model: Optional[Path], unseen_raise: bool = True):
+    """The model file (None: the shipped model); ``unseen_raise=False`` turns off its raised threshold for
+    pages of unseen words (``unseen_shift``)."""
     from linesift.modelfile import ModelFileError, load_model
 
     try:
-        return load_model(model)
+        clf = load_model(model)
     except ModelFileError as err:
         fail(str(err))
+    if not unseen_raise:
+        clf.set_params(unseen_shift=0.0)
+    return clf
 
 
 def _one_thread() -> None:
@@ -243,6 +248,11 @@ def predict(
                                   help="Drop what follows a page's main content (comments, related stories), where "
                                   "the model learnt where it ends; --no-tail-cut keeps it, e.g. for forum threads "
                                   "(a --threshold given turns the cut off too)."),
+    unseen_raise: bool = typer.Option(True, "--unseen-raise/--no-unseen-raise",
+                                      help="Raise the threshold on a page whose words the model mostly never saw "
+                                      "(a language it was not trained on), where a scrape's boilerplate would be "
+                                      "kept; --no-unseen-raise for text already cleaned of boilerplate in such a "
+                                      "language, where the raise drops content."),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
@@ -299,7 +309,7 @@ def predict(
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
-    clf = _load(model)
+    clf = _load(model, unseen_raise)
     _one_thread()
     _fewer_collections()
     started = time.perf_counter()
@@ -475,6 +485,9 @@ def evaluate(
     tail_cut: bool = typer.Option(True, "--tail-cut/--no-tail-cut",
                                   help="Cut pages where the model says their main content ends, as predict does; "
                                   "--no-tail-cut measures without the cut."),
+    unseen_raise: bool = typer.Option(True, "--unseen-raise/--no-unseen-raise",
+                                      help="Raise the threshold on pages of words the model mostly never saw, as "
+                                      "predict does; --no-unseen-raise measures without it."),
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
@@ -483,7 +496,7 @@ def evaluate(
     from linesift.training.evaluate import evaluate_pages
     from linesift.training.labelled import LabelledDataError, read_labelled
 
-    clf = _load(model)
+    clf = _load(model, unseen_raise)
     try:
         pages = read_labelled(data)
     except LabelledDataError as err:

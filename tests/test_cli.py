@@ -1169,3 +1169,43 @@ def test_verbose_says_whether_pages_were_scored_in_corpus_mode(runner, tmp_path)
     assert together.stderr.splitlines()[-1] == ("linesift: corpus mode, sites with 2+ pages: 1 (1 inferred from "
                                                 "shared template lines)")
     assert alone.stderr.splitlines()[-1] == "linesift: page by page (no cross-page counts)"
+
+
+# a page in a language no model here was trained on (made-up words)
+UNSEEN_LINES = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
+                "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.", "",
+                "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.", "",
+                "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
+
+
+@pytest.fixture(scope="module")
+def raising_model_file(tmp_path_factory, runner) -> Path:
+    """`linesift train data/pages --unseen-shift 0.3`: a model that raises its threshold on pages of unseen words."""
+    path = tmp_path_factory.mktemp("raising") / "r.model"
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "--unseen-shift", "0.3", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_no_unseen_raise_keeps_the_tuned_threshold_on_a_page_of_unseen_words(runner, raising_model_file, tmp_path):
+    from linesift.modelfile import load_model
+    from linesift.settings import UNSEEN_THRESHOLD_MAX
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"text": "\n".join(UNSEEN_LINES)}) + "\n", encoding="utf-8")
+    args = ["predict", str(corpus), "--model", str(raising_model_file), "-f", "jsonl", "-q"]
+    raised, plain = runner.invoke(app, args), runner.invoke(app, [*args, "--no-unseen-raise"])
+    assert (raised.exit_code, plain.exit_code) == (0, 0)
+    tuned = load_model(raising_model_file).threshold_
+    assert json.loads(raised.stdout)["linesift"]["threshold"] == UNSEEN_THRESHOLD_MAX  # words all unseen: the cap
+    assert json.loads(plain.stdout)["linesift"]["threshold"] == tuned
+    assert tuned < UNSEEN_THRESHOLD_MAX
+
+
+def test_evaluate_no_unseen_raise_counts_no_raised_page(runner, raising_model_file, tmp_path):
+    page = tmp_path / "unseen.tsv"
+    page.write_text("".join(f"content\t{line}\n" if line else "\n" for line in UNSEEN_LINES), encoding="utf-8")
+    args = ["evaluate", str(raising_model_file), str(page), "--json"]
+    raised, plain = runner.invoke(app, args), runner.invoke(app, [*args, "--no-unseen-raise"])
+    assert (raised.exit_code, plain.exit_code) == (0, 0)
+    assert (json.loads(raised.stdout)["pages_raised"], json.loads(plain.stdout)["pages_raised"]) == (1, 0)

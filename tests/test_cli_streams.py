@@ -185,3 +185,17 @@ def test_a_pipe_named_as_a_file_is_read_once():
     assert [r.returncode for r in runs] == [0, 0]
     assert runs[1].stdout == runs[0].stdout
     assert len(runs[0].stdout.splitlines()) == len(PAGE.splitlines())
+
+
+def test_a_spawned_worker_loads_the_model_with_the_parents_unseen_shift(model_file):
+    from linesift.batch import _init_worker, _worker_state
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        _init_worker(None, model_file, None, "text", None, True, 0.0)  # as for predict --no-unseen-raise
+        assert _worker_state["model"].unseen_shift == 0.0
+        _init_worker(None, model_file, None, "text", None, True, 0.25)
+        assert _worker_state["model"].unseen_shift == 0.25
+    finally:
+        signal.signal(signal.SIGINT, before)
+        _worker_state.clear()
