@@ -123,23 +123,15 @@ def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator
         yield item
 
 
-def _init_worker(model, model_path, threshold, fmt, table, cut=True, unseen_shift=None) -> None:
-    """Worker set-up: a forked worker inherits the parent's loaded model; a spawned one loads it once, with
-    the parent's ``unseen_shift`` (which ``linesift predict --no-unseen-raise`` sets to 0).
-    Ctrl-C is left to the parent, which stops the pool: a worker interrupted mid-batch would leave the
-    parent waiting for a result that never comes, and print its own traceback."""
+def _init_worker(model, threshold, fmt, table, cut=True) -> None:
+    """Worker set-up: the parent's model as it was loaded and set (a forked worker inherits it, a spawned
+    one gets a pickled copy). Ctrl-C is left to the parent, which stops the pool: a worker interrupted
+    mid-batch would leave the parent waiting for a result that never comes, and print its own traceback."""
     import signal
 
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    from linesift.modelfile import load_model
-
-    if model is None:
-        model = load_model(model_path)
-        if unseen_shift is not None:
-            model.set_params(unseen_shift=unseen_shift)
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
     threadpool_limits(limits=1, user_api="openmp")
 
@@ -174,7 +166,7 @@ def _pool(ctx, jobs: int, initargs):
         pool.join()
 
 
-def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshold: float | None, fmt: str,
+def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | None, fmt: str,
                  jobs: int = 1, table=None, cut: bool = True) -> Iterator[BatchResult]:
     """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
     only when there is a second batch (a few pages are scored at once, in this process)."""
@@ -195,10 +187,10 @@ def score_stream(page_batches: Iterable[list[Page]], model, model_path, threshol
     import multiprocessing
 
     # fork where the platform has it: workers start at once with the model and site table already in memory
-    # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn and load the model
+    # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn, and both are pickled
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (model if fork else None, model_path, threshold, fmt, table, cut, getattr(model, "unseen_shift", None))
+    initargs = (model, threshold, fmt, table, cut)
     with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:

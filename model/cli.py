@@ -341,7 +341,7 @@ def predict(
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
-        with closing(score_stream(page_batches, clf, model, threshold, fmt.value, workers, table,
+        with closing(score_stream(page_batches, clf, threshold, fmt.value, workers, table,
                                   tail_cut)) as results:
             for result in results:
                 try:

@@ -810,7 +810,7 @@ def test_workers_start_only_for_a_second_batch(model_file, monkeypatch):
 
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: pytest.fail("a pool was started"))
     one_batch = [[Page("a.txt", ["Home", "A story, told at length."])]]
-    results = list(score_stream(one_batch, load_model(model_file), model_file, None, "tsv", jobs=2))
+    results = list(score_stream(one_batch, load_model(model_file), None, "tsv", jobs=2))
     assert [r.pages for r in results] == [1]
 
 

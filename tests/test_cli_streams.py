@@ -95,7 +95,7 @@ def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
 
     before = signal.getsignal(signal.SIGINT)
     try:
-        _init_worker(tiny_model, None, None, "text", None)
+        _init_worker(tiny_model, None, "text", None)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
@@ -187,15 +187,22 @@ def test_a_pipe_named_as_a_file_is_read_once():
     assert len(runs[0].stdout.splitlines()) == len(PAGE.splitlines())
 
 
-def test_a_spawned_worker_loads_the_model_with_the_parents_unseen_shift(model_file):
-    from linesift.batch import _init_worker, _worker_state
+def test_spawned_workers_score_with_the_parents_model_as_set(model_file, monkeypatch):
+    import multiprocessing
 
-    before = signal.getsignal(signal.SIGINT)
-    try:
-        _init_worker(None, model_file, None, "text", None, True, 0.0)  # as for predict --no-unseen-raise
-        assert _worker_state["model"].unseen_shift == 0.0
-        _init_worker(None, model_file, None, "text", None, True, 0.25)
-        assert _worker_state["model"].unseen_shift == 0.25
-    finally:
-        signal.signal(signal.SIGINT, before)
-        _worker_state.clear()
+    from linesift.batch import score_stream
+    from linesift.inputs import Page
+    from linesift.modelfile import load_model
+
+    model = load_model(model_file)
+    model.set_params(unseen_shift=0.3)  # as set in the parent, not as saved (0)
+    unseen = ["Zorblat quindle vemmish trask ollopine dravick sune.",
+              "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.",
+              "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.",
+              "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
+    batches = [[Page("-", unseen, record={"id": "a"})], [Page("-", unseen, record={"id": "b"})]]
+    alone = [r.outputs for r in score_stream(batches, model, None, "jsonl", jobs=1)]
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = [r.outputs for r in score_stream(batches, model, None, "jsonl", jobs=2)]
+    assert spawned == alone
+    assert json.loads(alone[0][0][1])["linesift"]["threshold"] > model.threshold_  # raised: the parent's setting

@@ -230,7 +230,7 @@ def test_no_cut_for_the_pages_read_before_reading_stops(cutting_model, commented
 
     results = []
     with pytest.raises(KeyboardInterrupt):
-        for result in score_stream(batches(), cutting_model, None, None, "tsv", cut=False):
+        for result in score_stream(batches(), cutting_model, None, "tsv", cut=False):
             results.append(result)
     ((_, tsv),) = results[0].outputs
     assert "boilerplate" not in tsv
