@@ -142,8 +142,9 @@ def available_renderers() -> list[str]:
     return [name for name in RENDERERS if found[name]]
 
 
+# the binaries' version commands; the other renderers are Python packages of their own name (selenium, which only
+# drives Chromium, is not the renderer)
 _VERSION_COMMANDS = {"w3m": ["w3m", "-version"], "lynx": ["lynx", "-version"], "chromium": ["chromium", "--version"]}
-_PACKAGES = {"inscriptis": "inscriptis", "html-text": "html-text"}  # selenium only drives Chromium
 
 
 def renderer_versions(names: list[str]) -> dict[str, str]:
@@ -156,7 +157,7 @@ def renderer_versions(names: list[str]) -> dict[str, str]:
                 proc = subprocess.run(_VERSION_COMMANDS[name], capture_output=True, text=True, timeout=10)
                 out[name] = proc.stdout.splitlines()[0].split(",")[0].strip()
             else:
-                out[name] = f"{_PACKAGES[name]} {importlib.metadata.version(_PACKAGES[name])}"
+                out[name] = f"{name} {importlib.metadata.version(name)}"
         except (OSError, subprocess.TimeoutExpired, IndexError, importlib.metadata.PackageNotFoundError):
             out[name] = "unknown"
     return out
