@@ -118,6 +118,13 @@ def model_file(trained) -> Path:
     return path
 
 
+# a page in a language no model here was trained on (made-up words): 20+ words the lexical step reads
+UNSEEN_PAGE = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
+               "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.", "",
+               "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.", "",
+               "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
+
+
 # an article followed by a reader's comment under its byline (model/tails.py)
 COMMENTED_PAGE = ["Home | News | Sport", "",
                   "The harbour board met on Monday and agreed to dredge the eastern channel before the summer.",

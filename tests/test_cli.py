@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import UNSEEN_PAGE
 from linesift.cli import app
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "data" / "pages"
@@ -1171,13 +1172,6 @@ def test_verbose_says_whether_pages_were_scored_in_corpus_mode(runner, tmp_path)
     assert alone.stderr.splitlines()[-1] == "linesift: page by page (no cross-page counts)"
 
 
-# a page in a language no model here was trained on (made-up words)
-UNSEEN_LINES = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
-                "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.", "",
-                "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.", "",
-                "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
-
-
 @pytest.fixture(scope="module")
 def raising_model_file(tmp_path_factory, runner) -> Path:
     """`linesift train data/pages --unseen-shift 0.3`: a model that raises its threshold on pages of unseen words."""
@@ -1192,7 +1186,7 @@ def test_no_unseen_raise_keeps_the_tuned_threshold_on_a_page_of_unseen_words(run
     from linesift.settings import UNSEEN_THRESHOLD_MAX
 
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text(json.dumps({"text": "\n".join(UNSEEN_LINES)}) + "\n", encoding="utf-8")
+    corpus.write_text(json.dumps({"text": "\n".join(UNSEEN_PAGE)}) + "\n", encoding="utf-8")
     args = ["predict", str(corpus), "--model", str(raising_model_file), "-f", "jsonl", "-q"]
     raised, plain = runner.invoke(app, args), runner.invoke(app, [*args, "--no-unseen-raise"])
     assert (raised.exit_code, plain.exit_code) == (0, 0)
@@ -1204,7 +1198,7 @@ def test_no_unseen_raise_keeps_the_tuned_threshold_on_a_page_of_unseen_words(run
 
 def test_evaluate_no_unseen_raise_counts_no_raised_page(runner, raising_model_file, tmp_path):
     page = tmp_path / "unseen.tsv"
-    page.write_text("".join(f"content\t{line}\n" if line else "\n" for line in UNSEEN_LINES), encoding="utf-8")
+    page.write_text("".join(f"content\t{line}\n" if line else "\n" for line in UNSEEN_PAGE), encoding="utf-8")
     args = ["evaluate", str(raising_model_file), str(page), "--json"]
     raised, plain = runner.invoke(app, args), runner.invoke(app, [*args, "--no-unseen-raise"])
     assert (raised.exit_code, plain.exit_code) == (0, 0)

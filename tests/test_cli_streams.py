@@ -190,17 +190,14 @@ def test_a_pipe_named_as_a_file_is_read_once():
 def test_spawned_workers_score_with_the_parents_model_as_set(model_file, monkeypatch):
     import multiprocessing
 
+    from conftest import UNSEEN_PAGE
     from linesift.batch import score_stream
     from linesift.inputs import Page
     from linesift.modelfile import load_model
 
     model = load_model(model_file)
     model.set_params(unseen_shift=0.3)  # as set in the parent, not as saved (0)
-    unseen = ["Zorblat quindle vemmish trask ollopine dravick sune.",
-              "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.",
-              "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.",
-              "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
-    batches = [[Page("-", unseen, record={"id": "a"})], [Page("-", unseen, record={"id": "b"})]]
+    batches = [[Page("-", UNSEEN_PAGE, record={"id": "a"})], [Page("-", UNSEEN_PAGE, record={"id": "b"})]]
     alone = [r.outputs for r in score_stream(batches, model, None, "jsonl", jobs=1)]
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     spawned = [r.outputs for r in score_stream(batches, model, None, "jsonl", jobs=2)]

@@ -13,6 +13,7 @@ import sklearn
 from sklearn.base import clone
 
 import linesift
+from conftest import UNSEEN_PAGE
 from linesift.classifier import LineClassifier, labels_from_scores, tuned_threshold
 from linesift.modelfile import ModelFileError, load_model, save_model, sidecar_path
 from linesift.training.evaluate import evaluate_pages, gold_text
@@ -448,12 +449,6 @@ def test_prediction_api_refuses_a_threshold_outside_0_1(tiny_model, threshold):
 
     with pytest.raises(ValueError, match="threshold must be from 0 to 1"):
         linesift.predict_text("Home\nNews", model=tiny_model, threshold=threshold)
-
-
-UNSEEN_PAGE = ["Zorblat quindle vemmish trask ollopine dravick sune.", "",
-               "Pentrovar mish klodd yarrow vintessa glumph arrowick tesh borrin.", "",
-               "Quastor vellip nook drammer zintillo hebbish corven alatt ruskin plovey.", "",
-               "Ombrevix tallow senk fribble gastromir pellet unkwist damber lorrel."]
 
 
 def test_fit_keeps_the_vocabulary_of_its_words(tiny_model):
