@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from contextlib import closing
@@ -17,7 +18,15 @@ from typing import List, Optional
 
 import typer
 from linesift.inputs import INPUT_FORMATS, stdin_twice
-from linesift.output import FORMATS, is_special_file, is_stdout, new_temp_file
+from linesift.output import (
+    FORMATS,
+    OUTPUT_FIELDS,
+    commit_temp_file,
+    drop_temp_file,
+    is_special_file,
+    is_stdout,
+    new_temp_file,
+)
 from linesift.settings import (
     AUTO_JOBS_MAX,
     BATCH_PAGES_DEFAULT,
@@ -105,6 +114,7 @@ def _fewer_collections() -> None:
 
 
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a tool killed by a closed pipe reports
+WRITE_CHUNK = 1 << 16  # characters per write to the output
 
 
 def _reader_gone(stop: bool = True) -> None:
@@ -117,12 +127,45 @@ def _reader_gone(stop: bool = True) -> None:
         raise typer.Exit(SIGPIPE_EXIT)
 
 
+def _reader_closed(stream) -> bool:
+    """Whether ``stream`` writes to a pipe whose reader has gone. A large write into a pipe whose reader
+    leaves mid-write can return as written (its first part went through), so the end of a run checks."""
+    import select
+    import stat
+
+    try:
+        fd = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return False
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll (Windows), or not a descriptor
+        return False
+
+
+def emit(text: str) -> None:
+    """Print a command's result on stdout (one write); a reader gone away ends the run with 141, quietly."""
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+    if _reader_closed(sys.stdout):
+        _reader_gone()
+
+
 def _output_file(output: Path, what: str) -> None:
-    """Fail unless ``output`` can be written as a file: not a directory, inside an existing directory."""
+    """Fail unless ``output`` can be written as a file: not a directory, a device or a FIFO (renaming the
+    file written over it would replace it), inside an existing directory this process may write in."""
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
+    if is_special_file(output):
+        fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
     if not output.parent.is_dir():
         fail(f"{output}: directory {output.parent} does not exist")
+    if not os.access(output.parent, os.W_OK | os.X_OK):
+        fail(f"{output}: cannot write in {output.parent} (permission denied)")
 
 
 class _Progress:
@@ -210,7 +253,8 @@ class _Sink:
                     if self.written:
                         self.handle.write(self.separator)
                     self.written = True
-                self.handle.write(text)
+                for start in range(0, len(text), WRITE_CHUNK):  # a closed pipe fails the next piece
+                    self.handle.write(text[start:start + WRITE_CHUNK])
         except BrokenPipeError:
             if self.handle is sys.stdout:
                 _reader_gone()
@@ -225,13 +269,15 @@ class _Sink:
                 self.handle.flush()
             except BrokenPipeError:
                 _reader_gone(stop=ok)
+            if _reader_closed(self.handle):
+                _reader_gone(stop=ok)
             return
         try:
             self.handle.close()
             if ok:
-                os.replace(self.tmp, self.path)
+                commit_temp_file(self.tmp, self.path)
         finally:  # not renamed (failed run, or the last write failed): no temporary file is left
-            Path(self.tmp).unlink(missing_ok=True)
+            drop_temp_file(self.tmp)
 
 
 @app.command()
@@ -299,6 +345,12 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
         fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
+    if fmt == OutputFormat.jsonl:
+        for option, field in (("--text-field", text_field), ("--html-field", html_field), ("--site-field", site_field)):
+            if field in OUTPUT_FIELDS:
+                fail(f"{option} {field}: --format jsonl writes its results in the record's "
+                     f"{', '.join(OUTPUT_FIELDS)} fields, which would replace the page; rename the field first "
+                     f"(e.g. jq -c '.page = .{field} | del(.{field})') and give {option} page", 2)
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
@@ -459,7 +511,7 @@ def train(
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
-    typer.echo(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
+    emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
                f"{n_sites} site{'s' * (n_sites != 1)}): "
                f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
                f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
@@ -505,14 +557,15 @@ def evaluate(
         fail("no labelled pages found in " + " ".join(map(str, data)))
     scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)
     if as_json:
-        typer.echo(json.dumps(scores))
+        emit(json.dumps(scores))
         return
-    typer.echo(f"pages\t{scores['pages']}\ncorpus_mode\t{'yes' if scores['corpus_mode'] else 'no'}\n"
-               f"lines\t{scores['lines']}\nthreshold\t{scores['threshold']:.3f}\n"
-               f"pages_raised\t{scores['pages_raised']}\npages_cut\t{scores['pages_cut']}\n"
-               f"pages_headline\t{scores['pages_headline']}")
-    for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1"):
-        typer.echo(f"{key}\t{scores[key]:.4f}")
+    rows = [f"pages\t{scores['pages']}", f"corpus_mode\t{'yes' if scores['corpus_mode'] else 'no'}",
+            f"lines\t{scores['lines']}", f"threshold\t{scores['threshold']:.3f}",
+            f"pages_raised\t{scores['pages_raised']}", f"pages_cut\t{scores['pages_cut']}",
+            f"pages_headline\t{scores['pages_headline']}"]
+    rows += [f"{key}\t{scores[key]:.4f}"
+             for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1")]
+    emit("\n".join(rows))
 
 
 @app.command()
@@ -535,7 +588,7 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
     shown["path"] = str(path)
     shown["sha256_matches_file"] = matches
     shown["features"] = f"{len(sidecar.get('feature_names', []))}: " + ", ".join(sidecar.get("feature_names", []))
-    typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    emit(json.dumps(shown, indent=2, ensure_ascii=False))
     if not matches:
         fail(f"{path}: model file does not match its sidecar sha256 (corrupt or modified)")
 
@@ -591,21 +644,31 @@ def import_(
                     fail(f"{path}: no such file")
                 except (OSError, EOFError, ValueError) as err:
                     fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
-        os.replace(tmp, output)
+        commit_temp_file(tmp, output)
         ok = True
     finally:
         if not ok:
-            Path(tmp).unlink(missing_ok=True)
+            drop_temp_file(tmp)
     for (corpus, rend), failed in sorted(unrendered.items()):
         page_id, what = failed[0]
         typer.echo(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
                    f"(first: {page_id}: {what})", err=True)
-    typer.echo("corpus\trenderer\tpages\toracle_word_f1")
-    for (corpus, rend), f1s in sorted(oracle.items()):
-        typer.echo(f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}")
+    emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]
+                   + [f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}"
+                      for (corpus, rend), f1s in sorted(oracle.items())]))
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler): remove this run's temporary files and exit
+    with 128 + the signal, at once (workers are left to stop when the parent is gone)."""
+    from linesift.output import remove_temp_files
+
+    remove_temp_files()
+    os._exit(128 + signum)
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     app()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import json
+import os
 import re
 import sys
 import zlib
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import NotTextError, decode, split_lines, utf8_rows
-from linesift.output import is_special_file
+from linesift.output import OUTPUT_FIELDS, is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
 
@@ -64,21 +65,38 @@ def readable_twice(paths: list[str]) -> bool:
     return "-" not in paths and not any(map(is_special_file, paths))
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # inside a directory this process may not enter: reading the path says so
+        return False
+
+
+def _unlistable(path: Path) -> bool:
+    return not os.access(path, os.R_OK | os.X_OK)
+
+
 def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str]:
     """Files named by ``paths``, directories expanded recursively (sorted, hidden files skipped). Entries of
     those directories that are neither files nor directories (pipes, sockets, devices: reading a pipe could
-    wait for ever) are left out, and added to ``skipped`` if given, so they can be named."""
+    wait for ever) are left out, and added to ``skipped`` if given, so they can be named. A directory this
+    process may not list stays in the list, so that reading it reports it (``read_page``)."""
     out: list[str] = []
     for p in paths:
         path = Path(p)
-        if p != "-" and path.is_dir():
+        if p != "-" and _is_dir(path) and not _unlistable(path):
+            unlisted: set[Path] = set()
             for q in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in q.relative_to(path).parts):
+                if any(part.startswith(".") for part in q.relative_to(path).parts) or unlisted.intersection(q.parents):
                     continue
                 # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
                 if q.is_file() or (q.is_symlink() and not q.exists()):
                     out.append(str(q))
-                elif skipped is not None and q.exists() and not q.is_dir():
+                elif q.is_dir():
+                    if not q.is_symlink() and _unlistable(q):  # rglob passes over it without a word
+                        unlisted.add(q)
+                        out.append(str(q))
+                elif skipped is not None and q.exists():
                     skipped.append(str(q))
         else:
             out.append(p)
@@ -166,6 +184,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
         yield InputError(f"{path}: {err.strerror or err}")
         return
     field_name = html_field or text_field
+    replaced_said = False
     with handle as rows:
         number = 0
         try:
@@ -184,6 +203,11 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not isinstance(value, str):
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
+                replaced = [name for name in OUTPUT_FIELDS if name in record]
+                if replaced and not replaced_said:  # a record cleaned before, or a field of the same name
+                    replaced_said = True
+                    warnings.append(f"{where}: the record already has {', '.join(map(repr, replaced))}, which "
+                                    "--format jsonl replaces with its results (said once per file)")
                 if site_field:  # any value but a missing or empty one names a site (0 and false too)
                     site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
                 else:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 FORMATS = ("text", "tsv", "jsonl")
+OUTPUT_FIELDS = ("content", "line_labels", "line_scores", "linesift")  # what a corpus record gets
 
 
 def _umask() -> int:
@@ -39,11 +40,42 @@ def is_stdout(path: str | Path) -> bool:
         return False
 
 
+_TEMP_FILES: set[str] = set()  # this process's temporary files not yet renamed into place or removed
+
+
 def new_temp_file(path: Path) -> tuple[int, str]:
-    """A temporary file beside ``path`` (same file system, so it can be renamed over it), mode 0666 - umask."""
+    """A temporary file beside ``path`` (same file system, so it can be renamed over it), with the mode of
+    the file it will replace, else 0666 - umask, as a file opened for writing would have."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    os.chmod(tmp, 0o666 & ~_umask())
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    _TEMP_FILES.add(tmp)
+    os.chmod(tmp, mode)
     return fd, tmp
+
+
+def commit_temp_file(tmp: str, path: str | Path) -> None:
+    """Rename a temporary file (``new_temp_file``) over ``path``."""
+    os.replace(tmp, path)
+    _TEMP_FILES.discard(tmp)
+
+
+def drop_temp_file(tmp: str) -> None:
+    """Remove a temporary file (``new_temp_file``) that is not to be renamed, if it is still there."""
+    Path(tmp).unlink(missing_ok=True)
+    _TEMP_FILES.discard(tmp)
+
+
+def remove_temp_files() -> None:
+    """Remove every temporary file of this process still pending (on SIGTERM, which skips clean-up code)."""
+    for tmp in list(_TEMP_FILES):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    _TEMP_FILES.clear()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -53,9 +85,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)
+        commit_temp_file(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        drop_temp_file(tmp)
         raise
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -266,6 +267,55 @@ def test_output_file_replaces_an_existing_file(runner, model_file, page, tmp_pat
     result = predict(runner, model_file, "-o", out, page)
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8") == predict(runner, model_file, page).stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_output_file_keeps_the_mode_of_the_file_it_replaces(runner, model_file, page, tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("old contents\n", encoding="utf-8")
+    out.chmod(0o640)
+    result = predict(runner, model_file, "-o", out, page)
+    assert result.exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_a_directory_that_cannot_be_listed_is_named_and_the_others_processed(runner, model_file, page, tmp_path,
+                                                                          monkeypatch):
+    import linesift.inputs
+
+    root = tmp_path / "scrapes"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "hidden.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    (root / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    alone = predict(runner, model_file, "-f", "tsv", "--no-sites", root / "a.txt")
+    read_bytes = Path.read_bytes
+
+    def refused(path):  # what chmod 000 does to a user who is not root
+        if path.name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(linesift.inputs, "_unlistable", lambda path: path.name == "locked")
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    result = predict(runner, model_file, "-f", "tsv", "--no-sites", root)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {root / 'locked'}: Permission denied\n"
+    assert result.stdout == alone.stdout
+
+
+def test_a_path_whose_directory_cannot_be_entered_is_read_as_a_file(tmp_path, monkeypatch):
+    from linesift.inputs import expand_paths
+
+    target = tmp_path / "locked" / "c.txt"
+    real = Path.is_dir
+
+    def is_dir(self):
+        if self == target:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    assert expand_paths([str(target), str(tmp_path)]) == [str(target)]
 
 
 def test_output_equal_to_input_is_refused(runner, model_file, page):
@@ -621,6 +671,29 @@ def test_jsonl_corpus_records_say_which_line_of_a_one_line_page_was_kept_whole(r
                                    "--threshold", "0.5"])
     assert [json.loads(r)["linesift"].get("whole_line") for r in kept.stdout.splitlines()] == [1, None]
     assert [json.loads(r)["linesift"].get("whole_line") for r in by_score.stdout.splitlines()] == [None, None]
+
+
+def test_jsonl_output_refuses_a_text_field_it_would_replace(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"content": "Home\\n\\nThe council met on Tuesday."}\n', encoding="utf-8")
+    refused = predict(runner, model_file, corpus, "--text-field", "content", "-f", "jsonl")
+    as_tsv = predict(runner, model_file, corpus, "--text-field", "content", "-f", "tsv")
+    assert refused.exit_code == 2
+    assert refused.stderr == ("Error: --text-field content: --format jsonl writes its results in the record's "
+                              "content, line_labels, line_scores, linesift fields, which would replace the page; "
+                              "rename the field first (e.g. jq -c '.page = .content | del(.content)') and give "
+                              "--text-field page\n")
+    assert (as_tsv.exit_code, len(tsv_rows(as_tsv.stdout))) == (0, 3)
+
+
+def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "a", "linesift": "v1"}\n{"text": "b", "linesift": "v1"}\n', encoding="utf-8")
+    result = predict(runner, model_file, corpus, "-f", "jsonl")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {corpus}:1: the record already has 'linesift', which --format jsonl "
+                             "replaces with its results (said once per file)\n")
+    assert [json.loads(r)["linesift"]["lines"] for r in result.stdout.splitlines()] == [1, 1]
 
 
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):

@@ -39,16 +39,22 @@ def linesift_process(*args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "linesift", *map(str, args)], **kwargs)
 
 
+def reader_leaves(*args, lines: int = 1) -> tuple[list[bytes], int, bytes]:
+    """Run linesift with ``args`` and close its stdout after reading ``lines`` lines, as ``| head -1`` does
+    (0: at once): the lines read, its exit status and its stderr."""
+    proc = linesift_process(*args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    read = [proc.stdout.readline() for _ in range(lines)]
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    return read, proc.wait(timeout=120), stderr
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGPIPE's exit status is POSIX")
 def test_a_closed_stdout_pipe_stops_quietly(model_file, tmp_path):
     source = corpus(tmp_path / "c.jsonl", 3000)  # far more output than a pipe buffer holds
-    proc = linesift_process("predict", "--model", model_file, "-f", "tsv", "--jobs", "2", source,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout.readline().split(b"\t")[0] in (b"content", b"boilerplate")
-    proc.stdout.close()  # as `| head -1` does
-    stderr = proc.stderr.read()
-    assert proc.wait(timeout=120) == 141
-    assert stderr == b""
+    read, status, stderr = reader_leaves("predict", "--model", model_file, "-f", "tsv", "--jobs", "2", source)
+    assert read[0].split(b"\t")[0] in (b"content", b"boilerplate")
+    assert (status, stderr) == (141, b"")
 
 
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="process groups, signals and FIFOs are POSIX")
@@ -203,3 +209,63 @@ def test_spawned_workers_score_with_the_parents_model_as_set(model_file, monkeyp
     spawned = [r.outputs for r in score_stream(batches, model, None, "jsonl", jobs=2)]
     assert spawned == alone
     assert json.loads(alone[0][0][1])["linesift"]["threshold"] > model.threshold_  # raised: the parent's setting
+
+
+@POSIX_ONLY
+def test_sigterm_exits_143_and_leaves_no_temporary_file(model_file, tmp_path):
+    out = tmp_path / "out" / "o.txt"
+    out.parent.mkdir()
+    proc = linesift_process("predict", "--model", model_file, "-o", out, "-", stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(out.parent.iterdir()):  # the temporary output exists; the run waits on stdin
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)  # as timeout, docker stop and batch schedulers stop a job
+    try:
+        assert proc.wait(timeout=60) == 143
+    finally:
+        proc.kill()
+    assert proc.stderr.read() == b""
+    assert list(out.parent.iterdir()) == []
+
+
+@POSIX_ONLY
+def test_one_large_input_whose_reader_goes_exits_141(model_file, tmp_path):
+    page = tmp_path / "big.txt"
+    page.write_text(PAGE * 10000, encoding="utf-8")  # one page whose tsv is far larger than a pipe buffer
+    read, status, stderr = reader_leaves("predict", "--model", model_file, "-f", "tsv", page)
+    assert read[0].split(b"\t")[0] in (b"content", b"boilerplate")
+    assert (status, stderr) == (141, b"")
+
+
+@POSIX_ONLY
+def test_evaluate_whose_reader_is_gone_exits_141(model_file, tmp_path):
+    page = tmp_path / "page.tsv"
+    page.write_text("boilerplate\tHome\ncontent\tThe council met on Tuesday to agree on the budget.\n", encoding="utf-8")
+    _, status, stderr = reader_leaves("evaluate", model_file, page, lines=0)  # gone before the scores are printed
+    assert (status, stderr) == (141, b"")
+
+
+@POSIX_ONLY
+def test_train_refuses_to_replace_a_fifo(runner, tmp_path):
+    fifo = tmp_path / "m.model"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["train", str(tmp_path / "pages"), "-o", str(fifo)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {fifo}: not a regular file (a device or a FIFO); give the model file to write\n"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.model"]
+
+
+def test_workers_leave_sigterm_its_default_action(tiny_model):
+    from linesift.batch import _init_worker
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, lambda *_: None)  # as the parent's handler would be, inherited by a fork
+    try:
+        _init_worker(tiny_model, None, "text", None)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])

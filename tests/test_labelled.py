@@ -236,9 +236,14 @@ def test_jsonl_record_must_be_an_object(tmp_path):
     assert read_error(path) == f"{path}:1: a record must be a JSON object"
 
 
-def test_jsonl_blank_lines_get_no_label(tmp_path):
+def test_jsonl_blank_lines_take_null_or_empty(tmp_path):
+    path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a", " ", ""], "labels": ["content", null, ""]}'])
+    assert next(read_jsonl_pages(path)).labels == ["content", None, None]
+
+
+def test_jsonl_label_on_a_blank_line_is_refused(tmp_path):
     path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a", " "], "labels": ["content", "boilerplate"]}'])
-    assert next(read_jsonl_pages(path)).labels == ["content", None]
+    assert read_error(path) == f"{path}:1: label 2 is 'boilerplate' on a blank line (a blank line takes null)"
 
 
 def test_jsonl_line_with_a_line_break_is_refused(tmp_path):

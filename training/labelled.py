@@ -134,7 +134,7 @@ def page_from_record(record: dict, source: str) -> LabelledPage:
     _one_line_each(lines, source, "item")
     if not isinstance(labels, list) or len(labels) != len(lines):
         raise LabelledDataError(f"{source}: 'labels' must be a list as long as 'lines' ({len(lines)})")
-    clean = [None if is_blank(line) else _check_label(label, source, i)
+    clean = [_blank_label(label, source, i) if is_blank(line) else _check_label(label, source, i)
              for i, (line, label) in enumerate(zip(lines, labels), start=1)]
     meta = {k: str(v) for k, v in record.items() if k not in ("lines", "labels") and isinstance(v, (str, int, float))}
     return LabelledPage(list(lines), clean, meta, source)
@@ -145,6 +145,12 @@ def _one_line_each(lines: list[str], source: str, unit: str) -> None:
     for i, line in enumerate(lines, start=1):
         if "\n" in line or "\r" in line:
             raise LabelledDataError(f"{source}: line {i} holds a line break (one page line per {unit})")
+
+
+def _blank_label(label, source: str, i: int) -> None:
+    if label not in (None, ""):
+        raise LabelledDataError(f"{source}: label {i} is {label!r} on a blank line (a blank line takes null)")
+    return None
 
 
 def _check_label(label, source: str, i: int) -> str:
