@@ -233,6 +233,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         page_thresholds: bool = True,
         tail_cut: bool = True,
         headline: bool = True,
+        islands: bool = True,
     ):
         self.context = context
         self.lexical = lexical
@@ -252,17 +253,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.page_thresholds = page_thresholds
         self.tail_cut = tail_cut
         self.headline = headline
+        self.islands = islands
 
     def __setstate__(self, state):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
         pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``),
-        before 0.7.0 the tail cut (``tail_model_``), before 0.8.0 the headline model (``head_model_``): they
-        get the defaults or off, so ``get_params``, ``clone`` and saving work as the model was fitted."""
+        before 0.7.0 the tail cut (``tail_model_``), before 0.8.0 the headline model (``head_model_``), before
+        0.9.0 the island columns of stage 2 (``islands``): they get the defaults or off, so ``get_params``,
+        ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
         state.setdefault("page_thresholds", False)
         state.setdefault("tail_cut", False)
         state.setdefault("headline", False)
+        state.setdefault("islands", False)
         if "threshold_" in state:
             state.setdefault("page_model_", None)
             state.setdefault("tail_model_", None)
@@ -281,7 +285,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _stage2_matrix(self, batch: _PageBatch, s1: np.ndarray,
                        lexical: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
         """The line's own features, then stage-1 scores in context, then the neighbours' lexical scores."""
-        ctx, ctx_names = score_context_features(s1.astype(np.float32), batch.layout)
+        ctx, ctx_names = score_context_features(s1.astype(np.float32), batch.layout,
+                                                islands=self.islands)
         mats = [batch.X, ctx]
         names = list(batch.names) + [n if n != "log_block_lines" else "score_log_block_lines" for n in ctx_names]
         if lexical is not None:  # the neighbours' lexical scores: a run of teaser or comment lines

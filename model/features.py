@@ -35,6 +35,8 @@ from linesift.codepoints import (
 from linesift.settings import (
     CONTEXT_SHIFTS_DEFAULT,
     CONTEXT_WINDOWS_DEFAULT,
+    ISLAND_GAP,
+    ISLAND_SCORE,
     CUE_LINE_MAX_WORDS,
     TAIL_BUTTON_MAX_WORDS,
     TAIL_BYLINE_MAX_WORDS,
@@ -582,14 +584,70 @@ def page_features(lines: list[str]) -> tuple[np.ndarray, list[str], Layout]:
     return f.X, f.names, f.layout
 
 
+ISLAND_NAMES = ["islands_log_count", "island_size_share", "islands_log_peers", "island_mean_score",
+                "island_distance", "island_is_largest"]
+
+
+def island_features(scores: np.ndarray, layout: Layout, strong: float = ISLAND_SCORE, gap: int = ISLAND_GAP):
+    """Where a line stands among its page's islands: runs of rows scoring ``strong``+ at most ``gap`` rows
+    apart. Per row: the page's number of islands (log), the size (rows) of the island nearest the row as a
+    share of the page's largest, how many of the page's islands are at least half the largest (log), the
+    nearest island's mean score, the row's distance to it (a share of the page's rows; 1 on a page without
+    islands) and whether it is the largest (the earliest of equal ones). A Q&A page's answers, a thread's
+    posts, an article's teasers and its comments are islands of different sizes and numbers."""
+    n = len(scores)
+    out = np.zeros((n, len(ISLAND_NAMES)), dtype=np.float32)
+    strong_rows = np.flatnonzero(scores >= strong)
+    out[:, 4] = 1.0
+    if n == 0 or len(strong_rows) == 0:
+        return out, list(ISLAND_NAMES)
+    page, n_pages = layout.page, len(layout.n_lines)
+    new = np.ones(len(strong_rows), dtype=bool)
+    new[1:] = (np.diff(strong_rows) > gap) | (page[strong_rows[1:]] != page[strong_rows[:-1]])
+    island = np.cumsum(new) - 1
+    n_islands = int(island[-1]) + 1
+    size = np.bincount(island, minlength=n_islands).astype(np.float64)
+    total = np.bincount(island, weights=scores[strong_rows], minlength=n_islands)
+    island_page = page[strong_rows[new]]
+    page_largest = np.zeros(n_pages)
+    np.maximum.at(page_largest, island_page, size)
+    page_islands = np.bincount(island_page, minlength=n_pages).astype(np.float64)
+    peers = np.bincount(island_page, weights=(size >= 0.5 * page_largest[island_page]).astype(np.float64),
+                        minlength=n_pages)
+    largest = np.full(n_pages, -1)
+    by_size = np.lexsort((-np.arange(n_islands), size))  # ascending: the last written is the largest, earliest
+    largest[island_page[by_size]] = by_size
+    # the nearest strong row of each row on its page (the one before on a tie)
+    rows = np.arange(n)
+    at = np.searchsorted(strong_rows, rows)
+    before = strong_rows[np.maximum(at - 1, 0)]
+    after = strong_rows[np.minimum(at, len(strong_rows) - 1)]
+    has_before = (at > 0) & (page[before] == page)
+    has_after = (at < len(strong_rows)) & (page[after] == page)
+    to_before = np.where(has_before, rows - before, np.iinfo(np.int64).max)
+    to_after = np.where(has_after, after - rows, np.iinfo(np.int64).max)
+    found = has_before | has_after
+    nearest = island[np.searchsorted(strong_rows, np.where(to_before <= to_after, before, after))]
+    page_rows = (layout.page_end - layout.page_start).astype(np.float64)
+    out[:, 0] = np.log1p(page_islands[page])
+    out[:, 1] = np.where(found, size[nearest] / np.maximum(page_largest[page], 1), 0)
+    out[:, 2] = np.log1p(peers[page])
+    out[:, 3] = np.where(found, total[nearest] / size[nearest], 0)
+    out[:, 4] = np.where(found, np.minimum(to_before, to_after) / page_rows, 1.0)
+    out[:, 5] = np.where(found, nearest == largest[page], 0)
+    return out, list(ISLAND_NAMES)
+
+
 def score_context_features(scores: np.ndarray, layout: Layout, shifts=CONTEXT_SHIFTS_DEFAULT,
-                           windows=CONTEXT_WINDOWS_DEFAULT):
-    """Second-stage features over first-stage scores: neighbours, windows, block, each page's densest region."""
+                           windows=CONTEXT_WINDOWS_DEFAULT, islands: bool = False):
+    """Second-stage features over first-stage scores: neighbours, windows, block, each page's densest region
+    and, with ``islands``, the page's islands of high scores (``island_features``)."""
     scores = scores.astype(np.float64)
     ctx, names = context_features(scores[:, None], ["score"], layout, shifts, windows)
     names = ["score"] + names + ["from_densest", "abs_from_densest", "score_before", "page_max_dense", "page_mean"]
     n = len(scores)
     if n == 0:
+        names += list(ISLAND_NAMES) if islands else []
         return np.zeros((0, len(names)), dtype=np.float32), names
     dense = window_mean(scores, max(windows), layout).astype(np.float64)
     start, end, page = layout.page_start, layout.page_end, layout.page
@@ -616,4 +674,8 @@ def score_context_features(scores: np.ndarray, layout: Layout, shifts=CONTEXT_SH
             page_sum / size,
         ]
     ).astype(np.float32)
-    return np.hstack([extra[:, :1], ctx, extra[:, 1:]]), names
+    matrix = np.hstack([extra[:, :1], ctx, extra[:, 1:]])
+    if islands:
+        isl, isl_names = island_features(scores, layout)
+        return np.hstack([matrix, isl]), names + isl_names
+    return matrix, names

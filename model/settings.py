@@ -5,6 +5,10 @@ from __future__ import annotations
 HASH_FEATURES_DEFAULT = 2**18
 CONTEXT_SHIFTS_DEFAULT = (1, 2, 3)
 CONTEXT_WINDOWS_DEFAULT = (5, 11, 25)
+# Stage 2 also reads the page's islands: runs of lines scoring ISLAND_SCORE+ in stage 1, at most ISLAND_GAP lines
+# apart (a page of several posts, or an article with teasers and comments around it; data/MODEL.md)
+ISLAND_SCORE = 0.5
+ISLAND_GAP = 3
 N_ESTIMATORS_DEFAULT = 40
 LEARNING_RATE_DEFAULT = 0.25
 MAX_LEAF_NODES_DEFAULT = 63  # few, large trees: tree walking is a third of prediction time

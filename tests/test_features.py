@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from linesift.features import batch_features, page_features, score_context_features
+from linesift.features import ISLAND_NAMES, batch_features, island_features, page_features, score_context_features
 
 
 def column(lines: list[str], name: str) -> list[float]:
@@ -261,6 +261,39 @@ def test_score_context_of_a_batch_equals_each_page_alone():
     alone = np.vstack([score_context_features(scores[batch.rows(p)], page_features(page)[2])[0]
                        for p, page in enumerate(BATCH)])
     assert together.tolist() == alone.tolist()
+
+
+def test_islands_of_a_page():
+    # rows 1-2 form the larger island, row 8 a smaller one, 6 rows apart; a tie in distance goes to the earlier
+    layout = page_features(["x"] * 10)[2]
+    scores = np.array([0.1, 0.9, 0.8, 0.2, 0.1, 0.1, 0.1, 0.1, 0.7, 0.1])
+    matrix, names = island_features(scores, layout)
+    assert names == ISLAND_NAMES
+    assert np.round(matrix.astype(np.float64), 2).tolist() == [
+        [1.1, 1.0, 1.1, 0.85, 0.1, 1.0],
+        [1.1, 1.0, 1.1, 0.85, 0.0, 1.0],
+        [1.1, 1.0, 1.1, 0.85, 0.0, 1.0],
+        [1.1, 1.0, 1.1, 0.85, 0.1, 1.0],
+        [1.1, 1.0, 1.1, 0.85, 0.2, 1.0],
+        [1.1, 1.0, 1.1, 0.85, 0.3, 1.0],
+        [1.1, 0.5, 1.1, 0.7, 0.2, 0.0],
+        [1.1, 0.5, 1.1, 0.7, 0.1, 0.0],
+        [1.1, 0.5, 1.1, 0.7, 0.0, 0.0],
+        [1.1, 0.5, 1.1, 0.7, 0.1, 0.0],
+    ]
+
+
+def test_a_page_without_islands_is_far_from_any():
+    layout = page_features(["x"] * 3)[2]
+    matrix, _ = island_features(np.array([0.1, 0.2, 0.3]), layout)
+    assert matrix.tolist() == [[0.0, 0.0, 0.0, 0.0, 1.0, 0.0]] * 3
+
+
+def test_islands_do_not_cross_pages():
+    batch = batch_features([["x"] * 3, ["x"] * 3]).layout
+    scores = np.array([0.1, 0.1, 0.9, 0.9, 0.1, 0.1])  # one strong row at the end of page 1, one at the start of 2
+    matrix, _ = island_features(scores, batch)
+    assert np.round(matrix[:, 0].astype(np.float64), 2).tolist() == [0.69] * 6  # one island a page, not one
 
 
 def test_comment_cue_after_a_line_of_digits_stays_on_its_line():

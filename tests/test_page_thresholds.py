@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import pickle
 import types
 
@@ -241,18 +240,9 @@ def _daypack_features_and_specifications():
     return rows, res
 
 
-def test_the_shipped_model_keeps_what_reaches_the_base_under_a_kept_paragraph_on_a_raised_page():
-    rows, res = _daypack_features_and_specifications()
-    assert len(rows) == 13
-    assert res.threshold > res.base_threshold  # the page's threshold is raised
-    run = list(itertools.takewhile(lambda row: row[2] >= res.base_threshold, rows))  # joined to the description
-    assert len([row for row in run if row[2] < res.threshold]) >= 5  # kept by joining, not by their score
-    assert [(line, label) for line, label, _ in run] == [(line, "content") for line, _, _ in run]
-
-
-@pytest.mark.xfail(strict=True, reason="0.8.2's model scores 3 specification rows 0.295-0.323, below the base "
-                   "threshold 0.325, so they and the row after them are dropped on this raised page (0.8.0's "
-                   "model scored them 0.347-0.411): data/MODEL.md, fourteenth round")
+@pytest.mark.xfail(strict=True, reason="0.9.0's model scores 2 specification rows 0.28 and 0.33, below its tuned "
+                   "threshold 0.35 (0.8.2's dropped 4 on this page, then raised; 0.8.0's kept them all): "
+                   "data/MODEL.md, Limits")
 def test_the_shipped_model_keeps_a_product_pages_features_and_specifications():
     rows, _ = _daypack_features_and_specifications()
     assert [(line, label) for line, label, _ in rows] == [(line, "content") for line, _, _ in rows]
