@@ -139,7 +139,7 @@ def _reader_closed(stream) -> bool:
             return False
         poller = select.poll()
         poller.register(fd, select.POLLOUT)
-        return any(event & select.POLLERR for _, event in poller.poll(0))
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))  # Linux / BSD
     except (OSError, ValueError, AttributeError):  # no poll (Windows), or not a descriptor
         return False
 
@@ -150,8 +150,6 @@ def emit(text: str) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
-        _reader_gone()
-    if _reader_closed(sys.stdout):
         _reader_gone()
 
 
@@ -345,12 +343,14 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
         fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
-    if fmt == OutputFormat.jsonl:
-        for option, field in (("--text-field", text_field), ("--html-field", html_field), ("--site-field", site_field)):
+    if fmt == OutputFormat.jsonl:  # the fields read must survive in the output records
+        read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
+                       ("--site-field", site_field))
+        for option, field in read_fields:
             if field in OUTPUT_FIELDS:
                 fail(f"{option} {field}: --format jsonl writes its results in the record's "
-                     f"{', '.join(OUTPUT_FIELDS)} fields, which would replace the page; rename the field first "
-                     f"(e.g. jq -c '.page = .{field} | del(.{field})') and give {option} page", 2)
+                     f"{', '.join(OUTPUT_FIELDS)} fields, which would replace this one; rename it first "
+                     f"(e.g. jq -c '.input_{field} = .{field} | del(.{field})') and give {option} input_{field}", 2)
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
@@ -382,7 +382,8 @@ def predict(
         log(f"Error: {err}")
 
     def read():
-        return iter_pages(expanded, input_format.value, text_field, html_field, site_field)
+        return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
+                          OUTPUT_FIELDS if fmt == OutputFormat.jsonl else ())
 
     try:
         table, items = None, read()
@@ -659,11 +660,18 @@ def import_(
 
 
 def _terminated(signum, frame) -> None:
-    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler): remove this run's temporary files and exit
-    with 128 + the signal, at once (workers are left to stop when the parent is gone)."""
+    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler): remove this run's temporary files, stop the
+    worker processes and exit with 128 + the signal, at once."""
+    import multiprocessing
+
     from linesift.output import remove_temp_files
 
     remove_temp_files()
+    for child in multiprocessing.active_children():  # workers would print tracebacks writing to a dead parent
+        try:
+            os.kill(child.pid, signal.SIGKILL)
+        except OSError:
+            pass
     os._exit(128 + signum)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import NotTextError, decode, split_lines, utf8_rows
-from linesift.output import OUTPUT_FIELDS, is_special_file
+from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
 
@@ -89,15 +89,18 @@ def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str
             for q in sorted(path.rglob("*")):
                 if any(part.startswith(".") for part in q.relative_to(path).parts) or unlisted.intersection(q.parents):
                     continue
-                # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
-                if q.is_file() or (q.is_symlink() and not q.exists()):
-                    out.append(str(q))
-                elif q.is_dir():
-                    if not q.is_symlink() and _unlistable(q):  # rglob passes over it without a word
-                        unlisted.add(q)
+                try:
+                    # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
+                    if q.is_file() or (q.is_symlink() and not q.exists()):
                         out.append(str(q))
-                elif skipped is not None and q.exists():
-                    skipped.append(str(q))
+                    elif q.is_dir():
+                        if not q.is_symlink() and _unlistable(q):  # rglob passes over it without a word
+                            unlisted.add(q)
+                            out.append(str(q))
+                    elif skipped is not None and q.exists():
+                        skipped.append(str(q))
+                except OSError:  # e.g. a link into a directory this process may not enter: reading it says so
+                    out.append(str(q))
         else:
             out.append(p)
     return out
@@ -110,8 +113,8 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
         data = head + sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
+    except IsADirectoryError:  # a directory may be opened where it may be read but not searched
+        raise InputError(f"{path}: {'Permission denied' if _unlistable(Path(path)) else 'is a directory'}") from None
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
     try:
@@ -166,10 +169,13 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
-                 site_field: str | None = None, head: list[bytes] | None = None) -> Iterator[Page | InputError]:
+                 site_field: str | None = None, head: list[bytes] | None = None,
+                 replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
     UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
-    ``head``: for stdin (``-``), its first rows, already read to sniff it (``_sniffed_stdin``)."""
+    ``head``: for stdin (``-``), its first rows, already read to sniff it (``_sniffed_stdin``). ``replaced``:
+    the fields the output record will write (``output.OUTPUT_FIELDS`` for ``--format jsonl``); the first
+    record of the file holding one gets a warning."""
     import gzip
     from contextlib import nullcontext
 
@@ -203,10 +209,10 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 if not isinstance(value, str):
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
-                replaced = [name for name in OUTPUT_FIELDS if name in record]
-                if replaced and not replaced_said:  # a record cleaned before, or a field of the same name
+                held = [name for name in replaced if name in record]
+                if held and not replaced_said:  # a record cleaned before, or a field of the same name
                     replaced_said = True
-                    warnings.append(f"{where}: the record already has {', '.join(map(repr, replaced))}, which "
+                    warnings.append(f"{where}: the record already has {', '.join(map(repr, held))}, which "
                                     "--format jsonl replaces with its results (said once per file)")
                 if site_field:  # any value but a missing or empty one names a site (0 and false too)
                     site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
@@ -327,8 +333,10 @@ def _known_codec(name: str) -> bool:
 
 
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
-               html_field: str | None = None, site_field: str | None = None) -> Iterator[Page | InputError]:
-    """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on)."""
+               html_field: str | None = None, site_field: str | None = None,
+               replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
+    """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on).
+    ``replaced``: JSONL corpora, the fields the output records will write (``iter_records``)."""
     for path in expand_paths(paths):
         fmt, head = input_format, []
         if path == "-":
@@ -338,7 +346,7 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
                 yield err
                 continue
         if fmt == "jsonl" or (fmt == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
-            yield from iter_records(path, text_field, html_field, site_field, head)
+            yield from iter_records(path, text_field, html_field, site_field, head, replaced)
             continue
         if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 HASH_FEATURES_DEFAULT = 2**18
 CONTEXT_SHIFTS_DEFAULT = (1, 2, 3)
 CONTEXT_WINDOWS_DEFAULT = (5, 11, 25)
-# Stage 2 also reads the page's islands: runs of lines scoring ISLAND_SCORE+ in stage 1, at most ISLAND_GAP lines
+# Stage 2 also reads the page's islands: runs of lines scoring ISLAND_SCORE+ in stage 1, at most ISLAND_GAP non-blank lines
 # apart (a page of several posts, or an article with teasers and comments around it; data/MODEL.md)
 ISLAND_SCORE = 0.5
 ISLAND_GAP = 3

@@ -318,6 +318,21 @@ def test_a_path_whose_directory_cannot_be_entered_is_read_as_a_file(tmp_path, mo
     assert expand_paths([str(target), str(tmp_path)]) == [str(target)]
 
 
+def test_a_directory_entry_that_cannot_be_checked_is_kept_to_be_reported(tmp_path, monkeypatch):
+    from linesift.inputs import expand_paths
+
+    (tmp_path / "link.txt").write_text("x", encoding="utf-8")
+    real = Path.is_file
+
+    def is_file(self):  # a link into a directory this process may not enter
+        if self.name == "link.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    assert expand_paths([str(tmp_path)]) == [str(tmp_path / "link.txt")]
+
+
 def test_output_equal_to_input_is_refused(runner, model_file, page):
     result = predict(runner, model_file, "-o", page, page)
     assert result.exit_code == 1
@@ -414,6 +429,16 @@ def test_predict_with_the_shipped_model(runner, page):
     result = runner.invoke(app, ["predict", "-f", "tsv", str(page)])
     assert result.exit_code == 0
     assert [row[2] for row in tsv_rows(result.stdout)] == PAGE_LINES
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+def test_the_shipped_model_has_every_part_the_recipe_fits():
+    from linesift.predict import default_model
+
+    model = default_model()
+    assert model.islands and model.unseen_shift == 0.3
+    assert all(part is not None for part in (model.page_model_, model.tail_model_, model.head_model_, model.vocabulary_))
 
 
 # -- train, evaluate, info -----------------------------------------------------------------------------
@@ -680,9 +705,9 @@ def test_jsonl_output_refuses_a_text_field_it_would_replace(runner, model_file, 
     as_tsv = predict(runner, model_file, corpus, "--text-field", "content", "-f", "tsv")
     assert refused.exit_code == 2
     assert refused.stderr == ("Error: --text-field content: --format jsonl writes its results in the record's "
-                              "content, line_labels, line_scores, linesift fields, which would replace the page; "
-                              "rename the field first (e.g. jq -c '.page = .content | del(.content)') and give "
-                              "--text-field page\n")
+                              "content, line_labels, line_scores, linesift fields, which would replace this one; "
+                              "rename it first (e.g. jq -c '.input_content = .content | del(.content)') and give "
+                              "--text-field input_content\n")
     assert (as_tsv.exit_code, len(tsv_rows(as_tsv.stdout))) == (0, 3)
 
 
@@ -690,10 +715,12 @@ def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"text": "a", "linesift": "v1"}\n{"text": "b", "linesift": "v1"}\n', encoding="utf-8")
     result = predict(runner, model_file, corpus, "-f", "jsonl")
+    as_tsv = predict(runner, model_file, corpus, "-f", "tsv")  # nothing replaced: nothing said
     assert result.exit_code == 0
     assert result.stderr == (f"Warning: {corpus}:1: the record already has 'linesift', which --format jsonl "
                              "replaces with its results (said once per file)\n")
     assert [json.loads(r)["linesift"]["lines"] for r in result.stdout.splitlines()] == [1, 1]
+    assert (as_tsv.exit_code, as_tsv.stderr) == (0, "")
 
 
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):

@@ -231,6 +231,29 @@ def test_sigterm_exits_143_and_leaves_no_temporary_file(model_file, tmp_path):
 
 
 @POSIX_ONLY
+def test_sigterm_with_workers_exits_143_without_tracebacks(model_file, tmp_path):
+    source = corpus(tmp_path / "c.jsonl", 50000)  # far longer to score than the test waits
+    out = tmp_path / "out" / "o.jsonl"
+    out.parent.mkdir()
+    proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "--no-sites", "-o", out,
+                            source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not written(out.parent):  # scoring has begun: the workers are busy
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)  # to the parent alone, as `kill PID` and `docker stop` do
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    time.sleep(0.5)  # a worker left running would write its traceback to the stderr it shares
+    assert proc.returncode == 143
+    assert stderr == b""
+    assert list(out.parent.iterdir()) == []
+
+
+@POSIX_ONLY
 def test_one_large_input_whose_reader_goes_exits_141(model_file, tmp_path):
     page = tmp_path / "big.txt"
     page.write_text(PAGE * 10000, encoding="utf-8")  # one page whose tsv is far larger than a pipe buffer

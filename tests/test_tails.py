@@ -166,7 +166,8 @@ def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, m
     monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)  # tiny pages: any later kept block
     # the tiny pages' kept lines are one block each: pages with a comment after the article give candidates
     pages = tiny_pages * 2 + [commented_page] * 2
-    # without the island columns, whose out-of-fold scores on ten tiny pages drop the comment anyway
+    # without the island columns: with them stage 2 drops the tiny pages' comment out of fold, leaving no
+    # kept block to cut (the shipped model, fitted with them, has a tail model: test_cli)
     model = LineClassifier(n_estimators=10, cv=2, islands=False).fit(
         [p[0] for p in pages], [p[1] for p in pages], groups=[0, 1, 2, 3, 0, 1, 2, 3, 4, 5])
     assert model.tail_model_ is not None
