@@ -617,17 +617,17 @@ def island_features(scores: np.ndarray, layout: Layout, strong: float = ISLAND_S
     largest = np.full(n_pages, -1)
     by_size = np.lexsort((-np.arange(n_islands), size))  # ascending: the last written is the largest, earliest
     largest[island_page[by_size]] = by_size
-    # the nearest strong row of each row on its page (the one before on a tie)
+    # the nearest strong row of each row on its page (the one before on a tie), by its index in strong_rows
     rows = np.arange(n)
     at = np.searchsorted(strong_rows, rows)
-    before = strong_rows[np.maximum(at - 1, 0)]
-    after = strong_rows[np.minimum(at, len(strong_rows) - 1)]
+    i_before, i_after = np.maximum(at - 1, 0), np.minimum(at, len(strong_rows) - 1)
+    before, after = strong_rows[i_before], strong_rows[i_after]
     has_before = (at > 0) & (page[before] == page)
     has_after = (at < len(strong_rows)) & (page[after] == page)
     to_before = np.where(has_before, rows - before, np.iinfo(np.int64).max)
     to_after = np.where(has_after, after - rows, np.iinfo(np.int64).max)
     found = has_before | has_after
-    nearest = island[np.searchsorted(strong_rows, np.where(to_before <= to_after, before, after))]
+    nearest = island[np.where(to_before <= to_after, i_before, i_after)]
     page_rows = (layout.page_end - layout.page_start).astype(np.float64)
     out[:, 0] = np.log1p(page_islands[page])
     out[:, 1] = np.where(found, size[nearest] / np.maximum(page_largest[page], 1), 0)
