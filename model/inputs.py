@@ -83,27 +83,41 @@ def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str
     process may not list stays in the list, so that reading it reports it (``read_page``)."""
     out: list[str] = []
     for p in paths:
-        path = Path(p)
-        if p != "-" and _is_dir(path) and not _unlistable(path):
-            unlisted: set[Path] = set()
-            for q in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in q.relative_to(path).parts) or unlisted.intersection(q.parents):
-                    continue
-                try:
-                    # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
-                    if q.is_file() or (q.is_symlink() and not q.exists()):
-                        out.append(str(q))
-                    elif q.is_dir():
-                        if not q.is_symlink() and _unlistable(q):  # rglob passes over it without a word
-                            unlisted.add(q)
-                            out.append(str(q))
-                    elif skipped is not None and q.exists():
-                        skipped.append(str(q))
-                except OSError:  # e.g. a link into a directory this process may not enter: reading it says so
-                    out.append(str(q))
+        if p != "-" and _is_dir(Path(p)):
+            found, special = _walk(Path(p))
+            out += map(str, sorted(found))
+            if skipped is not None:
+                skipped += map(str, sorted(special))
         else:
             out.append(p)
     return out
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Path]]:
+    """The files under ``root`` (hidden ones left out) and the entries that are neither files nor
+    directories. A directory that cannot be listed (``os.walk`` reports it) or entered counts as a file, so
+    that reading it names it; symlinks to directories are not followed."""
+    found: list[Path] = []
+    special: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda err: found.append(Path(err.filename))):
+        if _unlistable(Path(dirpath)):  # listed, but its entries cannot be opened
+            found.append(Path(dirpath))
+            dirnames.clear()
+            continue
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            q = Path(dirpath, name)
+            try:
+                # a dangling symlink is kept, so reading it reports it rather than skipping it unseen
+                if q.is_file() or (q.is_symlink() and not q.exists()):
+                    found.append(q)
+                elif q.exists() and not q.is_dir():
+                    special.append(q)
+            except OSError:  # e.g. a link into a directory this process may not enter: reading it says so
+                found.append(q)
+    return found, special
 
 
 def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
