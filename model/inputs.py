@@ -204,7 +204,6 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
         yield InputError(f"{path}: {err.strerror or err}")
         return
     field_name = html_field or text_field
-    replaced_said = False
     with handle as rows:
         number = 0
         try:
@@ -224,8 +223,8 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                     yield InputError(f"{where}: no string field {field_name!r}")
                     continue
                 held = [name for name in replaced if name in record]
-                if held and not replaced_said:  # a record cleaned before, or a field of the same name
-                    replaced_said = True
+                if held:  # a record cleaned before, or a field of the same name
+                    replaced = ()  # said once per file
                     warnings.append(f"{where}: the record already has {', '.join(map(repr, held))}, which "
                                     "--format jsonl replaces with its results (said once per file)")
                 if site_field:  # any value but a missing or empty one names a site (0 and false too)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 from json.encoder import encode_basestring
@@ -71,11 +72,8 @@ def drop_temp_file(tmp: str) -> None:
 def remove_temp_files() -> None:
     """Remove every temporary file of this process still pending (on SIGTERM, which skips clean-up code)."""
     for tmp in list(_TEMP_FILES):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-    _TEMP_FILES.clear()
+        with contextlib.suppress(OSError):
+            drop_temp_file(tmp)
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
