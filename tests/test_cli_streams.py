@@ -39,6 +39,14 @@ def linesift_process(*args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "linesift", *map(str, args)], **kwargs)
 
 
+def wait_until(ready, proc: subprocess.Popen) -> None:
+    """Poll ``ready()`` while ``proc`` runs; fail if it exits first or after 60 s."""
+    deadline = time.monotonic() + 60
+    while not ready():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+
+
 def reader_leaves(*args, lines: int = 1) -> tuple[list[bytes], int, bytes]:
     """Run linesift with ``args`` and close its stdout after reading ``lines`` lines, as ``| head -1`` does
     (0: at once): the lines read, its exit status and its stderr."""
@@ -68,10 +76,7 @@ def test_ctrl_c_with_workers_exits_130_without_tracebacks_or_temporary_files(mod
     proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "-o", out, source,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even if ours is ignored
-    deadline = time.monotonic() + 60
-    while not written(out.parent):  # scoring has begun: results are being written
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    wait_until(lambda: written(out.parent), proc)  # scoring has begun: results are being written
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
     try:
         _, stderr = proc.communicate(timeout=60)
@@ -96,15 +101,24 @@ def test_ctrl_c_in_the_site_table_pass_leaves_no_temporary_file(runner, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
 
 
-def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
+def worker_handlers(model, inherited=None) -> tuple:
+    """The SIGINT and SIGTERM handlers a worker sets up (``_init_worker``), this process's restored after;
+    ``inherited``: a SIGTERM handler the worker starts with, as a fork inherits the parent's."""
     from linesift.batch import _init_worker
 
-    before = signal.getsignal(signal.SIGINT)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
-        _init_worker(tiny_model, None, "text", None)
-        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        if inherited is not None:
+            signal.signal(signal.SIGTERM, inherited)
+        _init_worker(model, None, "text", None)
+        return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     finally:
-        signal.signal(signal.SIGINT, before)
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+
+
+def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
+    assert worker_handlers(tiny_model)[0] is signal.SIG_IGN
 
 
 @POSIX_ONLY
@@ -217,10 +231,7 @@ def test_sigterm_exits_143_and_leaves_no_temporary_file(model_file, tmp_path):
     out.parent.mkdir()
     proc = linesift_process("predict", "--model", model_file, "-o", out, "-", stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not any(out.parent.iterdir()):  # the temporary output exists; the run waits on stdin
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    wait_until(lambda: any(out.parent.iterdir()), proc)  # the temporary output exists; the run waits on stdin
     proc.send_signal(signal.SIGTERM)  # as timeout, docker stop and batch schedulers stop a job
     try:
         assert proc.wait(timeout=60) == 143
@@ -237,10 +248,7 @@ def test_sigterm_with_workers_exits_143_without_tracebacks(model_file, tmp_path)
     out.parent.mkdir()
     proc = linesift_process("predict", "--model", model_file, "-f", "jsonl", "--jobs", "2", "--no-sites", "-o", out,
                             source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not written(out.parent):  # scoring has begun: the workers are busy
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    wait_until(lambda: written(out.parent), proc)  # scoring has begun: the workers are busy
     proc.send_signal(signal.SIGTERM)  # to the parent alone, as `kill PID` and `docker stop` do
     try:
         _, stderr = proc.communicate(timeout=60)
@@ -282,13 +290,4 @@ def test_train_refuses_to_replace_a_fifo(runner, tmp_path):
 
 
 def test_workers_leave_sigterm_its_default_action(tiny_model):
-    from linesift.batch import _init_worker
-
-    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, lambda *_: None)  # as the parent's handler would be, inherited by a fork
-    try:
-        _init_worker(tiny_model, None, "text", None)
-        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-    finally:
-        signal.signal(signal.SIGINT, before[0])
-        signal.signal(signal.SIGTERM, before[1])
+    assert worker_handlers(tiny_model, inherited=lambda *_: None)[1] is signal.SIG_DFL
