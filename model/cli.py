@@ -25,6 +25,7 @@ from linesift.output import (
     drop_temp_file,
     is_special_file,
     is_stdout,
+    link_target,
     new_temp_file,
 )
 from linesift.settings import (
@@ -154,10 +155,13 @@ def emit(text: str) -> None:
 
 
 def _output_file(output: Path, what: str) -> None:
-    """Fail unless ``output`` can be written as a file: not a directory, a device or a FIFO (renaming the
-    file written over it would replace it), inside an existing directory this process may write in."""
+    """Fail unless ``output`` can be written as a file: not a directory, this process's stdout (which carries
+    the command's results), a device or a FIFO (renaming the file written over it would replace it), inside
+    an existing directory this process may write in."""
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
+    if is_stdout(output):
+        fail(f"{output}: is this command's stdout, which prints its results; give the {what}")
     if is_special_file(output):
         fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
     if not output.parent.is_dir():
@@ -240,7 +244,7 @@ class _Sink:
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
         else:  # through a symlink, the file it points to is replaced, not the link
-            self.path = Path(os.path.realpath(path))
+            self.path = link_target(path)
             fd, self.tmp = new_temp_file(self.path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
@@ -311,7 +315,8 @@ def predict(
     html_field: Optional[str] = typer.Option(None, "--html-field",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
+                                                                   "(its sites with 2+ pages, how many inferred)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),
@@ -528,7 +533,7 @@ def train(
 @app.command()
 def evaluate(
     model: Path = typer.Argument(..., help="Model file."),
-    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl corpora, directories."),
+    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
@@ -624,7 +629,8 @@ def import_(
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
-    fd, tmp = new_temp_file(output)
+    target = link_target(output)  # through a symlink, the file it points to is replaced, not the link
+    fd, tmp = new_temp_file(target)
     os.close(fd)
     opener = gzip.open if output.name.endswith(".gz") else open
     ok = False
@@ -645,7 +651,7 @@ def import_(
                     fail(f"{path}: no such file")
                 except (OSError, EOFError, ValueError) as err:
                     fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
-        commit_temp_file(tmp, output)
+        commit_temp_file(tmp, target)
         ok = True
     finally:
         if not ok:

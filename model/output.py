@@ -76,9 +76,14 @@ def remove_temp_files() -> None:
             drop_temp_file(tmp)
 
 
+def link_target(path: str | Path) -> Path:
+    """The file a write to ``path`` should replace: through a symlink, the file it points to, not the link."""
+    return Path(os.path.realpath(path))
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
-    path = Path(path)
+    """Write ``data`` to a temporary file beside ``path`` (the file it links to) and rename it over that."""
+    path = link_target(path)
     fd, tmp = new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -291,3 +291,32 @@ def test_train_refuses_to_replace_a_fifo(runner, tmp_path):
 
 def test_workers_leave_sigterm_its_default_action(tiny_model):
     assert worker_handlers(tiny_model, inherited=lambda *_: None)[1] is signal.SIG_DFL
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("command", ["train", "import"])
+def test_train_and_import_refuse_their_own_stdout_as_output(tmp_path, command):
+    captured = tmp_path / "captured"
+    with open(captured, "wb") as out:  # stdout a regular file: /dev/stdout leads to it
+        proc = linesift_process(command, tmp_path / "missing", "-o", "/dev/stdout", stdout=out, stderr=subprocess.PIPE)
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert stderr.decode().splitlines()[-1].startswith("Error: /dev/stdout: is this command's stdout")
+    assert captured.read_bytes() == b"" and os.path.islink("/dev/stdout")
+
+
+@POSIX_ONLY
+def test_train_through_a_symlink_replaces_the_file_it_points_to(runner, tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(3):
+        (pages / f"p{n}.tsv").write_text(f"boilerplate\tHome\ncontent\tThe council met on day {n} to agree on the "
+                                         "budget for the next year.\nboilerplate\tContact us\n", encoding="utf-8")
+    target = tmp_path / "real.model"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.model"
+    link.symlink_to(target)
+    result = runner.invoke(app, ["train", str(pages), "-o", str(link), "--cv", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and target.read_bytes()[:3] != b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.model", "link.model.json", "pages", "real.model"]
