@@ -39,6 +39,7 @@ from linesift.settings import (
     OVERLONG_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
     TAIL_MODEL_MIN_PAGES,
+    TRAIN_ONE_THREAD_LINES,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_SHIFT_RECIPE,
     WEIGHTING_DEFAULT,
@@ -98,8 +99,9 @@ def _load(model: Optional[Path], unseen_raise: bool = True):
 
 
 def _one_thread() -> None:
-    """Score on one thread: batches of a few thousand lines are slower with OpenMP threads (start-up and
-    spinning), and on a busy machine much slower. Parallel work is done by processes instead."""
+    """Score (or fit a small training set) on one thread: batches of a few thousand lines are slower with
+    OpenMP threads (start-up and spinning), and on a busy machine much slower. Parallel work is done by
+    processes instead."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="openmp")
@@ -498,6 +500,8 @@ def train(
         log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
             "(see the README's learning curve)")
     plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
+    if sum(len(page.lines) for page in pages) < TRAIN_ONE_THREAD_LINES:
+        _one_thread()
     try:
         model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                           n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,

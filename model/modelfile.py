@@ -41,10 +41,21 @@ def _versions() -> dict:
             "python": platform.python_version()}
 
 
+def _clear_thread_counts(model) -> None:
+    """Clear the OpenMP thread count that each boosted model's binner kept from its fit (``_bin_mapper.n_threads``,
+    read only when fitting), so the file does not depend on the cores of the machine that trained it: the same
+    data give the same trees on any number of threads, and now the same bytes."""
+    for part in vars(model).values():
+        binner = getattr(part, "_bin_mapper", None)
+        if binner is not None:
+            binner.n_threads = None
+
+
 def save_model(model, path: str | Path, training: dict | None = None) -> dict:
     """Write ``model`` to ``path`` (joblib) and its sidecar; return the sidecar."""
     import joblib
 
+    _clear_thread_counts(model)
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
     data = buffer.getvalue()

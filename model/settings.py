@@ -19,6 +19,11 @@ RANDOM_STATE_DEFAULT = 0
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)
+# `linesift train` fits on one OpenMP thread below this many lines: faster there on 2 cores (14 pages 8.6 s
+# against 13.7 s on 2 threads, 300 pages of 130,015 lines 40 s against 48 s), and far faster on a busy
+# machine (OpenMP threads spin waiting for each other); above it, threads pay (581,300 lines: 112 s on one
+# thread, 74 s on 2; README)
+TRAIN_ONE_THREAD_LINES = 200_000
 FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)
 # A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by

@@ -465,6 +465,16 @@ def test_train_says_when_it_raises_thresholds_per_page_and_cuts_where_the_conten
             "headline kept above it (word F1 without: " in result.stdout) == says
 
 
+@pytest.mark.parametrize("below, calls", [(10**9, 1), (0, 0)])
+def test_train_fits_a_small_set_on_one_thread(runner, tmp_path, monkeypatch, below, calls):
+    pinned = []
+    monkeypatch.setattr("linesift.cli._one_thread", lambda: pinned.append(True))
+    monkeypatch.setattr("linesift.cli.TRAIN_ONE_THREAD_LINES", below)
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert len(pinned) == calls
+
+
 def test_train_on_few_pages_says_so_on_stderr(trained):
     _, result = trained  # data/pages holds fewer than 30 pages
     assert "linesift: note: with fewer than 30 pages the model depends much on which pages they are" in result.stderr

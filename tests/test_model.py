@@ -241,6 +241,18 @@ def saved(tiny_model, tmp_path) -> Path:
     return path
 
 
+def test_the_file_does_not_depend_on_the_threads_it_was_trained_on(tiny_pages, tmp_path):
+    from threadpoolctl import threadpool_limits
+
+    files = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="openmp"):
+            model = LineClassifier(**SMALL).fit([p[0] for p in tiny_pages[:3]], [p[1] for p in tiny_pages[:3]])
+        save_model(model, tmp_path / f"{threads}.model", {})
+        files.append((tmp_path / f"{threads}.model").read_bytes())
+    assert files[0] == files[1]
+
+
 def test_save_writes_model_and_sidecar(saved):
     assert saved.is_file()
     assert sidecar_path(saved) == saved.with_name("tiny.model.json")

@@ -1,0 +1,50 @@
+"""one_pass_binning: scikit-learn's weighted bin thresholds, found in one pass, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble._hist_gradient_boosting import binning
+
+from linesift.binning import one_pass_binning
+
+
+def column(n=5000, seed=0):
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.lognormal(size=n), 2)  # ties, more distinct values than bins
+    values[rng.random(n) < 0.05] = np.nan
+    weights = rng.random(n) * (rng.random(n) > 0.1)  # some zero weights
+    return values, weights
+
+
+def test_weighted_thresholds_are_scikit_learns():
+    values, weights = column()
+    expected = binning._find_binning_thresholds(values, 255, weights)
+    with one_pass_binning():
+        found = binning._find_binning_thresholds(values, 255, weights)
+    assert len(expected) > 200 and np.array_equal(found, expected)
+
+
+def test_unweighted_thresholds_are_scikit_learns():
+    values, _ = column(seed=1)
+    expected = binning._find_binning_thresholds(values, 63)
+    with one_pass_binning():
+        assert np.array_equal(binning._find_binning_thresholds(values, 63), expected)
+
+
+def test_a_weighted_fit_grows_the_same_trees():
+    values, weights = column(seed=2)
+    X = np.column_stack([values, np.roll(values, 1)])
+    y = (np.nan_to_num(values) > 1.0) ^ (np.arange(len(values)) % 7 == 0)
+    plain = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y, sample_weight=weights)
+    with one_pass_binning():
+        fast = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y, sample_weight=weights)
+    assert all(np.array_equal(a, b) for a, b in zip(plain._bin_mapper.bin_thresholds_, fast._bin_mapper.bin_thresholds_))
+    assert np.array_equal(plain.predict_proba(X), fast.predict_proba(X))
+
+
+def test_scikit_learns_functions_are_restored():
+    before = (binning._find_binning_thresholds, binning._weighted_percentile)
+    with one_pass_binning():
+        assert binning._weighted_percentile is not before[1]
+    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
