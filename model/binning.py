@@ -37,15 +37,19 @@ def one_pass_binning():
         return
 
     def find_thresholds(col_data, max_bins, sample_weight=None):
-        _column.array = _column.weights = None  # a new column: nothing computed yet
         _column.ranks = np.linspace(0, 100, num=max_bins + 1)[1:-1]  # the percentiles binning asks for
-        return find(col_data, max_bins, sample_weight)
+        try:
+            return find(col_data, max_bins, sample_weight)
+        finally:  # nothing of a column is kept past it
+            _column.array = _column.weights = None
+            _column.values = {}
 
     def weighted_percentile(array, sample_weight, percentile_rank=50, average=False, xp=None):
         if _column.array is not array or _column.weights is not sample_weight or _column.average != average:
             _column.array, _column.weights, _column.average = array, sample_weight, average
-            _column.values = dict(zip(_column.ranks.tolist(),
-                                      per_percentile(array, sample_weight, _column.ranks, average=average).tolist()))
+            found = np.asarray(per_percentile(array, sample_weight, _column.ranks, average=average))
+            # one value per rank, else (all weights zero: one NaN) every call is left to scikit-learn
+            _column.values = dict(zip(_column.ranks.tolist(), found.tolist())) if found.shape == _column.ranks.shape else {}
         value = _column.values.get(float(percentile_rank))
         if value is None:  # a percentile binning did not ask for before: computed as scikit-learn does
             return per_percentile(array, sample_weight, percentile_rank, average=average, xp=xp)
