@@ -164,12 +164,15 @@ def _output_file(output: Path, what: str) -> None:
         fail(f"{output}: is a directory; give the {what}")
     if is_stdout(output):
         fail(f"{output}: is this command's stdout, which prints its results; give the {what}")
+    if is_stdout(output, fd=2):
+        fail(f"{output}: is this command's stderr, which prints its logs; give the {what}")
     if is_special_file(output):
         fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
-    if not output.parent.is_dir():
-        fail(f"{output}: directory {output.parent} does not exist")
-    if not os.access(output.parent, os.W_OK | os.X_OK):
-        fail(f"{output}: cannot write in {output.parent} (permission denied)")
+    parent = (link_target(output) if output.is_symlink() else output).parent  # where the file is written
+    if not parent.is_dir():
+        fail(f"{output}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        fail(f"{output}: cannot write in {parent} (permission denied)")
 
 
 class _Progress:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from linesift.output import atomic_write_bytes, atomic_write_text
+from linesift.output import atomic_write_bytes, atomic_write_text, link_target
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.model"
@@ -28,7 +28,11 @@ class ModelFileError(ValueError):
 
 
 def sidecar_path(path: str | Path) -> Path:
+    """``x.model.json`` beside ``x.model``; through a symlink, beside the file it points to (which is the one
+    written and read), so the link and the file share one sidecar."""
     path = Path(path)
+    if path.is_symlink():
+        path = link_target(path)
     return path.with_name(path.name + ".json")
 
 

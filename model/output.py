@@ -33,10 +33,11 @@ def is_special_file(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def is_stdout(path: str | Path) -> bool:
-    """Whether ``path`` is this process's stdout (``/dev/stdout``, ``/proc/self/fd/1``, or a link to it)."""
+def is_stdout(path: str | Path, fd: int = 1) -> bool:
+    """Whether ``path`` is this process's stdout (``/dev/stdout``, ``/proc/self/fd/1``, or a link to it), or
+    with ``fd=2`` its stderr."""
     try:
-        return os.path.samestat(os.stat(path), os.fstat(1))
+        return os.path.samestat(os.stat(path), os.fstat(fd))
     except (OSError, ValueError):
         return False
 

@@ -48,3 +48,47 @@ def test_scikit_learns_functions_are_restored():
     with one_pass_binning():
         assert binning._weighted_percentile is not before[1]
     assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
+
+
+def test_nested_entries_bin_as_scikit_learn_and_restore_it_at_the_last_exit():
+    values, weights = column(seed=3)
+    expected = binning._find_binning_thresholds(values, 255, weights)
+    before = (binning._find_binning_thresholds, binning._weighted_percentile)
+    with one_pass_binning():
+        with one_pass_binning():
+            assert np.array_equal(binning._find_binning_thresholds(values, 255, weights), expected)
+        assert np.array_equal(binning._find_binning_thresholds(values, 255, weights), expected)
+        assert binning._weighted_percentile is not before[1]
+    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
+
+
+def test_overlapping_entries_from_two_threads():
+    import threading
+
+    values, weights = column(seed=4)
+    expected = binning._find_binning_thresholds(values, 255, weights)
+    before = (binning._find_binning_thresholds, binning._weighted_percentile)
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    found = {}
+
+    def first():  # enters first, leaves while the second is still inside
+        with one_pass_binning():
+            a_in.set()
+            b_in.wait(10)
+            found["a"] = binning._find_binning_thresholds(values, 255, weights)
+        a_out.set()
+
+    def second():
+        a_in.wait(10)
+        with one_pass_binning():
+            b_in.set()
+            a_out.wait(10)
+            found["b"] = binning._find_binning_thresholds(values, 255, weights)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert np.array_equal(found["a"], expected) and np.array_equal(found["b"], expected)
+    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before

@@ -319,4 +319,26 @@ def test_train_through_a_symlink_replaces_the_file_it_points_to(runner, tmp_path
     result = runner.invoke(app, ["train", str(pages), "-o", str(link), "--cv", "2"])
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink() and target.read_bytes()[:3] != b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.model", "link.model.json", "pages", "real.model"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.model", "pages", "real.model", "real.model.json"]
+    for path in (link, target):  # one sidecar, found through either
+        assert runner.invoke(app, ["info", str(path)]).exit_code == 0
+
+
+@POSIX_ONLY
+def test_a_dangling_link_into_a_missing_directory_is_refused_before_work(runner, tmp_path):
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(tmp_path / "nodir" / "x.jsonl")
+    result = runner.invoke(app, ["import", str(tmp_path / "missing.jsonl"), "-o", str(link)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {link}: directory {tmp_path / 'nodir'} does not exist\n"
+
+
+@POSIX_ONLY
+def test_train_refuses_its_own_stderr_as_output(tmp_path):
+    log = tmp_path / "log"
+    with open(log, "wb") as err:
+        proc = linesift_process("train", tmp_path / "missing", "-o", "/dev/stderr", stderr=err)
+        proc.wait(timeout=120)
+    assert proc.returncode == 1
+    assert log.read_text(encoding="utf-8").splitlines()[-1].startswith("Error: /dev/stderr: is this command's stderr")
+    assert not os.path.exists("/dev/stderr.json")
