@@ -43,23 +43,20 @@ def test_a_weighted_fit_grows_the_same_trees():
     assert np.array_equal(plain.predict_proba(X), fast.predict_proba(X))
 
 
-def test_scikit_learns_functions_are_restored():
-    before = (binning._find_binning_thresholds, binning._weighted_percentile)
-    with one_pass_binning():
-        assert binning._weighted_percentile is not before[1]
-    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
+def installed():
+    return binning._find_binning_thresholds, binning._weighted_percentile
 
 
 def test_nested_entries_bin_as_scikit_learn_and_restore_it_at_the_last_exit():
     values, weights = column(seed=3)
     expected = binning._find_binning_thresholds(values, 255, weights)
-    before = (binning._find_binning_thresholds, binning._weighted_percentile)
+    before = installed()
     with one_pass_binning():
         with one_pass_binning():
             assert np.array_equal(binning._find_binning_thresholds(values, 255, weights), expected)
         assert np.array_equal(binning._find_binning_thresholds(values, 255, weights), expected)
-        assert binning._weighted_percentile is not before[1]
-    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
+        assert installed() != before
+    assert installed() == before
 
 
 def test_overlapping_entries_from_two_threads():
@@ -67,7 +64,7 @@ def test_overlapping_entries_from_two_threads():
 
     values, weights = column(seed=4)
     expected = binning._find_binning_thresholds(values, 255, weights)
-    before = (binning._find_binning_thresholds, binning._weighted_percentile)
+    before = installed()
     a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
     found = {}
 
@@ -91,4 +88,4 @@ def test_overlapping_entries_from_two_threads():
     for t in threads:
         t.join(30)
     assert np.array_equal(found["a"], expected) and np.array_equal(found["b"], expected)
-    assert (binning._find_binning_thresholds, binning._weighted_percentile) == before
+    assert installed() == before
