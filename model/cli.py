@@ -168,7 +168,7 @@ def _output_file(output: Path, what: str) -> None:
         fail(f"{output}: is this command's stderr, which prints its logs; give the {what}")
     if is_special_file(output):
         fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
-    parent = (link_target(output) if output.is_symlink() else output).parent  # where the file is written
+    parent = link_target(output).parent  # where the file is written
     if not parent.is_dir():
         fail(f"{output}: directory {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -243,14 +243,13 @@ class _Sink:
     such as ``/dev/null``, is written to in place)."""
 
     def __init__(self, path: Optional[Path], separator: str = ""):
-        self.path, self.tmp, self.separator, self.written = path, None, separator, False
+        self.tmp, self.separator, self.written = None, separator, False
         if path is None or str(path) == "-" or is_stdout(path):
             self.handle = sys.stdout
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
         else:  # through a symlink, the file it points to is replaced, not the link
-            self.path = link_target(path)
-            fd, self.tmp = new_temp_file(self.path)
+            fd, self.tmp = new_temp_file(path)
             self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
@@ -282,7 +281,7 @@ class _Sink:
         try:
             self.handle.close()
             if ok:
-                commit_temp_file(self.tmp, self.path)
+                commit_temp_file(self.tmp)
         finally:  # not renamed (failed run, or the last write failed): no temporary file is left
             drop_temp_file(self.tmp)
 
@@ -636,8 +635,7 @@ def import_(
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
-    target = link_target(output)  # through a symlink, the file it points to is replaced, not the link
-    fd, tmp = new_temp_file(target)
+    fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
     opener = gzip.open if output.name.endswith(".gz") else open
     ok = False
@@ -658,7 +656,7 @@ def import_(
                     fail(f"{path}: no such file")
                 except (OSError, EOFError, ValueError) as err:
                     fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
-        commit_temp_file(tmp, target)
+        commit_temp_file(tmp)
         ok = True
     finally:
         if not ok:

@@ -30,9 +30,7 @@ class ModelFileError(ValueError):
 def sidecar_path(path: str | Path) -> Path:
     """``x.model.json`` beside ``x.model``; through a symlink, beside the file it points to (which is the one
     written and read), so the link and the file share one sidecar."""
-    path = Path(path)
-    if path.is_symlink():
-        path = link_target(path)
+    path = link_target(path)
     return path.with_name(path.name + ".json")
 
 

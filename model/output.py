@@ -42,32 +42,41 @@ def is_stdout(path: str | Path, fd: int = 1) -> bool:
         return False
 
 
-_TEMP_FILES: set[str] = set()  # this process's temporary files not yet renamed into place or removed
+_TEMP_FILES: dict[str, Path] = {}  # this process's temporary files not yet renamed or removed -> the file each replaces
 
 
-def new_temp_file(path: Path) -> tuple[int, str]:
-    """A temporary file beside ``path`` (same file system, so it can be renamed over it), with the mode of
-    the file it will replace, else 0666 - umask, as a file opened for writing would have."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+def link_target(path: str | Path) -> Path:
+    """The file a write to ``path`` replaces: ``path`` itself, or through a symlink the file it points to,
+    not the link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def new_temp_file(path: str | Path) -> tuple[int, str]:
+    """A temporary file beside the file a write to ``path`` replaces (``link_target``; same file system, so
+    it can be renamed over it), with that file's mode, else 0666 - umask, as a file opened for writing would
+    have. ``commit_temp_file`` renames it there."""
+    target = link_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         mode = 0o666 & ~_umask()
-    _TEMP_FILES.add(tmp)
+    _TEMP_FILES[tmp] = target
     os.chmod(tmp, mode)
     return fd, tmp
 
 
-def commit_temp_file(tmp: str, path: str | Path) -> None:
-    """Rename a temporary file (``new_temp_file``) over ``path``."""
-    os.replace(tmp, path)
-    _TEMP_FILES.discard(tmp)
+def commit_temp_file(tmp: str) -> None:
+    """Rename a temporary file (``new_temp_file``) over the file it replaces."""
+    os.replace(tmp, _TEMP_FILES[tmp])
+    del _TEMP_FILES[tmp]
 
 
 def drop_temp_file(tmp: str) -> None:
     """Remove a temporary file (``new_temp_file``) that is not to be renamed, if it is still there."""
     Path(tmp).unlink(missing_ok=True)
-    _TEMP_FILES.discard(tmp)
+    _TEMP_FILES.pop(tmp, None)
 
 
 def remove_temp_files() -> None:
@@ -77,19 +86,13 @@ def remove_temp_files() -> None:
             drop_temp_file(tmp)
 
 
-def link_target(path: str | Path) -> Path:
-    """The file a write to ``path`` should replace: through a symlink, the file it points to, not the link."""
-    return Path(os.path.realpath(path))
-
-
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` (the file it links to) and rename it over that."""
-    path = link_target(path)
+    """Write ``data`` to a temporary file and rename it over ``path`` (through a symlink, the file it links to)."""
     fd, tmp = new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        commit_temp_file(tmp, path)
+        commit_temp_file(tmp)
     except BaseException:
         drop_temp_file(tmp)
         raise
