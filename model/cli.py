@@ -23,8 +23,8 @@ from linesift.output import (
     OUTPUT_FIELDS,
     commit_temp_file,
     drop_temp_file,
+    is_own_stream,
     is_special_file,
-    is_stdout,
     link_target,
     new_temp_file,
 )
@@ -162,9 +162,9 @@ def _output_file(output: Path, what: str) -> None:
     an existing directory this process may write in."""
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
-    if is_stdout(output):
+    if is_own_stream(output):
         fail(f"{output}: is this command's stdout, which prints its results; give the {what}")
-    if is_stdout(output, fd=2):
+    if is_own_stream(output, fd=2):
         fail(f"{output}: is this command's stderr, which prints its logs; give the {what}")
     if is_special_file(output):
         fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
@@ -244,7 +244,7 @@ class _Sink:
 
     def __init__(self, path: Optional[Path], separator: str = ""):
         self.tmp, self.separator, self.written = None, separator, False
-        if path is None or str(path) == "-" or is_stdout(path):
+        if path is None or str(path) == "-" or is_own_stream(path):
             self.handle = sys.stdout
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")

@@ -33,7 +33,7 @@ def is_special_file(path: str | Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def is_stdout(path: str | Path, fd: int = 1) -> bool:
+def is_own_stream(path: str | Path, fd: int = 1) -> bool:
     """Whether ``path`` is this process's stdout (``/dev/stdout``, ``/proc/self/fd/1``, or a link to it), or
     with ``fd=2`` its stderr."""
     try:
