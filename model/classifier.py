@@ -5,7 +5,9 @@ trees), optionally with a learned lexical score (a linear model over hashed word
 out-of-fold). Stage 2 (``context="stack"``) re-scores each line from its own features plus stage-1 scores
 of its neighbours, windows, block and the page's densest region, so a short line inside the article is
 kept and a sentence inside a teaser block is dropped. ``context="smooth"`` averages neighbours' stage-1 scores instead, and
-``context="none"`` uses stage 1 alone (kept for measuring what the context stage adds).
+``context="none"`` uses stage 1 alone (kept for measuring what the context stage adds). With ``members=N``
+the lexical step and both stages are fitted N times with consecutive seeds and a line's score is the mean of
+theirs (the shipped model: 3); the threshold and the per-page models work on that mean.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from linesift.settings import (
     KNOWN_SHARE_MIN_WORDS,
     LEARNING_RATE_DEFAULT,
     MAX_LEAF_NODES_DEFAULT,
+    MEMBERS_DEFAULT,
+    MIN_SAMPLES_LEAF_DEFAULT,
     N_ESTIMATORS_DEFAULT,
     PAGE_MODEL_MIN_PAGES,
     RANDOM_STATE_DEFAULT,
@@ -77,6 +81,14 @@ class ScoredPages(NamedTuple):
     whole_rows: list[int | None]  # the line kept whatever its score on a page of one long line, else None
     content_ends: list[int | None]  # the line where the page's main content was cut off (``tails.py``), else None
     headline_lines: list[list[int]]  # the lines kept as the page's headline whatever their scores (``heads.py``)
+
+
+class Member(NamedTuple):
+    """One member of the model: its lexical step (None without), stage 1, stage 2 (None unless stacked)."""
+
+    lexical: SGDClassifier | None
+    stage1: HistGradientBoostingClassifier
+    stage2: HistGradientBoostingClassifier | None
 
 
 class _PageBatch:
@@ -176,14 +188,19 @@ def tuned_threshold(grid, f1s, raised: bool) -> float:
     return float(grid[int(np.flatnonzero(f1s >= f1s.max() - THRESHOLD_TOLERANCE)[0])])
 
 
-def _hgb(est: "LineClassifier", stage: int = 1) -> HistGradientBoostingClassifier:
+def _hgb(est: "LineClassifier", stage: int, seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
         max_iter=est.n_estimators if stage == 1 else est.stage2_estimators,
         learning_rate=est.learning_rate,
         max_leaf_nodes=est.max_leaf_nodes if stage == 1 else est.stage2_leaf_nodes,
+        min_samples_leaf=est.min_samples_leaf,
         early_stopping=False,
-        random_state=est.random_state,
+        random_state=seed,
     )
+
+
+def _sgd(seed: int) -> SGDClassifier:
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None, random_state=seed)
 
 
 def _fillable(X):
@@ -235,6 +252,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         tail_cut: bool = True,
         headline: bool = True,
         islands: bool = True,
+        members: int = MEMBERS_DEFAULT,
+        min_samples_leaf: int = MIN_SAMPLES_LEAF_DEFAULT,
     ):
         self.context = context
         self.lexical = lexical
@@ -255,12 +274,15 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.tail_cut = tail_cut
         self.headline = headline
         self.islands = islands
+        self.members = members
+        self.min_samples_leaf = min_samples_leaf
 
     def __setstate__(self, state):
         """Models saved before 0.3.0 lack the two unseen-word parameters (and ``vocabulary_``, so their
         pages keep the tuned threshold), models saved before 0.6.0 the page thresholds (``page_model_``),
         before 0.7.0 the tail cut (``tail_model_``), before 0.8.0 the headline model (``head_model_``), before
-        0.9.0 the island columns of stage 2 (``islands``): they get the defaults or off, so ``get_params``,
+        0.9.0 the island columns of stage 2 (``islands``), before 0.10.0 the members (one, with scikit-learn's
+        leaves): they get the defaults or off, so ``get_params``,
         ``clone`` and saving work as the model was fitted."""
         state.setdefault("known_share", KNOWN_SHARE_DEFAULT)
         state.setdefault("unseen_shift", UNSEEN_SHIFT_DEFAULT)
@@ -268,6 +290,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         state.setdefault("tail_cut", False)
         state.setdefault("headline", False)
         state.setdefault("islands", False)
+        state.setdefault("members", 1)
+        state.setdefault("min_samples_leaf", MIN_SAMPLES_LEAF_DEFAULT)
+        if "stage1_" in state:
+            state.setdefault("members_", [Member(state["lexical_"], state["stage1_"], state["stage2_"])])
         if "threshold_" in state:
             state.setdefault("page_model_", None)
             state.setdefault("tail_model_", None)
@@ -314,6 +340,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"known_share must be from 0 to 1, not {self.known_share!r}")
         if not 0.0 <= self.unseen_shift <= 1.0:
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
+        if self.members < 1:
+            raise ValueError(f"members must be at least 1, not {self.members!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         marked = np.ones(len(X), dtype=bool) if headline_pages is None else np.array(
@@ -364,22 +392,24 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                 out[~known] = full.predict_proba(features[~known])[:, 1]
             return out, full
 
-        self.lexical_ = None
-        lexical_scores = None
-        if self.lexical:
-            H = batch.lexical
-            make_lex = lambda: SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None,
-                                             random_state=self.random_state)
-            lexical_scores, self.lexical_ = oof(make_lex, H)
-        F1, self.feature_names_ = self._stage1_matrix(batch, lexical_scores)
-        s1, self.stage1_ = oof(lambda: _hgb(self), F1)
-        self.stage2_ = None
-        if self.context == "stack":
-            F2, stage2_names = self._stage2_matrix(batch, s1, lexical_scores)
-            final, self.stage2_ = oof(lambda: _hgb(self, stage=2), F2)
-            self.feature_names_ += [f"stage2:{n}" for n in stage2_names]
-        else:
-            final = self._contextualise(batch, s1)
+        members, finals = [], []
+        for seed in range(self.random_state, self.random_state + self.members):
+            lexical_scores, lexical_model = oof(lambda: _sgd(seed), batch.lexical) if self.lexical else (None, None)
+            F1, names = self._stage1_matrix(batch, lexical_scores)
+            s1, stage1 = oof(lambda: _hgb(self, 1, seed), F1)
+            stage2 = None
+            if self.context == "stack":
+                F2, stage2_names = self._stage2_matrix(batch, s1, lexical_scores)
+                final, stage2 = oof(lambda: _hgb(self, 2, seed), F2)
+                names += [f"stage2:{n}" for n in stage2_names]
+            else:
+                final = self._contextualise(batch, s1)
+            members.append(Member(lexical_model, stage1, stage2))
+            finals.append(final)
+        self.members_ = members
+        self.lexical_, self.stage1_, self.stage2_ = members[0]
+        self.feature_names_ = names
+        final = finals[0] if len(finals) == 1 else np.mean(finals, axis=0)
         self.classes_ = np.array(["boilerplate", "content"])
         final = batch.held(final)  # as at prediction, for the threshold and the report
         words = batch.words()
@@ -622,14 +652,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
         if len(batch.X):
-            lex = None
-            if self.lexical_ is not None:
-                lex = self.lexical_.predict_proba(batch.lexical)[:, 1]
-            s1 = self.stage1_.predict_proba(self._stage1_matrix(batch, lex)[0])[:, 1]
-            if self.stage2_ is not None:
-                final = self.stage2_.predict_proba(self._stage2_matrix(batch, s1, lex)[0])[:, 1]
-            else:
-                final = self._contextualise(batch, s1)
+            finals = [self._member_scores(member, batch) for member in self.members_]
+            final = finals[0] if len(finals) == 1 else np.mean(finals, axis=0)
         else:
             final = np.zeros(0)
         final = batch.held(final)
@@ -642,6 +666,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             learned = choose_thresholds(page_model, profiles, threshold_grid(self.threshold_))
             learned[np.diff(layout.offsets) == 0] = np.nan  # a page of blank lines: nothing to raise
         return final, batch, shares, learned
+
+    def _member_scores(self, member: Member, batch: _PageBatch) -> np.ndarray:
+        """One member's scores of the batch's rows (before the conventions' holds)."""
+        lex = member.lexical.predict_proba(batch.lexical)[:, 1] if member.lexical is not None else None
+        s1 = member.stage1.predict_proba(self._stage1_matrix(batch, lex)[0])[:, 1]
+        if member.stage2 is None:
+            return self._contextualise(batch, s1)
+        return member.stage2.predict_proba(self._stage2_matrix(batch, s1, lex)[0])[:, 1]
 
     def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
         """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (``page_threshold`` per page; ``cut``:

@@ -35,6 +35,8 @@ from linesift.settings import (
     FEW_PAGES,
     HEAD_MODEL_MIN_PAGES,
     KNOWN_SHARE_DEFAULT,
+    MEMBERS_DEFAULT,
+    MEMBERS_RECIPE,
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
@@ -476,6 +478,9 @@ def train(
     headline: bool = typer.Option(True, "--headline/--no-headline",
                                   help="Learn which lines just above a page's first kept line to keep (the headline; "
                                   f"from {HEAD_MODEL_MIN_PAGES}+ labelled pages with a line there)."),
+    members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1,
+                                help="Fit the lexical step and both stages this many times, with seeds 0, 1, ..., and "
+                                f"average their scores: steadier, N times the fitting (the shipped model: {MEMBERS_RECIPE})."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
@@ -507,7 +512,7 @@ def train(
     try:
         model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                           n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
-                          page_thresholds=page_thresholds, tail_cut=tail_cut, headline=headline)
+                          page_thresholds=page_thresholds, tail_cut=tail_cut, headline=headline, members=members)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)

@@ -47,7 +47,8 @@ def _clear_thread_counts(model) -> None:
     """Clear the OpenMP thread count that each boosted model's binner kept from its fit (``_bin_mapper.n_threads``,
     read only when fitting), so the file does not depend on the cores of the machine that trained it: the same
     data give the same trees on any number of threads, and now the same bytes."""
-    for part in vars(model).values():
+    parts = [part for member in getattr(model, "members_", []) for part in member]
+    for part in [*vars(model).values(), *parts]:
         binner = getattr(part, "_bin_mapper", None)
         if binner is not None:
             binner.n_threads = None

@@ -16,6 +16,14 @@ STAGE2_ESTIMATORS_DEFAULT = 20  # the context stage reads few, strong features: 
 STAGE2_LEAF_NODES_DEFAULT = 31
 CV_FOLDS_DEFAULT = 3
 RANDOM_STATE_DEFAULT = 0
+MIN_SAMPLES_LEAF_DEFAULT = 20  # rows a leaf of both boosted stages: scikit-learn's default
+# Members: the lexical step and both stages fitted MEMBERS times, with seeds random_state, random_state + 1, ...
+# (the lexical step's order of rows, the sample the trees' bins come from), their scores averaged. The recipe
+# fits MEMBERS_RECIPE with MIN_SAMPLES_LEAF_RECIPE rows a leaf: one refit's seed moved a corpus's held-out score
+# by up to 0.015 (data/MODEL.md, "Eighteenth round"); a model fitted on a few pages keeps the defaults.
+MEMBERS_DEFAULT = 1
+MEMBERS_RECIPE = 3
+MIN_SAMPLES_LEAF_RECIPE = 500
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)

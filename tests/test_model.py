@@ -173,6 +173,41 @@ def test_feature_names_name_every_column_once(tiny_model):
     assert len(names) == tiny_model.stage1_.n_features_in_ + tiny_model.stage2_.n_features_in_
 
 
+def test_each_member_is_fitted_with_its_own_seed(tiny_pages):
+    X, y = lines_of(tiny_pages[:3]), labels_of(tiny_pages[:3])
+    pair = LineClassifier(members=2, random_state=3, **SMALL).fit(X, y)
+    second = LineClassifier(random_state=4, **SMALL).fit(X, y)
+    assert len(pair.members_) == 2 and pair.lexical_ is pair.members_[0].lexical
+    np.testing.assert_array_equal(pair.members_[1].lexical.coef_, second.lexical_.coef_)
+    assert not np.array_equal(pair.members_[0].lexical.coef_, pair.members_[1].lexical.coef_)
+
+
+def test_a_model_scores_the_mean_of_its_members(tiny_pages):
+    raw = dict(page_thresholds=False, tail_cut=False, headline=False, **SMALL)  # the scores as the stages give them
+    a = LineClassifier(**raw).fit(lines_of(tiny_pages[:3]), labels_of(tiny_pages[:3]))
+    b = LineClassifier(**raw).fit(lines_of(tiny_pages[1:3]), labels_of(tiny_pages[1:3]))
+    page = [tiny_pages[3][0]]
+    sa, sb = a.score_pages(page)[0], b.score_pages(page)[0]
+    assert np.nanmax(np.abs(sa - sb)) > 0.01
+    a.members_ = [a.members_[0], b.members_[0]]
+    np.testing.assert_allclose(a.score_pages(page)[0], (sa + sb) / 2)
+
+
+def test_members_must_be_at_least_one(tiny_pages):
+    with pytest.raises(ValueError, match="members must be at least 1, not 0"):
+        LineClassifier(members=0, **SMALL).fit(lines_of(tiny_pages[:2]), labels_of(tiny_pages[:2]))
+
+
+def test_a_model_saved_before_members_scores_as_its_one_member(tiny_model, tiny_pages):
+    state = tiny_model.__getstate__()
+    del state["members"], state["min_samples_leaf"], state["members_"]  # as pickled by 0.9
+    old = LineClassifier.__new__(LineClassifier)
+    old.__setstate__(state)
+    assert (old.members, old.min_samples_leaf, len(old.members_)) == (1, 20, 1)
+    page = [tiny_pages[3][0]]
+    np.testing.assert_array_equal(old.score_pages(page)[0], tiny_model.score_pages(page)[0])
+
+
 def test_fit_without_lexical(tiny_pages):
     model = LineClassifier(lexical=False, **SMALL).fit(lines_of(tiny_pages[:2]), labels_of(tiny_pages[:2]))
     assert model.lexical_ is None

@@ -240,9 +240,6 @@ def _daypack_features_and_specifications():
     return rows, res
 
 
-@pytest.mark.xfail(strict=True, reason="0.9.0's model scores 2 specification rows 0.28 and 0.33, below its tuned "
-                   "threshold 0.35 (0.8.2's dropped 4 on this page, then raised; 0.8.0's kept them all): "
-                   "data/MODEL.md, Limits")
 def test_the_shipped_model_keeps_a_product_pages_features_and_specifications():
     rows, _ = _daypack_features_and_specifications()
     assert [(line, label) for line, label, _ in rows] == [(line, "content") for line, _, _ in rows]

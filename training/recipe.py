@@ -21,7 +21,7 @@ from pathlib import Path
 
 from linesift.features import starts_with_teaser_cue
 from linesift.modelfile import save_model
-from linesift.settings import N_ESTIMATORS_DEFAULT, UNSEEN_SHIFT_RECIPE
+from linesift.settings import MEMBERS_RECIPE, MIN_SAMPLES_LEAF_RECIPE, N_ESTIMATORS_DEFAULT, UNSEEN_SHIFT_RECIPE
 from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
@@ -37,7 +37,8 @@ MIN_ORACLE = 0.5
 # article pages, Readability on 68 of 83): the headline model (model/heads.py) does not learn from them
 HEADLINE_LEFT_OUT = ("wcxb-dev", "readability")
 MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True,
-                "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3, "unseen_shift": UNSEEN_SHIFT_RECIPE}
+                "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3, "unseen_shift": UNSEEN_SHIFT_RECIPE,
+                "members": MEMBERS_RECIPE, "min_samples_leaf": MIN_SAMPLES_LEAF_RECIPE}
 
 
 def renders_of(page_id: str) -> tuple[str, str]:
