@@ -12,6 +12,7 @@ theirs (the shipped model: 3); the threshold and the per-page models work on tha
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -394,13 +395,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
         members, finals = [], []
         for seed in range(self.random_state, self.random_state + self.members):
-            lexical_scores, lexical_model = oof(lambda: _sgd(seed), batch.lexical) if self.lexical else (None, None)
+            lexical_scores, lexical_model = oof(partial(_sgd, seed), batch.lexical) if self.lexical else (None, None)
             F1, names = self._stage1_matrix(batch, lexical_scores)
-            s1, stage1 = oof(lambda: _hgb(self, 1, seed), F1)
+            s1, stage1 = oof(partial(_hgb, self, 1, seed), F1)
             stage2 = None
             if self.context == "stack":
                 F2, stage2_names = self._stage2_matrix(batch, s1, lexical_scores)
-                final, stage2 = oof(lambda: _hgb(self, 2, seed), F2)
+                final, stage2 = oof(partial(_hgb, self, 2, seed), F2)
                 names += [f"stage2:{n}" for n in stage2_names]
             else:
                 final = self._contextualise(batch, s1)

@@ -37,6 +37,7 @@ from linesift.settings import (
     KNOWN_SHARE_DEFAULT,
     MEMBERS_DEFAULT,
     MEMBERS_RECIPE,
+    MIN_SAMPLES_LEAF_RECIPE,
     N_ESTIMATORS_DEFAULT,
     OVERLONG_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
@@ -479,8 +480,11 @@ def train(
                                   help="Learn which lines just above a page's first kept line to keep (the headline; "
                                   f"from {HEAD_MODEL_MIN_PAGES}+ labelled pages with a line there)."),
     members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1,
-                                help="Fit the lexical step and both stages this many times, with seeds 0, 1, ..., and "
-                                f"average their scores: steadier, N times the fitting (the shipped model: {MEMBERS_RECIPE})."),
+                                help="Fit the lexical step and the boosted stage(s) this many times, with seeds 0, 1, ..., "
+                                "and average their scores: steadier, N times the fitting. The seeds differ in the lexical "
+                                "step's order of rows and, on 200,000+ lines, in the rows the trees' bins come from (so "
+                                f"with --no-lexical on fewer lines the members are the same). The shipped model: {MEMBERS_RECIPE}, "
+                                f"with leaves of {MIN_SAMPLES_LEAF_RECIPE}+ rows (training/recipe.py)."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 

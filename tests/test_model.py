@@ -180,6 +180,26 @@ def test_each_member_is_fitted_with_its_own_seed(tiny_pages):
     assert len(pair.members_) == 2 and pair.lexical_ is pair.members_[0].lexical
     np.testing.assert_array_equal(pair.members_[1].lexical.coef_, second.lexical_.coef_)
     assert not np.array_equal(pair.members_[0].lexical.coef_, pair.members_[1].lexical.coef_)
+    assert [(m.stage1.random_state, m.stage2.random_state) for m in pair.members_] == [(3, 3), (4, 4)]
+
+
+def test_the_threshold_is_tuned_on_the_mean_of_the_members_out_of_fold_scores(tiny_pages, monkeypatch):
+    import linesift.classifier as classifier
+
+    seen = []
+    report = classifier._oof_report
+    monkeypatch.setattr(classifier, "_oof_report", lambda scores, *args: seen.append(scores) or report(scores, *args))
+    # members fitted on the tiny pages come out alike: trees whose learning rate depends on the seed make them differ
+    hgb = classifier._hgb
+    monkeypatch.setattr(classifier, "_hgb", lambda est, stage, seed: hgb(est, stage, seed).set_params(learning_rate=0.05 * seed))
+    X, y = lines_of(tiny_pages), labels_of(tiny_pages)
+    leaves = dict(min_samples_leaf=1, **SMALL)  # the tiny folds' trees learn something out of fold
+    LineClassifier(members=2, random_state=1, **leaves).fit(X, y)
+    for seed in (1, 2):
+        LineClassifier(random_state=seed, **leaves).fit(X, y)
+    pair, first, second = seen
+    assert not np.allclose(first, second)
+    np.testing.assert_allclose(pair, (first + second) / 2)
 
 
 def test_a_model_scores_the_mean_of_its_members(tiny_pages):
