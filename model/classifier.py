@@ -410,7 +410,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.members_ = members
         self.lexical_, self.stage1_, self.stage2_ = members[0]
         self.feature_names_ = names
-        final = finals[0] if len(finals) == 1 else np.mean(finals, axis=0)
+        final = np.mean(finals, axis=0)  # of one member: its scores, bit for bit
         self.classes_ = np.array(["boilerplate", "content"])
         final = batch.held(final)  # as at prediction, for the threshold and the report
         words = batch.words()
@@ -653,8 +653,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         batch = _PageBatch(list(X), getattr(self, "use_sites_", False), sites, table, lexical,
                            vocabulary=getattr(self, "vocabulary_", None))
         if len(batch.X):
-            finals = [self._member_scores(member, batch) for member in self.members_]
-            final = finals[0] if len(finals) == 1 else np.mean(finals, axis=0)
+            final = np.mean([self._member_scores(member, batch) for member in self.members_], axis=0)
         else:
             final = np.zeros(0)
         final = batch.held(final)

@@ -19,9 +19,9 @@ RANDOM_STATE_DEFAULT = 0
 MIN_SAMPLES_LEAF_DEFAULT = 20  # rows a leaf of both boosted stages: scikit-learn's default
 # Members: the lexical step and the boosted stage(s) fitted MEMBERS times, with seeds random_state, random_state + 1,
 # ... (the lexical step's order of rows; on 200,000+ rows also the sample the trees' bins come from), their scores
-# averaged. The recipe
-# fits MEMBERS_RECIPE with MIN_SAMPLES_LEAF_RECIPE rows a leaf: one refit's seed moved a corpus's held-out score
-# by up to 0.015 (data/MODEL.md, "Eighteenth round"); a model fitted on a few pages keeps the defaults.
+# averaged. The recipe fits MEMBERS_RECIPE with MIN_SAMPLES_LEAF_RECIPE rows a leaf: one refit's seed moved a
+# corpus's held-out score by up to 0.015 (data/MODEL.md, "Eighteenth round"); a model fitted on a few pages keeps
+# the defaults.
 MEMBERS_DEFAULT = 1
 MEMBERS_RECIPE = 3
 MIN_SAMPLES_LEAF_RECIPE = 500
