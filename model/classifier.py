@@ -12,6 +12,7 @@ theirs (the shipped model: 3); the threshold and the per-page models work on tha
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 from typing import NamedTuple
 
@@ -540,6 +541,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return window_mean(s1, SMOOTH_WIDTH, batch.layout).astype(np.float64)
 
     # -- prediction -----------------------------------------------------------------------------------
+    def first_members(self, n: int) -> "LineClassifier":
+        """A copy of this fitted model that scores with its first ``n`` members only (all of them when it has
+        no more): the features are computed as before, each member's lexical step and trees are skipped, so
+        a page costs less and scores a little lower (``linesift predict --members``). The threshold and the
+        page, tail and headline models stay the ones fitted on the mean of all members' scores. The copy
+        shares the fitted parts with this model."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"n must be a whole number of at least 1, not {n!r}")
+        if not hasattr(self, "members_"):
+            raise ValueError("the model is not fitted")
+        trimmed = copy.copy(self)
+        trimmed.members_ = list(self.members_[:n])
+        return trimmed
+
     def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:
         """Scores in [0, 1] for every line of every page; NaN for blank lines.
 

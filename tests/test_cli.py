@@ -1327,3 +1327,43 @@ def test_evaluate_no_unseen_raise_counts_no_raised_page(runner, raising_model_fi
     raised, plain = runner.invoke(app, args), runner.invoke(app, [*args, "--no-unseen-raise"])
     assert (raised.exit_code, plain.exit_code) == (0, 0)
     assert (json.loads(raised.stdout)["pages_raised"], json.loads(plain.stdout)["pages_raised"]) == (1, 0)
+
+
+@pytest.fixture(scope="module")
+def member_model_files(tmp_path_factory, runner) -> tuple[Path, Path]:
+    """`linesift train data/pages --members 2`, and the same model cut to its first member (``first_members``)."""
+    from linesift.modelfile import load_model, save_model
+
+    root = tmp_path_factory.mktemp("members")
+    pair, first = root / "pair.model", root / "first.model"
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "--members", "2", "-o", str(pair)])
+    assert result.exit_code == 0, result.output
+    save_model(load_model(pair).first_members(1), first)
+    return pair, first
+
+
+def test_predict_members_scores_with_the_model_s_first_members(runner, member_model_files, page):
+    pair, first = member_model_files
+    cut, alone, both = (predict(runner, pair, "-f", "tsv", "--members", "1", page), predict(runner, first, "-f", "tsv", page),
+                        predict(runner, pair, "-f", "tsv", page))
+    assert (cut.exit_code, alone.exit_code, both.exit_code) == (0, 0, 0)
+    assert cut.stdout == alone.stdout
+    assert cut.stdout != both.stdout
+
+
+def test_evaluate_members_scores_with_the_model_s_first_members(runner, member_model_files):
+    pair, first = member_model_files
+    cut = runner.invoke(app, ["evaluate", str(pair), str(PAGES_DIR), "--json", "--members", "1"])
+    alone = runner.invoke(app, ["evaluate", str(first), str(PAGES_DIR), "--json"])
+    both = runner.invoke(app, ["evaluate", str(pair), str(PAGES_DIR), "--json"])
+    assert (cut.exit_code, alone.exit_code, both.exit_code) == (0, 0, 0)
+    assert json.loads(cut.stdout) == json.loads(alone.stdout)
+    assert json.loads(cut.stdout) != json.loads(both.stdout)
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_members_below_one_exits_2(runner, model_file, page, command):
+    args = ["--model", str(model_file), str(page)] if command == "predict" else [str(model_file), str(PAGES_DIR)]
+    result = runner.invoke(app, [command, *args, "--members", "0"])
+    assert result.exit_code == 2
+    assert "--members" in result.output

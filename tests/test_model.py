@@ -202,15 +202,40 @@ def test_the_threshold_is_tuned_on_the_mean_of_the_members_out_of_fold_scores(ti
     np.testing.assert_allclose(pair, (first + second) / 2)
 
 
-def test_a_model_scores_the_mean_of_its_members(tiny_pages):
+@pytest.fixture(scope="module")
+def two_member_model(tiny_pages):
+    """A model whose two members score a page differently, with the page and each member's own scores."""
     raw = dict(page_thresholds=False, tail_cut=False, headline=False, **SMALL)  # the scores as the stages give them
     a = LineClassifier(**raw).fit(lines_of(tiny_pages[:3]), labels_of(tiny_pages[:3]))
     b = LineClassifier(**raw).fit(lines_of(tiny_pages[1:3]), labels_of(tiny_pages[1:3]))
     page = [tiny_pages[3][0]]
     sa, sb = a.score_pages(page)[0], b.score_pages(page)[0]
-    assert np.nanmax(np.abs(sa - sb)) > 0.01
     a.members_ = [a.members_[0], b.members_[0]]
-    np.testing.assert_allclose(a.score_pages(page)[0], (sa + sb) / 2)
+    return a, page, sa, sb
+
+
+def test_a_model_scores_the_mean_of_its_members(two_member_model):
+    pair, page, sa, sb = two_member_model
+    assert np.nanmax(np.abs(sa - sb)) > 0.01
+    np.testing.assert_allclose(pair.score_pages(page)[0], (sa + sb) / 2)
+
+
+def test_first_members_scores_with_those_members_and_leaves_the_model_as_it_was(two_member_model):
+    pair, page, sa, sb = two_member_model
+    members = list(pair.members_)
+    np.testing.assert_array_equal(pair.first_members(1).score_pages(page)[0], sa)
+    assert pair.members_ == members
+
+
+def test_first_members_beyond_the_model_s_members_keeps_them_all(two_member_model):
+    pair, page, _, _ = two_member_model
+    np.testing.assert_array_equal(pair.first_members(5).score_pages(page)[0], pair.score_pages(page)[0])
+
+
+@pytest.mark.parametrize("n", [0, -1, 1.5, True])
+def test_first_members_needs_a_whole_number_of_at_least_one(tiny_model, n):
+    with pytest.raises(ValueError, match="n must be a whole number of at least 1"):
+        tiny_model.first_members(n)
 
 
 def test_members_must_be_at_least_one(tiny_pages):

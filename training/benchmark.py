@@ -252,13 +252,19 @@ def main(argv=None) -> None:
     parser.add_argument("--no-extractors", action="store_true", help="skip the HTML extractors")
     parser.add_argument("--renderer", default="w3m", choices=sorted(RENDERERS),
                         help="renderer of the scrape linesift reads (renderers.py) [default: w3m]")
+    parser.add_argument("--members", type=int, default=None,
+                        help="score with the model's first N members only, as `linesift predict --members N`")
     args = parser.parse_args(argv)
+    if args.members is not None and args.members < 1:
+        parser.error(f"--members must be at least 1, not {args.members}")
     if error := unavailable([args.renderer]):
         parser.error(error)
 
     from linesift.modelfile import load_model
 
     model = load_model(args.model)
+    if args.members is not None:
+        model = model.first_members(args.members)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="openmp")  # as `linesift predict` runs

@@ -5,7 +5,8 @@
 Writes ``--pages`` held-out pages as w3m scrapes (``.txt``) and as HTML files into a temporary directory,
 then runs, each in its own process: ``linesift predict TXT_DIR --format jsonl`` and ``linesift predict
 HTML_DIR --format jsonl`` as shipped (one worker per core) and with ``--jobs 1`` (one process, one
-thread), the text command with ``--no-sites`` (page by page, without corpus mode's first pass), and
+thread), the text command with ``--no-sites`` (page by page, without corpus mode's first pass) and with
+``--members 1`` (the model's first member only), and
 trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
 start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. The
@@ -90,6 +91,11 @@ def main(argv=None) -> None:
             # page by page: no first pass over the directory (corpus mode's cross-page counts)
             "linesift predict (text, --no-sites)": (linesift + ["--no-sites", str(one_txt)],
                                                     linesift + ["--no-sites", str(all_txt)]),
+            # the shipped model's first member only: fewer trees and lexical steps per line
+            "linesift predict (text, --members 1)": (linesift + ["--members", "1", str(one_txt)],
+                                                     linesift + ["--members", "1", str(all_txt)]),
+            "linesift predict (text, --jobs 1, --members 1)": (one_core + ["--members", "1", str(one_txt)],
+                                                               one_core + ["--members", "1", str(all_txt)]),
             "linesift predict (html)": (linesift + [str(one_html)], linesift + [str(all_html)]),
             "linesift predict (html, --jobs 1)": (one_core + [str(one_html)], one_core + [str(all_html)]),
             "trafilatura (html)": ([sys.executable, "-c", TRAFILATURA_LOOP, str(one_html)],
