@@ -544,15 +544,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def first_members(self, n: int) -> "LineClassifier":
         """A copy of this fitted model that scores with its first ``n`` members only (all of them when it has
         no more): the features are computed as before, each member's lexical step and trees are skipped, so
-        a page costs less and scores a little lower (``linesift predict --members``). The threshold and the
-        page, tail and headline models stay the ones fitted on the mean of all members' scores. The copy
-        shares the fitted parts with this model."""
+        a page costs less and scores a little lower (``linesift predict --members``). Its ``members`` says how
+        many it holds; the threshold, the page, tail and headline models (and a saved copy's cross-validated
+        scores) stay those fitted on the mean of all the members' scores. The copy shares the fitted parts
+        with this model."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a whole number of at least 1, not {n!r}")
         if not hasattr(self, "members_"):
             raise ValueError("the model is not fitted")
         trimmed = copy.copy(self)
         trimmed.members_ = list(self.members_[:n])
+        trimmed.members = len(trimmed.members_)
         return trimmed
 
     def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:

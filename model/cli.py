@@ -85,7 +85,9 @@ def fail(message: str, code: int = 1):
 
 MEMBERS_SCORING_HELP = (
     "Score with the model's first N members only [default: all of them; the shipped model has "
-    f"{MEMBERS_RECIPE}]: faster, a little less accurate (the shipped model with --members 1: about 1.5x the pages a second; held-out word F1 within 0.03 of all three's by corpus, see the README).")
+    f"{MEMBERS_RECIPE}; all of them when it has fewer]: faster, a little less accurate (the shipped model with "
+    "--members 1: 1.4-1.5x the pages a second in one process; held-out word F1 within 0.03 of all three's by "
+    "corpus, see the README).")
 
 
 def log(message: str) -> None:
@@ -105,6 +107,8 @@ def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[in
     if not unseen_raise:
         clf.set_params(unseen_shift=0.0)
     if members is not None:
+        if members > len(clf.members_):
+            log(f"linesift: note: --members {members}: the model has {len(clf.members_)}, scoring with all of them")
         clf = clf.first_members(members)
     return clf
 

@@ -1361,6 +1361,28 @@ def test_evaluate_members_scores_with_the_model_s_first_members(runner, member_m
     assert json.loads(cut.stdout) != json.loads(both.stdout)
 
 
+def test_predict_members_in_worker_processes_scores_as_in_one(runner, member_model_files, tmp_path):
+    from linesift.batch import BATCH_PAGES_DEFAULT
+
+    pair, first = member_model_files
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(BATCH_PAGES_DEFAULT + 5):  # two batches: the workers score them
+        (pages / f"{i:03d}.txt").write_text(PAGE_TEXT.replace("council", f"council {i}"), encoding="utf-8")
+    two = predict(runner, pair, "-f", "tsv", "--members", "1", "-j", "2", pages)
+    alone = predict(runner, first, "-f", "tsv", "-j", "1", pages)
+    assert (two.exit_code, alone.exit_code) == (0, 0)
+    assert two.stdout == alone.stdout
+
+
+def test_predict_members_beyond_the_model_s_scores_with_all_and_says_so(runner, member_model_files, page):
+    pair, _ = member_model_files
+    more, both = predict(runner, pair, "-f", "tsv", "--members", "5", page), predict(runner, pair, "-f", "tsv", page)
+    assert (more.exit_code, both.exit_code) == (0, 0)
+    assert more.stdout == both.stdout
+    assert more.stderr == "linesift: note: --members 5: the model has 2, scoring with all of them\n"
+
+
 @pytest.mark.parametrize("command", ["predict", "evaluate"])
 def test_members_below_one_exits_2(runner, model_file, page, command):
     args = ["--model", str(model_file), str(page)] if command == "predict" else [str(model_file), str(PAGES_DIR)]

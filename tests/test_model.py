@@ -223,7 +223,9 @@ def test_a_model_scores_the_mean_of_its_members(two_member_model):
 def test_first_members_scores_with_those_members_and_leaves_the_model_as_it_was(two_member_model):
     pair, page, sa, sb = two_member_model
     members = list(pair.members_)
-    np.testing.assert_array_equal(pair.first_members(1).score_pages(page)[0], sa)
+    first = pair.first_members(1)
+    np.testing.assert_array_equal(first.score_pages(page)[0], sa)
+    assert (first.members, len(first.members_)) == (1, 1)
     assert pair.members_ == members
 
 

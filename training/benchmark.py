@@ -284,6 +284,7 @@ def main(argv=None) -> None:
     results = {
         "pages": len(pages),
         "renderer": args.renderer,
+        "members": len(model.members_),  # the members linesift scored with (--members)
         "by_corpus": summarise(rows, "corpus"),
         "by_page_type": summarise([r for r in rows if r["corpus"] == "wcxb-dev"], "page_type"),
         "by_lang": summarise(rows, "lang"),
