@@ -442,6 +442,30 @@ def test_the_shipped_model_has_every_part_the_recipe_fits():
     assert all(part is not None for part in (model.page_model_, model.tail_model_, model.head_model_, model.vocabulary_))
 
 
+# a Thai news page (written for this test): Thai puts no space between words and no full stop after a sentence
+THAI_PAGE = [
+    "หน้าแรก", "ข่าว", "กีฬา", "บันเทิง", "ติดต่อเรา", "ค้นหา", "",
+    "ฝนตกหนักทำให้น้ำท่วมถนนในเมืองเชียงใหม่", "",
+    "เมื่อวันอังคารที่ผ่านมา ฝนตกหนักต่อเนื่องหลายชั่วโมงทำให้น้ำท่วมถนนสายหลักหลายสายในตัวเมืองเชียงใหม่ "
+    "ประชาชนจำนวนมากต้องเดินทางกลับบ้านล่าช้า",
+    "เจ้าหน้าที่เทศบาลได้นำเครื่องสูบน้ำมาช่วยระบายน้ำออกจากพื้นที่ลุ่มต่ำ และขอให้ผู้ขับขี่หลีกเลี่ยงเส้นทางที่มีน้ำท่วมขัง",
+    "กรมอุตุนิยมวิทยาคาดว่าจะมีฝนตกต่อเนื่องไปอีกสองถึงสามวัน จึงขอให้ประชาชนติดตามประกาศเตือนภัยอย่างใกล้ชิด", "",
+    "แชร์ข่าวนี้", "ข่าวที่เกี่ยวข้อง", "© 2026 ข่าวเหนือออนไลน์", "นโยบายความเป็นส่วนตัว",
+]
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+@pytest.mark.xfail(strict=True, reason="known limit (data/MODEL.md, nineteenth round): the shipped model drops "
+                   "every line of this page; the recipe with --unspaced-copies keeps the article and drops the rest")
+def test_the_shipped_model_keeps_a_thai_article_written_without_sentence_marks(runner, tmp_path):
+    page = tmp_path / "thai.txt"
+    page.write_text("\n".join(THAI_PAGE) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(page)])
+    assert result.exit_code == 0
+    assert result.stdout == "\n".join([THAI_PAGE[7], "", *THAI_PAGE[9:12]]) + "\n"
+
+
 # -- train, evaluate, info -----------------------------------------------------------------------------
 def test_train_prints_cross_validated_scores(trained):
     path, result = trained
