@@ -68,6 +68,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
@@ -550,8 +551,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         with this model."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a whole number of at least 1, not {n!r}")
-        if not hasattr(self, "members_"):
-            raise ValueError("the model is not fitted")
+        check_is_fitted(self, "members_")
         trimmed = copy.copy(self)
         trimmed.members_ = list(self.members_[:n])
         trimmed.members = len(trimmed.members_)

@@ -84,8 +84,8 @@ def fail(message: str, code: int = 1):
 
 
 MEMBERS_SCORING_HELP = (
-    "Score with the model's first N members only [default: all of them; the shipped model has "
-    f"{MEMBERS_RECIPE}; all of them when it has fewer]: faster, a little less accurate (the shipped model with "
+    "Score with the model's first N members only [default, or N above the model's count: all; the shipped "
+    f"model has {MEMBERS_RECIPE}]: faster, a little less accurate (the shipped model with "
     "--members 1: 1.4-1.5x the pages a second in one process; held-out word F1 within 0.03 of all three's by "
     "corpus, see the README).")
 
