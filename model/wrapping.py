@@ -23,18 +23,29 @@ holding Han or kana) counts when the next character would not have fitted, eithe
 punctuation, and the run of lines it joins holds a full stop "。" and ends a paragraph: its last line stops
 short of the width or ends a sentence (a site's list of headlines or excerpts cut at one length fails one
 or the other). It is mid-sentence when the line does not end a sentence, 3 such cuts suffice
-(``MIN_UNSPACED_WRAPS``), and the lines are joined without a space. Korean and other scripts without case
-are left as they are: w3m cuts Korean inside words, and without lowercase a wrapped line cannot be told
-from a list of headlines.
+(``MIN_UNSPACED_WRAPS``), and the lines are joined without a space. Korean is left as it is: w3m cuts it
+inside words, and without lowercase a wrapped line cannot be told from a list of headlines.
+
+Other scripts without case (Arabic, Hebrew, Thai, Devanagari, Bengali...) have no lowercase to tell a cut
+mid-sentence: a cut counts as one when the next line opens with such a letter, the cut line ends no
+sentence, and its run of joined lines ends a paragraph: the run's last line ends a sentence or, in Thai and
+Lao, which mark none, stops short of the width (a site's list of titles of one length does neither).
+Combining marks (Thai, Devanagari and Bengali vowel signs) take no column. w3m aligns a right-to-left
+paragraph to the right, padding its lines on the left: such a line is as long as its text, its padding is
+no indent, and a run of such lines need not keep one indent. Thai and Lao put no space between words, so a
+run of their letters is a clause, never a URL, and one longer than the width stands whole on its line.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
-from linesift.codepoints import HAN_KANA
+from linesift.codepoints import HAN_KANA, MARK, class_table
 from linesift.features import BULLET_MARKS, NUMBERED_ITEM
 
 MIN_WIDTH, MAX_WIDTH = 60, 250  # terminal-like widths (72, 80, 100, 132, ...)
@@ -54,13 +65,25 @@ _CLAUSE = re.compile("[，、。；：！？,;:]")
 _WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
+# Thai and Lao put no space between words: a run of their letters is a clause, not a URL, and w3m, which
+# breaks them only at spaces, leaves a run longer than the width whole on a line of its own
+_THAI_LAO = "\u0e00-\u0eff"
+_THAI_LAO_RUN = re.compile(f"[{_THAI_LAO}]\\S*$")
 _ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
 # has no spaces at all)
 _LONG_WORD = re.compile("[^\\s" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_RANGES.tolist())
-                        + f"]{{{LONGEST_WORD + 1}}}")
+                        + f"{_THAI_LAO}]{{{LONGEST_WORD + 1}}}")
 # a line ending a sentence (a full line of a paragraph that ends there, not a line cut mid-sentence)
 _ENDS_SENTENCE = re.compile("[。！？][」』”’）)】]*$")
 _SENTENCE_END = "。！？!?.…:：;；"
+# ... and in scripts without case: Arabic "؟", Urdu "۔", Devanagari and Bengali "।" and "॥" (a line ending
+# in one, closing quotes and brackets aside, is not cut mid-sentence)
+_CASELESS_SENTENCE_END = _SENTENCE_END + "؟۔।॥"
+_CLOSERS = "\"'”’»)]}"
+# a line opening with a letter of a script written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and
+# their presentation forms): w3m aligns such a paragraph to the right, padding its lines on the left
+_RTL_START = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+RTL_MARGIN = 4  # a right-to-left line indented further is padded: its length for a cut is its text's
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
@@ -93,18 +116,100 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
     holds line ``i``; None when the page does not look wrapped (then it is scored as it is). A page with
     wide characters is measured in display columns and in characters: the count that joins more lines wins."""
-    lengths = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
-    width = _width(lines, lengths)
-    if not MIN_WIDTH // 2 <= width <= MAX_WIDTH:  # not wrapped in characters, nor in columns (2 a character)
-        return None
-    stripped = [line.rstrip() for line in lines]
-    wide = _wide_counts(stripped, lengths)
-    if wide is None:
-        return _unwrap(lines, stripped, lengths, width, 0)
-    counts, last_wide = wide
-    found = [r for r in (_unwrap(lines, stripped, n, _width(lines, n), w, last_wide)
-                         for n, w in ((lengths + counts, 2), (lengths, 1))) if r]
+    chars = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
+    in_chars = _width(lines, chars)
+    if not MIN_WIDTH // 2 <= in_chars <= MAX_WIDTH:  # not wrapped in characters, nor in columns (2 a character;
+        return None  # a combining mark none: it only makes lines shorter)
+    scripts = _scripts(lines, chars)
+    found, stripped, wide = [], None, None
+    # a page with combining marks: in columns (w3m: a mark takes none) and in characters (lynx)
+    for lengths, word_width in ((chars, len),) if isinstance(scripts.marks, int) else \
+            ((chars - scripts.marks, _columns), (chars, len)):
+        width = in_chars if lengths is chars else _width(lines, lengths)
+        if not MIN_WIDTH // 2 <= width <= MAX_WIDTH:
+            continue
+        if stripped is None:
+            stripped = [line.rstrip() for line in lines]
+            wide = _wide_counts(stripped, chars)
+        if wide is None:
+            found.append(_unwrap(lines, stripped, lengths, width, 0, scripts, word_width))
+            continue
+        counts, last_wide = wide
+        found += [_unwrap(lines, stripped, n, _width(lines, n), w, scripts, word_width, last_wide)
+                  for n, w in ((lengths + counts, 2), (lengths, 1))]
+    found = [r for r in found if r]
     return min(found, key=lambda r: len(r[0])) if found else None  # the count that joins more lines
+
+
+class _Scripts(NamedTuple):
+    """What of a page's text needs more than Latin wrapping rules: its lines' combining marks (no column of
+    their own in a terminal: Thai, Bengali, Hindi vowels), whether it holds Thai or Lao, and right-to-left
+    letters."""
+
+    marks: np.ndarray | int
+    thai_lao: bool
+    rtl: bool
+
+
+_MARK, _THAI_LAO_FLAG, _RTL = 1, 2, 4
+
+
+@lru_cache(maxsize=1)
+def _script_table() -> np.ndarray:
+    """For each code point of the Basic Multilingual Plane: a combining mark, Thai or Lao, right-to-left."""
+    table = np.where((class_table()[:0x10000] & MARK) > 0, _MARK, 0).astype(np.uint8)
+    table[0x0E00:0x0F00] |= _THAI_LAO_FLAG
+    table[0x0590:0x0900] |= _RTL  # as _RTL_START
+    table[0xFB1D:0xFE00] |= _RTL
+    table[0xFE70:0xFEFD] |= _RTL
+    return table
+
+
+def _scripts(lines: list[str], chars: np.ndarray) -> _Scripts:
+    """``_Scripts`` of ``lines`` (``chars``: each line's length without trailing whitespace), one numpy pass."""
+    text = "\n".join(lines)
+    if text.isascii():
+        return _Scripts(0, False, False)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    at = np.flatnonzero((cps >= 0x300) & (cps <= 0xFFFF))  # none below the first combining mark, or astral
+    flags = _script_table()[cps[at]]
+    found = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
+    marks = 0
+    if found & _MARK:
+        at = at[(flags & _MARK) > 0]
+        starts = np.concatenate([[0], np.cumsum([len(line) + 1 for line in lines[:-1]])]).astype(np.int64)
+        before = np.searchsorted(at, np.concatenate([starts, starts + chars]))  # marks before each point
+        marks = before[len(lines):] - before[:len(lines)]
+    return _Scripts(marks, bool(found & _THAI_LAO_FLAG), bool(found & _RTL))
+
+
+def _run_end(i: int, joins: set[int]) -> int:
+    """The last line of the run of joined lines that holds cut ``i`` (the line after it, or further)."""
+    end = i + 1
+    while end in joins:
+        end += 1
+    return end
+
+
+def _ends_paragraph(line: str, length: int, width: int) -> bool:
+    """Whether the last line of a run of joined lines of a script without case ends a paragraph: it ends a
+    sentence or, in Thai and Lao (which mark no sentence's end), stops short of the width (a site's list
+    of titles of one length does neither)."""
+    if line.rstrip(_CLOSERS)[-1:] in _CASELESS_SENTENCE_END:
+        return True
+    return "\u0e00" <= line[-1:] <= "\u0eff" and length + LONGEST_WORD < width
+
+
+def _columns(word: str) -> int:
+    """``word``'s length less its combining marks."""
+    return len(word) if word.isascii() else sum(not unicodedata.category(c).startswith("M") for c in word)
+
+
+def _caseless_start(text: str) -> bool:
+    """Whether ``text`` opens with a letter of a script without case that is not written without spaces
+    (Arabic, Hebrew, Thai, Devanagari, Bengali...; not Chinese, Japanese or Korean, which take two columns)."""
+    first = text[:1]
+    return first.isalpha() and not first.isupper() and not first.islower() and not _wide_char(first)
 
 
 def _is_wide(cps: np.ndarray) -> np.ndarray:
@@ -158,9 +263,11 @@ def _wide_counts(stripped: list[str], lengths: np.ndarray) -> tuple[np.ndarray, 
 
 
 def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: int,
-            wide_width: int, last_wide: np.ndarray | None = None) -> tuple[list[str], np.ndarray] | None:
+            wide_width: int, scripts: _Scripts, word_width=len, last_wide: np.ndarray | None = None
+            ) -> tuple[list[str], np.ndarray] | None:
     """``unwrap`` with the lines' ``lengths`` and the page's ``width`` (``_width``) measured with a wide
-    character as ``wide_width`` columns (0: the page has none; ``last_wide``: whether each line ends in one)."""
+    character as ``wide_width`` columns (0: the page has none; ``last_wide``: whether each line ends in one;
+    ``scripts``: what the page's text holds; ``word_width``: a word's length, as ``lengths`` count)."""
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
     filled = lengths > 0
@@ -172,7 +279,15 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     fits = lengths <= width
     if wide_width == 2:
         fits |= (lengths == width + 1) & last_wide
-    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (lengths[:-1] >= width - LONGEST_WORD) & fits[:-1])
+    text_lengths, rtl, padded = lengths, np.zeros(len(lines), dtype=bool), np.zeros(len(lines), dtype=bool)
+    if scripts.thai_lao:  # a line of one run of Thai or Lao is full, however long
+        fits |= np.fromiter((bool(_THAI_LAO_RUN.match(line.strip())) for line in lines), dtype=bool, count=len(lines))
+    if scripts.rtl:  # a right-to-left line padded on the left is as long as its text
+        rtl = np.fromiter((bool(_RTL_START.match(line.lstrip())) for line in lines), dtype=bool, count=len(lines))
+        indents = np.fromiter((len(line) - len(line.lstrip()) for line in lines), dtype=np.int64, count=len(lines))
+        padded = rtl & (indents > RTL_MARGIN)
+        text_lengths = np.where(padded, lengths - indents, lengths)
+    candidates = np.flatnonzero(filled[:-1] & filled[1:] & (text_lengths[:-1] >= width - LONGEST_WORD) & fits[:-1])
     cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
         nxt = lines[i + 1].lstrip()
@@ -183,20 +298,25 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
                 cut.append(i)
                 cjk.add(i)
             continue
-        if lengths[i] + 1 + len(nxt.split(None, 1)[0]) > width:
+        if text_lengths[i] + 1 + word_width(nxt.split(None, 1)[0]) > width:
             cut.append(i)
             if han and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: joined without a space
                 unspaced.add(i)
-    # a list item starts a new line; a continuation is indented at least as far as its start; table rows
-    # (cells apart by 2+ spaces) stay apart
+    # a list item starts a new line; a continuation is indented at least as far as its start (unless both
+    # are right-to-left, padded to the right edge); table rows (cells apart by 2+ spaces) stay apart
     joins = {i for i in cut if not _ITEM_START.match(lines[i + 1])
-             and len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
+             and (len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
+                  or rtl[i] and rtl[i + 1])
              and "  " not in lines[i].strip() and "  " not in lines[i + 1].strip()}
     if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop and ends a paragraph
         dropped = cjk - _paragraph_runs(cjk, joins, stripped, lengths + max(wide_width, 1) > width)
         cut, cjk, joins = [i for i in cut if i not in dropped], cjk - dropped, joins - dropped
-    # mid-sentence: the next line opens in lowercase, or Chinese goes on after a line that ends no sentence
+    # mid-sentence: the next line opens in lowercase, or Chinese, or a script without case, goes on after a
+    # line that ends no sentence
     lower = sum(lines[i + 1].lstrip()[:1].islower() or (i in cjk and stripped[i][-1] not in _SENTENCE_END)
+                or (_caseless_start(lines[i + 1].lstrip())
+                    and stripped[i].rstrip(_CLOSERS)[-1:] not in _CASELESS_SENTENCE_END
+                    and _ends_paragraph(stripped[_run_end(i, joins)], text_lengths[_run_end(i, joins)], width))
                 for i in cut)
     too_few = len(cut) < MIN_WRAPS and len(cjk) < MIN_UNSPACED_WRAPS
     if too_few or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
@@ -208,6 +328,6 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     for i, (line, joined) in enumerate(zip(lines, joined_to_previous.tolist())):
         if joined:
             out[-1] = out[-1].rstrip() + ("" if i - 1 in cjk or i - 1 in unspaced else " ") + line.strip()
-        else:
-            out.append(line)
+        else:  # a right-aligned paragraph's padding is no indent
+            out.append(line.lstrip() if padded[i] and i in joins else line)
     return out, origin

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 
 import numpy as np
 from linesift.wrapping import unwrap
@@ -243,3 +244,85 @@ def test_lines_joined_to_a_one_line_page_are_kept_with_it(tiny_model):
     joined, origin = unwrap(page)
     (thresholds,) = tiny_model.score_pages_and_thresholds([page]).line_thresholds
     assert origin.tolist() == [0, 0, 0, 0, 0] and thresholds.tolist() == [0.0] * 5
+
+
+# -- scripts without case: Arabic (right to left), Hindi (combining marks), Thai (no spaces between words) ----
+ARABIC = [
+    ("هطلت أمطار غزيرة على المدينة يوم الثلاثاء، وأغلقت المياه عدة شوارع رئيسية في وسط البلد، وتأخر آلاف "
+     "الموظفين عن العودة إلى منازلهم. وقال رئيس البلدية إن فرق الطوارئ عملت طوال الليل لسحب المياه من "
+     "الأحياء المنخفضة."),
+    ("وتتوقع هيئة الأرصاد الجوية استمرار الأمطار يومين آخرين، ودعت السكان إلى متابعة النشرات والتحذيرات "
+     "الرسمية بعناية، وطلبت من السائقين تجنب الطرق المغمورة حتى صباح الغد."),
+]
+HINDI = [
+    ("मंगलवार को शहर में भारी बारिश हुई और कई मुख्य सड़कों पर पानी भर गया, जिससे हजारों लोग देर से घर "
+     "पहुंचे। नगर निगम ने कहा कि आपातकालीन दल पूरी रात निचले इलाकों से पानी निकालने में लगे रहे।"),
+    ("मौसम विभाग ने अगले दो दिनों तक बारिश जारी रहने का अनुमान लगाया है और लोगों से आधिकारिक चेतावनियों "
+     "पर ध्यान देने को कहा है।"),
+]
+THAI = [
+    ("เมื่อวันอังคารที่ผ่านมา ฝนตกหนักต่อเนื่องหลายชั่วโมง ทำให้น้ำท่วมถนนสายหลักหลายสายในตัวเมือง "
+     "ประชาชนจำนวนมาก ต้องเดินทางกลับบ้านล่าช้า เจ้าหน้าที่เทศบาล ได้นำเครื่องสูบน้ำมาช่วยระบายน้ำ "
+     "ออกจากพื้นที่ลุ่มต่ำ และขอให้ผู้ขับขี่ หลีกเลี่ยงเส้นทางที่มีน้ำท่วมขัง"),
+    ("กรมอุตุนิยมวิทยา คาดว่าจะมีฝนตกต่อเนื่อง ไปอีกสองถึงสามวัน จึงขอให้ประชาชน ติดตามประกาศเตือนภัย "
+     "อย่างใกล้ชิด"),
+]
+
+
+def columns(text: str) -> int:
+    """Display columns as w3m counts them: a combining mark (a Thai or Hindi vowel sign) takes none."""
+    return sum(not unicodedata.category(c).startswith("M") for c in text)
+
+
+def wrap_marks(paragraph: str, width: int, right: bool = False) -> list[str]:
+    """Wrap at spaces to ``width`` columns (``right``: padded on the left to the width, as w3m aligns a
+    right-to-left paragraph); a word wider than the width stands on a line of its own."""
+    out, line = [], ""
+    for word in paragraph.split():
+        candidate = f"{line} {word}" if line else word
+        if line and columns(candidate) > width:
+            out.append(line)
+            candidate = word
+        line = candidate
+    out.append(line)
+    return [" " * (width - columns(x)) + x if right else x for x in out]
+
+
+def wrapped_script(paragraphs: list[str], width: int = 72, right: bool = False) -> list[str]:
+    page = []
+    for paragraph in paragraphs * 3:
+        page += wrap_marks(paragraph, width, right) + [""]
+    return page
+
+
+def test_arabic_aligned_to_the_right_is_joined():
+    page = wrapped_script(ARABIC, right=True)
+    assert page[1].startswith("  ")  # padded on the left
+    joined, _ = unwrap(page)
+    assert [line.strip() for line in joined] == [ARABIC[0], "", ARABIC[1], ""] * 3
+
+
+def test_a_menu_of_short_arabic_lines_aligned_to_the_right_is_not_joined():
+    items = ["الرئيسية", "أخبار العالم", "الرياضة", "الاقتصاد", "اتصل بنا"]
+    menu = [" " * (72 - columns(item)) + item for item in items * 4]
+    assert unwrap(menu + [""] + wrapped_script(ARABIC, right=True))[0][:20] == menu
+
+
+def test_hindi_is_measured_without_its_vowel_signs():
+    page = wrapped_script(HINDI)
+    assert max(map(len, page)) > 72  # longer than the width in characters
+    joined, _ = unwrap(page)
+    assert joined == [HINDI[0], "", HINDI[1], ""] * 3
+
+
+def test_thai_is_joined_at_its_spaces():
+    joined, _ = unwrap(wrapped_script(THAI))
+    assert joined == [THAI[0], "", THAI[1], ""] * 3
+
+
+def test_a_list_of_arabic_titles_of_one_length_is_not_a_wrapped_page():
+    # a site's headlines cut at one length: every line looks cut, but no run of them ends a sentence
+    words = " ".join(ARABIC * 3).replace("،", "").replace(".", "")
+    titles = wrap_marks(words, 72)
+    assert len(titles) >= 8
+    assert unwrap(titles + [""] + titles) is None
