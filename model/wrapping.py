@@ -30,10 +30,12 @@ Other scripts without case (Arabic, Hebrew, Thai, Devanagari, Bengali...) have n
 mid-sentence: a cut counts as one when the next line opens with such a letter, the cut line ends no
 sentence, and its run of joined lines ends a paragraph: the run's last line ends a sentence or, in Thai and
 Lao, which mark none, stops short of the width (a site's list of titles of one length does neither).
-Combining marks (Thai, Devanagari and Bengali vowel signs) take no column. w3m aligns a right-to-left
-paragraph to the right, padding its lines on the left: such a line is as long as its text, its padding is
-no indent, and a run of such lines need not keep one indent. Thai and Lao put no space between words, so a
-run of their letters is a clause, never a URL, and one longer than the width stands whole on its line.
+Combining marks (Thai, Devanagari and Bengali vowel signs) take no column in w3m's count (lynx counts
+characters; both are tried). A paragraph aligned right (HTML's ``align="right"``, common on right-to-left
+pages) comes out of w3m padded on the left: a right-to-left line is as long as its text, its padding is no
+indent, and a run of such lines need not keep one indent. Thai and Lao put no space between words, so a
+long run of their letters is a clause, not a URL, and w3m leaves one longer than the width whole on its
+line, which counts as full.
 """
 
 from __future__ import annotations
@@ -65,14 +67,15 @@ _CLAUSE = re.compile("[，、。；：！？,;:]")
 _WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
-# Thai and Lao put no space between words: a run of their letters is a clause, not a URL, and w3m, which
+# Thai and Lao put no space between words: a long run of their letters is a clause, not a URL; w3m, which
 # breaks them only at spaces, leaves a run longer than the width whole on a line of its own
 _THAI_LAO = "\u0e00-\u0eff"
 _THAI_LAO_RUN = re.compile(f"[{_THAI_LAO}]\\S*$")
+_THAI_LAO_WORD = re.compile(f"[{_THAI_LAO}]+")
 _ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
 # has no spaces at all)
 _LONG_WORD = re.compile("[^\\s" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_RANGES.tolist())
-                        + f"{_THAI_LAO}]{{{LONGEST_WORD + 1}}}")
+                        + f"]{{{LONGEST_WORD + 1}}}")
 # a line ending a sentence (a full line of a paragraph that ends there, not a line cut mid-sentence)
 _ENDS_SENTENCE = re.compile("[。！？][」』”’）)】]*$")
 _SENTENCE_END = "。！？!?.…:：;；"
@@ -80,26 +83,36 @@ _SENTENCE_END = "。！？!?.…:：;；"
 # in one, closing quotes and brackets aside, is not cut mid-sentence)
 _CASELESS_SENTENCE_END = _SENTENCE_END + "؟۔।॥"
 _CLOSERS = "\"'”’»)]}"
-# a line opening with a letter of a script written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and
-# their presentation forms): w3m aligns such a paragraph to the right, padding its lines on the left
-_RTL_START = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# a line opening (punctuation and digits aside) with a letter of a script written right to left (Hebrew,
+# Arabic, Syriac, Thaana, N'Ko and their presentation forms): if aligned right, w3m pads it on the left
+_RTL_START = re.compile("[\\W\\d_]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 RTL_MARGIN = 4  # a right-to-left line indented further is padded: its length for a cut is its text's
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
 _ITEM_START = re.compile(r"\s*(?:[" + BULLET_MARKS + r"\u25a1]|" + NUMBERED_ITEM + r")\s")
 
 
+def _url_like(line: str) -> bool:
+    """Whether a line holding a long word (``_LONG_WORD``) is kept from setting the width: its long word is a
+    URL or the like, not a run of Thai or Lao letters, or the line is one such run (left whole by w3m)."""
+    text = line.strip()
+    if _THAI_LAO_RUN.match(text):
+        return True
+    return any(len(word) > LONGEST_WORD and not _THAI_LAO_WORD.fullmatch(word) for word in text.split())
+
+
 def _width(lines: list[str], lengths: np.ndarray) -> int:
     """The wrap width: the length that all but ``OVERLONG_SHARE`` of the lines keep to (a dump's menu or
     table row can pass it), not counting lines that hold a word longer than ``LONGEST_WORD`` (a long URL,
-    as in lynx's list of links, is never wrapped)."""
+    as in lynx's list of links, is never wrapped; a long run of Thai or Lao letters is a clause and counts,
+    unless it is the whole line, which w3m leaves whole however long)."""
     allowed = int(OVERLONG_SHARE * int((lengths > 0).sum()))
     if int((lengths > MAX_WIDTH).sum()) > 2 * (allowed + 1):  # a dump without a width limit (not all URLs)
         return MAX_WIDTH + 1
     for i in np.argsort(-lengths, kind="stable").tolist():
         if lengths[i] < MIN_WIDTH:
             return int(lengths[i])
-        if not (_ANY_LONG_WORD.search(lines[i]) and _LONG_WORD.search(lines[i])):
+        if not (_ANY_LONG_WORD.search(lines[i]) and _LONG_WORD.search(lines[i]) and _url_like(lines[i])):
             if allowed == 0:
                 return int(lengths[i])
             allowed -= 1
@@ -115,11 +128,14 @@ def as_scored(lines: list[str]) -> list[str]:
 def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
     """``(joined lines, origin)`` for a hard-wrapped page, where ``origin[i]`` is the joined line that
     holds line ``i``; None when the page does not look wrapped (then it is scored as it is). A page with
-    wide characters is measured in display columns and in characters: the count that joins more lines wins."""
+    wide characters or combining marks is measured in display columns (a wide character takes two, a mark
+    none, as w3m counts) and in characters (as lynx counts): the count that joins more lines wins."""
     chars = np.fromiter(map(len, map(str.rstrip, lines)), dtype=np.int64, count=len(lines))
     in_chars = _width(lines, chars)
-    if not MIN_WIDTH // 2 <= in_chars <= MAX_WIDTH:  # not wrapped in characters, nor in columns (2 a character;
-        return None  # a combining mark none: it only makes lines shorter)
+    # not wrapped in characters, nor in columns (a wide character takes two; a mark takes none, so its lines
+    # are shorter in columns, but a page of lines past MAX_WIDTH characters is not taken for a wrapped one)
+    if not MIN_WIDTH // 2 <= in_chars <= MAX_WIDTH:
+        return None
     scripts = _scripts(lines, chars)
     found, stripped, wide = [], None, None
     # a page with combining marks: in columns (w3m: a mark takes none) and in characters (lynx)
@@ -142,13 +158,12 @@ def unwrap(lines: list[str]) -> tuple[list[str], np.ndarray] | None:
 
 
 class _Scripts(NamedTuple):
-    """What of a page's text needs more than Latin wrapping rules: its lines' combining marks (no column of
-    their own in a terminal: Thai, Bengali, Hindi vowels), whether it holds Thai or Lao, and right-to-left
-    letters."""
+    """What of a page's lines needs more than Latin wrapping rules (None or 0: nothing)."""
 
-    marks: np.ndarray | int
-    thai_lao: bool
-    rtl: bool
+    marks: np.ndarray | int  # combining marks (no column of their own: Thai, Bengali, Hindi vowel signs)
+    whole_run: np.ndarray | None  # the line is one run of Thai or Lao, full however long
+    rtl: np.ndarray | None  # the line opens (punctuation and digits aside) with a right-to-left letter
+    padding: np.ndarray | None  # a right-to-left line's indent past RTL_MARGIN (aligned right: no indent)
 
 
 _MARK, _THAI_LAO_FLAG, _RTL = 1, 2, 4
@@ -166,38 +181,50 @@ def _script_table() -> np.ndarray:
 
 
 def _scripts(lines: list[str], chars: np.ndarray) -> _Scripts:
-    """``_Scripts`` of ``lines`` (``chars``: each line's length without trailing whitespace), one numpy pass."""
+    """``_Scripts`` of ``lines`` (``chars``: each line's length without trailing whitespace): one numpy pass
+    over the page, and a pass over its lines for Thai or Lao and for right-to-left letters if it holds any."""
     text = "\n".join(lines)
     if text.isascii():
-        return _Scripts(0, False, False)
+        return _Scripts(0, None, None, None)
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     at = np.flatnonzero((cps >= 0x300) & (cps <= 0xFFFF))  # none below the first combining mark, or astral
     flags = _script_table()[cps[at]]
     found = int(np.bitwise_or.reduce(flags)) if len(flags) else 0
-    marks = 0
+    marks, whole_run, rtl, padding = 0, None, None, None
     if found & _MARK:
         at = at[(flags & _MARK) > 0]
         starts = np.concatenate([[0], np.cumsum([len(line) + 1 for line in lines[:-1]])]).astype(np.int64)
         before = np.searchsorted(at, np.concatenate([starts, starts + chars]))  # marks before each point
         marks = before[len(lines):] - before[:len(lines)]
-    return _Scripts(marks, bool(found & _THAI_LAO_FLAG), bool(found & _RTL))
+    if found & _THAI_LAO_FLAG:
+        whole_run = np.fromiter((bool(_THAI_LAO_RUN.match(line.strip())) for line in lines), dtype=bool,
+                                count=len(lines))
+    if found & _RTL:
+        rtl = np.fromiter((bool(_RTL_START.match(line.lstrip())) for line in lines), dtype=bool, count=len(lines))
+        indents = np.fromiter((len(line) - len(line.lstrip()) for line in lines), dtype=np.int64, count=len(lines))
+        padding = np.where(rtl & (indents > RTL_MARGIN), indents, 0)
+    return _Scripts(marks, whole_run, rtl, padding)
 
 
-def _run_end(i: int, joins: set[int]) -> int:
-    """The last line of the run of joined lines that holds cut ``i`` (the line after it, or further)."""
-    end = i + 1
-    while end in joins:
-        end += 1
-    return end
+def _run_ends(n: int, joins: set[int]) -> np.ndarray:
+    """For each of ``n`` lines, the last line of the run of joined lines that holds it."""
+    ends = np.arange(n)
+    for i in sorted(joins, reverse=True):  # line i + 1 joins line i
+        ends[i] = ends[i + 1]
+    return ends
+
+
+def _sentence_ended(line: str) -> bool:
+    """Whether ``line`` ends a sentence (``_CASELESS_SENTENCE_END``), closing quotes and brackets aside."""
+    last = line.rstrip(_CLOSERS)[-1:]
+    return bool(last) and last in _CASELESS_SENTENCE_END
 
 
 def _ends_paragraph(line: str, length: int, width: int) -> bool:
     """Whether the last line of a run of joined lines of a script without case ends a paragraph: it ends a
-    sentence or, in Thai and Lao (which mark no sentence's end), stops short of the width (a site's list
-    of titles of one length does neither)."""
-    if line.rstrip(_CLOSERS)[-1:] in _CASELESS_SENTENCE_END:
-        return True
-    return "\u0e00" <= line[-1:] <= "\u0eff" and length + LONGEST_WORD < width
+    sentence or, in Thai and Lao (which mark no sentence's end), stops short of the width by more than
+    ``NEAR_WIDTH`` (a site's list of titles cut at one length does neither)."""
+    return _sentence_ended(line) or ("\u0e00" <= line[-1:] <= "\u0eff" and length < width - NEAR_WIDTH)
 
 
 def _columns(word: str) -> int:
@@ -206,8 +233,8 @@ def _columns(word: str) -> int:
 
 
 def _caseless_start(text: str) -> bool:
-    """Whether ``text`` opens with a letter of a script without case that is not written without spaces
-    (Arabic, Hebrew, Thai, Devanagari, Bengali...; not Chinese, Japanese or Korean, which take two columns)."""
+    """Whether ``text`` opens with a letter of a script without case (Arabic, Hebrew, Thai, Devanagari,
+    Bengali...) that is not a wide one (Chinese, Japanese and Korean have rules of their own)."""
     first = text[:1]
     return first.isalpha() and not first.isupper() and not first.islower() and not _wide_char(first)
 
@@ -279,14 +306,11 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     fits = lengths <= width
     if wide_width == 2:
         fits |= (lengths == width + 1) & last_wide
-    text_lengths, rtl, padded = lengths, np.zeros(len(lines), dtype=bool), np.zeros(len(lines), dtype=bool)
-    if scripts.thai_lao:  # a line of one run of Thai or Lao is full, however long
-        fits |= np.fromiter((bool(_THAI_LAO_RUN.match(line.strip())) for line in lines), dtype=bool, count=len(lines))
-    if scripts.rtl:  # a right-to-left line padded on the left is as long as its text
-        rtl = np.fromiter((bool(_RTL_START.match(line.lstrip())) for line in lines), dtype=bool, count=len(lines))
-        indents = np.fromiter((len(line) - len(line.lstrip()) for line in lines), dtype=np.int64, count=len(lines))
-        padded = rtl & (indents > RTL_MARGIN)
-        text_lengths = np.where(padded, lengths - indents, lengths)
+    if scripts.whole_run is not None:  # a line of one run of Thai or Lao is full, however long
+        fits |= scripts.whole_run
+    rtl = scripts.rtl if scripts.rtl is not None else np.zeros(len(lines), dtype=bool)
+    # a right-to-left line padded on the left (aligned right) is as long as its text
+    text_lengths = lengths if scripts.padding is None else lengths - scripts.padding
     candidates = np.flatnonzero(filled[:-1] & filled[1:] & (text_lengths[:-1] >= width - LONGEST_WORD) & fits[:-1])
     cut, cjk, unspaced = [], set(), set()  # cjk: cut before a character of text without spaces
     for i in candidates.tolist():
@@ -303,7 +327,8 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
             if han and _unspaced_char(stripped[i][-1]):  # Latin after Chinese: joined without a space
                 unspaced.add(i)
     # a list item starts a new line; a continuation is indented at least as far as its start (unless both
-    # are right-to-left, padded to the right edge); table rows (cells apart by 2+ spaces) stay apart
+    # are right-to-left: aligned right, each is padded to the right edge); table rows (cells apart by 2+
+    # spaces) stay apart
     joins = {i for i in cut if not _ITEM_START.match(lines[i + 1])
              and (len(lines[i + 1]) - len(lines[i + 1].lstrip()) >= len(lines[i]) - len(lines[i].lstrip())
                   or rtl[i] and rtl[i + 1])
@@ -311,13 +336,14 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     if cjk:  # Chinese or Japanese cut lines count only in a run that holds a full stop and ends a paragraph
         dropped = cjk - _paragraph_runs(cjk, joins, stripped, lengths + max(wide_width, 1) > width)
         cut, cjk, joins = [i for i in cut if i not in dropped], cjk - dropped, joins - dropped
-    # mid-sentence: the next line opens in lowercase, or Chinese, or a script without case, goes on after a
-    # line that ends no sentence
+    # mid-sentence: the next line opens in lowercase, or Chinese goes on after a line that ends no sentence,
+    # or a script without case does, in a run of lines that ends a paragraph
+    caseless = [i for i in cut if _caseless_start(lines[i + 1].lstrip()) and not _sentence_ended(stripped[i])]
+    if caseless:
+        ends = _run_ends(len(lines), joins)
+        caseless = {i for i in caseless if _ends_paragraph(stripped[ends[i + 1]], text_lengths[ends[i + 1]], width)}
     lower = sum(lines[i + 1].lstrip()[:1].islower() or (i in cjk and stripped[i][-1] not in _SENTENCE_END)
-                or (_caseless_start(lines[i + 1].lstrip())
-                    and stripped[i].rstrip(_CLOSERS)[-1:] not in _CASELESS_SENTENCE_END
-                    and _ends_paragraph(stripped[_run_end(i, joins)], text_lengths[_run_end(i, joins)], width))
-                for i in cut)
+                or i in caseless for i in cut)
     too_few = len(cut) < MIN_WRAPS and len(cjk) < MIN_UNSPACED_WRAPS
     if too_few or lower < max(MIN_LOWER_STARTS, MIN_LOWER_SHARE * len(cut)):
         return None
@@ -328,6 +354,6 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     for i, (line, joined) in enumerate(zip(lines, joined_to_previous.tolist())):
         if joined:
             out[-1] = out[-1].rstrip() + ("" if i - 1 in cjk or i - 1 in unspaced else " ") + line.strip()
-        else:  # a right-aligned paragraph's padding is no indent
-            out.append(line.lstrip() if padded[i] and i in joins else line)
+        else:  # a right-to-left paragraph's padding is no indent
+            out.append(line.lstrip() if rtl[i] and i in joins else line)
     return out, origin

@@ -299,7 +299,7 @@ def test_arabic_aligned_to_the_right_is_joined():
     page = wrapped_script(ARABIC, right=True)
     assert page[1].startswith("  ")  # padded on the left
     joined, _ = unwrap(page)
-    assert [line.strip() for line in joined] == [ARABIC[0], "", ARABIC[1], ""] * 3
+    assert joined == [ARABIC[0], "", ARABIC[1], ""] * 3  # the padding is no indent
 
 
 def test_a_menu_of_short_arabic_lines_aligned_to_the_right_is_not_joined():
@@ -326,3 +326,43 @@ def test_a_list_of_arabic_titles_of_one_length_is_not_a_wrapped_page():
     titles = wrap_marks(words, 72)
     assert len(titles) >= 8
     assert unwrap(titles + [""] + titles) is None
+
+
+def test_an_arabic_line_opening_with_a_quote_or_a_digit_is_right_to_left_too():
+    page = wrapped_script(ARABIC, right=True)
+    for k, opening in ((1, "«"), (2, "2024 ")):  # in the padding, so the lines keep their length
+        text = page[k].lstrip()
+        assert len(page[k]) - len(text) > len(opening)
+        page[k] = " " * (len(page[k]) - len(text) - len(opening)) + opening + text
+    _, origin = unwrap(page)
+    assert origin[0] == origin[1] == origin[2]
+
+
+def test_a_list_of_arabic_sentences_of_one_length_is_not_a_wrapped_page():
+    # each line ends a sentence: none was cut mid-sentence
+    words = " ".join(ARABIC * 3).replace("،", "").replace(".", "")
+    sentences = [line + "." for line in wrap_marks(words, 71)]
+    assert unwrap(sentences + [""] + sentences) is None
+
+
+def test_a_run_of_thai_longer_than_the_width_stands_whole_and_is_joined():
+    run = "ประชาชนจำนวนมากต้องเดินทางกลับบ้านล่าช้า" * 3  # 102 columns, no space to break at
+    paragraph = THAI[0].replace("ประชาชนจำนวนมาก ต้องเดินทางกลับบ้านล่าช้า", run)
+    page = wrapped_script([paragraph, THAI[1]])
+    assert run in page
+    joined, _ = unwrap(page)
+    assert joined == [paragraph, "", THAI[1], ""] * 3
+
+
+def test_long_urls_with_thai_letters_do_not_set_the_width():
+    references = [f"  {k}. https://th.wikipedia.org/wiki/ประเทศไทย_ข่าวเศรษฐกิจ_{k}_การเมืองและสังคม" for k in range(1, 4)]
+    joined, _ = unwrap(wrapped_page() + references)
+    assert joined[4] == PARAGRAPHS[0]
+
+
+def test_lines_with_long_runs_of_thai_set_the_width():
+    clauses = THAI[0].split() + THAI[1].split()
+    runs = [a + b for a, b in zip(clauses[::2], clauses[1::2])]  # 32-54 characters without a space
+    page = wrapped_script([" ".join(runs), " ".join(runs[::-1])])
+    joined, _ = unwrap(page)
+    assert joined == [" ".join(runs), "", " ".join(runs[::-1]), ""] * 3
