@@ -21,10 +21,27 @@ FOLD_SPACE, FOLD_DIGIT = ord(" "), ord("0")
 
 # Han and kana: Chinese and Japanese, written without spaces between words
 HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003fffd]")
+# Thai and Lao: written without spaces between words and without a full stop; a space ends a clause or a
+# sentence. Their letters count as CJK and such a space as a Chinese comma ("，"), so that their prose reads
+# like the Chinese prose the model learnt from (without it, a Thai paragraph reads as one long unpunctuated
+# word, like a menu item; data/MODEL.md, "Twentieth round").
+THAI_LAO = (0x0E00, 0x0EFF)
+THAI_LAO_CHAR = re.compile("[\u0e00-\u0eff]")
+CLAUSE_SPACE = re.compile("(?<=[\u0e00-\u0eff])( +)(?=[\u0e00-\u0eff])")
+CLAUSE_MARK = "\uff0c"
 
 
 def _is_cjk(cp: int) -> bool:
-    return 0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
+    return (0x3040 <= cp <= 0x30FF or 0x3400 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
+            or THAI_LAO[0] <= cp <= THAI_LAO[1])
+
+
+def clause_marks(text: str) -> str:
+    """``text`` with the first space of each run between two Thai or Lao characters read as a comma ("，"):
+    the same length, so positions in it are positions in ``text``."""
+    if text.isascii() or not THAI_LAO_CHAR.search(text):  # most text: nothing to read
+        return text
+    return CLAUSE_SPACE.sub(lambda m: CLAUSE_MARK + m.group(1)[1:], text)
 
 
 UNICODE_SIZE = 0x110000
@@ -90,7 +107,7 @@ class CodePoints:
 
     joined: str
     cps: np.ndarray  # uint32 code points of ``joined``
-    flags: np.ndarray  # uint8 class flags (astral letters of the CJK extension planes count as CJK)
+    flags: np.ndarray  # uint8 class flags (astral CJK extension letters, Thai and Lao count as CJK too)
     starts: np.ndarray  # index of each line's first code point
     ends: np.ndarray  # one past each line's last code point
     line_of: np.ndarray  # line of each code point (a separating newline belongs to the line it ends)
@@ -105,10 +122,12 @@ class CodePoints:
 
 
 def code_points(lines: list[str]) -> CodePoints:
-    """The code points of ``lines`` (lines holding a line break, from API callers, read it as a space)."""
+    """The code points of ``lines`` (lines holding a line break, from API callers, read it as a space; a space
+    between Thai or Lao characters as "，", ``clause_marks``)."""
     joined = "\n".join(lines)
     if joined.count("\n") != max(len(lines) - 1, 0):
         joined = "\n".join(line.replace("\n", " ") for line in lines)
+    joined = clause_marks(joined)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     newline = np.flatnonzero(cps == 10)
     starts = np.concatenate([[0], newline + 1]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)

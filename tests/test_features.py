@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from linesift.codepoints import clause_marks
 from linesift.features import ISLAND_NAMES, batch_features, island_features, page_features, score_context_features
 
 
@@ -212,6 +213,38 @@ def test_astral_characters_do_not_shift_rows():
     X, names, _ = page_features(["emoji 😀 here", "𠀀𠀁", "plain"])
     assert X.shape == (3, len(names))
     assert column(["emoji 😀 here", "𠀀𠀁", "plain"], "cjk_ratio") == [0.0, 1.0, 0.0]
+
+
+def test_thai_letters_count_as_written_without_spaces():
+    # 4 letters: 1 word by its spaces, + 2 as CJK
+    assert column(["ฝนตก"], "cjk_ratio") == [1.0]
+    assert column(["ฝนตก"], "log_words") == approx([math.log1p(1 + 2)])
+
+
+def test_a_space_between_thai_words_reads_as_a_comma():
+    # 9 letters of 11 characters (the vowel sign of "ปิด" is a mark), 1 + 4.5 words
+    assert column(["ฝนตก ถนนปิด"], "commas_per_word") == approx([1 / 5.5])
+    assert column(["ฝนตก ถนนปิด"], "cjk_ratio") == approx([9 / 11])
+
+
+def test_a_thai_clause_space_and_a_chinese_comma_give_the_same_row():
+    assert page_features(["ฝนตก ถนนปิด"])[0].tolist() == page_features(["ฝนตก，ถนนปิด"])[0].tolist()
+
+
+def test_only_the_first_space_of_a_run_between_thai_words_reads_as_a_comma():
+    assert clause_marks("ฝนตก   ถนนปิด") == "ฝนตก，  ถนนปิด"
+
+
+def test_a_space_between_lao_words_reads_as_a_comma():
+    assert column(["ຝົນຕົກໜັກ ນ້ຳຖ້ວມ"], "commas_per_word") != [0.0]
+
+
+def test_a_space_beside_digits_in_thai_is_not_a_comma():
+    assert column(["ราคา 100 บาท"], "commas_per_word") == [0.0]
+
+
+def test_a_space_between_latin_words_is_not_a_comma():
+    assert column(["rain falls"], "commas_per_word") == [0.0]
 
 
 # -- robustness ------------------------------------------------------------------------------------------
