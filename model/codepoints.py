@@ -27,7 +27,9 @@ HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00
 # word, like a menu item; data/MODEL.md, "Twentieth round").
 THAI_LAO = (0x0E00, 0x0EFF)
 THAI_LAO_CHAR = re.compile("[\u0e00-\u0eff]")
-CLAUSE_SPACE = re.compile("(?<=[\u0e00-\u0eff])( +)(?=[\u0e00-\u0eff])")
+_THAI_LAO_LETTER = "\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ece\u0edc-\u0edf"  # and marks; not digits or symbols
+# whitespace between two Thai or Lao letters (never a line break: it would join two lines)
+CLAUSE_SPACE = re.compile(f"(?<=[{_THAI_LAO_LETTER}])([^\\S\\n]+)(?=[{_THAI_LAO_LETTER}])")
 CLAUSE_MARK = "\uff0c"
 
 
@@ -37,8 +39,8 @@ def _is_cjk(cp: int) -> bool:
 
 
 def clause_marks(text: str) -> str:
-    """``text`` with the first space of each run between two Thai or Lao characters read as a comma ("，"):
-    the same length, so positions in it are positions in ``text``."""
+    """``text`` with the first character of each run of whitespace between two Thai or Lao letters read as a
+    comma ("，"): the same length, so positions in it are positions in ``text``."""
     if text.isascii() or not THAI_LAO_CHAR.search(text):  # most text: nothing to read
         return text
     return CLAUSE_SPACE.sub(lambda m: CLAUSE_MARK + m.group(1)[1:], text)
@@ -111,14 +113,19 @@ class CodePoints:
     starts: np.ndarray  # index of each line's first code point
     ends: np.ndarray  # one past each line's last code point
     line_of: np.ndarray  # line of each code point (a separating newline belongs to the line it ends)
+    clause_commas: np.ndarray | None = None  # where ``clause_marks`` put a comma for a space (None: nowhere)
 
     @property
     def lengths(self) -> np.ndarray:
         return self.ends - self.starts
 
     def folded(self) -> np.ndarray:
-        """Code points lowercased, digits as ``0``, spaces as `` `` (astral code points unchanged)."""
-        return fold_table()[self.cps]
+        """Code points lowercased, digits as ``0``, spaces as `` `` (astral code points unchanged; a comma
+        ``clause_marks`` put for a space is a space again, so lines equal up to spacing fold alike)."""
+        folded = fold_table()[self.cps]
+        if self.clause_commas is not None:
+            folded[self.clause_commas] = FOLD_SPACE
+        return folded
 
 
 def code_points(lines: list[str]) -> CodePoints:
@@ -127,15 +134,19 @@ def code_points(lines: list[str]) -> CodePoints:
     joined = "\n".join(lines)
     if joined.count("\n") != max(len(lines) - 1, 0):
         joined = "\n".join(line.replace("\n", " ") for line in lines)
-    joined = clause_marks(joined)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    marked = clause_marks(joined)
+    cps = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    marks = None
+    if marked is not joined:
+        marks = np.flatnonzero(cps != np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        joined = marked
     newline = np.flatnonzero(cps == 10)
     starts = np.concatenate([[0], newline + 1]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
     ends = np.concatenate([newline, [len(cps)]]).astype(np.int64) if lines else np.zeros(0, dtype=np.int64)
     flags = class_table()[cps]
     # each line's code points and the "\n" that ends it (the last line has none)
     line_of = np.repeat(np.arange(len(starts), dtype=np.int32), ends - starts + 1)[: len(cps)]
-    return CodePoints(joined, cps, flags, starts, ends, line_of)
+    return CodePoints(joined, cps, flags, starts, ends, line_of, marks)
 
 
 def folded_lines(cp: CodePoints) -> list[str]:

@@ -236,7 +236,26 @@ def test_only_the_first_space_of_a_run_between_thai_words_reads_as_a_comma():
 
 
 def test_a_space_between_lao_words_reads_as_a_comma():
-    assert column(["ຝົນຕົກໜັກ ນ້ຳຖ້ວມ"], "commas_per_word") != [0.0]
+    # 11 letters (the vowel and tone signs are marks): 1 + 5.5 words
+    assert column(["ຝົນຕົກໜັກ ນ້ຳຖ້ວມ"], "commas_per_word") == approx([1 / 6.5])
+
+
+def test_a_tab_between_thai_words_reads_as_a_comma_too():
+    assert clause_marks("ฝนตก\tถนนปิด") == "ฝนตก，ถนนปิด"
+
+
+def test_a_line_break_between_thai_words_is_left_alone():
+    assert clause_marks("ฝนตก \nถนนปิด") == "ฝนตก \nถนนปิด"
+    X, _, _ = page_features(["ฝนตก ", "ถนนปิด"])
+    assert X.shape[0] == 2
+
+
+def test_thai_digits_are_not_letters_a_comma_joins():
+    assert clause_marks("ราคา ๑๐๐ บาท") == "ราคา ๑๐๐ บาท"
+
+
+def test_thai_lines_equal_up_to_spacing_repeat():
+    assert column(["ฝนตก ถนนปิด", "x", "ฝนตก   ถนนปิด"], "log_repeats_loose") == approx([math.log(2), 0.0, math.log(2)])
 
 
 def test_a_space_beside_digits_in_thai_is_not_a_comma():
