@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from linesift.codepoints import HAN_KANA, MARK, class_table
+from linesift.codepoints import HAN_KANA, MARK, THAI_LAO, THAI_LAO_CHAR, class_table
 from linesift.features import BULLET_MARKS, NUMBERED_ITEM
 
 MIN_WIDTH, MAX_WIDTH = 60, 250  # terminal-like widths (72, 80, 100, 132, ...)
@@ -69,7 +68,7 @@ _WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
 # Thai and Lao put no space between words: a long run of their letters is a clause, not a URL; w3m, which
 # breaks them only at spaces, leaves a run longer than the width whole on a line of its own
-_THAI_LAO = "\u0e00-\u0eff"
+_THAI_LAO = f"{chr(THAI_LAO[0])}-{chr(THAI_LAO[1])}"
 _THAI_LAO_RUN = re.compile(f"[{_THAI_LAO}]\\S*$")
 _THAI_LAO_WORD = re.compile(f"[{_THAI_LAO}]+")
 _ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
@@ -83,9 +82,11 @@ _SENTENCE_END = "。！？!?.…:：;；"
 # in one, closing quotes and brackets aside, is not cut mid-sentence)
 _CASELESS_SENTENCE_END = _SENTENCE_END + "؟۔।॥"
 _CLOSERS = "\"'”’»)]}"
-# a line opening (punctuation and digits aside) with a letter of a script written right to left (Hebrew,
-# Arabic, Syriac, Thaana, N'Ko and their presentation forms): if aligned right, w3m pads it on the left
-_RTL_START = re.compile("[\\W\\d_]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# letters of scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation
+# forms), as (first, last) code points; a line opening (punctuation and digits aside) with one is
+# right-to-left: if aligned right, w3m pads it on the left
+_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFC))
+_RTL_START = re.compile("[\\W\\d_]*[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _RTL_RANGES) + "]")
 RTL_MARGIN = 4  # a right-to-left line indented further is padded: its length for a cut is its text's
 # a list item's start as the features read it, plus w3m's second-level "□" (not in the features: the shipped
 # model was trained without it)
@@ -173,10 +174,9 @@ _MARK, _THAI_LAO_FLAG, _RTL = 1, 2, 4
 def _script_table() -> np.ndarray:
     """For each code point of the Basic Multilingual Plane: a combining mark, Thai or Lao, right-to-left."""
     table = np.where((class_table()[:0x10000] & MARK) > 0, _MARK, 0).astype(np.uint8)
-    table[0x0E00:0x0F00] |= _THAI_LAO_FLAG
-    table[0x0590:0x0900] |= _RTL  # as _RTL_START
-    table[0xFB1D:0xFE00] |= _RTL
-    table[0xFE70:0xFEFD] |= _RTL
+    table[THAI_LAO[0]:THAI_LAO[1] + 1] |= _THAI_LAO_FLAG
+    for first, last in _RTL_RANGES:
+        table[first:last + 1] |= _RTL
     return table
 
 
@@ -224,12 +224,14 @@ def _ends_paragraph(line: str, length: int, width: int) -> bool:
     """Whether the last line of a run of joined lines of a script without case ends a paragraph: it ends a
     sentence or, in Thai and Lao (which mark no sentence's end), stops short of the width by more than
     ``NEAR_WIDTH`` (a site's list of titles cut at one length does neither)."""
-    return _sentence_ended(line) or ("\u0e00" <= line[-1:] <= "\u0eff" and length < width - NEAR_WIDTH)
+    return _sentence_ended(line) or (THAI_LAO_CHAR.fullmatch(line[-1:]) is not None and length < width - NEAR_WIDTH)
 
 
 def _columns(word: str) -> int:
-    """``word``'s length less its combining marks."""
-    return len(word) if word.isascii() else sum(not unicodedata.category(c).startswith("M") for c in word)
+    """``word``'s length less its combining marks (``MARK`` in ``class_table``, as ``_scripts`` counts them)."""
+    if word.isascii():
+        return len(word)
+    return int(np.count_nonzero((class_table()[[ord(c) for c in word]] & MARK) == 0))
 
 
 def _caseless_start(text: str) -> bool:
