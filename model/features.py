@@ -61,16 +61,24 @@ TEASER_CUES = (
     "leer más", "siehe auch", "mehr zum thema", "weiterlesen", "czytaj (?:też|także|więcej)", "читайте также",
     "читать далее", "смотрите также", "διαβάστε επίσης", "相关阅读", "相关新闻", "相关文章", "延伸阅读", "阅读更多",
 )
-# teaser cues in more languages, read with TEASER_CUES after scoring (``ANY_TEASER_CUE``, conventions.py)
+# teaser cues in more languages, and sidebar headings over lists of other posts ("Recent Posts", "Ähnliche
+# Beiträge"), read with TEASER_CUES after scoring (``ANY_TEASER_CUE``, conventions.py)
 MORE_TEASER_CUES = (
-    "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte sie (?:auch )?interessieren",
-    "weitere (?:artikel|nachrichten|meldungen)", "ähnliche artikel", "meistgelesen",
+    "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte (?:sie|dich) (?:auch )?interessieren",
+    "weitere (?:artikel|nachrichten|meldungen|beiträge)", "ähnliche (?:artikel|beiträge)",
+    "verwandte (?:artikel|beiträge)", "neueste (?:artikel|beiträge)", "beliebte (?:artikel|beiträge)",
+    "meistgelesen(?:e|en)?(?: artikel)?", "lesetipps?", "passend dazu", "dazu passend", "weitere themen",
+    "mehr aus (?:dem ressort|der rubrik)",
+    "recent (?:posts|articles|stories)", "popular (?:posts|articles|stories)", "latest (?:posts|articles|stories)",
+    "most (?:popular|read)", "more (?:stories|articles)",
     "lea también", "ver también", "te puede interesar", "también te puede interesar", "le puede interesar",
     "noticias relacionadas",
-    "artículos relacionados",
+    "artículos relacionados", "entradas (?:recientes|relacionadas)", "lo más (?:leído|visto)", "más noticias",
     "lire également", "à lire également", "à voir aussi", "sur le même sujet", "articles similaires",
-    "vous aimerez aussi",
+    "vous aimerez aussi", "articles (?:récents|populaires)", "derniers articles", "les plus lus",
+    "dans la même rubrique",
     "leggi anche", "vedi anche", "potrebbe interessarti", "ti potrebbe interessare", "articoli correlati",
+    "articoli recenti", "i più letti",
     "leia também", "leia mais", "veja também", "notícias relacionadas", "você também pode gostar",
     "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen",
     "läs även", "läs också", "læs også", "les også", "čtěte také", "související články",
@@ -81,7 +89,8 @@ MORE_TEASER_CUES = (
 )
 # tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
 TAG_SHARE_CUES = (
-    "tags?", "share(?: on| this)?", "teilen", "schlagworte", "schlagwörter", "compartir",
+    "tags?", "share(?: on| this)?", "teilen", "diese(?:n)? (?:artikel|beitrag|geschichte|seite) teilen",
+    "artikel teilen", "beitrag teilen", "schlagworte", "schlagwörter", "compartir",
     "etiquetas", "partager", "mots-clés", "condividi", "compartilh(?:e|ar)", "udostępnij", "podziel się", "tagi",
     "поделиться", "теги", "κοινοποίηση", "ετικέτες", "κοινοποιηση", "ετικετες", "分享到", "标签", "標籤",
 )

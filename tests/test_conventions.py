@@ -90,6 +90,23 @@ def test_headings_and_sentences_that_open_with_a_cue_word_are_not_held(line):
     assert not held_between_prose(line)
 
 
+@pytest.mark.parametrize("line", ["Ähnliche Beiträge", "Das könnte dich auch interessieren …", "Diese Geschichte teilen",
+                                  "Recent Posts", "Most Popular", "Lesetipp: Neue Buslinie verbindet Vororte"])
+def test_sidebar_headings_and_german_cues_are_held(line):
+    assert held_between_prose(line)
+
+
+@pytest.mark.parametrize("line", ["Recent posts on the forum show a rise in complaints.", "Most popular among tourists",
+                                  "Beliebte Beiträge sind oft kurz.", "Weitere Themen des Abends waren die Schulen."])
+def test_sentences_and_headings_that_open_with_a_sidebar_cue_are_not_held(line):
+    assert not held_between_prose(line)
+
+
+def test_a_sidebar_heading_heads_a_list_of_other_posts():
+    page = [PROSE, "Beliebte Beiträge", "Neue Radwege im Norden", "Wochenmarkt zieht um"]
+    assert teaser_list_rows(page) == [2, 3]
+
+
 def test_a_teaser_list_runs_past_a_headline_that_opens_with_a_cue_word():
     page = [PROSE, "Also read", "Share prices slump as rates rise", "Ferry timetable changes", "Boat show returns"]
     assert teaser_list_rows(page) == [2, 3, 4]

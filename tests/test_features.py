@@ -109,6 +109,13 @@ def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_featur
     assert column(lines, "teaser_cue") == [0.0] * 9 + [1.0]
 
 
+def test_sidebar_headings_and_more_german_cues_are_found_after_scoring_not_by_the_models_feature():
+    lines = ["Ähnliche Beiträge", "Das könnte dich auch interessieren …", "Diese Geschichte teilen", "Recent Posts",
+             "Meistgelesene Artikel", "Lesetipp: x", "Lo más leído", "Les plus lus", "I più letti"]
+    assert cue_flags(lines) == [1] * 9
+    assert column(lines, "teaser_cue") == [0.0] * 9
+
+
 def test_ad_labels_and_comment_counts_are_label_lines():
     lines = ["Anzeige", "ΔΙΑΦΗΜΙΣΗ", "— Advertisement —", "广告", "9 comentarios", "Kommentare (12)", "• Комментарии: 0",
              "Comments are closed.", "ΣΧΟΛΙΑ (3)", "3 comentários", "Werbung wirkt, sagt die Studie.", "Comments welcome!",

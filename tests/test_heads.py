@@ -206,9 +206,10 @@ def test_headline_pages_must_match_the_pages(tiny_pages, monkeypatch):
 
 
 def _with_menu_title(page):
-    """A tiny page with a teaser (boilerplate) and a short kicker (content) above its title: candidates of
-    both labels for the headline model, as the kicker scores like the menu above it."""
+    """A tiny page with a teaser (boilerplate; not a cue line, as held lines are no candidates) and a short
+    kicker (content) above its title: candidates of both labels for the headline model, as the kicker scores
+    like the menu above it."""
     lines, labels = page
     at = labels.index("content")
-    return (lines[:at] + ["Most read: a teaser", "", "In brief", ""] + lines[at:],
+    return (lines[:at] + ["Top read: a teaser", "", "In brief", ""] + lines[at:],
             labels[:at] + ["boilerplate", None, "content", None] + labels[at:])

@@ -1,0 +1,45 @@
+import io
+import tarfile
+
+from linesift.training.realworld import Counts, Snippets, parse_snippets, read_sdist, snippet_counts
+
+SOURCE = '''
+MOCK_PAGES = {
+'https://example.org/a': 'a.html',
+'https://example.org/b': 'b.html',
+}
+
+def load_mock_page(url, xml_flag=False):
+    pass
+
+def test_extract(xmloutput):
+    result = load_mock_page('https://example.org/a', xmloutput)
+    assert 'Kapitel 1' in result and 'Impressum' not in result  # and 'Kommentare' not in result
+    if xmloutput is False:
+        assert 'Zweiter Absatz' in result and '<head>' not in result
+    result = load_mock_page('https://example.org/b', xmloutput)
+    assert len(result) > 10
+'''
+
+
+def test_snippets_are_read_from_the_asserts_after_each_page_load():
+    assert parse_snippets(SOURCE) == {"a.html": Snippets(["Kapitel 1", "Zweiter Absatz"], ["Impressum"])}
+
+
+def test_snippets_match_case_sensitively_with_whitespace_collapsed():
+    snippets = Snippets(["Kapitel 1 beginnt", "Ende"], ["Impressum", "impressum"])
+    assert snippet_counts("Kapitel 1\n  beginnt hier.\nimpressum", snippets) == Counts(1, 1, 1)
+
+
+def test_the_sdist_gives_the_pages_that_have_snippets(tmp_path):
+    path = tmp_path / "trafilatura-1.0.0.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in (("tests/realworld_tests.py", SOURCE.encode()),
+                           ("tests/cache/a.html", "<p>Kapitel 1 über Straßen</p>".encode("cp1252")),
+                           ("tests/cache/b.html", b"<p>B</p>")):
+            info = tarfile.TarInfo(f"trafilatura-1.0.0/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    snippets, html = read_sdist(path)
+    assert list(snippets) == ["a.html"]
+    assert html == {"a.html": "<p>Kapitel 1 über Straßen</p>"}

@@ -1,0 +1,169 @@
+"""Snippet scores on trafilatura's real-world test pages (mostly German news and blogs), side by side.
+
+    pip download --no-deps --no-binary :all: trafilatura==1.0.0 -d /tmp/sdist
+    python -m linesift.training.realworld /tmp/sdist/trafilatura-1.0.0.tar.gz
+
+trafilatura 1.0.0's source distribution (on PyPI) holds 111 saved HTML pages (``tests/cache``) and, in
+``tests/realworld_tests.py``, assertions about 83 of them: text its extraction must hold ("with") and
+must not ("without"), such as ``'Impressum' not in result``. This reads both from the tarball (nothing is
+copied into the repository), scrapes each page with w3m as the benchmark does, runs linesift page by page
+on the scrape and the HTML extractors on the HTML, and counts the snippets as the tests do: case-sensitive,
+runs of whitespace as one space. A snippet found in the kept text is a true positive ("with") or a false
+positive ("without"); a "with" snippet not found is a false negative. Precision, recall and F1 are pooled
+over all snippets, and given for the German pages apart (more German than English stop words on the scrape).
+
+Two caveats: the snippets were written against trafilatura's own output, so its score here is not
+comparable with the others'; and several "with" snippets are reader comments, which LABELING.md counts as
+boilerplate (linesift drops them by design).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+import tarfile
+from pathlib import Path
+from typing import NamedTuple
+
+from linesift.inputs import declared_charset
+from linesift.lines import decode, split_lines
+from linesift.modelfile import load_model
+from linesift.output import atomic_write_text
+from linesift.predict import predict_pages
+from linesift.training.benchmark import kept
+from linesift.training.extractors import available_extractors
+from linesift.training.renderers import render
+
+TESTS_FILE = "tests/realworld_tests.py"
+PAGES_DIR = "tests/cache/"
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+GERMAN_WORDS = frozenset("der die und das ist nicht mit auf für sich dem den ein eine auch".split())
+ENGLISH_WORDS = frozenset("the and is not with on for of to in a an it that".split())
+
+
+class Snippets(NamedTuple):
+    with_: list[str]
+    without: list[str]
+
+
+class Counts(NamedTuple):
+    tp: int
+    fp: int
+    fn: int
+
+
+def parse_snippets(source: str) -> dict[str, Snippets]:
+    """The snippets of each page file in a ``realworld_tests.py``: ``MOCK_PAGES`` maps urls to files, each
+    ``result = load_mock_page(url, ...)`` starts a page, and each ``'text' in result`` ("with") or ``'text'
+    not in result`` ("without") in the asserts after it (also inside ``if`` blocks) is one of its snippets.
+    Snippets holding ``<`` (XML output) are left out."""
+    tree = ast.parse(source)
+    mock = next(ast.literal_eval(node.value) for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MOCK_PAGES")
+    found: dict[str, tuple[set, set]] = {}
+
+    def walk(statements, page):
+        for st in statements:
+            if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
+                    and getattr(st.value.func, "id", "") == "load_mock_page"):
+                page = mock[st.value.args[0].value]
+                found.setdefault(page, (set(), set()))
+            elif isinstance(st, ast.Assert) and page is not None:
+                for node in ast.walk(st.test):
+                    if (isinstance(node, ast.Compare) and len(node.ops) == 1
+                            and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                            and getattr(node.comparators[0], "id", "") == "result"
+                            and "<" not in node.left.value and node.left.value.strip()):
+                        found[page][0 if isinstance(node.ops[0], ast.In) else 1].add(node.left.value)
+            elif isinstance(st, (ast.If, ast.For, ast.With)):
+                page = walk(st.body, page)
+        return page
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+            walk(node.body, None)
+    return {page: Snippets(sorted(w), sorted(wo)) for page, (w, wo) in sorted(found.items()) if w or wo}
+
+
+def decode_html(data: bytes) -> str:
+    """A page's HTML as ``linesift predict`` reads an .html file: UTF-8, else its declared charset, else cp1252."""
+    text, warnings = decode(data)
+    declared = declared_charset(data) if warnings else None
+    return data.decode(declared, errors="replace") if declared else text
+
+
+def read_sdist(path: Path) -> tuple[dict[str, Snippets], dict[str, str]]:
+    """The snippets and the HTML of each page that has snippets, from a trafilatura source tarball."""
+    with tarfile.open(path) as tar:
+        members = {m.name.split("/", 1)[1]: m for m in tar.getmembers() if "/" in m.name and m.isfile()}
+        if TESTS_FILE not in members:
+            raise SystemExit(f"Error: {path}: no {TESTS_FILE} (trafilatura 1.0.0's source tarball has it)")
+        snippets = parse_snippets(tar.extractfile(members[TESTS_FILE]).read().decode("utf-8"))
+        html = {name: decode_html(tar.extractfile(members[PAGES_DIR + name]).read())
+                for name in snippets if PAGES_DIR + name in members}
+    return {name: s for name, s in snippets.items() if name in html}, html
+
+
+def snippet_counts(text: str, snippets: Snippets) -> Counts:
+    """Snippets found in ``text`` as the tests' ``in`` finds them (case-sensitive), whitespace collapsed."""
+    flat = _SPACE.sub(" ", text)
+    found = [_SPACE.sub(" ", s).strip() in flat for s in snippets.with_]
+    leaked = [_SPACE.sub(" ", s).strip() in flat for s in snippets.without]
+    return Counts(sum(found), sum(leaked), len(found) - sum(found))
+
+
+def prf(counts: list[Counts]) -> dict:
+    tp, fp, fn = (sum(c[i] for c in counts) for i in range(3))
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
+
+
+def is_german(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return sum(w in GERMAN_WORDS for w in words) > sum(w in ENGLISH_WORDS for w in words)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sdist", type=Path, help="trafilatura-1.0.0.tar.gz")
+    parser.add_argument("--model", default=None, help="model file [default: the shipped model]")
+    parser.add_argument("--renderers", default="w3m,lynx", help="scrapes for linesift, comma-separated")
+    parser.add_argument("--no-extractors", action="store_true")
+    parser.add_argument("--out", type=Path, default=None, help="also write the results here as JSON")
+    args = parser.parse_args(argv)
+    snippets, html = read_sdist(args.sdist)
+    names = sorted(snippets)
+    model = load_model(args.model)
+    scrapes = {r: [render(html[n], r) for n in names] for r in args.renderers.split(",")}
+    german = [is_german(text) for text in scrapes[next(iter(scrapes))]]
+    texts = {}
+    for renderer, pages in scrapes.items():
+        preds = predict_pages([split_lines(p) for p in pages], model)
+        texts[f"linesift ({renderer})"] = [kept(p.lines, p.labels) for p in preds]
+    texts["keep-everything"] = next(iter(scrapes.values()))
+    if not args.no_extractors:
+        for name, extract in available_extractors().items():
+            texts[name] = [extract(html[n]) or "" for n in names]
+    results = {}
+    print(f"{len(names)} pages ({sum(german)} German), "
+          f"{sum(len(s.with_) for s in snippets.values())} with and "
+          f"{sum(len(s.without) for s in snippets.values())} without snippets\n")
+    print("| system | precision | recall | F1 | F1, German pages | F1, other pages |\n|---|---|---|---|---|---|")
+    for system, outs in texts.items():
+        counts = [snippet_counts(t, snippets[n]) for n, t in zip(names, outs)]
+        row = {"all": prf(counts), "german": prf([c for c, g in zip(counts, german) if g]),
+               "other": prf([c for c, g in zip(counts, german) if not g])}
+        results[system] = row
+        print(f"| {system} | {row['all']['precision']:.3f} | {row['all']['recall']:.3f} | {row['all']['f1']:.3f}"
+              f" | {row['german']['f1']:.3f} | {row['other']['f1']:.3f} |")
+    if args.out:
+        atomic_write_text(args.out, json.dumps({"pages": len(names), "german_pages": sum(german), "results": results},
+                                       indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
