@@ -1,9 +1,10 @@
 """Conventions of ../shared/LABELING.md held after scoring, where a line's own features cannot tell them:
 teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться"), the lists of other pages'
 headlines under a short teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
-"3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``AD_LABELS``, ``COMMENT_CUES`` and
-``MORE_COMMENT_CUES``. The cues are found in the feature pass (``features.Features.cues``); the rules here
-read those flags and the few lines they mark."""
+"3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``SIDEBAR_HEADINGS`` (bare headings only:
+"Recent Posts", "Ähnliche Beiträge"), ``AD_LABELS``, ``COMMENT_CUES`` and ``MORE_COMMENT_CUES``. The cues
+are found in the feature pass (``features.Features.cues``); the rules here read those flags and the few lines
+they mark."""
 
 from __future__ import annotations
 

@@ -61,24 +61,16 @@ TEASER_CUES = (
     "leer más", "siehe auch", "mehr zum thema", "weiterlesen", "czytaj (?:też|także|więcej)", "читайте также",
     "читать далее", "смотрите также", "διαβάστε επίσης", "相关阅读", "相关新闻", "相关文章", "延伸阅读", "阅读更多",
 )
-# teaser cues in more languages, and sidebar headings over lists of other posts ("Recent Posts", "Ähnliche
-# Beiträge"), read with TEASER_CUES after scoring (``ANY_TEASER_CUE``, conventions.py)
+# teaser cues in more languages, read with TEASER_CUES after scoring (``ANY_TEASER_CUE``, conventions.py)
 MORE_TEASER_CUES = (
-    "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte (?:sie|dich) (?:auch )?interessieren",
-    "weitere (?:artikel|nachrichten|meldungen|beiträge)", "ähnliche (?:artikel|beiträge)",
-    "verwandte (?:artikel|beiträge)", "neueste (?:artikel|beiträge)", "beliebte (?:artikel|beiträge)",
-    "meistgelesen(?:e|en)?(?: artikel)?", "lesetipps?", "passend dazu", "dazu passend", "weitere themen",
-    "mehr aus (?:dem ressort|der rubrik)",
-    "recent (?:posts|articles|stories)", "popular (?:posts|articles|stories)", "latest (?:posts|articles|stories)",
-    "most (?:popular|read)", "more (?:stories|articles)",
+    "lesen sie (?:auch|mehr|hier)", "auch interessant", "das könnte (?:sie|dich|euch) (?:auch )?interessieren",
+    "weitere (?:artikel|nachrichten|meldungen)", "ähnliche artikel", "meistgelesen", "lesetipp",
     "lea también", "ver también", "te puede interesar", "también te puede interesar", "le puede interesar",
     "noticias relacionadas",
-    "artículos relacionados", "entradas (?:recientes|relacionadas)", "lo más (?:leído|visto)", "más noticias",
+    "artículos relacionados",
     "lire également", "à lire également", "à voir aussi", "sur le même sujet", "articles similaires",
-    "vous aimerez aussi", "articles (?:récents|populaires)", "derniers articles", "les plus lus",
-    "dans la même rubrique",
+    "vous aimerez aussi",
     "leggi anche", "vedi anche", "potrebbe interessarti", "ti potrebbe interessare", "articoli correlati",
-    "articoli recenti", "i più letti",
     "leia também", "leia mais", "veja também", "notícias relacionadas", "você também pode gostar",
     "lees ook", "lees meer", "bekijk ook", "gerelateerde artikelen",
     "läs även", "läs också", "læs også", "les også", "čtěte také", "související články",
@@ -86,6 +78,20 @@ MORE_TEASER_CUES = (
     "читайте (?:ещё|еще)", "по теме", "материалы по теме", "новости по теме", "другие новости", "похожие новости",
     "διαβάστε ακόμα", "σχετικά άρθρα", "διαβαστε (?:επισης|ακομα)", "σχετικα αρθρα",
     "相关报道", "推荐阅读", "猜你喜欢", "相關新聞", "相關文章", "延伸閱讀", "関連記事", "あわせて読みたい",
+)
+# headings of sidebar and teaser boxes ("Recent Posts", "Ähnliche Beiträge", "Lo más leído"), read after scoring
+# as cues only where the line is the bare heading (but for punctuation and a count): then it is held, and a
+# list of headline-like lines under it too (conventions.py); a sentence or a longer heading that opens with
+# one ("Passend dazu: ein trockener Riesling.", "Most popular among tourists") is not a cue
+SIDEBAR_HEADINGS = (
+    "ähnliche beiträge", "verwandte (?:artikel|beiträge)", "weitere beiträge", "weitere themen",
+    "neueste (?:artikel|beiträge)", "beliebte (?:artikel|beiträge)", "meistgelesene(?:n)?(?: artikel| beiträge)?",
+    "lesetipps", "passend dazu", "dazu passend", "mehr aus (?:dem ressort|der rubrik)",
+    "recent (?:posts|articles|stories)", "popular (?:posts|articles|stories)", "latest (?:posts|articles|stories)",
+    "most (?:popular|read)", "more (?:stories|articles)",
+    "entradas (?:recientes|relacionadas)", "lo más (?:leído|visto)", "más noticias",
+    "articles (?:récents|populaires)", "derniers articles", "les plus lus", "dans la même rubrique",
+    "articoli recenti", "i più letti",
 )
 # tag and share cues ("Tags:", "Share on", "Teilen", "Поделиться", ...): what follows them is not a teaser list
 TAG_SHARE_CUES = (
@@ -154,7 +160,9 @@ LABEL_LINE_STARTS = _cue_starts(_COUNTED_HEAD, AD_LABELS + COMMENT_CUES + MORE_C
 # and a colon ("Read more: ...", "Lesen Sie auch: ..."); of "tags?" only "tags" counts, as "Tag" opens German
 # dates and diary days ("Tag 3", "Tag: Samstag").
 _HELD_CUES = tuple("tags" if cue == "tags?" else cue for cue in ANY_TEASER_CUES)
-BARE_CUE_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)")
+_BARE_TAIL = r"[^\w\n]*(?:\d+[^\w\n]*)?(?=\n|\Z)"  # nothing but punctuation and a count after the cue
+BARE_CUE_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, _BARE_TAIL)
+SIDEBAR_HEADING_STARTS = _cue_starts(_CUE_HEAD, SIDEBAR_HEADINGS, _BARE_TAIL)
 CUE_AND_COLON_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\S\n]*[:\uff1a]")
 TAG_SHARE_CUE_STARTS = _cue_starts(_CUE_HEAD, TAG_SHARE_CUES, _CUE_TAIL)
 # A comment's byline or button (``Features.cues``' BYLINE, read by tails.py): a time of day, a numeric date,
@@ -428,9 +436,10 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
     # the flags are only read on short lines and, for cues, lines with a colon ("Read more: <headline>")
     short = n_words <= CUE_LINE_MAX_WORDS
     colon = count((cps == 0x3A) | (cps == 0xFF1A)) > 0
-    opens = _cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) > 0
+    sidebar = _cue_hits(SIDEBAR_HEADING_STARTS, cue_text, cp.starts, opening, short) > 0  # bare headings only
+    opens = (_cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) > 0) | sidebar
     cue_line = ((_cue_hits(BARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0)  # tried on ``opens`` only
-                | (_cue_hits(CUE_AND_COLON_STARTS, cue_text, cp.starts, opening, opens) > 0))
+                | (_cue_hits(CUE_AND_COLON_STARTS, cue_text, cp.starts, opening, opens) > 0) | sidebar)
     cues = (opens * OPENS_WITH_CUE + cue_line * CUE_LINE
             + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
             + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL
@@ -553,9 +562,10 @@ class Features:
     chunks: list[CodePoints]  # code points of ``lines``, ``CHUNK_LINES`` lines at a time
     # per row, flags read after scoring (conventions.py), not by the model: OPENS_WITH_CUE, the line opens with
     # a teaser, tag or share cue of any language (ANY_TEASER_CUE) and has at most CUE_LINE_MAX_WORDS words or
-    # a colon; of those, CUE_LINE, it is the bare cue or the cue and a colon (BARE_CUE_STARTS,
-    # CUE_AND_COLON_STARTS), and TAG_OR_SHARE, it opens with a tag or share cue; ONLY_A_LABEL, it is only an
-    # ad label or a comment heading or count (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; and, read by the
+    # a colon, or it is a bare sidebar heading (SIDEBAR_HEADING_STARTS); of those, CUE_LINE, it is the bare cue
+    # or the cue and a colon (BARE_CUE_STARTS, CUE_AND_COLON_STARTS) or the bare heading, and TAG_OR_SHARE, it
+    # opens with a tag or share cue; ONLY_A_LABEL, it is only an ad label or a comment heading or count
+    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; and, read by the
     # tail model (tails.py), BYLINE, a comment's byline or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
     cues: np.ndarray
 

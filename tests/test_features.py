@@ -111,9 +111,15 @@ def test_cues_of_more_languages_are_found_after_scoring_not_by_the_models_featur
 
 def test_sidebar_headings_and_more_german_cues_are_found_after_scoring_not_by_the_models_feature():
     lines = ["Ähnliche Beiträge", "Das könnte dich auch interessieren …", "Diese Geschichte teilen", "Recent Posts",
-             "Meistgelesene Artikel", "Lesetipp: x", "Lo más leído", "Les plus lus", "I più letti"]
+             "Meistgelesene Beiträge", "Lesetipp: x", "Lo más leído", "Les plus lus", "I più letti (5)"]
     assert cue_flags(lines) == [1] * 9
     assert column(lines, "teaser_cue") == [0.0] * 9
+
+
+def test_a_sidebar_heading_is_a_cue_only_when_bare():
+    lines = ["Passend dazu: ein trockener Riesling aus der Pfalz.", "Most popular among tourists",
+             "Recent articles: a survey of 40 studies found no effect.", "Lesetipps für den Sommer", "Most popular:"]
+    assert cue_flags(lines) == [0, 0, 0, 0, 1]
 
 
 def test_ad_labels_and_comment_counts_are_label_lines():

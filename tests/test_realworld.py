@@ -1,7 +1,7 @@
 import io
 import tarfile
 
-from linesift.training.realworld import Counts, Snippets, parse_snippets, read_sdist, snippet_counts
+from linesift.training.realworld import Counts, Snippets, is_german, parse_snippets, prf, read_sdist, snippet_counts
 
 SOURCE = '''
 MOCK_PAGES = {
@@ -29,6 +29,22 @@ def test_snippets_are_read_from_the_asserts_after_each_page_load():
 def test_snippets_match_case_sensitively_with_whitespace_collapsed():
     snippets = Snippets(["Kapitel 1 beginnt", "Ende"], ["Impressum", "impressum"])
     assert snippet_counts("Kapitel 1\n  beginnt hier.\nimpressum", snippets) == Counts(1, 1, 1)
+
+
+def test_snippets_match_in_composed_form_without_their_own_outer_spaces():
+    decomposed = "gepru\u0308ft werden"  # "geprüft" with a combining diaeresis, as some pages write it
+    snippets = Snippets([decomposed, " Ende "], [])
+    assert snippet_counts("Es wird geprüft werden.\nEnde", snippets) == Counts(2, 0, 0)
+
+
+def test_counts_pool_into_precision_recall_and_f1():
+    assert prf([Counts(3, 1, 0), Counts(1, 0, 4)]) == {"precision": 0.8, "recall": 0.5, "f1": 0.615}
+    assert prf([]) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+def test_a_page_is_german_when_it_has_more_german_than_english_function_words():
+    assert [is_german(t) for t in ("Der Hund und die Katze sind nicht da.", "The dog and the cat is not in.")] == [
+        True, False]
 
 
 def test_the_sdist_gives_the_pages_that_have_snippets(tmp_path):
