@@ -1,6 +1,8 @@
 import io
 import tarfile
 
+import pytest
+
 from linesift.training.realworld import Counts, Snippets, is_german, parse_snippets, prf, read_sdist, snippet_counts
 
 SOURCE = '''
@@ -59,3 +61,10 @@ def test_the_sdist_gives_the_pages_that_have_snippets(tmp_path):
     snippets, html = read_sdist(path)
     assert list(snippets) == ["a.html"]
     assert html == {"a.html": "<p>Kapitel 1 über Straßen</p>"}
+
+
+def test_a_file_that_is_no_tarball_is_a_one_line_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a tarball")
+    with pytest.raises(SystemExit, match=r"^Error: .*notes.txt: not a tar archive"):
+        read_sdist(path)

@@ -104,7 +104,13 @@ def decode_html(data: bytes) -> str:
 
 def read_sdist(path: Path) -> tuple[dict[str, Snippets], dict[str, str]]:
     """The snippets and the HTML of each page that has snippets, from a trafilatura source tarball."""
-    with tarfile.open(path) as tar:
+    try:
+        tar = tarfile.open(path)
+    except OSError as err:
+        raise SystemExit(f"Error: {path}: {err.strerror or err}") from None
+    except tarfile.TarError:
+        raise SystemExit(f"Error: {path}: not a tar archive (trafilatura-1.0.0.tar.gz is one)") from None
+    with tar:
         members = {m.name.split("/", 1)[1]: m for m in tar.getmembers() if "/" in m.name and m.isfile()}
         if TESTS_FILE not in members:
             raise SystemExit(f"Error: {path}: no {TESTS_FILE} (trafilatura 1.0.0's source tarball has it)")
