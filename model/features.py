@@ -565,8 +565,8 @@ class Features:
     # a colon, or it is a bare sidebar heading (SIDEBAR_HEADING_STARTS); of those, CUE_LINE, it is the bare cue
     # or the cue and a colon (BARE_CUE_STARTS, CUE_AND_COLON_STARTS) or the bare heading, and TAG_OR_SHARE, it
     # opens with a tag or share cue; ONLY_A_LABEL, it is only an ad label or a comment heading or count
-    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; and, read by the
-    # tail model (tails.py), BYLINE, a comment's byline or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
+    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; and, read by the tail model (tails.py), BYLINE, a
+    # comment's byline or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
     cues: np.ndarray
 
 

@@ -141,10 +141,8 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
         input_format == "auto"
         and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))
     )
-    if html and warnings:  # not UTF-8: the page may say what it is
-        declared = declared_charset(data)
-        if declared:
-            text, warnings = data.decode(declared, errors="replace"), []
+    if html:
+        text, warnings = as_declared(data, text, warnings)
     warnings = [f"{path}: {w}" for w in warnings]
     if html:
         return Page(path, [], warnings, html=text)
@@ -247,6 +245,13 @@ def declared_charset(data: bytes) -> str | None:
     m = _META_CHARSET.search(data[:4096])
     name = m.group(1).decode("ascii", "replace") if m else None
     return name if name and _known_codec(name) else None
+
+
+def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """An HTML page's ``(text, warnings)`` as ``lines.decode`` read ``data``, or, when that was not UTF-8 (a
+    warning) and the page declares a charset Python knows, ``data`` decoded by it, without warnings."""
+    declared = declared_charset(data) if warnings else None
+    return (data.decode(declared, errors="replace"), []) if declared else (text, warnings)
 
 
 def _charset(content_type: str) -> str | None:

@@ -68,9 +68,8 @@ _WIDE_RANGES = np.array([(0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (
                          (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD)], dtype=np.uint32)
 # Thai and Lao put no space between words: a long run of their letters is a clause, not a URL; w3m, which
 # breaks them only at spaces, leaves a run longer than the width whole on a line of its own
-_THAI_LAO = f"{chr(THAI_LAO[0])}-{chr(THAI_LAO[1])}"
-_THAI_LAO_RUN = re.compile(f"[{_THAI_LAO}]\\S*$")
-_THAI_LAO_WORD = re.compile(f"[{_THAI_LAO}]+")
+_THAI_LAO_RUN = re.compile(THAI_LAO_CHAR.pattern + r"\S*$")
+_THAI_LAO_WORD = re.compile(THAI_LAO_CHAR.pattern + "+")
 _ANY_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1}}}")  # fast; then, none of its characters wide (Chinese
 # has no spaces at all)
 _LONG_WORD = re.compile("[^\\s" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE_RANGES.tolist())

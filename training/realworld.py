@@ -34,14 +34,16 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from linesift.inputs import declared_charset
+from linesift.inputs import as_declared
 from linesift.lines import decode, split_lines
 from linesift.modelfile import load_model
 from linesift.output import atomic_write_text
 from linesift.predict import predict_pages
 from linesift.training.benchmark import kept
 from linesift.training.extractors import available_extractors
+from linesift.training.metrics import prf as counts_prf
 from linesift.training.renderers import render
+from linesift.training.scoring import snippet_counts as normalised_snippet_counts
 
 TESTS_FILE = "tests/realworld_tests.py"
 PAGES_DIR = "tests/cache/"
@@ -97,9 +99,7 @@ def parse_snippets(source: str) -> dict[str, Snippets]:
 
 def decode_html(data: bytes) -> str:
     """A page's HTML as ``linesift predict`` reads an .html file: UTF-8, else its declared charset, else cp1252."""
-    text, warnings = decode(data)
-    declared = declared_charset(data) if warnings else None
-    return data.decode(declared, errors="replace") if declared else text
+    return as_declared(data, *decode(data))[0]
 
 
 def read_sdist(path: Path) -> tuple[dict[str, Snippets], dict[str, str]]:
@@ -120,25 +120,21 @@ def read_sdist(path: Path) -> tuple[dict[str, Snippets], dict[str, str]]:
     return {name: s for name, s in snippets.items() if name in html}, html
 
 
-def _flat(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text))
+def _case_sensitive(text: str) -> str:
+    """``text`` as the tests' ``in`` reads it, in composed form (NFC), runs of whitespace as one space, without
+    leading and trailing spaces."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def snippet_counts(text: str, snippets: Snippets) -> Counts:
-    """Snippets found in ``text`` as the tests' ``in`` finds them (case-sensitive), read in composed form
-    (NFC), runs of whitespace as one space, a snippet's leading and trailing spaces left out."""
-    flat = _flat(text)
-    found = [_flat(s).strip() in flat for s in snippets.with_]
-    leaked = [_flat(s).strip() in flat for s in snippets.without]
-    return Counts(sum(found), sum(leaked), len(found) - sum(found))
+    """Snippets found in ``text`` as the tests' ``in`` finds them (case-sensitive, ``_case_sensitive``)."""
+    return Counts(*normalised_snippet_counts(text, snippets.with_, snippets.without, norm=_case_sensitive))
 
 
 def prf(counts: list[Counts]) -> dict:
-    """Precision, recall and F1 of the pooled counts (1.0 where nothing was found, or nothing was to find)."""
+    """Precision, recall and F1 of the pooled counts (``metrics.prf``), rounded."""
     tp, fp, fn = (sum(c[i] for c in counts) for i in range(3))
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
+    return dict(zip(("precision", "recall", "f1"), (round(x, 3) for x in counts_prf(tp, tp + fp, tp + fn))))
 
 
 def is_german(text: str) -> bool:

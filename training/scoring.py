@@ -36,11 +36,12 @@ def _norm(text: str) -> str:
     return _CJK_GAP.sub("", _SPACE.sub(" ", text.lower()).strip())
 
 
-def snippet_counts(predicted: str, with_: list[str], without: list[str]) -> tuple[int, int, int]:
-    """(true positives, false positives, false negatives): ``with`` snippets found, ``without`` found, ``with`` missed."""
-    text = _norm(predicted)
-    found = [_norm(s) in text for s in with_]
-    leaked = [_norm(s) in text for s in without]
+def snippet_counts(predicted: str, with_: list[str], without: list[str], norm=_norm) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives): ``with`` snippets found, ``without`` found, ``with``
+    missed; texts and snippets read through ``norm`` (by default lowercased, ``_norm``)."""
+    text = norm(predicted)
+    found = [norm(s) in text for s in with_]
+    leaked = [norm(s) in text for s in without]
     return sum(found), sum(leaked), len(found) - sum(found)
 
 
