@@ -21,6 +21,7 @@ from linesift.binning import one_pass_binning
 from linesift.classifier import (
     ScoredPages,
     _oof_report,
+    labels_from_scores,
     page_word_f1,
     pages_weigh_the_same,
     row_targets,
@@ -28,6 +29,7 @@ from linesift.classifier import (
     tuned_threshold,
 )
 from linesift.features import batch_features, context_features
+from linesift.lines import overlong_row
 from linesift.settings import (
     ADAPT_ESTIMATORS,
     ADAPT_LEAF_NODES,
@@ -36,10 +38,12 @@ from linesift.settings import (
     CV_FOLDS_DEFAULT,
     RANDOM_STATE_DEFAULT,
 )
-from linesift.sites import build_site_table
+from linesift.sites import corpus_sites
+from linesift.wrapping import unwrap
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
+from sklearn.utils.validation import check_is_fitted
 
 BASE_COLUMNS = ["base_score", "base_kept"]
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.025), 3)
@@ -58,6 +62,21 @@ def base_columns(scores: list[np.ndarray], line_thresholds: list[np.ndarray], la
     ctx, ctx_names = context_features(own, list(BASE_COLUMNS), layout)
     # its last column, the block's lines, is a column of the lines' own features already
     return np.hstack([own, ctx[:, :-1]]).astype(np.float32), BASE_COLUMNS + ctx_names[:-1]
+
+
+def labelled_as_scored(lines: list[str], labels: list) -> tuple[list[str], list]:
+    """A labelled page as models score it: a hard-wrapped page (``wrapping.unwrap``) with its paragraphs
+    joined, a joined line labelled as its lines are where they agree and unsure where they differ (blank
+    lines carry no label)."""
+    u = unwrap(lines)
+    if u is None:
+        return lines, list(labels)
+    joined, origin = u
+    found: list[set] = [set() for _ in joined]
+    for label, at in zip(labels, origin.tolist()):
+        if label:
+            found[at].add(label)
+    return joined, [None if not f else f.pop() if len(f) == 1 else "unsure" for f in found]
 
 
 class AdaptedClassifier(ClassifierMixin, BaseEstimator):
@@ -100,21 +119,31 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, groups=None, sites=None):
         """Fit on pages ``X`` with per-line labels ``y`` (``content``, ``boilerplate``, anything else unsure);
         ``groups`` (one per page, e.g. site) keep folds apart; ``sites`` (one per page, None if unknown) give
-        the base model its cross-page counts, as ``predict`` does for pages of a site scored together."""
+        the base model its cross-page counts as ``predict_corpus`` gives them (a page without a site is put
+        with the pages it shares template lines with); without them each page is scored alone. Pages are
+        read as they are scored: a hard-wrapped page with its paragraphs joined (``wrapping.unwrap``; a
+        joined line is unsure where its lines' labels differ)."""
         with one_pass_binning():  # the same trees, binned faster (binning.py)
             return self._fit(X, y, groups, sites)
 
     def _fit(self, X, y, groups, sites):
+        from linesift.classifier import LineClassifier
         from linesift.predict import default_model
 
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         X = [list(page) for page in X]
-        self.base_ = self.base if self.base is not None else default_model()
-        table = (build_site_table(X, sites) if sites is not None and getattr(self.base_, "use_sites_", False)
-                 else None)
-        scored = self.base_.score_pages_and_thresholds(X, sites if table is not None else None, table)
-        M, self.feature_names_, f = self._matrix(X, scored.scores, scored.line_thresholds)
+        self.base_ = self.base if self.base is not None else copy.deepcopy(default_model())
+        if not isinstance(self.base_, LineClassifier):
+            raise ValueError("the base model is an adapted model: adapt its base instead")
+        names = table = None
+        if sites is not None and getattr(self.base_, "use_sites_", False):
+            table, names = corpus_sites(zip(X, sites))
+        pages, y = zip(*[labelled_as_scored(lines, labels) for lines, labels in zip(X, y)]) if X else ((), ())
+        pages = list(pages)
+        whole = [overlong_row(lines) is not None for lines in X]
+        scores_b, _, _, line_t_b, _, _ = self.base_._score_lines(pages, names, table, None, True, whole)
+        M, self.feature_names_, f = self._matrix(pages, scores_b, line_t_b)
         layout = f.layout
         target = row_targets(y, layout)
         known = target >= 0
@@ -124,7 +153,7 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
         row_groups = page_groups[layout.page]
         n_folds = min(self.cv, len(np.unique(row_groups[known])))
         if n_folds < 2:
-            raise ValueError("adapting needs at least 2 pages (or sites) for its cross-validated threshold")
+            raise ValueError("adapting needs at least 2 pages (or sites) with labelled lines, and cv of 2 or more")
         words = np.expm1(f.X[:, f.names.index("log_words")])
         weights = pages_weigh_the_same(words + 1.0, known, layout)
         idx = np.flatnonzero(known)
@@ -134,8 +163,7 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
                 continue
             fold = self._booster().fit(M[idx[train]], target[idx[train]], sample_weight=weights[idx[train]])
             oof[idx[test]] = fold.predict_proba(M[idx[test]])[:, 1]
-        scored_rows = ~np.isnan(oof)
-        target_scored = np.where(scored_rows, target, -1)
+        target_scored = np.where(np.isnan(oof), -1, target)
         if self.threshold is None:
             f1s = [page_word_f1(oof >= t, target_scored, words, layout) for t in THRESHOLD_GRID]
             self.threshold_ = tuned_threshold(THRESHOLD_GRID, f1s, raised=False)
@@ -144,25 +172,32 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
         self.correction_ = self._booster().fit(M[idx], target[idx], sample_weight=weights[idx])
         self.classes_ = np.array(["boilerplate", "content"])
         base_kept = M[:, len(f.names) + BASE_COLUMNS.index("base_kept")] > 0
-        self.oof_scores_ = _oof_report(np.nan_to_num(oof, nan=-1.0), target_scored, words, layout, self.threshold_)
-        base_report = _oof_report(base_kept.astype(np.float64), target_scored, words, layout, 0.5)
-        self.oof_scores_.update({f"base_{k}": v for k, v in base_report.items() if k != "threshold"})
-        self.corrects_ = not self.fallback or self.oof_scores_["word_f1"] > self.oof_scores_["base_word_f1"]
+        correction = _oof_report(np.nan_to_num(oof, nan=-1.0), target_scored, words, layout, self.threshold_)
+        base = _oof_report(base_kept.astype(np.float64), target_scored, words, layout, 0.5)
+        base["threshold"] = float(self.base_.threshold_)
+        self.corrects_ = not self.fallback or correction["word_f1"] > base["word_f1"]
+        # the scores of the model as it labels: the correction's, or the base's where it falls back
+        self.oof_scores_ = dict(correction if self.corrects_ else base, corrects=self.corrects_,
+                                **{f"base_{k}": v for k, v in base.items()},
+                                **{f"correction_{k}": v for k, v in correction.items()})
         if not self.corrects_:  # labelled as the base labels
             self.threshold_ = float(self.base_.threshold_)
         self.use_sites_ = bool(getattr(self.base_, "use_sites_", False))
+        # what the CLI reads of a LineClassifier: no page, tail or headline model of its own
+        self.page_model_ = self.tail_model_ = self.head_model_ = None
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
 
-    # what the CLI reads of a LineClassifier: an adapted model has no page, tail or headline model of its own
-    page_model_ = None
-    tail_model_ = None
-    head_model_ = None
+    def __sklearn_clone__(self):
+        """An unfitted copy with the same parameters and the same (fitted) base model, not a clone of it: the
+        base is what is adapted, not fitted again."""
+        return type(self)(**self.get_params(deep=False))
 
     @property
     def members_(self):
         """The base model's members (``--members`` scores the base with its first N)."""
+        check_is_fitted(self, "correction_")
         return self.base_.members_
 
     def first_members(self, n: int) -> "AdaptedClassifier":
@@ -170,6 +205,11 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
         out = copy.copy(self)
         out.base_ = self.base_.first_members(n)
         return out
+
+    def predict(self, X, threshold: float | None = None, sites=None, table=None, cut: bool = True) -> list[list[str]]:
+        """Labels for every line: ``content``, ``boilerplate`` or ``blank`` (as ``LineClassifier.predict``)."""
+        scored = self.score_pages_and_thresholds(X, sites, table, threshold, cut)
+        return [labels_from_scores(s, t) for s, t in zip(scored.scores, scored.line_thresholds)]
 
     def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:
         """Scores in [0, 1] for every line of every page; NaN for blank lines."""
@@ -180,6 +220,7 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
         """As ``LineClassifier.score_pages_and_thresholds``: each line's score, each page's threshold
         (``threshold``, else the tuned one) and what each line must reach. The base model scores the pages
         as it would alone (``cut`` turns its tail cut on or off), with ``sites`` and ``table`` if given."""
+        check_is_fitted(self, "correction_")
         if not self.corrects_:
             return self.base_.score_pages_and_thresholds(X, sites, table, threshold, cut)
         return score_unwrapped(X, threshold, lambda pages, whole: self._score_lines(
@@ -205,4 +246,4 @@ class AdaptedClassifier(ClassifierMixin, BaseEstimator):
         return scores, [t] * n, [None] * n, line_thresholds, [None] * n, [[] for _ in range(n)]
 
 
-__all__ = ["AdaptedClassifier", "base_columns"]
+__all__ = ["AdaptedClassifier", "base_columns", "labelled_as_scored"]

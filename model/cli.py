@@ -463,8 +463,16 @@ def predict(
         raise typer.Exit(1)
 
 
+# `train`'s options for a model trained from scratch, by parameter name: refused with --adapt
+SCRATCH_OPTIONS = {"context": "--context", "lexical": "--lexical/--no-lexical", "n_estimators": "--trees",
+                   "weighting": "--weighting", "unseen_shift": "--unseen-shift",
+                   "page_thresholds": "--page-thresholds/--no-page-thresholds", "tail_cut": "--tail-cut/--no-tail-cut",
+                   "headline": "--headline/--no-headline", "members": "--members"}
+
+
 @app.command()
 def train(
+    ctx: typer.Context,
     data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
     output: Path = typer.Option(..., "--output", "-o", help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, help="Folds (grouped by site) for stacking and the scores printed."),
@@ -500,11 +508,11 @@ def train(
                                 f"with leaves of {MIN_SAMPLES_LEAF_RECIPE}+ rows (training/recipe.py)."),
     adapt: bool = typer.Option(False, "--adapt",
                                help="Adapt a model (--base; the shipped one) to the pages instead of training from "
-                               "scratch: a small model learns from them when to overrule it (better than training "
-                               "from scratch on a few dozen to a few hundred pages whose conventions differ from "
-                               "the shipped model's; see the README). Takes --cv, --threshold and --sites only. "
-                               "Prints its scores beside the base model's on the same pages; where it does not beat "
-                               "the base model out of fold, the model written labels as the base does."),
+                               "scratch: a small model learns from them when to overrule it (for a few dozen pages "
+                               "whose conventions differ from "
+                               "the shipped model's; see the README). Takes --cv, --threshold, --sites and --base "
+                               "only. Prints its scores beside the base model's on the same pages; where it does not "
+                               "beat the base model out of fold, the model written labels as the base does."),
     base: Optional[Path] = typer.Option(None, "--base", help="With --adapt: the model to adapt "
                                         "[default: the shipped model]."),
 ):
@@ -517,12 +525,9 @@ def train(
     from linesift.training.fit import fit_pages, fold_plan
     from linesift.training.labelled import LabelledDataError, read_labelled
 
-    if adapt:
-        given = [name for name, value, default in (
-            ("--context", context, "stack"), ("--no-lexical", lexical, True), ("--trees", n_estimators, N_ESTIMATORS_DEFAULT),
-            ("--weighting", weighting, WEIGHTING_DEFAULT), ("--unseen-shift", unseen_shift, UNSEEN_SHIFT_DEFAULT),
-            ("--no-page-thresholds", page_thresholds, True), ("--no-tail-cut", tail_cut, True),
-            ("--no-headline", headline, True), ("--members", members, MEMBERS_DEFAULT)) if value != default]
+    if adapt:  # (typer's parameter sources are its own click's enum: read by name)
+        given = [option for name, option in SCRATCH_OPTIONS.items()
+                 if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"]
         if given:
             fail(f"{', '.join(given)}: for training from scratch; --adapt takes --cv, --threshold, --sites and --base", 2)
     elif base is not None:
@@ -540,7 +545,7 @@ def train(
         fail("no labelled pages found in " + " ".join(map(str, data)))
     started = time.perf_counter()
     if adapt:
-        _adapt(pages, output, _load(base), cv, threshold, sites, started)
+        _adapt(pages, output, base, cv, threshold, sites, started)
         return
     log(f"linesift: training on {len(pages)} pages ...")
     if len(pages) < FEW_PAGES:
@@ -599,22 +604,32 @@ def _cross_validated(model, cv: int, plan, summary: dict) -> str:
             f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
 
 
-def _adapt(pages, output: Path, base, cv: int, threshold: Optional[float], sites: bool, started: float) -> None:
-    """``train --adapt``: adapt ``base`` to ``pages`` (``training.fit.adapt_pages``), write it, and print its
-    cross-validated scores beside the base model's on the same pages."""
+def _adapt(pages, output: Path, base_path: Optional[Path], cv: int, threshold: Optional[float], sites: bool,
+           started: float) -> None:
+    """``train --adapt``: adapt the model of ``base_path`` (None: the shipped one) to ``pages``
+    (``training.fit.adapt_pages``), write it, and print its cross-validated scores beside the base model's on
+    the same pages (the base model's alone where the adapted model falls back to it)."""
+    from linesift.classifier import LineClassifier
     from linesift.training.fit import adapt_pages, fold_plan
 
+    base = _load(base_path)
+    if not isinstance(base, LineClassifier):
+        fail(f"{base_path}: an adapted model; adapt its base model instead")
     log(f"linesift: adapting the model to {len(pages)} pages ...")
     plan = fold_plan(pages, infer_sites=sites)
     model, summary = _fit_and_save(pages, output, started, lambda: adapt_pages(
         pages, base, plan=plan, use_sites=sites, cv=cv, threshold=threshold))
     s = model.oof_scores_
-    emit(_cross_validated(model, cv, plan, summary) + "; the base model on the same pages: "
-         f"line P {s['base_line_precision']:.3f} R {s['base_line_recall']:.3f} F1 {s['base_line_f1']:.3f}, "
-         f"word F1 {s['base_word_f1']:.3f}")
-    if not model.corrects_:
+    if model.corrects_:
+        emit(_cross_validated(model, cv, plan, summary) + "; the base model on the same pages: "
+             f"line P {s['base_line_precision']:.3f} R {s['base_line_recall']:.3f} F1 {s['base_line_f1']:.3f}, "
+             f"word F1 {s['base_word_f1']:.3f}")
+    else:
+        emit(_cross_validated(model, cv, plan, summary) + " (the base model's: the correction, word F1 "
+             f"{s['correction_word_f1']:.3f}, did not beat it out of fold)")
         log("linesift: note: adapting did not beat the base model on these pages out of fold, so the model written "
-            "labels pages as the base model does")
+            "labels pages as the base model does" + (f" (--threshold {threshold} not used)" if threshold is not None
+                                                     else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 

@@ -8,8 +8,9 @@ out, such as dragnet-training; else the held-out sites of the recipe's split), r
 (``--labelled DIR`` reuses pages imported with ``linesift import``). Their sites are split in two by a hash: N
 pages of one half are the user's labelled pages, the other half are scored. For each N and sample (seed k), the
 shipped model is adapted to the N pages (``AdaptedClassifier``, as ``train --adapt``) and a model is trained
-from scratch on them (``linesift train``'s defaults, sites inferred); each is scored on the other half as
-``linesift evaluate`` scores it (word F1 of the kept text against the labelled content, mean over pages). Prints
+from scratch on them (``linesift train``'s defaults: cross-page features, sites inferred where pages have no
+url); each is scored on the other half as ``linesift evaluate`` scores it (in corpus mode; word F1 of the kept
+text against the labelled content, mean over pages). Prints
 one markdown row per N: the shipped model's score, then each model's mean and range over the samples, in how
 many samples the adapted model used its correction (else it labels as the shipped model does), and the
 fitting times (on one OpenMP thread below ``TRAIN_ONE_THREAD_LINES`` lines, as ``linesift train`` fits).
@@ -70,13 +71,13 @@ def adapt_curve(pool: list, test: list, sizes: list[int], samples: int, scratch:
                 model = adapt_pages(sample, default_model(), plan=plan)
             secs_a.append(time.perf_counter() - start)
             used += model.corrects_
-            adapted.append(evaluate_pages(model, test)["word_f1"])
+            adapted.append(evaluate_pages(model, test, sites=True)["word_f1"])
             if scratch:
                 start = time.perf_counter()
                 with threadpool_limits(threads, "openmp"):
-                    model = fit_pages(sample, plan=plan)
+                    model = fit_pages(sample, plan=plan, use_sites=True)
                 secs_t.append(time.perf_counter() - start)
-                trained.append(evaluate_pages(model, test)["word_f1"])
+                trained.append(evaluate_pages(model, test, sites=True)["word_f1"])
         yield n, adapted, trained, secs_a, secs_t, used
 
 
@@ -101,7 +102,7 @@ def main(argv=None) -> None:
     pool = [p for p in pages if user_half(p.site)]
     test = [p for p in pages if not user_half(p.site)]
     sizes = [n for n in (int(x) for x in args.pages.split(",")) if n <= len(pool)]
-    base = evaluate_pages(default_model(), test)["word_f1"]
+    base = evaluate_pages(default_model(), test, sites=True)["word_f1"]
     print(f"{args.corpus}, {args.renderer}: {len(pool)} pages to adapt on, {len(test)} scored; the shipped model "
           f"{base:.3f}", flush=True)
     print("| pages | shipped model | adapted | corrections used | from scratch | seconds (adapt / scratch) |")

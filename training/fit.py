@@ -117,8 +117,9 @@ def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, plan: FoldPl
 def adapt_pages(pages: list[LabelledPage], base=None, plan: FoldPlan | None = None, use_sites: bool = True,
                 **params) -> AdaptedClassifier:
     """Adapt ``base`` (a fitted LineClassifier; None: the shipped model) to ``pages`` (``AdaptedClassifier``,
-    params as its own), folds grouped by site as ``fit_pages`` groups them; with ``use_sites`` the base model is
-    given the pages' known sites (url host or ``# site:``) for its cross-page counts, as ``predict`` gives them."""
+    params as its own), folds grouped by site as ``fit_pages`` groups them; with ``use_sites`` the base model
+    counts lines repeated across the pages of a site (url host or ``# site:``, else inferred from the template
+    lines pages share), as ``linesift predict`` and ``linesift evaluate`` count them for many pages."""
     plan = plan or fold_plan(pages)
     model = AdaptedClassifier(base=base, **params)
     return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups,
