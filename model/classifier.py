@@ -220,33 +220,6 @@ def _fillable(X):
     return X
 
 
-def row_targets(y, layout) -> np.ndarray:
-    """Per row (non-blank line, placed by ``layout``) of pages labelled ``y`` (a list of labels per page, one per
-    line): 1 for ``content``, 0 for ``boilerplate``, -1 for anything else (unsure)."""
-    target = np.full(len(layout.page), -1, dtype=np.int8)
-    for p, labels in enumerate(y):
-        if len(labels) != layout.n_lines[p]:
-            raise ValueError(f"page {p}: {layout.n_lines[p]} lines but {len(labels)} labels")
-        sl = layout.rows(p)
-        picked = [labels[i] for i in layout.index[sl]]
-        target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
-    return target
-
-
-def pages_weigh_the_same(raw: np.ndarray, known: np.ndarray, layout) -> np.ndarray:
-    """Training weights: each row's ``raw`` weight (0 where not ``known``) scaled so every page weighs the same,
-    as many rows as the mean page has labelled."""
-    raw = np.where(known, raw, 0.0)
-    out = np.zeros(len(raw))
-    mean_lines = max(known.sum() / max(len(layout.n_lines), 1), 1.0)
-    for p in range(len(layout.n_lines)):  # once per page at fit time; kept as is so rebuilds stay bit-identical
-        sl = layout.rows(p)
-        total = raw[sl].sum()
-        if total > 0:
-            out[sl] = raw[sl] / total * mean_lines
-    return out
-
-
 def page_word_f1(keep, y, words, layout) -> float:
     """Mean over pages of the word-level F1 of the kept rows (``keep``) against the content rows, unsure rows
     ignored and pages with neither content nor kept words left out (``page_thresholds.page_f1``)."""
@@ -388,7 +361,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                            collect_words=self.lexical)
         # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)
         self.vocabulary_ = vocabulary_bits(batch.word_hashes) if self.lexical else None
-        target = row_targets(y, batch.layout)
+        target = np.full(len(batch.X), -1, dtype=np.int8)
+        for p, sl in batch.page_slices():
+            labels = y[p]
+            if len(labels) != batch.layout.n_lines[p]:
+                raise ValueError(f"page {p}: {batch.layout.n_lines[p]} lines but {len(labels)} labels")
+            picked = [labels[i] for i in batch.layout.index[sl]]
+            target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
         known = target >= 0
         if len(np.unique(target[known])) < 2:
             raise ValueError("training data needs both content and boilerplate lines")
@@ -548,7 +527,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if self.weighting not in ("page", "words"):
             raise ValueError(f"weighting must be 'line', 'page' or 'words', not {self.weighting!r}")
         raw = batch.words() + 1.0 if self.weighting == "words" else np.ones(len(batch.X))
-        return pages_weigh_the_same(raw, known, batch.layout)
+        raw = np.where(known, raw, 0.0)
+        out = np.zeros(len(batch.X))
+        mean_lines = max(known.sum() / max(len(batch.layout.n_lines), 1), 1.0)
+        for _, sl in batch.page_slices():  # once per page at fit time; kept as is so rebuilds stay bit-identical
+            total = raw[sl].sum()
+            if total > 0:
+                out[sl] = raw[sl] / total * mean_lines
+        return out
 
     def _contextualise(self, batch: _PageBatch, s1: np.ndarray) -> np.ndarray:
         if self.context == "none":
@@ -596,8 +582,22 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         nor any page with ``cut`` False. Without ``threshold``, the lines the headline model keeps above a
         page's first kept line (``heads.py``; not on a page of one long line) need only their own score
         (``ScoredPages.headline_lines``)."""
-        return score_unwrapped(X, threshold, lambda pages, whole: self._score_lines(
-            pages, sites, table, threshold, cut, whole))
+        X = list(X)
+        unwrapped = [unwrap(lines) for lines in X]
+        pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
+        # a page without line breaks: its one line holds the article, if any (and the page is not cut)
+        whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
+        scores, thresholds, bases, line_thresholds, ends, heads = self._score_lines(
+            pages, sites, table, threshold, cut, [row is not None for row in whole_rows])
+        # a cut at a joined line: at the first of the lines it joins; a headline joined: all its lines
+        ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
+        heads = [h if u is None else np.flatnonzero(np.isin(u[1], h)).tolist() for h, u in zip(heads, unwrapped)]
+        back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
+        line_thresholds = back(line_thresholds)
+        for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
+            if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
+                at[row if u is None else u[1] == u[1][row]] = 0.0
+        return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows, ends, heads)
 
     def page_threshold(self, known_share: float, threshold: float | None = None,
                        learned: float | None = None) -> float:
@@ -699,30 +699,6 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return [labels_from_scores(s, t) for s, t in zip(scored.scores, scored.line_thresholds)]
 
 
-def score_unwrapped(X, threshold: float | None, score_lines) -> ScoredPages:
-    """``LineClassifier.score_pages_and_thresholds`` of pages ``X`` given how a model scores pages as they are
-    scored (``score_lines(pages, whole)``, as ``LineClassifier._score_lines``: scores, thresholds, bases, line
-    thresholds, cuts and headline lines, per page): a hard-wrapped page (``wrapping.unwrap``) is scored with
-    its paragraphs joined, each of its lines getting what the joined line that holds it got; without
-    ``threshold``, a line holding most of a long page (``lines.overlong_row``) is kept whole (``whole``: per
-    page, whether it has one)."""
-    X = list(X)
-    unwrapped = [unwrap(lines) for lines in X]
-    pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
-    # a page without line breaks: its one line holds the article, if any (and the page is not cut)
-    whole_rows = [overlong_row(lines) if threshold is None else None for lines in X]
-    scores, thresholds, bases, line_thresholds, ends, heads = score_lines(pages, [row is not None for row in whole_rows])
-    # a cut at a joined line: at the first of the lines it joins; a headline joined: all its lines
-    ends = [e if e is None or u is None else int(np.argmax(u[1] == e)) for e, u in zip(ends, unwrapped)]
-    heads = [h if u is None else np.flatnonzero(np.isin(u[1], h)).tolist() for h, u in zip(heads, unwrapped)]
-    back = lambda values: [v if u is None else v[u[1]] for v, u in zip(values, unwrapped)]
-    line_thresholds = back(line_thresholds)
-    for at, row, u in zip(line_thresholds, whole_rows, unwrapped):
-        if row is not None:  # with the lines joined to it, if any (a paragraph's lines share their label)
-            at[row if u is None else u[1] == u[1][row]] = 0.0
-    return ScoredPages(back(scores), thresholds, bases, line_thresholds, whole_rows, ends, heads)
-
-
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
 
 
@@ -759,4 +735,4 @@ def _oof_report(scores, y, words, layout, threshold, kept=None) -> dict:
     return report
 
 
-__all__ = ["LineClassifier", "ScoredPages", "labels_from_scores", "score_unwrapped"]
+__all__ = ["LineClassifier", "ScoredPages", "labels_from_scores"]

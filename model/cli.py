@@ -104,8 +104,8 @@ def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[in
         clf = load_model(model)
     except ModelFileError as err:
         fail(str(err))
-    if not unseen_raise:  # of an adapted model (``adapted.py``): of the base model it corrects
-        getattr(clf, "base_", clf).set_params(unseen_shift=0.0)
+    if not unseen_raise:
+        clf.set_params(unseen_shift=0.0)
     if members is not None:
         if members > len(clf.members_):
             log(f"linesift: note: --members {members}: the model has {len(clf.members_)}, scoring with all of them")
@@ -463,16 +463,8 @@ def predict(
         raise typer.Exit(1)
 
 
-# `train`'s options for a model trained from scratch, by parameter name: refused with --adapt
-SCRATCH_OPTIONS = {"context": "--context", "lexical": "--lexical/--no-lexical", "n_estimators": "--trees",
-                   "weighting": "--weighting", "unseen_shift": "--unseen-shift",
-                   "page_thresholds": "--page-thresholds/--no-page-thresholds", "tail_cut": "--tail-cut/--no-tail-cut",
-                   "headline": "--headline/--no-headline", "members": "--members"}
-
-
 @app.command()
 def train(
-    ctx: typer.Context,
     data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
     output: Path = typer.Option(..., "--output", "-o", help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, help="Folds (grouped by site) for stacking and the scores printed."),
@@ -506,32 +498,15 @@ def train(
                                 "step's order of rows and, on 200,000+ lines, in the rows the trees' bins come from (so "
                                 f"with --no-lexical on fewer lines the members are the same). The shipped model: {MEMBERS_RECIPE}, "
                                 f"with leaves of {MIN_SAMPLES_LEAF_RECIPE}+ rows (training/recipe.py)."),
-    adapt: bool = typer.Option(False, "--adapt",
-                               help="Adapt a model (--base; the shipped one) to the pages instead of training from "
-                               "scratch: a small model learns from them when to overrule it (for a few dozen pages "
-                               "whose conventions differ from "
-                               "the shipped model's; see the README). Takes --cv, --threshold, --sites and --base "
-                               "only. Prints its scores beside the base model's on the same pages; where it does not "
-                               "beat the base model out of fold, the model written labels as the base does."),
-    base: Optional[Path] = typer.Option(None, "--base", help="With --adapt: the model to adapt "
-                                        "[default: the shipped model]."),
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
     Example: linesift train data/pages -o demo.model
-
-    Adapt the shipped model to your pages instead: linesift train my-pages/ --adapt -o mine.model
     """
-    from linesift.training.fit import fit_pages, fold_plan
+    from linesift.modelfile import save_model
+    from linesift.training.fit import fit_pages, fold_plan, training_summary
     from linesift.training.labelled import LabelledDataError, read_labelled
 
-    if adapt:  # (typer's parameter sources are its own click's enum: read by name)
-        given = [option for name, option in SCRATCH_OPTIONS.items()
-                 if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"]
-        if given:
-            fail(f"{', '.join(given)}: for training from scratch; --adapt takes --cv, --threshold, --sites and --base", 2)
-    elif base is not None:
-        fail("--base: the model to adapt, with --adapt", 2)
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
     if weighting not in ("words", "page", "line"):
@@ -544,40 +519,17 @@ def train(
     if not pages:
         fail("no labelled pages found in " + " ".join(map(str, data)))
     started = time.perf_counter()
-    if adapt:
-        _adapt(pages, output, base, cv, threshold, sites, started)
-        return
     log(f"linesift: training on {len(pages)} pages ...")
     if len(pages) < FEW_PAGES:
         log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
             "(see the README's learning curve)")
     plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
-    model, summary = _fit_and_save(pages, output, started, lambda: fit_pages(
-        pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold, n_estimators=n_estimators,
-        weighting=weighting, use_sites=sites, unseen_shift=unseen_shift, page_thresholds=page_thresholds,
-        tail_cut=tail_cut, headline=headline, members=members))
-    s = model.oof_scores_
-    emit(_cross_validated(model, cv, plan, summary)
-         + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
-            if model.page_model_ is not None else "")
-         + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
-            if model.tail_model_ is not None else "")
-         + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
-            if model.head_model_ is not None else ""))
-    log(f"linesift: wrote {output} in {summary['seconds']} s")
-
-
-def _fit_and_save(pages, output: Path, started: float, fit):
-    """``train``'s fit (``fit()``; on one OpenMP thread below ``TRAIN_ONE_THREAD_LINES`` lines, see
-    ``_one_thread``), written to ``output`` with its training summary: the model and the summary. A fit's
-    ValueError (one label only, too few pages) is a user error."""
-    from linesift.modelfile import save_model
-    from linesift.training.fit import training_summary
-
     if sum(len(page.lines) for page in pages) < TRAIN_ONE_THREAD_LINES:
         _one_thread()
     try:
-        model = fit()
+        model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
+                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
+                          page_thresholds=page_thresholds, tail_cut=tail_cut, headline=headline, members=members)
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)
@@ -586,50 +538,23 @@ def _fit_and_save(pages, output: Path, started: float, fit):
         save_model(model, output, summary)
     except OSError as err:
         fail(f"{output}: cannot write ({err.strerror or err})")
-    return model, summary
-
-
-def _cross_validated(model, cv: int, plan, summary: dict) -> str:
-    """The start of ``train``'s result line: the folds, pages and sites, and the model's cross-validated line
-    P/R/F1, word F1 and threshold; notes on stderr when the pages are of one site (folds by page)."""
     s = model.oof_scores_
+    n_sites = plan.sites
     folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
-    by = "site" if plan.sites > 1 else "page"
+    by = "site" if n_sites > 1 else "page"
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
-    return (f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
-            f"{plan.sites} site{'s' * (plan.sites != 1)}): "
-            f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
-            f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}")
-
-
-def _adapt(pages, output: Path, base_path: Optional[Path], cv: int, threshold: Optional[float], sites: bool,
-           started: float) -> None:
-    """``train --adapt``: adapt the model of ``base_path`` (None: the shipped one) to ``pages``
-    (``training.fit.adapt_pages``), write it, and print its cross-validated scores beside the base model's on
-    the same pages (the base model's alone where the adapted model falls back to it)."""
-    from linesift.classifier import LineClassifier
-    from linesift.training.fit import adapt_pages, fold_plan
-
-    base = _load(base_path)
-    if not isinstance(base, LineClassifier):
-        fail(f"{base_path}: an adapted model; adapt its base model instead")
-    log(f"linesift: adapting the model to {len(pages)} pages ...")
-    plan = fold_plan(pages, infer_sites=sites)
-    model, summary = _fit_and_save(pages, output, started, lambda: adapt_pages(
-        pages, base, plan=plan, use_sites=sites, cv=cv, threshold=threshold))
-    s = model.oof_scores_
-    if model.corrects_:
-        emit(_cross_validated(model, cv, plan, summary) + "; the base model on the same pages: "
-             f"line P {s['base_line_precision']:.3f} R {s['base_line_recall']:.3f} F1 {s['base_line_f1']:.3f}, "
-             f"word F1 {s['base_word_f1']:.3f}")
-    else:
-        emit(_cross_validated(model, cv, plan, summary) + " (the base model's: the correction, word F1 "
-             f"{s['correction_word_f1']:.3f}, did not beat it out of fold)")
-        log("linesift: note: adapting did not beat the base model on these pages out of fold, so the model written "
-            "labels pages as the base model does" + (f" (--threshold {threshold} not used)" if threshold is not None
-                                                     else ""))
+    emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
+               f"{n_sites} site{'s' * (n_sites != 1)}): "
+               f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
+               f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
+               + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
+                  if model.page_model_ is not None else "")
+               + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
+                  if model.tail_model_ is not None else "")
+               + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
+                  if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 

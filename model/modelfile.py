@@ -54,21 +54,6 @@ def _clear_thread_counts(model) -> None:
             binner.n_threads = None
 
 
-def _json_params(model) -> dict:
-    """The model's parameters for the sidecar; one that is a model itself (an adapted model's base) by what it
-    is: its kind, threshold and, if it was read from a file, that file's sha256."""
-    out = {}
-    for key, value in model.get_params(deep=False).items():
-        if key == "base" and value is None:  # fitted on the shipped model
-            value = getattr(model, "base_", None)
-        if hasattr(value, "get_params"):
-            side = getattr(value, "sidecar_", {})
-            value = {"kind": f"linesift.{type(value).__name__}", "threshold": getattr(value, "threshold_", None),
-                     "sha256": side.get("sha256"), "linesift": side.get("versions", {}).get("linesift")}
-        out[key] = value
-    return out
-
-
 def save_model(model, path: str | Path, training: dict | None = None) -> dict:
     """Write ``model`` to ``path`` (joblib) and its sidecar; return the sidecar."""
     import joblib
@@ -79,12 +64,12 @@ def save_model(model, path: str | Path, training: dict | None = None) -> dict:
     data = buffer.getvalue()
     sidecar = {
         "format": FORMAT_VERSION,
-        "kind": f"linesift.{type(model).__name__}",
+        "kind": "linesift.LineClassifier",
         "versions": _versions(),
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "labels": ["content", "boilerplate"],
         "threshold": model.threshold_,
-        "params": _json_params(model),
+        "params": {k: v for k, v in model.get_params().items()},
         "feature_names": list(model.feature_names_),
         "training": training or {},
         "cross_validated": getattr(model, "oof_scores_", {}),

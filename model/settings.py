@@ -34,13 +34,6 @@ BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger b
 # thread, 74 s on 2; README)
 TRAIN_ONE_THREAD_LINES = 200_000
 FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)
-# `linesift train --adapt`: a small boosted model corrects a base model (the shipped one) on the user's labelled pages
-# (model/adapted.py); on 100 held-out dragnet pages (blogs whose gold leaves comments out) it lifted the other
-# pages' word F1 0.835 -> 0.861, where a model trained from scratch on the same pages reached 0.851 (README)
-ADAPT_ESTIMATORS = 60
-ADAPT_LEAF_NODES = 15
-ADAPT_MIN_SAMPLES_LEAF = 40
-ADAPT_LEARNING_RATE = 0.1
 # A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by
 # which the share of its words in the training vocabulary falls below KNOWN_SHARE_DEFAULT, up to

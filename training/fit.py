@@ -1,4 +1,4 @@
-"""Fit a LineClassifier on labelled pages (or adapt one to them), grouped by site so folds never share a site."""
+"""Fit a LineClassifier on labelled pages, grouped by site so folds never share a site."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 from collections import Counter
 from typing import NamedTuple
 
-from linesift.adapted import AdaptedClassifier
 from linesift.classifier import LineClassifier
 from linesift.sites import TemplateGroups, page_keys
 from linesift.training.labelled import LabelledPage
@@ -112,15 +111,3 @@ def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, plan: FoldPl
     model = LineClassifier(**params)
     return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups, sites=plan.keys,
                      headline_pages=headline_pages)
-
-
-def adapt_pages(pages: list[LabelledPage], base=None, plan: FoldPlan | None = None, use_sites: bool = True,
-                **params) -> AdaptedClassifier:
-    """Adapt ``base`` (a fitted LineClassifier; None: the shipped model) to ``pages`` (``AdaptedClassifier``,
-    params as its own), folds grouped by site as ``fit_pages`` groups them; with ``use_sites`` the base model
-    counts lines repeated across the pages of a site (url host or ``# site:``, else inferred from the template
-    lines pages share), as ``linesift predict`` and ``linesift evaluate`` count them for many pages."""
-    plan = plan or fold_plan(pages)
-    model = AdaptedClassifier(base=base, **params)
-    return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups,
-                     sites=[p.known_site for p in pages] if use_sites else None)
