@@ -90,16 +90,22 @@ MEMBERS_SCORING_HELP = (
     "corpus, see the README).")
 
 
+# a model named so on the command line, where no file of that name exists, is the shipped model
+SHIPPED_MODEL_WORD = "default"
+
+
 def log(message: str) -> None:
     typer.echo(message, err=True)
 
 
 def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[int] = None):
-    """The model file (None: the shipped model); ``unseen_raise=False`` turns off its raised threshold for
-    pages of unseen words (``unseen_shift``); ``members`` scores with its first N members only
-    (``LineClassifier.first_members``)."""
+    """The model file (None, or ``SHIPPED_MODEL_WORD`` where no such file exists: the shipped model);
+    ``unseen_raise=False`` turns off its raised threshold for pages of unseen words (``unseen_shift``);
+    ``members`` scores with its first N members only (``LineClassifier.first_members``)."""
     from linesift.modelfile import ModelFileError, load_model
 
+    if model is not None and str(model) == SHIPPED_MODEL_WORD and not model.exists():
+        model = None
     try:
         clf = load_model(model)
     except ModelFileError as err:
@@ -560,7 +566,8 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Path = typer.Argument(..., help="Model file."),
+    model: Path = typer.Argument(..., help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
+                                 "a model of your own with it on your pages)."),
     data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
@@ -579,6 +586,8 @@ def evaluate(
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
     Example: linesift evaluate demo.model data/pages --json
+
+    The shipped model on the same pages: linesift evaluate default data/pages --json
     """
     from linesift.training.evaluate import evaluate_pages
     from linesift.training.labelled import LabelledDataError, read_labelled
@@ -611,7 +620,7 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
     """
     from linesift.modelfile import ModelFileError, default_model_path, file_matches_sidecar, read_sidecar
 
-    path = model or default_model_path()
+    path = default_model_path() if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
     if not Path(path).is_file():
         fail(f"{path}: no such model file")
     try:

@@ -522,6 +522,31 @@ def test_train_records_its_settings(model_file):
     assert side["training"]["pages"] == len(sorted(PAGES_DIR.glob("*.tsv")))
 
 
+def test_evaluate_default_is_the_shipped_model(runner):
+    from linesift.modelfile import default_model_path
+
+    named = runner.invoke(app, ["evaluate", "default", str(PAGES_DIR), "--json", "--no-sites"])
+    by_path = runner.invoke(app, ["evaluate", str(default_model_path()), str(PAGES_DIR), "--json", "--no-sites"])
+    assert (named.exit_code, by_path.exit_code) == (0, 0)
+    assert named.stdout == by_path.stdout
+    assert json.loads(named.stdout)["threshold"] == json.loads(default_model_path().with_name("default.model.json")
+                                                               .read_text(encoding="utf-8"))["threshold"]
+
+
+def test_a_model_file_named_default_is_that_file(runner, model_file, tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(model_file, tmp_path / "default")
+    shutil.copy(model_file.with_name(model_file.name + ".json"), tmp_path / "default.json")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["evaluate", "default", str(PAGES_DIR), "--json", "--no-sites"])
+    assert result.exit_code == 0, result.output
+    side = json.loads((tmp_path / "default.json").read_text(encoding="utf-8"))
+    assert json.loads(result.stdout)["threshold"] == side["threshold"] != 0.35
+    info = runner.invoke(app, ["info", "default"])
+    assert json.loads(info.stdout)["sha256"] == side["sha256"]
+
+
 def test_evaluate_json(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json"])
     assert result.exit_code == 0
