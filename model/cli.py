@@ -98,16 +98,20 @@ def log(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _model_file(model: Optional[Path]) -> Optional[Path]:
+    """The model file named on the command line; None for the shipped model (none named, or
+    ``SHIPPED_MODEL_WORD`` where no file of that name exists)."""
+    return None if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
+
+
 def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[int] = None):
-    """The model file (None, or ``SHIPPED_MODEL_WORD`` where no such file exists: the shipped model);
+    """The model file (``_model_file``: None or ``SHIPPED_MODEL_WORD`` is the shipped model);
     ``unseen_raise=False`` turns off its raised threshold for pages of unseen words (``unseen_shift``);
     ``members`` scores with its first N members only (``LineClassifier.first_members``)."""
     from linesift.modelfile import ModelFileError, load_model
 
-    if model is not None and str(model) == SHIPPED_MODEL_WORD and not model.exists():
-        model = None
     try:
-        clf = load_model(model)
+        clf = load_model(_model_file(model))
     except ModelFileError as err:
         fail(str(err))
     if not unseen_raise:
@@ -620,7 +624,7 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
     """
     from linesift.modelfile import ModelFileError, default_model_path, file_matches_sidecar, read_sidecar
 
-    path = default_model_path() if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
+    path = _model_file(model) or default_model_path()
     if not Path(path).is_file():
         fail(f"{path}: no such model file")
     try:
