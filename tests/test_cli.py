@@ -523,25 +523,26 @@ def test_train_records_its_settings(model_file):
 
 
 def test_evaluate_default_is_the_shipped_model(runner):
-    from linesift.modelfile import default_model_path
+    from linesift.modelfile import default_model_path, read_sidecar
 
     named = runner.invoke(app, ["evaluate", "default", str(PAGES_DIR), "--json", "--no-sites"])
     by_path = runner.invoke(app, ["evaluate", str(default_model_path()), str(PAGES_DIR), "--json", "--no-sites"])
     assert (named.exit_code, by_path.exit_code) == (0, 0)
     assert named.stdout == by_path.stdout
-    assert json.loads(named.stdout)["threshold"] == json.loads(default_model_path().with_name("default.model.json")
-                                                               .read_text(encoding="utf-8"))["threshold"]
+    assert json.loads(named.stdout)["threshold"] == read_sidecar(default_model_path())["threshold"]
 
 
 def test_a_model_file_named_default_is_that_file(runner, model_file, tmp_path, monkeypatch):
     import shutil
 
+    from linesift.modelfile import read_sidecar, sidecar_path
+
     shutil.copy(model_file, tmp_path / "default")
-    shutil.copy(model_file.with_name(model_file.name + ".json"), tmp_path / "default.json")
+    shutil.copy(sidecar_path(model_file), sidecar_path(tmp_path / "default"))
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["evaluate", "default", str(PAGES_DIR), "--json", "--no-sites"])
     assert result.exit_code == 0, result.output
-    side = json.loads((tmp_path / "default.json").read_text(encoding="utf-8"))
+    side = read_sidecar(tmp_path / "default")
     assert json.loads(result.stdout)["threshold"] == side["threshold"] != 0.35
     info = runner.invoke(app, ["info", "default"])
     assert json.loads(info.stdout)["sha256"] == side["sha256"]
