@@ -77,9 +77,14 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Label each line of a scraped web page as content or boilerplate."""
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line (a library's error can span several)."""
+    return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+
+
 def fail(message: str, code: int = 1):
-    """Print ``Error: message`` on stderr and exit with ``code``."""
-    typer.echo(f"Error: {message}", err=True)
+    """Print ``Error: message`` (on one line) on stderr and exit with ``code``."""
+    typer.echo(f"Error: {one_line(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -142,6 +147,7 @@ def _fewer_collections() -> None:
 
 
 SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a tool killed by a closed pipe reports
+STDOUT_CLOSED = "stdout is closed; give it somewhere to write (a file, a pipe or /dev/null)"
 WRITE_CHUNK = 1 << 16  # characters per write to the output
 
 
@@ -172,19 +178,32 @@ def _reader_closed(stream) -> bool:
         return False
 
 
+def _stdout():
+    """sys.stdout; a one-line error when the process was started with it closed (``>&-``)."""
+    if sys.stdout is None:
+        fail(STDOUT_CLOSED)
+    return sys.stdout
+
+
 def emit(text: str) -> None:
-    """Print a command's result on stdout (one write); a reader gone away ends the run with 141, quietly."""
+    """Print a command's result on stdout (one write); a reader gone away ends the run with 141, quietly;
+    another failure (a full disk) is a one-line error."""
+    out = _stdout()
     try:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
+        out.write(text if text.endswith("\n") else text + "\n")
+        out.flush()
     except BrokenPipeError:
         _reader_gone()
+    except OSError as err:
+        fail(f"stdout: cannot write ({err.strerror or err})")
 
 
 def _output_file(output: Path, what: str) -> None:
     """Fail unless ``output`` can be written as a file: not a directory, this process's stdout (which carries
     the command's results), a device or a FIFO (renaming the file written over it would replace it), inside
     an existing directory this process may write in."""
+    if str(output) == "-":  # stdout carries this command's results
+        fail(f"-: this command writes a file, not stdout; give the {what}")
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
     if is_own_stream(output):
@@ -270,7 +289,7 @@ class _Sink:
     def __init__(self, path: Optional[Path], separator: str = ""):
         self.tmp, self.separator, self.written = None, separator, False
         if path is None or str(path) == "-" or is_own_stream(path):
-            self.handle = sys.stdout
+            self.handle = _stdout()
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
         else:  # through a symlink, the file it points to is replaced, not the link
@@ -414,7 +433,7 @@ def predict(
         n_failed += 1
         if fail_fast:
             fail(str(err))
-        log(f"Error: {err}")
+        log(f"Error: {one_line(err)}")
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
@@ -603,6 +622,8 @@ def evaluate(
         fail(str(err))
     if not pages:
         fail("no labelled pages found in " + " ".join(map(str, data)))
+    if not any(label in ("content", "boilerplate") for page in pages for label in page.labels):
+        fail("no line labelled content or boilerplate in " + " ".join(map(str, data)) + ": nothing to score")
     scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)
     if as_json:
         emit(json.dumps(scores))
@@ -658,7 +679,7 @@ def import_(
     from collections import defaultdict
 
     from linesift.training.importer import CorpusError, import_corpus
-    from linesift.training.labelled import LabelledDataError, page_to_record
+    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, page_to_record
     from linesift.training.renderers import unavailable
 
     error = unavailable(renderer)
@@ -667,6 +688,8 @@ def import_(
     if error := stdin_twice(corpora):
         fail(error, 2)
     _output_file(output, "labelled corpus file to write (.jsonl or .jsonl.gz)")
+    if not output.name.endswith(CORPUS_SUFFIXES):  # train and evaluate tell a labelled corpus by its name
+        fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)")
     if output.resolve() in {c.resolve() for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
@@ -724,7 +747,14 @@ def _terminated(signum, frame) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
-    app()
+    if "" in sys.argv[1:]:  # "$UNSET": as a path it would read the working directory, recursively
+        typer.echo("Error: an empty argument (an unset shell variable?); linesift takes none", err=True)
+        sys.exit(2)
+    try:
+        app()
+    except OSError as err:  # help or version text to a full disk: the commands' results say so themselves
+        typer.echo(f"Error: {err.filename or 'stdout'}: cannot write ({err.strerror or err})", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

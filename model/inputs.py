@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import io
 import itertools
 import json
 import os
@@ -25,6 +26,8 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 TEXT_FIELD_DEFAULT = "text"
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
+WARC_START = b"WARC/"  # a WARC file's first record opens with its version line ("WARC/1.0")
+WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member decompresses to WARC_START)
 
 
 class InputError(ValueError):
@@ -149,6 +152,13 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
     return Page(path, [], warnings, text=text)
 
 
+def json_problem(err: json.JSONDecodeError) -> str:
+    """What is wrong with a JSON row, and where: "Expecting ',' delimiter at column 12" (a row's line break
+    aside: an error at its end is at the column after its last character)."""
+    column = min(err.pos, len(err.doc.rstrip("\r\n"))) + 1
+    return f"{err.msg}{'' if err.msg.endswith(' at') else ' at'} column {column}"
+
+
 def looks_like_jsonl(first_row: bytes) -> bool:
     """Whether the first row of stdin that is not blank starts a JSONL corpus: a JSON object (a scrape's
     first line rarely is one; ``--input-format text`` reads it as a page)."""
@@ -162,22 +172,46 @@ def looks_like_jsonl(first_row: bytes) -> bool:
 
 
 def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
-    """stdin's input format and the rows read from it to tell it (handed on, so nothing is read twice): in
-    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank), ``jsonl`` if
-    that one is a JSON object (``looks_like_jsonl``); gzip bytes are refused before the rest is read."""
+    """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
+    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if
+    that one opens a WARC record (gzipped too), ``jsonl`` if it is a JSON object (``looks_like_jsonl``) or
+    opens like one and the next row that is not blank is one (a first record cut short: its error is said);
+    other gzip bytes are refused before the rest is read."""
     if sys.stdin is None:
         raise InputError("-: no stdin (it is closed)")
     if input_format != "auto":
         return input_format, []
     try:
-        head = [sys.stdin.buffer.readline()]
-        while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
-            head.append(sys.stdin.buffer.readline())
+        head = _rows_to_nonblank([])
+        if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
+            head.append(sys.stdin.buffer.read(WARC_SNIFF_BYTES))
+            if not _gunzipped_start(b"".join(head)).startswith(WARC_START):
+                raise InputError(f"-: {GZIPPED}")
+            return "warc", head
+        first = head[-1].removeprefix(codecs.BOM_UTF8).lstrip()
+        if first.startswith(WARC_START):
+            return "warc", head
+        if first.startswith(b"{") and not looks_like_jsonl(first):
+            head = _rows_to_nonblank(head)
     except OSError as err:
         raise InputError(f"-: {err.strerror or err}") from None
-    if head[0].startswith(GZIP_MAGIC):
-        raise InputError(f"-: {GZIPPED}")
     return ("jsonl" if looks_like_jsonl(head[-1]) else "auto"), head
+
+
+def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
+    """``head`` and the rows of stdin after it up to the first that is not blank (a BOM read as blank)."""
+    head = head + [sys.stdin.buffer.readline()]
+    while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
+        head.append(sys.stdin.buffer.readline())
+    return head
+
+
+def _gunzipped_start(data: bytes) -> bytes:
+    """The first bytes ``data`` (the start of a gzip stream) decompresses to; b"" if it is not gzip."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, len(WARC_START))
+    except zlib.error:
+        return b""
 
 
 def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
@@ -214,7 +248,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 try:
                     record = json.loads(row)
                 except json.JSONDecodeError as err:
-                    yield InputError(f"{where}: broken JSON ({err.msg})")
+                    yield InputError(f"{where}: broken JSON ({json_problem(err)})")
                     continue
                 value = record.get(field_name) if isinstance(record, dict) else None
                 if not isinstance(value, str):
@@ -263,8 +297,9 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def iter_warc(path: str) -> Iterator[Page | InputError]:
+def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | InputError]:
     """Pages of a WARC/WET file: HTML ``response`` records rendered, ``conversion`` records taken as text.
+    ``head``: for stdin (``-``), its first bytes, already read to sniff it (``_sniffed_stdin``).
 
     Uses warcio (pure Python, the Webrecorder/Common Crawl reference reader; ``pip install linesift[warc]``).
     """
@@ -274,7 +309,7 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
         yield InputError(f"{path}: reading WARC needs warcio (pip install 'linesift[warc]')")
         return
     try:
-        handle = sys.stdin.buffer if path == "-" else open(path, "rb")
+        handle = _Prefixed(b"".join(head or []), sys.stdin.buffer) if path == "-" else open(path, "rb")
     except OSError as err:
         yield InputError(f"{path}: {err.strerror or err}")
         return
@@ -302,7 +337,26 @@ def iter_warc(path: str) -> Iterator[Page | InputError]:
             if unread:
                 yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
-            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {err})")
+            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {' '.join(str(err).split())})")
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream: ``head`` (bytes already read from ``rest``), then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest):
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _warc_page(path: str, record) -> Page | None:
@@ -367,7 +421,7 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
             yield from iter_records(path, text_field, html_field, site_field, head, replaced)
             continue
         if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
-            yield from iter_warc(path)
+            yield from iter_warc(path, head)
             continue
         try:
             yield read_page(path, fmt, b"".join(head))

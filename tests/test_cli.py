@@ -548,6 +548,31 @@ def test_a_model_file_named_default_is_that_file(runner, model_file, tmp_path, m
     assert json.loads(info.stdout)["sha256"] == side["sha256"]
 
 
+@pytest.mark.parametrize("text", ["", "\n\n", "unsure\tA line.\n"])
+def test_evaluate_without_a_labelled_line_is_an_error(runner, model_file, tmp_path, text):
+    path = tmp_path / "p.tsv"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no line labelled content or boilerplate in {path}: nothing to score\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["train", "import"])
+def test_train_and_import_refuse_dash_as_output(runner, tmp_path, command):
+    result = runner.invoke(app, [command, str(tmp_path), "-o", "-"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: -: this command writes a file, not stdout; give the ")
+    assert not (tmp_path / "-").exists()
+
+
+def test_import_refuses_an_output_name_train_would_not_read(runner, tmp_path):
+    result = runner.invoke(app, ["import", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "o.txt")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'o.txt'}: give a .jsonl or .jsonl.gz name (train and evaluate "
+                             "tell a labelled corpus by it)\n")
+
+
 def test_evaluate_json(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json"])
     assert result.exit_code == 0
@@ -734,7 +759,7 @@ def test_import_broken_corpus_leaves_no_output(runner, tmp_path):
     out = tmp_path / "o.jsonl"
     result = runner.invoke(app, ["import", str(broken), "-o", str(out)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {broken}:1: broken JSON (Expecting property name enclosed in double quotes)\n"
+    assert result.stderr == f"Error: {broken}:1: broken JSON (Expecting property name enclosed in double quotes at column 2)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl"]
 
 
@@ -802,7 +827,7 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
     assert result.exit_code == 1
     rows = [json.loads(r) for r in result.stdout.splitlines()]  # one output record per input record
     assert [r.get("id") for r in rows] == ["a", None, None, "d"]
-    assert rows[1:3] == [{"error": f"{corpus}:2: broken JSON (Expecting value)"},
+    assert rows[1:3] == [{"error": f"{corpus}:2: broken JSON (Expecting value at column 1)"},
                          {"error": f"{corpus}:3: no string field 'text'"}]
     assert f"Error: {corpus}:2: broken JSON" in result.stderr
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
@@ -862,6 +887,20 @@ def test_gzip_on_stdin_is_named_as_such(runner, model_file):
     result = runner.invoke(app, ["predict", "--model", str(model_file), "-"], input=gzip.compress(b'{"text": "a"}\n'))
     assert result.exit_code == 1
     assert result.stderr == "Error: -: gzip-compressed; decompress it first (zcat)\n"
+
+
+def test_a_broken_first_record_on_stdin_is_an_error_and_the_rest_are_read(runner, model_file):
+    result = predict(runner, model_file, "-f", "jsonl", "-", input='{"text": "cut\n{"text": "A line."}\n')
+    assert result.exit_code == 1
+    rows = [json.loads(r) for r in result.stdout.splitlines()]
+    assert rows[0] == {"error": "-:1: broken JSON (Invalid control character at column 14)"}
+    assert rows[1]["linesift"]["lines"] == 1
+
+
+def test_a_first_line_opening_with_a_brace_is_text_when_no_record_follows(runner, model_file):
+    result = predict(runner, model_file, "-f", "tsv", "-", input="{ not json\nA line.\n")
+    assert result.exit_code == 0
+    assert [row.split("\t")[2] for row in result.stdout.splitlines()] == ["{ not json", "A line."]
 
 
 def test_input_format_text_reads_a_jsonl_looking_stdin_as_one_page(runner, model_file):
@@ -1149,18 +1188,39 @@ def test_text_that_is_not_a_warc_is_an_error(runner, model_file, tmp_path):
     assert result.stderr == f"Error: {path}: not a WARC file (record 1 has no 'WARC/' version line)\n"
 
 
-def conversion_warc(*payloads: bytes) -> bytes:
-    """An uncompressed WARC of ``conversion`` records, one per payload, for https://a.example/0, /1, ..."""
+def conversion_warc(*payloads: bytes, compress: bool = False) -> bytes:
+    """A WARC of ``conversion`` records, one per payload, for https://a.example/0, /1, ... (``compress``: each
+    record a gzip member, as .warc.gz files are)."""
     import io
 
     from warcio.warcwriter import WARCWriter
 
     whole = io.BytesIO()
-    writer = WARCWriter(whole, gzip=False)
+    writer = WARCWriter(whole, gzip=compress)
     for i, payload in enumerate(payloads):
         writer.write_record(writer.create_warc_record(f"https://a.example/{i}", "conversion",
                                                       payload=io.BytesIO(payload)))
     return whole.getvalue()
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_warc_on_stdin_is_read_as_one(runner, model_file, compress):
+    warc = conversion_warc(b"A line of text.\n", b"Another line.\nAnd one more.\n", compress=compress)
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=warc)
+    assert result.exit_code == 0
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [(r["url"], r["linesift"]["lines"]) for r in records] == [("https://a.example/0", 1), ("https://a.example/1", 2)]
+
+
+def test_a_warc_gzipped_whole_is_a_one_line_error(runner, model_file, tmp_path):
+    import gzip
+
+    path = tmp_path / "whole.warc.gz"  # one gzip member for the file: warcio reads a member per record
+    path.write_bytes(gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\n")))
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: {path}: broken WARC (ArchiveLoadFailed: ERROR: non-chunked gzip file")
 
 
 def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):

@@ -148,6 +148,51 @@ def test_a_full_device_is_a_one_line_error(runner, model_file, tmp_path):
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [["info"], ["--version"], ["predict", "--help"]])
+def test_results_to_a_full_stdout_are_a_one_line_error(args):
+    with open("/dev/full", "w") as full:
+        proc = linesift_process(*args, stdout=full, stderr=subprocess.PIPE)
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert stderr.decode() == "Error: stdout: cannot write (No space left on device)\n"
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("command", ["predict", "info"])
+def test_a_closed_stdout_is_a_one_line_error(model_file, tmp_path, command):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    args = ["predict", "--model", model_file, page] if command == "predict" else ["info", model_file]
+    proc = linesift_process(*args, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert stderr.decode() == "Error: stdout is closed; give it somewhere to write (a file, a pipe or /dev/null)\n"
+
+
+@POSIX_ONLY
+def test_a_closed_stdout_is_no_matter_with_an_output_file(model_file, tmp_path):
+    page, out = tmp_path / "page.txt", tmp_path / "out.tsv"
+    page.write_text(PAGE, encoding="utf-8")
+    proc = linesift_process("predict", "--model", model_file, "-f", "tsv", "-o", out, page,
+                            stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert proc.communicate(timeout=120)[1] == b""
+    assert proc.returncode == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(PAGE.splitlines())
+
+
+def test_an_empty_argument_is_refused_before_any_work(monkeypatch, tmp_path, capsys):
+    from linesift.cli import main
+
+    monkeypatch.chdir(tmp_path)  # "" as a path would read this directory
+    (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["linesift", "predict", ""])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert capsys.readouterr() == ("", "Error: an empty argument (an unset shell variable?); linesift takes none\n")
+
+
 def test_evaluate_reads_labelled_pages_from_stdin(runner, model_file):
     from conftest import PAGES_DIR
 
@@ -174,7 +219,7 @@ def test_train_reads_a_jsonl_corpus_from_stdin(runner, tmp_path):
 def test_labelled_stdin_errors_name_the_line(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), "-"], input='{"lines": ["a"], "labels": ["content"]}\n{oops\n')
     assert result.exit_code == 1
-    assert result.stderr == "Error: -:2: broken JSON (Expecting property name enclosed in double quotes)\n"
+    assert result.stderr == "Error: -:2: broken JSON (Expecting property name enclosed in double quotes at column 2)\n"
 
 
 def test_import_reads_a_corpus_from_stdin(runner, tmp_path):

@@ -213,7 +213,7 @@ def read_error(path: Path) -> str:
 
 def test_jsonl_broken_json(tmp_path):
     path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a"], "labels": ["content"]}', '{"lines": ['])
-    assert read_error(path) == f"{path}:2: broken JSON (Expecting value)"
+    assert read_error(path) == f"{path}:2: broken JSON (Expecting value at column 12)"
 
 
 def test_jsonl_labels_length_mismatch(tmp_path):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import stdin_twice
+from linesift.inputs import json_problem, stdin_twice
 from linesift.lines import is_blank
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text
@@ -167,7 +167,7 @@ def json_rows(rows: Iterable[str], source: str, error: type[ValueError] = Labell
         try:
             yield number, json.loads(row)
         except json.JSONDecodeError as err:
-            raise error(f"{source}:{number}: broken JSON ({err.msg})") from None
+            raise error(f"{source}:{number}: broken JSON ({json_problem(err)})") from None
 
 
 def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
