@@ -113,8 +113,22 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
         return "".join([f"{label}\t{score}\t{line}\n" for label, score, line in zip(labels, shown, lines)])
     head = '{"path": ' + dumps(path) + ', "line": '
     shown = ["null" if s != s else repr(s) for s in np.round(scores, 4).tolist()]
-    return "".join([f'{head}{number}, "label": "{label}", "score": {score}, "text": {text}}}\n'
-                    for number, label, score, text in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))])
+    return _one_row_each("".join([f'{head}{number}, "label": "{label}", "score": {score}, "text": {text}}}\n'
+                                  for number, label, score, text
+                                  in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))]))
+
+
+# characters JSON leaves raw in a string that str.splitlines() (and JavaScript before ES2019) takes for line
+# breaks: escaped, so a JSONL output splits into its records however it is read
+_JSON_ROW_BREAKS = ("\u2028", "\u2029", "\x85")
+
+
+def _one_row_each(jsonl: str) -> str:
+    """``jsonl`` (JSON rows, each ending in "\\n") with ``_JSON_ROW_BREAKS`` escaped inside its strings."""
+    for char in _JSON_ROW_BREAKS:
+        if char in jsonl:
+            jsonl = jsonl.replace(char, f"\\u{ord(char):04x}")
+    return jsonl
 
 
 def record_with_results(record: dict, page) -> dict:
@@ -145,12 +159,12 @@ def record_with_results(record: dict, page) -> dict:
 
 def format_record(record: dict) -> str:
     """A corpus record (``record_with_results``) as one JSON line."""
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _one_row_each(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def error_record(message: str) -> str:
     """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return json.dumps({"error": message}, ensure_ascii=False) + "\n"
+    return _one_row_each(json.dumps({"error": message}, ensure_ascii=False) + "\n")
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:

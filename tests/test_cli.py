@@ -229,6 +229,18 @@ def test_jsonl_from_stdin_has_path_dash(runner, model_file):
     assert json.loads(result.stdout)["path"] == "-"
 
 
+def test_jsonl_output_escapes_what_splitlines_takes_for_line_breaks(runner, model_file, tmp_path):
+    lines = ["A line\u2028with a separator.", "Second\x85line.", "Third\u2029one."]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a\u2028b", "text": "\n".join(lines)}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    per_line = predict(runner, model_file, "-f", "jsonl", "-", input="\n".join(lines) + "\n")
+    per_record = predict(runner, model_file, "-f", "jsonl", corpus)
+    assert [json.loads(row)["text"] for row in per_line.stdout.splitlines()] == lines
+    assert [json.loads(row)["id"] for row in per_record.stdout.splitlines()] == ["a\u2028b"]
+    assert "\\u2028" in per_line.stdout and "\u2028" not in per_line.stdout + per_record.stdout
+
+
 def test_text_format_prints_only_content_lines(runner, model_file, page):
     labelled = tsv_rows(predict(runner, model_file, "-f", "tsv", page).stdout)
     content = [line for label, _, line in labelled if label == "content"]
