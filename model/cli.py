@@ -643,12 +643,12 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
 
     Example: linesift info demo.model
     """
-    from linesift.modelfile import ModelFileError, default_model_path, file_matches_sidecar, read_sidecar
+    from linesift.modelfile import (ModelFileError, check_model_path, default_model_path, file_matches_sidecar,
+                                    read_sidecar)
 
-    path = _model_file(model) or default_model_path()
-    if not Path(path).is_file():
-        fail(f"{path}: no such model file")
+    path = Path(_model_file(model) or default_model_path())
     try:
+        check_model_path(path)
         sidecar = read_sidecar(path)
         matches = file_matches_sidecar(path, sidecar)
     except ModelFileError as err:

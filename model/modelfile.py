@@ -110,6 +110,14 @@ def _major_minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+def check_model_path(path: Path) -> None:
+    """Raise ``ModelFileError`` unless ``path`` is a file: a directory is named as one."""
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory, not a model file")
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+
+
 def load_model(path: str | Path | None = None):
     """Load a model file after checking its sidecar; ``None`` loads the default model shipped in the package."""
     import joblib
@@ -117,8 +125,7 @@ def load_model(path: str | Path | None = None):
     if path is None:
         path = default_model_path()
     path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file")
+    check_model_path(path)
     sidecar = read_sidecar(path)
     try:
         data = path.read_bytes()

@@ -1115,6 +1115,13 @@ def test_info_refuses_a_model_file_that_does_not_match_its_sidecar(runner, model
     assert result.stderr == f"Error: {bad}: model file does not match its sidecar sha256 (corrupt or modified)\n"
 
 
+@pytest.mark.parametrize("command", ["predict", "info"])
+def test_a_directory_as_model_is_named_as_one(runner, page, tmp_path, command):
+    args = ["predict", str(page), "--model", str(tmp_path)] if command == "predict" else ["info", str(tmp_path)]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path}: is a directory, not a model file\n")
+
+
 def test_missing_model_file_is_named(runner, page, tmp_path):
     result = runner.invoke(app, ["predict", str(page), "--model", str(tmp_path / "nope.model")])
     assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'nope.model'}: no such model file\n")

@@ -92,6 +92,11 @@ def test_parse_crlf_rows():
                                                      {"lang": "en"})
 
 
+def test_a_nul_byte_is_named_with_its_line():
+    with pytest.raises(LabelledDataError, match=r"^f\.tsv:2: a NUL byte \(not a text file\?\)$"):
+        parse_labelled_page("content\tHello.\nboilerplate\tMe\x00nu\n", "f.tsv")
+
+
 def test_a_carriage_return_inside_a_row_is_named_with_its_line():
     # a whitespace-only line "\r" could not be written back: "\t\r\n" reads as a lone tab
     with pytest.raises(LabelledDataError, match=r"^f\.tsv:2: a carriage return inside the row"):

@@ -62,6 +62,8 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
         row = row[:-1] if row.endswith("\r") else row
         if "\r" in row:  # as in JSONL records: a carriage return is a line break, and only "\r\n" ends a row
             raise LabelledDataError(f"{source}:{number}: a carriage return inside the row (one page line per row)")
+        if "\x00" in row:  # as predict refuses a scrape holding one
+            raise LabelledDataError(f"{source}:{number}: a NUL byte (not a text file?)")
         if in_header and row.startswith("#"):
             m = _HEADER.match(row)
             if not m:
