@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import time
-from contextlib import closing
+from contextlib import closing, suppress
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -696,29 +696,38 @@ def import_(
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
-    opener = gzip.open if output.name.endswith(".gz") else open
+    out = (gzip.open if output.name.endswith(".gz") else open)(tmp, "wt", encoding="utf-8")
     ok = False
+
+    def written(action) -> None:  # a failure of the output (a full disk) names the output, not an input
+        try:
+            action()
+        except OSError as err:
+            fail(f"{output}: cannot write ({err.strerror or err})")
+
     try:
-        with opener(tmp, "wt", encoding="utf-8") as out:
-            for path in corpora:
-                try:
-                    for page, f1 in import_corpus(path, renderer, jobs):
-                        out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n")
-                        key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
-                        if f1 is not None:
-                            oracle[key].append(f1)
-                        if "render_error" in page.meta:
-                            unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
-                except (CorpusError, LabelledDataError) as err:  # the message names file and line
-                    fail(str(err))
-                except FileNotFoundError:
-                    fail(f"{path}: no such file")
-                except (OSError, EOFError, ValueError) as err:
-                    fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+        for path in corpora:
+            try:
+                for page, f1 in import_corpus(path, renderer, jobs):
+                    written(lambda: out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n"))
+                    key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
+                    if f1 is not None:
+                        oracle[key].append(f1)
+                    if "render_error" in page.meta:
+                        unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
+            except (CorpusError, LabelledDataError) as err:  # the message names file and line
+                fail(str(err))
+            except FileNotFoundError:
+                fail(f"{path}: no such file")
+            except (OSError, EOFError, ValueError) as err:
+                fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+        written(out.close)
         commit_temp_file(tmp)
         ok = True
     finally:
         if not ok:
+            with suppress(OSError):  # the write that failed is said already
+                out.close()
             drop_temp_file(tmp)
     for (corpus, rend), failed in sorted(unrendered.items()):
         page_id, what = failed[0]
@@ -745,15 +754,46 @@ def _terminated(signum, frame) -> None:
     os._exit(128 + signum)
 
 
+def _empty_argument(argv: list[str]) -> bool:
+    """Whether ``argv`` holds an empty argument other than an option's value (``--site-field ""`` is one):
+    an unset ``"$VAR"``, which as a path would read the working directory, recursively."""
+    if "" not in argv:
+        return False
+    takes_value = {name for command in typer.main.get_command(app).commands.values() for param in command.params
+                   if param.param_type_name == "option" and not param.is_flag for name in param.opts}
+    return any(arg == "" and (i == 0 or argv[i - 1] not in takes_value) for i, arg in enumerate(argv))
+
+
+def _printing_failed(err: OSError) -> bool:
+    """Whether ``err`` came from printing the command line's own text (help, version: click, typer or rich
+    writing to stdout); a command's results are printed by ``emit`` and its sinks, which say so themselves."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    return bool(frames) and any(f"{os.sep}{name}{os.sep}" in frames[-1].filename for name in ("click", "typer", "rich"))
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
-    if "" in sys.argv[1:]:  # "$UNSET": as a path it would read the working directory, recursively
-        typer.echo("Error: an empty argument (an unset shell variable?); linesift takes none", err=True)
+    argv = sys.argv[1:]
+    if _empty_argument(argv):
+        typer.echo("Error: an empty argument (an unset shell variable?) where a path or value goes", err=True)
         sys.exit(2)
+    if sys.stdout is None and {"--help", "--version"} & set(argv):
+        typer.echo(f"Error: {STDOUT_CLOSED}", err=True)
+        sys.exit(1)
     try:
         app()
-    except OSError as err:  # help or version text to a full disk: the commands' results say so themselves
-        typer.echo(f"Error: {err.filename or 'stdout'}: cannot write ({err.strerror or err})", err=True)
+    except OSError as err:  # what a command does not catch itself, as help or version text to a full disk
+        what = one_line(err.strerror or err)
+        if err.filename:
+            message = f"{err.filename}: {what}"
+        elif _printing_failed(err):
+            _reader_gone(stop=False)  # the interpreter's last flush would fail again
+            message = f"stdout: cannot write ({what})"
+        else:
+            message = what
+        typer.echo(f"Error: {message}", err=True)
         sys.exit(1)
 
 

@@ -27,6 +27,7 @@ TEXT_FIELD_DEFAULT = "text"
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 WARC_START = b"WARC/"  # a WARC file's first record opens with its version line ("WARC/1.0")
+WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member decompresses to WARC_START)
 
 
@@ -174,7 +175,7 @@ def looks_like_jsonl(first_row: bytes) -> bool:
 def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
     """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
     ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if
-    that one opens a WARC record (gzipped too), ``jsonl`` if it is a JSON object (``looks_like_jsonl``) or
+    its first row is a WARC version line (or it is gzip that opens with one), ``jsonl`` if it is a JSON object (``looks_like_jsonl``) or
     opens like one and the next row that is not blank is one (a first record cut short: its error is said);
     other gzip bytes are refused before the rest is read."""
     if sys.stdin is None:
@@ -188,9 +189,9 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
             if not _gunzipped_start(b"".join(head)).startswith(WARC_START):
                 raise InputError(f"-: {GZIPPED}")
             return "warc", head
-        first = head[-1].removeprefix(codecs.BOM_UTF8).lstrip()
-        if first.startswith(WARC_START):
+        if len(head) == 1 and WARC_VERSION_LINE.fullmatch(head[0]):  # as warcio reads a WARC: from its first byte
             return "warc", head
+        first = head[-1].removeprefix(codecs.BOM_UTF8).lstrip()
         if first.startswith(b"{") and not looks_like_jsonl(first):
             head = _rows_to_nonblank(head)
     except OSError as err:

@@ -1222,6 +1222,13 @@ def conversion_warc(*payloads: bytes, compress: bool = False) -> bytes:
     return whole.getvalue()
 
 
+def test_text_on_stdin_opening_with_warc_words_is_text(runner, model_file):
+    text = "WARC/1.1 is the current version of the format.\nIt stores crawled pages.\n"
+    result = predict(runner, model_file, "-f", "tsv", "-", input=text)
+    assert result.exit_code == 0
+    assert [row.split("\t")[2] for row in result.stdout.splitlines()] == text.splitlines()
+
+
 @pytest.mark.parametrize("compress", [False, True])
 def test_a_warc_on_stdin_is_read_as_one(runner, model_file, compress):
     warc = conversion_warc(b"A line of text.\n", b"Another line.\nAnd one more.\n", compress=compress)

@@ -190,7 +190,60 @@ def test_an_empty_argument_is_refused_before_any_work(monkeypatch, tmp_path, cap
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 2
-    assert capsys.readouterr() == ("", "Error: an empty argument (an unset shell variable?); linesift takes none\n")
+    assert capsys.readouterr() == ("", "Error: an empty argument (an unset shell variable?) where a path or value goes\n")
+
+
+@POSIX_ONLY
+def test_help_to_a_closed_stdout_is_a_one_line_error():
+    proc = linesift_process("--help", stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    _, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stderr.decode()) == (
+        1, "Error: stdout is closed; give it somewhere to write (a file, a pipe or /dev/null)\n")
+
+
+@POSIX_ONLY
+def test_import_to_a_full_disk_names_its_output_and_leaves_nothing(tmp_path):
+    import resource
+
+    def no_file_growth():  # as a full disk: a write past 0 bytes fails with EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "html": "<p>The council met.</p>", "main_content": "The council met."})
+                      + "\n", encoding="utf-8")
+    proc = linesift_process("import", corpus, "-o", out, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=no_file_growth)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stdout, stderr.decode()) == (1, b"", f"Error: {out}: cannot write (File too large)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+
+
+def test_an_empty_option_value_is_not_an_empty_argument(model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    proc = linesift_process("predict", "--model", model_file, "--site-field", "", "-f", "tsv", page,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stderr) == (0, b"")
+    assert len(stdout.decode().splitlines()) == len(PAGE.splitlines())
+
+
+def test_a_read_error_on_labelled_stdin_is_named(monkeypatch):
+    import io
+
+    from linesift.training.labelled import LabelledDataError, read_labelled_stdin
+
+    class Reset(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            raise ConnectionResetError(104, "Connection reset by peer")
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Reset())))
+    with pytest.raises(LabelledDataError, match=r"^-: cannot read \(Connection reset by peer\)$"):
+        read_labelled_stdin()
 
 
 def test_evaluate_reads_labelled_pages_from_stdin(runner, model_file):

@@ -195,6 +195,8 @@ def read_labelled_stdin() -> list[LabelledPage]:
         text = sys.stdin.buffer.read().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise LabelledDataError(f"-: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise LabelledDataError(f"-: cannot read ({err.strerror or err})") from None
     if text.lstrip().startswith("{"):
         return list(_pages_of_rows(text.split("\n"), "-"))
     return [parse_labelled_page(text, "-")] if text.strip() else []
