@@ -23,6 +23,7 @@ from linesift.output import (
     OUTPUT_FIELDS,
     commit_temp_file,
     drop_temp_file,
+    format_record,
     is_own_stream,
     is_special_file,
     link_target,
@@ -709,7 +710,7 @@ def import_(
         for path in corpora:
             try:
                 for page, f1 in import_corpus(path, renderer, jobs):
-                    written(lambda: out.write(json.dumps(page_to_record(page), ensure_ascii=False) + "\n"))
+                    written(lambda: out.write(format_record(page_to_record(page))))
                     key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
                     if f1 is not None:
                         oracle[key].append(f1)

@@ -158,7 +158,7 @@ def record_with_results(record: dict, page) -> dict:
 
 
 def format_record(record: dict) -> str:
-    """A corpus record (``record_with_results``) as one JSON line."""
+    """A corpus record (``record_with_results``, or a labelled page's) as one JSON line."""
     return _one_row_each(json.dumps(record, ensure_ascii=False) + "\n")
 
 

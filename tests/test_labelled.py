@@ -187,6 +187,15 @@ def test_jsonl_round_trip(tmp_path, name):
     assert [(p.lines, p.labels, p.meta) for p in got] == [(p.lines, p.labels, p.meta) for p in jsonl_pages()]
 
 
+def test_jsonl_rows_split_at_their_records_only(tmp_path):
+    path = tmp_path / "pages.jsonl"
+    page = LabelledPage(["A line\u2028with a separator.", "Next\x85one."], ["content", "boilerplate"], {"id": "c"}, "c")
+    write_jsonl_pages([page] + jsonl_pages(), path)
+    rows = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(row)["id"] for row in rows] == ["c", "a", "b"]
+    assert next(iter(read_jsonl_pages(path))).lines == page.lines
+
+
 def test_jsonl_gz_is_gzip_compressed(tmp_path):
     path = tmp_path / "pages.jsonl.gz"
     write_jsonl_pages(jsonl_pages(), path)

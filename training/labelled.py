@@ -18,7 +18,7 @@ from pathlib import Path
 from linesift.inputs import json_problem, stdin_twice
 from linesift.lines import is_blank
 from linesift.sites import site_of_url
-from linesift.output import atomic_write_text
+from linesift.output import atomic_write_text, format_record
 
 LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
@@ -211,9 +211,8 @@ def page_to_record(page: LabelledPage) -> dict:
 
 def write_jsonl_pages(pages: Iterable[LabelledPage], path: str | Path) -> int:
     """Write pages as a JSONL(.gz) corpus atomically; return how many were written."""
-    rows = [json.dumps(page_to_record(p), ensure_ascii=False) for p in pages]
-    text = "\n".join(rows) + ("\n" if rows else "")
-    atomic_write_text(path, text, compress=str(path).endswith(".gz"))
+    rows = [format_record(page_to_record(p)) for p in pages]
+    atomic_write_text(path, "".join(rows), compress=str(path).endswith(".gz"))
     return len(rows)
 
 
