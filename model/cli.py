@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.inputs import INPUT_FORMATS, stdin_twice
+from linesift.inputs import INPUT_FORMATS, one_line, stdin_twice
 from linesift.output import (
     FORMATS,
     OUTPUT_FIELDS,
@@ -78,15 +78,20 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """Label each line of a scraped web page as content or boilerplate."""
 
 
-def one_line(message: str) -> str:
-    """``message`` on one line (a library's error can span several)."""
-    return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+def say_error(message) -> None:
+    """Print ``Error: message`` on stderr, on one line."""
+    typer.echo(f"Error: {one_line(message)}", err=True)
 
 
 def fail(message: str, code: int = 1):
-    """Print ``Error: message`` (on one line) on stderr and exit with ``code``."""
-    typer.echo(f"Error: {one_line(message)}", err=True)
+    """``say_error(message)`` and exit with ``code``."""
+    say_error(message)
     raise typer.Exit(code)
+
+
+def cannot_write(where, err: OSError):
+    """Fail as writing to ``where`` (a file, or "stdout") failed with ``err`` (a full disk, a closed device)."""
+    fail(f"{where}: cannot write ({err.strerror or err})")
 
 
 MEMBERS_SCORING_HELP = (
@@ -196,7 +201,7 @@ def emit(text: str) -> None:
     except BrokenPipeError:
         _reader_gone()
     except OSError as err:
-        fail(f"stdout: cannot write ({err.strerror or err})")
+        cannot_write("stdout", err)
 
 
 def _output_file(output: Path, what: str) -> None:
@@ -424,7 +429,7 @@ def predict(
         # several pages in one text stream: a blank line between pages
         sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output, "\n" if fmt == OutputFormat.text else "")
     except OSError as err:
-        fail(f"{output}: cannot write ({err.strerror or err})")
+        cannot_write(output, err)
     n_pages = n_lines = n_failed = n_overlong = 0
     ok = False
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
@@ -434,7 +439,7 @@ def predict(
         n_failed += 1
         if fail_fast:
             fail(str(err))
-        log(f"Error: {one_line(err)}")
+        say_error(err)
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
@@ -456,7 +461,7 @@ def predict(
                     sink.write(result.outputs)
                 except OSError as err:
                     if err.filename or err.strerror:
-                        fail(f"{err.filename or output or 'stdout'}: cannot write ({err.strerror or err})")
+                        cannot_write(err.filename or output or "stdout", err)
                     fail(str(err))  # _DirSink's own refusal, which names the file
                 n_pages += result.pages
                 n_lines += result.lines
@@ -474,7 +479,7 @@ def predict(
             sink.close(ok)
         except OSError as err:  # the last write failed (disk full): said only if nothing else was
             if ok:
-                fail(f"{output or 'stdout'}: cannot write ({err.strerror or err})")
+                cannot_write(output or "stdout", err)
     if n_overlong > OVERLONG_WARNINGS_MAX:
         log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
     if verbose:
@@ -567,24 +572,23 @@ def train(
     try:
         save_model(model, output, summary)
     except OSError as err:
-        fail(f"{output}: cannot write ({err.strerror or err})")
+        cannot_write(output, err)
     s = model.oof_scores_
-    n_sites = plan.sites
     folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
-    by = "site" if n_sites > 1 else "page"
+    by = "site" if plan.sites > 1 else "page"
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
     emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
-               f"{n_sites} site{'s' * (n_sites != 1)}): "
-               f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
-               f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
-               + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
-                  if model.page_model_ is not None else "")
-               + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
-                  if model.tail_model_ is not None else "")
-               + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
-                  if model.head_model_ is not None else ""))
+         f"{plan.sites} site{'s' * (plan.sites != 1)}): "
+         f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
+         f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
+         + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
+            if model.page_model_ is not None else "")
+         + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
+            if model.tail_model_ is not None else "")
+         + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
+            if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 
@@ -704,7 +708,7 @@ def import_(
         try:
             action()
         except OSError as err:
-            fail(f"{output}: cannot write ({err.strerror or err})")
+            cannot_write(output, err)
 
     try:
         for path in corpora:
@@ -778,23 +782,22 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     argv = sys.argv[1:]
     if _empty_argument(argv):
-        typer.echo("Error: an empty argument (an unset shell variable?) where a path or value goes", err=True)
+        say_error("an empty argument (an unset shell variable?) where a path or value goes")
         sys.exit(2)
     if sys.stdout is None and {"--help", "--version"} & set(argv):
-        typer.echo(f"Error: {STDOUT_CLOSED}", err=True)
+        say_error(STDOUT_CLOSED)
         sys.exit(1)
     try:
         app()
     except OSError as err:  # what a command does not catch itself, as help or version text to a full disk
-        what = one_line(err.strerror or err)
+        what = err.strerror or err
         if err.filename:
-            message = f"{err.filename}: {what}"
+            say_error(f"{err.filename}: {what}")
         elif _printing_failed(err):
             _reader_gone(stop=False)  # the interpreter's last flush would fail again
-            message = f"stdout: cannot write ({what})"
+            say_error(f"stdout: cannot write ({what})")
         else:
-            message = what
-        typer.echo(f"Error: {message}", err=True)
+            say_error(what)
         sys.exit(1)
 
 

@@ -26,13 +26,17 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 TEXT_FIELD_DEFAULT = "text"
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
-WARC_START = b"WARC/"  # a WARC file's first record opens with its version line ("WARC/1.0")
-WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
-WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member decompresses to WARC_START)
+WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
+WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member opens with the version line)
 
 
 class InputError(ValueError):
     """An input that cannot be read; the message names it."""
+
+
+def one_line(message) -> str:
+    """``message`` on one line (a library's error can span several)."""
+    return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
 
 
 @dataclass
@@ -174,10 +178,10 @@ def looks_like_jsonl(first_row: bytes) -> bool:
 
 def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
     """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
-    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if
-    its first row is a WARC version line (or it is gzip that opens with one), ``jsonl`` if it is a JSON object (``looks_like_jsonl``) or
-    opens like one and the next row that is not blank is one (a first record cut short: its error is said);
-    other gzip bytes are refused before the rest is read."""
+    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if its
+    first row is a WARC version line (or it is gzip that opens with one), ``jsonl`` if that row is a JSON
+    object (``looks_like_jsonl``) or opens like one and the next row that is not blank is one (a first record
+    cut short: its error is said); other gzip bytes are refused before the rest is read."""
     if sys.stdin is None:
         raise InputError("-: no stdin (it is closed)")
     if input_format != "auto":
@@ -186,10 +190,10 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
         head = _rows_to_nonblank([])
         if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
             head.append(sys.stdin.buffer.read(WARC_SNIFF_BYTES))
-            if not _gunzipped_start(b"".join(head)).startswith(WARC_START):
+            if not WARC_VERSION_LINE.match(_gunzipped_start(b"".join(head))):
                 raise InputError(f"-: {GZIPPED}")
             return "warc", head
-        if len(head) == 1 and WARC_VERSION_LINE.fullmatch(head[0]):  # as warcio reads a WARC: from its first byte
+        if len(head) == 1 and WARC_VERSION_LINE.fullmatch(head[0]):  # from its first byte, as warcio reads it
             return "warc", head
         first = head[-1].removeprefix(codecs.BOM_UTF8).lstrip()
         if first.startswith(b"{") and not looks_like_jsonl(first):
@@ -207,10 +211,10 @@ def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
     return head
 
 
-def _gunzipped_start(data: bytes) -> bytes:
-    """The first bytes ``data`` (the start of a gzip stream) decompresses to; b"" if it is not gzip."""
+def _gunzipped_start(data: bytes, size: int = 64) -> bytes:
+    """The first ``size`` bytes ``data`` (the start of a gzip stream) decompresses to; b"" if it is not gzip."""
     try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, len(WARC_START))
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, size)
     except zlib.error:
         return b""
 
@@ -338,7 +342,7 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
             if unread:
                 yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
-            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {' '.join(str(err).split())})")
+            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
 
 
 class _Prefixed(io.RawIOBase):

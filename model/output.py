@@ -164,7 +164,7 @@ def format_record(record: dict) -> str:
 
 def error_record(message: str) -> str:
     """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return _one_row_each(json.dumps({"error": message}, ensure_ascii=False) + "\n")
+    return format_record({"error": message})
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:
