@@ -24,7 +24,7 @@ HAN_KANA = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00
 # Thai and Lao: written without spaces between words and without a full stop; a space ends a clause or a
 # sentence. Their letters count as CJK and such a space as a Chinese comma ("，"), so that their prose reads
 # like the Chinese prose the model learnt from (without it, a Thai paragraph reads as one long unpunctuated
-# word, like a menu item; data/MODEL.md, "Twentieth round").
+# word, like a menu item; data/EXPERIMENTS.md, "Twentieth round").
 THAI_LAO = (0x0E00, 0x0EFF)
 THAI_LAO_CHAR = re.compile(f"[{chr(THAI_LAO[0])}-{chr(THAI_LAO[1])}]")
 _THAI_LAO_LETTER = "\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ece\u0edc-\u0edf"  # and marks; not digits or symbols

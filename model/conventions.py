@@ -50,7 +50,7 @@ def list_head(line: str, flags: int) -> bool:
     head a teaser list: at most ``TEASER_CUE_MAX_WORDS`` words between spaces ("Also read", "More from CNN",
     "Читайте также", "相关阅读"), not a tag or share cue (``features.TAG_OR_SHARE``), not starting in lowercase
     and not ending a sentence ("Polecamy ten przepis."). A heading such as "Recommended dosage" heads a list
-    too: on the held-out pages, the lists under such short cue lines were mostly teasers (data/MODEL.md)."""
+    too: on the held-out pages, the lists under such short cue lines were mostly teasers (data/EXPERIMENTS.md)."""
     return (len(line.split()) <= TEASER_CUE_MAX_WORDS and not flags & TAG_OR_SHARE
             and not _starts_lowercase(line) and not _SENTENCE_END.search(line))
 

@@ -3,7 +3,7 @@
 LABELING.md counts the headline of the main piece (and its standfirst) as content, but headlines look like
 the teaser titles and menu entries around them, and wcxb's gold leaves the page's ``<h1>`` out, so the line
 model learns to drop them: on the held-out daniel pages the first sentence of the gold, mostly the headline,
-was kept on about half of the pages (data/MODEL.md, twelfth round). What tells the headline from a teaser
+was kept on about half of the pages (data/EXPERIMENTS.md, twelfth round). What tells the headline from a teaser
 shows in where it stands: right above the article's first kept line, after a blank line, not a list item,
 the best-scored and longest of the short lines there, and in its words: a headline's words come back in
 the article's first paragraphs, a teaser's or a menu's rarely.

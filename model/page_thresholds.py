@@ -2,7 +2,7 @@
 
 One threshold for every page is a compromise: on the training pages' out-of-fold scores, news and article
 pages reach their best word F1 at 0.45-0.5 (they keep related teasers and comments at the tuned 0.325),
-CleanEval and the Common Crawl documents at 0.25 (data/MODEL.md). How a page's scores are spread tells the
+CleanEval and the Common Crawl documents at 0.25 (data/EXPERIMENTS.md). How a page's scores are spread tells the
 two apart: a page with one long run of high-scoring prose and a tail of middling short lines gains by a
 higher threshold. A small boosted regression model learns, from a page's score profile and a candidate
 threshold ``t``, how much the page's word F1 at ``t`` differs from its F1 at the tuned threshold; a page
@@ -14,7 +14,7 @@ first line that reaches it (headline, standfirst, byline), and lines joined to s
 all reaching the tuned threshold (a list under a kept paragraph), need only the tuned threshold
 (``row_thresholds``). Raised for every line, it dropped headlines scoring 0.45-0.55 on news pages, a quarter
 of a page's snippets in the snippet F1 of news; with only the lines before the first one reaching it and
-next to one exempt, it dropped a product page's specifications (data/MODEL.md).
+next to one exempt, it dropped a product page's specifications (data/EXPERIMENTS.md).
 
 Features are pure functions of a batch's row scores, words and layout (``page_profiles``), one row per page.
 """

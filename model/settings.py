@@ -6,7 +6,7 @@ HASH_FEATURES_DEFAULT = 2**18
 CONTEXT_SHIFTS_DEFAULT = (1, 2, 3)
 CONTEXT_WINDOWS_DEFAULT = (5, 11, 25)
 # Stage 2 also reads the page's islands: runs of lines scoring ISLAND_SCORE+ in stage 1, at most ISLAND_GAP non-blank lines
-# apart (a page of several posts, or an article with teasers and comments around it; data/MODEL.md)
+# apart (a page of several posts, or an article with teasers and comments around it; data/EXPERIMENTS.md)
 ISLAND_SCORE = 0.5
 ISLAND_GAP = 3
 N_ESTIMATORS_DEFAULT = 40
@@ -20,7 +20,7 @@ MIN_SAMPLES_LEAF_DEFAULT = 20  # rows a leaf of both boosted stages: scikit-lear
 # Members: the lexical step and the boosted stage(s) fitted MEMBERS times, with seeds random_state, random_state + 1,
 # ... (the lexical step's order of rows; on 200,000+ rows also the sample the trees' bins come from), their scores
 # averaged. The recipe fits MEMBERS_RECIPE with MIN_SAMPLES_LEAF_RECIPE rows a leaf: one refit's seed moved a
-# corpus's held-out score by up to 0.015 (data/MODEL.md, "Eighteenth round"); a model fitted on a few pages keeps
+# corpus's held-out score by up to 0.015 (data/EXPERIMENTS.md, "Eighteenth round"); a model fitted on a few pages keeps
 # the defaults.
 MEMBERS_DEFAULT = 1
 MEMBERS_RECIPE = 3
@@ -37,7 +37,7 @@ FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on 
 # A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by
 # which the share of its words in the training vocabulary falls below KNOWN_SHARE_DEFAULT, up to
-# UNSEEN_THRESHOLD_MAX (measured on Polish and Russian left out of training: data/MODEL.md).
+# UNSEEN_THRESHOLD_MAX (measured on Polish and Russian left out of training: data/EXPERIMENTS.md).
 # Off by default (models trained with `linesift train`, whose small vocabularies would raise it everywhere);
 # the recipe of the shipped model sets UNSEEN_SHIFT_RECIPE.
 KNOWN_SHARE_DEFAULT = 0.85
@@ -48,14 +48,14 @@ KNOWN_SHARE_MIN_WORDS = 20  # pages with fewer words (outside scripts without sp
 VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB in the model file)
 # A line of OVERLONG_LINE_CHARS+ letters, marks and digits holding OVERLONG_LINE_SHARE of its page's, on a
 # page of at most OVERLONG_PAGE_LINES non-blank lines (a converter that drops line breaks), is kept whole
-# whatever its score, with a warning (data/MODEL.md)
+# whatever its score, with a warning (data/EXPERIMENTS.md)
 OVERLONG_LINE_CHARS = 1000
 OVERLONG_LINE_SHARE = 0.8
 OVERLONG_PAGE_LINES = 5
 OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says how many more there were
 # Pages without a url (a directory of scrapes) are grouped into inferred sites for the cross-page features: a
 # page joins an earlier page's group when they share TEMPLATE_MIN_SHARED lines among the first and last
-# TEMPLATE_EDGE_LINES non-blank lines of each (measured on held-out pages: data/MODEL.md). Memory is bounded
+# TEMPLATE_EDGE_LINES non-blank lines of each (measured on held-out pages: data/EXPERIMENTS.md). Memory is bounded
 # by keeping the MAX_TEMPLATE_GROUPS groups used last, and the first pages of the MAX_SINGLE_PAGE_SITES
 # sites seen once last.
 TEMPLATE_MIN_SHARED = 5
@@ -65,13 +65,13 @@ MAX_TEMPLATE_GROUPS = 10_000
 MAX_SINGLE_PAGE_SITES = 20_000
 # A page with this share of its characters on lines already seen for its site is a near copy of a page
 # there (another snapshot, a new date or ad) and is not counted again: counted, it would make the article's
-# own lines look like template lines (data/MODEL.md). Fitting counts every page, as the shipped model was fitted.
+# own lines look like template lines (data/EXPERIMENTS.md). Fitting counts every page, as the shipped model was fitted.
 NEAR_COPY_SHARE = 0.9
 NEAR_COPY_LONGEST = 3  # ... and its 3 longest lines too (a page of a heavy template with a short article is new)
 # ../shared/LABELING.md: teasers of other pages are boilerplate "even when they look like headlines". Up to
 # TEASER_LIST_LINES non-blank lines right after a bare teaser cue ("Also read", "Related", "Read more": at
 # most TEASER_CUE_MAX_WORDS words) that look like headlines (TEASER_LIST_WORDS words, not ending a sentence)
-# are a teaser list: their scores are held to at most TEASER_LIST_SCORE (data/MODEL.md). After the first,
+# are a teaser list: their scores are held to at most TEASER_LIST_SCORE (data/EXPERIMENTS.md). After the first,
 # a line followed by prose (a sentence of TEASER_LIST_PROSE_WORDS+ words) is the article's next heading.
 TEASER_LIST_LINES = 3
 TEASER_CUE_MAX_WORDS = 4
@@ -84,7 +84,7 @@ TEASER_LIST_SCORE = 0.1
 CUE_LINE_MAX_WORDS = 6
 # A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model
 # predicts its word F1 gain at each candidate threshold, from the tuned threshold up to PAGE_THRESHOLD_MAX in
-# steps of PAGE_THRESHOLD_STEP (data/MODEL.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
+# steps of PAGE_THRESHOLD_STEP (data/EXPERIMENTS.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:
 # fewer are too few to learn how pages differ, and their pages keep the tuned threshold.
 PAGE_THRESHOLD_MAX = 0.7
 PAGE_THRESHOLD_STEP = 0.025
@@ -92,15 +92,15 @@ PAGE_MODEL_MIN_PAGES = 500
 PAGE_MODEL_ITERATIONS = 100
 PAGE_MODEL_LEAF_NODES = 7
 PAGE_MODEL_LEARNING_RATE = 0.1
-PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2; 2000 before, data/MODEL.md)
+PAGE_MODEL_MIN_SAMPLES_LEAF = 4000  # rows: pages x candidate thresholds (0.6.2; 2000 before, data/EXPERIMENTS.md)
 # The page model raises a page's threshold and never lowers it, so the threshold it starts from is the lowest whose
 # out-of-fold word F1 is within THRESHOLD_TOLERANCE of the best (the curve is flat around its top: 0.35-0.425 within
-# 0.0001 in 0.8.2's recipe), not the best by a 4th decimal (data/MODEL.md, fourteenth round)
+# 0.0001 in 0.8.2's recipe), not the best by a 4th decimal (data/EXPERIMENTS.md, fourteenth round)
 THRESHOLD_TOLERANCE = 0.001
 # Where a page's main content ends (model/tails.py): a small boosted model predicts a page's word F1 gain when
 # a candidate kept line and everything after it are dropped; candidates come after at least
 # TAIL_MIN_SHARE_BEFORE of the page's kept words. Learned only from TAIL_MODEL_MIN_PAGES+ training pages
-# (data/MODEL.md, eleventh round). A comment's byline has at most TAIL_BYLINE_MAX_WORDS words, a button alone on
+# (data/EXPERIMENTS.md, eleventh round). A comment's byline has at most TAIL_BYLINE_MAX_WORDS words, a button alone on
 # its line ("Reply", "Report abuse |") at most TAIL_BUTTON_MAX_WORDS.
 TAIL_MIN_SHARE_BEFORE = 0.5
 TAIL_BYLINE_MAX_WORDS = 15
@@ -113,7 +113,7 @@ TAIL_MODEL_MIN_SAMPLES_LEAF = 1000  # candidate rows
 # The headline kept (model/heads.py): a small boosted classifier reads the lines within HEAD_MAX_ROWS_ABOVE
 # non-blank lines above a page's first kept line and keeps those it gives a probability of content of at
 # least HEAD_MIN_PROBABILITY. Learned only from HEAD_MODEL_MIN_PAGES+ training pages whose labels mark the
-# headline (data/MODEL.md, twelfth round: 12 rows chosen over 4 and 8 by the training pages' out-of-fold F1).
+# headline (data/EXPERIMENTS.md, twelfth round: 12 rows chosen over 4 and 8 by the training pages' out-of-fold F1).
 HEAD_MAX_ROWS_ABOVE = 12
 HEAD_MIN_PROBABILITY = 0.5
 HEAD_MODEL_MIN_PAGES = 500

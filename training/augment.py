@@ -10,7 +10,7 @@ and url: the same fold of the cross-validation) as another render of it (``UNSPA
 cross-page template counts, as each renderer's are), and not a Thai page: its words are not Thai words.
 
 The recipe adds them with ``--unspaced-copies`` only: they make a Thai page readable to the model, but cost
-Readability's pages about 0.03 in two fits (data/MODEL.md, nineteenth round), so the shipped model has none.
+Readability's pages about 0.03 in two fits (data/EXPERIMENTS.md, nineteenth round), so the shipped model has none.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@
 
 ``--unspaced-copies`` also trains on an unspaced copy of each Chinese w3m render (``augment.unspaced_copies``:
 written as Thai and Lao are, without spaces between words or sentence marks, which no corpus here has); tried
-and not shipped (data/MODEL.md, nineteenth round), so the shipped model is rebuilt without it.
+and not shipped (data/EXPERIMENTS.md, nineteenth round), so the shipped model is rebuilt without it.
 
 ``--labelled DIR`` reuses pages already imported with ``linesift import`` (one ``<corpus>.jsonl.gz`` each).
 """
@@ -125,7 +125,7 @@ def main(argv=None) -> None:
     params = dict(MODEL_PARAMS, n_estimators=args.trees)
     print(f"fitting on {len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, {params}", flush=True)
     # sites from urls only: inferring them for the 485 training renders without one was not better on wcxb
-    # (data/MODEL.md, sixth round), and the shipped model stays as rebuilt since 0.2.0
+    # (data/EXPERIMENTS.md, sixth round), and the shipped model stays as rebuilt since 0.2.0
     model = fit_pages(pages, headline_pages=[p.meta.get("corpus") not in HEADLINE_LEFT_OUT for p in pages],
                       **params)
     summary = training_summary(pages)
