@@ -127,14 +127,17 @@ def _init_worker(model, threshold, fmt, table, cut=True) -> None:
     """Worker set-up: the parent's model as it was loaded and set (a forked worker inherits it, a spawned
     one gets a pickled copy). Ctrl-C is left to the parent, which stops the pool: a worker interrupted
     mid-batch would leave the parent waiting for a result that never comes, and print its own traceback.
-    SIGTERM gets its default action back: the parent's handler (``cli.main``) removes the run's temporary
-    files, which are the parent's to remove."""
+    SIGTERM and SIGHUP get their default action back (SIGHUP stays ignored under ``nohup``): the parent's
+    handler (``cli.main``) removes the run's temporary files, which are the parent's to remove."""
     import signal
 
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+        signal.signal(hangup, signal.SIG_DFL)
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
     threadpool_limits(limits=1, user_api="openmp")
 

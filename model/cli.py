@@ -28,6 +28,7 @@ from linesift.output import (
     is_special_file,
     link_target,
     new_temp_file,
+    resolved,
 )
 from linesift.settings import (
     AUTO_JOBS_MAX,
@@ -252,8 +253,8 @@ def page_file_name(page_path: str, roots: list[str]) -> Path:
         record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
     rel = Path("stdin" if base == "-" else Path(base).name)
     for root in roots:
-        if root != "-" and Path(root).is_dir() and Path(base).resolve().is_relative_to(Path(root).resolve()):
-            rel = Path(base).resolve().relative_to(Path(root).resolve())
+        if root != "-" and Path(root).is_dir() and resolved(base).is_relative_to(resolved(root)):
+            rel = resolved(base).relative_to(resolved(root))
             break
     return rel / f"{record}.txt" if record else rel.with_name(rel.stem + ".txt")
 
@@ -279,7 +280,7 @@ class _DirSink:
 
         for page_path, text in outputs:
             target = self.target(page_path)
-            if target.resolve() in self.inputs:
+            if resolved(target) in self.inputs:
                 raise OSError(f"{target}: would overwrite an input")
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(target, text)
@@ -399,6 +400,8 @@ def predict(
     paths = paths or ["-"]
     if error := stdin_twice(paths):
         fail(error, 2)
+    if output_arg == "":  # an unset "$OUT": not the working directory
+        fail("--output is empty (an unset shell variable?); give a file, a directory or -", 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
@@ -415,9 +418,9 @@ def predict(
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
         log(f"linesift: warning: {path}: not a regular file (a pipe, socket or device), skipped")
-    inputs = {Path(p).resolve() for p in expanded if p != "-"}
+    inputs = {resolved(p) for p in expanded if p != "-"}
     if output is not None and str(output) != "-" and not to_dir:
-        if output.resolve() in inputs:
+        if resolved(output) in inputs:
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
@@ -538,9 +541,9 @@ def train(
 
     Example: linesift train data/pages -o demo.model
     """
-    from linesift.modelfile import save_model
+    from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import fit_pages, fold_plan, training_summary
-    from linesift.training.labelled import LabelledDataError, read_labelled
+    from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
@@ -548,6 +551,10 @@ def train(
         fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
     _output_file(output, "model file to write")
     try:
+        named = [resolved(path) for path in find_labelled_files([p for p in data if str(p) != "-"])]
+        for written in (output, sidecar_path(output)):
+            if resolved(written) in named:
+                fail(f"{written}: would overwrite labelled data given to train on; write the model elsewhere")
         pages = read_labelled(data)
     except LabelledDataError as err:
         fail(str(err))
@@ -695,7 +702,7 @@ def import_(
     _output_file(output, "labelled corpus file to write (.jsonl or .jsonl.gz)")
     if not output.name.endswith(CORPUS_SUFFIXES):  # train and evaluate tell a labelled corpus by its name
         fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)")
-    if output.resolve() in {c.resolve() for c in corpora if str(c) != "-"}:
+    if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
@@ -744,7 +751,7 @@ def import_(
 
 
 def _terminated(signum, frame) -> None:
-    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler): remove this run's temporary files, stop the
+    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler) or SIGHUP (the session gone): remove this run's temporary files, stop the
     worker processes and exit with 128 + the signal, at once."""
     import multiprocessing
 
@@ -780,6 +787,9 @@ def _printing_failed(err: OSError) -> bool:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
+    hangup = getattr(signal, "SIGHUP", None)  # the terminal or ssh session gone: the same clean-up, unless
+    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:  # run under nohup, which ignores it
+        signal.signal(hangup, _terminated)
     argv = sys.argv[1:]
     if _empty_argument(argv):
         say_error("an empty argument (an unset shell variable?) where a path or value goes")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import NotTextError, decode, split_lines, utf8_rows
+from linesift.lines import NotTextError, decode, split_lines, utf8_rows, without_surrogates
 from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
@@ -157,22 +157,46 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
     return Page(path, [], warnings, text=text)
 
 
-def json_problem(err: json.JSONDecodeError) -> str:
+def json_problem(err: ValueError | RecursionError) -> str:
     """What is wrong with a JSON row, and where: "Expecting ',' delimiter at column 12" (a row's line break
-    aside: an error at its end is at the column after its last character)."""
+    aside: an error at its end is at the column after its last character); without a column for what json
+    says of the whole row (a number of over 4,300 digits, nesting too deep for Python)."""
+    if isinstance(err, RecursionError):
+        return "nested too deep"
+    if not isinstance(err, json.JSONDecodeError):
+        return one_line(err)
     column = min(err.pos, len(err.doc.rstrip("\r\n"))) + 1
     return f"{err.msg}{'' if err.msg.endswith(' at') else ' at'} column {column}"
 
 
+def json_record(row: str, where: str, warnings: list[str]):
+    """The JSON value of one row, lone surrogates replaced (``lines.without_surrogates``, with a warning
+    naming ``where`` added to ``warnings``); an InputError naming ``where`` if it is not JSON."""
+    try:
+        value = json.loads(row)
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, a 4,300+ digit number, deep nesting
+        raise InputError(f"{where}: broken JSON ({json_problem(err)})") from None
+    value, replaced = without_surrogates(value, row)
+    if replaced:
+        warnings.append(f"{where}: {replaced} lone surrogate(s) (text cut inside a character) replaced")
+    return value
+
+
+_OPENS_RECORD = re.compile(rb'\{\s*"')  # a JSON object's opening, up to its first key's quote
+
+
 def looks_like_jsonl(first_row: bytes) -> bool:
-    """Whether the first row of stdin that is not blank starts a JSONL corpus: a JSON object (a scrape's
-    first line rarely is one; ``--input-format text`` reads it as a page)."""
+    """Whether the first row of stdin that is not blank starts a JSONL corpus: a JSON object, or a row that
+    opens as one does, with a key (a record cut short: its error is said in place). A scrape's first line
+    rarely opens so; ``--input-format text`` reads it as a page."""
     row = first_row.removeprefix(codecs.BOM_UTF8).strip()
     if not row.startswith(b"{"):
         return False
+    if _OPENS_RECORD.match(row):
+        return True
     try:
         return isinstance(json.loads(row.decode("utf-8", errors="replace")), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -180,8 +204,9 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
     """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
     ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if its
     first row is a WARC version line (or it is gzip that opens with one), ``jsonl`` if that row is a JSON
-    object (``looks_like_jsonl``) or opens like one and the next row that is not blank is one (a first record
-    cut short: its error is said); other gzip bytes are refused before the rest is read."""
+    object or opens as one with a key (``looks_like_jsonl``), or opens with "{" and the next row that is not
+    blank is one (a first record cut short: its error is said); other gzip bytes are refused before the rest
+    is read."""
     if sys.stdin is None:
         raise InputError("-: no stdin (it is closed)")
     if input_format != "auto":
@@ -251,9 +276,9 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 warnings = ([] if bad_byte is None
                             else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"])
                 try:
-                    record = json.loads(row)
-                except json.JSONDecodeError as err:
-                    yield InputError(f"{where}: broken JSON ({json_problem(err)})")
+                    record = json_record(row, where, warnings)
+                except InputError as err:
+                    yield err
                     continue
                 value = record.get(field_name) if isinstance(record, dict) else None
                 if not isinstance(value, str):
@@ -288,9 +313,16 @@ def declared_charset(data: bytes) -> str | None:
 
 def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """An HTML page's ``(text, warnings)`` as ``lines.decode`` read ``data``, or, when that was not UTF-8 (a
-    warning) and the page declares a charset Python knows, ``data`` decoded by it, without warnings."""
+    warning) and the page declares another charset Python knows, ``data`` decoded by it, without warnings
+    unless that too had to replace bytes (a page declaring UTF-8 that is not keeps ``decode``'s warning)."""
     declared = declared_charset(data) if warnings else None
-    return (data.decode(declared, errors="replace"), []) if declared else (text, warnings)
+    if declared is None or codecs.lookup(declared).name == "utf-8":
+        return text, warnings
+    try:
+        return data.decode(declared), []
+    except UnicodeDecodeError as err:
+        return data.decode(declared, errors="replace"), [f"not valid {declared} as the page declares (byte "
+                                                         f"{err.start}); undecodable bytes replaced"]
 
 
 def _charset(content_type: str) -> str | None:
@@ -377,10 +409,20 @@ def _warc_page(path: str, record) -> Page | None:
     ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
     if "html" not in ctype.lower():
         return None
-    data = record.content_stream().read()
-    charset = _charset(ctype) or "utf-8"
-    return Page(f"{path}#{record_id}", [], record=meta, html=data.decode(charset, errors="replace"),
+    return Page(f"{path}#{record_id}", [], record=meta, html=_decoded_body(record.content_stream().read(), ctype),
                 site=site_of_url(url))
+
+
+def _decoded_body(data: bytes, content_type: str) -> str:
+    """An HTML response body as text: by the charset of its Content-Type, else UTF-8, else the charset its
+    ``<meta>`` declares (legacy Cyrillic and CJK pages often say it only there); bad bytes replaced."""
+    charset = _charset(content_type)
+    if charset is None:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            charset = declared_charset(data) or "utf-8"
+    return data.decode(charset, errors="replace")
 
 
 def _unread_bytes(path: str, archive) -> int:

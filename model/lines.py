@@ -71,6 +71,34 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how a JSON row spells a surrogate
+
+
+def without_surrogates(value, row: str) -> tuple[object, int]:
+    """A decoded JSON ``value`` (of the text ``row``) with each lone surrogate (a ``"\\ud83d"`` escape
+    without its pair, as JavaScript leaves text cut inside an emoji) replaced by U+FFFD, and how many were:
+    such text cannot be written as UTF-8. Rows that spell no surrogate are not searched."""
+    if not _SURROGATE_ESCAPE.search(row):
+        return value, 0
+    count = 0
+
+    def clean(item):
+        nonlocal count
+        if isinstance(item, str):
+            fixed, n = _LONE_SURROGATE.subn("\ufffd", item)
+            count += n
+            return fixed
+        if isinstance(item, list):
+            return [clean(x) for x in item]
+        if isinstance(item, dict):
+            return {clean(k): clean(v) for k, v in item.items()}
+        return item
+
+    value = clean(value)
+    return value, count
+
+
 def utf8_rows(handle) -> Iterator[tuple[int, str, int | None]]:
     """``(line number, text, offset of the first byte that is not UTF-8 or None)`` of each row of a binary
     file (JSONL): a BOM at the start is skipped; bytes that are not UTF-8 are replaced (U+FFFD)."""
@@ -89,7 +117,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     UTF-8 (with or without BOM) and UTF-16/32 with BOM are decoded as such. A page that is UTF-8 but for a
     few bad bytes keeps its UTF-8 and the bad bytes are replaced (U+FFFD); a page with no UTF-8 sequence at
     all is a legacy single-byte page and is decoded as cp1252 (a Latin-1 superset), so it keeps its
-    accents; bytes cp1252 has no character for are replaced. Binary data raises NotTextError.
+    accents; bytes cp1252 has no character for are replaced. A page with more bad sequences than good ones
+    is taken for a legacy page too. Binary data raises NotTextError.
     """
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return data.decode("utf-32", errors="replace"), []
@@ -104,10 +133,13 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError as err:
         first_bad = err.start
     replaced = data.decode("utf-8", errors="replace")
-    valid_multibyte = any(ord(ch) > 127 and ch != "\ufffd" for ch in replaced)
-    if not valid_multibyte:  # no UTF-8 sequence at all: a legacy single-byte page
-        try:
-            return data.decode("cp1252"), [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"]
-        except UnicodeDecodeError:
-            pass
+    genuine = data.count("\ufffd".encode())  # U+FFFD the page itself holds, as valid UTF-8
+    invalid = replaced.count("\ufffd") - genuine  # the bad sequences replaced
+    valid_multibyte = sum(1 for ch in replaced if ord(ch) > 127) - invalid
+    if valid_multibyte < invalid:  # more bad sequences than good ones: a legacy single-byte page (a stray
+        # "Â©" or a byte cp1252 lacks does not make a Latin-1 page UTF-8)
+        text = data.decode("cp1252", errors="replace")
+        unmapped = text.count("\ufffd") - genuine
+        return text, [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"
+                      + (f", {unmapped} byte(s) it has no character for replaced" if unmapped else "")]
     return replaced, [f"invalid UTF-8 at byte {first_bad} replaced"]

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from linesift.output import atomic_write_bytes, atomic_write_text, link_target
+from linesift.output import commit_temp_file, drop_temp_file, link_target, new_temp_file
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.model"
@@ -76,9 +76,28 @@ def save_model(model, path: str | Path, training: dict | None = None) -> dict:
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
     }
-    atomic_write_bytes(path, data)
-    atomic_write_text(sidecar_path(path), json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n")
+    _write_pair(path, data, (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return sidecar
+
+
+def _write_pair(path: str | Path, data: bytes, side: bytes) -> None:
+    """Write the model file and its sidecar as a pair: both to temporary files first, renamed only once both
+    are whole, so a failure leaves an earlier model and its sidecar as they were."""
+    sidecar = sidecar_path(path)
+    if sidecar.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(sidecar))
+    temps: list[str] = []
+    try:
+        for where, content in ((path, data), (sidecar, side)):
+            fd, tmp = new_temp_file(where)
+            temps.append(tmp)
+            with open(fd, "wb") as handle:
+                handle.write(content)
+        for tmp in temps:
+            commit_temp_file(tmp)
+    finally:
+        for tmp in temps:  # those not renamed (a failed run)
+            drop_temp_file(tmp)
 
 
 def read_sidecar(path: str | Path) -> dict:
@@ -91,7 +110,17 @@ def read_sidecar(path: str | Path) -> dict:
         raise ModelFileError(f"{side}: unreadable model sidecar ({err})") from None
     if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT_VERSION or "sha256" not in sidecar:
         raise ModelFileError(f"{side}: not a linesift model sidecar (format {FORMAT_VERSION})")
+    for key, kind, what in _SIDECAR_TYPES:
+        value = sidecar.get(key)
+        if value is not None and not (isinstance(value, kind) and (key != "feature_names"
+                                                                    or all(isinstance(x, str) for x in value))):
+            raise ModelFileError(f"{side}: not a linesift model sidecar ({key!r} must be {what})")
     return sidecar
+
+
+_SIDECAR_TYPES = (("sha256", str, "a string"), ("versions", dict, "an object"),
+                  ("feature_names", list, "a list of strings"), ("training", dict, "an object"),
+                  ("cross_validated", dict, "an object"), ("params", dict, "an object"))
 
 
 def _digest_matches(data: bytes, sidecar: dict) -> bool:
@@ -135,7 +164,7 @@ def load_model(path: str | Path | None = None):
         raise ModelFileError(f"{path}: model file does not match its sidecar sha256 (corrupt or modified); refusing to load")
     here = _versions()
     for lib, same in (("sklearn", _major_minor), ("numpy", lambda v: v.split(".")[0])):
-        saved = sidecar.get("versions", {}).get(lib, "?")
+        saved = str(sidecar.get("versions", {}).get(lib, "?"))
         if same(saved) != same(here[lib]):
             raise ModelFileError(
                 f"{path}: trained with {lib} {saved}, installed {here[lib]}; retrain it with this version"

@@ -42,7 +42,17 @@ def is_own_stream(path: str | Path, fd: int = 1) -> bool:
         return False
 
 
+TEMP_NAME_CHARS = 100  # of the file's name that a temporary file's name begins with
 _TEMP_FILES: dict[str, Path] = {}  # this process's temporary files not yet renamed or removed -> the file each replaces
+
+
+def resolved(path: str | Path) -> Path:
+    """``path`` made absolute with its symlinks followed; where they loop, made absolute only (reading it
+    says what is wrong)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13, OSError since
+        return Path(os.path.abspath(path))
 
 
 def link_target(path: str | Path) -> Path:
@@ -57,7 +67,11 @@ def new_temp_file(path: str | Path) -> tuple[int, str]:
     it can be renamed over it), with that file's mode, else 0666 - umask, as a file opened for writing would
     have. ``commit_temp_file`` renames it there."""
     target = link_target(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    try:  # the name cut short, so a long but legal file name leaves room for the temporary one's additions
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:TEMP_NAME_CHARS]}.", suffix=".tmp",
+                                   dir=target.parent or Path("."))
+    except OSError as err:  # named as the file to write (no permission, a read-only disk), not the temporary one
+        raise OSError(err.errno, err.strerror, str(path)) from None
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
@@ -111,11 +125,21 @@ def format_page(path: str, lines: list[str], labels: list[str], scores: np.ndarr
     if fmt == "tsv":
         shown = ["" if s != s else f"{s:.4f}" for s in scores.tolist()]
         return "".join([f"{label}\t{score}\t{line}\n" for label, score, line in zip(labels, shown, lines)])
-    head = '{"path": ' + dumps(path) + ', "line": '
+    head = '{"path": ' + dumps(shown_path(path)) + ', "line": '
     shown = ["null" if s != s else repr(s) for s in np.round(scores, 4).tolist()]
     return _one_row_each("".join([f'{head}{number}, "label": "{label}", "score": {score}, "text": {text}}}\n'
                                   for number, label, score, text
                                   in zip(range(1, len(lines) + 1), labels, shown, map(dumps, lines))]))
+
+
+def shown_path(path: str) -> str:
+    """``path`` as text that can be written as UTF-8: a file name that is not UTF-8 (held with Python's
+    surrogate escapes) gets U+FFFD for its bad bytes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # characters JSON leaves raw in a string that str.splitlines() (and JavaScript before ES2019) takes for line
@@ -164,7 +188,7 @@ def format_record(record: dict) -> str:
 
 def error_record(message: str) -> str:
     """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return format_record({"error": message})
+    return format_record({"error": shown_path(message)})
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:

@@ -324,15 +324,16 @@ def test_spawned_workers_score_with_the_parents_model_as_set(model_file, monkeyp
 
 
 @POSIX_ONLY
-def test_sigterm_exits_143_and_leaves_no_temporary_file(model_file, tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP] if os.name == "posix" else [])
+def test_sigterm_or_sighup_exits_128_plus_it_and_leaves_no_temporary_file(model_file, tmp_path, signum):
     out = tmp_path / "out" / "o.txt"
     out.parent.mkdir()
     proc = linesift_process("predict", "--model", model_file, "-o", out, "-", stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_until(lambda: any(out.parent.iterdir()), proc)  # the temporary output exists; the run waits on stdin
-    proc.send_signal(signal.SIGTERM)  # as timeout, docker stop and batch schedulers stop a job
+    proc.send_signal(signum)  # as timeout, docker stop and batch schedulers stop a job; a closed ssh session
     try:
-        assert proc.wait(timeout=60) == 143
+        assert proc.wait(timeout=60) == 128 + signum
     finally:
         proc.kill()
     assert proc.stderr.read() == b""

@@ -108,7 +108,8 @@ def test_decode_latin1_page():
 
 
 def test_decode_bytes_undefined_in_cp1252_are_replaced():
-    assert decode(b"ok \x81") == ("ok \ufffd", ["invalid UTF-8 at byte 3 replaced"])
+    assert decode(b"ok \x81") == ("ok \ufffd", ["not valid UTF-8 (byte 3); decoded as cp1252, 1 byte(s) it has no "
+                                               "character for replaced"])
 
 
 def test_decode_utf8_page_with_a_bad_byte_keeps_its_utf8():

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from linesift.lines import split_lines, utf8_rows
+from linesift.lines import split_lines
 from linesift.sites import site_of_url
 from linesift.training.align import align_labels
-from linesift.training.labelled import LabelledPage, json_rows, page_from_record
+from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record
 from linesift.training.metrics import word_prf
 from linesift.training.renderers import render_checked
 
@@ -81,15 +81,6 @@ def record_problem(record) -> str | None:
     return None
 
 
-def _decoded_rows(handle, source: str) -> Iterator[str]:
-    """The rows of a binary file as text (``lines.utf8_rows``); a row that is not UTF-8 raises CorpusError
-    naming its line."""
-    for number, row, bad_byte in utf8_rows(handle):
-        if bad_byte is not None:
-            raise CorpusError(f"{source}:{number}: not UTF-8 text (byte {bad_byte} of the line)")
-        yield row
-
-
 def read_records(path: str | Path) -> Iterator[dict]:
     """The records of a corpus file (``-``: stdin), checked; a bad one raises CorpusError naming its line."""
     if str(path) == "-":
@@ -97,7 +88,7 @@ def read_records(path: str | Path) -> Iterator[dict]:
     else:
         handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
     with handle:
-        for number, record in json_rows(_decoded_rows(handle, str(path)), str(path), CorpusError):
+        for number, record in json_rows(decoded_rows(handle, str(path), CorpusError), str(path), CorpusError):
             problem = record_problem(record)
             if problem:
                 raise CorpusError(f"{path}:{number}: {problem}")

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.inputs import json_problem, stdin_twice
-from linesift.lines import is_blank
+from linesift.lines import is_blank, utf8_rows, without_surrogates
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record
 
@@ -161,15 +163,26 @@ def _check_label(label, source: str, i: int) -> str:
     return label
 
 
+def decoded_rows(handle, source: str, error: type[ValueError] = LabelledDataError) -> Iterator[str]:
+    """The rows of a binary JSONL file as text, split at "\\n" only (a raw carriage return inside a row does not
+    shift the line numbers); a row that is not UTF-8 raises ``error`` naming its line."""
+    for number, row, bad_byte in utf8_rows(handle):
+        if bad_byte is not None:
+            raise error(f"{source}:{number}: not UTF-8 text (byte {bad_byte} of the line)")
+        yield row
+
+
 def json_rows(rows: Iterable[str], source: str, error: type[ValueError] = LabelledDataError) -> Iterator[tuple[int, object]]:
-    """``(line number, record)`` of each non-blank JSONL row; a broken row raises ``error`` naming ``source:line``."""
+    """``(line number, record)`` of each non-blank JSONL row, lone surrogates replaced by U+FFFD
+    (``lines.without_surrogates``); a broken row raises ``error`` naming ``source:line``."""
     for number, row in enumerate(rows, start=1):
         if not row.strip():
             continue
         try:
-            yield number, json.loads(row)
-        except json.JSONDecodeError as err:
+            value = json.loads(row)
+        except (ValueError, RecursionError) as err:  # JSONDecodeError, a 4,300+ digit number, deep nesting
             raise error(f"{source}:{number}: broken JSON ({json_problem(err)})") from None
+        yield number, without_surrogates(value, row)[0]
 
 
 def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
@@ -182,11 +195,18 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
     path = Path(path)
     opener = gzip.open if path.name.endswith(".gz") else open
+    number = 0
+
+    def counted(rows):
+        nonlocal number
+        for number, row in enumerate(rows, start=1):
+            yield row
+
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            yield from _pages_of_rows(handle, str(path))
-    except (OSError, EOFError, UnicodeDecodeError) as err:
-        raise LabelledDataError(f"{path}: cannot read ({err})") from None
+        with opener(path, "rb") as handle:
+            yield from _pages_of_rows(decoded_rows(counted(handle), str(path)), str(path))
+    except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz: the line it broke off at
+        raise LabelledDataError(f"{path}:{number + 1}: cannot read ({err.strerror or err})") from None
 
 
 def read_labelled_stdin() -> list[LabelledPage]:
@@ -221,12 +241,32 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(q for q in p.rglob("*") if q.is_file() and q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
+            found += sorted(_labelled_files_under(p))
         elif p.exists():
             found.append(p)
         else:
             raise LabelledDataError(f"{p}: no such file or directory")
     return found
+
+
+def _labelled_files_under(root: Path) -> Iterator[Path]:
+    """The labelled files under the directory ``root``; one that cannot be listed, or a name that cannot be
+    followed (a symlink loop, no permission), raises LabelledDataError naming it rather than being skipped."""
+
+    def refused(err: OSError):
+        raise LabelledDataError(f"{err.filename}: {err.strerror or err}")
+
+    for dirpath, _, filenames in os.walk(root, onerror=refused):
+        for name in filenames:
+            if not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
+                continue
+            q = Path(dirpath, name)
+            try:
+                q.stat()
+            except OSError as err:  # a dangling or looping link, or no permission to look
+                raise LabelledDataError(f"{q}: {err.strerror or err}") from None
+            if q.is_file():
+                yield q
 
 
 def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:

@@ -1,0 +1,269 @@
+"""Inputs from real crawls and real mistakes that once ended a run with a traceback, lost text or
+destroyed a file: each is now read, or refused in one line naming the file (and line), and the rest of the
+run goes on."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from linesift.cli import app
+
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="POSIX signals, symlinks and file names")
+ARTICLE = "The council met on Tuesday to agree on the budget for the harbour and its new ferry pier."
+PAGES_DIR = Path(__file__).resolve().parents[1] / "data" / "pages"
+
+
+def jsonl(path: Path, *rows: str) -> Path:
+    path.write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def predict_jsonl(runner, model_file, *args):
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "jsonl", *map(str, args)])
+    return result, [json.loads(row) for row in result.stdout.splitlines()]
+
+
+# --- JSONL corpora
+
+def test_a_lone_surrogate_is_replaced_and_said(runner, model_file, tmp_path):
+    # JavaScript cuts text inside an emoji and leaves half of its UTF-16 pair: "\ud83d" with no "\ude00"
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": "Emoji cut \ud83d here.\n" + ARTICLE}))
+    result, records = predict_jsonl(runner, model_file, source, "-t", "0")
+    assert result.exit_code == 0
+    assert records[0]["content"] == "Emoji cut \ufffd here.\n" + ARTICLE
+    assert result.stderr == f"Warning: {source}:1: 1 lone surrogate(s) (text cut inside a character) replaced\n"
+
+
+def test_a_surrogate_pair_spelt_as_escapes_is_one_character(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", '{"text": "' + ARTICLE + ' \\ud83d\\ude00"}')
+    result, records = predict_jsonl(runner, model_file, source, "-t", "0")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert records[0]["content"] == ARTICLE + " \U0001F600"
+
+
+def test_a_number_json_will_not_read_is_an_error_record_in_place(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", '{"text": "x", "n": ' + "1" * 5000 + "}", json.dumps({"text": ARTICLE}))
+    result, records = predict_jsonl(runner, model_file, source)
+    assert result.exit_code == 1
+    assert records[0]["error"].startswith(f"{source}:1: broken JSON (Exceeds the limit (4300 digits)")
+    assert records[1]["linesift"]["lines"] == 1
+
+
+def test_nesting_too_deep_for_python_is_an_error_record(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", '{"text": "x", "d": ' + "[" * 100000 + "]" * 100000 + "}")
+    result, records = predict_jsonl(runner, model_file, source)
+    assert result.exit_code == 1
+    assert records == [{"error": f"{source}:1: broken JSON (nested too deep)"}]
+
+
+def test_stdin_opening_with_two_broken_records_is_still_a_corpus(runner, model_file):
+    rows = '{"text": "broken\n{"text": "also broken\n' + json.dumps({"text": ARTICLE}) + "\n"
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "jsonl"], input=rows)
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert result.exit_code == 1
+    assert [sorted(r) for r in records[:2]] == [["error"], ["error"]]
+    assert records[2]["linesift"]["lines"] == 1
+
+
+# --- paths and output files
+
+@POSIX_ONLY
+def test_a_symlink_loop_is_reported_and_the_other_pages_scored(runner, model_file, tmp_path):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE + "\n", encoding="utf-8")
+    os.symlink("l2", folder / "l1")
+    os.symlink("l1", folder / "l2")
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", "-t", "0", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.endswith(f"\t{ARTICLE}\n")
+    assert result.stderr.splitlines() == [f"Error: {folder / 'l1'}: Too many levels of symbolic links",
+                                          f"Error: {folder / 'l2'}: Too many levels of symbolic links"]
+
+
+def test_an_empty_output_is_a_usage_error_not_the_working_directory(runner, model_file, tmp_path, monkeypatch):
+    page = tmp_path / "in" / "page.txt"
+    page.parent.mkdir()
+    page.write_text(ARTICLE + "\n", encoding="utf-8")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-o", "", str(page)])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --output is empty (an unset shell variable?); give a file, a directory or -\n"
+    assert list(here.iterdir()) == []
+
+
+def test_a_long_legal_file_name_is_written(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(ARTICLE + "\n", encoding="utf-8")
+    out = tmp_path / ("a" * 250 + ".txt")  # 254 bytes: legal, but not with a temporary file's additions
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", "-o", str(out), str(page)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == ARTICLE + "\n"
+
+
+def test_a_temporary_file_that_cannot_be_made_is_named_as_the_output(tmp_path):
+    from linesift.output import new_temp_file
+
+    with pytest.raises(FileNotFoundError) as caught:
+        new_temp_file(tmp_path / "missing" / "out.txt")
+    assert caught.value.filename == str(tmp_path / "missing" / "out.txt")
+
+
+@POSIX_ONLY
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement(runner, model_file, tmp_path):
+    folder = tmp_path / "scrapes"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (folder / name).write_text(ARTICLE + "\n", encoding="utf-8")
+    result, records = predict_jsonl(runner, model_file, folder)
+    assert result.exit_code == 0
+    assert records[0]["path"] == str(folder / "caf\ufffd.txt")
+
+
+def test_train_refuses_to_write_its_model_over_its_data(runner, tmp_path):
+    data = tmp_path / "a.tsv"
+    data.write_bytes((PAGES_DIR / "en-news-harbour.tsv").read_bytes())
+    before = data.read_bytes()
+    result = runner.invoke(app, ["train", str(data), str(PAGES_DIR), "-o", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {data}: would overwrite labelled data given to train on; write the model "
+                             "elsewhere\n")
+    assert data.read_bytes() == before
+
+
+# --- decoding
+
+def test_a_latin1_page_with_one_utf8_looking_pair_keeps_its_accents():
+    from linesift.lines import decode
+
+    text, warnings = decode("Müller grüßt die Straße. Ärger über Öl.\n".encode("cp1252") + b"\xc2\xa9 2026\n")
+    assert text == "Müller grüßt die Straße. Ärger über Öl.\nÂ© 2026\n"
+    assert warnings == ["not valid UTF-8 (byte 1); decoded as cp1252"]
+
+
+def test_a_latin1_page_with_a_byte_cp1252_lacks_keeps_its_accents():
+    from linesift.lines import decode
+
+    text, warnings = decode("Mühlweg\n".encode("cp1252") + b"\x81\n")
+    assert text == "Mühlweg\n\ufffd\n"
+    assert warnings == ["not valid UTF-8 (byte 1); decoded as cp1252, 1 byte(s) it has no character for replaced"]
+
+
+def test_a_utf8_page_with_a_few_bad_bytes_stays_utf8():
+    from linesift.lines import decode
+
+    text, warnings = decode("Müller grüßt\n".encode("utf-8") + b"\xe9\n")
+    assert text == "Müller grüßt\n\ufffd\n"
+    assert warnings == ["invalid UTF-8 at byte 16 replaced"]
+
+
+def test_an_html_page_declaring_utf8_that_is_not_keeps_the_warning(runner, model_file, tmp_path):
+    page = tmp_path / "p.html"
+    page.write_bytes(b'<html><head><meta charset="utf-8"></head><body><p>'
+                     + "Привет, мир! Это длинная строка текста о погоде.".encode("cp1251") + b"</p></body></html>")
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", str(page)])
+    assert result.exit_code == 0
+    assert result.stderr == f"Warning: {page}: not valid UTF-8 (byte 50); decoded as cp1252\n"
+
+
+def test_a_warc_response_with_its_charset_only_in_a_meta_is_decoded_by_it(runner, model_file, tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251"></head>'
+            "<body><p>Новости: городской совет утвердил бюджет на следующий год.</p></body></html>")
+    path = tmp_path / "t.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+        writer.write_record(writer.create_warc_record("https://a.example/1", "response",
+                                                      payload=io.BytesIO(body.encode("cp1251")), http_headers=headers))
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert result.exit_code == 0
+    assert records[0]["content"] == "Новости: городской совет утвердил бюджет на следующий год."
+
+
+# --- HTML
+
+def test_html_nested_deeper_than_libxml2s_limit_keeps_its_text():
+    from linesift.render import html_to_text
+
+    html = "<html><body>" + "<div>" * 300 + "Deep post." + "</div>" * 300 + "<p>After the thread.</p></body></html>"
+    assert [line.strip() for line in html_to_text(html).splitlines() if line.strip()] == ["Deep post.",
+                                                                                          "After the thread."]
+
+
+# --- labelled data
+
+def test_labelled_jsonl_with_a_number_json_will_not_read_names_the_line(runner, tmp_path):
+    data = jsonl(tmp_path / "d.jsonl", json.dumps({"lines": ["a"], "labels": ["content"]}),
+                 '{"lines": ["a"], "labels": ["content"], "n": ' + "9" * 5000 + "}")
+    result = runner.invoke(app, ["evaluate", "default", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {data}:2: broken JSON (Exceeds the limit (4300 digits)")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_labelled_jsonl_that_is_not_utf8_names_the_line(runner, tmp_path):
+    data = tmp_path / "d.jsonl"
+    data.write_bytes(b'{"lines": ["a"], "labels": ["content"]}\n{"lines": ["caf\xe9"], "labels": ["content"]}\n')
+    result = runner.invoke(app, ["evaluate", "default", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {data}:2: not UTF-8 text (byte 15 of the line)\n"
+
+
+def test_a_raw_carriage_return_does_not_shift_labelled_line_numbers(runner, tmp_path):
+    data = tmp_path / "d.jsonl"
+    data.write_bytes(b'{"lines": ["a"],\r"labels": ["content"]}\n{"lines": ["c"], "labels": ["wrong"]}\n')
+    result = runner.invoke(app, ["evaluate", "default", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {data}:2: label 1 is 'wrong' (expected content, boilerplate or unsure)\n")
+
+
+@POSIX_ONLY
+def test_a_symlink_loop_among_labelled_files_is_named(runner, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.tsv").write_bytes((PAGES_DIR / "en-news-harbour.tsv").read_bytes())
+    os.symlink("l2.tsv", folder / "l1.tsv")
+    os.symlink("l1.tsv", folder / "l2.tsv")
+    result = runner.invoke(app, ["evaluate", "default", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'l1.tsv'}: Too many levels of symbolic links\n"
+
+
+# --- model files
+
+def test_a_sidecar_with_fields_of_the_wrong_type_is_refused_in_one_line(runner, model_file, tmp_path):
+    copy = tmp_path / "m.model"
+    copy.write_bytes(model_file.read_bytes())
+    sidecar = json.loads(Path(str(model_file) + ".json").read_text(encoding="utf-8"))
+    sidecar["versions"] = "1.9"
+    Path(str(copy) + ".json").write_text(json.dumps(sidecar), encoding="utf-8")
+    result = runner.invoke(app, ["info", str(copy)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {copy}.json: not a linesift model sidecar ('versions' must be an object)\n"
+
+
+def test_a_model_whose_sidecar_cannot_be_written_leaves_the_old_pair_whole(model_file, tmp_path, tiny_model):
+    from linesift.modelfile import load_model, save_model
+
+    path = tmp_path / "m.model"
+    path.write_bytes(model_file.read_bytes())
+    Path(str(path) + ".json").mkdir()  # the sidecar's place is taken
+    before = path.read_bytes()
+    with pytest.raises(IsADirectoryError) as caught:
+        save_model(tiny_model, path)
+    assert caught.value.filename == str(path) + ".json"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.model", "m.model.json"]
+    Path(str(path) + ".json").rmdir()
+    save_model(tiny_model, path)
+    assert load_model(path).threshold_ == tiny_model.threshold_
