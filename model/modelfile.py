@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from linesift.output import commit_temp_file, drop_temp_file, link_target, new_temp_file
+from linesift.output import atomic_write_files, link_target
 
 FORMAT_VERSION = 1
 DEFAULT_MODEL_NAME = "default.model"
@@ -76,28 +76,9 @@ def save_model(model, path: str | Path, training: dict | None = None) -> dict:
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
     }
-    _write_pair(path, data, (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    side = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    atomic_write_files([(path, data), (sidecar_path(path), side)])  # renamed as a pair, once both are whole
     return sidecar
-
-
-def _write_pair(path: str | Path, data: bytes, side: bytes) -> None:
-    """Write the model file and its sidecar as a pair: both to temporary files first, renamed only once both
-    are whole, so a failure leaves an earlier model and its sidecar as they were."""
-    sidecar = sidecar_path(path)
-    if sidecar.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(sidecar))
-    temps: list[str] = []
-    try:
-        for where, content in ((path, data), (sidecar, side)):
-            fd, tmp = new_temp_file(where)
-            temps.append(tmp)
-            with open(fd, "wb") as handle:
-                handle.write(content)
-        for tmp in temps:
-            commit_temp_file(tmp)
-    finally:
-        for tmp in temps:  # those not renamed (a failed run)
-            drop_temp_file(tmp)
 
 
 def read_sidecar(path: str | Path) -> dict:

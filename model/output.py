@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import json
 from json.encoder import encode_basestring
@@ -102,14 +103,28 @@ def remove_temp_files() -> None:
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to a temporary file and rename it over ``path`` (through a symlink, the file it links to)."""
-    fd, tmp = new_temp_file(path)
+    atomic_write_files([(path, data)])
+
+
+def atomic_write_files(files: list[tuple[str | Path, bytes]]) -> None:
+    """Write each ``(path, data)`` to a temporary file, and rename them over their paths only once all are
+    whole (a model file and its sidecar): a failure leaves every earlier file as it was. A path that is a
+    directory is refused before anything is written."""
+    for path, _ in files:
+        if link_target(path).is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    temps: list[str] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        commit_temp_file(tmp)
-    except BaseException:
-        drop_temp_file(tmp)
-        raise
+        for path, data in files:
+            fd, tmp = new_temp_file(path)
+            temps.append(tmp)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        for tmp in temps:
+            commit_temp_file(tmp)
+    finally:
+        for tmp in temps:  # those not renamed (a failed run)
+            drop_temp_file(tmp)
 
 
 def atomic_write_text(path: str | Path, text: str, compress: bool = False) -> None:
