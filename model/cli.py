@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.inputs import INPUT_FORMATS, one_line, stdin_twice
+from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
 from linesift.output import (
     FORMATS,
     OUTPUT_FIELDS,
@@ -367,7 +367,7 @@ def predict(
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
                                              "first line that is not blank is a JSON object."),
-    text_field: str = typer.Option("text", "--text-field", help="JSONL corpora: the field holding the page text."),
+    text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
@@ -402,6 +402,10 @@ def predict(
         fail(error, 2)
     if output_arg == "":  # an unset "$OUT": not the working directory
         fail("--output is empty (an unset shell variable?); give a file, a directory or -", 2)
+    if html_field and text_field != TEXT_FIELD_DEFAULT:
+        fail("--text-field and --html-field both name the page's field; give one", 2)
+    if site_field and not sites:
+        fail("--site-field groups pages into sites for corpus mode, which --no-sites turns off; give one", 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:

@@ -99,6 +99,23 @@ def test_an_empty_output_is_a_usage_error_not_the_working_directory(runner, mode
     assert list(here.iterdir()) == []
 
 
+def test_text_and_html_fields_together_are_a_usage_error(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"body": ARTICLE, "html": "<p>x</p>"}))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "--text-field", "body", "--html-field", "html",
+                                 str(source)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: --text-field and --html-field both name the page's field; give one\n"
+
+
+def test_a_site_field_without_corpus_mode_is_a_usage_error(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE, "domain": "a"}))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "--site-field", "domain", "--no-sites",
+                                 str(source)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == ("Error: --site-field groups pages into sites for corpus mode, which --no-sites turns "
+                             "off; give one\n")
+
+
 def test_a_long_legal_file_name_is_written(runner, model_file, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(ARTICLE + "\n", encoding="utf-8")
