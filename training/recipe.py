@@ -9,6 +9,9 @@
    benchmark and the model card.
 3. Fit a LineClassifier (folds grouped by site) and save it with its sidecar.
 
+It runs with numpy's AVX-512 loops turned off (``NUMPY_SIMD``, set unless ``NPY_DISABLE_CPU_FEATURES`` is set
+already), as the shipped file was built: with them, a machine that has AVX-512 builds another file.
+
 ``--unspaced-copies`` also trains on an unspaced copy of each Chinese w3m render (``augment.unspaced_copies``:
 written as Thai and Lao are, without spaces between words or sentence marks, which no corpus here has); tried
 and not shipped (data/EXPERIMENTS.md, nineteenth round), so the shipped model is rebuilt without it.
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -41,6 +46,11 @@ MIN_ORACLE = 0.5
 # corpora whose gold leaves the page's headline out (the <h1>, where it has 15+ characters: wcxb on 582 of 641
 # article pages, Readability on 68 of 83): the headline model (model/heads.py) does not learn from them
 HEADLINE_LEFT_OUT = ("wcxb-dev", "readability")
+# numpy's AVX-512 loops (log, exp and others) round some results differently from its AVX2 ones, and the
+# difference grows through the stages into another model (another tuned threshold); the shipped file was built
+# without them, so the recipe runs with them off, as numpy reads this variable when imported (names numpy does
+# not know are ignored: a no-op without AVX-512; data/MODEL.md, "Rebuild")
+NUMPY_SIMD = ("NPY_DISABLE_CPU_FEATURES", "X86_V4 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR")
 MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True,
                 "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3, "unseen_shift": UNSEEN_SHIFT_RECIPE,
                 "members": MEMBERS_RECIPE, "min_samples_leaf": MIN_SAMPLES_LEAF_RECIPE}
@@ -116,6 +126,10 @@ def main(argv=None) -> None:
     parser.add_argument("--unspaced-copies", action="store_true",
                         help="also train on unspaced copies of the Chinese w3m renders (not in the shipped model)")
     args = parser.parse_args(argv)
+    name, value = NUMPY_SIMD
+    if os.environ.get(name) is None:  # numpy is imported already: start again with the variable set
+        os.execve(sys.executable, [sys.executable, "-m", "linesift.training.recipe",
+                                   *(sys.argv[1:] if argv is None else argv)], {**os.environ, name: value})
     start = time.perf_counter()
     pages = training_pages(args.corpora, args.labelled, args.jobs)
     if args.unspaced_copies:
@@ -133,6 +147,7 @@ def main(argv=None) -> None:
     if args.labelled is None:  # rendered here (pages from --labelled were rendered wherever they were imported)
         summary["renderer_versions"] = renderer_versions([MAIN_RENDERER, *SECOND_RENDERERS])
     summary["recipe"] = "python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model"
+    summary["numpy_disabled_cpu_features"] = os.environ[name]
     save_model(model, args.out, summary)
     print(f"wrote {args.out}: cross-validated {model.oof_scores_} in {summary['seconds']} s")
 
