@@ -169,15 +169,15 @@ def json_problem(err: ValueError | RecursionError) -> str:
     return f"{err.msg}{'' if err.msg.endswith(' at') else ' at'} column {column}"
 
 
-def json_record(row: str, where: str, warnings: list[str]):
-    """The JSON value of one row, lone surrogates replaced (``lines.without_surrogates``, with a warning
-    naming ``where`` added to ``warnings``); an InputError naming ``where`` if it is not JSON."""
+def json_record(row: str, where: str, warnings: list[str] | None = None, error: type[ValueError] = InputError):
+    """The JSON value of one row, lone surrogates replaced (``lines.without_surrogates``; said in
+    ``warnings``, if given, naming ``where``); ``error`` naming ``where`` if it is not JSON."""
     try:
         value = json.loads(row)
     except (ValueError, RecursionError) as err:  # JSONDecodeError, a 4,300+ digit number, deep nesting
-        raise InputError(f"{where}: broken JSON ({json_problem(err)})") from None
+        raise error(f"{where}: broken JSON ({json_problem(err)})") from None
     value, replaced = without_surrogates(value, row)
-    if replaced:
+    if replaced and warnings is not None:
         warnings.append(f"{where}: {replaced} lone surrogate(s) (text cut inside a character) replaced")
     return value
 

@@ -8,7 +8,6 @@ Reading then writing a page gives the same bytes back. Errors name ``file:line``
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import sys
@@ -17,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import json_problem, stdin_twice
-from linesift.lines import is_blank, utf8_rows, without_surrogates
+from linesift.inputs import json_record, stdin_twice
+from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record
 
@@ -176,13 +175,8 @@ def json_rows(rows: Iterable[str], source: str, error: type[ValueError] = Labell
     """``(line number, record)`` of each non-blank JSONL row, lone surrogates replaced by U+FFFD
     (``lines.without_surrogates``); a broken row raises ``error`` naming ``source:line``."""
     for number, row in enumerate(rows, start=1):
-        if not row.strip():
-            continue
-        try:
-            value = json.loads(row)
-        except (ValueError, RecursionError) as err:  # JSONDecodeError, a 4,300+ digit number, deep nesting
-            raise error(f"{source}:{number}: broken JSON ({json_problem(err)})") from None
-        yield number, without_surrogates(value, row)[0]
+        if row.strip():
+            yield number, json_record(row, f"{source}:{number}", error=error)
 
 
 def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
