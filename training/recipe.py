@@ -127,9 +127,12 @@ def main(argv=None) -> None:
                         help="also train on unspaced copies of the Chinese w3m renders (not in the shipped model)")
     args = parser.parse_args(argv)
     name, value = NUMPY_SIMD
-    if os.environ.get(name) is None:  # numpy is imported already: start again with the variable set
-        os.execve(sys.executable, [sys.executable, "-m", "linesift.training.recipe",
-                                   *(sys.argv[1:] if argv is None else argv)], {**os.environ, name: value})
+    if os.environ.get(name) is None and argv is None:  # numpy is imported already: start again with it set
+        os.execve(sys.executable, [sys.executable, "-m", "linesift.training.recipe", *sys.argv[1:]],
+                  {**os.environ, name: value})
+    if os.environ.get(name) is None:  # called from Python, whose numpy has chosen its loops
+        print(f"note: {name} is not set: on a machine with AVX-512 this builds another file than the shipped one",
+              file=sys.stderr, flush=True)
     start = time.perf_counter()
     pages = training_pages(args.corpora, args.labelled, args.jobs)
     if args.unspaced_copies:
@@ -147,7 +150,7 @@ def main(argv=None) -> None:
     if args.labelled is None:  # rendered here (pages from --labelled were rendered wherever they were imported)
         summary["renderer_versions"] = renderer_versions([MAIN_RENDERER, *SECOND_RENDERERS])
     summary["recipe"] = "python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model"
-    summary["numpy_disabled_cpu_features"] = os.environ[name]
+    summary["numpy_disabled_cpu_features"] = os.environ.get(name)
     save_model(model, args.out, summary)
     print(f"wrote {args.out}: cross-validated {model.oof_scores_} in {summary['seconds']} s")
 
