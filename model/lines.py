@@ -135,7 +135,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     replaced = data.decode("utf-8", errors="replace")
     genuine = data.count("\ufffd".encode())  # U+FFFD the page itself holds, as valid UTF-8
     invalid = replaced.count("\ufffd") - genuine  # the bad sequences replaced
-    valid_multibyte = sum(1 for ch in replaced if ord(ch) > 127) - invalid
+    valid_multibyte = len(replaced) - len(replaced.encode("ascii", "ignore")) - invalid  # non-ASCII, less U+FFFD
     if valid_multibyte < invalid:  # more bad sequences than good ones: a legacy single-byte page (a stray
         # "Â©" or a byte cp1252 lacks does not make a Latin-1 page UTF-8)
         text = data.decode("cp1252", errors="replace")
