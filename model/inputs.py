@@ -163,8 +163,8 @@ def json_problem(err: ValueError | RecursionError) -> str:
     says of the whole row (a number of over 4,300 digits, nesting too deep for Python)."""
     if isinstance(err, RecursionError):
         return "nested too deep"
-    if not isinstance(err, json.JSONDecodeError):
-        return one_line(err)
+    if not isinstance(err, json.JSONDecodeError):  # without Python's advice ("use sys.set_int_max_str_digits()")
+        return one_line(err).split("; use sys.")[0]
     column = min(err.pos, len(err.doc.rstrip("\r\n"))) + 1
     return f"{err.msg}{'' if err.msg.endswith(' at') else ' at'} column {column}"
 
@@ -174,9 +174,12 @@ def json_record(row: str, where: str, warnings: list[str] | None = None, error: 
     ``warnings``, if given, naming ``where``); ``error`` naming ``where`` if it is not JSON."""
     try:
         value = json.loads(row)
-    except (ValueError, RecursionError) as err:  # JSONDecodeError, a 4,300+ digit number, deep nesting
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, a number of over 4,300 digits, deep nesting
         raise error(f"{where}: broken JSON ({json_problem(err)})") from None
-    value, replaced = without_surrogates(value, row)
+    try:
+        value, replaced = without_surrogates(value, row)
+    except RecursionError:  # json read it, but not deep enough for cleaning it
+        raise error(f"{where}: broken JSON (nested too deep)") from None
     if replaced and warnings is not None:
         warnings.append(f"{where}: {replaced} lone surrogate(s) (text cut inside a character) replaced")
     return value
@@ -305,10 +308,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it."""
+    """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it as a text
+    encoding (``_text_codec``)."""
     m = _META_CHARSET.search(data[:4096])
-    name = m.group(1).decode("ascii", "replace") if m else None
-    return name if name and _known_codec(name) else None
+    return _text_codec(m.group(1).decode("ascii", "replace")) if m else None
 
 
 def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[str]]:
@@ -329,8 +332,8 @@ def _charset(content_type: str) -> str | None:
     """The charset of an HTTP Content-Type, if given and known to Python."""
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value and _known_codec(value.strip("\"' ")):
-            return value.strip("\"' ")
+        if key.lower() == "charset" and value:
+            return _text_codec(value.strip("\"' "))
     return None
 
 
@@ -415,13 +418,19 @@ def _warc_page(path: str, record) -> Page | None:
 
 def _decoded_body(data: bytes, content_type: str) -> str:
     """An HTML response body as text: by the charset of its Content-Type, else UTF-8, else the charset its
-    ``<meta>`` declares (legacy Cyrillic and CJK pages often say it only there); bad bytes replaced."""
+    ``<meta>`` declares (legacy Cyrillic and CJK pages often say it only there), else as ``lines.decode``
+    reads a page file (a legacy page as cp1252); bad bytes replaced."""
     charset = _charset(content_type)
     if charset is None:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            charset = declared_charset(data) or "utf-8"
+            charset = declared_charset(data)
+    if charset is None:
+        try:
+            return decode(data)[0]
+        except NotTextError:
+            charset = "utf-8"
     return data.decode(charset, errors="replace")
 
 
@@ -443,12 +452,20 @@ def _unread_bytes(path: str, archive) -> int:
     return 0 if len(tail) == unread and not tail.strip() else unread
 
 
-def _known_codec(name: str) -> bool:
+# labels that browsers read as windows-1252 (the WHATWG Encoding Standard): its quotes and dashes, not controls
+_READ_AS_CP1252 = ("iso8859-1", "ascii")
+
+
+def _text_codec(name: str) -> str | None:
+    """The codec Python decodes the charset ``name`` with: None for a name it does not know or that is not a
+    text encoding (``hex``, ``base64``); ISO-8859-1 and ASCII read as windows-1252, as browsers read them."""
     try:
-        codecs.lookup(name)
-        return True
+        info = codecs.lookup(name)
     except LookupError:
-        return False
+        return None
+    if not getattr(info, "_is_text_encoding", True):  # bytes.decode refuses it: "'hex' is not a text encoding"
+        return None
+    return "cp1252" if info.name in _READ_AS_CP1252 else name
 
 
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,

@@ -139,7 +139,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if valid_multibyte < invalid:  # more bad sequences than good ones: a legacy single-byte page (a stray
         # "Â©" or a byte cp1252 lacks does not make a Latin-1 page UTF-8)
         text = data.decode("cp1252", errors="replace")
-        unmapped = text.count("\ufffd") - genuine
+        unmapped = text.count("\ufffd")  # a U+FFFD the page held reads as three other characters here
         return text, [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"
                       + (f", {unmapped} byte(s) it has no character for replaced" if unmapped else "")]
     return replaced, [f"invalid UTF-8 at byte {first_bad} replaced"]

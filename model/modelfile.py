@@ -92,9 +92,8 @@ def read_sidecar(path: str | Path) -> dict:
     if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT_VERSION or "sha256" not in sidecar:
         raise ModelFileError(f"{side}: not a linesift model sidecar (format {FORMAT_VERSION})")
     for key, kind, what in _SIDECAR_TYPES:
-        value = sidecar.get(key)
-        if value is not None and not (isinstance(value, kind) and (key != "feature_names"
-                                                                    or all(isinstance(x, str) for x in value))):
+        value = sidecar.get(key, kind())  # a key left out is read as empty; null is refused
+        if not (isinstance(value, kind) and (key != "feature_names" or all(isinstance(x, str) for x in value))):
             raise ModelFileError(f"{side}: not a linesift model sidecar ({key!r} must be {what})")
     return sidecar
 

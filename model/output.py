@@ -43,7 +43,7 @@ def is_own_stream(path: str | Path, fd: int = 1) -> bool:
         return False
 
 
-TEMP_NAME_CHARS = 100  # of the file's name that a temporary file's name begins with
+TEMP_NAME_BYTES = 100  # of the file's name that a temporary file's name begins with
 _TEMP_FILES: dict[str, Path] = {}  # this process's temporary files not yet renamed or removed -> the file each replaces
 
 
@@ -68,8 +68,11 @@ def new_temp_file(path: str | Path) -> tuple[int, str]:
     it can be renamed over it), with that file's mode, else 0666 - umask, as a file opened for writing would
     have. ``commit_temp_file`` renames it there."""
     target = link_target(path)
-    try:  # the name cut short, so a long but legal file name leaves room for the temporary one's additions
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:TEMP_NAME_CHARS]}.", suffix=".tmp",
+    # the name cut to TEMP_NAME_BYTES bytes (a character cut in two dropped), so a long but legal file name
+    # leaves room for the temporary one's additions
+    prefix = os.fsencode(target.name)[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{prefix}.", suffix=".tmp",
                                    dir=target.parent or Path("."))
     except OSError as err:  # named as the file to write (no permission, a read-only disk), not the temporary one
         raise OSError(err.errno, err.strerror, str(path)) from None

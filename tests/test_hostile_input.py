@@ -61,6 +61,16 @@ def test_nesting_too_deep_for_python_is_an_error_record(runner, model_file, tmp_
     assert records == [{"error": f"{source}:1: broken JSON (nested too deep)"}]
 
 
+def test_a_lone_surrogate_in_a_row_nested_deep_is_an_error_record(runner, model_file, tmp_path):
+    # json reads 600 levels, but cleaning the surrogate out of them would go deeper than Python allows
+    source = jsonl(tmp_path / "c.jsonl", '{"text": "x \\ud83d", "d": ' + "[" * 600 + "]" * 600 + "}",
+                   json.dumps({"text": ARTICLE}))
+    result, records = predict_jsonl(runner, model_file, source)
+    assert result.exit_code == 1
+    assert records[0] == {"error": f"{source}:1: broken JSON (nested too deep)"}
+    assert records[1]["linesift"]["lines"] == 1
+
+
 def test_stdin_opening_with_two_broken_records_is_still_a_corpus(runner, model_file):
     rows = '{"text": "broken\n{"text": "also broken\n' + json.dumps({"text": ARTICLE}) + "\n"
     result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "jsonl"], input=rows)
@@ -125,6 +135,15 @@ def test_a_long_legal_file_name_is_written(runner, model_file, tmp_path):
     assert out.read_text(encoding="utf-8") == ARTICLE + "\n"
 
 
+def test_a_long_legal_file_name_of_two_byte_characters_is_written(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(ARTICLE + "\n", encoding="utf-8")
+    out = tmp_path / ("\ud55c" * 83 + ".txt")  # 253 bytes: 3 a character
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", "-o", str(out), str(page)])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == ARTICLE + "\n"
+
+
 def test_a_temporary_file_that_cannot_be_made_is_named_as_the_output(tmp_path):
     from linesift.output import new_temp_file
 
@@ -173,6 +192,14 @@ def test_a_latin1_page_with_a_byte_cp1252_lacks_keeps_its_accents():
     assert warnings == ["not valid UTF-8 (byte 1); decoded as cp1252, 1 byte(s) it has no character for replaced"]
 
 
+def test_a_legacy_page_counts_only_the_bytes_cp1252_lacks():
+    from linesift.lines import decode
+
+    text, warnings = decode("\ufffd".encode() * 2 + b" caf\xe9 r\xe9sum\xe9 na\xefve \x81")
+    assert text == "\u00ef\u00bf\u00bd" * 2 + " café résumé naïve \ufffd"
+    assert warnings == ["not valid UTF-8 (byte 10); decoded as cp1252, 1 byte(s) it has no character for replaced"]
+
+
 def test_a_utf8_page_with_a_few_bad_bytes_stays_utf8():
     from linesift.lines import decode
 
@@ -205,6 +232,31 @@ def test_a_warc_response_with_its_charset_only_in_a_meta_is_decoded_by_it(runner
     result, records = predict_jsonl(runner, model_file, path, "-t", "0")
     assert result.exit_code == 0
     assert records[0]["content"] == "Новости: городской совет утвердил бюджет на следующий год."
+
+
+def test_a_warc_page_declaring_a_codec_that_is_not_text_leaves_the_next_page_whole(runner, model_file, tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "t.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, body in (("https://a.example/1", b'<html><head><meta charset="hex"></head><body><p>Caf\xe9</p>'),
+                          ("https://a.example/2", f"<html><body><p>{ARTICLE}</p></body></html>".encode())):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert result.exit_code == 0
+    assert [r["content"] for r in records] == ["Café", ARTICLE]
+
+
+def test_a_page_declaring_iso_8859_1_is_read_as_browsers_read_it(runner, model_file, tmp_path):
+    page = tmp_path / "p.html"
+    page.write_bytes(b'<html><head><meta charset="iso-8859-1"></head><body><p>\x93Caf\xe9\x94 \x85</p></body></html>')
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", str(page)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "\u201cCafé\u201d \u2026\n"
 
 
 # --- HTML
@@ -244,6 +296,19 @@ def test_a_raw_carriage_return_does_not_shift_labelled_line_numbers(runner, tmp_
     assert result.stderr == (f"Error: {data}:2: label 1 is 'wrong' (expected content, boilerplate or unsure)\n")
 
 
+def test_a_cut_labelled_jsonl_gz_names_the_file_in_one_line(runner, tmp_path):
+    import gzip
+
+    data = tmp_path / "d.jsonl.gz"
+    whole = gzip.compress(b'{"lines": ["a"], "labels": ["content"]}\n' * 2000)
+    data.write_bytes(whole[: len(whole) // 2])
+    result = runner.invoke(app, ["evaluate", "default", str(data)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {data}:")
+    assert "cannot read (Compressed file ended before the end-of-stream marker was reached)" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 @POSIX_ONLY
 def test_a_symlink_loop_among_labelled_files_is_named(runner, tmp_path):
     folder = tmp_path / "pages"
@@ -267,6 +332,18 @@ def test_a_sidecar_with_fields_of_the_wrong_type_is_refused_in_one_line(runner, 
     result = runner.invoke(app, ["info", str(copy)])
     assert result.exit_code == 1
     assert result.stderr == f"Error: {copy}.json: not a linesift model sidecar ('versions' must be an object)\n"
+
+
+def test_a_sidecar_with_a_null_field_is_refused_in_one_line(runner, model_file, tmp_path):
+    copy = tmp_path / "m.model"
+    copy.write_bytes(model_file.read_bytes())
+    sidecar = json.loads(Path(str(model_file) + ".json").read_text(encoding="utf-8"))
+    sidecar["feature_names"] = None
+    Path(str(copy) + ".json").write_text(json.dumps(sidecar), encoding="utf-8")
+    result = runner.invoke(app, ["info", str(copy)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {copy}.json: not a linesift model sidecar ('feature_names' must be a list of "
+                             "strings)\n")
 
 
 def test_a_model_whose_sidecar_cannot_be_written_leaves_the_old_pair_whole(model_file, tmp_path, tiny_model):

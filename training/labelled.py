@@ -200,7 +200,7 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
         with opener(path, "rb") as handle:
             yield from _pages_of_rows(decoded_rows(counted(handle), str(path)), str(path))
     except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz: the line it broke off at
-        raise LabelledDataError(f"{path}:{number + 1}: cannot read ({err.strerror or err})") from None
+        raise LabelledDataError(f"{path}:{number + 1}: cannot read ({getattr(err, 'strerror', None) or err})") from None
 
 
 def read_labelled_stdin() -> list[LabelledPage]:

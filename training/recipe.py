@@ -48,8 +48,9 @@ MIN_ORACLE = 0.5
 HEADLINE_LEFT_OUT = ("wcxb-dev", "readability")
 # numpy's AVX-512 loops (log, exp and others) round some results differently from its AVX2 ones, and the
 # difference grows through the stages into another model (another tuned threshold); the shipped file was built
-# without them, so the recipe runs with them off, as numpy reads this variable when imported (names numpy does
-# not know are ignored: a no-op without AVX-512; data/MODEL.md, "Rebuild")
+# without them, so the recipe runs with them off, as numpy reads this variable when imported. The names are
+# the AVX-512 dispatch targets of numpy's releases, older and newer; numpy skips those it has not (an
+# ImportWarning, hidden by default), and on a machine without AVX-512 nothing changes (data/MODEL.md, "Rebuild")
 NUMPY_SIMD = ("NPY_DISABLE_CPU_FEATURES", "X86_V4 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR")
 MODEL_PARAMS = {"context": "stack", "lexical": True, "weighting": "words", "use_sites": True,
                 "n_estimators": N_ESTIMATORS_DEFAULT, "cv": 3, "unseen_shift": UNSEEN_SHIFT_RECIPE,
@@ -126,10 +127,7 @@ def main(argv=None) -> None:
     parser.add_argument("--unspaced-copies", action="store_true",
                         help="also train on unspaced copies of the Chinese w3m renders (not in the shipped model)")
     args = parser.parse_args(argv)
-    name, value = NUMPY_SIMD
-    if os.environ.get(name) is None and argv is None:  # numpy is imported already: start again with it set
-        os.execve(sys.executable, [sys.executable, "-m", "linesift.training.recipe", *sys.argv[1:]],
-                  {**os.environ, name: value})
+    name, _ = NUMPY_SIMD
     if os.environ.get(name) is None:  # called from Python, whose numpy has chosen its loops
         print(f"note: {name} is not set: on a machine with AVX-512 this builds another file than the shipped one",
               file=sys.stderr, flush=True)
@@ -150,10 +148,12 @@ def main(argv=None) -> None:
     if args.labelled is None:  # rendered here (pages from --labelled were rendered wherever they were imported)
         summary["renderer_versions"] = renderer_versions([MAIN_RENDERER, *SECOND_RENDERERS])
     summary["recipe"] = "python -m linesift.training.recipe --corpora ../shared/corpora --out model/default.model"
-    summary["numpy_disabled_cpu_features"] = os.environ.get(name)
+    summary["numpy_disabled_cpu_features"] = os.environ.get(NUMPY_SIMD[0])
     save_model(model, args.out, summary)
     print(f"wrote {args.out}: cross-validated {model.oof_scores_} in {summary['seconds']} s")
 
 
 if __name__ == "__main__":
+    if os.environ.get(NUMPY_SIMD[0]) is None:  # numpy is imported already: start again with the variable set
+        os.execve(sys.executable, sys.orig_argv, {**os.environ, NUMPY_SIMD[0]: NUMPY_SIMD[1]})
     main()
