@@ -323,27 +323,18 @@ def test_a_symlink_loop_among_labelled_files_is_named(runner, tmp_path):
 
 # --- model files
 
-def test_a_sidecar_with_fields_of_the_wrong_type_is_refused_in_one_line(runner, model_file, tmp_path):
+@pytest.mark.parametrize("key, value, what", [("versions", "1.9", "'versions' must be an object"),
+                                               ("feature_names", None, "'feature_names' must be a list of strings")])
+def test_a_sidecar_field_of_the_wrong_type_or_null_is_refused_in_one_line(runner, model_file, tmp_path, key, value,
+                                                                         what):
     copy = tmp_path / "m.model"
     copy.write_bytes(model_file.read_bytes())
     sidecar = json.loads(Path(str(model_file) + ".json").read_text(encoding="utf-8"))
-    sidecar["versions"] = "1.9"
+    sidecar[key] = value
     Path(str(copy) + ".json").write_text(json.dumps(sidecar), encoding="utf-8")
     result = runner.invoke(app, ["info", str(copy)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {copy}.json: not a linesift model sidecar ('versions' must be an object)\n"
-
-
-def test_a_sidecar_with_a_null_field_is_refused_in_one_line(runner, model_file, tmp_path):
-    copy = tmp_path / "m.model"
-    copy.write_bytes(model_file.read_bytes())
-    sidecar = json.loads(Path(str(model_file) + ".json").read_text(encoding="utf-8"))
-    sidecar["feature_names"] = None
-    Path(str(copy) + ".json").write_text(json.dumps(sidecar), encoding="utf-8")
-    result = runner.invoke(app, ["info", str(copy)])
-    assert result.exit_code == 1
-    assert result.stderr == (f"Error: {copy}.json: not a linesift model sidecar ('feature_names' must be a list of "
-                             "strings)\n")
+    assert result.stderr == f"Error: {copy}.json: not a linesift model sidecar ({what})\n"
 
 
 def test_a_model_whose_sidecar_cannot_be_written_leaves_the_old_pair_whole(model_file, tmp_path, tiny_model):
