@@ -339,6 +339,7 @@ class _Sink:
 
 @app.command()
 def predict(
+    ctx: typer.Context,
     paths: List[str] = typer.Argument(None, help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file [default: the shipped model]."),
     threshold: Optional[float] = typer.Option(
@@ -402,7 +403,7 @@ def predict(
         fail(error, 2)
     if output_arg == "":  # an unset "$OUT": not the working directory
         fail("--output is empty (an unset shell variable?); give a file, a directory or -", 2)
-    if html_field and text_field != TEXT_FIELD_DEFAULT:
+    if html_field and ctx.get_parameter_source("text_field").name != "DEFAULT":  # typer may bundle its own click
         fail("--text-field and --html-field both name the page's field; give one", 2)
     if site_field and not sites:
         fail("--site-field groups pages into sites for corpus mode, which --no-sites turns off; give one", 2)
@@ -770,14 +771,19 @@ def _terminated(signum, frame) -> None:
     os._exit(128 + signum)
 
 
+PATH_OPTIONS = ("-o", "--output", "-m", "--model")  # whose empty value would name the working directory
+
+
 def _empty_argument(argv: list[str]) -> bool:
-    """Whether ``argv`` holds an empty argument other than an option's value (``--site-field ""`` is one):
-    an unset ``"$VAR"``, which as a path would read the working directory, recursively."""
+    """Whether ``argv`` holds an empty argument other than the value of an option that takes text
+    (``--site-field ""`` is one): an unset ``"$VAR"``, which as a path would read or write the working
+    directory (a path argument, or ``PATH_OPTIONS``' value)."""
     if "" not in argv:
         return False
     takes_value = {name for command in typer.main.get_command(app).commands.values() for param in command.params
                    if param.param_type_name == "option" and not param.is_flag for name in param.opts}
-    return any(arg == "" and (i == 0 or argv[i - 1] not in takes_value) for i, arg in enumerate(argv))
+    takes_text = takes_value - set(PATH_OPTIONS)
+    return any(arg == "" and (i == 0 or argv[i - 1] not in takes_text) for i, arg in enumerate(argv))
 
 
 def _printing_failed(err: OSError) -> bool:

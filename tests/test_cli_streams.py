@@ -181,12 +181,14 @@ def test_a_closed_stdout_is_no_matter_with_an_output_file(model_file, tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(PAGE.splitlines())
 
 
-def test_an_empty_argument_is_refused_before_any_work(monkeypatch, tmp_path, capsys):
+@pytest.mark.parametrize("args", [["predict", ""], ["predict", "page.txt", "-o", ""], ["predict", "-m", "", "page.txt"],
+                                  ["train", "page.tsv", "--output", ""]])
+def test_an_empty_argument_is_refused_before_any_work(monkeypatch, tmp_path, capsys, args):
     from linesift.cli import main
 
-    monkeypatch.chdir(tmp_path)  # "" as a path would read this directory
+    monkeypatch.chdir(tmp_path)  # "" as a path would read (or write in) this directory
     (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
-    monkeypatch.setattr(sys, "argv", ["linesift", "predict", ""])
+    monkeypatch.setattr(sys, "argv", ["linesift", *args])
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 2

@@ -117,6 +117,14 @@ def test_text_and_html_fields_together_are_a_usage_error(runner, model_file, tmp
     assert result.stderr == "Error: --text-field and --html-field both name the page's field; give one\n"
 
 
+def test_the_default_text_field_named_with_an_html_field_is_a_usage_error_too(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE, "html": "<p>x</p>"}))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "--text-field", "text", "--html-field", "html",
+                                 str(source)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: --text-field and --html-field both name the page's field; give one\n"
+
+
 def test_a_site_field_without_corpus_mode_is_a_usage_error(runner, model_file, tmp_path):
     source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE, "domain": "a"}))
     result = runner.invoke(app, ["predict", "--model", str(model_file), "--site-field", "domain", "--no-sites",
