@@ -417,21 +417,17 @@ def _warc_page(path: str, record) -> Page | None:
 
 
 def _decoded_body(data: bytes, content_type: str) -> str:
-    """An HTML response body as text: by the charset of its Content-Type, else UTF-8, else the charset its
-    ``<meta>`` declares (legacy Cyrillic and CJK pages often say it only there), else as ``lines.decode``
-    reads a page file (a legacy page as cp1252); bad bytes replaced."""
+    """An HTML response body as text: by the charset of its Content-Type, else as an ``.html`` file is read
+    (``lines.decode``, then ``as_declared``: the charset its ``<meta>`` declares, which legacy Cyrillic and
+    CJK pages often give only there); bad bytes replaced."""
     charset = _charset(content_type)
-    if charset is None:
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            charset = declared_charset(data)
-    if charset is None:
-        try:
-            return decode(data)[0]
-        except NotTextError:
-            charset = "utf-8"
-    return data.decode(charset, errors="replace")
+    if charset is not None:
+        return data.decode(charset, errors="replace")
+    try:
+        text, warnings = decode(data)
+    except NotTextError:
+        return data.decode("utf-8", errors="replace")
+    return as_declared(data, text, warnings)[0]
 
 
 def _unread_bytes(path: str, archive) -> int:
