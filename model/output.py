@@ -210,7 +210,8 @@ def error_record(message: str) -> str:
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:
-    """The kept lines, with one blank line wherever dropped lines or blank lines separated kept ones."""
+    """The kept lines, with one blank line wherever blank lines separated kept ones (dropped lines alone
+    leave no gap: a dropped "Advertisement" inside a paragraph block keeps the block together)."""
     out: list[str] = []
     gap = False
     for line, label in zip(lines, labels):

@@ -2,8 +2,9 @@
 
 ``clean_records`` is what a Dask bag partition, a Spark ``mapPartitions`` or a datatrove step calls; it
 holds no state between calls except the model, loaded lazily on first use (so the function pickles
-cheaply to workers), and streams page by page. ``clean_partition`` cleans a partition's records together
-in corpus mode, as ``linesift predict`` cleans a corpus. See the README's "Distributed engines" section.
+cheaply to workers), and streams records in batches of 32. ``clean_partition`` cleans a partition's
+records together in corpus mode, as ``linesift predict`` cleans a corpus. See the README's "Distributed
+engines" section.
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ from linesift.settings import BATCH_PAGES_DEFAULT
 def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
                   threshold: float | None = None, cut: bool = True) -> Iterator[dict]:
     """Each record with ``content``, ``line_labels``, ``line_scores`` and ``linesift`` stats added, in order
-    (``cut=False``: what follows a page's main content is kept, as ``linesift predict --no-tail-cut``)."""
+    (``cut=False``: what follows a page's main content is kept, as ``linesift predict --no-tail-cut``),
+    scored ``BATCH_PAGES_DEFAULT`` records at a time. A record without a string ``text_field`` (missing,
+    None, a number; or not a dict) comes back with an ``error`` field instead (``unreadable``), as
+    ``linesift predict`` writes an error record for it, and the others are cleaned."""
     model = model if model is not None else default_model()
     it = iter(records)
+    start = 0
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
-        pages = [split_lines(r.get(text_field) or "") for r in batch]
-        for record, res in zip(batch, predict_pages(pages, model, threshold, cut=cut)):
-            yield res.record(record)
+        texts = [page_text(r, text_field) for r in batch]
+        good = [i for i, text in enumerate(texts) if text is not None]
+        results = dict(zip(good, predict_pages([split_lines(texts[i]) for i in good], model, threshold, cut=cut)))
+        for i, record in enumerate(batch):
+            yield results[i].record(record) if i in results else unreadable(record, start + i, text_field)
+        start += len(batch)
 
 
 def clean_partition(records: Iterable[dict], text_field: str = "text", model=None, threshold: float | None = None,
@@ -33,11 +41,28 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     """The records of one partition, cleaned together in corpus mode, as ``linesift predict`` cleans a
     corpus: lines repeated across the partition's pages of a site (the host of ``url_field``, else a site
     inferred from shared template lines, ``sites.corpus_sites``) count as template. The partition is held
-    in memory; give each partition the pages of a few sites (e.g. partitioned by host) for the most signal."""
+    in memory; give each partition the pages of a few sites (e.g. partitioned by host) for the most signal.
+    A record without a string ``text_field`` comes back with an ``error`` field, as in ``clean_records``."""
     from linesift.sites import site_of_url
 
     records = list(records)
-    pages = [split_lines(r.get(text_field) or "") for r in records]
-    hosts = [site_of_url(r.get(url_field) if isinstance(r.get(url_field), str) else None) for r in records]
-    return [res.record(record) for record, res in zip(records, predict_corpus(pages, model, threshold, hosts,
-                                                                             cut=cut))]
+    texts = [page_text(r, text_field) for r in records]
+    good = [i for i, text in enumerate(texts) if text is not None]
+    hosts = [site_of_url(records[i].get(url_field) if isinstance(records[i].get(url_field), str) else None)
+             for i in good]
+    results = dict(zip(good, predict_corpus([split_lines(texts[i]) for i in good], model, threshold, hosts, cut=cut)))
+    return [results[i].record(record) if i in results else unreadable(record, i, text_field)
+            for i, record in enumerate(records)]
+
+
+def page_text(record, text_field: str) -> str | None:
+    """The page text of a record: its ``text_field`` if that is a string, else None."""
+    value = record.get(text_field) if isinstance(record, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def unreadable(record, position: int, text_field: str) -> dict:
+    """A record that holds no page, as returned: its fields (if it is a dict) and an ``error`` naming its
+    position in the input (from 0)."""
+    error = f"record {position}: no string field {text_field!r}"
+    return {**record, "error": error} if isinstance(record, dict) else {"error": error}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -79,6 +80,10 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
     from linesift.sites import corpus_sites
 
     pages = pages if isinstance(pages, list) else list(pages)
+    if sites is not None:
+        sites = sites if isinstance(sites, list) else list(sites)
+        if len(sites) != len(pages):
+            raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {len(pages)} pages")
     model = model if model is not None else default_model()
     names = table = None
     if getattr(model, "use_sites_", False):
@@ -92,13 +97,17 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
 
 def check_threshold(threshold: float | None) -> None:
     """A threshold is None (the model's own) or a number from 0 to 1."""
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, numbers.Real)):
+        raise TypeError(f"threshold must be a number from 0 to 1 or None, not {type(threshold).__name__}")
     if threshold is not None and not 0.0 <= threshold <= 1.0:  # NaN fails too
         raise ValueError(f"threshold must be from 0 to 1, not {threshold!r}")
 
 
 def predict_lines(lines: list[str], model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
-    """Label every line of one page (``cut``: as in ``predict_pages``)."""
-    return predict_pages([lines], model, threshold, cut=cut)[0]
+    """Label every line of one page (a list, or any iterable of lines; ``cut``: as in ``predict_pages``)."""
+    if isinstance(lines, str):
+        raise TypeError("lines must be a list of lines, not a str (predict_text splits a whole scrape)")
+    return predict_pages([list(lines)], model, threshold, cut=cut)[0]
 
 
 def predict_text(text: str, model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
@@ -110,4 +119,6 @@ def predict_text(text: str, model=None, threshold: float | None = None, cut: boo
 
 def predict_html(html: str, model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
     """Render an HTML document to text lines (inscriptis, as ``linesift predict page.html`` does) and label each."""
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, not {type(html).__name__}")
     return predict_text(html_to_text(html), model, threshold, cut)

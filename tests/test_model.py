@@ -531,10 +531,24 @@ def test_training_is_deterministic(tiny_pages):
     lambda m: __import__("linesift").predict_lines("Home\nNews", model=m),
     lambda m: __import__("linesift").predict_pages(["Home News"], model=m),
     lambda m: __import__("linesift").predict_text(None, model=m),
+    lambda m: __import__("linesift").predict_html(None, model=m),
+    lambda m: __import__("linesift").predict_text("Home", model=m, threshold=True),
+    lambda m: __import__("linesift").predict_text("Home", model=m, threshold="0.5"),
 ])
-def test_prediction_api_refuses_a_string_where_lines_are_due(tiny_model, call):
+def test_prediction_api_refuses_a_value_of_the_wrong_type(tiny_model, call):
     with pytest.raises(TypeError):
         call(tiny_model)
+
+
+def test_predict_lines_takes_any_iterable_of_lines(tiny_model, tiny_pages):
+    page = tiny_pages[3][0]
+    assert linesift.predict_lines(iter(page), tiny_model).labels == linesift.predict_lines(page, tiny_model).labels
+
+
+def test_predict_corpus_refuses_sites_that_do_not_match_the_pages(tiny_model, tiny_pages):
+    pages = [p[0] for p in tiny_pages[:3]]
+    with pytest.raises(ValueError, match="2 sites for 3 pages"):
+        linesift.predict_corpus(pages, tiny_model, sites=["a.example", "a.example"])
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])

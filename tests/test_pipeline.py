@@ -68,3 +68,16 @@ def test_clean_records_say_which_line_of_a_one_line_page_was_kept_whole(tiny_mod
     flat = {"text": "Home News Sport " + "The council met on Tuesday to agree on the harbour budget. " * 30}
     out = list(clean_records([flat, {"text": "Home\nThe council met."}], model=tiny_model))
     assert [r["linesift"].get("whole_line") for r in out] == [1, None]
+
+
+@pytest.mark.parametrize("clean", ["records", "partition"])
+def test_a_record_without_a_string_text_gets_an_error_and_the_others_are_cleaned(tiny_model, clean):
+    from linesift.pipeline import clean_partition
+
+    records = [RECORDS[0], {"id": "n", "text": 5}, {"id": "m"}, {"id": "none", "text": None}, 7, RECORDS[1]]
+    out = (list(clean_records(records, model=tiny_model)) if clean == "records"
+           else clean_partition(records, model=tiny_model))
+    assert [(r.get("id"), r.get("error")) for r in out] == [
+        (0, None), ("n", "record 1: no string field 'text'"), ("m", "record 2: no string field 'text'"),
+        ("none", "record 3: no string field 'text'"), (None, "record 4: no string field 'text'"), (1, None)]
+    assert [len(r.get("line_labels", [])) for r in out] == [4, 0, 0, 0, 0, 4]
