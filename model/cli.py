@@ -28,6 +28,7 @@ from linesift.output import (
     is_special_file,
     link_target,
     new_temp_file,
+    open_text_output,
     resolved,
 )
 from linesift.settings import (
@@ -692,7 +693,6 @@ def import_(
 
     Example: linesift import ../shared/corpora/cleaneval.jsonl.gz -r w3m -r lynx -o cleaneval.jsonl.gz
     """
-    import gzip
     from collections import defaultdict
 
     from linesift.training.importer import CorpusError, import_corpus
@@ -713,7 +713,7 @@ def import_(
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
-    out = (gzip.open if output.name.endswith(".gz") else open)(tmp, "wt", encoding="utf-8")
+    out = open_text_output(tmp, compress=output.name.endswith(".gz"))
     ok = False
 
     def written(action) -> None:  # a failure of the output (a full disk) names the output, not an input

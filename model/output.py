@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import gzip
+import io
 import json
 from json.encoder import encode_basestring
 import os
@@ -128,6 +129,27 @@ def atomic_write_files(files: list[tuple[str | Path, bytes]]) -> None:
     finally:
         for tmp in temps:  # those not renamed (a failed run)
             drop_temp_file(tmp)
+
+
+class _ClosingGzipFile(gzip.GzipFile):
+    """A ``GzipFile`` over a file object it closes too."""
+
+    def close(self) -> None:
+        raw = self.fileobj
+        try:
+            super().close()
+        finally:
+            if raw is not None:
+                raw.close()
+
+
+def open_text_output(path: str | Path, compress: bool = False):
+    """A UTF-8 text file to write at ``path``; with ``compress`` gzipped with neither a name nor a time in its
+    header, as ``atomic_write_text`` writes, so the same text gives the same bytes."""
+    if not compress:
+        return open(path, "w", encoding="utf-8")
+    return io.TextIOWrapper(_ClosingGzipFile(filename="", mode="wb", fileobj=open(path, "wb"), mtime=0),
+                            encoding="utf-8")
 
 
 def atomic_write_text(path: str | Path, text: str, compress: bool = False) -> None:

@@ -585,6 +585,16 @@ def test_import_refuses_an_output_name_train_would_not_read(runner, tmp_path):
                              "tell a labelled corpus by it)\n")
 
 
+@pytest.mark.parametrize("text", ["", "unsure\tA line.\n"])
+def test_evaluate_leaves_a_page_with_nothing_to_score_out_of_the_word_mean(runner, model_file, tmp_path, text):
+    page = sorted(PAGES_DIR.glob("*.tsv"))[0]
+    (tmp_path / "nothing.tsv").write_text(text, encoding="utf-8")
+    alone, beside = (json.loads(runner.invoke(app, ["evaluate", str(model_file), *paths, "--json"]).stdout)
+                     for paths in ([str(page)], [str(page), str(tmp_path / "nothing.tsv")]))
+    assert (beside["pages"], beside["word_f1"], beside["lines"]) == (2, alone["word_f1"], alone["lines"])
+    assert alone["word_f1"] < 1.0
+
+
 def test_evaluate_json(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json"])
     assert result.exit_code == 0
@@ -722,6 +732,25 @@ def test_import_with_inscriptis(runner, corpus, tmp_path):
     assert labels["Harbour plan stalls"] == "content"
     assert labels["A new meeting has been called for next month."] == "content"
     assert labels["© 2026 Example"] == "boilerplate"
+
+
+def test_import_writes_the_same_gzip_bytes_for_the_same_pages(runner, corpus, tmp_path):
+    import gzip
+
+    outs = [tmp_path / "a.jsonl.gz", tmp_path / "b.jsonl.gz"]
+    for out in outs:
+        assert runner.invoke(app, ["import", str(corpus), "-o", str(out)]).exit_code == 0
+    assert outs[0].read_bytes() == outs[1].read_bytes()  # no file name or time in the gzip header
+    assert gzip.decompress(outs[0].read_bytes()).decode("utf-8").count("\n") == 1
+
+
+@pytest.mark.parametrize("page_id", [5, None])
+def test_import_takes_a_record_whose_id_is_not_a_string(runner, tmp_path, page_id):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": page_id, "html": "<p>a b c</p>", "main_content": "a b c"}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert labelled_by_text(tmp_path / "o.jsonl") == {"a b c": "content"}
 
 
 def test_import_names_a_page_its_renderer_failed_on_and_still_writes_it(runner, corpus, tmp_path, monkeypatch):

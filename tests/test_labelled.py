@@ -164,10 +164,10 @@ def test_read_page_file_error_names_the_file(tmp_path):
 
 def test_read_page_file_not_utf8(tmp_path):
     path = tmp_path / "latin1.tsv"
-    path.write_bytes(b"content\tcaf\xe9\n")
+    path.write_bytes(b"\xef\xbb\xbfcontent\tA line.\ncontent\tcaf\xe9\n")
     with pytest.raises(LabelledDataError) as info:
         read_labelled_page(path)
-    assert str(info.value) == f"{path}: not UTF-8 text (byte 11)"
+    assert str(info.value) == f"{path}:2: not UTF-8 text (byte 11 of the line)"
 
 
 # -- JSONL -----------------------------------------------------------------------------------------------
@@ -274,6 +274,14 @@ def test_read_labelled_directory_finds_tsv_and_jsonl_recursively(tmp_path):
     (tmp_path / "notes.txt").write_text("not labelled\n", encoding="utf-8")
     pages = read_labelled([tmp_path])
     assert [p.lines[0] for p in pages] == ["B.", "A.", "Menu", "图书馆周末开放。"]
+
+
+def test_read_labelled_directory_leaves_hidden_files_and_directories_out(tmp_path):
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / "a.tsv").write_text("content\tA.\n", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints" / "a.tsv").write_text("content\tA copy.\n", encoding="utf-8")
+    (tmp_path / ".#a.tsv").symlink_to(tmp_path / "gone")  # an editor's lock file: a dangling link
+    assert [p.lines[0] for p in read_labelled([tmp_path])] == ["A."]
 
 
 def test_read_labelled_missing_path(tmp_path):

@@ -390,6 +390,18 @@ def test_site_keys_infer_a_site_per_renderer_only_when_asked():
     assert site_keys(pages, infer=True) == ["~0|w3m", "~0|w3m"]
 
 
+def test_which_pages_train_without_their_site_does_not_depend_on_how_their_path_is_spelled():
+    from linesift.training.fit import site_key
+    from linesift.training.labelled import LabelledPage
+
+    def keys(folder: str) -> list:
+        return [site_key(LabelledPage(TEMPLATE + [f"Story {i}."], [None] * 6, {"url": "https://a.example/x"},
+                                      f"{folder}/p{i}.tsv")) for i in range(40)]
+
+    assert keys("data") == keys("./data") == keys("/abs/data")
+    assert {None, "a.example|"} == set(keys("data"))  # some pages train without their site, most with it
+
+
 def test_fold_groups_join_pages_of_an_inferred_site_and_renders_of_a_page():
     from linesift.training.fit import fold_groups
     from linesift.training.labelled import LabelledPage

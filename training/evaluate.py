@@ -17,7 +17,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
                    cut: bool = True) -> dict:
     """Scores of ``model`` on ``pages``: micro line P/R/F1 and mean per-page word P/R/F1 of kept text.
 
-    Unsure lines are left out of both: they are neither counted in line scores nor in either text. With
+    Unsure lines are left out of both: they are neither counted in line scores nor in either text, and a
+    page with no content or boilerplate line (all unsure, or empty) is left out of the word mean. With
     ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
     for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
@@ -30,6 +31,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     for page, pred in zip(pages, preds):
         a, b, c = line_prf(pred.labels, page.labels)
         tp, n_pred, n_true = tp + a, n_pred + b, n_true + c
+        if not any(label in ("content", "boilerplate") for label in page.labels):
+            continue  # nothing to score: its empty texts would count as a perfect page
         kept = "\n".join(line for line, lab, gold in zip(page.lines, pred.labels, page.labels)
                          if lab == "content" and gold != "unsure")
         words.append(word_prf(kept, gold_text(page)))

@@ -30,10 +30,13 @@ SITE_BLANKED_PERCENT = 30
 def site_key(page: LabelledPage) -> str | None:
     """The cross-page table key of a training page: its site and renderer (a template looks different in
     each renderer); None for pages without a url/site, and for ``SITE_BLANKED_PERCENT`` % of the others so
-    the model also learns to do without (as for a page scored alone)."""
+    the model also learns to do without (as for a page scored alone). Which pages those are is drawn from
+    each page's id, or for a page without one from its text (not its path: the same files named another way,
+    ``data`` or ``./data`` or ``/abs/data``, must give the same model)."""
     if page.known_site is None:
         return None
-    digest = int(hashlib.sha1((page.meta.get("id") or page.source).encode("utf-8")).hexdigest()[:4], 16)
+    drawn_from = page.meta.get("id") or "\n".join(page.lines)
+    digest = int(hashlib.sha1(drawn_from.encode("utf-8", "surrogatepass")).hexdigest()[:4], 16)
     if digest % 100 < SITE_BLANKED_PERCENT:
         return None
     return f"{page.site}|{page.meta.get('renderer', '')}"

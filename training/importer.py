@@ -33,7 +33,7 @@ def record_meta(record: dict) -> dict[str, str]:
         page_type = page_type.get("primary")
     if page_type:
         meta["page_type"] = str(page_type)
-    m = _DANIEL_SITE.match(record.get("id", ""))
+    m = _DANIEL_SITE.match(meta.get("id", ""))  # the id as a string (a number or null is no daniel id)
     if m and not record.get("url"):
         meta["site"] = site_of_url(m.group(1)) or m.group(1)
     return meta

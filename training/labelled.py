@@ -117,10 +117,18 @@ def read_labelled_page(path: str | Path) -> LabelledPage:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise LabelledDataError(f"{path}: not UTF-8 text (byte {err.start})") from None
+        raise LabelledDataError(not_utf8(str(path), err)) from None
     except OSError as err:
         raise LabelledDataError(f"{path}: {err.strerror or err}") from None
     return parse_labelled_page(text, str(path))
+
+
+def not_utf8(source: str, err: UnicodeDecodeError) -> str:
+    """The error for a page file that is not UTF-8: its line, and the byte of that line (from 0, as the
+    JSONL readers say it; a BOM is not counted)."""
+    line = err.object.count(b"\n", 0, err.start) + 1
+    byte = err.start - err.object.rfind(b"\n", 0, err.start) - 1
+    return f"{source}:{line}: not UTF-8 text (byte {byte} of the line)"
 
 
 def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
@@ -208,7 +216,7 @@ def read_labelled_stdin() -> list[LabelledPage]:
     try:
         text = sys.stdin.buffer.read().decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise LabelledDataError(f"-: not UTF-8 text (byte {err.start})") from None
+        raise LabelledDataError(not_utf8("-", err)) from None
     except OSError as err:
         raise LabelledDataError(f"-: cannot read ({err.strerror or err})") from None
     if text.lstrip().startswith("{"):
@@ -231,7 +239,8 @@ def write_jsonl_pages(pages: Iterable[LabelledPage], path: str | Path) -> int:
 
 
 def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Labelled files named by ``paths`` (directories searched recursively, sorted)."""
+    """Labelled files named by ``paths`` (directories searched recursively, sorted; hidden files and
+    directories left out, as ``linesift predict`` leaves them: editor lock files, ``.ipynb_checkpoints``)."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -244,15 +253,17 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _labelled_files_under(root: Path) -> Iterator[Path]:
-    """The labelled files under the directory ``root``; one that cannot be listed, or a name that cannot be
-    followed (a symlink loop, no permission), raises LabelledDataError naming it rather than being skipped."""
+    """The labelled files under the directory ``root``, hidden ones (a name starting with ".") and those in
+    hidden directories left out; one that cannot be listed, or a name that cannot be followed (a symlink
+    loop, no permission), raises LabelledDataError naming it rather than being skipped."""
 
     def refused(err: OSError):
         raise LabelledDataError(f"{err.filename}: {err.strerror or err}")
 
-    for dirpath, _, filenames in os.walk(root, onerror=refused):
+    for dirpath, dirnames, filenames in os.walk(root, onerror=refused):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
-            if not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
+            if name.startswith(".") or not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
                 continue
             q = Path(dirpath, name)
             try:
