@@ -688,6 +688,10 @@ def import_(
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
                                             "(repeat the option for several)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+    fold: bool = typer.Option(True, "--fold/--no-fold",
+                              help="Take soft hyphens and zero-width characters out and compose accents before "
+                                   "aligning, so a word they split still matches the gold; --no-fold aligns as "
+                                   "0.12.3 did (pages for the recipe's --labelled, which rebuilds the shipped model)."),
 ):
     """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.
 
@@ -725,7 +729,7 @@ def import_(
     try:
         for path in corpora:
             try:
-                for page, f1 in import_corpus(path, renderer, jobs):
+                for page, f1 in import_corpus(path, renderer, jobs, fold=fold):
                     written(lambda: out.write(format_record(page_to_record(page))))
                     key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
                     if f1 is not None:

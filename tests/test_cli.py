@@ -744,6 +744,18 @@ def test_import_writes_the_same_gzip_bytes_for_the_same_pages(runner, corpus, tm
     assert gzip.decompress(outs[0].read_bytes()).decode("utf-8").count("\n") == 1
 
 
+@pytest.mark.parametrize("flags, label", [([], "content"), (["--no-fold"], "unsure")])
+def test_import_folds_soft_hyphens_unless_told_not_to(runner, tmp_path, flags, label):
+    gold = "Die Fahrradstraße wird verlängert, sagt die Bezirksbürgermeisterin."
+    html = "<p>Startseite</p><p>Die Fahr&shy;rad&shy;stra&shy;ße wird verlängert, sagt die Bezirks&shy;bürger&shy;meisterin.</p>"
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": "p", "html": html, "main_content": gold}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl"), *flags])
+    assert result.exit_code == 0, result.output
+    labels = labelled_by_text(tmp_path / "o.jsonl")
+    assert [labels[k] for k in labels if k.startswith("Die")] == [label]
+
+
 @pytest.mark.parametrize("page_id", [5, None])
 def test_import_takes_a_record_whose_id_is_not_a_string(runner, tmp_path, page_id):
     source = tmp_path / "c.jsonl"

@@ -39,8 +39,9 @@ def record_meta(record: dict) -> dict[str, str]:
     return meta
 
 
-def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | None]:
-    """Render and align one HTML+gold record; return the labelled page and its oracle word F1."""
+def label_record(record: dict, renderer: str, fold: bool = True) -> tuple[LabelledPage, float | None]:
+    """Render and align one HTML+gold record; return the labelled page and its oracle word F1 (``fold``: as
+    in ``align.align_labels``)."""
     meta = record_meta(record)
     if "lines" in record:
         page = page_from_record(record, meta.get("id", "?"))
@@ -51,7 +52,7 @@ def label_record(record: dict, renderer: str) -> tuple[LabelledPage, float | Non
         meta["render_error"] = error
     lines = split_lines(text)
     gold = record.get("main_content") or ""
-    labels = align_labels(lines, gold, record.get("without") or [])
+    labels = align_labels(lines, gold, record.get("without") or [], fold)
     kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
     oracle = word_prf(kept, gold)[2]
     meta["renderer"] = renderer
@@ -98,16 +99,15 @@ def read_records(path: str | Path) -> Iterator[dict]:
 
 
 def _job(args):
-    record, renderer = args
-    return label_record(record, renderer)
+    return label_record(*args)
 
 
 def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1,
-                  select=None) -> Iterator[tuple[LabelledPage, float | None]]:
+                  select=None, fold: bool = True) -> Iterator[tuple[LabelledPage, float | None]]:
     """Labelled pages of a corpus file, for each renderer, in input order; with ``select(record, renderer)``
-    only the renders it picks are made."""
-    tasks = ((record, r) for record in read_records(path) for r in (renderers[:1] if "lines" in record else renderers)
-             if select is None or select(record, r))
+    only the renders it picks are made (``fold``: as in ``align.align_labels``)."""
+    tasks = ((record, r, fold) for record in read_records(path)
+             for r in (renderers[:1] if "lines" in record else renderers) if select is None or select(record, r))
     if jobs <= 1:
         yield from map(_job, tasks)
         return
