@@ -560,10 +560,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def score_pages(self, X, sites=None, table=None) -> list[np.ndarray]:
         """Scores in [0, 1] for every line of every page; NaN for blank lines.
 
-        ``sites`` (one per page) and ``table`` (a ``SiteTable`` over the corpus) give the cross-page
-        features of models fitted with ``use_sites``; without them those features are missing. A
-        hard-wrapped page (``wrapping.unwrap``) is scored with its paragraphs joined, each of its lines
-        getting the score of the joined line that holds it.
+        ``sites`` (one per page) and ``table`` (a ``sites.FrozenSiteTable``, or a ``SiteTable``, over the
+        corpus) give the cross-page features of models fitted with ``use_sites``; without them those
+        features are missing. A hard-wrapped page (``wrapping.unwrap``) is scored with its paragraphs
+        joined, each of its lines getting the score of the joined line that holds it.
         """
         return self.score_pages_and_thresholds(X, sites, table)[0]
 

@@ -9,7 +9,7 @@ engines" section.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
 from linesift.lines import split_lines
@@ -49,20 +49,20 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     texts = [page_text(r, text_field) for r in records]
     good = [i for i, text in enumerate(texts) if text is not None]
     hosts = [site_of_url(records[i].get(url_field) if isinstance(records[i].get(url_field), str) else None)
-             for i in good]
+             for i in good]  # records[i] is a mapping: page_text found its text
     results = dict(zip(good, predict_corpus([split_lines(texts[i]) for i in good], model, threshold, hosts, cut=cut)))
     return [results[i].record(record) if i in results else unreadable(record, i, text_field)
             for i, record in enumerate(records)]
 
 
 def page_text(record, text_field: str) -> str | None:
-    """The page text of a record: its ``text_field`` if that is a string, else None."""
-    value = record.get(text_field) if isinstance(record, dict) else None
+    """The page text of a record (a dict or any mapping): its ``text_field`` if that is a string, else None."""
+    value = record.get(text_field) if isinstance(record, Mapping) else None
     return value if isinstance(value, str) else None
 
 
 def unreadable(record, position: int, text_field: str) -> dict:
-    """A record that holds no page, as returned: its fields (if it is a dict) and an ``error`` naming its
+    """A record that holds no page, as returned: its fields (if it is a mapping) and an ``error`` naming its
     position in the input (from 0)."""
     error = f"record {position}: no string field {text_field!r}"
-    return {**record, "error": error} if isinstance(record, dict) else {"error": error}
+    return {**record, "error": error} if isinstance(record, Mapping) else {"error": error}

@@ -51,10 +51,11 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
                   table=None, cut: bool = True) -> list[PagePrediction]:
     """Label every line of each page (each page a list of lines); one model call for the whole batch.
 
-    ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.SiteTable`` built
-    over the corpus) add cross-page repetition; without them each page is scored on its own. Without
-    ``threshold`` each page gets the model's (``LineClassifier.page_threshold``), with it that one.
-    ``cut=False`` keeps what follows a page's main content where the model would drop it (``tails.py``).
+    ``sites`` (one per page, e.g. ``sites.site_of_url(url)``) and ``table`` (a ``sites.FrozenSiteTable``
+    built over the corpus, ``sites.corpus_sites``) add cross-page repetition; without them each page is
+    scored on its own. Without ``threshold`` each page gets the model's (``LineClassifier.page_threshold``),
+    with it that one. ``cut=False`` keeps what follows a page's main content where the model would drop it
+    (``tails.py``).
     """
     if isinstance(pages, str):
         raise TypeError("pages must be a list of pages (each a list of lines), not a str")

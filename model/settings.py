@@ -63,6 +63,15 @@ TEMPLATE_EDGE_LINES = 30
 TEMPLATE_GROUPS_PER_LINE = 16  # a line names the groups that took it last, up to this many ("Home", "Contact")
 MAX_TEMPLATE_GROUPS = 10_000
 MAX_SINGLE_PAGE_SITES = 20_000
+# Keys of lines counted across all sites with 2+ pages, and their pages' fingerprints (40-70 bytes each): past
+# this, the lines seen on one page only are dropped from every site (a line not found counts as on one page, so
+# the table's features so far do not change; such a line seen again later counts from 1 again, and a copy of a
+# page from before counts again), and if that leaves more than half of it, whole sites updated longest ago are
+# forgotten (their pages are scored without the cross-page features, as a site seen once). A crawl's article
+# lines are new on every page, so without a bound the table grew with the crawl: 1.2 GB after 100,000 pages of
+# 20,000 sites in 0.12.3 (data/EXPERIMENTS.md, "Twenty-sixth round"). Training tables stay far below it (the
+# shipped model's 5,857 training renders hold 1.85 million lines).
+MAX_SITE_KEYS = 4_000_000
 # A page with this share of its characters on lines already seen for its site is a near copy of a page
 # there (another snapshot, a new date or ad) and is not counted again: counted, it would make the article's
 # own lines look like template lines (data/EXPERIMENTS.md). Fitting counts every page, as the shipped model was fitted.

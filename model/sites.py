@@ -2,9 +2,10 @@
 
 A ``SiteTable`` counts, per site, the pages containing each normalised line (case, digits and spacing
 folded, as in the page-level repetition features), keyed by a stable 64-bit hash so tables can be
-built in one process and used in others. Memory is bounded per site and for the sites seen once: a site
-keeps at most ``MAX_KEYS_PER_SITE`` keys (when it overflows, lines seen on only one page are dropped first:
-they carry no template signal), and a site's first page waits, as an array of keys, among the last
+built in one process and used in others. Memory is bounded per site, for all sites and for the sites seen
+once: a site keeps at most ``MAX_KEYS_PER_SITE`` keys and all sites together ``MAX_SITE_KEYS`` (past
+either, lines seen on only one page are dropped first: they carry no template signal; past the second,
+then whole sites updated longest ago), and a site's first page waits, as an array of keys, among the last
 ``MAX_SINGLE_PAGE_SITES`` sites seen once until a second page of the site comes.
 
 Pages without a url still come from sites: ``TemplateGroups`` puts a page with the earlier page it shares
@@ -23,6 +24,7 @@ import numpy as np
 from linesift.codepoints import code_points, folded_lines, stable_keys
 from linesift.settings import (
     MAX_SINGLE_PAGE_SITES,
+    MAX_SITE_KEYS,
     MAX_TEMPLATE_GROUPS,
     NEAR_COPY_LONGEST,
     NEAR_COPY_SHARE,
@@ -67,12 +69,15 @@ class SiteTable:
 
     def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE,
                  max_single_page_sites: int = MAX_SINGLE_PAGE_SITES,
-                 near_copy_share: float | None = NEAR_COPY_SHARE):
+                 near_copy_share: float | None = NEAR_COPY_SHARE, max_keys: int = MAX_SITE_KEYS):
         self.max_keys_per_site = max_keys_per_site
         self.max_single_page_sites = max_single_page_sites
         self.near_copy_share = near_copy_share
+        self.max_keys = max_keys
         self.pages: dict[str, int] = {}
-        self.counts: dict[str, dict[int, int]] = {}  # sites with 2+ pages
+        # sites with 2+ pages, the one updated last at the end; ``keys``: their line keys and page fingerprints
+        self.counts: OrderedDict[str, dict[int, int]] = OrderedDict()
+        self.keys = 0
         self.seen: dict[str, set[int]] = {}  # page fingerprints: an exact duplicate page is counted once
         # sites seen once so far: (fingerprint, keys of the page), the oldest forgotten first
         self.single: OrderedDict[str, tuple[int, np.ndarray]] = OrderedDict()
@@ -98,6 +103,7 @@ class SiteTable:
                 return
             self.seen[site] = {first[0]}
             self.counts[site] = dict.fromkeys(first[1].tolist(), 1)
+            self.keys += len(first[1]) + 1
         seen = self.seen[site]
         if fingerprint in seen:  # the same page again (a copy, a tracking-parameter variant)
             return
@@ -106,11 +112,33 @@ class SiteTable:
             return
         if len(seen) < self.max_keys_per_site:
             seen.add(fingerprint)
+            self.keys += 1
         self.pages[site] += 1
+        before = len(counts)
         for key in set(keys.tolist()):
             counts[key] = counts.get(key, 0) + 1
         if len(counts) > self.max_keys_per_site:
+            counts = self.counts[site] = {k: v for k, v in counts.items() if v > 1}
+        self.keys += len(counts) - before
+        self.counts.move_to_end(site)
+        if self.keys > self.max_keys:
+            self._shrink()
+
+    def _shrink(self) -> None:
+        """Bring the keys of all sites (and their pages' fingerprints) back within ``max_keys``: drop every
+        site's lines seen on one page only (a line not found counts as on one page, so the features of the
+        table so far do not change; such a line seen again counts from 1 again) and the fingerprints of its
+        pages so far (a copy of a page from before the shrink counts again);
+        if more than half of ``max_keys`` is left, forget whole sites, updated longest ago first (then
+        scored without cross-page features, as a site seen once, until two more of their pages come)."""
+        for site, counts in self.counts.items():
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}
+            self.seen[site] = set()  # a copy of an earlier page is then told only by the near-copy check
+        self.keys = sum(map(len, self.counts.values()))
+        while self.keys > self.max_keys // 2:
+            site, counts = self.counts.popitem(last=False)
+            self.keys -= len(counts) + len(self.seen.pop(site))
+            del self.pages[site]
 
     def _near_copy(self, seen: np.ndarray, chars: np.ndarray | None) -> bool:
         """Whether a page is a near copy of the site's pages so far (another snapshot of a page, with a new
@@ -134,10 +162,52 @@ class SiteTable:
 
     def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
         """``features`` from the lines' keys (``line_keys``) of a page of a site the table ``knows``."""
-        n = self.pages[site]
         counts = self.counts[site]
         with_line = np.fromiter((counts.get(k, 1) for k in keys.tolist()), dtype=np.float32, count=len(keys))
-        return np.column_stack([np.log1p(with_line), with_line / n, np.full(len(keys), np.log1p(n))]).astype(np.float32)
+        return site_columns(with_line, self.pages[site])
+
+    def freeze(self) -> FrozenSiteTable:
+        """The table as it is, for scoring only (``FrozenSiteTable``)."""
+        return FrozenSiteTable(self)
+
+
+def site_columns(with_line: np.ndarray, pages: int) -> np.ndarray:
+    """The ``SITE_FEATURE_NAMES`` columns of a page's lines, from how many of the site's ``pages`` hold each."""
+    return np.column_stack([np.log1p(with_line), with_line / pages,
+                            np.full(len(with_line), np.log1p(pages))]).astype(np.float32)
+
+
+class FrozenSiteTable:
+    """A ``SiteTable``'s counts as sorted arrays, read when pages are scored: the same features in a sixth of the
+    memory (12 bytes a line key against about 70 in a dict), looked up with numpy, and shared with forked
+    workers as they are (no Python objects whose reference counts would copy their pages). ``counts`` maps
+    each site with 2+ pages to its keys (sorted) and their counts; nothing can be added."""
+
+    def __init__(self, table: SiteTable):
+        self.pages = dict(table.pages)  # pages counted per site (sites seen once among them)
+        self.counts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for site, counts in table.counts.items():
+            keys = np.fromiter(counts.keys(), dtype=np.uint64, count=len(counts))
+            values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            order = np.argsort(keys)
+            self.counts[site] = (keys[order], values[order])
+
+    def knows(self, site: str | None) -> bool:
+        return bool(site) and site in self.counts
+
+    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
+        if not self.knows(site):
+            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        return self.features_of_keys(site, line_keys(lines))
+
+    def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
+        known, counts = self.counts[site]
+        with_line = np.ones(len(keys), dtype=np.float32)  # a line not found is on this page only
+        if len(known):
+            at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+            found = known[at] == keys
+            with_line[found] = counts[at[found]]
+        return site_columns(with_line, self.pages[site])
 
 
 class TemplateGroups:
@@ -209,7 +279,7 @@ def inferred_site(group: int) -> str:
 
 
 def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored: bool = True,
-                     near_copy_share: float | None = NEAR_COPY_SHARE) -> SiteTable:
+                     near_copy_share: float | None = NEAR_COPY_SHARE) -> FrozenSiteTable:
     """The table of ``pages`` (one site each, None if unknown): ``corpus_sites`` without inferring sites.
     With ``as_scored`` each page is counted as ``LineClassifier.score_pages`` scores it (a hard-wrapped page
     with its paragraphs joined, ``wrapping.as_scored``), so the keys match; fitting, which scores pages as
@@ -221,8 +291,8 @@ def build_site_table(pages: list[list[str]], sites: list[str | None], as_scored:
 def corpus_sites(
     pages_and_sites: Iterable[tuple[list[str] | None, str | None]], infer: bool = True, as_scored: bool = True,
     near_copy_share: float | None = NEAR_COPY_SHARE,
-) -> tuple[SiteTable, list[str | None]]:
-    """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages (counted as scored, see
+) -> tuple[FrozenSiteTable, list[str | None]]:
+    """First pass over a corpus, one page at a time: the ``SiteTable`` of its pages, frozen (counted as scored, see
     ``build_site_table``), and each page's site: its own, or with ``infer``, for a page without one, the site
     ``TemplateGroups`` infers from the template lines it shares with earlier pages (then a given site
     spelled like an inferred one gets one more ``INFERRED_SITE_PREFIX``). A page given as ``(None, site)``
@@ -239,4 +309,4 @@ def corpus_sites(
         site = site or groups.site_of_keys(keys)
         table.add_keys(site, keys, chars)
         sites.append(site)
-    return table, sites
+    return table.freeze(), sites

@@ -81,3 +81,10 @@ def test_a_record_without_a_string_text_gets_an_error_and_the_others_are_cleaned
         (0, None), ("n", "record 1: no string field 'text'"), ("m", "record 2: no string field 'text'"),
         ("none", "record 3: no string field 'text'"), (None, "record 4: no string field 'text'"), (1, None)]
     assert [len(r.get("line_labels", [])) for r in out] == [4, 0, 0, 0, 0, 4]
+
+
+def test_a_mapping_that_is_not_a_dict_is_cleaned_as_a_dict_is(tiny_model):
+    from collections import UserDict
+
+    out = list(clean_records([UserDict(RECORDS[0])], model=tiny_model))
+    assert out == list(clean_records([RECORDS[0]], model=tiny_model))

@@ -68,6 +68,44 @@ def test_table_prunes_single_page_lines_when_over_its_cap():
     assert list(table.counts["s"].values()) == [2]
 
 
+def _crawl(table: SiteTable, sites=("a", "b", "c"), pages=4) -> SiteTable:
+    """Pages of each site in turn: two template lines of the site and a story line of the page's own (named
+    by a letter: digits are folded when lines are counted)."""
+    for story in "pqrstuvw"[:pages]:
+        for site in sites:
+            table.add(site, [f"Menu {site}", f"Story {story} of {site}.", f"Footer {site}"])
+    return table
+
+
+def test_lines_seen_on_one_page_are_dropped_from_every_site_past_the_table_s_budget_and_features_stay():
+    bounded, unbounded = _crawl(SiteTable(max_keys=12)), _crawl(SiteTable())
+    assert bounded.keys <= 12 < unbounded.keys
+    assert bounded.counts["a"] == {k: 4 for k in line_keys(["Menu a", "Footer a"]).tolist()}
+    page = ["Menu a", "Story s of a.", "Footer a", "A line never seen."]
+    assert np.array_equal(bounded.features("a", page), unbounded.features("a", page))
+
+
+def test_a_frozen_table_gives_the_features_of_the_table():
+    table = _crawl(SiteTable())
+    table.add("d", ["Only d."])
+    table.add("d", ["Another d."])
+    table._shrink()  # site d keeps no line: none was on both its pages
+    frozen = table.freeze()
+    page = ["Menu a", "Story s of a.", "Footer b", "A line never seen."]
+    for site in ("a", "b", "d", "e", None):
+        assert frozen.knows(site) == table.knows(site)
+        assert np.array_equal(frozen.features(site, page), table.features(site, page), equal_nan=True)
+    assert frozen.counts["d"][0].size == 0 and frozen.pages == table.pages
+
+
+def test_sites_updated_longest_ago_are_forgotten_when_template_lines_alone_pass_half_the_budget():
+    table = SiteTable(max_keys=6)
+    for site in ("a", "b", "c"):  # each site: 2 template lines, on both its pages
+        for story in ("x", "y"):
+            table.add(site, [f"Menu {site}", f"{story} of {site}", f"Footer {site}"])
+    assert (list(table.counts), table.keys, table.knows("a"), table.knows("b")) == (["c"], 2, False, False)
+
+
 def _site_pages():
     """Two sites, three pages each: template lines repeat across a site's pages, stories do not."""
     stories = [f"Story {w} is told in a long sentence about the harbour, the council and the weather."
