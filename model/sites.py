@@ -64,7 +64,28 @@ def page_keys(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _stripped_keys(stripped), np.fromiter(map(len, stripped), dtype=np.float64, count=len(stripped))
 
 
-class SiteTable:
+class _SiteLookup:
+    """What a ``SiteTable`` and a ``FrozenSiteTable`` are read by: ``counts`` holds the sites with 2+ pages,
+    ``pages`` the pages counted per site, and ``features_of_keys`` gives a page's columns."""
+
+    counts: dict
+    pages: dict[str, int]
+
+    def knows(self, site: str | None) -> bool:
+        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
+        return bool(site) and site in self.counts
+
+    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
+        """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
+        if not self.knows(site):
+            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        return self.features_of_keys(site, line_keys(lines))
+
+    def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SiteTable(_SiteLookup):
     """Per site: number of pages seen, and for each line key the number of pages holding it."""
 
     def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE,
@@ -150,16 +171,6 @@ class SiteTable:
         longest = np.argsort(chars, kind="stable")[-NEAR_COPY_LONGEST:]
         return bool(seen[longest].all()) and float(chars[seen].sum()) >= self.near_copy_share * float(chars.sum())
 
-    def knows(self, site: str | None) -> bool:
-        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
-        return bool(site) and site in self.counts
-
-    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
-        """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
-        if not self.knows(site):
-            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
-        return self.features_of_keys(site, line_keys(lines))
-
     def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
         """``features`` from the lines' keys (``line_keys``) of a page of a site the table ``knows``."""
         counts = self.counts[site]
@@ -177,7 +188,7 @@ def site_columns(with_line: np.ndarray, pages: int) -> np.ndarray:
                             np.full(len(with_line), np.log1p(pages))]).astype(np.float32)
 
 
-class FrozenSiteTable:
+class FrozenSiteTable(_SiteLookup):
     """A ``SiteTable``'s counts as sorted arrays, read when pages are scored: the same features in a sixth of the
     memory (12 bytes a line key against about 70 in a dict), looked up with numpy, and shared with forked
     workers as they are (no Python objects whose reference counts would copy their pages). ``counts`` maps
@@ -191,14 +202,6 @@ class FrozenSiteTable:
             values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
             order = np.argsort(keys)
             self.counts[site] = (keys[order], values[order])
-
-    def knows(self, site: str | None) -> bool:
-        return bool(site) and site in self.counts
-
-    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
-        if not self.knows(site):
-            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
-        return self.features_of_keys(site, line_keys(lines))
 
     def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
         known, counts = self.counts[site]
