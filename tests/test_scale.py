@@ -46,3 +46,11 @@ def test_a_run_samples_every_tenth_and_accounts_for_every_record(tmp_path):
     assert [s["pages"] for s in result["samples"]] == [3, 6, 9, 12, 15, 18, 21, 24, 27, 30]
     assert (result["pages"], result["lines"], result["predict_args"]) == (30, 30 * 14, ["--jobs", "1"])
     assert json.loads((tmp_path / "scale.json").read_text())["samples"] == result["samples"]
+
+
+def test_a_crawl_without_urls_has_records_without_them(tmp_path):
+    from linesift.training.scale import write_crawl
+
+    counts = write_crawl(tmp_path / "c.jsonl", 3, [["Title", "Body text."]], sites=2, urls=False)
+    records = [json.loads(row) for row in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert counts == [13, 13, 13] and [sorted(r) for r in records] == [["id", "text"]] * 3

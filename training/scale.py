@@ -2,8 +2,9 @@
 
     python -m linesift.training.scale --corpora ../shared/corpora --pages 100000
 
-Writes a JSONL crawl of ``--pages`` records with urls and runs ``linesift predict CRAWL --format jsonl`` on
-it as shipped (corpus mode: a first pass counting every site's lines, then one worker per core), reading
+Writes a JSONL crawl of ``--pages`` records with urls (``--no-urls``: without, so every site is inferred from
+the template lines its pages share, as for a directory of scrapes) and runs ``linesift predict CRAWL
+--format jsonl`` on it as shipped (corpus mode: a first pass counting every site's lines, then one worker per core), reading
 its output as it comes. At every tenth of the pages it records the pages a second since the last tenth and
 the memory of the command's process tree (the sum of its processes' proportional set sizes, shared pages
 counted once, and the largest resident set of one process); at the end it checks that every record came out
@@ -72,12 +73,15 @@ def crawl_record(i: int, base: list[list[str]], site: int) -> dict:
     return {"id": i, "url": f"https://www.site-{id_word(site)}.example/page/{word}", "text": "\n".join(lines)}
 
 
-def write_crawl(path: Path, pages: int, base: list[list[str]], sites: int) -> list[int]:
-    """Write the crawl's records as JSONL; return each record's number of lines."""
+def write_crawl(path: Path, pages: int, base: list[list[str]], sites: int, urls: bool = True) -> list[int]:
+    """Write the crawl's records as JSONL (without their urls unless ``urls``); return each record's number
+    of lines."""
     counts = []
     with path.open("w", encoding="utf-8") as out:
         for i, site in enumerate(zipf_sites(pages, sites)):
             record = crawl_record(i, base, int(site))
+            if not urls:
+                del record["url"]
             counts.append(len(split_lines(record["text"])))
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return counts
@@ -208,6 +212,8 @@ def main(argv=None) -> dict:
                         "from, instead of the held-out pages of --corpora")
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--sites", type=int, default=20_000)
+    parser.add_argument("--no-urls", dest="urls", action="store_false", help="records without urls: every "
+                        "site inferred from shared template lines")
     parser.add_argument("--base", type=int, default=300, help="how many held-out scrapes the records are made from")
     parser.add_argument("--tmp", type=Path, default=None, help="where to write the crawl and the output "
                         "(default: the system's temporary directory)")
@@ -217,15 +223,16 @@ def main(argv=None) -> dict:
     base = base_scrapes(args.corpora, args.scrapes, args.base)
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         crawl, out = Path(tmp) / "crawl.jsonl", Path(tmp) / "cleaned.jsonl"
-        line_counts = write_crawl(crawl, args.pages, base, args.sites)
+        line_counts = write_crawl(crawl, args.pages, base, args.sites, args.urls)
         measured = run(crawl, out, args.pages, args.predict_args)
         check_output(out, line_counts)
         crawl_mb = round(crawl.stat().st_size / 2**20)
-    result = {"pages": args.pages, "sites": args.sites, "base_scrapes": len(base), "crawl_mb": crawl_mb,
-              "lines": sum(line_counts), "predict_args": args.predict_args, **measured}
+    result = {"pages": args.pages, "sites": args.sites, "urls": args.urls, "base_scrapes": len(base),
+              "crawl_mb": crawl_mb, "lines": sum(line_counts), "predict_args": args.predict_args, **measured}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"{args.pages} pages ({sum(line_counts)} lines, {crawl_mb} MB of JSONL) on {args.sites} sites, "
+    print(f"{args.pages} pages ({sum(line_counts)} lines, {crawl_mb} MB of JSONL) on {args.sites} sites "
+          f"({'with urls' if args.urls else 'no urls: sites inferred'}), "
           f"made from {len(base)} scrapes; every record out once, in order, one label per line")
     print(f"{measured['seconds']} s in all ({args.pages / measured['seconds']:.0f} pages/s), start-up and first "
           f"pass {measured['seconds_to_first_record']} s; peak memory: process tree PSS {measured['peak_tree_pss_mb']} MB, "
