@@ -64,29 +64,9 @@ def page_keys(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _stripped_keys(stripped), np.fromiter(map(len, stripped), dtype=np.float64, count=len(stripped))
 
 
-class _SiteLookup:
-    """What a ``SiteTable`` and a ``FrozenSiteTable`` are read by: ``counts`` holds the sites with 2+ pages,
-    ``pages`` the pages counted per site, and ``features_of_keys`` gives a page's columns."""
-
-    counts: dict
-    pages: dict[str, int]
-
-    def knows(self, site: str | None) -> bool:
-        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
-        return bool(site) and site in self.counts
-
-    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
-        """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
-        if not self.knows(site):
-            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
-        return self.features_of_keys(site, line_keys(lines))
-
-    def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-
-class SiteTable(_SiteLookup):
-    """Per site: number of pages seen, and for each line key the number of pages holding it."""
+class SiteTable:
+    """Per site: number of pages seen, and for each line key the number of pages holding it. Built one page
+    at a time (``add``, the first pass over a corpus), then read frozen (``freeze``)."""
 
     def __init__(self, max_keys_per_site: int = MAX_KEYS_PER_SITE,
                  max_single_page_sites: int = MAX_SINGLE_PAGE_SITES,
@@ -149,9 +129,9 @@ class SiteTable(_SiteLookup):
         """Bring the keys of all sites (and their pages' fingerprints) back within ``max_keys``: drop every
         site's lines seen on one page only (a line not found counts as on one page, so the features of the
         table so far do not change; such a line seen again counts from 1 again) and the fingerprints of its
-        pages so far (a copy of a page from before the shrink counts again);
-        if more than half of ``max_keys`` is left, forget whole sites, updated longest ago first (then
-        scored without cross-page features, as a site seen once, until two more of their pages come)."""
+        pages so far (a copy of a page from before the shrink counts again); if more than half of
+        ``max_keys`` is left, forget whole sites, updated longest ago first (then scored without cross-page
+        features, as a site seen once, until two more of their pages come)."""
         for site, counts in self.counts.items():
             self.counts[site] = {k: v for k, v in counts.items() if v > 1}
             self.seen[site] = set()  # a copy of an earlier page is then told only by the near-copy check
@@ -171,14 +151,12 @@ class SiteTable(_SiteLookup):
         longest = np.argsort(chars, kind="stable")[-NEAR_COPY_LONGEST:]
         return bool(seen[longest].all()) and float(chars[seen].sum()) >= self.near_copy_share * float(chars.sum())
 
-    def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
-        """``features`` from the lines' keys (``line_keys``) of a page of a site the table ``knows``."""
-        counts = self.counts[site]
-        with_line = np.fromiter((counts.get(k, 1) for k in keys.tolist()), dtype=np.float32, count=len(keys))
-        return site_columns(with_line, self.pages[site])
+    def knows(self, site: str | None) -> bool:
+        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
+        return bool(site) and site in self.counts
 
     def freeze(self) -> FrozenSiteTable:
-        """The table as it is, for scoring only (``FrozenSiteTable``)."""
+        """The table as it is, to read features from (``FrozenSiteTable``)."""
         return FrozenSiteTable(self)
 
 
@@ -188,11 +166,11 @@ def site_columns(with_line: np.ndarray, pages: int) -> np.ndarray:
                             np.full(len(with_line), np.log1p(pages))]).astype(np.float32)
 
 
-class FrozenSiteTable(_SiteLookup):
-    """A ``SiteTable``'s counts as sorted arrays, read when pages are scored: the same features in a sixth of the
-    memory (12 bytes a line key against about 70 in a dict), looked up with numpy, and shared with forked
-    workers as they are (no Python objects whose reference counts would copy their pages). ``counts`` maps
-    each site with 2+ pages to its keys (sorted) and their counts; nothing can be added."""
+class FrozenSiteTable:
+    """A ``SiteTable``'s counts as sorted arrays, read when pages are scored: 12 bytes a line key against 40-70
+    in the table's dicts, looked up with numpy, and shared with forked workers as they are (no Python objects
+    whose reference counts would copy their pages). ``counts`` maps each site with 2+ pages to its keys
+    (sorted) and their counts; ``pages`` the pages counted per site; nothing can be added."""
 
     def __init__(self, table: SiteTable):
         self.pages = dict(table.pages)  # pages counted per site (sites seen once among them)
@@ -203,7 +181,19 @@ class FrozenSiteTable(_SiteLookup):
             order = np.argsort(keys)
             self.counts[site] = (keys[order], values[order])
 
+    def knows(self, site: str | None) -> bool:
+        """Whether the table has at least 2 pages of ``site`` (else its features are missing)."""
+        return bool(site) and site in self.counts
+
+    def features(self, site: str | None, lines: list[str]) -> np.ndarray:
+        """Site features of the (non-blank) ``lines`` of a page; NaN when the site has fewer than 2 pages."""
+        if not self.knows(site):
+            return np.full((len(lines), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
+        return self.features_of_keys(site, line_keys(lines))
+
     def features_of_keys(self, site: str, keys: np.ndarray) -> np.ndarray:
+        """``features`` from the lines' keys (``line_keys``) of a page of a site the table ``knows``: how many
+        of the site's pages hold each line (1, this page, for a line not in the table)."""
         known, counts = self.counts[site]
         with_line = np.ones(len(keys), dtype=np.float32)  # a line not found is on this page only
         if len(known):
