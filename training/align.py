@@ -1,8 +1,8 @@
 """Label the lines of a rendered page by aligning them to the page's gold main text.
 
 Both sides become token sequences (lowercase ``\\w+``; CJK per character, see ``metrics.tokens``), after
-soft hyphens and zero-width characters are taken out and accents composed (``fold``: a rendered "Fahr­rad"
-with a soft hyphen, or a decomposed "é", is the gold's word, not two pieces of it). A
+soft hyphens and zero-width characters are taken out and accents composed (``fold``: a rendered
+"Fahr&shy;rad" with a soft hyphen, or a decomposed "é", is the gold's word, not two pieces of it). A
 monotonic alignment (difflib's longest matching blocks, no junk heuristic) pairs page tokens with gold
 tokens; only runs of at least ``MIN_RUN`` tokens count, so a stray "home" or "share" in the gold does not
 pull a menu line in, while a one-word heading inside the article is covered by the run that spans it.
@@ -37,24 +37,25 @@ def _ids(toks: list[str], vocab: dict[str, int]) -> list[int]:
     return [vocab.setdefault(t, len(vocab)) for t in toks]
 
 
-def aligned_share(lines: list[str], gold: str, fold: bool = True) -> np.ndarray:
-    """For each line, the share of its tokens aligned to the gold text (NaN for lines without tokens)."""
+def aligned_share(line_toks: list[list[str]], gold_toks: list[str]) -> np.ndarray:
+    """For each line (its tokens), the share of its tokens aligned to the gold text's tokens (NaN for lines
+    without tokens)."""
     vocab: dict[str, int] = {}
-    line_toks = [alignment_tokens(line, fold) for line in lines]
     page_ids: list[int] = []
     owner: list[int] = []
     for i, toks in enumerate(line_toks):
         page_ids += _ids(toks, vocab)
         owner += [i] * len(toks)
-    gold_ids = _ids(alignment_tokens(gold, fold), vocab)
+    gold_ids = _ids(gold_toks, vocab)
     hit = np.zeros(len(page_ids), dtype=bool)
     matcher = SequenceMatcher(None, page_ids, gold_ids, autojunk=False)
     for a, _, size in matcher.get_matching_blocks():
         if size >= MIN_RUN:
             hit[a:a + size] = True
     counts = np.array([len(t) for t in line_toks], dtype=float)
-    aligned = np.bincount(np.asarray(owner, dtype=int), weights=hit, minlength=len(lines)) if owner else np.zeros(len(lines))
-    share = np.full(len(lines), np.nan)
+    aligned = (np.bincount(np.asarray(owner, dtype=int), weights=hit, minlength=len(line_toks)) if owner
+               else np.zeros(len(line_toks)))
+    share = np.full(len(line_toks), np.nan)
     has = counts > 0
     share[has] = aligned[has] / counts[has]
     return share
@@ -72,7 +73,8 @@ def align_labels(lines: list[str], gold: str, without: list[str] | None = None,
     """Labels for the lines of a rendered page (None for blank lines). ``fold=False`` reads the tokens as
     0.12.3 and earlier did, with invisible characters and decomposed accents splitting words (the recipe
     keeps it so that it rebuilds the shipped model file)."""
-    share = aligned_share(lines, gold, fold)
+    line_toks = [alignment_tokens(line, fold) for line in lines]
+    share = aligned_share(line_toks, alignment_tokens(gold, fold))
     labels: list[str | None] = []
     for line, s in zip(lines, share):
         if is_blank(line):
@@ -89,8 +91,7 @@ def align_labels(lines: list[str], gold: str, without: list[str] | None = None,
         snip = alignment_tokens(snippet, fold)
         if len(snip) < 2:
             continue
-        for i, line in enumerate(lines):
-            toks = alignment_tokens(line, fold)
+        for i, toks in enumerate(line_toks):
             if labels[i] is not None and len(snip) * 2 >= len(toks) and _contains(toks, snip):
                 labels[i] = "boilerplate"
     return labels
