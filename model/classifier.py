@@ -13,6 +13,7 @@ theirs (the shipped model: 3); the threshold and the per-page models work on tha
 from __future__ import annotations
 
 import copy
+import warnings
 from functools import partial
 from typing import NamedTuple
 
@@ -227,6 +228,10 @@ def page_word_f1(keep, y, words, layout) -> float:
     return float(np.nanmean(f1s)) if (~np.isnan(f1s)).any() else 0.0
 
 
+class TrainingWarning(UserWarning):
+    """Something about the training pages the user should hear of (``linesift train`` prints it)."""
+
+
 class LineClassifier(ClassifierMixin, BaseEstimator):
     """Label each line of a page ``content`` or ``boilerplate`` with a score in [0, 1].
 
@@ -380,6 +385,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         known_idx = np.flatnonzero(known)
         yk = target[known]
         wk = self._weights(batch, known)[known]
+        unscored = sum(len(np.unique(yk[train])) < 2 for train, _ in folds)
+        if unscored:
+            warnings.warn(TrainingWarning(
+                f"{unscored} of {len(folds)} cross-validation folds train on pages of one label only (all content "
+                "or all boilerplate) and cannot be scored; " + (
+                    "no fold was, so the threshold is not tuned and the scores printed mean nothing: label pages "
+                    "that hold both" if unscored == len(folds) else
+                    "the threshold and the scores printed come from the others")), stacklevel=2)
 
         def oof(make, features):
             out = np.zeros(len(batch.X), dtype=np.float64)

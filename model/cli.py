@@ -547,6 +547,9 @@ def train(
 
     Example: linesift train data/pages -o demo.model
     """
+    import warnings
+
+    from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import fit_pages, fold_plan, training_summary
     from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled
@@ -575,11 +578,19 @@ def train(
     if sum(len(page.lines) for page in pages) < TRAIN_ONE_THREAD_LINES:
         _one_thread()
     try:
-        model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
-                          n_estimators=n_estimators, weighting=weighting, use_sites=sites, unseen_shift=unseen_shift,
-                          page_thresholds=page_thresholds, tail_cut=tail_cut, headline=headline, members=members)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TrainingWarning)
+            model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
+                              n_estimators=n_estimators, weighting=weighting, use_sites=sites,
+                              unseen_shift=unseen_shift, page_thresholds=page_thresholds, tail_cut=tail_cut,
+                              headline=headline, members=members)
     except ValueError as err:
         fail(str(err))
+    for warning in caught:  # ours in one line; any other as Python would have shown it
+        if issubclass(warning.category, TrainingWarning):
+            log(f"linesift: warning: {warning.message}")
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     summary = training_summary(pages)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     try:

@@ -595,6 +595,16 @@ def test_evaluate_leaves_a_page_with_nothing_to_score_out_of_the_word_mean(runne
     assert alone["word_f1"] < 1.0
 
 
+def test_train_warns_when_no_fold_can_be_scored(runner, tmp_path):
+    (tmp_path / "a.tsv").write_text("content\tA sentence of an article, long enough.\ncontent\tAnother one.\n")
+    (tmp_path / "b.tsv").write_text("boilerplate\tHome\nboilerplate\tContact\n")
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert ("linesift: warning: 2 of 2 cross-validation folds train on pages of one label only (all content or "
+            "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned and the scores "
+            "printed mean nothing: label pages that hold both\n") in result.stderr
+
+
 def test_evaluate_json(runner, model_file):
     result = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR), "--json"])
     assert result.exit_code == 0
