@@ -62,7 +62,7 @@ from linesift.settings import (
     VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
-from linesift.sites import SITE_FEATURE_NAMES, build_site_table
+from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -112,6 +112,8 @@ class _PageBatch:
         # comment headings (``conventions.held_rows``); read by ``held`` and by the headline model
         self.held_mask = np.zeros(len(f.X), dtype=bool)
         self.held_mask[held_rows(f.layout, f.lines, f.cues)] = True
+        if isinstance(table, SiteTable):  # read through its frozen form
+            table = table.freeze()
         if use_sites:  # missing (NaN) unless the page's site is in the table
             site_cols = np.full((len(f.X), len(SITE_FEATURE_NAMES)), np.nan, dtype=np.float32)
             for p, site in enumerate(sites if sites is not None and table is not None else []):
@@ -390,9 +392,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             warnings.warn(TrainingWarning(
                 f"{unscored} of {len(folds)} cross-validation folds train on pages of one label only (all content "
                 "or all boilerplate) and cannot be scored; " + (
-                    "no fold was, so the threshold is not tuned and the scores printed mean nothing: label pages "
-                    "that hold both" if unscored == len(folds) else
-                    "the threshold and the scores printed come from the others")), stacklevel=2)
+                    "no fold was, so the threshold is not tuned and the cross-validated scores mean nothing: label "
+                    "pages that hold both" if unscored == len(folds) else
+                    "the threshold and the cross-validated scores come from the others")), stacklevel=3)
 
         def oof(make, features):
             out = np.zeros(len(batch.X), dtype=np.float64)
@@ -429,9 +431,12 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(["boilerplate", "content"])
         final = batch.held(final)  # as at prediction, for the threshold and the report
         words = batch.words()
+        # the rows of a fold that could not be scored (NaN) are left out of the threshold and the report, as
+        # unsure rows are (counted, they would be content the model dropped)
+        scored = np.where(np.isnan(final), -1, target)
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
-            f1s = [page_word_f1(final >= t, target, words, batch.layout) for t in grid]
+            f1s = [page_word_f1(final >= t, scored, words, batch.layout) for t in grid]
             self.threshold_ = tuned_threshold(grid, f1s, raised=self.page_thresholds)
         else:
             self.threshold_ = float(self.threshold)
@@ -442,14 +447,14 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.head_model_, heads = self._fit_head_model(batch, final, target, page_groups, kept_after_cut, marked)
         kept_final = kept_after_cut if heads is None else kept_after_cut | heads
         per_page = kept is not None or cut is not None or heads is not None  # else the tuned threshold's rows
-        self.oof_scores_ = _oof_report(final, target, words, batch.layout, self.threshold_,
+        self.oof_scores_ = _oof_report(final, scored, words, batch.layout, self.threshold_,
                                        kept_final if per_page else None)
         if cut is not None:
             self.oof_scores_["word_f1_before_tail_cut"] = round(
-                page_word_f1(kept_before_cut, target, words, batch.layout), 4)
+                page_word_f1(kept_before_cut, scored, words, batch.layout), 4)
         if heads is not None:
             self.oof_scores_["word_f1_without_headline"] = round(
-                page_word_f1(kept_after_cut, target, words, batch.layout), 4)
+                page_word_f1(kept_after_cut, scored, words, batch.layout), 4)
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self

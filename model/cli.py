@@ -577,20 +577,23 @@ def train(
     plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
     if sum(len(page.lines) for page in pages) < TRAIN_ONE_THREAD_LINES:
         _one_thread()
+    shown_as_python_would = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # ours in one line, when it comes
+        if issubclass(category, TrainingWarning):
+            log(f"linesift: warning: {message}")
+        else:
+            shown_as_python_would(message, category, filename, lineno, file, line)
+
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TrainingWarning)
+        with warnings.catch_warnings():  # the user's filters still apply
+            warnings.showwarning = show
             model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                               n_estimators=n_estimators, weighting=weighting, use_sites=sites,
                               unseen_shift=unseen_shift, page_thresholds=page_thresholds, tail_cut=tail_cut,
                               headline=headline, members=members)
     except ValueError as err:
         fail(str(err))
-    for warning in caught:  # ours in one line; any other as Python would have shown it
-        if issubclass(warning.category, TrainingWarning):
-            log(f"linesift: warning: {warning.message}")
-        else:
-            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     summary = training_summary(pages)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     try:

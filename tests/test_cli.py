@@ -601,8 +601,18 @@ def test_train_warns_when_no_fold_can_be_scored(runner, tmp_path):
     result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
     assert ("linesift: warning: 2 of 2 cross-validation folds train on pages of one label only (all content or "
-            "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned and the scores "
-            "printed mean nothing: label pages that hold both\n") in result.stderr
+            "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned and the "
+            "cross-validated scores mean nothing: label pages that hold both\n") in result.stderr
+
+
+def test_train_scores_only_the_folds_it_can_when_one_cannot_be_scored(runner, tmp_path):
+    (tmp_path / "p1.tsv").write_text("content\tA sentence of an article, long enough to read.\ncontent\tMore.\n")
+    (tmp_path / "p2.tsv").write_text("content\tThe council met on Monday.\ncontent\tIt decided to wait.\n")
+    (tmp_path / "p3.tsv").write_text("boilerplate\tHome\ncontent\tThe harbour will be dredged.\nboilerplate\tContact\n")
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model"), "--cv", "3"])
+    assert result.exit_code == 0
+    assert "1 of 3 cross-validation folds train on pages of one label only" in result.stderr
+    assert result.stdout.startswith("cross-validated (3 folds by site, 3 pages, 3 sites): line P 1.000 R 1.000 ")
 
 
 def test_evaluate_json(runner, model_file):

@@ -102,6 +102,16 @@ def test_a_frozen_table_gives_each_line_the_count_of_the_site_s_pages_holding_it
     assert frozen.counts["d"][0].size == 0 and frozen.pages == table.pages
 
 
+def test_a_model_scores_pages_with_a_table_as_with_its_frozen_form():
+    pages, labels, sites = _site_pages()
+    model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, groups=sites, sites=sites)
+    table = SiteTable()
+    for page, site in zip(pages, sites):
+        table.add(site, page)
+    counted, frozen = (model.score_pages(pages, sites, t) for t in (table, table.freeze()))
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(counted, frozen))
+
+
 def test_sites_updated_longest_ago_are_forgotten_when_template_lines_alone_pass_half_the_budget():
     table = SiteTable(max_keys=6)
     for site in ("a", "b", "c"):  # each site: 2 template lines, on both its pages
