@@ -289,7 +289,10 @@ def test_fit_when_a_fold_trains_on_one_label_only():
              ["A second story is told in a long sentence about the river.", "The mayor answered."],
              ["Home", "Contact us", "The third story has one sentence about the market square."]]
     labels = [["content", "content"], ["content", "content"], ["boilerplate", "boilerplate", "content"]]
-    model = LineClassifier(n_estimators=10, cv=3).fit(pages, labels)
+    from linesift.classifier import TrainingWarning
+
+    with pytest.warns(TrainingWarning, match="^1 of 3 cross-validation folds train on pages of one label only"):
+        model = LineClassifier(n_estimators=10, cv=3).fit(pages, labels)
     assert model.n_lines_ == 7
     assert [len(s) for s in model.score_pages(pages)] == [2, 2, 3]
 
