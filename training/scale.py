@@ -4,11 +4,11 @@
 
 Writes a JSONL crawl of ``--pages`` records with urls (``--no-urls``: without, so every site is inferred from
 the template lines its pages share, as for a directory of scrapes) and runs ``linesift predict CRAWL
---format jsonl`` on it as shipped (corpus mode: a first pass counting every site's lines, then one worker per core), reading
-its output as it comes. At every tenth of the pages it records the pages a second since the last tenth and
-the memory of the command's process tree (the sum of its processes' proportional set sizes, shared pages
-counted once, and the largest resident set of one process); at the end it checks that every record came out
-once, in input order, with one label per line of its text.
+--format jsonl`` on it as shipped (corpus mode: a first pass counting every site's lines, then one worker
+per core), reading its output as it comes. At every tenth of the pages it records the pages a second since
+the last tenth and the memory of the command's process tree (the sum of its processes' proportional set
+sizes, shared pages counted once, and the largest resident set of one process); at the end it checks that
+every record came out once, in input order, with one label per line of its text.
 
 The records are made from ``--base`` held-out w3m scrapes (or the ``.txt`` files of ``--scrapes DIR``),
 taken in turn. Every line of a record carries a word of its own (``id_word``), so no two records share
@@ -141,11 +141,12 @@ class MemorySampler(threading.Thread):
 
 def run(crawl: Path, out: Path, pages: int, argv: list[str]) -> dict:
     """Run ``linesift predict`` on ``crawl``, copying its stdout to ``out``: the seconds to its first output
-    record (start-up and the first pass), a sample of speed and memory at every tenth of ``pages`` records, and the
-    peaks of the memory sampled every ``SAMPLE_SECONDS``."""
+    record (start-up and the first pass), a sample of speed and memory at every tenth of ``pages`` records,
+    and the peaks of the memory sampled every ``SAMPLE_SECONDS``."""
     command = [sys.executable, "-m", "linesift.cli", "predict", str(crawl), "--format", "jsonl", "--quiet", *argv]
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    errors = tempfile.TemporaryFile()  # not a pipe: a pipe nobody reads while stdout is read could fill up
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors)
     sampler = MemorySampler(proc.pid)
     sampler.start()
     samples, done, first, last_t, last_n = [], 0, None, start, 0
@@ -165,11 +166,13 @@ def run(crawl: Path, out: Path, pages: int, argv: list[str]) -> dict:
                                 "pages_per_s": round((marks[0] - last_n) / max(now - last_t, 1e-9), 1),
                                 "tree_pss_mb": pss, "max_rss_mb": rss})
                 last_t, last_n = now, marks.pop(0)
-    err = proc.stderr.read().decode("utf-8", "replace")
     sampler.stopped.set()
     sampler.join()
     if proc.wait() != 0:
-        raise RuntimeError(f"linesift predict failed ({proc.returncode}): {err.strip()}")
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace").strip()
+        raise RuntimeError(f"linesift predict failed ({proc.returncode}): {said}")
+    errors.close()
     return {"seconds": round(time.perf_counter() - start, 1),
             "seconds_to_first_record": round((first or start) - start, 1), "samples": samples,
             "peak_tree_pss_mb": max([sampler.peak_pss_mb, *(s["tree_pss_mb"] or 0 for s in samples)]),
@@ -186,7 +189,8 @@ def check_output(out: Path, line_counts: list[int]) -> None:
             if record.get("id") != i:
                 raise AssertionError(f"output record {n}: id {record.get('id')}, expected {i}")
             if len(record["line_labels"]) != line_counts[i] or len(record["line_scores"]) != line_counts[i]:
-                raise AssertionError(f"output record {n}: {len(record['line_labels'])} labels for {line_counts[i]} lines")
+                raise AssertionError(f"output record {n}: {len(record['line_labels'])} labels for "
+                                     f"{line_counts[i]} lines")
     if n != len(line_counts):
         raise AssertionError(f"{n} output records for {len(line_counts)} input records")
 
@@ -235,9 +239,11 @@ def main(argv=None) -> dict:
           f"({'with urls' if args.urls else 'no urls: sites inferred'}), "
           f"made from {len(base)} scrapes; every record out once, in order, one label per line")
     print(f"{measured['seconds']} s in all ({args.pages / measured['seconds']:.0f} pages/s), start-up and first "
-          f"pass {measured['seconds_to_first_record']} s; peak memory: process tree PSS {measured['peak_tree_pss_mb']} MB, "
-          f"largest RSS {measured['peak_max_rss_mb']} MB (sampled every {SAMPLE_SECONDS:g} s)")
-    print("| pages done | seconds | pages/s in this tenth | process tree PSS MB | largest RSS MB |\n|---|---|---|---|---|")
+          f"pass {measured['seconds_to_first_record']} s; peak memory: process tree PSS "
+          f"{measured['peak_tree_pss_mb']} MB, largest RSS {measured['peak_max_rss_mb']} MB (sampled every "
+          f"{SAMPLE_SECONDS:g} s)")
+    print("| pages done | seconds | pages/s in this tenth | process tree PSS MB | largest RSS MB |\n"
+          "|---|---|---|---|---|")
     for s in measured["samples"]:
         memory = (f"{s['tree_pss_mb']} | {s['max_rss_mb']}" if s["tree_pss_mb"] is not None
                   else "(exited) | (exited)")
