@@ -774,8 +774,8 @@ def import_(
 
 
 def _terminated(signum, frame) -> None:
-    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler) or SIGHUP (the session gone): remove this run's temporary files, stop the
-    worker processes and exit with 128 + the signal, at once."""
+    """SIGTERM (``timeout``, ``docker stop``, a batch scheduler) or SIGHUP (the session gone): remove this
+    run's temporary files, stop the worker processes and exit with 128 + the signal, at once."""
     import multiprocessing
 
     from linesift.output import remove_temp_files

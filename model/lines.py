@@ -95,8 +95,7 @@ def without_surrogates(value, row: str) -> tuple[object, int]:
             return {clean(k): clean(v) for k, v in item.items()}
         return item
 
-    value = clean(value)
-    return value, count
+    return clean(value), count  # count read after clean has run
 
 
 def utf8_rows(handle) -> Iterator[tuple[int, str, int | None]]:
