@@ -1,7 +1,7 @@
 """A threshold per page, read from the profile of the page's scores.
 
 One threshold for every page is a compromise: on the training pages' out-of-fold scores, news and article
-pages reach their best word F1 at 0.45-0.5 (they keep related teasers and comments at the tuned 0.325),
+pages reach their best word F1 at 0.45-0.5 (they keep related teasers and comments at 0.325, the tuned threshold then),
 CleanEval and the Common Crawl documents at 0.25 (data/EXPERIMENTS.md). How a page's scores are spread tells the
 two apart: a page with one long run of high-scoring prose and a tail of middling short lines gains by a
 higher threshold. A small boosted regression model learns, from a page's score profile and a candidate
