@@ -42,7 +42,7 @@ def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, tab
         if page.error is not None:
             out.append((page.path, error_record(page.error)))
         elif page.record is not None and fmt == "jsonl":
-            out.append((page.path, format_record(res.record(page.record))))
+            out.append((page.path, format_record(res.record(page.record, page.record_lines))))
         else:
             out.append((page.path, format_page(page.path, page.lines, res.labels, res.scores, fmt)))
     # the model found each page's one long line (``PagePrediction.whole_line``) unless a threshold is given

@@ -20,6 +20,7 @@ import typer
 from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
 from linesift.output import (
     FORMATS,
+    LINE_TEXTS_FIELD,
     OUTPUT_FIELDS,
     commit_temp_file,
     drop_temp_file,
@@ -115,6 +116,22 @@ def _model_file(model: Optional[Path]) -> Optional[Path]:
     """The model file named on the command line; None for the shipped model (none named, or
     ``SHIPPED_MODEL_WORD`` where no file of that name exists)."""
     return None if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
+
+
+def _no_labelled_pages(data: list[Path]) -> str:
+    """The error for labelled-data paths that hold no page."""
+    from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES
+
+    return (f"{' '.join(map(str, data))}: no labelled pages found (a directory gives its "
+            f"{', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} files)")
+
+
+def _model_files(model: Optional[Path]) -> set[Path]:
+    """The model file a command reads and its sidecar, resolved: inputs no output may replace."""
+    from linesift.modelfile import default_model_path, sidecar_path
+
+    path = _model_file(model) or default_model_path()
+    return {resolved(path), resolved(sidecar_path(path))}
 
 
 def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[int] = None):
@@ -273,6 +290,8 @@ class _DirSink:
         while target in self.taken:
             n += 1
             target = base.with_name(f"{base.stem}-{n}{base.suffix}")
+        if n > 1:
+            log(f"linesift: note: {page_path}: written to {target}, as another page of this run took {base.name}")
         self.taken.add(target)
         return target
 
@@ -391,7 +410,8 @@ def predict(
     Example: linesift predict page.txt --format tsv
 
     JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field): with --format jsonl each
-    output record is the input record, every field kept, plus content, line_labels, line_scores and a
+    output record is the input record, every field kept, plus content, line_labels, line_scores (line_texts
+    too for --html-field pages and WARC records: the lines the labels are for) and a
     linesift object (lines, kept, dropped, threshold; base_threshold where it was raised; whole_line on a page
     of one long line; content_end where the page was cut; headline_lines where a headline was kept above the
     first kept line), in input order.
@@ -411,20 +431,24 @@ def predict(
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
-        fail(f"{output}: is a directory; one file per page is written with --format text, else give a file")
+        what = "is a directory" if output.is_dir() else f"names a directory ({output_arg} ends with /)"
+        fail(f"{output}: {what}; one file per page is written with --format text, else give a file")
+    written = (*OUTPUT_FIELDS, LINE_TEXTS_FIELD) if html_field else OUTPUT_FIELDS  # a rendered page's lines too
     if fmt == OutputFormat.jsonl:  # the fields read must survive in the output records
         read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
                        ("--site-field", site_field))
         for option, field in read_fields:
-            if field in OUTPUT_FIELDS:
+            if field in written:
                 fail(f"{option} {field}: --format jsonl writes its results in the record's "
-                     f"{', '.join(OUTPUT_FIELDS)} fields, which would replace this one; rename it first "
+                     f"{', '.join(written)} fields, which would replace this one; rename it first "
                      f"(e.g. jq -c '.input_{field} = .{field} | del(.{field})') and give {option} input_{field}", 2)
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
         log(f"linesift: warning: {path}: not a regular file (a pipe, socket or device), skipped")
-    inputs = {resolved(p) for p in expanded if p != "-"}
+    if not expanded:
+        log(f"linesift: warning: {' '.join(paths)}: no pages found (hidden files are left out)")
+    inputs = {resolved(p) for p in expanded if p != "-"} | _model_files(model)
     if output is not None and str(output) != "-" and not to_dir:
         if resolved(output) in inputs:
             fail(f"{output}: output would overwrite an input")
@@ -452,7 +476,7 @@ def predict(
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
-                          OUTPUT_FIELDS if fmt == OutputFormat.jsonl else ())
+                          written if fmt == OutputFormat.jsonl else ())
 
     try:
         table, items = None, read()
@@ -568,9 +592,9 @@ def train(
     except LabelledDataError as err:
         fail(str(err))
     if not pages:
-        fail("no labelled pages found in " + " ".join(map(str, data)))
+        fail(_no_labelled_pages(data))
     started = time.perf_counter()
-    log(f"linesift: training on {len(pages)} pages ...")
+    log(f"linesift: training on {len(pages)} page{'s' * (len(pages) != 1)} ...")
     if len(pages) < FEW_PAGES:
         log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
             "(see the README's learning curve)")
@@ -653,7 +677,7 @@ def evaluate(
     except LabelledDataError as err:
         fail(str(err))
     if not pages:
-        fail("no labelled pages found in " + " ".join(map(str, data)))
+        fail(_no_labelled_pages(data))
     if not any(label in ("content", "boilerplate") for page in pages for label in page.labels):
         fail("no line labelled content or boilerplate in " + " ".join(map(str, data)) + ": nothing to score")
     scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)

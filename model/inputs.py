@@ -49,6 +49,7 @@ class Page:
     site: str | None = None  # for cross-page features: the host of the record's url (or its --site-field)
     text: str | None = None  # text still to split into lines (deferred too: one string is cheap to pass on)
     error: str | None = None  # an unreadable input's message: a placeholder that keeps its place in the output
+    record_lines: bool = False  # the output record lists the page's lines: its text is no field of ``record``
 
     def render(self) -> "Page":
         """Render pending HTML, or split pending text, into lines (in place); return the page."""
@@ -297,7 +298,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 else:
                     site = site_of_url(record.get("url") if isinstance(record.get("url"), str) else None)
                 if html_field:
-                    yield Page(where, [], warnings, record=record, html=value, site=site)
+                    yield Page(where, [], warnings, record=record, html=value, site=site, record_lines=True)
                 else:
                     yield Page(where, [], warnings, record=record, site=site, text=value)
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
@@ -408,12 +409,12 @@ def _warc_page(path: str, record) -> Page | None:
     meta = {"url": url, "warc_record_id": record_id}
     if record.rec_type == "conversion":
         text = record.content_stream().read().decode("utf-8", errors="replace")
-        return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text)
+        return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text, record_lines=True)
     ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
     if "html" not in ctype.lower():
         return None
     return Page(f"{path}#{record_id}", [], record=meta, html=_decoded_body(record.content_stream().read(), ctype),
-                site=site_of_url(url))
+                site=site_of_url(url), record_lines=True)
 
 
 def _decoded_body(data: bytes, content_type: str) -> str:

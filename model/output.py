@@ -17,6 +17,7 @@ import numpy as np
 
 FORMATS = ("text", "tsv", "jsonl")
 OUTPUT_FIELDS = ("content", "line_labels", "line_scores", "linesift")  # what a corpus record gets
+LINE_TEXTS_FIELD = "line_texts"  # and the page's lines, where its text is no field of the record (HTML, WARC)
 
 
 def _umask() -> int:
@@ -195,14 +196,18 @@ def _one_row_each(jsonl: str) -> str:
     return jsonl
 
 
-def record_with_results(record: dict, page) -> dict:
+def record_with_results(record: dict, page, with_lines: bool = False) -> dict:
     """A corpus record with the results of its ``page`` (a ``predict.PagePrediction``) added, every input
     field kept: the cleaned text, the per-line labels and scores, and a ``linesift`` object of counts and of
     the page's threshold, its base threshold where that one was raised, the line kept whatever its score on a
     page of one long line, the line where the main content was judged to end and the lines kept as the
-    headline (lines 1-based; each only where the page has one)."""
+    headline (lines 1-based; each only where the page has one). ``with_lines``: the page's lines too
+    (``LINE_TEXTS_FIELD``), for a page whose text is not one of the record's fields (rendered from its HTML,
+    or read from a WARC record), so the labels can be matched to their lines."""
     out = dict(record)
     out["content"] = content_text(page.lines, page.labels)
+    if with_lines:
+        out[LINE_TEXTS_FIELD] = page.lines
     out["line_labels"] = page.labels
     out["line_scores"] = [None if s != s else round(s, 4) for s in page.scores.tolist()]
     stats = {"lines": len(page.lines), "kept": page.labels.count("content"),

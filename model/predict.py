@@ -36,9 +36,10 @@ class PagePrediction:
         """The kept text: content lines, block breaks kept."""
         return content_text(self.lines, self.labels)
 
-    def record(self, record: dict) -> dict:
-        """The corpus ``record`` this page came from, with its results added (``output.record_with_results``)."""
-        return record_with_results(record, self)
+    def record(self, record: dict, with_lines: bool = False) -> dict:
+        """The corpus ``record`` this page came from, with its results added (``output.record_with_results``;
+        ``with_lines``: its lines too)."""
+        return record_with_results(record, self, with_lines)
 
 
 @lru_cache(maxsize=1)

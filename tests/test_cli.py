@@ -352,6 +352,19 @@ def test_output_equal_to_input_is_refused(runner, model_file, page):
     assert page.read_text(encoding="utf-8") == PAGE_TEXT
 
 
+@pytest.mark.parametrize("suffix", ["", ".json"])
+def test_output_equal_to_the_model_or_its_sidecar_is_refused(runner, model_file, page, tmp_path, suffix):
+    copy = tmp_path / "m.model"
+    shutil.copyfile(model_file, copy)
+    shutil.copyfile(f"{model_file}.json", f"{copy}.json")
+    target = Path(f"{copy}{suffix}")
+    before = target.read_bytes()
+    result = predict(runner, copy, "-o", target, page)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {target}: output would overwrite an input\n"
+    assert target.read_bytes() == before
+
+
 def test_output_in_missing_directory_is_refused(runner, model_file, page, tmp_path):
     out = tmp_path / "nope" / "out.txt"
     result = predict(runner, model_file, "-o", out, page)
@@ -701,7 +714,7 @@ def test_train_on_empty_directory(runner, tmp_path):
     empty.mkdir()
     result = runner.invoke(app, ["train", str(empty), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: no labelled pages found in {empty}\n"
+    assert result.stderr == f"Error: {empty}: no labelled pages found (a directory gives its .tsv, .jsonl, .jsonl.gz files)\n"
 
 
 def test_train_on_one_page_fails_cleanly(runner, tmp_path):
@@ -1017,6 +1030,31 @@ def test_warc_responses_and_conversions_become_records(runner, model_file, tmp_p
     assert all(r["warc_record_id"].startswith("<urn:uuid:") for r in records)
     assert records[1]["linesift"]["lines"] == 2
     assert "<h1>" not in records[0]["content"]
+    assert [r["line_texts"] for r in records] == [["Title", "", "The council met on Tuesday."],
+                                                  ["A line.", "Another line."]]
+
+
+def test_a_rendered_record_lists_the_lines_its_labels_are_for(runner, model_file):
+    rows = '{"id": "a", "html": "<h1>Title</h1><p>The council met on Tuesday.</p>"}\n'
+    result = predict(runner, model_file, "-f", "jsonl", "--html-field", "html", "-", input=rows)
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["line_texts"] == ["Title", "", "The council met on Tuesday."]
+    assert len(record["line_labels"]) == 3
+
+
+def test_a_text_record_does_not_list_its_lines_again(runner, model_file):
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=json.dumps({"text": "A line.\nAnother line."}) + "\n")
+    assert result.exit_code == 0
+    assert "line_texts" not in json.loads(result.stdout)
+
+
+def test_the_html_field_may_not_be_named_line_texts(runner, model_file):
+    result = predict(runner, model_file, "-f", "jsonl", "--html-field", "line_texts", "-",
+                     input='{"line_texts": "<p>x</p>"}\n')
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --html-field line_texts: --format jsonl writes its results in the record's "
+                                    "content, line_labels, line_scores, linesift, line_texts fields")
 
 
 def test_jobs_2_gives_the_same_output_as_jobs_1(runner, model_file, tmp_path):
@@ -1143,6 +1181,24 @@ def test_output_directory_names_that_collide_are_numbered(runner, model_file, tm
     result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
+    assert result.stderr == (f"linesift: note: {tmp_path / 'd' / 'a.txt'}: written to {tmp_path / 'out' / 'a-2.txt'}, "
+                             "as another page of this run took a.txt\n")
+
+
+def test_an_empty_directory_is_said_to_hold_no_pages(runner, model_file, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / ".hidden.txt").write_text("A sentence.\n", encoding="utf-8")
+    result = predict(runner, model_file, tmp_path / "d")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"linesift: warning: {tmp_path / 'd'}: no pages found (hidden files are left out)\n"
+
+
+def test_a_missing_output_directory_with_jsonl_is_named_by_its_slash(runner, model_file, page, tmp_path):
+    result = predict(runner, model_file, "-f", "jsonl", "-o", f"{tmp_path}/y/", page)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'y'}: names a directory ({tmp_path}/y/ ends with /); one file per "
+                             "page is written with --format text, else give a file\n")
 
 
 def test_html_file_declaring_a_legacy_charset_is_decoded_with_it(runner, model_file, tmp_path):
