@@ -360,10 +360,10 @@ class _Sink:
 @app.command()
 def predict(
     ctx: typer.Context,
-    paths: List[str] = typer.Argument(None, help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file [default: the shipped model]."),
+    paths: List[str] = typer.Argument(None, metavar="PATH", help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="MODEL", help="Model file [default: the shipped model]."),
     threshold: Optional[float] = typer.Option(
-        None, "--threshold", "-t", min=0.0, max=1.0,
+        None, "--threshold", "-t", min=0.0, max=1.0, metavar="0-1",
         help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
         "(precision) [default: the model's tuned threshold, raised on a page after its article starts when its "
         "scores' profile says so, and on a page whose words the model mostly never saw; the page cut where its "
@@ -377,8 +377,8 @@ def predict(
                                       "(a language it was not trained on), where a scrape's boilerplate would be "
                                       "kept; --no-unseen-raise for text already cleaned of boilerplate in such a "
                                       "language, where the raise drops content."),
-    members: Optional[int] = typer.Option(None, "--members", min=1, help=MEMBERS_SCORING_HELP),
-    output_arg: Optional[str] = typer.Option(None, "--output", "-o",
+    members: Optional[int] = typer.Option(None, "--members", min=1, metavar="N", help=MEMBERS_SCORING_HELP),
+    output_arg: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
@@ -388,20 +388,20 @@ def predict(
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
                                              "first line that is not blank is a JSON object."),
-    text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", help="JSONL corpora: the field holding the page text."),
-    html_field: Optional[str] = typer.Option(None, "--html-field",
+    text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD", help="JSONL corpora: the field holding the page text."),
+    html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
                                                                    "(its sites with 2+ pages, how many inferred)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0,
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Several pages: a first pass counts lines repeated across pages of a site (url "
                                "host; pages without a url are grouped by the template lines they share), a "
                                "template signal (regular files only: not stdin or a pipe)."),
-    site_field: Optional[str] = typer.Option(None, "--site-field",
+    site_field: Optional[str] = typer.Option(None, "--site-field", metavar="FIELD",
                                              help="JSONL corpora: group pages into sites by this field, not by url host."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ):
@@ -533,20 +533,20 @@ def predict(
 
 @app.command()
 def train(
-    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
-    output: Path = typer.Option(..., "--output", "-o", help="Model file to write (plus MODEL.json sidecar)."),
-    cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, help="Folds (grouped by site) for stacking and the scores printed."),
-    context: str = typer.Option("stack", "--context", help="Context stage: stack, smooth or none."),
+    data: List[Path] = typer.Argument(..., metavar="DATA", help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL", help="Model file to write (plus MODEL.json sidecar)."),
+    cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N", help="Folds (grouped by site) for stacking and the scores printed."),
+    context: str = typer.Option("stack", "--context", metavar="stack|smooth|none", help="Context stage: stack, smooth or none."),
     lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Use the learned hashed-word score."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0,
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
                                               help="Fixed threshold [default: tuned for word F1 of the kept text]."),
-    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, help="Boosting iterations of stage 1."),
-    weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting",
+    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, metavar="N", help="Boosting iterations of stage 1."),
+    weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting", metavar="words|page|line",
                                   help="Line weights in training: words (pages equal, lines by words), page, line."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Learn cross-page features from pages sharing a site (url host or '# site:'; "
                                "pages without one grouped by the template lines they share, as predict does)."),
-    unseen_shift: float = typer.Option(UNSEEN_SHIFT_DEFAULT, "--unseen-shift", min=0.0, max=1.0,
+    unseen_shift: float = typer.Option(UNSEEN_SHIFT_DEFAULT, "--unseen-shift", min=0.0, max=1.0, metavar="0-1",
                                        help="Raise the tuned threshold on a page whose words the model mostly never "
                                        f"saw, by this much per unit of known share below {KNOWN_SHARE_DEFAULT} (the "
                                        f"shipped model: {UNSEEN_SHIFT_RECIPE}, measured for thousands of pages of many "
@@ -560,7 +560,7 @@ def train(
     headline: bool = typer.Option(True, "--headline/--no-headline",
                                   help="Learn which lines just above a page's first kept line to keep (the headline; "
                                   f"from {HEAD_MODEL_MIN_PAGES}+ labelled pages with a line there)."),
-    members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1,
+    members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1, metavar="N",
                                 help="Fit the lexical step and the boosted stage(s) this many times, with seeds 0, 1, ..., "
                                 "and average their scores: steadier, N times the fitting. The seeds differ in the lexical "
                                 "step's order of rows and, on 200,000+ lines, in the rows the trees' bins come from (so "
@@ -645,10 +645,10 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Path = typer.Argument(..., help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
+    model: Path = typer.Argument(..., metavar="MODEL", help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
-    data: List[Path] = typer.Argument(..., help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Override the threshold."),
+    data: List[Path] = typer.Argument(..., metavar="DATA", help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1", help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Score the pages together in corpus mode, as predict scores many pages "
@@ -660,7 +660,7 @@ def evaluate(
     unseen_raise: bool = typer.Option(True, "--unseen-raise/--no-unseen-raise",
                                       help="Raise the threshold on pages of words the model mostly never saw, as "
                                       "predict does; --no-unseen-raise measures without it."),
-    members: Optional[int] = typer.Option(None, "--members", min=1, help=MEMBERS_SCORING_HELP + " As predict does."),
+    members: Optional[int] = typer.Option(None, "--members", min=1, metavar="N", help=MEMBERS_SCORING_HELP + " As predict does."),
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
@@ -694,7 +694,7 @@ def evaluate(
 
 
 @app.command()
-def info(model: Optional[Path] = typer.Argument(None, help="Model file [default: the shipped model].")):
+def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL", help="Model file [default: the shipped model].")):
     """Show what a model is: versions, threshold, features, training data and scores (from its sidecar).
 
     Example: linesift info demo.model
@@ -720,12 +720,12 @@ def info(model: Optional[Path] = typer.Argument(None, help="Model file [default:
 
 @app.command("import")
 def import_(
-    corpora: List[Path] = typer.Argument(..., help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
-    renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r",
+    corpora: List[Path] = typer.Argument(..., metavar="CORPUS", help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="OUT", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
+    renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r", metavar="NAME",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
                                             "(repeat the option for several)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Worker processes."),
     fold: bool = typer.Option(True, "--fold/--no-fold",
                               help="Take soft hyphens and zero-width characters out and compose accents before "
                                    "aligning, so a word they split still matches the gold; --no-fold aligns as "
