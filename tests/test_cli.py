@@ -90,6 +90,14 @@ def test_predict_help_shows_defaults(runner):
     assert "[default: the shipped model]" in flat
 
 
+@pytest.mark.parametrize("command, shown", [("predict", "--members N"), ("predict", "--threshold 0-1"),
+                                            ("train", "--context stack|smooth|none"), ("import", "--jobs N")])
+def test_help_names_what_a_value_is(runner, command, shown):
+    result = runner.invoke(app, [command, "--help"])
+    flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.stdout).split())
+    assert shown in flat
+
+
 def test_unknown_option_exits_2(runner, page):
     result = runner.invoke(app, ["predict", "--no-such-option", str(page)])
     assert result.exit_code == 2
