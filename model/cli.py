@@ -122,8 +122,9 @@ def _no_labelled_pages(data: list[Path]) -> str:
     """The error for labelled-data paths that hold no page."""
     from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES
 
-    return (f"{' '.join(map(str, data))}: no labelled pages found (a directory gives its "
-            f"{', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} files)")
+    hint = (f" (a directory gives its {', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} files)"
+            if any(Path(p).is_dir() for p in data) else "")
+    return f"{' '.join(map(str, data))}: no labelled pages found{hint}"
 
 
 def _model_files(model: Optional[Path]) -> set[Path]:
@@ -360,8 +361,10 @@ class _Sink:
 @app.command()
 def predict(
     ctx: typer.Context,
-    paths: List[str] = typer.Argument(None, metavar="PATH", help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="MODEL", help="Model file [default: the shipped model]."),
+    paths: List[str] = typer.Argument(None, metavar="PATH",
+                                      help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="MODEL",
+                                         help="Model file [default: the shipped model]."),
     threshold: Optional[float] = typer.Option(
         None, "--threshold", "-t", min=0.0, max=1.0, metavar="0-1",
         help="Keep lines scoring at least this, on every page: lower keeps more (recall), higher less "
@@ -388,11 +391,13 @@ def predict(
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
                                              "first line that is not blank is a JSON object."),
-    text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD", help="JSONL corpora: the field holding the page text."),
+    text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD",
+                                   help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
                                                                    "(its sites with 2+ pages, how many inferred)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
@@ -446,10 +451,14 @@ def predict(
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
         log(f"linesift: warning: {path}: not a regular file (a pipe, socket or device), skipped")
-    if not expanded:
-        log(f"linesift: warning: {' '.join(paths)}: no pages found (hidden files are left out)")
-    inputs = {resolved(p) for p in expanded if p != "-"} | _model_files(model)
+    for path in paths:  # a directory of no pages (all hidden, say) is not an error, but worth a word
+        if path != "-" and Path(path).is_dir() and not any(Path(p).is_relative_to(path) for p in expanded):
+            log(f"linesift: warning: {path}: no pages found in this directory")
+    model_files = _model_files(model)
+    inputs = {resolved(p) for p in expanded if p != "-"} | model_files
     if output is not None and str(output) != "-" and not to_dir:
+        if resolved(output) in model_files:
+            fail(f"{output}: output would overwrite the model file being read (or its sidecar)")
         if resolved(output) in inputs:
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
@@ -533,14 +542,19 @@ def predict(
 
 @app.command()
 def train(
-    data: List[Path] = typer.Argument(..., metavar="DATA", help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL", help="Model file to write (plus MODEL.json sidecar)."),
-    cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N", help="Folds (grouped by site) for stacking and the scores printed."),
-    context: str = typer.Option("stack", "--context", metavar="stack|smooth|none", help="Context stage: stack, smooth or none."),
+    data: List[Path] = typer.Argument(..., metavar="DATA",
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL",
+                                help="Model file to write (plus MODEL.json sidecar)."),
+    cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N",
+                           help="Folds (grouped by site) for stacking and the scores printed."),
+    context: str = typer.Option("stack", "--context", metavar="stack|smooth|none",
+                                help="Context stage: stack, smooth or none."),
     lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Use the learned hashed-word score."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
                                               help="Fixed threshold [default: tuned for word F1 of the kept text]."),
-    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, metavar="N", help="Boosting iterations of stage 1."),
+    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, metavar="N",
+                                     help="Boosting iterations of stage 1."),
     weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting", metavar="words|page|line",
                                   help="Line weights in training: words (pages equal, lines by words), page, line."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
@@ -645,10 +659,13 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Path = typer.Argument(..., metavar="MODEL", help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
+    model: Path = typer.Argument(..., metavar="MODEL",
+                                 help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
-    data: List[Path] = typer.Argument(..., metavar="DATA", help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1", help="Override the threshold."),
+    data: List[Path] = typer.Argument(..., metavar="DATA",
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
+                                              help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
                                help="Score the pages together in corpus mode, as predict scores many pages "
@@ -660,7 +677,8 @@ def evaluate(
     unseen_raise: bool = typer.Option(True, "--unseen-raise/--no-unseen-raise",
                                       help="Raise the threshold on pages of words the model mostly never saw, as "
                                       "predict does; --no-unseen-raise measures without it."),
-    members: Optional[int] = typer.Option(None, "--members", min=1, metavar="N", help=MEMBERS_SCORING_HELP + " As predict does."),
+    members: Optional[int] = typer.Option(None, "--members", min=1, metavar="N",
+                                          help=MEMBERS_SCORING_HELP + " As predict does."),
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
@@ -694,7 +712,8 @@ def evaluate(
 
 
 @app.command()
-def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL", help="Model file [default: the shipped model].")):
+def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL",
+                                                help="Model file [default: the shipped model].")):
     """Show what a model is: versions, threshold, features, training data and scores (from its sidecar).
 
     Example: linesift info demo.model
@@ -720,8 +739,10 @@ def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL", help="Mod
 
 @app.command("import")
 def import_(
-    corpora: List[Path] = typer.Argument(..., metavar="CORPUS", help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="OUT", help="Labelled pages to write (.jsonl or .jsonl.gz)."),
+    corpora: List[Path] = typer.Argument(..., metavar="CORPUS",
+                                         help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="OUT",
+                                help="Labelled pages to write (.jsonl or .jsonl.gz)."),
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r", metavar="NAME",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
                                             "(repeat the option for several)."),

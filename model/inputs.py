@@ -254,7 +254,8 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
     """Pages of a JSONL(.gz) corpus, one per record, streamed; a bad record yields its InputError. Rows are
     UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
     ``head``: for stdin (``-``), its first rows, already read to sniff it (``_sniffed_stdin``). ``replaced``:
-    the fields the output record will write (``output.OUTPUT_FIELDS`` for ``--format jsonl``); the first
+    the fields the output record will write (for ``--format jsonl``, ``output.OUTPUT_FIELDS``, and
+    ``LINE_TEXTS_FIELD`` too with ``html_field``); the first
     record of the file holding one gets a warning."""
     import gzip
     from contextlib import nullcontext

@@ -3,11 +3,11 @@
 Lines are scored one at a time, with a window of neighbours, so what follows an article and reads like it
 is kept: reader comments (LABELING.md: boilerplate below an article), a related story's first paragraph, a
 footer's sentences. On the held-out pages, dropping every kept line after the gold's last line would have
-lifted 0.6.x's word F1 from 0.853 to 0.905 (dragnet 0.778 -> 0.912, daniel 0.878 -> 0.922; data/EXPERIMENTS.md).
-Whether a kept line starts such a tail shows in what comes before and after it on the page, not in the line: how many of the
-kept words come before it, how its kept lines score and how long they are on each side, how far it stands
-from the previous kept line, and how many comment bylines ("Brianna on October 23rd, 2012 2:42 pm",
-"by dpilot (134227) writes:", "Reply") each side holds.
+lifted 0.6.x's word F1 from 0.853 to 0.905 (dragnet 0.778 -> 0.912, daniel 0.878 -> 0.922;
+data/EXPERIMENTS.md). Whether a kept line starts such a tail shows in what comes before and after it on the
+page, not in the line: how many of the kept words come before it, how its kept lines score and how long they
+are on each side, how far it stands from the previous kept line, and how many comment bylines ("Brianna on
+October 23rd, 2012 2:42 pm", "by dpilot (134227) writes:", "Reply") each side holds.
 
 A small boosted regression model learns, for each candidate line (a kept line that starts a kept block or
 is a byline, after at least ``TAIL_MIN_SHARE_BEFORE`` of the page's kept words), how much the page's word

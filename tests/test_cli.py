@@ -369,7 +369,7 @@ def test_output_equal_to_the_model_or_its_sidecar_is_refused(runner, model_file,
     before = target.read_bytes()
     result = predict(runner, copy, "-o", target, page)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {target}: output would overwrite an input\n"
+    assert result.stderr == f"Error: {target}: output would overwrite the model file being read (or its sidecar)\n"
     assert target.read_bytes() == before
 
 
@@ -722,7 +722,8 @@ def test_train_on_empty_directory(runner, tmp_path):
     empty.mkdir()
     result = runner.invoke(app, ["train", str(empty), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {empty}: no labelled pages found (a directory gives its .tsv, .jsonl, .jsonl.gz files)\n"
+    assert result.stderr == (f"Error: {empty}: no labelled pages found "
+                             "(a directory gives its .tsv, .jsonl, .jsonl.gz files)\n")
 
 
 def test_train_on_one_page_fails_cleanly(runner, tmp_path):
@@ -1052,7 +1053,8 @@ def test_a_rendered_record_lists_the_lines_its_labels_are_for(runner, model_file
 
 
 def test_a_text_record_does_not_list_its_lines_again(runner, model_file):
-    result = predict(runner, model_file, "-f", "jsonl", "-", input=json.dumps({"text": "A line.\nAnother line."}) + "\n")
+    rows = json.dumps({"text": "A line.\nAnother line."}) + "\n"
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=rows)
     assert result.exit_code == 0
     assert "line_texts" not in json.loads(result.stdout)
 
@@ -1199,7 +1201,15 @@ def test_an_empty_directory_is_said_to_hold_no_pages(runner, model_file, tmp_pat
     result = predict(runner, model_file, tmp_path / "d")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"linesift: warning: {tmp_path / 'd'}: no pages found (hidden files are left out)\n"
+    assert result.stderr == f"linesift: warning: {tmp_path / 'd'}: no pages found in this directory\n"
+
+
+def test_an_empty_directory_beside_a_page_is_named(runner, model_file, page, tmp_path):
+    (tmp_path / "e").mkdir()
+    result = predict(runner, model_file, tmp_path / "e", page)
+    assert result.exit_code == 0
+    assert result.stdout != ""
+    assert result.stderr == f"linesift: warning: {tmp_path / 'e'}: no pages found in this directory\n"
 
 
 def test_a_missing_output_directory_with_jsonl_is_named_by_its_slash(runner, model_file, page, tmp_path):
