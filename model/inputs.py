@@ -11,6 +11,7 @@ import re
 import sys
 import zlib
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -311,9 +312,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 def declared_charset(data: bytes) -> str | None:
     """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it as a text
-    encoding (``_text_codec``)."""
+    encoding (``_text_codec``). A ``<meta>`` naming UTF-16 or UTF-32 means UTF-8, as browsers read it: a page
+    whose ``<meta>`` could be read as ASCII is in neither."""
     m = _META_CHARSET.search(data[:4096])
-    return _text_codec(m.group(1).decode("ascii", "replace")) if m else None
+    codec = _text_codec(m.group(1).decode("ascii", "replace")) if m else None
+    return "utf-8" if codec and codecs.lookup(codec).name.startswith(("utf-16", "utf-32")) else codec
 
 
 def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[str]]:
@@ -328,6 +331,8 @@ def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[
     except UnicodeDecodeError as err:
         return data.decode(declared, errors="replace"), [f"not valid {declared} as the page declares (byte "
                                                          f"{err.start}); undecodable bytes replaced"]
+    except UnicodeError:  # a codec that fails whatever the bytes: read as ``decode`` read it
+        return text, warnings
 
 
 def _charset(content_type: str) -> str | None:
@@ -424,7 +429,8 @@ def _decoded_body(data: bytes, content_type: str) -> str:
     CJK pages often give only there); bad bytes replaced."""
     charset = _charset(content_type)
     if charset is not None:
-        return data.decode(charset, errors="replace")
+        with suppress(UnicodeError):  # a codec that fails whatever the bytes: read as a file is
+            return data.decode(charset, errors="replace")
     try:
         text, warnings = decode(data)
     except NotTextError:
@@ -452,6 +458,11 @@ def _unread_bytes(path: str, archive) -> int:
 
 # labels that browsers read as windows-1252 (the WHATWG Encoding Standard): its quotes and dashes, not controls
 _READ_AS_CP1252 = ("iso8859-1", "ascii")
+# Python codecs that are no page's charset, which a page may still name: they fail on any bytes ("undefined"),
+# decode host names or escapes ("idna", "punycode", "unicode-escape"), or ignore ``errors="replace"``; no
+# browser reads a page with them (nor with UTF-7, which the WHATWG Encoding Standard leaves out)
+_NOT_PAGE_CODECS = frozenset({"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7",
+                              "charmap"})
 
 
 def _text_codec(name: str) -> str | None:
@@ -461,8 +472,8 @@ def _text_codec(name: str) -> str | None:
         info = codecs.lookup(name)
     except LookupError:
         return None
-    if not getattr(info, "_is_text_encoding", True):  # bytes.decode refuses it: "'hex' is not a text encoding"
-        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:  # "'hex' is not a text
+        return None  # encoding", or no page's charset
     return "cp1252" if info.name in _READ_AS_CP1252 else name
 
 

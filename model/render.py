@@ -8,6 +8,8 @@ It is imported lazily so text-only runs never pay for it.
 from __future__ import annotations
 
 import re
+import sys
+from contextlib import contextmanager
 
 _XML_DECLARATION = re.compile(r"^<\?xml [^>]+?\?>")  # as inscriptis strips it
 _HTML_SNIFF = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
@@ -19,20 +21,58 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> str:
-    """Render an HTML document to plain text lines with inscriptis."""
+    """Render an HTML document to plain text lines with inscriptis; where it gives no text at all (libxml2
+    drops everything past 2,048 levels of nesting), the page's text between its tags (``_text_between_tags``)."""
+    if not html.strip():
+        return ""
+    text = _rendered(html)
+    return text if text.strip() else _text_between_tags(html)
+
+
+def _rendered(html: str) -> str:
     from inscriptis import Inscriptis
     from inscriptis.model.config import ParserConfig
 
-    if not html.strip():
-        return ""
-    try:
-        return Inscriptis(_html_tree(html), ParserConfig(display_images=False, display_links=False)).get_text()
-    except Exception:  # lxml rejects some documents (e.g. bare XML declarations with unicode)
-        html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    with _deep_recursion():
         try:
-            return Inscriptis(_html_tree(html), ParserConfig()).get_text()
-        except Exception:
-            return ""
+            return Inscriptis(_html_tree(html), ParserConfig(display_images=False, display_links=False)).get_text()
+        except Exception:  # lxml rejects some documents (e.g. bare XML declarations with unicode)
+            html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+            try:
+                return Inscriptis(_html_tree(html), ParserConfig()).get_text()
+            except Exception:
+                return ""
+
+
+_HIDDEN_ELEMENTS = re.compile(r"<(script|style|template|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|tr|table|ul|ol|dl|dt|dd|pre|blockquote|section|article|"
+                        r"header|footer|nav|aside|main|form|title))\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _text_between_tags(html: str) -> str:
+    """A last resort for a page no parser here reads: its text between tags, a line break at each block tag,
+    entities decoded; scripts, styles and comments left out."""
+    import html as entities
+
+    text = _TAG.sub("", _BLOCK_TAG.sub("\n", _HIDDEN_ELEMENTS.sub("", html)))
+    text = "\n".join(line.strip() for line in entities.unescape(text).split("\n"))
+    return text if text.strip() else ""
+
+
+RENDER_RECURSION_LIMIT = 10_000  # inscriptis recurses about 3 frames an element; libxml2 reads 2,048 levels deep
+
+
+@contextmanager
+def _deep_recursion():
+    """Python's recursion limit raised while inscriptis walks the tree: at its default of 1,000, a page nested
+    some 300 elements deep (unclosed tags) rendered to nothing. Python-to-Python calls do not use the C stack."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RENDER_RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _html_tree(html: str):

@@ -353,3 +353,56 @@ def test_a_model_whose_sidecar_cannot_be_written_leaves_the_old_pair_whole(model
     Path(str(path) + ".json").rmdir()
     save_model(tiny_model, path)
     assert load_model(path).threshold_ == tiny_model.threshold_
+
+
+# --- HTML charsets and nesting
+
+@pytest.mark.parametrize("charset", ["idna", "undefined", "punycode", "unicode_escape"])
+def test_a_page_naming_a_codec_that_is_no_charset_is_read_as_a_file_is(runner, model_file, tmp_path, charset):
+    page = tmp_path / "p.html"
+    page.write_bytes(f'<html><head><meta charset="{charset}"></head><body><p>Caf\xe9 {ARTICLE}</p></body></html>'
+                     .encode("latin-1"))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", "-t", "0", str(page)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("content\t") and result.stdout.endswith(f"\tCaf\u00e9 {ARTICLE}\n")
+    byte = page.read_bytes().index(b"\xe9")
+    assert result.stderr == f"Warning: {page}: not valid UTF-8 (byte {byte}); decoded as cp1252\n"
+
+
+def test_a_meta_naming_utf16_is_read_as_utf8_would_be(runner, model_file, tmp_path):
+    # browsers read a <meta> naming UTF-16 as UTF-8: a page whose <meta> reads as ASCII is not UTF-16
+    page = tmp_path / "p.html"
+    page.write_bytes(f'<html><head><meta charset="utf-16"></head><body><p>Caf\xe9 {ARTICLE}</p></body></html>'
+                     .encode("latin-1"))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-f", "tsv", "-t", "0", str(page)])
+    assert result.exit_code == 0
+    assert result.stdout.endswith(f"\tCaf\u00e9 {ARTICLE}\n")
+    byte = page.read_bytes().index(b"\xe9")
+    assert result.stderr == f"Warning: {page}: not valid UTF-8 (byte {byte}); decoded as cp1252\n"
+
+
+def test_a_warc_response_naming_a_codec_that_is_no_charset_keeps_the_records_after_it(runner, model_file, tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "t.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for i, charset in enumerate(["idna", "utf-8"]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
+                                       protocol="HTTP/1.0")
+            body = f"<html><body><p>Page {i}: caf\u00e9. {ARTICLE}</p></body></html>".encode("utf-8")
+            writer.write_record(writer.create_warc_record(f"https://a.example/{i}", "response",
+                                                          payload=io.BytesIO(body), http_headers=headers))
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert result.exit_code == 0
+    assert [r["line_texts"] for r in records] == [[f"Page {i}: caf\u00e9. {ARTICLE}"] for i in range(2)]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("depth", [1500, 3000])
+def test_html_nested_deeper_than_python_and_libxml2_recurse_keeps_its_text(depth):
+    from linesift.render import html_to_text
+
+    html = "<html><body>" + "<div>" * depth + "Deep text." + "</div>" * depth + "<p>After.</p></body></html>"
+    assert [line.strip() for line in html_to_text(html).splitlines() if line.strip()] == ["Deep text.", "After."]
