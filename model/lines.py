@@ -71,6 +71,15 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
 
 
+def _text_after_bom(data: bytes, codec: str) -> str:
+    """``data``, which opens with a UTF-16 or UTF-32 byte order mark, decoded; NotTextError when what it
+    decodes to holds NULs or mostly control characters, as a binary file behind two such bytes does."""
+    text = data.decode(codec, errors="replace")
+    if _looks_binary(text[:65536].encode("utf-8", errors="replace")):
+        raise NotTextError("not a text file")
+    return text
+
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # how a JSON row spells a surrogate
 
@@ -120,11 +129,11 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     is taken for a legacy page too. Binary data raises NotTextError.
     """
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return data.decode("utf-32", errors="replace"), []
+        return _text_after_bom(data, "utf-32"), []
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), []
+        return _text_after_bom(data, "utf-16"), []
     if _looks_binary(data):
         raise NotTextError("not a text file")
     try:

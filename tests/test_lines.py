@@ -97,6 +97,13 @@ def test_decode_utf16_be_with_bom():
     assert decode(codecs.BOM_UTF16_BE + "Привет\nмир".encode("utf-16-be")) == ("Привет\nмир", [])
 
 
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE])
+def test_decode_binary_behind_a_bom_is_not_text(bom):
+    # an image's or a program's bytes behind a byte order mark decode to NULs and control characters
+    with pytest.raises(NotTextError, match="^not a text file$"):
+        decode(bom + b"\x7fELF\x02\x01\x01\x00" + bytes(64) + bytes(range(256)))
+
+
 def test_decode_latin1_keeps_accents_with_warning():
     assert decode(b"caf\xe9") == ("café", ["not valid UTF-8 (byte 3); decoded as cp1252"])
 
