@@ -398,7 +398,7 @@ def predict(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
-                                                                   "(its sites with 2+ pages, how many inferred)."),
+                                 "(its sites with 2+ pages, how many inferred)."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),

@@ -472,8 +472,9 @@ def _text_codec(name: str) -> str | None:
         info = codecs.lookup(name)
     except LookupError:
         return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:  # "'hex' is not a text
-        return None  # encoding", or no page's charset
+    # bytes.decode refuses a codec that is not a text encoding ("'hex' is not a text encoding")
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:
+        return None
     return "cp1252" if info.name in _READ_AS_CP1252 else name
 
 
