@@ -35,6 +35,9 @@ class InputError(ValueError):
     """An input that cannot be read; the message names it."""
 
 
+NO_FIELD = "no string field"  # a corpus record without its page: "no string field 'text'"
+
+
 def one_line(message) -> str:
     """``message`` on one line (a library's error can span several)."""
     return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
@@ -288,7 +291,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                     continue
                 value = record.get(field_name) if isinstance(record, dict) else None
                 if not isinstance(value, str):
-                    yield InputError(f"{where}: no string field {field_name!r}")
+                    yield InputError(f"{where}: {NO_FIELD} {field_name!r}")
                     continue
                 held = [name for name in replaced if name in record]
                 if held:  # a record cleaned before, or a field of the same name
@@ -478,6 +481,18 @@ def _text_codec(name: str) -> str | None:
     return "cp1252" if info.name in _READ_AS_CP1252 else name
 
 
+def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | InputError]:
+    """stdin's records, read as a JSONL corpus because its first line is a JSON object: where that object has
+    no page field, as when a page of text opens with one (JSON-LD, a log line), its error says why."""
+    first = next(records, None)
+    if isinstance(first, InputError) and NO_FIELD in str(first):
+        first = InputError(f"{first} (stdin is read as a JSONL corpus, as its first line that is not blank is a "
+                           "JSON object: --text-field names another field, --input-format text reads it as one page)")
+    if first is not None:
+        yield first
+    yield from records
+
+
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
                html_field: str | None = None, site_field: str | None = None,
                replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
@@ -492,7 +507,8 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
                 yield err
                 continue
         if fmt == "jsonl" or (fmt == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
-            yield from iter_records(path, text_field, html_field, site_field, head, replaced)
+            records = iter_records(path, text_field, html_field, site_field, head, replaced)
+            yield from _sniffing_said(records) if path == "-" and input_format == "auto" else records
             continue
         if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path, head)

@@ -943,7 +943,9 @@ def test_a_jsonl_corpus_on_stdin_is_read_record_by_record_after_blank_lines(runn
 def test_stdin_opening_with_a_json_object_is_a_corpus_whose_records_need_the_text_field(runner, model_file):
     result = predict(runner, model_file, "-f", "jsonl", "-", input='{"body": "The council met."}\n')
     assert result.exit_code == 1
-    assert result.stderr == "Error: -:1: no string field 'text'\n"
+    assert result.stderr == ("Error: -:1: no string field 'text' (stdin is read as a JSONL corpus, as its first line "
+                             "that is not blank is a JSON object: --text-field names another field, --input-format "
+                             "text reads it as one page)\n")
 
 
 def test_stdin_opening_with_other_json_is_a_text_page(runner, model_file):
