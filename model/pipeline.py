@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
+from linesift.inputs import NO_FIELD
 from linesift.lines import split_lines
 from linesift.predict import default_model, predict_corpus, predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
@@ -64,5 +65,5 @@ def page_text(record, text_field: str) -> str | None:
 def unreadable(record, position: int, text_field: str) -> dict:
     """A record that holds no page, as returned: its fields (if it is a mapping) and an ``error`` naming its
     position in the input (from 0)."""
-    error = f"record {position}: no string field {text_field!r}"
+    error = f"record {position}: {NO_FIELD} {text_field!r}"
     return {**record, "error": error} if isinstance(record, Mapping) else {"error": error}

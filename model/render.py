@@ -46,7 +46,7 @@ def _rendered(html: str) -> str:
 
 _HIDDEN_ELEMENTS = re.compile(r"<(script|style|template|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|tr|table|ul|ol|dl|dt|dd|pre|blockquote|section|article|"
-                        r"header|footer|nav|aside|main|form|title))\b[^>]*>", re.I)
+                        r"header|footer|nav|aside|main|form))\b[^>]*>", re.I)  # the <head>, <title> too, is left out
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -66,7 +66,7 @@ RENDER_RECURSION_LIMIT = 10_000  # inscriptis recurses about 3 frames an element
 @contextmanager
 def _deep_recursion():
     """Python's recursion limit raised while inscriptis walks the tree: at its default of 1,000, a page nested
-    some 300 elements deep (unclosed tags) rendered to nothing. Python-to-Python calls do not use the C stack."""
+    some 990 elements deep (unclosed tags) rendered to nothing. Python-to-Python calls do not use the C stack."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, RENDER_RECURSION_LIMIT))
     try:
