@@ -196,6 +196,15 @@ def test_latin1_file_is_decoded_with_a_warning(runner, model_file, tmp_path):
     assert f"Warning: {path}: not valid UTF-8 (byte 2); decoded as cp1252" in result.stderr
 
 
+def test_cyrillic_file_in_a_legacy_charset_is_written_as_utf8(runner, model_file, tmp_path):
+    path = tmp_path / "ru.txt"
+    path.write_bytes("Новости\nВсем привет. Сегодня поговорим о погоде в Москве.\n".encode("cp1251"))
+    result = predict(runner, model_file, "-f", "tsv", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Новости", "Всем привет. Сегодня поговорим о погоде в Москве."]
+    assert result.stderr == f"Warning: {path}: not valid UTF-8 (byte 0); decoded as cp1251\n"
+
+
 # -- predict: output formats ---------------------------------------------------------------------------
 def test_tsv_has_one_row_per_input_line_with_original_text(runner, model_file, page):
     result = predict(runner, model_file, "--format", "tsv", page)

@@ -209,13 +209,14 @@ def test_a_utf8_page_with_a_few_bad_bytes_stays_utf8():
     assert warnings == ["invalid UTF-8 at byte 16 replaced"]
 
 
-def test_an_html_page_declaring_utf8_that_is_not_keeps_the_warning(runner, model_file, tmp_path):
+def test_an_html_page_declaring_utf8_that_is_not_is_read_in_the_charset_it_is_in(runner, model_file, tmp_path):
     page = tmp_path / "p.html"
     page.write_bytes(b'<html><head><meta charset="utf-8"></head><body><p>'
                      + "Привет, мир! Это длинная строка текста о погоде.".encode("cp1251") + b"</p></body></html>")
     result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", str(page)])
     assert result.exit_code == 0
-    assert result.stderr == f"Warning: {page}: not valid UTF-8 (byte 50); decoded as cp1252\n"
+    assert result.stderr == f"Warning: {page}: not valid UTF-8 (byte 50); decoded as cp1251\n"
+    assert result.stdout == "Привет, мир! Это длинная строка текста о погоде.\n"
 
 
 def test_a_warc_response_with_its_charset_only_in_a_meta_is_decoded_by_it(runner, model_file, tmp_path):

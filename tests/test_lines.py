@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from linesift.lines import NotTextError, decode, is_blank, overlong_row, split_lines
+from linesift.lines import NotTextError, decode, is_blank, legacy_charset, overlong_row, split_lines
 
 
 # -- split_lines ---------------------------------------------------------------------------------------
@@ -115,8 +115,45 @@ def test_decode_latin1_page():
 
 
 def test_decode_bytes_undefined_in_cp1252_are_replaced():
-    assert decode(b"ok \x81") == ("ok \ufffd", ["not valid UTF-8 (byte 3); decoded as cp1252, 1 byte(s) it has no "
-                                               "character for replaced"])
+    # no legacy charset reads it whole and as Latin words: cp1252, with the byte it lacks replaced
+    assert decode("Größe: 38 €".encode("cp1252") + b" \x81") == (
+        "Größe: 38 € \ufffd", ["not valid UTF-8 (byte 2); decoded as cp1252, 1 byte(s) it has no character for replaced"])
+
+
+PAGES_IN_LEGACY_CHARSETS = [
+    ("cp1251", "Всем привет. Сегодня поговорим о погоде в Москве.\nЗавтра на севере ожидается небольшой дождь."),
+    ("koi8-r", "Всем привет. Сегодня поговорим о погоде в Москве.\nЗавтра на севере ожидается небольшой дождь."),
+    ("cp1250", "Ahoj všichni. Dnes si povíme o počasí v Praze.\nZítra se na severu očekává slabý déšť a vítr."),
+    ("cp1253", "Καλημέρα σε όλους. Σήμερα μιλάμε για τον καιρό στην Αθήνα.\nΑύριο αναμένεται ελαφριά βροχή."),
+    ("gb18030", "大家好。今天我们来谈谈北京的天气。\n明天北部地区预计会有小雨。"),
+    ("big5", "大家好。今天我們來談談台北的天氣。\n明天北部地區預計會有小雨。"),
+    ("shift_jis", "こんにちは。今日は東京の天気についてお話しします。\n明日は北部で小雨が降る見込みです。"),
+    ("euc-kr", "안녕하세요. 오늘은 서울의 날씨에 대해 이야기하겠습니다.\n내일은 북부 지역에 약한 비가 예상됩니다."),
+    ("cp1256", "مرحبا بكم في موقعنا. نقدم لكم اليوم آخر الأخبار.\nالطقس غدا سيكون معتدلا في معظم المناطق."),
+]
+
+
+@pytest.mark.parametrize(("charset", "page"), PAGES_IN_LEGACY_CHARSETS)
+def test_decode_guesses_the_legacy_charset_a_page_is_in(charset, page):
+    data = page.encode(charset)
+    first_bad = next(i for i, byte in enumerate(data) if byte > 127)
+    assert decode(data) == (page, [f"not valid UTF-8 (byte {first_bad}); decoded as {charset}"])
+
+
+def test_decode_tells_hebrew_from_cyrillic_by_its_letters():
+    # both read as letters without mess; the letters' frequencies are Hebrew's
+    page = "שלום לכולם. היום נדבר על מזג האוויר בירושלים ובתל אביב.\nמחר צפוי גשם קל בצפון הארץ."
+    assert decode(page.encode("cp1255")) == (page, ["not valid UTF-8 (byte 0); decoded as cp1255"])
+
+
+def test_decode_keeps_cp1252_for_a_latin_page_with_one_symbol():
+    # one byte is too little to leave windows-1252 for (it reads as a Thai or Japanese letter too)
+    page = "The ticket costs £12 at the door and less online."
+    assert decode(page.encode("cp1252")) == (page, ["not valid UTF-8 (byte 17); decoded as cp1252"])
+
+
+def test_legacy_charset_is_none_where_none_reads_the_bytes_whole():
+    assert legacy_charset("Größe".encode("cp1252") + b" \x81") is None
 
 
 def test_decode_utf8_page_with_a_bad_byte_keeps_its_utf8():

@@ -1,0 +1,24 @@
+"""training/charsets.py: corpus text encoded in legacy charsets, decoded as linesift reads a file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from linesift.training.charsets import measure
+
+RUSSIAN = "Всем привет. Сегодня поговорим о погоде в Москве.\nЗавтра на севере ожидается небольшой дождь."
+SPANISH = "El niño comió en la montaña con su mamá.\nMañana lloverá en el norte del país."
+
+
+def test_measure_counts_pages_decoded_right_and_right_as_cp1252(tmp_path):
+    records = [{"id": "daniel/1", "lang": "ru", "html": "", "main_content": RUSSIAN},
+               {"id": "daniel/2", "lang": "es", "html": "", "main_content": SPANISH},
+               {"id": "daniel/3", "lang": "en", "html": "", "main_content": "Plain ASCII is left out."}]
+    with gzip.open(tmp_path / "daniel.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record) + "\n" for record in records)
+    result = measure(tmp_path, per=5)
+    assert result["rows"] == {"ru cp1251": {"pages": 1, "right": 1, "right_as_cp1252": 0},
+                              "ru koi8-r": {"pages": 1, "right": 1, "right_as_cp1252": 0},
+                              "es cp1252": {"pages": 1, "right": 1, "right_as_cp1252": 1}}
+    assert (result["pages"], result["right"], result["right_as_cp1252"], result["right_as_cp1252_only"]) == (3, 3, 1, 0)
