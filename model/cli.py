@@ -395,6 +395,11 @@ def predict(
                                    help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",
                                              help="JSONL corpora: the field holding the page HTML (rendered first)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CHARSET",
+                                           help="Read text and HTML pages in this charset (e.g. cp1251, gb18030, "
+                                           "shift_jis), not as UTF-8 or the legacy charset that reads them best, "
+                                           "nor as an HTML page's <meta> says. JSONL is always UTF-8; a WARC "
+                                           "response is read by its Content-Type."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
@@ -422,7 +427,7 @@ def predict(
     first kept line), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, iter_pages, readable_twice
+    from linesift.inputs import expand_paths, iter_pages, readable_twice, text_codec
 
     paths = paths or ["-"]
     if error := stdin_twice(paths):
@@ -433,6 +438,8 @@ def predict(
         fail("--text-field and --html-field both name the page's field; give one", 2)
     if site_field and not sites:
         fail("--site-field groups pages into sites for corpus mode, which --no-sites turns off; give one", 2)
+    if encoding is not None and text_codec(encoding) is None:
+        fail(f"--encoding {encoding}: not a charset Python reads pages in (e.g. utf-8, cp1252, cp1251, gb18030)", 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
@@ -485,7 +492,7 @@ def predict(
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
-                          written if fmt == OutputFormat.jsonl else ())
+                          written if fmt == OutputFormat.jsonl else (), encoding and text_codec(encoding))
 
     try:
         table, items = None, read()

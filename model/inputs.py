@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import NotTextError, decode, split_lines, utf8_rows, without_surrogates
+from linesift.lines import NotTextError, decode, decode_as, split_lines, utf8_rows, without_surrogates
 from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
@@ -133,9 +133,10 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
     return found, special
 
 
-def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
+def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding: str | None = None) -> Page:
     """Read one scrape (``-`` is stdin, after its ``head``: the bytes already read from it to sniff it);
-    HTML is rendered to text first."""
+    HTML is rendered to text first. ``encoding``: the charset to read it in (a name ``text_codec`` knows),
+    instead of UTF-8 or the legacy charset that reads it best, and instead of what an HTML page declares."""
     try:
         data = head + sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
@@ -145,7 +146,7 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
     try:
-        text, warnings = decode(data)
+        text, warnings = decode_as(data, encoding) if encoding else decode(data)
     except NotTextError:
         if data.startswith(GZIP_MAGIC):
             raise InputError(f"{path}: {GZIPPED}") from None
@@ -154,7 +155,7 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"") -> Page:
         input_format == "auto"
         and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))
     )
-    if html:
+    if html and not encoding:
         text, warnings = as_declared(data, text, warnings)
     warnings = [f"{path}: {w}" for w in warnings]
     if html:
@@ -315,10 +316,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 
 def declared_charset(data: bytes) -> str | None:
     """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it as a text
-    encoding (``_text_codec``). A ``<meta>`` naming UTF-16 or UTF-32 means UTF-8, as browsers read it: a page
+    encoding (``text_codec``). A ``<meta>`` naming UTF-16 or UTF-32 means UTF-8, as browsers read it: a page
     whose ``<meta>`` could be read as ASCII is in neither."""
     m = _META_CHARSET.search(data[:4096])
-    codec = _text_codec(m.group(1).decode("ascii", "replace")) if m else None
+    codec = text_codec(m.group(1).decode("ascii", "replace")) if m else None
     return "utf-8" if codec and codecs.lookup(codec).name.startswith(("utf-16", "utf-32")) else codec
 
 
@@ -343,7 +344,7 @@ def _charset(content_type: str) -> str | None:
     for part in content_type.split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "charset" and value:
-            return _text_codec(value.strip("\"' "))
+            return text_codec(value.strip("\"' "))
     return None
 
 
@@ -468,7 +469,7 @@ _NOT_PAGE_CODECS = frozenset({"undefined", "idna", "punycode", "unicode-escape",
                               "charmap"})
 
 
-def _text_codec(name: str) -> str | None:
+def text_codec(name: str) -> str | None:
     """The codec Python decodes the charset ``name`` with: None for a name it does not know or that is not a
     text encoding (``hex``, ``base64``); ISO-8859-1 and ASCII read as windows-1252, as browsers read them."""
     try:
@@ -495,9 +496,10 @@ def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | Inpu
 
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
                html_field: str | None = None, site_field: str | None = None,
-               replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
+               replaced: tuple[str, ...] = (), encoding: str | None = None) -> Iterator[Page | InputError]:
     """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on).
-    ``replaced``: JSONL corpora, the fields the output records will write (``iter_records``)."""
+    ``replaced``: JSONL corpora, the fields the output records will write (``iter_records``); ``encoding``:
+    text and HTML files, the charset to read them in (``read_page``)."""
     for path in expand_paths(paths):
         fmt, head = input_format, []
         if path == "-":
@@ -514,6 +516,6 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
             yield from iter_warc(path, head)
             continue
         try:
-            yield read_page(path, fmt, b"".join(head))
+            yield read_page(path, fmt, b"".join(head), encoding)
         except InputError as err:
             yield err

@@ -205,6 +205,43 @@ def test_cyrillic_file_in_a_legacy_charset_is_written_as_utf8(runner, model_file
     assert result.stderr == f"Warning: {path}: not valid UTF-8 (byte 0); decoded as cp1251\n"
 
 
+def test_encoding_reads_a_page_in_the_charset_named_without_a_warning(runner, model_file, tmp_path):
+    path = tmp_path / "ru.txt"
+    path.write_bytes("Новости\nВсем привет.\n".encode("koi8-r"))
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "koi8-r", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Новости", "Всем привет."]
+    assert result.stderr == ""
+
+
+def test_encoding_replaces_bytes_not_valid_in_it_with_a_warning(runner, model_file, tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes(b"ok\n" + "Größe".encode("cp1252") + b"\n")
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "utf-8", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["ok", "Gr\ufffd\ufffde"]
+    assert result.stderr == f"Warning: {path}: not valid utf-8 (byte 5); undecodable bytes replaced\n"
+
+
+def test_encoding_overrides_what_an_html_page_declares(runner, model_file, tmp_path):
+    path = tmp_path / "p.html"
+    path.write_bytes(b'<html><head><meta charset="iso-8859-5"></head><body><p>'
+                     + "Всем привет.".encode("cp1251") + b"</p></body></html>")
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1251", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Всем привет."]
+
+
+@pytest.mark.parametrize("name", ["nope", "hex", "idna"])
+def test_encoding_that_is_no_page_charset_is_refused(runner, model_file, tmp_path, name):
+    path = tmp_path / "page.txt"
+    path.write_text("Hello.\n", encoding="utf-8")
+    result = predict(runner, model_file, "--encoding", name, path)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: --encoding {name}: not a charset Python reads pages in "
+                             "(e.g. utf-8, cp1252, cp1251, gb18030)\n")
+
+
 # -- predict: output formats ---------------------------------------------------------------------------
 def test_tsv_has_one_row_per_input_line_with_original_text(runner, model_file, page):
     result = predict(runner, model_file, "--format", "tsv", page)

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from linesift.lines import NotTextError, decode, is_blank, legacy_charset, overlong_row, split_lines
+from linesift.lines import NotTextError, decode, decode_as, is_blank, legacy_charset, overlong_row, split_lines
 
 
 # -- split_lines ---------------------------------------------------------------------------------------
@@ -222,3 +222,7 @@ def test_overlong_row_needs_a_page_of_few_lines():
 def test_overlong_row_counts_the_vowel_signs_of_hindi():
     line = "नगर परिषद ने सोमवार को बैठक की और पूर्वी नहर की खुदाई करने पर सहमति दी। " * 30
     assert overlong_row([line]) == 0
+
+
+def test_decode_as_skips_the_byte_order_mark_of_the_charset_named():
+    assert decode_as(codecs.BOM_UTF8 + "Größe".encode("utf-8"), "utf-8") == ("Größe", [])
