@@ -398,8 +398,9 @@ def predict(
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CHARSET",
                                            help="Read text and HTML pages in this charset (e.g. cp1251, gb18030, "
                                            "shift_jis), not as UTF-8 or the legacy charset that reads them best, "
-                                           "nor as an HTML page's <meta> says. JSONL is always UTF-8; a WARC "
-                                           "response is read by its Content-Type."),
+                                           "nor as an HTML page's <meta> says (a byte order mark still wins; "
+                                           "latin-1 and ascii read as cp1252, as browsers read them). Not for "
+                                           "JSONL, which is UTF-8, nor WARC, read by each response's Content-Type."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
@@ -492,7 +493,7 @@ def predict(
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
-                          written if fmt == OutputFormat.jsonl else (), encoding and text_codec(encoding))
+                          written if fmt == OutputFormat.jsonl else (), encoding)
 
     try:
         table, items = None, read()

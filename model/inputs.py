@@ -136,7 +136,8 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
 def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding: str | None = None) -> Page:
     """Read one scrape (``-`` is stdin, after its ``head``: the bytes already read from it to sniff it);
     HTML is rendered to text first. ``encoding``: the charset to read it in (a name ``text_codec`` knows),
-    instead of UTF-8 or the legacy charset that reads it best, and instead of what an HTML page declares."""
+    instead of UTF-8 or the legacy charset that reads it best, and instead of what an HTML page declares
+    (a byte order mark still wins)."""
     try:
         data = head + sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
@@ -146,7 +147,7 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     except OSError as err:
         raise InputError(f"{path}: {err.strerror or err}") from None
     try:
-        text, warnings = decode_as(data, encoding) if encoding else decode(data)
+        text, warnings = decode_as(data, text_codec(encoding), encoding) if encoding else decode(data)
     except NotTextError:
         if data.startswith(GZIP_MAGIC):
             raise InputError(f"{path}: {GZIPPED}") from None

@@ -147,26 +147,36 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     valid_multibyte = len(replaced) - len(replaced.encode("ascii", "ignore")) - invalid  # non-ASCII, less U+FFFD
     if valid_multibyte < invalid:  # more bad sequences than good ones: a legacy page (a stray "Â©" or a
         # byte cp1252 lacks does not make a Latin-1 page UTF-8)
-        guessed = legacy_charset(data)
-        if guessed is not None:
-            return data.decode(guessed), [f"not valid UTF-8 (byte {first_bad}); decoded as {guessed}"]
-        text = data.decode("cp1252", errors="replace")
-        unmapped = text.count("\ufffd")  # a U+FFFD the page held reads as three other characters here
-        return text, [f"not valid UTF-8 (byte {first_bad}); decoded as cp1252"
+        # guessed without the U+FFFD the page holds as UTF-8, which read as three symbols in any legacy charset
+        charset = legacy_charset(data.replace("\ufffd".encode(), b"")) or "cp1252"
+        text = data.decode(charset, errors="replace")
+        unmapped = text.count("\ufffd")  # a U+FFFD the page held reads as other characters here
+        return text, [f"not valid UTF-8 (byte {first_bad}); decoded as {charset}"
                       + (f", {unmapped} byte(s) it has no character for replaced" if unmapped else "")]
     return replaced, [f"invalid UTF-8 at byte {first_bad} replaced"]
 
 
-def decode_as(data: bytes, charset: str) -> tuple[str, list[str]]:
-    """Bytes of a scrape decoded in the charset a user named (``predict --encoding``): its byte order mark
-    skipped, bytes not valid in it replaced (U+FFFD), with a warning saying where the first was."""
-    codec = codecs.lookup(charset).name
-    codec = "utf-8-sig" if codec == "utf-8" else codec
+def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, list[str]]:
+    """Bytes of a scrape decoded in the charset a user named (``predict --encoding NAME``, read with the codec
+    ``charset``): bytes not valid in it replaced (U+FFFD), with a warning saying where the first was. A byte
+    order mark wins over the name, as browsers let it; binary data raises NotTextError."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _text_after_bom(data, "utf-32"), []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _text_after_bom(data, "utf-16"), []
+    if data.startswith(codecs.BOM_UTF8):
+        data, charset, name = data[3:], "utf-8", "UTF-8 (its byte order mark says)"
     try:
-        return data.decode(codec), []
+        text, warnings = data.decode(charset), []
     except UnicodeDecodeError as err:
-        return data.decode(codec, errors="replace"), [f"not valid {charset} (byte {err.start}); undecodable bytes "
-                                                      "replaced"]
+        said = name or charset
+        if codecs.lookup(said).name != codecs.lookup(charset).name:
+            said += f", read as {charset}"
+        text = data.decode(charset, errors="replace")
+        warnings = [f"not valid {said} (byte {err.start}); undecodable bytes replaced"]
+    if _looks_binary(text[:65536].encode("utf-8", errors="replace")):
+        raise NotTextError("not a text file")
+    return text, warnings
 
 
 # The legacy charsets a page that is not UTF-8 is read in, the first that reads best: windows-1252 first (browsers'
@@ -179,46 +189,74 @@ LEGACY_CHARSETS = ("cp1252", "cp1250", "iso-8859-2", "cp1251", "koi8-r", "cp1253
 _OTHER_SCRIPT_SINGLE_BYTE = frozenset({"cp1251", "koi8-r", "cp1253", "iso-8859-7", "cp1255", "cp1256", "cp874"})
 LEGACY_MIXED_WORDS_MAX = 0.2
 # Another charset is taken over windows-1252 only when it reads at least this much better (charset-normalizer's
-# mess ratio): corpus text of nine languages encoded in 15 legacy charsets, 776 pages, decoded right 755 times
-# against 224 as cp1252 alone, and no page cp1252 read right read wrong (data/EXPERIMENTS.md)
+# mess ratio): of 774 corpus texts of nine languages encoded in 11 legacy charsets, 756 decode right at 0.05 and
+# 0.1 (cp1252 alone 224), none cp1252 reads right read wrong; at 0, 752, four of them French or German read as
+# Baltic or Central European (data/EXPERIMENTS.md, "Twenty-eighth round")
 LEGACY_CP1252_MARGIN = 0.05
 LEGACY_SAMPLE_CHARS = 65536  # the mess ratio is measured on a page's first this many characters
+# A legacy page may hold a few bytes its charset has no character for (a byte pasted from another page, a
+# multi-byte character cut at the end of a capped scrape): one, and one more per this many bytes outside ASCII
+LEGACY_REPLACED_PER = 200
+_HIGH_BYTES = bytes(range(128, 256))
 _WORD = re.compile(r"[^\W\d_]+")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
+# not ©, ® and °, which brand names and units put against letters ("Windows®XP")
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[\xa1-\xa8\xaa-\xad\xaf\xb1-\xbf\xd7\xf7](?=[^\W\d_])")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def legacy_charset(data: bytes) -> str | None:
     """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, or None when none
-    decodes it without error. Best is the least mess (charset-normalizer's measure of unlikely sequences of
+    reads it with at most ``legacy_replaced_max`` bytes it has no character for (a stray byte, a multi-byte
+    character cut at the end). Best is the least mess (charset-normalizer's measure of unlikely sequences of
     characters: accents and symbols inside words, scripts mixed in a word, odd case changes), cp1252 winning
     ties by ``LEGACY_CP1252_MARGIN``; a single-byte charset of another script must not put its letters inside
     Latin words and, as little mess as a Latin or CJK charset, comes after it; between two such, the letters'
-    frequencies decide (charset-normalizer's coherence). No charset reading C1 control characters is taken."""
+    frequencies decide (charset-normalizer's coherence), then the fewer bytes replaced. No charset reading C1
+    control characters is taken."""
     # imported here: only pages that are not UTF-8 need them
     from charset_normalizer.cd import coherence_ratio
     from charset_normalizer.md import mess_ratio
 
+    most_replaced = legacy_replaced_max(data)
     best = None
     for order, charset in enumerate(LEGACY_CHARSETS):
         try:
-            text = data.decode(charset)
+            text, replaced = data.decode(charset), 0
         except UnicodeDecodeError:
-            continue
-        sample = text[:LEGACY_SAMPLE_CHARS]
+            text = data.decode(charset, errors="replace")
+            replaced = text.count("\ufffd")
+            if replaced > most_replaced:
+                continue
+        sample = text[:LEGACY_SAMPLE_CHARS].replace("\ufffd", "")
         if _C1_CONTROL.search(sample):  # an ISO charset reading bytes no page uses as controls
             continue
         other_script = charset in _OTHER_SCRIPT_SINGLE_BYTE
         if other_script and _mixed_word_share(sample) > LEGACY_MIXED_WORDS_MAX:
             continue
-        mess = mess_ratio(sample, 1.0) + (0.0 if charset == "cp1252" else LEGACY_CP1252_MARGIN)
+        # symbols inside words count as mess too, as a Polish page read as cp1252 has them ("pó³nocy", "s³aby")
+        mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample)
+                + (0.0 if charset == "cp1252" else LEGACY_CP1252_MARGIN))
         # as little mess: Latin and CJK charsets first, then, between two other scripts (Hebrew read as Cyrillic),
         # the one whose letters are as frequent as in a language of it
         languages = coherence_ratio(sample) if other_script else []
-        key = (round(mess, 3), other_script, -round(languages[0][1], 2) if languages else 0.0, order)
+        key = (round(mess, 3), other_script, -round(languages[0][1], 2) if languages else 0.0, replaced, order)
         if best is None or key < best[0]:
             best = (key, charset)
     return best[1] if best else None
+
+
+def legacy_replaced_max(data: bytes) -> int:
+    """How many bytes a legacy charset may have no character for and still be taken: one, and one more for
+    each LEGACY_REPLACED_PER bytes outside ASCII."""
+    return 1 + (len(data) - len(data.translate(None, _HIGH_BYTES))) // LEGACY_REPLACED_PER
+
+
+def _symbols_in_words_share(text: str) -> float:
+    """The share of the characters outside ASCII that are symbols or digits of Latin-1's upper half (``¹``,
+    ``³``, ``¿``, ``±``; not ``©``, ``®``, ``°``) with a letter on each side."""
+    outside = len(text) - len(text.encode("ascii", "ignore"))
+    return len(_SYMBOL_IN_WORD.findall(text)) / outside if outside else 0.0
 
 
 def _mixed_word_share(text: str) -> float:

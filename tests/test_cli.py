@@ -230,6 +230,22 @@ def test_encoding_overrides_what_an_html_page_declares(runner, model_file, tmp_p
     result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1251", path)
     assert result.exit_code == 0
     assert [row[2] for row in tsv_rows(result.stdout)] == ["Всем привет."]
+    assert result.stderr == ""
+
+
+def test_encoding_reads_stdin_in_the_charset_named(runner, model_file):
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1251", "-", input="Всем привет.\n".encode("cp1251"))
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Всем привет."]
+    assert result.stderr == ""
+
+
+def test_encoding_still_refuses_a_file_that_is_not_text(runner, model_file, tmp_path):
+    path = tmp_path / "img.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = predict(runner, model_file, "--encoding", "cp1251", path)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: not a text file\n"
 
 
 @pytest.mark.parametrize("name", ["nope", "hex", "idna"])

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from linesift.lines import NotTextError, decode, decode_as, is_blank, legacy_charset, overlong_row, split_lines
+from linesift.lines import NotTextError, decode, decode_as, is_blank, legacy_replaced_max, overlong_row, split_lines
 
 
 # -- split_lines ---------------------------------------------------------------------------------------
@@ -123,7 +123,8 @@ def test_decode_bytes_undefined_in_cp1252_are_replaced():
 PAGES_IN_LEGACY_CHARSETS = [
     ("cp1251", "Всем привет. Сегодня поговорим о погоде в Москве.\nЗавтра на севере ожидается небольшой дождь."),
     ("koi8-r", "Всем привет. Сегодня поговорим о погоде в Москве.\nЗавтра на севере ожидается небольшой дождь."),
-    ("cp1250", "Ahoj všichni. Dnes si povíme o počasí v Praze.\nZítra se na severu očekává slabý déšť a vítr."),
+    ("cp1250", "Wszyscy mówią o pogodzie w Krakowie.\nJutro na północy spodziewany jest słaby deszcz."),
+    ("iso-8859-2", "Wszyscy mówią o pogodzie w Krakowie.\nJutro na północy spodziewany jest słaby deszcz."),
     ("cp1253", "Καλημέρα σε όλους. Σήμερα μιλάμε για τον καιρό στην Αθήνα.\nΑύριο αναμένεται ελαφριά βροχή."),
     ("gb18030", "大家好。今天我们来谈谈北京的天气。\n明天北部地区预计会有小雨。"),
     ("big5", "大家好。今天我們來談談台北的天氣。\n明天北部地區預計會有小雨。"),
@@ -152,8 +153,35 @@ def test_decode_keeps_cp1252_for_a_latin_page_with_one_symbol():
     assert decode(page.encode("cp1252")) == (page, ["not valid UTF-8 (byte 17); decoded as cp1252"])
 
 
-def test_legacy_charset_is_none_where_none_reads_the_bytes_whole():
-    assert legacy_charset("Größe".encode("cp1252") + b" \x81") is None
+def test_decode_keeps_cp1252_for_a_french_page_another_latin_charset_reads_with_less_mess():
+    # cp1257 reads it as Baltic ("č" for "è") with a little less of charset-normalizer's mess: cp1252 leads by
+    # LEGACY_CP1252_MARGIN
+    page = "Ça, c’est la façon française : on reçoit, on goûte, on s’amuse à la fête, où l’été dure longtemps ; voilà."
+    assert decode(page.encode("cp1252")) == (page, ["not valid UTF-8 (byte 0); decoded as cp1252"])
+
+
+def test_decode_keeps_the_charset_of_a_latin_page_with_one_byte_it_lacks():
+    page = "Le café de la gare est fermé. Les élèves étudient à l'école près du théâtre."
+    assert decode(page.encode("cp1252") + b" \x9d") == (
+        page + " \ufffd", ["not valid UTF-8 (byte 6); decoded as cp1252, 1 byte(s) it has no character for replaced"])
+
+
+def test_decode_keeps_the_charset_of_a_cjk_page_cut_inside_its_last_character():
+    page = "大家好。今天我们来谈谈北京的天气。\n明天北部地区预计会有小雨。"
+    assert decode(page.encode("gb18030")[:-1]) == (
+        page[:-1] + "\ufffd", ["not valid UTF-8 (byte 0); decoded as gb18030, 1 byte(s) it has no character for replaced"])
+
+
+@pytest.mark.parametrize(("data", "most"), [(b"ok", 1), (b"\xe9" * 199, 1), (b"ok " + b"\xe9" * 200, 2),
+                                             (b"\xe9" * 401, 3)])
+def test_legacy_replaced_max_allows_one_byte_and_one_per_200_outside_ascii(data, most):
+    assert legacy_replaced_max(data) == most
+
+
+def test_decode_counts_symbols_inside_words_as_mess():
+    # read as cp1252 this Polish page has no more of charset-normalizer's mess than as cp1250, but "pó³nocy"
+    page = "Wszyscy mówią o pogodzie w Krakowie. Jutro na północy spodziewany jest słaby deszcz."
+    assert decode(page.encode("cp1250"))[1] == ["not valid UTF-8 (byte 9); decoded as cp1250"]
 
 
 def test_decode_utf8_page_with_a_bad_byte_keeps_its_utf8():
@@ -224,5 +252,16 @@ def test_overlong_row_counts_the_vowel_signs_of_hindi():
     assert overlong_row([line]) == 0
 
 
-def test_decode_as_skips_the_byte_order_mark_of_the_charset_named():
-    assert decode_as(codecs.BOM_UTF8 + "Größe".encode("utf-8"), "utf-8") == ("Größe", [])
+def test_decode_as_a_byte_order_mark_wins_over_the_charset_named():
+    assert decode_as(codecs.BOM_UTF8 + "Größe".encode("utf-8"), "cp1251") == ("Größe", [])
+    assert decode_as(codecs.BOM_UTF16_LE + "Größe".encode("utf-16-le"), "utf-16-le") == ("Größe", [])
+
+
+def test_decode_as_refuses_binary_data():
+    with pytest.raises(NotTextError, match="^not a text file$"):
+        decode_as(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "cp1251")
+
+
+def test_decode_as_names_the_charset_as_the_user_named_it():
+    assert decode_as(b"caf\xe9 \x81", "cp1252", "latin-1") == (
+        "café \ufffd", ["not valid latin-1, read as cp1252 (byte 5); undecodable bytes replaced"])

@@ -1,18 +1,22 @@
 """How well pages that are not UTF-8 are decoded: real text of each language, encoded in its legacy charsets.
 
-    python -m linesift.training.charsets --corpora ../shared/corpora [--chars 300]
+    python -m linesift.training.charsets --corpora ../shared/corpora [--chars 300] [--damage stray]
 
 Takes the gold text of up to ``--per`` pages of each language and charset (daniel's, chinese-wce's, the Common
 Crawl lines', Readability's, wcxb's and CleanEval's pages that name their language; pages the charset cannot
-encode, or that are ASCII, are left out), encodes it, and decodes it as ``linesift`` reads a file
-(``lines.decode``). A page counts as right when it decodes to exactly its text. Compared with reading every
-page that is not UTF-8 as cp1252 (linesift before 0.13.0). ``--chars N`` cuts each text to its first N
-characters (shorter pages give less to go on).
+encode, that are ASCII, or whose gold opens with a UTF-8 byte order mark read as cp1252, are left out), encodes
+it, and decodes it as ``linesift`` reads a file (``lines.decode``). A page counts as right when it decodes to
+exactly its text. Compared with reading every page that is not UTF-8 as cp1252 (linesift before 0.13.0).
+``--chars N`` cuts each text to its first N characters (shorter pages give less to go on). ``--damage stray``
+appends a space and a byte the charset has no character for (a byte pasted from another page; charsets that
+have one for every byte are left out), ``--damage cut`` drops the last byte of a page whose last character
+takes two or more (a capped scrape); either is right when that byte reads as U+FFFD.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import random
 import time
 from collections import defaultdict
@@ -43,8 +47,31 @@ def gold_texts(corpora_dir: Path) -> dict[str, list[str]]:
     return texts
 
 
-def encoded_pages(texts: dict[str, list[str]], per: int, chars: int | None, seed: int = 0):
-    """``(language, charset, text, bytes)``: up to ``per`` texts of each language a charset of it encodes."""
+def _undefined_byte(charset: str) -> int | None:
+    """The first byte of 0x80-0xFF that ``charset`` has no character for on its own, if any."""
+    for byte in range(0x80, 0x100):
+        try:
+            bytes([byte]).decode(charset)
+        except UnicodeDecodeError:
+            return byte
+    return None
+
+
+def damaged(text: str, data: bytes, charset: str, damage: str | None) -> tuple[str, bytes] | None:
+    """``(text, data)`` with ``damage`` done (``stray``, ``cut``; None: as they are), or None where it cannot be."""
+    if damage == "stray":
+        byte = _undefined_byte(charset)
+        return None if byte is None else (text + " \ufffd", data + bytes([32, byte]))
+    if damage == "cut":
+        last = len(text[-1:].encode(charset))
+        return None if last < 2 else (text[:-1] + "\ufffd", data[:-1])
+    return text, data
+
+
+def encoded_pages(texts: dict[str, list[str]], per: int, chars: int | None, seed: int = 0,
+                  damage: str | None = None):
+    """``(language, charset, text, bytes)``: up to ``per`` texts of each language a charset of it encodes,
+    ``damage`` done to them (``damaged``)."""
     rng = random.Random(seed)
     for lang in sorted(texts):
         shuffled = list(texts[lang])
@@ -57,20 +84,23 @@ def encoded_pages(texts: dict[str, list[str]], per: int, chars: int | None, seed
                     data = text.encode(charset)
                 except UnicodeEncodeError:
                     continue
-                if data.isascii():
+                if data.isascii() or data.startswith(codecs.BOM_UTF8):  # a gold opening with "ï»¿"
                     continue
-                yield lang, charset, text, data
+                pair = damaged(text, data, charset, damage)
+                if pair is None:
+                    continue
+                yield lang, charset, *pair
                 taken += 1
                 if taken == per:
                     break
 
 
-def measure(corpora_dir: Path, per: int = 60, chars: int | None = None) -> dict:
+def measure(corpora_dir: Path, per: int = 60, chars: int | None = None, damage: str | None = None) -> dict:
     """Pages decoded right by ``lines.decode`` and by cp1252 alone, per language and charset, and in all."""
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # pages, right now, right as cp1252
     worse = 0
     seconds = 0.0
-    for lang, charset, text, data in encoded_pages(gold_texts(corpora_dir), per, chars):
+    for lang, charset, text, data in encoded_pages(gold_texts(corpora_dir), per, chars, damage=damage):
         start = time.perf_counter()
         decoded, warnings = decode(data)
         seconds += time.perf_counter() - start
@@ -93,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
     parser.add_argument("--per", type=int, default=60, help="pages per language and charset")
     parser.add_argument("--chars", type=int, default=None, help="cut each text to its first N characters")
+    parser.add_argument("--damage", choices=("stray", "cut"), default=None,
+                        help="stray: a byte the charset lacks appended; cut: a multi-byte last character cut")
     args = parser.parse_args(argv)
-    result = measure(args.corpora, args.per, args.chars)
+    result = measure(args.corpora, args.per, args.chars, args.damage)
     print(f"{'language charset':<20} {'pages':>6} {'right':>6} {'as cp1252':>10}")
     for key, row in sorted(result["rows"].items()):
         print(f"{key:<20} {row['pages']:>6} {row['right']:>6} {row['right_as_cp1252']:>10}")

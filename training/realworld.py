@@ -98,7 +98,8 @@ def parse_snippets(source: str) -> dict[str, Snippets]:
 
 
 def decode_html(data: bytes) -> str:
-    """A page's HTML as ``linesift predict`` reads an .html file: UTF-8, else its declared charset, else cp1252."""
+    """A page's HTML as ``linesift predict`` reads an .html file: UTF-8, else its declared charset, else the
+    legacy charset that reads it best (``lines.legacy_charset``)."""
     return as_declared(data, *decode(data))[0]
 
 
