@@ -12,6 +12,7 @@ from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
+UTF16_NUL_SHARE = 0.3  # UTF-16 without a byte order mark: NULs in at least this share of its high bytes
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
 
@@ -69,6 +70,27 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text in UTF-16 without a byte order mark (a database's or a Windows
+    tool's export), told by its NULs: the high byte of each ASCII character, so at least UTF16_NUL_SHARE of
+    the odd bytes (LE) or even bytes (BE) and none of the others, as no binary format has them; else None."""
+    sample = data[:65536]
+    sample = sample[:len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if others == 0 and nuls >= UTF16_NUL_SHARE * half:
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError:  # a lone surrogate, or a sample cut inside a surrogate pair
+                text = sample[:-2].decode(codec, errors="replace")
+            if not _looks_binary(text.replace("\x00", "").encode("utf-8", errors="replace")) and "\x00" not in text:
+                return codec
+    return None
 
 
 def _text_after_bom(data: bytes, codec: str) -> str:
@@ -136,7 +158,10 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _text_after_bom(data, "utf-16"), []
     if _looks_binary(data):
-        raise NotTextError("not a text file")
+        codec = _utf16_without_bom(data)
+        if codec is None:
+            raise NotTextError("not a text file")
+        return data.decode(codec, errors="replace"), [f"no byte order mark; decoded as {codec.upper()}"]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as err:

@@ -205,6 +205,15 @@ def test_cyrillic_file_in_a_legacy_charset_is_written_as_utf8(runner, model_file
     assert result.stderr == f"Warning: {path}: not valid UTF-8 (byte 0); decoded as cp1251\n"
 
 
+def test_utf16_file_without_a_byte_order_mark_is_read_with_a_warning(runner, model_file, tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_bytes("Menu\nHello there.\n".encode("utf-16-le"))
+    result = predict(runner, model_file, "-f", "tsv", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Menu", "Hello there."]
+    assert result.stderr == f"Warning: {path}: no byte order mark; decoded as UTF-16-LE\n"
+
+
 def test_encoding_reads_a_page_in_the_charset_named_without_a_warning(runner, model_file, tmp_path):
     path = tmp_path / "ru.txt"
     path.write_bytes("Новости\nВсем привет.\n".encode("koi8-r"))

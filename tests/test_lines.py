@@ -265,3 +265,14 @@ def test_decode_as_refuses_binary_data():
 def test_decode_as_names_the_charset_as_the_user_named_it():
     assert decode_as(b"caf\xe9 \x81", "cp1252", "latin-1") == (
         "café \ufffd", ["not valid latin-1, read as cp1252 (byte 5); undecodable bytes replaced"])
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_decode_utf16_without_a_byte_order_mark_by_its_nuls(codec):
+    page = "Hello wörld\nЗдравствуй\n"
+    assert decode(page.encode(codec)) == (page, [f"no byte order mark; decoded as {codec.upper()}"])
+
+
+def test_decode_binary_with_nuls_at_both_parities_is_not_utf16():
+    with pytest.raises(NotTextError, match="^not a text file$"):
+        decode("abc".encode("utf-16-le") + b"\x00\x00")
