@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -12,6 +13,7 @@ from linesift.settings import OVERLONG_LINE_CHARS, OVERLONG_LINE_SHARE, OVERLONG
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
+NOT_TEXT_REPLACED_RATIO = 0.25  # decoded text with more U+FFFD than this share is binary data
 UTF16_NUL_SHARE = 0.3  # UTF-16 without a byte order mark: NULs in at least this share of its high bytes
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
@@ -97,7 +99,7 @@ def _text_after_bom(data: bytes, codec: str) -> str:
     """``data``, which opens with a UTF-16 or UTF-32 byte order mark, decoded; NotTextError when what it
     decodes to holds NULs or mostly control characters, as a binary file behind two such bytes does."""
     text = data.decode(codec, errors="replace")
-    if _looks_binary(text[:65536].encode("utf-8", errors="replace")):
+    if _not_text(text):
         raise NotTextError("not a text file")
     return text
 
@@ -148,13 +150,14 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     few bad bytes keeps its UTF-8 and the bad bytes are replaced (U+FFFD); a page with more bad sequences
     than good ones is a legacy page, decoded in the legacy charset that reads it best (``legacy_charset``:
     cp1252, a Latin-1 superset, unless Central European, Cyrillic, Greek, CJK... read clearly better), or,
-    where none decodes it whole, as cp1252 with the bytes it has no character for replaced. Binary data
-    raises NotTextError.
+    where none reads it, as cp1252 with the bytes it has no character for replaced. Binary data raises
+    NotTextError.
     """
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return _text_after_bom(data, "utf-32"), []
+    skipped = 0  # byte offsets in warnings are the file's
     if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
+        data, skipped = data[3:], 3
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _text_after_bom(data, "utf-16"), []
     if _looks_binary(data):
@@ -165,7 +168,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as err:
-        first_bad = err.start
+        first_bad = err.start + skipped
     replaced = data.decode("utf-8", errors="replace")
     genuine = data.count("\ufffd".encode())  # U+FFFD the page itself holds, as valid UTF-8
     invalid = replaced.count("\ufffd") - genuine  # the bad sequences replaced
@@ -189,19 +192,28 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
         return _text_after_bom(data, "utf-32"), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _text_after_bom(data, "utf-16"), []
+    said = name or charset
+    if codecs.lookup(said).name != codecs.lookup(charset).name:
+        said += f", read as {charset}"
+    skipped = 0
     if data.startswith(codecs.BOM_UTF8):
-        data, charset, name = data[3:], "utf-8", "UTF-8 (its byte order mark says)"
+        data, charset, said, skipped = data[3:], "utf-8", "UTF-8 as its byte order mark says", 3
     try:
         text, warnings = data.decode(charset), []
     except UnicodeDecodeError as err:
-        said = name or charset
-        if codecs.lookup(said).name != codecs.lookup(charset).name:
-            said += f", read as {charset}"
         text = data.decode(charset, errors="replace")
-        warnings = [f"not valid {said} (byte {err.start}); undecodable bytes replaced"]
-    if _looks_binary(text[:65536].encode("utf-8", errors="replace")):
+        warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
+    if _not_text(text):
         raise NotTextError("not a text file")
     return text, warnings
+
+
+def _not_text(text: str) -> bool:
+    """Decoded text that is binary data: NULs or mostly control characters, or mostly bytes the charset
+    has no character for (U+FFFD), as binary data read as UTF-16 or UTF-32 is."""
+    sample = text[:65536]
+    return (_looks_binary(sample.encode("utf-8", errors="replace"))
+            or sample.count("\ufffd") > NOT_TEXT_REPLACED_RATIO * len(sample))
 
 
 # The legacy charsets a page that is not UTF-8 is read in, the first that reads best: windows-1252 first (browsers'
@@ -214,26 +226,33 @@ LEGACY_CHARSETS = ("cp1252", "cp1250", "iso-8859-2", "cp1251", "koi8-r", "cp1253
 _OTHER_SCRIPT_SINGLE_BYTE = frozenset({"cp1251", "koi8-r", "cp1253", "iso-8859-7", "cp1255", "cp1256", "cp874"})
 LEGACY_MIXED_WORDS_MAX = 0.2
 # Another charset is taken over windows-1252 only when it reads at least this much better (charset-normalizer's
-# mess ratio): of 774 corpus texts of nine languages encoded in 11 legacy charsets, 756 decode right at 0.05 and
-# 0.1 (cp1252 alone 224), none cp1252 reads right read wrong; at 0, 752, four of them French or German read as
-# Baltic or Central European (data/EXPERIMENTS.md, "Twenty-eighth round")
-LEGACY_CP1252_MARGIN = 0.05
+# mess ratio, which finds some in accented French: "château"): of 774 corpus texts of nine languages encoded in 11
+# legacy charsets, 756 decode right from 0.05 to 0.2 (cp1252 alone 224); at 0, 752, four of them French or German
+# read as Baltic or Central European; cut to 80 characters, 0.15 reads most right, none cp1252 reads right wrong
+# (data/EXPERIMENTS.md, "Twenty-eighth round")
+LEGACY_CP1252_MARGIN = 0.15
 LEGACY_SAMPLE_CHARS = 65536  # the mess ratio is measured on a page's first this many characters
+LEGACY_GUESS_BYTES = 262144  # the charset is guessed from a page's first this many bytes
 # A legacy page may hold a few bytes its charset has no character for (a byte pasted from another page, a
 # multi-byte character cut at the end of a capped scrape): one, and one more per this many bytes outside ASCII
 LEGACY_REPLACED_PER = 200
+# Mess added per such byte, but in cp1252 or at the very end: a charset that needs one to read a page in the
+# middle is nearly always the wrong one (a Finnish page as GB18030), but for a page whose own charset lacks it
+LEGACY_REPLACED_MESS = 1.0
 _HIGH_BYTES = bytes(range(128, 256))
 _WORD = re.compile(r"[^\W\d_]+")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
-# not ©, ® and °, which brand names and units put against letters ("Windows®XP")
-_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[\xa1-\xa8\xaa-\xad\xaf\xb1-\xbf\xd7\xf7](?=[^\W\d_])")
+# only those that are letters in cp1250, ISO-8859-2 or cp1257 (not ·, «, », ², ½, ×, §, °, ®, a soft hyphen, which
+# Latin pages put against letters: "col·lecció", "Accueil·Actualités", "H²O", "Windows®XP")
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[\xa1\xa3\xa5\xa6\xa8\xaa\xac\xaf\xb1\xb3\xb6\xb8\xb9\xba\xbc\xbe\xbf]"
+                             r"(?=[^\W\d_])")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def legacy_charset(data: bytes) -> str | None:
-    """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, or None when none
-    reads it with at most ``legacy_replaced_max`` bytes it has no character for (a stray byte, a multi-byte
-    character cut at the end). Best is the least mess (charset-normalizer's measure of unlikely sequences of
+    """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, judged on its first
+    ``LEGACY_GUESS_BYTES``, or None when none reads those with at most ``legacy_replaced_max`` bytes it has
+    no character for (a stray byte, a multi-byte character cut at the end). Best is the least mess (charset-normalizer's measure of unlikely sequences of
     characters: accents and symbols inside words, scripts mixed in a word, odd case changes), cp1252 winning
     ties by ``LEGACY_CP1252_MARGIN``; a single-byte charset of another script must not put its letters inside
     Latin words and, as little mess as a Latin or CJK charset, comes after it; between two such, the letters'
@@ -243,32 +262,56 @@ def legacy_charset(data: bytes) -> str | None:
     from charset_normalizer.cd import coherence_ratio
     from charset_normalizer.md import mess_ratio
 
+    data = data[:LEGACY_GUESS_BYTES]
     most_replaced = legacy_replaced_max(data)
     best = None
     for order, charset in enumerate(LEGACY_CHARSETS):
-        try:
-            text, replaced = data.decode(charset), 0
-        except UnicodeDecodeError:
-            text = data.decode(charset, errors="replace")
-            replaced = text.count("\ufffd")
-            if replaced > most_replaced:
-                continue
+        read = _decoded_counting(data, charset, most_replaced)
+        if read is None:  # more bytes it has no character for than allowed
+            continue
+        text, spans = read
         sample = text[:LEGACY_SAMPLE_CHARS].replace("\ufffd", "")
         if _C1_CONTROL.search(sample):  # an ISO charset reading bytes no page uses as controls
             continue
         other_script = charset in _OTHER_SCRIPT_SINGLE_BYTE
         if other_script and _mixed_word_share(sample) > LEGACY_MIXED_WORDS_MAX:
             continue
-        # symbols inside words count as mess too, as a Polish page read as cp1252 has them ("pó³nocy", "s³aby")
-        mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample)
+        # symbols inside words count as mess too, as a Polish page read as cp1252 has them ("pó³nocy", "s³aby"),
+        # and so does each byte replaced, but in cp1252 (a stray byte of a Latin page) or at the very end (a
+        # multi-byte character cut there)
+        costly = 0 if charset == "cp1252" else sum(1 for _, end in spans if end < len(data))
+        mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample) + costly * LEGACY_REPLACED_MESS
                 + (0.0 if charset == "cp1252" else LEGACY_CP1252_MARGIN))
         # as little mess: Latin and CJK charsets first, then, between two other scripts (Hebrew read as Cyrillic),
         # the one whose letters are as frequent as in a language of it
         languages = coherence_ratio(sample) if other_script else []
-        key = (round(mess, 3), other_script, -round(languages[0][1], 2) if languages else 0.0, replaced, order)
+        key = (round(mess, 3), other_script, -round(languages[0][1], 2) if languages else 0.0, len(spans), order)
         if best is None or key < best[0]:
             best = (key, charset)
     return best[1] if best else None
+
+
+_COUNTING = threading.local()  # the decode in progress in this thread: the byte spans replaced, and how many may be
+
+
+def _replace_counted(err: UnicodeDecodeError) -> tuple[str, int]:
+    _COUNTING.spans.append((err.start, err.end))
+    if len(_COUNTING.spans) > _COUNTING.limit:
+        raise err
+    return "\ufffd", err.end
+
+
+codecs.register_error("linesift-counted", _replace_counted)
+
+
+def _decoded_counting(data: bytes, charset: str, limit: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """``data`` decoded in ``charset`` with the byte spans it has no character for replaced (U+FFFD), and
+    those spans; None as soon as there are more than ``limit`` (so a charset that fails early costs little)."""
+    _COUNTING.spans, _COUNTING.limit = [], limit
+    try:
+        return data.decode(charset, errors="linesift-counted"), _COUNTING.spans
+    except UnicodeDecodeError:
+        return None
 
 
 def legacy_replaced_max(data: bytes) -> int:
@@ -278,8 +321,9 @@ def legacy_replaced_max(data: bytes) -> int:
 
 
 def _symbols_in_words_share(text: str) -> float:
-    """The share of the characters outside ASCII that are symbols or digits of Latin-1's upper half (``¹``,
-    ``³``, ``¿``, ``±``; not ``©``, ``®``, ``°``) with a letter on each side."""
+    """The share of the characters outside ASCII that are symbols or digits of Latin-1's upper half that
+    Central European and Baltic charsets read as letters (``¹``, ``³``, ``¿``, ``±``), with a letter on each
+    side."""
     outside = len(text) - len(text.encode("ascii", "ignore"))
     return len(_SYMBOL_IN_WORD.findall(text)) / outside if outside else 0.0
 

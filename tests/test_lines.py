@@ -276,3 +276,30 @@ def test_decode_utf16_without_a_byte_order_mark_by_its_nuls(codec):
 def test_decode_binary_with_nuls_at_both_parities_is_not_utf16():
     with pytest.raises(NotTextError, match="^not a text file$"):
         decode("abc".encode("utf-16-le") + b"\x00\x00")
+
+
+@pytest.mark.parametrize("page", [
+    "Le château de la forêt est très beau, déjà en été le garçon reçoit sa fenêtre.",  # "château" is mess to it
+    "L'Ajuntament ha aprovat la col·lecció. Visiteu la pàgina.",  # a middle dot inside a word
+    "Accueil·Actualités·Contact\nLes élèves étudient à l'école.",
+    "Formula: H²O and CO² make a²+b²=c².",
+    "Sää on hyvä.",  # GB18030 reads it too, but for one byte in the middle
+])
+def test_decode_keeps_cp1252_for_latin_pages_other_charsets_also_read(page):
+    text, warnings = decode(page.encode("cp1252"))
+    assert (text, warnings[0].split("; ")[1]) == (page, "decoded as cp1252")
+
+
+def test_decode_counts_byte_offsets_from_the_start_of_the_file():
+    assert decode(codecs.BOM_UTF8 + "Größe".encode("cp1252")) == (
+        "Größe", ["not valid UTF-8 (byte 5); decoded as cp1252"])
+
+
+def test_decode_as_a_utf8_byte_order_mark_with_bad_bytes_behind_it():
+    assert decode_as(codecs.BOM_UTF8 + "Größe café".encode("utf-8")[:-2] + b"\xe9", "cp1251", "cp1251") == (
+        "Größe caf\ufffd", ["not valid UTF-8 as its byte order mark says (byte 14); undecodable bytes replaced"])
+
+
+def test_decode_as_refuses_bytes_mostly_not_valid_in_the_charset_named():
+    with pytest.raises(NotTextError, match="^not a text file$"):
+        decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them
