@@ -90,7 +90,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
                 text = sample.decode(codec)
             except UnicodeDecodeError:  # a lone surrogate, or a sample cut inside a surrogate pair
                 text = sample[:-2].decode(codec, errors="replace")
-            if not _looks_binary(text.replace("\x00", "").encode("utf-8", errors="replace")) and "\x00" not in text:
+            if "\x00" not in text and not _looks_binary(text.encode("utf-8", errors="replace")):
                 return codec
     return None
 
@@ -236,14 +236,15 @@ LEGACY_GUESS_BYTES = 262144  # the charset is guessed from a page's first this m
 # A legacy page may hold a few bytes its charset has no character for (a byte pasted from another page, a
 # multi-byte character cut at the end of a capped scrape): one, and one more per this many bytes outside ASCII
 LEGACY_REPLACED_PER = 200
-# Mess added per such byte, but in cp1252 or at the very end: a charset that needs one to read a page in the
-# middle is nearly always the wrong one (a Finnish page as GB18030), but for a page whose own charset lacks it
-LEGACY_REPLACED_MESS = 1.0
+# Mess added, times the share of a page's bytes outside ASCII that a charset has no character for (but in cp1252, at
+# the very end, or inside a UTF-8 character pasted into the page): on a short page one such byte mid-page nearly
+# always means the wrong charset (a Finnish page read as GB18030), on a long one a byte pasted into the right one
+LEGACY_REPLACED_MESS = 10.0
 _HIGH_BYTES = bytes(range(128, 256))
 _WORD = re.compile(r"[^\W\d_]+")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
-# only those that are letters in cp1250, ISO-8859-2 or cp1257 (not ·, «, », ², ½, ×, §, °, ®, a soft hyphen, which
-# Latin pages put against letters: "col·lecció", "Accueil·Actualités", "H²O", "Windows®XP")
+# only those that are letters in cp1250, ISO-8859-2 or cp1257 (not ·, «, », ², ½, ×, §, °, ®, a soft hyphen,
+# which Latin pages put against letters: "col·lecció", "Accueil·Actualités", "H²O", "Windows®XP")
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[\xa1\xa3\xa5\xa6\xa8\xaa\xac\xaf\xb1\xb3\xb6\xb8\xb9\xba\xbc\xbe\xbf]"
                              r"(?=[^\W\d_])")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -251,19 +252,22 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 def legacy_charset(data: bytes) -> str | None:
     """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, judged on its first
-    ``LEGACY_GUESS_BYTES``, or None when none reads those with at most ``legacy_replaced_max`` bytes it has
-    no character for (a stray byte, a multi-byte character cut at the end). Best is the least mess (charset-normalizer's measure of unlikely sequences of
-    characters: accents and symbols inside words, scripts mixed in a word, odd case changes), cp1252 winning
-    ties by ``LEGACY_CP1252_MARGIN``; a single-byte charset of another script must not put its letters inside
-    Latin words and, as little mess as a Latin or CJK charset, comes after it; between two such, the letters'
-    frequencies decide (charset-normalizer's coherence), then the fewer bytes replaced. No charset reading C1
-    control characters is taken."""
+    ``LEGACY_GUESS_BYTES``, or None when none reads those with at most ``legacy_replaced_max`` characters it
+    has none for (a stray byte, a multi-byte character cut at the end; a bad multi-byte sequence counts
+    once). Best is the least mess in its first ``LEGACY_SAMPLE_CHARS`` characters (charset-normalizer's
+    measure of unlikely sequences of characters: accents and symbols inside words, scripts mixed in a word,
+    odd case changes; with Latin-1 symbols inside words that Central European charsets read as letters, and
+    the bytes it has no character for), cp1252 winning ties by ``LEGACY_CP1252_MARGIN``; a single-byte
+    charset of another script must not put its letters inside Latin words and, as little mess as a Latin or
+    CJK charset, comes after it; between two such, the letters' frequencies decide (charset-normalizer's
+    coherence), then the fewer bytes replaced. No charset reading C1 control characters is taken."""
     # imported here: only pages that are not UTF-8 need them
     from charset_normalizer.cd import coherence_ratio
     from charset_normalizer.md import mess_ratio
 
     data = data[:LEGACY_GUESS_BYTES]
     most_replaced = legacy_replaced_max(data)
+    high = max(1, len(data) - len(data.translate(None, _HIGH_BYTES)))  # bytes outside ASCII
     best = None
     for order, charset in enumerate(LEGACY_CHARSETS):
         read = _decoded_counting(data, charset, most_replaced)
@@ -277,10 +281,11 @@ def legacy_charset(data: bytes) -> str | None:
         if other_script and _mixed_word_share(sample) > LEGACY_MIXED_WORDS_MAX:
             continue
         # symbols inside words count as mess too, as a Polish page read as cp1252 has them ("pó³nocy", "s³aby"),
-        # and so does each byte replaced, but in cp1252 (a stray byte of a Latin page) or at the very end (a
-        # multi-byte character cut there)
-        costly = 0 if charset == "cp1252" else sum(1 for _, end in spans if end < len(data))
-        mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample) + costly * LEGACY_REPLACED_MESS
+        # and so do the bytes replaced, by their share of the bytes outside ASCII, but in cp1252 (a stray byte of
+        # a Latin page) or at the very end (a multi-byte character cut there)
+        costly = 0 if charset == "cp1252" else sum(
+            1 for start, end in spans if end < len(data) and not _in_utf8_character(data, start, end))
+        mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample) + LEGACY_REPLACED_MESS * costly / high
                 + (0.0 if charset == "cp1252" else LEGACY_CP1252_MARGIN))
         # as little mess: Latin and CJK charsets first, then, between two other scripts (Hebrew read as Cyrillic),
         # the one whose letters are as frequent as in a language of it
@@ -312,6 +317,20 @@ def _decoded_counting(data: bytes, charset: str, limit: int) -> tuple[str, list[
         return data.decode(charset, errors="linesift-counted"), _COUNTING.spans
     except UnicodeDecodeError:
         return None
+
+
+def _in_utf8_character(data: bytes, start: int, end: int) -> bool:
+    """Whether ``data[start:end]`` lies inside a UTF-8 character of 2-4 bytes (one pasted into a legacy
+    page: the 0x98 of a "‘" in a cp1251 page)."""
+    for first in range(max(0, end - 4), start + 1):
+        for size in (2, 3, 4):
+            if first + size >= end and first + size <= len(data):
+                try:
+                    data[first:first + size].decode("utf-8")
+                    return True
+                except UnicodeDecodeError:
+                    pass
+    return False
 
 
 def legacy_replaced_max(data: bytes) -> int:

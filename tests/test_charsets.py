@@ -36,3 +36,9 @@ def test_damaged_cut_drops_the_last_byte_of_a_multibyte_last_character():
     data = "天气".encode("gb18030")
     assert damaged("天气", data, "gb18030", "cut") == ("天\ufffd", data[:-1])
     assert damaged("Größe", "Größe".encode("cp1252"), "cp1252", "cut") is None
+
+
+def test_damaged_middle_inserts_a_space_and_a_byte_the_charset_lacks_at_the_first_space_past_the_middle():
+    data = "Всем привет там".encode("cp1251")
+    assert damaged("Всем привет там", data, "cp1251", "middle") == (
+        "Всем привет \ufffd там", "Всем привет".encode("cp1251") + b" \x98" + " там".encode("cp1251"))

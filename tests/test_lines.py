@@ -303,3 +303,16 @@ def test_decode_as_a_utf8_byte_order_mark_with_bad_bytes_behind_it():
 def test_decode_as_refuses_bytes_mostly_not_valid_in_the_charset_named():
     with pytest.raises(NotTextError, match="^not a text file$"):
         decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them
+
+
+@pytest.mark.parametrize(("charset", "page", "pasted"), [
+    ("cp1251", "Всем привет. Сегодня поговорим о погоде в Москве. Завтра на севере ожидается небольшой дождь.", "‘"),
+    ("cp1253", "Καλημέρα σε όλους. Σήμερα μιλάμε για τον καιρό στην Αθήνα. Αύριο αναμένεται ελαφριά βροχή.", "”"),
+])
+def test_decode_keeps_the_charset_of_a_page_with_a_utf8_character_pasted_in_its_middle(charset, page, pasted):
+    # cp1251 has no character for the 0x98 of a UTF-8 "‘", cp1253 none for the 0x9D of a "”"
+    at = page.index(". ") + 1
+    data = page[:at].encode(charset) + pasted.encode("utf-8") + page[at:].encode(charset)
+    text, warnings = decode(data)
+    assert warnings == [f"not valid UTF-8 (byte 0); decoded as {charset}, 1 byte(s) it has no character for replaced"]
+    assert text == page[:at] + pasted.encode("utf-8").decode(charset, errors="replace") + page[at:]

@@ -9,7 +9,8 @@ it, and decodes it as ``linesift`` reads a file (``lines.decode``). A page count
 exactly its text. Compared with reading every page that is not UTF-8 as cp1252 (linesift before 0.13.0).
 ``--chars N`` cuts each text to its first N characters (shorter pages give less to go on). ``--damage stray``
 appends a space and a byte the charset has no character for (a byte pasted from another page; charsets that
-have one for every byte are left out), ``--damage cut`` drops the last byte of a page whose last character
+have one for every byte are left out), ``--damage middle`` inserts them at the first space past the middle of
+the text (texts without one left out), ``--damage cut`` drops the last byte of a page whose last character
 takes two or more (a capped scrape); either is right when that byte reads as U+FFFD.
 """
 
@@ -62,6 +63,12 @@ def damaged(text: str, data: bytes, charset: str, damage: str | None) -> tuple[s
     if damage == "stray":
         byte = _undefined_byte(charset)
         return None if byte is None else (text + " \ufffd", data + bytes([32, byte]))
+    if damage == "middle":
+        byte, at = _undefined_byte(charset), text.find(" ", len(text) // 2)
+        if byte is None or at < 0:
+            return None
+        head = text[:at].encode(charset)
+        return text[:at] + " \ufffd" + text[at:], head + bytes([32, byte]) + data[len(head):]
     if damage == "cut":
         last = len(text[-1:].encode(charset))
         return None if last < 2 else (text[:-1] + "\ufffd", data[:-1])
@@ -123,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
     parser.add_argument("--per", type=int, default=60, help="pages per language and charset")
     parser.add_argument("--chars", type=int, default=None, help="cut each text to its first N characters")
-    parser.add_argument("--damage", choices=("stray", "cut"), default=None,
-                        help="stray: a byte the charset lacks appended; cut: a multi-byte last character cut")
+    parser.add_argument("--damage", choices=("stray", "middle", "cut"), default=None,
+                        help="stray: a byte the charset lacks appended; middle: inserted at the first space past the "
+                        "middle; cut: a multi-byte last character cut")
     args = parser.parse_args(argv)
     result = measure(args.corpora, args.per, args.chars, args.damage)
     print(f"{'language charset':<20} {'pages':>6} {'right':>6} {'as cp1252':>10}")
