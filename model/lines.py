@@ -224,6 +224,7 @@ LEGACY_CHARSETS = ("cp1252", "cp1250", "iso-8859-2", "cp1251", "koi8-r", "cp1253
 # Single-byte charsets of scripts other than Latin: a Latin page read in one has those letters inside its Latin
 # words ("p\u0e44iv\u0e44"), so one is not taken where more than this share of its words mix the two
 _OTHER_SCRIPT_SINGLE_BYTE = frozenset({"cp1251", "koi8-r", "cp1253", "iso-8859-7", "cp1255", "cp1256", "cp874"})
+_LATIN = frozenset({"cp1252", "cp1250", "iso-8859-2", "cp1254", "cp1257"})  # single-byte charsets of Latin letters
 LEGACY_MIXED_WORDS_MAX = 0.2
 # Another charset is taken over windows-1252 only when it reads at least this much better (charset-normalizer's
 # mess ratio, which finds some in accented French: "château"): of 774 corpus texts of nine languages encoded in 11
@@ -286,6 +287,7 @@ def legacy_charset(data: bytes) -> str | None:
         costly = 0 if charset == "cp1252" else sum(
             1 for start, end in spans if end < len(data) and not _in_utf8_character(data, start, end))
         mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample) + LEGACY_REPLACED_MESS * costly / high
+                + (_accented_word_share(sample) if charset in _LATIN else 0.0)
                 + (0.0 if charset == "cp1252" else LEGACY_CP1252_MARGIN))
         # as little mess: Latin and CJK charsets first, then, between two other scripts (Hebrew read as Cyrillic),
         # the one whose letters are as frequent as in a language of it
@@ -345,6 +347,14 @@ def _symbols_in_words_share(text: str) -> float:
     side."""
     outside = len(text) - len(text.encode("ascii", "ignore"))
     return len(_SYMBOL_IN_WORD.findall(text)) / outside if outside else 0.0
+
+
+def _accented_word_share(text: str) -> float:
+    """The share of the words with letters outside ASCII, of 3+ letters, that have no ASCII letter: words of
+    a Latin language nearly always have one, a Cyrillic or Greek page read in a Latin charset has none
+    ("Ëåíòà"), however much ASCII markup around them dilutes the mess ratio."""
+    words = [word for word in _WORD.findall(text) if not word.isascii() and len(word) >= 3]
+    return sum(1 for word in words if not _ASCII_LETTER.search(word)) / len(words) if words else 0.0
 
 
 def _mixed_word_share(text: str) -> float:

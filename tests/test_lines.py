@@ -316,3 +316,11 @@ def test_decode_keeps_the_charset_of_a_page_with_a_utf8_character_pasted_in_its_
     text, warnings = decode(data)
     assert warnings == [f"not valid UTF-8 (byte 0); decoded as {charset}, 1 byte(s) it has no character for replaced"]
     assert text == page[:at] + pasted.encode("utf-8").decode(charset, errors="replace") + page[at:]
+
+
+def test_decode_reads_cyrillic_in_much_ascii_markup_as_cyrillic():
+    # the markup dilutes charset-normalizer's mess of the cp1252 reading under cp1252's lead; its words made
+    # only of accented letters ("Ëåíòà") do not read as a Latin language's
+    page = ("<html><head><script>\n" + "var counter = counter + 1; window.setTimeout(update, 1000);\n" * 40
+            + "</script><title>Лента новостей - Британские ученые</title></head>\n<body><p>Всем привет.</p></body>\n")
+    assert decode(page.encode("cp1251")) == (page, ["not valid UTF-8 (byte 2437); decoded as cp1251"])
