@@ -268,7 +268,7 @@ def legacy_charset(data: bytes) -> str | None:
 
     data = data[:LEGACY_GUESS_BYTES]
     most_replaced = legacy_replaced_max(data)
-    high = max(1, len(data) - len(data.translate(None, _HIGH_BYTES)))  # bytes outside ASCII
+    high = max(1, _outside_ascii(data))
     best = None
     for order, charset in enumerate(LEGACY_CHARSETS):
         read = _decoded_counting(data, charset, most_replaced)
@@ -283,7 +283,8 @@ def legacy_charset(data: bytes) -> str | None:
             continue
         # symbols inside words count as mess too, as a Polish page read as cp1252 has them ("pó³nocy", "s³aby"),
         # and so do the bytes replaced, by their share of the bytes outside ASCII, but in cp1252 (a stray byte of
-        # a Latin page) or at the very end (a multi-byte character cut there)
+        # a Latin page), at the very end (a multi-byte character cut there) or inside a pasted UTF-8 character;
+        # and, in a Latin charset, words of accented letters only
         costly = 0 if charset == "cp1252" else sum(
             1 for start, end in spans if end < len(data) and not _in_utf8_character(data, start, end))
         mess = (mess_ratio(sample, 1.0) + _symbols_in_words_share(sample) + LEGACY_REPLACED_MESS * costly / high
@@ -338,7 +339,12 @@ def _in_utf8_character(data: bytes, start: int, end: int) -> bool:
 def legacy_replaced_max(data: bytes) -> int:
     """How many bytes a legacy charset may have no character for and still be taken: one, and one more for
     each LEGACY_REPLACED_PER bytes outside ASCII."""
-    return 1 + (len(data) - len(data.translate(None, _HIGH_BYTES))) // LEGACY_REPLACED_PER
+    return 1 + _outside_ascii(data) // LEGACY_REPLACED_PER
+
+
+def _outside_ascii(data: bytes) -> int:
+    """How many bytes of ``data`` are 0x80 or above."""
+    return len(data) - len(data.translate(None, _HIGH_BYTES))
 
 
 def _symbols_in_words_share(text: str) -> float:
