@@ -12,6 +12,7 @@ from importlib import import_module
 __version__ = "0.13.0"
 
 _EXPORTS = {
+    "decode": "linesift.lines",
     "split_lines": "linesift.lines",
     "ModelFileError": "linesift.modelfile",
     "load_model": "linesift.modelfile",

@@ -324,3 +324,10 @@ def test_decode_reads_cyrillic_in_much_ascii_markup_as_cyrillic():
     page = ("<html><head><script>\n" + "var counter = counter + 1; window.setTimeout(update, 1000);\n" * 40
             + "</script><title>Лента новостей - Британские ученые</title></head>\n<body><p>Всем привет.</p></body>\n")
     assert decode(page.encode("cp1251")) == (page, ["not valid UTF-8 (byte 2437); decoded as cp1251"])
+
+
+def test_decode_is_exported_at_the_package_top():
+    import linesift
+
+    assert linesift.decode("Всем привет. Сегодня поговорим о погоде.".encode("cp1251")) == (
+        "Всем привет. Сегодня поговорим о погоде.", ["not valid UTF-8 (byte 0); decoded as cp1251"])
