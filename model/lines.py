@@ -95,13 +95,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _text_after_bom(data: bytes, codec: str) -> str:
-    """``data``, which opens with a UTF-16 or UTF-32 byte order mark, decoded; NotTextError when what it
-    decodes to holds NULs or mostly control characters, as a binary file behind two such bytes does."""
-    text = data.decode(codec, errors="replace")
-    if _not_text(text):
-        raise NotTextError("not a text file")
-    return text
+def _text_after_bom(data: bytes) -> str | None:
+    """``data`` decoded by the UTF-32 or UTF-16 byte order mark it opens with (UTF-32's first: its little-endian
+    mark opens with UTF-16's), or None without one; NotTextError when what it decodes to holds NULs or mostly
+    control characters, as a binary file behind such bytes does."""
+    for marks, codec in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+                         ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+        if data.startswith(marks):
+            text = data.decode(codec, errors="replace")
+            if _not_text(text):
+                raise NotTextError("not a text file")
+            return text
+    return None
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -153,13 +158,12 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     where none reads it, as cp1252 with the bytes it has no character for replaced. Binary data raises
     NotTextError.
     """
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return _text_after_bom(data, "utf-32"), []
+    text = _text_after_bom(data)
+    if text is not None:
+        return text, []
     skipped = 0  # byte offsets in warnings are the file's
     if data.startswith(codecs.BOM_UTF8):
         data, skipped = data[3:], 3
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _text_after_bom(data, "utf-16"), []
     if _looks_binary(data):
         codec = _utf16_without_bom(data)
         if codec is None:
@@ -188,10 +192,9 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     """Bytes of a scrape decoded in the charset a user named (``predict --encoding NAME``, read with the codec
     ``charset``): bytes not valid in it replaced (U+FFFD), with a warning saying where the first was. A byte
     order mark wins over the name, as browsers let it; binary data raises NotTextError."""
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return _text_after_bom(data, "utf-32"), []
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _text_after_bom(data, "utf-16"), []
+    text = _text_after_bom(data)
+    if text is not None:
+        return text, []
     said = name or charset
     if codecs.lookup(said).name != codecs.lookup(charset).name:
         said += f", read as {charset}"

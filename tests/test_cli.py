@@ -196,22 +196,19 @@ def test_latin1_file_is_decoded_with_a_warning(runner, model_file, tmp_path):
     assert f"Warning: {path}: not valid UTF-8 (byte 2); decoded as cp1252" in result.stderr
 
 
-def test_cyrillic_file_in_a_legacy_charset_is_written_as_utf8(runner, model_file, tmp_path):
-    path = tmp_path / "ru.txt"
-    path.write_bytes("Новости\nВсем привет. Сегодня поговорим о погоде в Москве.\n".encode("cp1251"))
+@pytest.mark.parametrize(("lines", "codec", "said"), [
+    (["Новости", "Всем привет. Сегодня поговорим о погоде в Москве."], "cp1251",
+     "not valid UTF-8 (byte 0); decoded as cp1251"),  # a legacy charset, guessed
+    (["Menu", "Hello there."], "utf-16-le", "no byte order mark; decoded as UTF-16-LE"),  # UTF-16 without its mark
+])
+def test_file_not_in_utf8_is_written_as_utf8_with_a_warning_naming_its_charset(runner, model_file, tmp_path,
+                                                                                lines, codec, said):
+    path = tmp_path / "page.txt"
+    path.write_bytes("".join(line + "\n" for line in lines).encode(codec))
     result = predict(runner, model_file, "-f", "tsv", path)
     assert result.exit_code == 0
-    assert [row[2] for row in tsv_rows(result.stdout)] == ["Новости", "Всем привет. Сегодня поговорим о погоде в Москве."]
-    assert result.stderr == f"Warning: {path}: not valid UTF-8 (byte 0); decoded as cp1251\n"
-
-
-def test_utf16_file_without_a_byte_order_mark_is_read_with_a_warning(runner, model_file, tmp_path):
-    path = tmp_path / "export.txt"
-    path.write_bytes("Menu\nHello there.\n".encode("utf-16-le"))
-    result = predict(runner, model_file, "-f", "tsv", path)
-    assert result.exit_code == 0
-    assert [row[2] for row in tsv_rows(result.stdout)] == ["Menu", "Hello there."]
-    assert result.stderr == f"Warning: {path}: no byte order mark; decoded as UTF-16-LE\n"
+    assert [row[2] for row in tsv_rows(result.stdout)] == lines
+    assert result.stderr == f"Warning: {path}: {said}\n"
 
 
 def test_encoding_reads_a_page_in_the_charset_named_without_a_warning(runner, model_file, tmp_path):
