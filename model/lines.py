@@ -237,6 +237,9 @@ LEGACY_MIXED_WORDS_MAX = 0.2
 LEGACY_CP1252_MARGIN = 0.15
 LEGACY_SAMPLE_CHARS = 65536  # the mess ratio is measured on a page's first this many characters
 LEGACY_GUESS_BYTES = 262144  # the charset is guessed from a page's first this many bytes
+# ... or, where its first byte outside ASCII comes later than half the sample (a page opening with a long <head>
+# of scripts and styles), from this many bytes before that byte on, so that ASCII alone does not decide
+LEGACY_ASCII_LEAD = LEGACY_SAMPLE_CHARS // 2
 # A legacy page may hold a few bytes its charset has no character for (a byte pasted from another page, a
 # multi-byte character cut at the end of a capped scrape): one, and one more per this many bytes outside ASCII
 LEGACY_REPLACED_PER = 200
@@ -245,6 +248,7 @@ LEGACY_REPLACED_PER = 200
 # always means the wrong charset (a Finnish page read as GB18030), on a long one a byte pasted into the right one
 LEGACY_REPLACED_MESS = 10.0
 _HIGH_BYTES = bytes(range(128, 256))
+_FIRST_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _WORD = re.compile(r"[^\W\d_]+")
 _C1_CONTROL = re.compile("[\x80-\x9f]")
 # only those that are letters in cp1250, ISO-8859-2 or cp1257 (not ·, «, », ², ½, ×, §, °, ®, a soft hyphen,
@@ -255,8 +259,9 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def legacy_charset(data: bytes) -> str | None:
-    """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, judged on its first
-    ``LEGACY_GUESS_BYTES``, or None when none reads those with at most ``legacy_replaced_max`` characters it
+    """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, judged on
+    ``LEGACY_GUESS_BYTES`` of it (its first, or those from shortly before its first byte outside ASCII where
+    that comes late: ``_guessed_stretch``), or None when none reads those with at most ``legacy_replaced_max`` characters it
     has none for (a stray byte, a multi-byte character cut at the end; a bad multi-byte sequence counts
     once). Best is the least mess in its first ``LEGACY_SAMPLE_CHARS`` characters (charset-normalizer's
     measure of unlikely sequences of characters: accents and symbols inside words, scripts mixed in a word,
@@ -269,7 +274,7 @@ def legacy_charset(data: bytes) -> str | None:
     from charset_normalizer.cd import coherence_ratio
     from charset_normalizer.md import mess_ratio
 
-    data = data[:LEGACY_GUESS_BYTES]
+    data = _guessed_stretch(data)
     most_replaced = legacy_replaced_max(data)
     high = max(1, _outside_ascii(data))
     best = None
@@ -337,6 +342,14 @@ def _in_utf8_character(data: bytes, start: int, end: int) -> bool:
                 except UnicodeDecodeError:
                     pass
     return False
+
+
+def _guessed_stretch(data: bytes) -> bytes:
+    """The ``LEGACY_GUESS_BYTES`` of ``data`` its charset is guessed from: its first, or, where its first byte
+    outside ASCII comes after ``LEGACY_ASCII_LEAD`` bytes, those from ``LEGACY_ASCII_LEAD`` bytes before it."""
+    first = _FIRST_HIGH_BYTE.search(data)
+    start = max(0, first.start() - LEGACY_ASCII_LEAD) if first else 0
+    return data[start:start + LEGACY_GUESS_BYTES]
 
 
 def legacy_replaced_max(data: bytes) -> int:
