@@ -59,6 +59,7 @@ from linesift.settings import (
     THRESHOLD_TOLERANCE,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_THRESHOLD_MAX,
+    UNTUNED_THRESHOLD,
     VOCABULARY_BITS,
     WEIGHTING_DEFAULT,
 )
@@ -392,8 +393,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             warnings.warn(TrainingWarning(
                 f"{unscored} of {len(folds)} cross-validation folds train on pages of one label only (all content "
                 "or all boilerplate) and cannot be scored; " + (
-                    "no fold was, so the threshold is not tuned and the cross-validated scores mean nothing: label "
-                    "pages that hold both" if unscored == len(folds) else
+                    f"no fold was, so the threshold is not tuned (labelling at {self._untuned_threshold()}) and there "
+                    "are no cross-validated scores: label pages that hold both" if unscored == len(folds) else
                     "the threshold and the cross-validated scores come from the others")), stacklevel=3)
 
         def oof(make, features):
@@ -434,6 +435,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         # the rows of a fold that could not be scored (NaN) are left out of the threshold and the report, as
         # unsure rows are (counted, they would be content the model dropped)
         scored = np.where(np.isnan(final), -1, target)
+        if unscored == len(folds):  # no out-of-fold score: nothing to tune or learn per page, nothing to report
+            self.threshold_ = self._untuned_threshold()
+            self.page_model_ = self.tail_model_ = self.head_model_ = None
+            self.oof_scores_ = dict.fromkeys(("line_precision", "line_recall", "line_f1", "word_f1"))
+            self.oof_scores_["threshold"] = self.threshold_
+            self.n_pages_, self.n_lines_ = len(X), int(known.sum())
+            return self
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
             f1s = [page_word_f1(final >= t, scored, words, batch.layout) for t in grid]
@@ -458,6 +466,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.n_pages_ = len(X)
         self.n_lines_ = int(known.sum())
         return self
+
+    def _untuned_threshold(self) -> float:
+        """The threshold where no fold could be scored: the one fixed at training, else ``UNTUNED_THRESHOLD``."""
+        return float(self.threshold) if self.threshold is not None else UNTUNED_THRESHOLD
 
     def _fit_page_model(self, batch: _PageBatch, final, target, words, page_groups):
         """The page threshold model (``page_thresholds.py``) over the out-of-fold ``final`` scores, or None

@@ -389,8 +389,9 @@ def predict(
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
                                              "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
-                                             "else text; stdin is sniffed: HTML, or a JSONL corpus when its "
-                                             "first line that is not blank is a JSON object."),
+                                             "else text; stdin is sniffed: WARC (plain or gzipped) when it "
+                                             "opens with a WARC header, HTML, or a JSONL corpus when its first "
+                                             "line that is not blank is a JSON object."),
     text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD",
                                    help="JSONL corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",
@@ -445,7 +446,7 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if to_dir and fmt != OutputFormat.text:
         what = "is a directory" if output.is_dir() else f"names a directory ({output_arg} ends with /)"
-        fail(f"{output}: {what}; one file per page is written with --format text, else give a file")
+        fail(f"{output}: {what}; one file per page is written with --format text, else give a file", 2)
     written = (*OUTPUT_FIELDS, LINE_TEXTS_FIELD) if html_field else OUTPUT_FIELDS  # a rendered page's lines too
     if fmt == OutputFormat.jsonl:  # the fields read must survive in the output records
         read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
@@ -536,8 +537,9 @@ def predict(
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "
             f"{n_pages / seconds if seconds else 0:.1f} pages/s")
-        if table is None:
-            log("linesift: page by page (no cross-page counts)")
+        if table is None or not table.counts:  # no site of 2+ pages: every page was scored alone
+            log("linesift: page by page (no cross-page counts" + (")" if table is None else
+                                                                  ": no site has 2+ pages)"))
         else:
             from linesift.sites import INFERRED_SITE_PREFIX
 
@@ -572,7 +574,7 @@ def train(
                                        help="Raise the tuned threshold on a page whose words the model mostly never "
                                        f"saw, by this much per unit of known share below {KNOWN_SHARE_DEFAULT} (the "
                                        f"shipped model: {UNSEEN_SHIFT_RECIPE}, measured for thousands of pages of many "
-                                       "languages) [default: off]."),
+                                       "languages; 0: off)."),
     page_thresholds: bool = typer.Option(True, "--page-thresholds/--no-page-thresholds",
                                          help="Learn to raise a page's threshold from the profile of its scores "
                                          f"(from {PAGE_MODEL_MIN_PAGES}+ labelled pages; fewer keep the tuned one)."),
@@ -598,7 +600,7 @@ def train(
     from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import fit_pages, fold_plan, training_summary
-    from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled
+    from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled, repeated_files
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
@@ -610,6 +612,11 @@ def train(
         for written in (output, sidecar_path(output)):
             if resolved(written) in named:
                 fail(f"{written}: would overwrite labelled data given to train on; write the model elsewhere")
+        if output.name.endswith(".json") and output.with_name(output.name[:-5]).is_file():
+            fail(f"{output}: the sidecar of the model file {output.with_name(output.name[:-5])}; name the model "
+                 "file otherwise")
+        for path in repeated_files(data):
+            log(f"linesift: note: {path} is given more than once; its pages are read once")
         pages = read_labelled(data)
     except LabelledDataError as err:
         fail(str(err))
@@ -646,16 +653,23 @@ def train(
         save_model(model, output, summary)
     except OSError as err:
         cannot_write(output, err)
+    if sites and not model.use_sites_:
+        log("linesift: note: no site has 2 or more pages that are not near copies of each other (sites by url, "
+            "'# site:' or shared template lines), so the model learns no cross-page features and scores every "
+            "page alone")
     s = model.oof_scores_
     folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
     by = "site" if plan.sites > 1 else "page"
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
-    emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages, "
-         f"{plan.sites} site{'s' * (plan.sites != 1)}): "
-         f"line P {s['line_precision']:.3f} R {s['line_recall']:.3f} F1 {s['line_f1']:.3f}, "
-         f"word F1 {s['word_f1']:.3f}, threshold {model.threshold_:.3f}"
+    elif not sites and all(page.known_site is None for page in pages):  # no site known or inferred: a group a page
+        by = "page"
+    emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages"
+         + (f", {plan.sites} site{'s' * (plan.sites != 1)}" if by == "site" or plan.sites == 1 else "") + "): "
+         f"line P {_score(s['line_precision'])} R {_score(s['line_recall'])} F1 {_score(s['line_f1'])}, "
+         f"word F1 {_score(s['word_f1'])}, threshold {model.threshold_:.3f}"
+         + (" (not tuned: no fold could be scored)" if s["word_f1"] is None and threshold is None else "")
          + (f", raised per page (word F1 at {model.threshold_:.3f} alone: {s['word_f1_tuned_threshold']:.3f})"
             if model.page_model_ is not None else "")
          + (f", cut where the main content ends (word F1 without the cut: {s['word_f1_before_tail_cut']:.3f})"
@@ -663,6 +677,11 @@ def train(
          + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
             if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
+
+
+def _score(value: float | None) -> str:
+    """A cross-validated score as ``train`` prints it: n/a where no fold could be scored."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 @app.command()
@@ -775,9 +794,21 @@ def import_(
         fail(error, 2)
     if error := stdin_twice(corpora):
         fail(error, 2)
+    # the same renders twice would be trained on twice
+    if len(set(renderer)) < len(renderer):
+        log("linesift: note: a renderer is named more than once; each renders the pages once")
+        renderer = list(dict.fromkeys(renderer))
+    once, seen = [], set()
+    for corpus in corpora:
+        if (key := corpus if str(corpus) == "-" else resolved(corpus)) in seen:
+            log(f"linesift: note: {corpus} is given more than once; its pages are imported once")
+            continue
+        seen.add(key)
+        once.append(corpus)
+    corpora = once
     _output_file(output, "labelled corpus file to write (.jsonl or .jsonl.gz)")
     if not output.name.endswith(CORPUS_SUFFIXES):  # train and evaluate tell a labelled corpus by its name
-        fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)")
+        fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)", 2)
     if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
@@ -793,14 +824,21 @@ def import_(
         except OSError as err:
             cannot_write(output, err)
 
+    pages = copied = 0  # copied: labelled pages (lines and labels), written as they are
+    progress = _Progress(enabled=sys.stderr.isatty())
     try:
         for path in corpora:
+            before = pages
             try:
                 for page, f1 in import_corpus(path, renderer, jobs, fold=fold):
                     written(lambda: out.write(format_record(page_to_record(page))))
+                    pages += 1
+                    progress.update(pages)
                     key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
                     if f1 is not None:
                         oracle[key].append(f1)
+                    else:
+                        copied += 1
                     if "render_error" in page.meta:
                         unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
@@ -809,6 +847,9 @@ def import_(
                 fail(f"{path}: no such file")
             except (OSError, EOFError, ValueError) as err:
                 fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+            if pages == before:
+                typer.echo(f"Warning: {path}: no records", err=True)
+        progress.close()
         written(out.close)
         commit_temp_file(tmp)
         ok = True
@@ -821,9 +862,12 @@ def import_(
         page_id, what = failed[0]
         typer.echo(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
                    f"(first: {page_id}: {what})", err=True)
+    if copied:
+        log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
     emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]
                    + [f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}"
-                      for (corpus, rend), f1s in sorted(oracle.items())]))
+                      for (corpus, rend), f1s in sorted(oracle.items(), key=lambda item: (item[0][0],
+                                                                                        renderer.index(item[0][1])))]))
 
 
 def _terminated(signum, frame) -> None:

@@ -148,10 +148,10 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
         raise InputError(f"{path}: {err.strerror or err}") from None
     try:
         text, warnings = decode_as(data, text_codec(encoding), encoding) if encoding else decode(data)
-    except NotTextError:
+    except NotTextError as err:
         if data.startswith(GZIP_MAGIC):
             raise InputError(f"{path}: {GZIPPED}") from None
-        raise InputError(f"{path}: not a text file") from None
+        raise InputError(f"{path}: {err}") from None
     html = input_format == "html" or (
         input_format == "auto"
         and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))

@@ -207,7 +207,9 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
         text = data.decode(charset, errors="replace")
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
     if _not_text(text):
-        raise NotTextError("not a text file")
+        raise NotTextError("not a text file" if _looks_binary(data) else
+                           f"not text in {said}: most of its bytes are not valid there (without --encoding the "
+                           "charset is guessed)")
     return text, warnings
 
 

@@ -33,6 +33,9 @@ BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger b
 # machine (OpenMP threads spin waiting for each other); above it, threads pay (581,300 lines: 112 s on one
 # thread, 74 s on 2; README)
 TRAIN_ONE_THREAD_LINES = 200_000
+# A model whose cross-validation could score no fold (each fold's training pages of one label only) has no tuned
+# threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one
+UNTUNED_THRESHOLD = 0.5
 FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)
 # A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by

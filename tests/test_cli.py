@@ -254,6 +254,15 @@ def test_encoding_still_refuses_a_file_that_is_not_text(runner, model_file, tmp_
     assert result.stderr == f"Error: {path}: not a text file\n"
 
 
+def test_encoding_refuses_a_page_mostly_of_bytes_not_valid_in_it_saying_so(runner, model_file, tmp_path):
+    path = tmp_path / "ru.txt"
+    path.write_bytes("Всем привет.\n".encode("cp1251"))
+    result = predict(runner, model_file, "--encoding", "utf-8", path)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {path}: not text in utf-8: most of its bytes are not valid there (without "
+                             "--encoding the charset is guessed)\n")
+
+
 @pytest.mark.parametrize("name", ["nope", "hex", "idna"])
 def test_encoding_that_is_no_page_charset_is_refused(runner, model_file, tmp_path, name):
     path = tmp_path / "page.txt"
@@ -669,7 +678,7 @@ def test_train_and_import_refuse_dash_as_output(runner, tmp_path, command):
 
 def test_import_refuses_an_output_name_train_would_not_read(runner, tmp_path):
     result = runner.invoke(app, ["import", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "o.txt")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'o.txt'}: give a .jsonl or .jsonl.gz name (train and evaluate "
                              "tell a labelled corpus by it)\n")
 
@@ -684,14 +693,57 @@ def test_evaluate_leaves_a_page_with_nothing_to_score_out_of_the_word_mean(runne
     assert alone["word_f1"] < 1.0
 
 
-def test_train_warns_when_no_fold_can_be_scored(runner, tmp_path):
+def test_train_warns_and_prints_no_scores_where_no_fold_can_be_scored(runner, tmp_path):
     (tmp_path / "a.tsv").write_text("content\tA sentence of an article, long enough.\ncontent\tAnother one.\n")
     (tmp_path / "b.tsv").write_text("boilerplate\tHome\nboilerplate\tContact\n")
     result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
     assert ("linesift: warning: 2 of 2 cross-validation folds train on pages of one label only (all content or "
-            "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned and the "
-            "cross-validated scores mean nothing: label pages that hold both\n") in result.stderr
+            "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned (labelling at 0.5) "
+            "and there are no cross-validated scores: label pages that hold both\n") in result.stderr
+    assert result.stdout == ("cross-validated (2 folds by site, 2 pages, 2 sites): line P n/a R n/a F1 n/a, "
+                             "word F1 n/a, threshold 0.500 (not tuned: no fold could be scored)\n")
+    sidecar = json.loads((tmp_path / "m.model.json").read_text())
+    assert sidecar["cross_validated"] == {"line_precision": None, "line_recall": None, "line_f1": None,
+                                          "word_f1": None, "threshold": 0.5}
+
+
+def test_train_reads_a_page_named_twice_once_and_says_so(runner, tmp_path):
+    for name, label in (("a", "content"), ("b", "boilerplate")):
+        (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\n{label}\tHome\n")
+    result = runner.invoke(app, ["train", str(tmp_path), str(tmp_path / "a.tsv"), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert f"linesift: note: {tmp_path / 'a.tsv'} is given more than once; its pages are read once\n" in result.stderr
+    assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
+
+
+def test_train_says_when_no_site_has_two_pages_to_learn_cross_page_features_from(runner, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tsv").write_text(f"# url: https://{name}.example/1\nboilerplate\tHome of {name}\n"
+                                              f"content\tA sentence of page {name}, long enough.\n")
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert ("linesift: note: no site has 2 or more pages that are not near copies of each other (sites by url, "
+            "'# site:' or shared template lines), so the model learns no cross-page features and scores every "
+            "page alone\n") in result.stderr
+
+
+def test_train_names_gzip_data_on_stdin(runner, tmp_path):
+    import gzip
+
+    result = runner.invoke(app, ["train", "-", "-o", str(tmp_path / "m.model")],
+                           input=gzip.compress(b"content\tA sentence.\n"))
+    assert result.exit_code == 1
+    assert result.stderr == "Error: -: gzip-compressed data, not text: gunzip it first (zcat FILE | ...)\n"
+
+
+def test_train_refuses_to_write_a_model_over_the_sidecar_of_another(runner, tmp_path):
+    (tmp_path / "m.model").write_bytes(b"a model")
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", str(tmp_path / "m.model.json")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'm.model.json'}: the sidecar of the model file "
+                             f"{tmp_path / 'm.model'}; name the model file otherwise\n")
+    assert (tmp_path / "m.model").read_bytes() == b"a model"
 
 
 def test_train_scores_only_the_folds_it_can_when_one_cannot_be_scored(runner, tmp_path):
@@ -842,6 +894,23 @@ def test_import_with_inscriptis(runner, corpus, tmp_path):
     assert labels["Harbour plan stalls"] == "content"
     assert labels["A new meeting has been called for next month."] == "content"
     assert labels["© 2026 Example"] == "boilerplate"
+
+
+def test_import_renders_a_corpus_or_renderer_named_twice_once(runner, corpus, tmp_path):
+    out = tmp_path / "labelled.jsonl"
+    result = runner.invoke(app, ["import", str(corpus), str(corpus), "-r", "inscriptis", "-r", "inscriptis",
+                                 "-o", str(out)])
+    assert result.exit_code == 0
+    assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t1.0000\n"
+    assert result.stderr == ("linesift: note: a renderer is named more than once; each renders the pages once\n"
+                             f"linesift: note: {corpus} is given more than once; its pages are imported once\n")
+
+
+def test_import_says_a_corpus_holds_no_records(runner, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    result = runner.invoke(app, ["import", str(tmp_path / "empty.jsonl"), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0
+    assert result.stderr == f"Warning: {tmp_path / 'empty.jsonl'}: no records\n"
 
 
 def test_import_writes_the_same_gzip_bytes_for_the_same_pages(runner, corpus, tmp_path):
@@ -1238,7 +1307,7 @@ def test_text_output_to_a_directory_writes_one_file_per_page(runner, model_file,
 
 def test_output_directory_with_tsv_is_refused(runner, model_file, page, tmp_path):
     result = runner.invoke(app, ["predict", str(page), "--model", str(model_file), "-f", "tsv", "-o", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {tmp_path}: is a directory;")
     assert list(tmp_path.glob(".*.tmp")) == []
 
@@ -1284,7 +1353,7 @@ def test_an_empty_directory_beside_a_page_is_named(runner, model_file, page, tmp
 
 def test_a_missing_output_directory_with_jsonl_is_named_by_its_slash(runner, model_file, page, tmp_path):
     result = predict(runner, model_file, "-f", "jsonl", "-o", f"{tmp_path}/y/", page)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'y'}: names a directory ({tmp_path}/y/ ends with /); one file per "
                              "page is written with --format text, else give a file\n")
 

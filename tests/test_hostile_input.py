@@ -295,7 +295,7 @@ def test_a_raw_carriage_return_does_not_shift_labelled_line_numbers(runner, tmp_
     data.write_bytes(b'{"lines": ["a"],\r"labels": ["content"]}\n{"lines": ["c"], "labels": ["wrong"]}\n')
     result = runner.invoke(app, ["evaluate", "default", str(data)])
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {data}:2: label 1 is 'wrong' (expected content, boilerplate or unsure)\n")
+    assert result.stderr == (f'Error: {data}:2: label 1 is "wrong" (expected content, boilerplate or unsure)\n')
 
 
 def test_a_cut_labelled_jsonl_gz_names_the_file_in_one_line(runner, tmp_path):

@@ -17,6 +17,7 @@ from linesift.training.labelled import (
     read_jsonl_pages,
     read_labelled,
     read_labelled_page,
+    repeated_files,
     write_jsonl_pages,
     write_labelled_page,
 )
@@ -129,7 +130,7 @@ def test_page_without_url_is_split_by_its_id_wherever_it_was_read_from():
 
 
 def test_bad_header_line():
-    expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value')")
+    expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value', the key in lowercase letters, digits and _)")
 
 
 def test_missing_tab():
@@ -237,7 +238,23 @@ def test_jsonl_labels_length_mismatch(tmp_path):
 
 def test_jsonl_unknown_label(tmp_path):
     path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a", "", "b"], "labels": ["content", null, "main"]}'])
-    assert read_error(path) == f"{path}:1: label 3 is 'main' (expected content, boilerplate or unsure)"
+    assert read_error(path) == f'{path}:1: label 3 is "main" (expected content, boilerplate or unsure)'
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ('{"lines": ["a"], "labels": [null]}', "label 1 is null (expected content, boilerplate or unsure)"),
+    ('{"html": "<p>Hi</p>", "main_content": "Hi"}',
+     "a record of HTML and gold text, not a labelled page: render and label it with `linesift import` first"),
+])
+def test_jsonl_record_errors_speak_of_the_record_as_it_is_written(tmp_path, row, message):
+    path = write_rows(tmp_path / "c.jsonl", [row])
+    assert read_error(path) == f"{path}:1: {message}"
+
+
+def test_jsonl_gzip_data_in_a_file_not_named_gz_is_named_so(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(gzip.compress(b'{"lines": ["a"], "labels": ["content"]}\n'))
+    assert read_error(path) == f"{path}: gzip-compressed data, not text: a corpus so compressed is named .jsonl.gz"
 
 
 def test_jsonl_lines_must_be_strings(tmp_path):
@@ -257,7 +274,7 @@ def test_jsonl_blank_lines_take_null_or_empty(tmp_path):
 
 def test_jsonl_label_on_a_blank_line_is_refused(tmp_path):
     path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a", " "], "labels": ["content", "boilerplate"]}'])
-    assert read_error(path) == f"{path}:1: label 2 is 'boilerplate' on a blank line (a blank line takes null)"
+    assert read_error(path) == f'{path}:1: label 2 is "boilerplate" on a blank line (a blank line takes null)'
 
 
 def test_jsonl_line_with_a_line_break_is_refused(tmp_path):
@@ -282,6 +299,19 @@ def test_read_labelled_directory_leaves_hidden_files_and_directories_out(tmp_pat
     (tmp_path / ".ipynb_checkpoints" / "a.tsv").write_text("content\tA copy.\n", encoding="utf-8")
     (tmp_path / ".#a.tsv").symlink_to(tmp_path / "gone")  # an editor's lock file: a dangling link
     assert [p.lines[0] for p in read_labelled([tmp_path])] == ["A."]
+
+
+def test_read_labelled_reads_a_file_named_twice_once(tmp_path):
+    page = tmp_path / "p.tsv"
+    page.write_text("content\tA sentence.\n", encoding="utf-8")
+    assert [p.lines for p in read_labelled([tmp_path, page])] == [["A sentence."]]
+    assert repeated_files([tmp_path, page]) == [page]
+
+
+def test_read_labelled_takes_one_path_as_well_as_a_list(tmp_path):
+    page = tmp_path / "p.tsv"
+    page.write_text("content\tA sentence.\n", encoding="utf-8")
+    assert [p.lines for p in read_labelled(str(page))] == [["A sentence."]]
 
 
 def test_read_labelled_missing_path(tmp_path):

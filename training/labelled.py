@@ -8,6 +8,7 @@ Reading then writing a page gives the same bytes back. Errors name ``file:line``
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import sys
@@ -16,10 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import json_record, stdin_twice
+from linesift.inputs import GZIP_MAGIC, json_record, stdin_twice
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
-from linesift.output import atomic_write_text, format_record
+from linesift.output import atomic_write_text, format_record, resolved
 
 LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
@@ -68,7 +69,8 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
         if in_header and row.startswith("#"):
             m = _HEADER.match(row)
             if not m:
-                raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value')")
+                raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value', the key in "
+                                        "lowercase letters, digits and _)")
             meta[m.group(1)] = m.group(2)
             continue
         in_header = False
@@ -126,9 +128,18 @@ def read_labelled_page(path: str | Path) -> LabelledPage:
 def not_utf8(source: str, err: UnicodeDecodeError) -> str:
     """The error for a page file that is not UTF-8: its line, and the byte of that line (from 0, as the
     JSONL readers say it; a BOM is not counted)."""
+    if err.object.startswith(GZIP_MAGIC):
+        return gzipped(source)
     line = err.object.count(b"\n", 0, err.start) + 1
     byte = err.start - err.object.rfind(b"\n", 0, err.start) - 1
     return f"{source}:{line}: not UTF-8 text (byte {byte} of the line)"
+
+
+
+def gzipped(source: str) -> str:
+    """The error for gzip-compressed data where text was expected."""
+    return (f"{source}: gzip-compressed data, not text: "
+            + ("gunzip it first (zcat FILE | ...)" if source == "-" else "a corpus so compressed is named .jsonl.gz"))
 
 
 def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
@@ -140,6 +151,9 @@ def page_from_record(record: dict, source: str) -> LabelledPage:
     if not isinstance(record, dict):
         raise LabelledDataError(f"{source}: a record must be a JSON object")
     lines, labels = record.get("lines"), record.get("labels")
+    if lines is None and ("html" in record or "main_content" in record):
+        raise LabelledDataError(f"{source}: a record of HTML and gold text, not a labelled page: render and label "
+                                "it with `linesift import` first")
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
         raise LabelledDataError(f"{source}: 'lines' must be a list of strings")
     _one_line_each(lines, source, "item")
@@ -160,14 +174,22 @@ def _one_line_each(lines: list[str], source: str, unit: str) -> None:
 
 def _blank_label(label, source: str, i: int) -> None:
     if label not in (None, ""):
-        raise LabelledDataError(f"{source}: label {i} is {label!r} on a blank line (a blank line takes null)")
+        raise LabelledDataError(f"{source}: label {i} is {_as_json(label)} on a blank line (a blank line takes null)")
     return None
 
 
 def _check_label(label, source: str, i: int) -> str:
     if label not in LABELS:
-        raise LabelledDataError(f"{source}: label {i} is {label!r} (expected content, boilerplate or unsure)")
+        raise LabelledDataError(f"{source}: label {i} is {_as_json(label)} (expected content, boilerplate or unsure)")
     return label
+
+
+def _as_json(value) -> str:
+    """A record's value as JSON spells it (``null``, ``"Content"``), for messages about a JSONL record."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def decoded_rows(handle, source: str, error: type[ValueError] = LabelledDataError) -> Iterator[str]:
@@ -175,6 +197,8 @@ def decoded_rows(handle, source: str, error: type[ValueError] = LabelledDataErro
     shift the line numbers); a row that is not UTF-8 raises ``error`` naming its line."""
     for number, row, bad_byte in utf8_rows(handle):
         if bad_byte is not None:
+            if number == 1 and row.startswith("\x1f\ufffd"):  # gzip's magic bytes, 0x8b replaced
+                raise error(gzipped(source))
             raise error(f"{source}:{number}: not UTF-8 text (byte {bad_byte} of the line)")
         yield row
 
@@ -252,6 +276,18 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def repeated_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The labelled files ``paths`` name more than once (``find_labelled_files``; by the file they are, so a
+    file and a link to it are one), each once, as first named."""
+    seen: set[Path] = set()
+    repeated: list[Path] = []
+    for path in find_labelled_files([p for p in paths if str(p) != "-"]):
+        if resolved(path) in seen and path not in repeated:
+            repeated.append(path)
+        seen.add(resolved(path))
+    return repeated
+
+
 def _labelled_files_under(root: Path) -> Iterator[Path]:
     """The labelled files under the directory ``root``, hidden ones (a name starting with ".") and those in
     hidden directories left out; one that cannot be listed, or a name that cannot be followed (a symlink
@@ -274,19 +310,25 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
                 yield q
 
 
-def read_labelled(paths: Iterable[str | Path]) -> list[LabelledPage]:
-    """All labelled pages under ``paths``: TSV page files and JSONL corpora (``-``: stdin, either form)."""
-    paths = list(paths)
+def read_labelled(paths: Iterable[str | Path] | str | Path) -> list[LabelledPage]:
+    """All labelled pages under ``paths`` (or the one path): TSV page files and JSONL corpora (``-``: stdin,
+    either form); a file found twice (named twice, or inside a directory named too) is read once
+    (``repeated_files`` names them)."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if error := stdin_twice(paths):
         raise LabelledDataError(error)
     # every path found (or refused) before any is read
     files = {str(named): find_labelled_files([named]) for named in paths if str(named) != "-"}
     pages: list[LabelledPage] = []
+    read: set[Path] = set()
     for named in paths:
         if str(named) == "-":
             pages.extend(read_labelled_stdin())
             continue
         for path in files[str(named)]:
+            if resolved(path) in read:
+                continue
+            read.add(resolved(path))
             if path.name.endswith(CORPUS_SUFFIXES):
                 pages.extend(read_jsonl_pages(path))
             else:
