@@ -333,18 +333,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             names += [n if n.startswith("lexical") else f"lexical_{n}" for n in lex_names]
         return np.hstack(mats), names
 
-    def fit(self, X, y, groups=None, sites=None, headline_pages=None):
+    def fit(self, X, y, groups=None, sites=None, headline_pages=None, progress=None):
         """Fit on pages ``X`` with per-line labels ``y``.
 
         ``groups`` (one per page, e.g. site) keep folds apart; ``sites`` (one per page, None if unknown)
         build the cross-page table when ``use_sites`` is on (the page itself counts, as at prediction);
         ``headline_pages`` (one bool per page; None: all) are the pages whose labels mark the headline as
-        LABELING.md does, the ones the headline model (``heads.py``) learns from.
+        LABELING.md does, the ones the headline model (``heads.py``) learns from; ``progress``, if given, is
+        called with a few words as each step of the fit starts (``linesift train`` logs them).
         """
         with one_pass_binning():  # the same trees, binned faster (binning.py)
-            return self._fit(X, y, groups, sites, headline_pages)
+            return self._fit(X, y, groups, sites, headline_pages, progress or (lambda step: None))
 
-    def _fit(self, X, y, groups, sites, headline_pages):
+    def _fit(self, X, y, groups, sites, headline_pages, progress):
         if self.context not in ("stack", "smooth", "none"):
             raise ValueError(f"context must be 'stack', 'smooth' or 'none', not {self.context!r}")
         if not 0.0 <= self.known_share <= 1.0:
@@ -413,12 +414,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
         members, finals = [], []
         for seed in range(self.random_state, self.random_state + self.members):
+            member = f"member {seed - self.random_state + 1} of {self.members}: " if self.members > 1 else ""
+            if self.lexical:
+                progress(f"{member}the lexical step ({len(folds)} folds, then all pages)")
             lexical_scores, lexical_model = oof(partial(_sgd, seed), batch.lexical) if self.lexical else (None, None)
             F1, names = self._stage1_matrix(batch, lexical_scores)
+            progress(f"{member}stage 1 ({len(folds)} folds, then all pages)")
             s1, stage1 = oof(partial(_hgb, self, 1, seed), F1)
             stage2 = None
             if self.context == "stack":
                 F2, stage2_names = self._stage2_matrix(batch, s1, lexical_scores)
+                progress(f"{member}stage 2 ({len(folds)} folds, then all pages)")
                 final, stage2 = oof(partial(_hgb, self, 2, seed), F2)
                 names += [f"stage2:{n}" for n in stage2_names]
             else:
@@ -442,6 +448,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             self.oof_scores_["threshold"] = self.threshold_
             self.n_pages_, self.n_lines_ = len(X), int(known.sum())
             return self
+        progress("the threshold, and the page, tail and headline models where there are pages enough for them")
         if self.threshold is None:
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
             f1s = [page_word_f1(final >= t, scored, words, batch.layout) for t in grid]

@@ -644,7 +644,8 @@ def train(
             model = fit_pages(pages, plan=plan, cv=cv, context=context, lexical=lexical, threshold=threshold,
                               n_estimators=n_estimators, weighting=weighting, use_sites=sites,
                               unseen_shift=unseen_shift, page_thresholds=page_thresholds, tail_cut=tail_cut,
-                              headline=headline, members=members)
+                              headline=headline, members=members,
+                              progress=lambda step: log(f"linesift: {time.perf_counter() - started:.1f} s: {step} ..."))
     except ValueError as err:
         fail(str(err))
     summary = training_summary(pages)

@@ -620,6 +620,15 @@ def test_train_fits_the_members_asked_for(runner, tmp_path):
     assert json.loads(path.with_name("m.model.json").read_text())["params"]["members"] == 2
 
 
+def test_train_logs_each_step_of_the_fit_as_it_starts(runner, tmp_path):
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "--members", "2", "-o",
+                                 str(tmp_path / "m.model")])
+    steps = [line.split(" s: ", 1)[1] for line in result.stderr.splitlines() if " s: " in line]
+    assert steps == [f"member {m} of 2: {step} (3 folds, then all pages) ..."
+                     for m in (1, 2) for step in ("the lexical step", "stage 1", "stage 2")] + [
+        "the threshold, and the page, tail and headline models where there are pages enough for them ..."]
+
+
 def test_train_on_few_pages_says_so_on_stderr(trained):
     _, result = trained  # data/pages holds fewer than 30 pages
     assert "linesift: note: with fewer than 30 pages the model depends much on which pages they are" in result.stderr

@@ -105,12 +105,13 @@ def fold_plan(pages: list[LabelledPage], infer_sites: bool = False) -> FoldPlan:
 
 
 def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, plan: FoldPlan | None = None,
-              headline_pages: list[bool] | None = None, **params) -> LineClassifier:
+              headline_pages: list[bool] | None = None, progress=None, **params) -> LineClassifier:
     """Fit a LineClassifier on ``pages`` (params as LineClassifier's), folds grouped by site; with
     ``infer_sites`` pages without a site get one inferred (``site_keys``) for the cross-page features, and
     their folds are grouped by it (``fold_groups``). ``plan``: the pages' ``fold_plan``, if made already;
-    ``headline_pages``: the pages the headline model learns from (``LineClassifier.fit``; None: all)."""
+    ``headline_pages``: the pages the headline model learns from (``LineClassifier.fit``; None: all);
+    ``progress``: called with each step of the fit (``LineClassifier.fit``)."""
     plan = plan or fold_plan(pages, infer_sites)
     model = LineClassifier(**params)
     return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups, sites=plan.keys,
-                     headline_pages=headline_pages)
+                     headline_pages=headline_pages, progress=progress)
