@@ -448,8 +448,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             self.oof_scores_["threshold"] = self.threshold_
             self.n_pages_, self.n_lines_ = len(X), int(known.sum())
             return self
-        progress("the threshold, and the page, tail and headline models where there are pages enough for them")
-        if self.threshold is None:
+        if self.threshold is None:  # (a fixed threshold: no tuning, nor page, tail or headline models)
+            progress("the threshold, and the page, tail and headline models where there are pages enough for them")
             grid = np.round(np.arange(0.2, 0.81, 0.025), 3)
             f1s = [page_word_f1(final >= t, scored, words, batch.layout) for t in grid]
             self.threshold_ = tuned_threshold(grid, f1s, raised=self.page_thresholds)

@@ -262,6 +262,13 @@ class _Progress:
         if self.enabled and self.last:
             sys.stderr.write("\n")
 
+    def clear(self) -> None:
+        """Take the counter off its line, for a message to take it (redrawn at the next update)."""
+        if self.enabled and self.last:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.last = 0.0
+
 
 def page_file_name(page_path: str, roots: list[str]) -> Path:
     """Where ``-o DIR`` puts a page's cleaned text: its path under the input directory it came from (or
@@ -599,7 +606,7 @@ def train(
 
     from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
-    from linesift.training.fit import fit_pages, fold_plan, training_summary
+    from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, training_summary
     from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled, repeated_files
 
     if context not in ("stack", "smooth", "none"):
@@ -612,11 +619,10 @@ def train(
         for written in (output, sidecar_path(output)):
             if resolved(written) in named:
                 fail(f"{written}: would overwrite labelled data given to train on; write the model elsewhere")
-        if output.name.endswith(".json") and output.with_name(output.name[:-5]).is_file():
+        if _sidecar_of_a_model(output):
             fail(f"{output}: the sidecar of the model file {output.with_name(output.name[:-5])}; name the model "
                  "file otherwise")
-        for path in repeated_files(data):
-            log(f"linesift: note: {path} is given more than once; its pages are read once")
+        _say_repeated(repeated_files(data))
         pages = read_labelled(data)
     except LabelledDataError as err:
         fail(str(err))
@@ -655,9 +661,10 @@ def train(
     except OSError as err:
         cannot_write(output, err)
     if sites and not model.use_sites_:
-        log("linesift: note: no site has 2 or more pages that are not near copies of each other (sites by url, "
-            "'# site:' or shared template lines), so the model learns no cross-page features and scores every "
-            "page alone")
+        log("linesift: note: no site has 2 or more pages in the cross-page table (sites by url, '# site:' or "
+            f"shared template lines; {SITE_BLANKED_PERCENT}% of the pages with a site are left out of it, as pages "
+            "scored alone, and each renderer's renders count apart), so the model learns no cross-page features "
+            "and scores every page alone")
     s = model.oof_scores_
     folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
     by = "site" if plan.sites > 1 else "page"
@@ -678,6 +685,27 @@ def train(
          + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
             if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
+
+
+def _say_repeated(files: list[Path]) -> None:
+    """Say on stderr which labelled files were named more than once (read once)."""
+    if files:
+        more = f" and {len(files) - 1} more" if len(files) > 1 else ""
+        log(f"linesift: note: {files[0]}{more} named more than once (a directory and a file in it, a link to a "
+            f"file named too); {'each is' if more else 'it is'} read once")
+
+
+def _sidecar_of_a_model(path: Path) -> bool:
+    """Whether ``path`` is the sidecar of a model file beside it (``X.model.json`` of ``X.model``): a JSON
+    object naming a linesift model, with the file it names there."""
+    if len(path.name) <= len(".json") or not path.name.endswith(".json") or not path.is_file():
+        return False
+    try:
+        side = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(side, dict) and side.get("kind") == "linesift.LineClassifier"
+            and path.with_name(path.name[:-5]).is_file())
 
 
 def _score(value: float | None) -> str:
@@ -715,10 +743,11 @@ def evaluate(
     The shipped model on the same pages: linesift evaluate default data/pages --json
     """
     from linesift.training.evaluate import evaluate_pages
-    from linesift.training.labelled import LabelledDataError, read_labelled
+    from linesift.training.labelled import LabelledDataError, read_labelled, repeated_files
 
     clf = _load(model, unseen_raise, members)
     try:
+        _say_repeated(repeated_files(data))
         pages = read_labelled(data)
     except LabelledDataError as err:
         fail(str(err))
@@ -819,14 +848,20 @@ def import_(
     out = open_text_output(tmp, compress=output.name.endswith(".gz"))
     ok = False
 
+    progress = _Progress(enabled=sys.stderr.isatty())
+
     def written(action) -> None:  # a failure of the output (a full disk) names the output, not an input
         try:
             action()
         except OSError as err:
+            progress.clear()
             cannot_write(output, err)
 
+    def failed(message: str) -> None:
+        progress.clear()
+        fail(message)
+
     pages = copied = 0  # copied: labelled pages (lines and labels), written as they are
-    progress = _Progress(enabled=sys.stderr.isatty())
     try:
         for path in corpora:
             before = pages
@@ -843,12 +878,13 @@ def import_(
                     if "render_error" in page.meta:
                         unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
-                fail(str(err))
+                failed(str(err))
             except FileNotFoundError:
-                fail(f"{path}: no such file")
+                failed(f"{path}: no such file")
             except (OSError, EOFError, ValueError) as err:
-                fail(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+                failed(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
             if pages == before:
+                progress.clear()
                 typer.echo(f"Warning: {path}: no records", err=True)
         progress.close()
         written(out.close)

@@ -722,7 +722,8 @@ def test_train_reads_a_page_named_twice_once_and_says_so(runner, tmp_path):
         (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\n{label}\tHome\n")
     result = runner.invoke(app, ["train", str(tmp_path), str(tmp_path / "a.tsv"), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
-    assert f"linesift: note: {tmp_path / 'a.tsv'} is given more than once; its pages are read once\n" in result.stderr
+    assert (f"linesift: note: {tmp_path / 'a.tsv'} named more than once (a directory and a file in it, a link to a "
+            "file named too); it is read once\n") in result.stderr
     assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
 
 
@@ -732,9 +733,10 @@ def test_train_says_when_no_site_has_two_pages_to_learn_cross_page_features_from
                                               f"content\tA sentence of page {name}, long enough.\n")
     result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
-    assert ("linesift: note: no site has 2 or more pages that are not near copies of each other (sites by url, "
-            "'# site:' or shared template lines), so the model learns no cross-page features and scores every "
-            "page alone\n") in result.stderr
+    assert ("linesift: note: no site has 2 or more pages in the cross-page table (sites by url, '# site:' or "
+            "shared template lines; 30% of the pages with a site are left out of it, as pages scored alone, and each "
+            "renderer's renders count apart), so the model learns no cross-page features and scores every page "
+            "alone\n") in result.stderr
 
 
 def test_train_names_gzip_data_on_stdin(runner, tmp_path):
@@ -746,8 +748,24 @@ def test_train_names_gzip_data_on_stdin(runner, tmp_path):
     assert result.stderr == "Error: -: gzip-compressed data, not text: gunzip it first (zcat FILE | ...)\n"
 
 
+def test_train_says_its_folds_are_by_page_without_sites_or_urls(runner, tmp_path):
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.tsv").write_text(f"boilerplate\tHome of {name}\ncontent\tA sentence of page {name}.\n")
+    result = runner.invoke(app, ["train", str(tmp_path), "--no-sites", "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("cross-validated (3 folds by page, 3 pages): ")
+
+
+def test_train_writes_a_model_named_like_a_sidecar_where_no_model_is_beside_it(runner, tmp_path):
+    (tmp_path / "notes.txt").write_text("notes")
+    (tmp_path / "notes.txt.json").write_text("{}")
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "notes.txt.json")])
+    assert result.exit_code == 0
+
+
 def test_train_refuses_to_write_a_model_over_the_sidecar_of_another(runner, tmp_path):
     (tmp_path / "m.model").write_bytes(b"a model")
+    (tmp_path / "m.model.json").write_text('{"kind": "linesift.LineClassifier"}')
     result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", str(tmp_path / "m.model.json")])
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {tmp_path / 'm.model.json'}: the sidecar of the model file "

@@ -130,7 +130,8 @@ def test_page_without_url_is_split_by_its_id_wherever_it_was_read_from():
 
 
 def test_bad_header_line():
-    expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value', the key in lowercase letters, digits and _)")
+    expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value', the key a "
+                 "lowercase letter, then lowercase letters, digits or _)")
 
 
 def test_missing_tab():
@@ -301,11 +302,14 @@ def test_read_labelled_directory_leaves_hidden_files_and_directories_out(tmp_pat
     assert [p.lines[0] for p in read_labelled([tmp_path])] == ["A."]
 
 
-def test_read_labelled_reads_a_file_named_twice_once(tmp_path):
-    page = tmp_path / "p.tsv"
+def test_read_labelled_reads_a_file_named_twice_once_and_names_it_as_first_given(tmp_path):
+    (tmp_path / "d").mkdir()
+    page = tmp_path / "d" / "p.tsv"
     page.write_text("content\tA sentence.\n", encoding="utf-8")
-    assert [p.lines for p in read_labelled([tmp_path, page])] == [["A sentence."]]
-    assert repeated_files([tmp_path, page]) == [page]
+    (tmp_path / "link.tsv").symlink_to(page)
+    named = [tmp_path / "d", tmp_path / "link.tsv", page]
+    assert [p.lines for p in read_labelled(named)] == [["A sentence."]]
+    assert repeated_files(named) == [page]
 
 
 def test_read_labelled_takes_one_path_as_well_as_a_list(tmp_path):

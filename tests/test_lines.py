@@ -141,7 +141,7 @@ def test_decode_guesses_the_legacy_charset_a_page_is_in(charset, page):
     assert decode(data) == (page, [f"not valid UTF-8 (byte {first_bad}); decoded as {charset}"])
 
 
-@pytest.mark.parametrize("lead", [70_000, 300_000])
+@pytest.mark.parametrize("lead", [40_000, 70_000, 300_000])
 def test_decode_guesses_the_charset_of_a_page_opening_with_more_ascii_than_the_guess_reads(lead):
     # a long <head> of scripts and styles before the first letter outside ASCII: judged from shortly before it
     page = "x" * (lead - 1) + "\n" + PAGES_IN_LEGACY_CHARSETS[0][1]

@@ -69,8 +69,8 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
         if in_header and row.startswith("#"):
             m = _HEADER.match(row)
             if not m:
-                raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value', the key in "
-                                        "lowercase letters, digits and _)")
+                raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value', the key a "
+                                        "lowercase letter, then lowercase letters, digits or _)")
             meta[m.group(1)] = m.group(2)
             continue
         in_header = False
@@ -139,7 +139,8 @@ def not_utf8(source: str, err: UnicodeDecodeError) -> str:
 def gzipped(source: str) -> str:
     """The error for gzip-compressed data where text was expected."""
     return (f"{source}: gzip-compressed data, not text: "
-            + ("gunzip it first (zcat FILE | ...)" if source == "-" else "a corpus so compressed is named .jsonl.gz"))
+            + ("a corpus so compressed is named .jsonl.gz" if source.endswith(".jsonl") else
+               "gunzip it first" + (" (zcat FILE | ...)" if source == "-" else "")))
 
 
 def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
@@ -278,14 +279,26 @@ def find_labelled_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def repeated_files(paths: Iterable[str | Path]) -> list[Path]:
     """The labelled files ``paths`` name more than once (``find_labelled_files``; by the file they are, so a
-    file and a link to it are one), each once, as first named."""
-    seen: set[Path] = set()
+    file and a link to it, or a directory and a file in it, are one), each once, by the name it was first
+    given."""
+    first: dict[tuple[int, int] | Path, Path] = {}
     repeated: list[Path] = []
     for path in find_labelled_files([p for p in paths if str(p) != "-"]):
-        if resolved(path) in seen and path not in repeated:
-            repeated.append(path)
-        seen.add(resolved(path))
+        key = _identity(path)
+        if key not in first:
+            first[key] = path
+        elif first[key] not in repeated:
+            repeated.append(first[key])
     return repeated
+
+
+def _identity(path: Path) -> tuple[int, int] | Path:
+    """What file ``path`` is: its device and inode, or where it cannot be looked at, its resolved path."""
+    try:
+        st = path.stat()
+    except OSError:
+        return resolved(path)
+    return st.st_dev, st.st_ino
 
 
 def _labelled_files_under(root: Path) -> Iterator[Path]:
@@ -320,15 +333,15 @@ def read_labelled(paths: Iterable[str | Path] | str | Path) -> list[LabelledPage
     # every path found (or refused) before any is read
     files = {str(named): find_labelled_files([named]) for named in paths if str(named) != "-"}
     pages: list[LabelledPage] = []
-    read: set[Path] = set()
+    read: set[tuple[int, int] | Path] = set()
     for named in paths:
         if str(named) == "-":
             pages.extend(read_labelled_stdin())
             continue
         for path in files[str(named)]:
-            if resolved(path) in read:
+            if _identity(path) in read:
                 continue
-            read.add(resolved(path))
+            read.add(_identity(path))
             if path.name.endswith(CORPUS_SUFFIXES):
                 pages.extend(read_jsonl_pages(path))
             else:
