@@ -106,13 +106,14 @@ class _PageBatch:
 
     def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None,
                  lexical_features: int | None = None, vocabulary: np.ndarray | None = None,
-                 collect_words: bool = False):
+                 collect_words: bool = False, calls_to_action: bool = True):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
         self.X, self.names, self.layout, self.lines, self.cues = f.X, f.names, f.layout, f.lines, f.cues
         # the rows LABELING.md calls boilerplate whatever their score: cue lines, teaser lists, ad labels and
-        # comment headings (``conventions.held_rows``); read by ``held`` and by the headline model
+        # comment headings, and calls to action unless fitting (``conventions.held_rows``); read by ``held`` and
+        # by the headline model
         self.held_mask = np.zeros(len(f.X), dtype=bool)
-        self.held_mask[held_rows(f.layout, f.lines, f.cues)] = True
+        self.held_mask[held_rows(f.layout, f.lines, f.cues, calls_to_action)] = True
         if isinstance(table, SiteTable):  # read through its frozen form
             table = table.freeze()
         if use_sites:  # missing (NaN) unless the page's site is in the table
@@ -366,8 +367,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                  if self.use_sites and sites is not None else None)
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
         self.use_sites_ = table is not None and bool(table.counts)
+        # calls to action are held at prediction only: held here too, they moved the page, tail and headline
+        # models of the shipped recipe's refit and scored no better (data/EXPERIMENTS.md, "Twenty-ninth round")
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,
-                           collect_words=self.lexical)
+                           collect_words=self.lexical, calls_to_action=False)
         # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)
         self.vocabulary_ = vocabulary_bits(batch.word_hashes) if self.lexical else None
         target = np.full(len(batch.X), -1, dtype=np.int8)

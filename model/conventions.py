@@ -2,9 +2,10 @@
 teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Поделиться"), the lists of other pages'
 headlines under a short teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
 "3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``SIDEBAR_HEADINGS`` (bare headings only:
-"Recent Posts", "Ähnliche Beiträge"), ``AD_LABELS``, ``COMMENT_CUES`` and ``MORE_COMMENT_CUES``. The cues
-are found in the feature pass (``features.Features.cues``); the rules here read those flags and the few lines
-they mark."""
+"Recent Posts", "Ähnliche Beiträge"), ``AD_LABELS``, ``COMMENT_CUES`` and ``MORE_COMMENT_CUES``; and, at
+prediction, lines that open with a call to action (``features.PROMPT_CUES``: newsletter, cookie and sign-in
+prompts, affiliate and paywall notices). The cues are found in the feature pass (``features.Features.cues``);
+the rules here read those flags and the few lines they mark."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import CUE_LINE, ONLY_A_LABEL, OPENS_WITH_CUE, TAG_OR_SHARE, Layout, batch_features
+from linesift.features import CUE_LINE, ONLY_A_LABEL, OPENS_WITH_CUE, PROMPT, TAG_OR_SHARE, Layout, batch_features
 from linesift.settings import (
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
@@ -97,13 +98,17 @@ def _cue_lines(lines: list[str], cues: np.ndarray) -> np.ndarray:
     return mask
 
 
-def held_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
+def held_rows(layout: Layout, lines: list[str], cues: np.ndarray, calls_to_action: bool = True) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped; ``cues``: their ``features.Features.cues``) that
     LABELING.md calls boilerplate whatever their score: cue lines (``cue_line``), teaser lists
-    (``teaser_list``), and ad labels and comment headings or counts (``label_line``), in row order."""
+    (``teaser_list``), ad labels and comment headings or counts (``label_line``), and calls to action
+    (``features.PROMPT_CUES``: "Subscribe to our newsletter", "Wir verwenden Cookies", "Sign in to comment")
+    not starting in lowercase, unless ``calls_to_action`` is off (as in fitting), in row order."""
     cue_lines = _cue_lines(lines, cues)
     held = cue_lines.copy()
     held[[i for i in np.flatnonzero(cues & ONLY_A_LABEL).tolist() if label_line(lines[i])]] = True
+    if calls_to_action:
+        held[[i for i in np.flatnonzero(cues & PROMPT).tolist() if not _starts_lowercase(lines[i])]] = True
     held[teaser_list(layout, lines, cues, cue_lines)] = True
     return np.flatnonzero(held)
 

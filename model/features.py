@@ -38,6 +38,7 @@ from linesift.settings import (
     ISLAND_GAP,
     ISLAND_SCORE,
     CUE_LINE_MAX_WORDS,
+    PROMPT_MAX_WORDS,
     TAIL_BUTTON_MAX_WORDS,
     TAIL_BYLINE_MAX_WORDS,
 )
@@ -117,6 +118,46 @@ AD_LABELS = (
     "advertisements?", "advertising", "sponsored", "anzeigen?", "werbung", "publicidad", "publicité", "pubblicità",
     "publicidade", "advertentie", "reklama", "реклама", "διαφήμιση", "διαφημιση", "广告", "廣告", "広告",
 )
+# calls to action (LABELING.md: newsletter and subscribe prompts, cookie and consent notices, sign-in prompts,
+# affiliate and paywall notices) opening a line of at most PROMPT_MAX_WORDS words, held after scoring
+# (conventions.py): an article's own sentences rarely open so. Of the lines of the corpora's HTML that open with
+# one, 530 are not in the gold and 12 are (data/EXPERIMENTS.md, "Twenty-ninth round")
+_TO_OUR = r" (?:to|for) (?:our|the)\b[^\n]{0,40}newsletter\w*"
+_SIGN_IN_TO = r" ?in to (?:comment|continue|read|post|reply|write|leave|view|your account|add)"
+PROMPT_CUES = (
+    # newsletters
+    r"subscribe(?: now| today| for free| free)?" + _TO_OUR, r"sign ?up(?: now| today| for free| free)?" + _TO_OUR,
+    "register" + _TO_OUR, r"get our\b[^\n]{0,20}newsletter\w*", r"join our\b[^\n]{0,20}newsletter\w*",
+    "subscribe to (?:continue|read)",
+    r"abonnieren sie\b[^\n]{0,40}newsletter\w*", r"abonniere\b[^\n]{0,40}newsletter\w*",
+    r"bestellen sie\b[^\n]{0,40}newsletter\w*", "newsletter (?:abonnieren|bestellen)",
+    r"melden sie sich\b[^\n]{0,40}newsletter\w*", r"melde dich\b[^\n]{0,40}newsletter\w*",
+    "jetzt (?:zum|für den) newsletter anmelden", "zum newsletter anmelden", "für den newsletter anmelden",
+    r"abonnez-vous\b[^\n]{0,30}(?:newsletter|lettre)", r"inscrivez-vous\b[^\n]{0,30}(?:newsletter|lettre)",
+    r"suscr[ií]b(?:ete|ase)\b[^\n]{0,30}(?:newsletter|boletín)", r"iscriviti\b[^\n]{0,30}newsletter\w*",
+    r"zapisz się\b[^\n]{0,30}newslett\w*", r"подпишитесь\b[^\n]{0,30}рассылк\w*",
+    # cookies
+    "this (?:web)?site uses cookies", "our (?:web)?site uses cookies", "we use cookies",
+    r"by (?:continuing|clicking|using)\b[^\n]{0,60}cookies",
+    "wir (?:verwenden|nutzen) cookies", "diese (?:web)?(?:seite|site) (?:verwendet|nutzt) cookies",
+    "ce site utilise des cookies", "nous utilisons des cookies",
+    "este sitio(?: web)? (?:utiliza|usa) cookies", "esta web (?:utiliza|usa) cookies", "utilizamos cookies", "usamos cookies",
+    "questo sito (?:utilizza|usa) (?:i )?cookie", "utilizziamo (?:i )?cookie",
+    r"ta strona\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies",
+    r"serwis\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies",
+    r"мы используем\b[^\n]{0,20}cookie", r"этот сайт использует\b[^\n]{0,20}cookie",
+    r"сайт использует\b[^\n]{0,20}cookie",
+    # signing in
+    "please (?:sign|log)" + _SIGN_IN_TO, "sign" + _SIGN_IN_TO, "log" + _SIGN_IN_TO, "you must be logged in",
+    "already (?:a subscriber|have an account)", "forgot(?:ten)? (?:your )?password",
+    "melden sie sich an,? um", "bitte melden sie sich an", "passwort vergessen", "sie müssen angemeldet sein",
+    "connectez-vous pour", "mot de passe oublié", "inicia sesión para", "olvid(?:aste tu|ó su) contraseña",
+    "zaloguj się,? (?:aby|by)", "войдите,? чтобы",
+    # affiliate and paywall notices
+    "we may earn (?:a )?(?:small )?(?:commission|money|affiliate)", "as an amazon associate",
+    "this (?:post|article|page) (?:may )?contains? affiliate links", "für links auf dieser seite",
+    "to continue reading",
+)
 # the patterns read the lowercased lines joined with a leading "\n"; each is a head, one of its cues, a tail
 _CUE_HEAD, _CUE_TAIL = r"\n[^\w\n]*", r"(?:\b|(?=\W)|$)"
 _COUNTED_HEAD = r"\n[^\w\n]*(?:\d+[^\S\n]*)?"  # a count may come first: "3 Comments"
@@ -165,6 +206,7 @@ BARE_CUE_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, _BARE_TAIL)
 SIDEBAR_HEADING_STARTS = _cue_starts(_CUE_HEAD, SIDEBAR_HEADINGS, _BARE_TAIL)
 CUE_AND_COLON_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\S\n]*[:\uff1a]")
 TAG_SHARE_CUE_STARTS = _cue_starts(_CUE_HEAD, TAG_SHARE_CUES, _CUE_TAIL)
+PROMPT_CUE_STARTS = _cue_starts(_CUE_HEAD, PROMPT_CUES, _CUE_TAIL)
 # A comment's byline or button (``Features.cues``' BYLINE, read by tails.py): a time of day, a numeric date,
 # "3 days ago", "(Score:2)", a line ending in "X said:" or "writes:", or a lone "Reply". Each pattern opens with
 # a digit or with a letter of a few words, so the engine skips ahead to where a match can start (one pattern
@@ -180,7 +222,9 @@ BYLINE_BUTTON = re.compile(r"(?:reply|antworten|répondre|responder|rispondi|odp
                            r"|report(?: abuse)?|like|permalink|quote)[^\w\n]*$", re.MULTILINE)
 _WORD = re.compile(r"\w")
 # the flags of ``Features.cues``: the cues read after scoring (conventions.py), and BYLINE (tails.py)
-OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE = 1, 2, 4, 8, 16
+OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE, PROMPT = 1, 2, 4, 8, 16, 32
+# the cue and label lines' flags, as the tail and headline models read them (they were fitted before PROMPT was)
+CUE_FLAGS = OPENS_WITH_CUE | ONLY_A_LABEL | CUE_LINE | TAG_OR_SHARE
 
 
 def starts_with_teaser_cue(line: str) -> bool:
@@ -443,7 +487,8 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
     cues = (opens * OPENS_WITH_CUE + cue_line * CUE_LINE
             + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
             + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL
-            + _byline_hits(lowered, cp, eff_words, digits) * BYLINE)
+            + _byline_hits(lowered, cp, eff_words, digits) * BYLINE
+            + (_cue_hits(PROMPT_CUE_STARTS, cue_text, cp.starts, opening, n_words <= PROMPT_MAX_WORDS) > 0) * PROMPT)
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int8)
 
 
@@ -565,8 +610,9 @@ class Features:
     # a colon, or it is a bare sidebar heading (SIDEBAR_HEADING_STARTS); of those, CUE_LINE, it is the bare cue
     # or the cue and a colon (BARE_CUE_STARTS, CUE_AND_COLON_STARTS) or the bare heading, and TAG_OR_SHARE, it
     # opens with a tag or share cue; ONLY_A_LABEL, it is only an ad label or a comment heading or count
-    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; and, read by the tail model (tails.py), BYLINE, a
-    # comment's byline or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
+    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; PROMPT, it opens with a call to action (PROMPT_CUES)
+    # and has at most PROMPT_MAX_WORDS words; and, read by the tail model (tails.py), BYLINE, a comment's byline
+    # or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
     cues: np.ndarray
 
 

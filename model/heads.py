@@ -24,7 +24,7 @@ import re
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from linesift.features import BYLINE, Layout
+from linesift.features import BYLINE, CUE_FLAGS, Layout
 from linesift.settings import (
     HEAD_MAX_ROWS_ABOVE,
     HEAD_MIN_PROBABILITY,
@@ -147,7 +147,7 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
         np.maximum.at(best, page[rows], scores[rows])
     in_article, log_in_article = article_words(lines, candidates, page, kept_rows, first_at)
     cols = [
-        *columns.T, scores, to_first, layout.index[anchor] - layout.index, ((cues & ~BYLINE) > 0),
+        *columns.T, scores, to_first, layout.index[anchor] - layout.index, ((cues & CUE_FLAGS) > 0),
         ((cues & BYLINE) > 0), scores[anchor], log_words[anchor], np.log1p(kept_words[page]), between_max,
         np.log1p(between_words), np.where(has_previous, log_words[previous], -1.0),
         np.where(has_previous, scores[previous], -1.0), log_words[following], scores[following], score_rank,

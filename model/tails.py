@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from linesift.features import BYLINE, Layout
+from linesift.features import BYLINE, CUE_FLAGS, Layout
 from linesift.page_thresholds import page_f1
 from linesift.settings import (
     TAIL_MIN_SHARE_BEFORE,
@@ -68,7 +68,7 @@ def tail_profiles(scores: np.ndarray, kept: np.ndarray, words: np.ndarray, layou
     start = layout.page_start
     byline = ((cues & BYLINE) > 0).astype(np.float64)
     long_ = (words >= _LONG_WORDS) * kept
-    cue = ((cues & ~BYLINE) > 0).astype(np.float64)  # a cue or label line (conventions.py's flags)
+    cue = ((cues & CUE_FLAGS) > 0).astype(np.float64)  # a cue or label line (conventions.py's flags)
 
     kw_b, kw_a = _before_after(kept * words, layout)
     sw_b, sw_a = _before_after(kept * words * known, layout)

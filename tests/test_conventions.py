@@ -90,6 +90,28 @@ def test_headings_and_sentences_that_open_with_a_cue_word_are_not_held(line):
     assert not held_between_prose(line)
 
 
+@pytest.mark.parametrize("line", ["Subscribe to our free newsletter and never miss a story.",
+                                  "» Sign up for our newsletters", "Abonnieren Sie jetzt kostenlos unseren Newsletter.",
+                                  "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.",
+                                  "This website uses cookies to improve your experience.", "Sign in to comment",
+                                  "Melden Sie sich an, um Kommentare zu schreiben.", "Forgot your password?",
+                                  "We may earn a commission from links on this page.", "Zapisz się do Newslettera",
+                                  "Nous utilisons des cookies pour améliorer votre expérience.",
+                                  "Подпишитесь на нашу рассылку"])
+def test_calls_to_action_are_held(line):
+    assert held_between_prose(line)
+
+
+@pytest.mark.parametrize("line", [
+    "The newsletter, founded in 1990, asked readers to subscribe to our free newsletter list.",  # not its opening
+    "subscribe to our newsletter, the mayor said, and you will hear of every meeting.",  # a wrapped sentence
+    "Cookies were on the table when the council met.",  # a word, not a prompt
+    "We use cookies " + "and many other words in this long policy paragraph " * 8,  # over PROMPT_MAX_WORDS words
+])
+def test_sentences_that_only_mention_a_newsletter_or_cookies_are_not_held(line):
+    assert not held_between_prose(line)
+
+
 @pytest.mark.parametrize("line", ["Ähnliche Beiträge", "Das könnte dich auch interessieren …", "Diese Geschichte teilen",
                                   "Recent Posts", "Most Popular", "Meistgelesene Beiträge",
                                   "Lesetipp: Neue Buslinie verbindet Vororte"])
@@ -162,6 +184,34 @@ def test_the_shipped_model_scores_a_teaser_list_as_boilerplate():
 
     scores = load_model().score_pages([PAGE])[0]  # 0.56-0.66 for the three headlines without the convention
     assert all(scores[i] <= 0.1 for i in (4, 5, 6)) and scores[0] > 0.5
+
+
+ARTICLE_WITH_PROMPTS = [
+    "Home", "Politics", "", "Rail operator announces new services between London and Manchester",
+    "The rail operator plans to run many more trains between London and Manchester from next year.",
+    "According to a spokesman, the trains will run every hour in future, and every half hour at peak times.",
+    "Subscribe to our free newsletter now and never miss news from your region again.",  # 6: 0.78 unheld
+    "Passenger groups welcomed the plans but also called for better punctuality and better information.",
+    "We use cookies to give you the best experience. If you continue, you agree to their use.",  # 8: 0.74
+    "The operator wants to present the plans in detail in spring. Prices should be fixed by then too.",
+]
+
+
+def test_the_shipped_model_drops_calls_to_action_inside_an_article_and_keeps_the_article():
+    from linesift import predict_lines
+
+    page = predict_lines(ARTICLE_WITH_PROMPTS)
+    assert [i for i, label in enumerate(page.labels) if label == "content"] == [3, 4, 5, 7, 9]
+    assert page.scores[6] == page.scores[8] == pytest.approx(0.1)
+
+
+def test_fitting_does_not_hold_calls_to_action():
+    from linesift.classifier import _PageBatch
+
+    scores = np.full(len(ARTICLE_WITH_PROMPTS) - 1, 0.9)  # one row per non-blank line
+    fitting = _PageBatch([ARTICLE_WITH_PROMPTS], calls_to_action=False).held(scores)
+    predicting = _PageBatch([ARTICLE_WITH_PROMPTS]).held(scores)
+    assert (fitting.tolist(), predicting.tolist()) == ([0.9] * 9, [0.9] * 5 + [0.1, 0.9, 0.1, 0.9])
 
 
 def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypatch):
