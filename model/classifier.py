@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from linesift.binning import one_pass_binning
 from linesift.codepoints import stable_keys
-from linesift.conventions import held_rows, hold_scores
+from linesift.conventions import call_to_action_rows, held_rows, hold_scores
 from linesift.features import (
     batch_features,
     block_means,
@@ -106,14 +106,16 @@ class _PageBatch:
 
     def __init__(self, pages: list[list[str]], use_sites: bool = False, sites=None, table=None,
                  lexical_features: int | None = None, vocabulary: np.ndarray | None = None,
-                 collect_words: bool = False, calls_to_action: bool = True):
+                 collect_words: bool = False):
         f = batch_features(pages)  # holds the code points of a bounded number of lines at a time
         self.X, self.names, self.layout, self.lines, self.cues = f.X, f.names, f.layout, f.lines, f.cues
         # the rows LABELING.md calls boilerplate whatever their score: cue lines, teaser lists, ad labels and
-        # comment headings, and calls to action unless fitting (``conventions.held_rows``); read by ``held`` and
-        # by the headline model
+        # comment headings (``conventions.held_rows``); read by ``held`` and by the headline model
         self.held_mask = np.zeros(len(f.X), dtype=bool)
-        self.held_mask[held_rows(f.layout, f.lines, f.cues, calls_to_action)] = True
+        self.held_mask[held_rows(f.layout, f.lines, f.cues)] = True
+        # and calls to action (``conventions.call_to_action_rows``), held last, at prediction only
+        self.call_mask = np.zeros(len(f.X), dtype=bool)
+        self.call_mask[call_to_action_rows(f.layout, f.lines, f.cues)] = True
         if isinstance(table, SiteTable):  # read through its frozen form
             table = table.freeze()
         if use_sites:  # missing (NaN) unless the page's site is in the table
@@ -367,10 +369,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                  if self.use_sites and sites is not None else None)
         # site columns only when some site has 2+ pages to learn from (an all-missing column cannot be binned)
         self.use_sites_ = table is not None and bool(table.counts)
-        # calls to action are held at prediction only: held here too, they moved the page, tail and headline
-        # models of the shipped recipe's refit and scored no better (data/EXPERIMENTS.md, "Twenty-ninth round")
         batch = _PageBatch(X, self.use_sites_, sites, table, self.hash_features if self.lexical else None,
-                           collect_words=self.lexical, calls_to_action=False)
+                           collect_words=self.lexical)
         # the words the lexical model learns from, to tell a page of mostly unseen words (``page_threshold``)
         self.vocabulary_ = vocabulary_bits(batch.word_hashes) if self.lexical else None
         target = np.full(len(batch.X), -1, dtype=np.int8)
@@ -683,12 +683,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             cuts[whole] = -1
             row_t = np.where(after_cut(cuts, layout.page), np.inf, row_t)
         heads = np.zeros(len(final), dtype=bool)
+        before_heads = row_t
         head_model = getattr(self, "head_model_", None)
         if head_model is not None and threshold is None and len(final):
             matrix, _, candidates = head_profiles(final, final >= row_t, batch.head_columns(), layout, batch.cues,
                                                   batch.lines, batch.held_mask)
             heads = choose_heads(head_model, matrix, candidates & ~whole[layout.page])
             row_t = np.where(heads, np.minimum(row_t, final), row_t)  # a headline kept: it reaches its threshold
+        # calls to action held last, so the page, tail and headline models read the scores they were fitted on
+        # (held in fitting too, the recipe's refit scored lower: data/EXPERIMENTS.md, "Twenty-ninth round")
+        calls = np.flatnonzero(batch.call_mask)
+        final = hold_scores(final, calls)
+        heads[calls] = False  # never kept as a headline
+        row_t[calls] = before_heads[calls]
         ends = [None if c < 0 else int(layout.index[c]) for c in cuts.tolist()]
         scores, line_thresholds, head_lines = [], [], []
         for p in range(n_pages):

@@ -3,9 +3,9 @@ teaser, tag and share cues ("Also read", "Tags:", "Lesen Sie auch", "Подел�
 headlines under a short teaser cue, and lines that only label an ad or head reader comments ("Anzeige",
 "3 Comments"), in the languages of ``features.ANY_TEASER_CUES``, ``SIDEBAR_HEADINGS`` (bare headings only:
 "Recent Posts", "Ähnliche Beiträge"), ``AD_LABELS``, ``COMMENT_CUES`` and ``MORE_COMMENT_CUES``; and, at
-prediction, lines that open with a call to action (``features.PROMPT_CUES``: newsletter, cookie and sign-in
-prompts, affiliate and paywall notices). The cues are found in the feature pass (``features.Features.cues``);
-the rules here read those flags and the few lines they mark."""
+prediction, lines that open with a call to action (``features.CALL_CUES``, ``COOKIE_CUES``,
+``SIGN_IN_CUES``: newsletter, cookie and sign-in prompts, affiliate and paywall notices). The cues are found in
+the feature pass (``features.Features.cues``); the rules here read those flags and the few lines they mark."""
 
 from __future__ import annotations
 
@@ -13,8 +13,18 @@ import re
 
 import numpy as np
 from linesift.codepoints import HAN_KANA
-from linesift.features import CUE_LINE, ONLY_A_LABEL, OPENS_WITH_CUE, PROMPT, TAG_OR_SHARE, Layout, batch_features
+from linesift.features import (
+    COOKIE,
+    CUE_LINE,
+    ONLY_A_LABEL,
+    OPENS_WITH_CUE,
+    PROMPT,
+    TAG_OR_SHARE,
+    Layout,
+    batch_features,
+)
 from linesift.settings import (
+    COOKIE_POLICY_LINES,
     TEASER_CUE_MAX_WORDS,
     TEASER_LIST_LINES,
     TEASER_LIST_PROSE_WORDS,
@@ -98,25 +108,37 @@ def _cue_lines(lines: list[str], cues: np.ndarray) -> np.ndarray:
     return mask
 
 
-def held_rows(layout: Layout, lines: list[str], cues: np.ndarray, calls_to_action: bool = True) -> np.ndarray:
+def held_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
     """Rows of a batch's non-blank lines (``lines``, stripped; ``cues``: their ``features.Features.cues``) that
     LABELING.md calls boilerplate whatever their score: cue lines (``cue_line``), teaser lists
-    (``teaser_list``), ad labels and comment headings or counts (``label_line``), and calls to action
-    (``features.PROMPT_CUES``: "Subscribe to our newsletter", "Wir verwenden Cookies", "Sign in to comment")
-    not starting in lowercase, unless ``calls_to_action`` is off (as in fitting), in row order."""
+    (``teaser_list``), and ad labels and comment headings or counts (``label_line``), in row order. (Calls to
+    action, ``call_to_action_rows``, are held after the page, tail and headline models.)"""
     cue_lines = _cue_lines(lines, cues)
     held = cue_lines.copy()
     held[[i for i in np.flatnonzero(cues & ONLY_A_LABEL).tolist() if label_line(lines[i])]] = True
-    if calls_to_action:
-        held[[i for i in np.flatnonzero(cues & PROMPT).tolist() if not _starts_lowercase(lines[i])]] = True
     held[teaser_list(layout, lines, cues, cue_lines)] = True
     return np.flatnonzero(held)
+
+
+def call_to_action_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped; ``cues``: their ``features.Features.cues``) that
+    open with a call to action (``features.PROMPT``: "Subscribe to our newsletter", "Wir verwenden Cookies",
+    "Sign in to comment", "Forgot your password?") and do not start in lowercase, but for the cookie notices
+    of a page where ``COOKIE_POLICY_LINES`` or more lines open with one (a cookie policy, whose text they
+    are), in row order. They are held to boilerplate as the model scores, after the page, tail and headline
+    models, which were fitted without them (data/EXPERIMENTS.md, "Twenty-ninth round")."""
+    rows = np.array([i for i in np.flatnonzero(cues & PROMPT).tolist() if not _starts_lowercase(lines[i])],
+                    dtype=np.int64)
+    cookie = (cues & COOKIE) > 0
+    per_page = np.bincount(layout.page[cookie], minlength=len(layout.n_lines))
+    policy = per_page[layout.page] >= COOKIE_POLICY_LINES
+    return rows[~(cookie[rows] & policy[rows])] if len(rows) else rows
 
 
 def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The scores of a batch's rows (one per non-blank line of ``lines``, stripped; ``cues``: their
     ``features.Features.cues``) with the cue lines, teaser lists, ad labels and comment headings
-    (``held_rows``) held to at most ``TEASER_LIST_SCORE``."""
+    (``held_rows``; not the calls to action, ``call_to_action_rows``) held to at most ``TEASER_LIST_SCORE``."""
     return hold_scores(scores, held_rows(layout, lines, cues))
 
 
@@ -135,9 +157,12 @@ def teaser_list_rows(lines: list[str]) -> list[int]:
 
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
-    """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines, teaser lists, ad labels and
-    comment headings held to at most ``TEASER_LIST_SCORE`` (``hold_rows``)."""
+    """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines, teaser lists, ad labels,
+    comment headings (``hold_rows``) and calls to action (``call_to_action_rows``) held to at most
+    ``TEASER_LIST_SCORE``."""
     f = batch_features([lines])
     held = scores.copy()
-    held[f.layout.index] = hold_rows(f.layout, f.lines, f.cues, scores[f.layout.index])
+    rows = hold_scores(hold_rows(f.layout, f.lines, f.cues, scores[f.layout.index]),
+                       call_to_action_rows(f.layout, f.lines, f.cues))
+    held[f.layout.index] = rows
     return held

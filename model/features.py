@@ -39,6 +39,7 @@ from linesift.settings import (
     ISLAND_SCORE,
     CUE_LINE_MAX_WORDS,
     PROMPT_MAX_WORDS,
+    SIGN_IN_MAX_WORDS,
     TAIL_BUTTON_MAX_WORDS,
     TAIL_BYLINE_MAX_WORDS,
 )
@@ -119,44 +120,82 @@ AD_LABELS = (
     "publicidade", "advertentie", "reklama", "реклама", "διαφήμιση", "διαφημιση", "广告", "廣告", "広告",
 )
 # calls to action (LABELING.md: newsletter and subscribe prompts, cookie and consent notices, sign-in prompts,
-# affiliate and paywall notices) opening a line of at most PROMPT_MAX_WORDS words, held after scoring
-# (conventions.py): an article's own sentences rarely open so. Of the lines of the corpora's HTML that open with
-# one, 530 are not in the gold and 12 are (data/EXPERIMENTS.md, "Twenty-ninth round")
-_TO_OUR = r" (?:to|for) (?:our|the)\b[^\n]{0,40}newsletter\w*"
-_SIGN_IN_TO = r" ?in to (?:comment|continue|read|post|reply|write|leave|view|your account|add)"
-PROMPT_CUES = (
+# affiliate and paywall notices) opening a line, held when the model scores (conventions.py): an article's own
+# sentences rarely open so. Newsletter prompts, affiliate notices and cookie notices (COOKIE_CUES) on lines of at
+# most PROMPT_MAX_WORDS words; sign-in prompts, "forgot your password?" and paywall notices (SIGN_IN_CUES), which a
+# how-to page's steps and titles open with too ("Log in to your router", "Forgot your password? Here is how"), only
+# with the object of a prompt or as the bare line, on lines of at most SIGN_IN_MAX_WORDS words. Of the lines of the
+# corpora's pages the rule holds, 659 are not in the gold and 12 are (data/EXPERIMENTS.md, "Twenty-ninth round")
+_NEWSLETTER = r"(?:newsletter\w*|mailing list|e-?mail updates)"
+
+
+def _each(heads: tuple[str, ...], rest: str) -> tuple[str, ...]:
+    """One cue per opening: a cue must open with two literal characters (``_cue_starts``)."""
+    return tuple(head + rest for head in heads)
+
+
+
+_TO_OUR = r"(?: to (?:receive|get))? (?:to|for) (?:our|the)\b[^\n]{0,40}" + _NEWSLETTER
+_BARE = r"[^\w\n]*(?=\n|\Z)"  # nothing but punctuation after the cue
+CALL_CUES = (
     # newsletters
-    r"subscribe(?: now| today| for free| free)?" + _TO_OUR, r"sign ?up(?: now| today| for free| free)?" + _TO_OUR,
-    "register" + _TO_OUR, r"get our\b[^\n]{0,20}newsletter\w*", r"join our\b[^\n]{0,20}newsletter\w*",
-    "subscribe to (?:continue|read)",
+    r"subscribe(?: now| today| for free| free)?" + _TO_OUR, r"sign[- ]?up(?: now| today| for free| free)?" + _TO_OUR,
+    r"sign[- ]?up to (?:receive|get) our\b[^\n]{0,30}" + _NEWSLETTER, "register" + _TO_OUR,
+    r"get our\b[^\n]{0,20}" + _NEWSLETTER, r"join our\b[^\n]{0,20}" + _NEWSLETTER,
+    r"subscribe to (?:continue|read)",
     r"abonnieren sie\b[^\n]{0,40}newsletter\w*", r"abonniere\b[^\n]{0,40}newsletter\w*",
     r"bestellen sie\b[^\n]{0,40}newsletter\w*", "newsletter (?:abonnieren|bestellen)",
-    r"melden sie sich\b[^\n]{0,40}newsletter\w*", r"melde dich\b[^\n]{0,40}newsletter\w*",
-    "jetzt (?:zum|für den) newsletter anmelden", "zum newsletter anmelden", "für den newsletter anmelden",
-    r"abonnez-vous\b[^\n]{0,30}(?:newsletter|lettre)", r"inscrivez-vous\b[^\n]{0,30}(?:newsletter|lettre)",
-    r"suscr[ií]b(?:ete|ase)\b[^\n]{0,30}(?:newsletter|boletín)", r"iscriviti\b[^\n]{0,30}newsletter\w*",
-    r"zapisz się\b[^\n]{0,30}newslett\w*", r"подпишитесь\b[^\n]{0,30}рассылк\w*",
-    # cookies
-    "this (?:web)?site uses cookies", "our (?:web)?site uses cookies", "we use cookies",
-    r"by (?:continuing|clicking|using)\b[^\n]{0,60}cookies",
-    "wir (?:verwenden|nutzen) cookies", "diese (?:web)?(?:seite|site) (?:verwendet|nutzt) cookies",
-    "ce site utilise des cookies", "nous utilisons des cookies",
-    "este sitio(?: web)? (?:utiliza|usa) cookies", "esta web (?:utiliza|usa) cookies", "utilizamos cookies", "usamos cookies",
-    "questo sito (?:utilizza|usa) (?:i )?cookie", "utilizziamo (?:i )?cookie",
-    r"ta strona\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies",
-    r"serwis\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies",
-    r"мы используем\b[^\n]{0,20}cookie", r"этот сайт использует\b[^\n]{0,20}cookie",
-    r"сайт использует\b[^\n]{0,20}cookie",
-    # signing in
-    "please (?:sign|log)" + _SIGN_IN_TO, "sign" + _SIGN_IN_TO, "log" + _SIGN_IN_TO, "you must be logged in",
-    "already (?:a subscriber|have an account)", "forgot(?:ten)? (?:your )?password",
-    "melden sie sich an,? um", "bitte melden sie sich an", "passwort vergessen", "sie müssen angemeldet sein",
-    "connectez-vous pour", "mot de passe oublié", "inicia sesión para", "olvid(?:aste tu|ó su) contraseña",
-    "zaloguj się,? (?:aby|by)", "войдите,? чтобы",
-    # affiliate and paywall notices
-    "we may earn (?:a )?(?:small )?(?:commission|money|affiliate)", "as an amazon associate",
-    "this (?:post|article|page) (?:may )?contains? affiliate links", "für links auf dieser seite",
-    "to continue reading",
+    "jetzt newsletter (?:abonnieren|bestellen)", r"melden sie sich\b[^\n]{0,40}newsletter\w*",
+    r"melde dich\b[^\n]{0,40}newsletter\w*", "jetzt (?:zum|für den) newsletter anmelden", "zum newsletter anmelden",
+    "für den newsletter anmelden",
+    r"abonnez-vous\b[^\n]{0,30}(?:newsletter\w*|lettre)", r"inscrivez-vous\b[^\n]{0,30}(?:newsletter\w*|lettre)",
+    r"suscr[ií]b(?:ete|ase)\b[^\n]{0,30}(?:newsletter\w*|bolet[ií]n\w*|boletines)",
+    r"iscriviti\b[^\n]{0,30}newsletter\w*", r"zapisz się\b[^\n]{0,30}newslett\w*",
+    r"подпиш(?:итесь|ись)\b[^\n]{0,30}рассылк\w*", r"подписаться на\b[^\n]{0,20}рассылк\w*",
+    # affiliate notices
+    r"we may (?:earn|receive|get) (?:an? )?(?:small )?(?:affiliate )?(?:commission|money|compensation)",
+    "as an amazon associate", "für links auf dieser seite",
+    *_each(("this", "the"), r" (?:post|article|page|content|site|blog|website) (?:may )?(?:contains?|includes?) "
+                            "affiliate links"),
+    r"disclosure: (?:this|the|some)\b[^\n]{0,40}affiliate",
+)
+COOKIE_CUES = (
+    *_each(("this", "our"), r" (?:web)?site (?:uses|stores) cookies?"),
+    r"we (?:and our partners )?use cookies?", r"by (?:continuing|clicking|using|browsing)\b[^\n]{0,80}"
+    r"(?:agree|accept|consent)\w*[^\n]{0,60}cookies?",
+    r"wir (?:und unsere partner )?(?:verwenden|nutzen|setzen) cookies?",
+    *_each(("diese", "unsere"), r" (?:web)?(?:seite|site|internetseite) (?:verwendet|nutzt|benutzt|setzt) cookies?"),
+    *_each(("ce", "notre"), r" site(?: web| internet)? utilise des cookies?"), r"nous (?:et nos partenaires )?utilisons des cookies?",
+    r"este sitio(?: web)? (?:utiliza|usa) cookies?", r"esta (?:web|página)(?: web)? (?:utiliza|usa) cookies?", "utilizamos cookies?", "usamos cookies?",
+    r"questo sito (?:utilizza|usa) (?:i )?cookies?", r"utilizziamo (?:i )?cookies?",
+    r"ta strona\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies?",
+    r"serwis\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies?",
+    r"мы используем\b[^\n]{0,20}cookies?", r"этот сайт использует\b[^\n]{0,20}cookies?",
+    r"сайт использует\b[^\n]{0,20}cookies?",
+)
+_COMMENT_OBJECT = r"(?:post |add |leave |write |make )?(?:a |your )?(?:comments?|reply|replies)"
+SIGN_IN_CUES = (
+    *_each(("sign", "log", "please sign", "please log"), r"[- ]?in(?: or register)? ?to " + _COMMENT_OBJECT),
+    *_each(("sign", "log", "please sign", "please log"), r"[- ]?in(?: or register)? ?to (?:continue|keep) reading"),
+    *_each(("sign", "log", "please sign", "please log"),
+           r"[- ]?in(?: or register)? ?to (?:view|read|see) (?:more|this|the full|all)\b"),
+    *_each(("please sign", "please log"), r"[- ]?in(?: to continue)?" + _BARE),
+    r"you must (?:be logged in|log in|sign in)", "already (?:a subscriber|have an account)",
+    *_each(("forgot", "forgotten", "lost"), r" (?:your )?password" + _BARE), r"to continue reading\b[^\n]{0,60}"
+    r"(?:subscri|sign|log ?in|regist|member|account)",
+    *_each(("melden", "bitte melden"), r" sie sich an,? um (?:einen |zu )?(?:kommentar\w*|kommentieren|weiterzulesen)"),
+    r"bitte melden sie sich an" + _BARE, r"bitte melde dich an,? um", r"du musst angemeldet sein",
+    r"sie müssen angemeldet sein", r"anmelden,? um zu kommentieren", r"passwort vergessen" + _BARE,
+    r"connectez-vous pour (?:commenter|réagir|poster|lire la suite)", r"vous devez être connecté",
+    r"se connecter pour commenter", r"mot de passe oublié" + _BARE,
+    r"inicia sesión para (?:comentar|publicar|seguir leyendo)", r"debes iniciar sesión",
+    *_each(("olvidaste", "olvidó", "has olvidado"), r" (?:tu|su) contraseña" + _BARE),
+    r"accedi per (?:commentare|continuare)", r"devi essere connesso", r"password dimenticata" + _BARE,
+    r"hai dimenticato la password" + _BARE,
+    r"zaloguj się,? (?:aby|by) (?:dodać komentarz|skomentować|komentować|czytać dalej)",
+    r"nie pamiętasz hasła" + _BARE, r"zapomniałeś hasła" + _BARE,
+    r"войдите,? чтобы (?:оставить комментарий|комментировать|прокомментировать|читать)",
+    r"забыли пароль" + _BARE,
 )
 # the patterns read the lowercased lines joined with a leading "\n"; each is a head, one of its cues, a tail
 _CUE_HEAD, _CUE_TAIL = r"\n[^\w\n]*", r"(?:\b|(?=\W)|$)"
@@ -206,7 +245,9 @@ BARE_CUE_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, _BARE_TAIL)
 SIDEBAR_HEADING_STARTS = _cue_starts(_CUE_HEAD, SIDEBAR_HEADINGS, _BARE_TAIL)
 CUE_AND_COLON_STARTS = _cue_starts(_CUE_HEAD, _HELD_CUES, r"[^\S\n]*[:\uff1a]")
 TAG_SHARE_CUE_STARTS = _cue_starts(_CUE_HEAD, TAG_SHARE_CUES, _CUE_TAIL)
-PROMPT_CUE_STARTS = _cue_starts(_CUE_HEAD, PROMPT_CUES, _CUE_TAIL)
+CALL_CUE_STARTS = _cue_starts(_CUE_HEAD, CALL_CUES, _CUE_TAIL)
+COOKIE_CUE_STARTS = _cue_starts(_CUE_HEAD, COOKIE_CUES, _CUE_TAIL)
+SIGN_IN_CUE_STARTS = _cue_starts(_CUE_HEAD, SIGN_IN_CUES, _CUE_TAIL)
 # A comment's byline or button (``Features.cues``' BYLINE, read by tails.py): a time of day, a numeric date,
 # "3 days ago", "(Score:2)", a line ending in "X said:" or "writes:", or a lone "Reply". Each pattern opens with
 # a digit or with a letter of a few words, so the engine skips ahead to where a match can start (one pattern
@@ -222,7 +263,7 @@ BYLINE_BUTTON = re.compile(r"(?:reply|antworten|répondre|responder|rispondi|odp
                            r"|report(?: abuse)?|like|permalink|quote)[^\w\n]*$", re.MULTILINE)
 _WORD = re.compile(r"\w")
 # the flags of ``Features.cues``: the cues read after scoring (conventions.py), and BYLINE (tails.py)
-OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE, PROMPT = 1, 2, 4, 8, 16, 32
+OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE, PROMPT, COOKIE = 1, 2, 4, 8, 16, 32, 64
 # the cue and label lines' flags, as the tail and headline models read them (they were fitted before PROMPT was)
 CUE_FLAGS = OPENS_WITH_CUE | ONLY_A_LABEL | CUE_LINE | TAG_OR_SHARE
 
@@ -484,12 +525,16 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
     opens = (_cue_hits(ANY_TEASER_CUE_STARTS, cue_text, cp.starts, opening, short | colon) > 0) | sidebar
     cue_line = ((_cue_hits(BARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0)  # tried on ``opens`` only
                 | (_cue_hits(CUE_AND_COLON_STARTS, cue_text, cp.starts, opening, opens) > 0) | sidebar)
+    prompt_long = n_words <= PROMPT_MAX_WORDS
+    cookies = _cue_hits(COOKIE_CUE_STARTS, cue_text, cp.starts, opening, prompt_long) > 0
+    calls = ~cookies & ((_cue_hits(CALL_CUE_STARTS, cue_text, cp.starts, opening, prompt_long) > 0)
+                        | (_cue_hits(SIGN_IN_CUE_STARTS, cue_text, cp.starts, opening, n_words <= SIGN_IN_MAX_WORDS) > 0))
     cues = (opens * OPENS_WITH_CUE + cue_line * CUE_LINE
             + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
             + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL
             + _byline_hits(lowered, cp, eff_words, digits) * BYLINE
-            + (_cue_hits(PROMPT_CUE_STARTS, cue_text, cp.starts, opening, n_words <= PROMPT_MAX_WORDS) > 0) * PROMPT)
-    return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int8)
+            + calls * PROMPT + cookies * (PROMPT | COOKIE))
+    return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int16)
 
 
 def repetition_features(stripped: list[str], folded: list[str], layout: Layout):
@@ -610,8 +655,9 @@ class Features:
     # a colon, or it is a bare sidebar heading (SIDEBAR_HEADING_STARTS); of those, CUE_LINE, it is the bare cue
     # or the cue and a colon (BARE_CUE_STARTS, CUE_AND_COLON_STARTS) or the bare heading, and TAG_OR_SHARE, it
     # opens with a tag or share cue; ONLY_A_LABEL, it is only an ad label or a comment heading or count
-    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; PROMPT, it opens with a call to action (PROMPT_CUES)
-    # and has at most PROMPT_MAX_WORDS words; and, read by the tail model (tails.py), BYLINE, a comment's byline
+    # (LABEL_LINE) of at most CUE_LINE_MAX_WORDS words; PROMPT, it opens with a call to action (CALL_CUES,
+    # COOKIE_CUES on at most PROMPT_MAX_WORDS words, SIGN_IN_CUES on at most SIGN_IN_MAX_WORDS), and COOKIE too
+    # for a cookie notice; and, read by the tail model (tails.py), BYLINE, a comment's byline
     # or button (BYLINE_DIGITS, BYLINE_SAID, BYLINE_BUTTON)
     cues: np.ndarray
 

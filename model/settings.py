@@ -94,10 +94,15 @@ TEASER_LIST_SCORE = 0.1
 # "Tags:", "Lesen Sie auch"), and lines that are only an ad label or a comment heading or count ("Anzeige",
 # "3 Comments"); without a colon, such a line has at most CUE_LINE_MAX_WORDS words ("Comments are now closed")
 CUE_LINE_MAX_WORDS = 6
-# A line opening with a call to action of LABELING.md's boilerplate (a newsletter or cookie prompt, a sign-in
-# prompt, an affiliate or paywall notice: features.PROMPT_CUES) is held after scoring where it has at most this
-# many words: a consent banner runs to some 50, a privacy policy's paragraph further
+# A line opening with a call to action of LABELING.md's boilerplate is held when the model scores where it has
+# at most this many words: a newsletter prompt, an affiliate or cookie notice (features.CALL_CUES, COOKIE_CUES;
+# a consent banner runs to some 50, a privacy policy's paragraph further) ...
 PROMPT_MAX_WORDS = 60
+# ... and a sign-in prompt, "forgot your password?" or a paywall notice (features.SIGN_IN_CUES) at most this many:
+# longer, such a line is a how-to page's step ("Log in to view the dashboard, then click Add data source.")
+SIGN_IN_MAX_WORDS = 12
+# On a page where this many lines or more open with a cookie notice, none is held: it is a cookie policy
+COOKIE_POLICY_LINES = 3
 # A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model
 # predicts its word F1 gain at each candidate threshold, from the tuned threshold up to PAGE_THRESHOLD_MAX in
 # steps of PAGE_THRESHOLD_STEP (data/EXPERIMENTS.md). Learned only from PAGE_MODEL_MIN_PAGES+ training pages:

@@ -145,7 +145,8 @@ def test_a_wrapped_paragraph_is_labelled_as_one_line(raising_model):
     # joined lines: Home, News, blank, paragraph 1, blank, paragraph 2, blank, footer
     joined = np.array([0.01, 0.01, np.nan, 0.9, np.nan, 0.5, np.nan, 0.01])
     layout = page_layout([unwrap(page)[0]])[1]
-    batch = types.SimpleNamespace(layout=layout)  # what _score_lines reads of the batch (no tail or head model)
+    # what _score_lines reads of the batch (no tail or head model; no call to action)
+    batch = types.SimpleNamespace(layout=layout, call_mask=np.zeros(5, dtype=bool))
     model._score_rows = lambda pages, sites, table: (joined[~np.isnan(joined)], batch, np.array([np.nan]),
                                                      np.array([0.7]))
     res = linesift.predict_lines(page, model=model)
