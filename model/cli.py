@@ -857,7 +857,7 @@ def import_(
             progress.clear()
             cannot_write(output, err)
 
-    def failed(message: str) -> None:
+    def fail_cleared(message: str) -> None:  # the counter off its line first
         progress.clear()
         fail(message)
 
@@ -878,11 +878,11 @@ def import_(
                     if "render_error" in page.meta:
                         unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
-                failed(str(err))
+                fail_cleared(str(err))
             except FileNotFoundError:
-                failed(f"{path}: no such file")
+                fail_cleared(f"{path}: no such file")
             except (OSError, EOFError, ValueError) as err:
-                failed(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+                fail_cleared(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
             if pages == before:
                 progress.clear()
                 typer.echo(f"Warning: {path}: no records", err=True)
