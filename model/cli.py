@@ -816,7 +816,7 @@ def import_(
     from collections import defaultdict
 
     from linesift.training.importer import CorpusError, import_corpus
-    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, page_to_record
+    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, file_identity, page_to_record
     from linesift.training.renderers import unavailable
 
     error = unavailable(renderer)
@@ -829,8 +829,8 @@ def import_(
         log("linesift: note: a renderer is named more than once; each renders the pages once")
         renderer = list(dict.fromkeys(renderer))
     once, seen = [], set()
-    for corpus in corpora:
-        if (key := corpus if str(corpus) == "-" else resolved(corpus)) in seen:
+    for corpus in corpora:  # by the file it is, as train reads its labelled files (``file_identity``)
+        if (key := corpus if str(corpus) == "-" else file_identity(corpus)) in seen:
             log(f"linesift: note: {corpus} is given more than once; its pages are imported once")
             continue
         seen.add(key)

@@ -165,8 +165,10 @@ COOKIE_CUES = (
     r"(?:agree|accept|consent)\w*[^\n]{0,60}cookies?",
     r"wir (?:und unsere partner )?(?:verwenden|nutzen|setzen) cookies?",
     *_each(("diese", "unsere"), r" (?:web)?(?:seite|site|internetseite) (?:verwendet|nutzt|benutzt|setzt) cookies?"),
-    *_each(("ce", "notre"), r" site(?: web| internet)? utilise des cookies?"), r"nous (?:et nos partenaires )?utilisons des cookies?",
-    r"este sitio(?: web)? (?:utiliza|usa) cookies?", r"esta (?:web|página)(?: web)? (?:utiliza|usa) cookies?", "utilizamos cookies?", "usamos cookies?",
+    *_each(("ce", "notre"), r" site(?: web| internet)? utilise des cookies?"),
+    r"nous (?:et nos partenaires )?utilisons des cookies?",
+    r"este sitio(?: web)? (?:utiliza|usa) cookies?", r"esta (?:web|página)(?: web)? (?:utiliza|usa) cookies?",
+    "utilizamos cookies?", "usamos cookies?",
     r"questo sito (?:utilizza|usa) (?:i )?cookies?", r"utilizziamo (?:i )?cookies?",
     r"ta strona\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies?",
     r"serwis\b[^\n]{0,20}(?:używa|wykorzystuje)\b[^\n]{0,20}cookies?",
@@ -527,8 +529,9 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
                 | (_cue_hits(CUE_AND_COLON_STARTS, cue_text, cp.starts, opening, opens) > 0) | sidebar)
     prompt_long = n_words <= PROMPT_MAX_WORDS
     cookies = _cue_hits(COOKIE_CUE_STARTS, cue_text, cp.starts, opening, prompt_long) > 0
+    sign_in_short = n_words <= SIGN_IN_MAX_WORDS
     calls = ~cookies & ((_cue_hits(CALL_CUE_STARTS, cue_text, cp.starts, opening, prompt_long) > 0)
-                        | (_cue_hits(SIGN_IN_CUE_STARTS, cue_text, cp.starts, opening, n_words <= SIGN_IN_MAX_WORDS) > 0))
+                        | (_cue_hits(SIGN_IN_CUE_STARTS, cue_text, cp.starts, opening, sign_in_short) > 0))
     cues = (opens * OPENS_WITH_CUE + cue_line * CUE_LINE
             + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
             + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL

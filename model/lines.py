@@ -263,8 +263,8 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 def legacy_charset(data: bytes) -> str | None:
     """The legacy charset of ``LEGACY_CHARSETS`` that reads ``data`` (not UTF-8) best, judged on
     ``LEGACY_GUESS_BYTES`` of it (its first, or those from shortly before its first byte outside ASCII where
-    that comes late: ``_guessed_stretch``), or None when none reads those with at most ``legacy_replaced_max`` characters it
-    has none for (a stray byte, a multi-byte character cut at the end; a bad multi-byte sequence counts
+    that comes late: ``_guessed_stretch``), or None when none reads those with at most ``legacy_replaced_max``
+    characters it has none for (a stray byte, a multi-byte character cut at the end; a bad multi-byte sequence counts
     once). Best is the least mess in its first ``LEGACY_SAMPLE_CHARS`` characters (charset-normalizer's
     measure of unlikely sequences of characters: accents and symbols inside words, scripts mixed in a word,
     odd case changes; with Latin-1 symbols inside words that Central European charsets read as letters, and

@@ -284,7 +284,7 @@ def repeated_files(paths: Iterable[str | Path]) -> list[Path]:
     first: dict[tuple[int, int] | Path, Path] = {}
     repeated: list[Path] = []
     for path in find_labelled_files([p for p in paths if str(p) != "-"]):
-        key = _identity(path)
+        key = file_identity(path)
         if key not in first:
             first[key] = path
         elif first[key] not in repeated:
@@ -292,10 +292,10 @@ def repeated_files(paths: Iterable[str | Path]) -> list[Path]:
     return repeated
 
 
-def _identity(path: Path) -> tuple[int, int] | Path:
+def file_identity(path: str | Path) -> tuple[int, int] | Path:
     """What file ``path`` is: its device and inode, or where it cannot be looked at, its resolved path."""
     try:
-        st = path.stat()
+        st = Path(path).stat()
     except OSError:
         return resolved(path)
     return st.st_dev, st.st_ino
@@ -339,9 +339,9 @@ def read_labelled(paths: Iterable[str | Path] | str | Path) -> list[LabelledPage
             pages.extend(read_labelled_stdin())
             continue
         for path in files[str(named)]:
-            if _identity(path) in read:
+            if file_identity(path) in read:
                 continue
-            read.add(_identity(path))
+            read.add(file_identity(path))
             if path.name.endswith(CORPUS_SUFFIXES):
                 pages.extend(read_jsonl_pages(path))
             else:
