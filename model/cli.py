@@ -607,7 +607,8 @@ def train(
     from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, training_summary
-    from linesift.training.labelled import LabelledDataError, find_labelled_files, read_labelled, repeated_files
+    from linesift.training.labelled import (LabelledDataError, find_labelled_files, read_labelled, repeated_files,
+                                            unique_pages)
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
@@ -628,6 +629,11 @@ def train(
         fail(str(err))
     if not pages:
         fail(_no_labelled_pages(data))
+    pages, repeats = unique_pages(pages)
+    if repeats:
+        log(f"linesift: note: {len(repeats)} page{'s' * (len(repeats) != 1)} repeat{'s' * (len(repeats) == 1)} an "
+            f"earlier page line for line, labels and all (the first: {_page_name(repeats[0])}); each is trained on "
+            "once")
     started = time.perf_counter()
     log(f"linesift: training on {len(pages)} page{'s' * (len(pages) != 1)} ...")
     if len(pages) < FEW_PAGES:
@@ -685,6 +691,12 @@ def train(
          + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
             if model.head_model_ is not None else ""))
     log(f"linesift: wrote {output} in {summary['seconds']} s")
+
+
+def _page_name(page) -> str:
+    """A labelled page as a note names it: its source (file, or file and record line), and its id if it has one."""
+    ident = page.meta.get("id")
+    return f"{page.source} (id {ident})" if ident and ident not in page.source else page.source
 
 
 def _say_repeated(files: list[Path]) -> None:
@@ -843,6 +855,7 @@ def import_(
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
+    textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
     out = open_text_output(tmp, compress=output.name.endswith(".gz"))
@@ -877,6 +890,8 @@ def import_(
                         copied += 1
                     if "render_error" in page.meta:
                         unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
+                    elif f1 is not None and not page.lines:  # rendered, to nothing: empty or markup-only html
+                        textless[key].append(page.meta.get("id", "?"))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
                 fail_cleared(str(err))
             except FileNotFoundError:
@@ -899,6 +914,9 @@ def import_(
         page_id, what = failed[0]
         typer.echo(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
                    f"(first: {page_id}: {what})", err=True)
+    for (corpus, rend), ids in sorted(textless.items()):
+        typer.echo(f"Warning: {corpus}: {len(ids)} page(s) with no text rendered with {rend} (their html is empty or "
+                   f"markup only), written with no lines (first: {ids[0]})", err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
     emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]

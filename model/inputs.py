@@ -29,6 +29,21 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
 WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member opens with the version line)
+# a row of a labelled page (data/FORMAT.md) or of predict's own TSV output: label, TAB, line; after any
+# "# key: value" header rows and blank rows at the top (matched at the start only: a scrape fails at once)
+_LABELLED_START = re.compile(r"(?:[ \t]*\r?\n|# [a-z][a-z0-9_]*: [^\n]*\n)*(?:content|boilerplate|unsure|blank)\t")
+_LABELLED_ROW = re.compile(r"(?:content|boilerplate|unsure|blank)\t|# [a-z][a-z0-9_]*: |[ \t]*\r?$")
+LABELLED_NOTE = ("every line opens with a label and a tab, as a labelled page (or predict's TSV output) does; "
+                 "its lines are scored as they are, labels and all (linesift evaluate scores a labelled page "
+                 "against its labels)")
+
+
+def looks_labelled(text: str) -> bool:
+    """Whether ``text`` is a labelled page rather than a scrape: every non-blank row (after ``# key: value``
+    header rows) opens with ``content``, ``boilerplate``, ``unsure`` or ``blank`` and a TAB."""
+    if not _LABELLED_START.match(text):
+        return False
+    return all(_LABELLED_ROW.match(row) for row in text.split("\n"))
 
 
 class InputError(ValueError):
@@ -158,6 +173,8 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     )
     if html and not encoding:
         text, warnings = as_declared(data, text, warnings)
+    if not html and looks_labelled(text):
+        warnings.append(LABELLED_NOTE)
     warnings = [f"{path}: {w}" for w in warnings]
     if html:
         return Page(path, [], warnings, html=text)

@@ -211,6 +211,24 @@ def test_file_not_in_utf8_is_written_as_utf8_with_a_warning_naming_its_charset(r
     assert result.stderr == f"Warning: {path}: {said}\n"
 
 
+@pytest.mark.parametrize("text, warned", [
+    ("# url: https://a.example/1\ncontent\tHello there.\n\nboilerplate\tHome\n", True),  # a labelled page
+    ("content\t0.9000\tHello there.\nblank\t\t\n", True),  # predict's own TSV output
+    ("content\tHello there.\nHome\n", False),  # one row without a label: a scrape
+    ("Menu\ncontent\tHello there.\n", False),
+])
+def test_a_labelled_page_given_to_predict_is_scored_as_it_is_with_a_warning(runner, model_file, tmp_path,
+                                                                            text, warned):
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    result = predict(runner, model_file, "-f", "tsv", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == text.rstrip("\n").split("\n")
+    assert result.stderr == (f"Warning: {path}: every line opens with a label and a tab, as a labelled page (or "
+                             "predict's TSV output) does; its lines are scored as they are, labels and all "
+                             "(linesift evaluate scores a labelled page against its labels)\n" if warned else "")
+
+
 def test_encoding_reads_a_page_in_the_charset_named_without_a_warning(runner, model_file, tmp_path):
     path = tmp_path / "ru.txt"
     path.write_bytes("Новости\nВсем привет.\n".encode("koi8-r"))
@@ -727,6 +745,17 @@ def test_train_reads_a_page_named_twice_once_and_says_so(runner, tmp_path):
     assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
 
 
+def test_train_trains_once_on_a_page_repeated_in_another_file_and_says_so(runner, tmp_path):
+    for name, label in (("a", "content"), ("b", "boilerplate")):
+        (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\n{label}\tHome\n")
+    (tmp_path / "c.tsv").write_text((tmp_path / "a.tsv").read_text())
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert (f"linesift: note: 1 page repeats an earlier page line for line, labels and all (the first: "
+            f"{tmp_path / 'c.tsv'}); each is trained on once\n") in result.stderr
+    assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
+
+
 def test_train_says_when_no_site_has_two_pages_to_learn_cross_page_features_from(runner, tmp_path):
     for name in ("a", "b"):
         (tmp_path / f"{name}.tsv").write_text(f"# url: https://{name}.example/1\nboilerplate\tHome of {name}\n"
@@ -985,6 +1014,17 @@ def test_import_names_a_page_its_renderer_failed_on_and_still_writes_it(runner, 
                              "(first: t1: inscriptis failed (broken pipe))\n")
     assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t0.0000\n"
     assert labelled_by_text(out) == {}
+
+
+@pytest.mark.parametrize("html", ["", "<html><head><title>t</title></head><body></body></html>"])
+def test_import_names_a_page_with_no_text_to_render_and_still_writes_it(runner, tmp_path, html):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": "e1", "corpus": "mini", "html": html, "main_content": "a b c"}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: mini: 1 page(s) with no text rendered with inscriptis (their html is empty or "
+                             "markup only), written with no lines (first: e1)\n")
+    assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t0.0000\n"
 
 
 def _renderer_missing(name: str) -> bool:

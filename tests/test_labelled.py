@@ -18,6 +18,7 @@ from linesift.training.labelled import (
     read_labelled,
     read_labelled_page,
     repeated_files,
+    unique_pages,
     write_jsonl_pages,
     write_labelled_page,
 )
@@ -132,6 +133,19 @@ def test_page_without_url_is_split_by_its_id_wherever_it_was_read_from():
 def test_bad_header_line():
     expect_error("# lang: en\n#lang en\ncontent\tx\n", "page.tsv:2: bad header line (expected '# key: value', the key a "
                  "lowercase letter, then lowercase letters, digits or _)")
+
+
+def test_a_header_key_given_twice_is_an_error():
+    expect_error("# url: https://a.example/1\n# lang: en\n# url: https://b.example/1\ncontent\tx\n",
+                 "page.tsv:3: header 'url' given twice (one '# key: value' line per key)")
+
+
+def test_unique_pages_leaves_out_a_page_repeating_an_earlier_ones_lines_and_labels():
+    first = parse_labelled_page("# url: https://a.example/1\ncontent\tA.\nboilerplate\tHome\n", source="a.tsv")
+    relabelled = parse_labelled_page("content\tA.\ncontent\tHome\n", source="b.tsv")
+    again = parse_labelled_page("# url: https://b.example/1\ncontent\tA.\nboilerplate\tHome\n", source="c.tsv")
+    kept, repeats = unique_pages([first, relabelled, again])
+    assert ([p.source for p in kept], [p.source for p in repeats]) == (["a.tsv", "b.tsv"], ["c.tsv"])
 
 
 def test_missing_tab():

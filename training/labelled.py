@@ -71,6 +71,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
             if not m:
                 raise LabelledDataError(f"{source}:{number}: bad header line (expected '# key: value', the key a "
                                         "lowercase letter, then lowercase letters, digits or _)")
+            if m.group(1) in meta:  # a second value would silently replace the first
+                raise LabelledDataError(f"{source}:{number}: header {m.group(1)!r} given twice (one '# key: value' "
+                                        "line per key)")
             meta[m.group(1)] = m.group(2)
             continue
         in_header = False
@@ -321,6 +324,24 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
                 raise LabelledDataError(f"{q}: {err.strerror or err}") from None
             if q.is_file():
                 yield q
+
+
+def unique_pages(pages: list[LabelledPage]) -> tuple[list[LabelledPage], list[LabelledPage]]:
+    """``pages`` without those that repeat an earlier page line for line, labels and all (the same scrape
+    labelled in two files, a corpus and a copy of its pages), and the repeats left out. Trained on twice, a
+    page weighs double, and where the two copies fall into different folds the cross-validated scores (and the
+    threshold tuned on them) see a page the fold was trained on."""
+    seen: set[tuple[tuple[str, ...], tuple[str | None, ...]]] = set()
+    kept: list[LabelledPage] = []
+    repeats: list[LabelledPage] = []
+    for page in pages:
+        key = (tuple(page.lines), tuple(page.labels))
+        if key in seen:
+            repeats.append(page)
+        else:
+            seen.add(key)
+            kept.append(page)
+    return kept, repeats
 
 
 def read_labelled(paths: Iterable[str | Path] | str | Path) -> list[LabelledPage]:
