@@ -1,7 +1,8 @@
 """The ``linesift`` command: thin typer commands over importable functions.
 
 Results go to stdout (or ``-o``), logs and progress to stderr. User errors print ``Error: ...`` and
-exit 1; usage errors exit 2 (typer/click's own).
+exit 1; usage errors exit 2 (typer/click's own). An input read or written with a caveat prints ``Warning: ...``;
+notes and progress start ``linesift: ``.
 """
 
 from __future__ import annotations
@@ -466,10 +467,10 @@ def predict(
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
-        log(f"linesift: warning: {path}: not a regular file (a pipe, socket or device), skipped")
+        log(f"Warning: {path}: not a regular file (a pipe, socket or device), skipped")
     for path in paths:  # a directory of no pages (all hidden, say) is not an error, but worth a word
         if path != "-" and Path(path).is_dir() and not any(Path(p).is_relative_to(path) for p in expanded):
-            log(f"linesift: warning: {path}: no pages found in this directory")
+            log(f"Warning: {path}: no pages found in this directory")
     model_files = _model_files(model)
     inputs = {resolved(p) for p in expanded if p != "-"} | model_files
     if output is not None and str(output) != "-" and not to_dir:
@@ -646,7 +647,7 @@ def train(
 
     def show(message, category, filename, lineno, file=None, line=None):  # ours in one line, when it comes
         if issubclass(category, TrainingWarning):
-            log(f"linesift: warning: {message}")
+            log(f"Warning: {message}")
         else:
             shown_as_python_would(message, category, filename, lineno, file, line)
 

@@ -725,7 +725,7 @@ def test_train_warns_and_prints_no_scores_where_no_fold_can_be_scored(runner, tm
     (tmp_path / "b.tsv").write_text("boilerplate\tHome\nboilerplate\tContact\n")
     result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
-    assert ("linesift: warning: 2 of 2 cross-validation folds train on pages of one label only (all content or "
+    assert ("Warning: 2 of 2 cross-validation folds train on pages of one label only (all content or "
             "all boilerplate) and cannot be scored; no fold was, so the threshold is not tuned (labelling at 0.5) "
             "and there are no cross-validated scores: label pages that hold both\n") in result.stderr
     assert result.stdout == ("cross-validated (2 folds by site, 2 pages, 2 sites): line P n/a R n/a F1 n/a, "
@@ -1407,7 +1407,7 @@ def test_an_empty_directory_is_said_to_hold_no_pages(runner, model_file, tmp_pat
     result = predict(runner, model_file, tmp_path / "d")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"linesift: warning: {tmp_path / 'd'}: no pages found in this directory\n"
+    assert result.stderr == f"Warning: {tmp_path / 'd'}: no pages found in this directory\n"
 
 
 def test_an_empty_directory_beside_a_page_is_named(runner, model_file, page, tmp_path):
@@ -1415,7 +1415,7 @@ def test_an_empty_directory_beside_a_page_is_named(runner, model_file, page, tmp
     result = predict(runner, model_file, tmp_path / "e", page)
     assert result.exit_code == 0
     assert result.stdout != ""
-    assert result.stderr == f"linesift: warning: {tmp_path / 'e'}: no pages found in this directory\n"
+    assert result.stderr == f"Warning: {tmp_path / 'e'}: no pages found in this directory\n"
 
 
 def test_a_missing_output_directory_with_jsonl_is_named_by_its_slash(runner, model_file, page, tmp_path):
@@ -1629,7 +1629,7 @@ def test_a_named_pipe_in_a_directory_is_named_and_skipped(runner, model_file, tm
     result = predict(runner, model_file, folder)
     assert result.exit_code == 0
     assert result.stdout == predict(runner, model_file, folder / "a.txt").stdout
-    assert result.stderr == f"linesift: warning: {folder / 'b.fifo'}: not a regular file (a pipe, socket or device), skipped\n"
+    assert result.stderr == f"Warning: {folder / 'b.fifo'}: not a regular file (a pipe, socket or device), skipped\n"
 
 
 def test_output_through_a_symlink_replaces_the_file_it_points_to(runner, model_file, page, tmp_path):
