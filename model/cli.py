@@ -293,24 +293,34 @@ class _DirSink:
         self.directory, self.roots, self.inputs, self.taken = directory, roots, inputs, set()
 
     def target(self, page_path: str) -> Path:
-        """The page's file; ``name-2.txt``, ``name-3.txt``... when another page of this run took the name."""
-        target = self.directory / page_file_name(page_path, self.roots)
-        base, n = target, 1
-        while target in self.taken:
-            n += 1
-            target = base.with_name(f"{base.stem}-{n}{base.suffix}")
-        if n > 1:
-            log(f"linesift: note: {page_path}: written to {target}, as another page of this run took {base.name}")
+        """The page's file; ``name-2.txt``, ``name-3.txt``... when the name is taken: by another page of this
+        run, by a directory, or by an input (never written over); a directory on the way that is a file or an
+        input (a corpus ``c.jsonl`` whose records go to ``c.jsonl/N.txt``, beside it) is numbered so too."""
+        base = self.directory
+        for part in page_file_name(page_path, self.roots).parent.parts:  # the directories, made where free
+            base = self._free(base / part, lambda p: p.exists() and not p.is_dir() or resolved(p) in self.inputs)
+        name = base / page_file_name(page_path, self.roots).name
+        target = self._free(name, lambda p: p in self.taken or p.is_dir() or resolved(p) in self.inputs)
+        if target.name != name.name or target.parent != name.parent:
+            log(f"linesift: note: {page_path}: written to {target}, as {name.relative_to(self.directory)} was "
+                "taken (by another page of this run, a directory or an input)")
         self.taken.add(target)
         return target
+
+    @staticmethod
+    def _free(path: Path, taken) -> Path:
+        """``path``, or the first of ``name-2.ext``, ``name-3.ext``... that is not ``taken``."""
+        candidate, n = path, 1
+        while taken(candidate):
+            n += 1
+            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        return candidate
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
         from linesift.output import atomic_write_text
 
         for page_path, text in outputs:
             target = self.target(page_path)
-            if resolved(target) in self.inputs:
-                raise OSError(f"{target}: would overwrite an input")
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(target, text)
 

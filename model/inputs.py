@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import itertools
 import json
 import os
 import re
@@ -44,6 +43,32 @@ def looks_labelled(text: str) -> bool:
     if not _LABELLED_START.match(text):
         return False
     return all(_LABELLED_ROW.match(row) for row in text.split("\n"))
+
+STDIN_CHUNK = 1 << 20  # bytes of stdin read at a time (a signal is handled between reads)
+
+
+def read_stdin(head: bytes = b"") -> bytes:
+    """``head`` and the rest of stdin, read a chunk at a time: one ``read()`` of a long or endless stream (``yes |
+    linesift predict``) holds off SIGTERM and Ctrl-C until the stream ends, or memory does."""
+    parts = [head]
+    while chunk := sys.stdin.buffer.read(STDIN_CHUNK):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def stdin_row() -> bytes:
+    """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads."""
+    parts = [sys.stdin.buffer.readline(STDIN_CHUNK)]
+    while parts[-1] and not parts[-1].endswith(b"\n"):
+        parts.append(sys.stdin.buffer.readline(STDIN_CHUNK))
+    return b"".join(parts)
+
+
+def stdin_rows(head: list[bytes] | None = None) -> Iterator[bytes]:
+    """``head`` (rows read already), then the rows of stdin (``stdin_row``)."""
+    yield from head or []
+    while row := stdin_row():
+        yield row
 
 
 class InputError(ValueError):
@@ -154,7 +179,7 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     instead of UTF-8 or the legacy charset that reads it best, and instead of what an HTML page declares
     (a byte order mark still wins)."""
     try:
-        data = head + sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        data = read_stdin(head) if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:  # a directory may be opened where it may be read but not searched
@@ -257,9 +282,9 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
 
 def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
     """``head`` and the rows of stdin after it up to the first that is not blank (a BOM read as blank)."""
-    head = head + [sys.stdin.buffer.readline()]
+    head = head + [stdin_row()]
     while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
-        head.append(sys.stdin.buffer.readline())
+        head.append(stdin_row())
     return head
 
 
@@ -285,7 +310,7 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
 
     try:
         if path == "-":
-            handle = nullcontext(itertools.chain(head or [], sys.stdin.buffer))
+            handle = nullcontext(stdin_rows(head))
         elif path.endswith(".gz"):
             handle = gzip.open(path, "rb")
         else:

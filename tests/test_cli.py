@@ -1398,7 +1398,30 @@ def test_output_directory_names_that_collide_are_numbered(runner, model_file, tm
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
     assert result.stderr == (f"linesift: note: {tmp_path / 'd' / 'a.txt'}: written to {tmp_path / 'out' / 'a-2.txt'}, "
-                             "as another page of this run took a.txt\n")
+                             "as a.txt was taken (by another page of this run, a directory or an input)\n")
+
+
+def test_an_output_name_taken_by_a_directory_is_numbered(runner, model_file, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a").write_text("A sentence.\n", encoding="utf-8")
+    (tmp_path / "out" / "a.txt").mkdir(parents=True)
+    result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
+    assert (tmp_path / "out" / "a.txt").is_dir()
+    assert result.stderr == (f"linesift: note: {tmp_path / 'd' / 'a'}: written to {tmp_path / 'out' / 'a-2.txt'}, "
+                             "as a.txt was taken (by another page of this run, a directory or an input)\n")
+
+
+def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner, model_file, tmp_path):
+    corpus = tmp_path / "d" / "c.jsonl"
+    corpus.parent.mkdir()
+    corpus.write_text('{"text": "A sentence."}\n{"text": "B sentence."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o",
+                                 f"{tmp_path / 'd'}/"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "d" / "c-2.jsonl").iterdir()) == ["1.txt", "2.txt"]
+    assert corpus.read_text(encoding="utf-8").startswith('{"text": "A sentence."}')
 
 
 def test_an_empty_directory_is_said_to_hold_no_pages(runner, model_file, tmp_path):

@@ -343,6 +343,46 @@ def test_sigterm_or_sighup_exits_128_plus_it_and_leaves_no_temporary_file(model_
 
 
 @POSIX_ONLY
+def test_sigterm_while_an_endless_stdin_is_read_exits_143_and_leaves_no_temporary_file(model_file, tmp_path):
+    out = tmp_path / "out" / "o.txt"
+    out.parent.mkdir()
+    yes = subprocess.Popen(["yes"], stdout=subprocess.PIPE)  # faster than it is read: a read never waits
+    proc = linesift_process("predict", "--model", model_file, "-o", out, "-", stdin=yes.stdout,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    yes.stdout.close()
+    try:
+        wait_until(lambda: any(out.parent.iterdir()), proc)
+        time.sleep(0.5)  # well into the stream
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 143
+    finally:
+        proc.kill()
+        yes.kill()
+    assert proc.stderr.read() == b""
+    assert list(out.parent.iterdir()) == []
+
+
+def test_stdin_rows_longer_than_a_read_come_whole(monkeypatch):
+    import io
+
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "STDIN_CHUNK", 4)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"a row of 22 characters\nb\nlast")))
+    assert list(inputs.stdin_rows([b"head\n"])) == [b"head\n", b"a row of 22 characters\n", b"b\n", b"last"]
+
+
+def test_read_stdin_reads_it_all_a_chunk_at_a_time(monkeypatch):
+    import io
+
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "STDIN_CHUNK", 4)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"0123456789\nabc")))
+    assert inputs.read_stdin(b"<") == b"<0123456789\nabc"
+
+
+@POSIX_ONLY
 def test_sigterm_with_workers_exits_143_without_tracebacks(model_file, tmp_path):
     source = corpus(tmp_path / "c.jsonl", 50000)  # far longer to score than the test waits
     out = tmp_path / "out" / "o.jsonl"

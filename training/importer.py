@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gzip
 import re
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
+from linesift.inputs import stdin_rows
 from linesift.lines import split_lines
 from linesift.sites import site_of_url
 from linesift.training.align import align_labels
@@ -85,11 +86,11 @@ def record_problem(record) -> str | None:
 def read_records(path: str | Path) -> Iterator[dict]:
     """The records of a corpus file (``-``: stdin), checked; a bad one raises CorpusError naming its line."""
     if str(path) == "-":
-        handle = sys.stdin.buffer
+        handle = nullcontext(stdin_rows())
     else:
         handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
-    with handle:
-        for number, record in json_rows(decoded_rows(handle, str(path), CorpusError), str(path), CorpusError):
+    with handle as rows:
+        for number, record in json_rows(decoded_rows(rows, str(path), CorpusError), str(path), CorpusError):
             problem = record_problem(record)
             if problem:
                 raise CorpusError(f"{path}:{number}: {problem}")

@@ -11,13 +11,12 @@ import gzip
 import json
 import os
 import re
-import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import GZIP_MAGIC, json_record, stdin_twice
+from linesift.inputs import GZIP_MAGIC, json_record, read_stdin, stdin_twice
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, resolved
@@ -242,7 +241,7 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
 def read_labelled_stdin() -> list[LabelledPage]:
     """Labelled pages from stdin (``-``): a JSONL corpus if it opens with ``{``, else one TSV page."""
     try:
-        text = sys.stdin.buffer.read().decode("utf-8-sig")
+        text = read_stdin().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise LabelledDataError(not_utf8("-", err)) from None
     except OSError as err:
