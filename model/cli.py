@@ -19,6 +19,7 @@ from typing import List, Optional
 
 import typer
 from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
+from linesift.modelfile import SHIPPED_MODEL_WORD
 from linesift.output import (
     FORMATS,
     LINE_TEXTS_FIELD,
@@ -105,8 +106,6 @@ MEMBERS_SCORING_HELP = (
     "corpus, see the README).")
 
 
-# a model named so on the command line, where no file of that name exists, is the shipped model
-SHIPPED_MODEL_WORD = "default"
 
 
 def log(message: str) -> None:
@@ -117,6 +116,16 @@ def _model_file(model: Optional[Path]) -> Optional[Path]:
     """The model file named on the command line; None for the shipped model (none named, or
     ``SHIPPED_MODEL_WORD`` where no file of that name exists)."""
     return None if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
+
+
+def _say_unlabelled(data: list[Path]) -> None:
+    """Say on stderr how many files in the directories of ``data`` are left out as not labelled pages."""
+    from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES, unlabelled_files
+
+    if files := unlabelled_files([p for p in data if str(p) != "-"]):
+        log(f"linesift: note: {len(files)} file{'s' * (len(files) != 1)} in the directories given "
+            f"{'are' if len(files) != 1 else 'is'} not {', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} and left out "
+            f"(the first: {files[0]})")
 
 
 def _no_labelled_pages(data: list[Path]) -> str:
@@ -611,7 +620,7 @@ def train(
 ):
     """Train a model on labelled pages and print its cross-validated scores (folds grouped by site).
 
-    Example: linesift train data/pages -o demo.model
+    Example: linesift train my-pages/ -o my.model
     """
     import warnings
 
@@ -640,6 +649,7 @@ def train(
         fail(str(err))
     if not pages:
         fail(_no_labelled_pages(data))
+    _say_unlabelled(data)
     pages, repeats = unique_pages(pages)
     if repeats:
         log(f"linesift: note: {len(repeats)} page{'s' * (len(repeats) != 1)} repeat{'s' * (len(repeats) == 1)} an "
@@ -761,7 +771,7 @@ def evaluate(
 ):
     """Score a model on labelled pages: line precision/recall/F1 and word F1 of the kept text.
 
-    Example: linesift evaluate demo.model data/pages --json
+    Example: linesift evaluate my.model held-out-pages/ --json
 
     The shipped model on the same pages: linesift evaluate default data/pages --json
     """
@@ -776,6 +786,7 @@ def evaluate(
         fail(str(err))
     if not pages:
         fail(_no_labelled_pages(data))
+    _say_unlabelled(data)
     if not any(label in ("content", "boilerplate") for page in pages for label in page.labels):
         fail("no line labelled content or boilerplate in " + " ".join(map(str, data)) + ": nothing to score")
     scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)
@@ -796,7 +807,7 @@ def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL",
                                                 help="Model file [default: the shipped model].")):
     """Show what a model is: versions, threshold, features, training data and scores (from its sidecar).
 
-    Example: linesift info demo.model
+    Example: linesift info my.model
     """
     from linesift.modelfile import (ModelFileError, check_model_path, default_model_path, file_matches_sidecar,
                                     read_sidecar)
@@ -834,7 +845,7 @@ def import_(
 ):
     """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.
 
-    Example: linesift import ../shared/corpora/cleaneval.jsonl.gz -r w3m -r lynx -o cleaneval.jsonl.gz
+    Example: linesift import corpus.jsonl.gz -r w3m -r lynx -o labelled.jsonl.gz
     """
     from collections import defaultdict
 

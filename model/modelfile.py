@@ -128,10 +128,11 @@ def check_model_path(path: Path) -> None:
 
 
 def load_model(path: str | Path | None = None):
-    """Load a model file after checking its sidecar; ``None`` loads the default model shipped in the package."""
+    """Load a model file after checking its sidecar; ``None``, or ``SHIPPED_MODEL_WORD`` where no file of that
+    name exists, loads the default model shipped in the package (as ``linesift predict -m default`` does)."""
     import joblib
 
-    if path is None:
+    if path is None or (str(path) == SHIPPED_MODEL_WORD and not Path(path).exists()):
         path = default_model_path()
     path = Path(path)
     check_model_path(path)
@@ -169,6 +170,10 @@ def _features_match(model) -> bool:
 
     _, names, _ = page_features(["x"])
     return list(getattr(model, "feature_names_", []))[: len(names)] == names
+
+
+# a model named so, where no file of that name exists, is the shipped model (load_model, and the CLI's --model)
+SHIPPED_MODEL_WORD = "default"
 
 
 def default_model_path() -> Path:

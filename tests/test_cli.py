@@ -756,6 +756,17 @@ def test_train_trains_once_on_a_page_repeated_in_another_file_and_says_so(runner
     assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
 
 
+def test_train_names_files_of_its_directories_that_are_not_labelled_pages(runner, tmp_path):
+    for name, label in (("a", "content"), ("b", "boilerplate")):
+        (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\n{label}\tHome\n")
+    (tmp_path / "c.txt").write_text("content\tA labelled page with the wrong suffix.\n")
+    (tmp_path / ".notes.txt").write_text("hidden: not counted\n")
+    result = runner.invoke(app, ["train", str(tmp_path), "-o", str(tmp_path.parent / "m.model")])
+    assert result.exit_code == 0
+    assert (f"linesift: note: 1 file in the directories given is not .tsv, .jsonl, .jsonl.gz and left out (the "
+            f"first: {tmp_path / 'c.txt'})\n") in result.stderr
+
+
 def test_train_says_when_no_site_has_two_pages_to_learn_cross_page_features_from(runner, tmp_path):
     for name in ("a", "b"):
         (tmp_path / f"{name}.tsv").write_text(f"# url: https://{name}.example/1\nboilerplate\tHome of {name}\n"

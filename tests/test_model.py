@@ -357,6 +357,17 @@ def test_loaded_model_keeps_threshold_and_params(tiny_model, saved):
     assert loaded.get_params() == tiny_model.get_params()
 
 
+def test_default_names_the_shipped_model_where_no_file_has_that_name(saved, tmp_path, monkeypatch):
+    from linesift import modelfile
+
+    monkeypatch.setattr(modelfile, "default_model_path", lambda: saved)  # the tiny model stands in for it
+    monkeypatch.chdir(tmp_path)
+    assert load_model("default").threshold_ == load_model(saved).threshold_
+    (tmp_path / "default").write_text("not a model")
+    with pytest.raises(ModelFileError, match="^default: "):  # a file of that name is that file
+        load_model("default")
+
+
 def test_sidecar_contents(tiny_model, saved):
     side = json.loads(sidecar_path(saved).read_text(encoding="utf-8"))
     assert side["versions"]["sklearn"] == sklearn.__version__

@@ -303,6 +303,20 @@ def file_identity(path: str | Path) -> tuple[int, int] | Path:
     return st.st_dev, st.st_ino
 
 
+def unlabelled_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files under the directories among ``paths`` that ``find_labelled_files`` leaves out as not labelled
+    pages by their names (not ``.tsv``, ``.jsonl`` or ``.jsonl.gz``; hidden ones are not counted), sorted."""
+    found: list[Path] = []
+    for root in map(Path, paths):
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda err: None):
+            dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
+            found += sorted(Path(dirpath, name) for name in filenames
+                            if not name.startswith(".") and not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
+    return found
+
+
 def _labelled_files_under(root: Path) -> Iterator[Path]:
     """The labelled files under the directory ``root``, hidden ones (a name starting with ".") and those in
     hidden directories left out; one that cannot be listed, or a name that cannot be followed (a symlink
