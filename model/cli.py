@@ -302,17 +302,20 @@ class _DirSink:
         self.directory, self.roots, self.inputs, self.taken = directory, roots, inputs, set()
 
     def target(self, page_path: str) -> Path:
-        """The page's file; ``name-2.txt``, ``name-3.txt``... when the name is taken: by another page of this
-        run, by a directory, or by an input (never written over); a directory on the way that is a file or an
-        input (a corpus ``c.jsonl`` whose records go to ``c.jsonl/N.txt``, beside it) is numbered so too."""
+        """The page's file; ``name-2.txt``, ``name-3.txt``... when another page of this run took the name or a
+        directory has it; a directory on the way that exists as a file (a corpus ``c.jsonl`` whose records go to
+        ``c.jsonl/N.txt``) is numbered so too. Where the file is an input, OSError: numbered, it would be read as
+        an input by the next run, and numbered again."""
+        wanted = self.directory / page_file_name(page_path, self.roots)
         base = self.directory
-        for part in page_file_name(page_path, self.roots).parent.parts:  # the directories, made where free
-            base = self._free(base / part, lambda p: p.exists() and not p.is_dir() or resolved(p) in self.inputs)
-        name = base / page_file_name(page_path, self.roots).name
-        target = self._free(name, lambda p: p in self.taken or p.is_dir() or resolved(p) in self.inputs)
-        if target.name != name.name or target.parent != name.parent:
-            log(f"linesift: note: {page_path}: written to {target}, as {name.relative_to(self.directory)} was "
-                "taken (by another page of this run, a directory or an input)")
+        for part in wanted.relative_to(self.directory).parent.parts:  # the directories, made where free
+            base = self._free(base / part, lambda p: p.exists() and not p.is_dir())
+        target = self._free(base / wanted.name, lambda p: p in self.taken or p.is_dir())
+        if resolved(target) in self.inputs:
+            raise OSError(f"{target}: would overwrite an input")
+        if target != wanted:
+            log(f"linesift: note: {page_path}: written to {target}, as {wanted.relative_to(self.directory)} was "
+                "taken (by another page of this run, a directory, or a file where a directory would go)")
         self.taken.add(target)
         return target
 
@@ -540,7 +543,7 @@ def predict(
                 except OSError as err:
                     if err.filename or err.strerror:
                         cannot_write(err.filename or output or "stdout", err)
-                    fail(str(err))  # _DirSink's own refusal, which names the file
+                    fail(str(err))  # _DirSink's own refusal (an output among the inputs), which names the file
                 n_pages += result.pages
                 n_lines += result.lines
                 for warning in result.warnings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
 import os
@@ -30,8 +31,8 @@ WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens 
 WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member opens with the version line)
 # a row of a labelled page (data/FORMAT.md) or of predict's own TSV output: label, TAB, line; after any
 # "# key: value" header rows and blank rows at the top (matched at the start only: a scrape fails at once)
-_LABELLED_START = re.compile(r"(?:[ \t]*\r?\n|# [a-z][a-z0-9_]*: [^\n]*\n)*(?:content|boilerplate|unsure|blank)\t")
-_LABELLED_ROW = re.compile(r"(?:content|boilerplate|unsure|blank)\t|# [a-z][a-z0-9_]*: |[ \t]*\r?$")
+_LABELLED_START = re.compile(r"(?:[ \t]*\r?\n|# [a-z][a-z0-9_]*:[^\n]*\n)*(?:content|boilerplate|unsure|blank)\t")
+_LABELLED_ROW = re.compile(r"(?:content|boilerplate|unsure|blank)\t|# [a-z][a-z0-9_]*:|[ \t]*\r?$")
 LABELLED_NOTE = ("every line opens with a label and a tab, as a labelled page (or predict's TSV output) does; "
                  "its lines are scored as they are, labels and all (linesift evaluate scores a labelled page "
                  "against its labels)")
@@ -47,20 +48,29 @@ def looks_labelled(text: str) -> bool:
 STDIN_CHUNK = 1 << 20  # bytes of stdin read at a time (a signal is handled between reads)
 
 
+def _stdin_buffer():
+    """stdin's binary stream; OSError (EBADF) when there is none (``<&-``: Python sets ``sys.stdin`` to None)."""
+    if sys.stdin is None:
+        raise OSError(errno.EBADF, "no stdin: it is closed")
+    return sys.stdin.buffer
+
+
 def read_stdin(head: bytes = b"") -> bytes:
     """``head`` and the rest of stdin, read a chunk at a time: one ``read()`` of a long or endless stream (``yes |
-    linesift predict``) holds off SIGTERM and Ctrl-C until the stream ends, or memory does."""
-    parts = [head]
-    while chunk := sys.stdin.buffer.read(STDIN_CHUNK):
+    linesift predict``) holds off SIGTERM and Ctrl-C until the stream ends, or memory does. (The chunks are
+    joined at the end, so a stream takes twice its size for a moment; scoring it takes far more.)"""
+    stdin, parts = _stdin_buffer(), [head]
+    while chunk := stdin.read(STDIN_CHUNK):
         parts.append(chunk)
     return b"".join(parts)
 
 
 def stdin_row() -> bytes:
     """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads."""
-    parts = [sys.stdin.buffer.readline(STDIN_CHUNK)]
+    stdin = _stdin_buffer()
+    parts = [stdin.readline(STDIN_CHUNK)]
     while parts[-1] and not parts[-1].endswith(b"\n"):
-        parts.append(sys.stdin.buffer.readline(STDIN_CHUNK))
+        parts.append(stdin.readline(STDIN_CHUNK))
     return b"".join(parts)
 
 

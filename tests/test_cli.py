@@ -214,6 +214,7 @@ def test_file_not_in_utf8_is_written_as_utf8_with_a_warning_naming_its_charset(r
 @pytest.mark.parametrize("text, warned", [
     ("# url: https://a.example/1\ncontent\tHello there.\n\nboilerplate\tHome\n", True),  # a labelled page
     ("content\t0.9000\tHello there.\nblank\t\t\n", True),  # predict's own TSV output
+    ("# url:\r\ncontent\tHello there.\r\n", True),  # an empty header value, rows ending in CRLF
     ("content\tHello there.\nHome\n", False),  # one row without a label: a scrape
     ("Menu\ncontent\tHello there.\n", False),
 ])
@@ -223,7 +224,7 @@ def test_a_labelled_page_given_to_predict_is_scored_as_it_is_with_a_warning(runn
     path.write_text(text, encoding="utf-8")
     result = predict(runner, model_file, "-f", "tsv", path)
     assert result.exit_code == 0
-    assert [row[2] for row in tsv_rows(result.stdout)] == text.rstrip("\n").split("\n")
+    assert [row[2] for row in tsv_rows(result.stdout)] == text.replace("\r\n", "\n").rstrip("\n").split("\n")
     assert result.stderr == (f"Warning: {path}: every line opens with a label and a tab, as a labelled page (or "
                              "predict's TSV output) does; its lines are scored as they are, labels and all "
                              "(linesift evaluate scores a labelled page against its labels)\n" if warned else "")
@@ -1409,7 +1410,7 @@ def test_output_directory_names_that_collide_are_numbered(runner, model_file, tm
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
     assert result.stderr == (f"linesift: note: {tmp_path / 'd' / 'a.txt'}: written to {tmp_path / 'out' / 'a-2.txt'}, "
-                             "as a.txt was taken (by another page of this run, a directory or an input)\n")
+                             "as a.txt was taken (by another page of this run, a directory, or a file where a directory would go)\n")
 
 
 def test_an_output_name_taken_by_a_directory_is_numbered(runner, model_file, tmp_path):
@@ -1421,7 +1422,7 @@ def test_an_output_name_taken_by_a_directory_is_numbered(runner, model_file, tmp
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.txt", "a.txt"]
     assert (tmp_path / "out" / "a.txt").is_dir()
     assert result.stderr == (f"linesift: note: {tmp_path / 'd' / 'a'}: written to {tmp_path / 'out' / 'a-2.txt'}, "
-                             "as a.txt was taken (by another page of this run, a directory or an input)\n")
+                             "as a.txt was taken (by another page of this run, a directory, or a file where a directory would go)\n")
 
 
 def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner, model_file, tmp_path):
@@ -1433,6 +1434,20 @@ def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "d" / "c-2.jsonl").iterdir()) == ["1.txt", "2.txt"]
     assert corpus.read_text(encoding="utf-8").startswith('{"text": "A sentence."}')
+    assert result.stderr == "".join(
+        f"linesift: note: {corpus}:{n}: written to {tmp_path / 'd' / 'c-2.jsonl' / f'{n}.txt'}, as "
+        f"{Path('c.jsonl') / f'{n}.txt'} was taken (by another page of this run, a directory, or a file where a "
+        "directory would go)\n" for n in (1, 2))
+
+
+def test_an_output_that_would_be_an_input_stops_the_run_with_its_name(runner, model_file, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("A sentence.\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o",
+                                 f"{tmp_path / 'd'}/"])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'd' / 'a.txt'}: would overwrite an input\n"
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["a.txt"]
 
 
 def test_an_empty_directory_is_said_to_hold_no_pages(runner, model_file, tmp_path):

@@ -171,6 +171,22 @@ def test_a_closed_stdout_is_a_one_line_error(model_file, tmp_path, command):
 
 
 @POSIX_ONLY
+@pytest.mark.parametrize("command, said", [
+    (["train", "-", "-o", "m.model"], "Error: -: cannot read (no stdin: it is closed)\n"),
+    (["evaluate", "MODEL", "-"], "Error: -: cannot read (no stdin: it is closed)\n"),
+    (["import", "-", "-o", "i.jsonl"], "Error: -: cannot import (no stdin: it is closed)\n"),
+    (["predict", "--model", "MODEL", "-"], "Error: -: no stdin (it is closed)\n"),
+])
+def test_a_closed_stdin_is_a_one_line_error(model_file, tmp_path, command, said):
+    args = [str(model_file) if arg == "MODEL" else arg for arg in command]
+    proc = linesift_process(*args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: os.close(0))
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stdout, stderr.decode()) == (1, b"", said)
+    assert list(tmp_path.iterdir()) == []
+
+
+@POSIX_ONLY
 def test_a_closed_stdout_is_no_matter_with_an_output_file(model_file, tmp_path):
     page, out = tmp_path / "page.txt", tmp_path / "out.tsv"
     page.write_text(PAGE, encoding="utf-8")
@@ -377,9 +393,17 @@ def test_read_stdin_reads_it_all_a_chunk_at_a_time(monkeypatch):
 
     from linesift import inputs
 
+    class Counted(io.BytesIO):
+        asked: list = []
+
+        def read(self, size=-1):
+            self.asked.append(size)
+            return super().read(size)
+
     monkeypatch.setattr(inputs, "STDIN_CHUNK", 4)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"0123456789\nabc")))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(Counted(b"0123456789\nabc")))
     assert inputs.read_stdin(b"<") == b"<0123456789\nabc"
+    assert Counted.asked == [4, 4, 4, 4, 4]  # never all at once: four chunks, then the end
 
 
 @POSIX_ONLY

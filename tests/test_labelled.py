@@ -148,6 +148,13 @@ def test_unique_pages_leaves_out_a_page_repeating_an_earlier_ones_lines_and_labe
     assert ([p.source for p in kept], [p.source for p in repeats]) == (["a.tsv", "b.tsv"], ["c.tsv"])
 
 
+def test_unique_pages_keeps_pages_with_no_labelled_line_however_many():
+    unrendered = [LabelledPage([], [], {"render_error": "timeout"}, f"c.jsonl:{n}") for n in (1, 2)]
+    blank = [parse_labelled_page("\n\n", source=f"{n}.tsv") for n in (1, 2)]
+    kept, repeats = unique_pages(unrendered + blank)
+    assert (len(kept), repeats) == (4, [])
+
+
 def test_missing_tab():
     expect_error("# lang: en\ncontent\tok\ncontent no tab\n", "page.tsv:3: missing tab between label and line")
 

@@ -343,11 +343,14 @@ def unique_pages(pages: list[LabelledPage]) -> tuple[list[LabelledPage], list[La
     """``pages`` without those that repeat an earlier page line for line, labels and all (the same scrape
     labelled in two files, a corpus and a copy of its pages), and the repeats left out. Trained on twice, a
     page weighs double, and where the two copies fall into different folds the cross-validated scores (and the
-    threshold tuned on them) see a page the fold was trained on."""
+    threshold tuned on them) see a page the fold was trained on. Pages with no labelled line are all kept."""
     seen: set[tuple[tuple[str, ...], tuple[str | None, ...]]] = set()
     kept: list[LabelledPage] = []
     repeats: list[LabelledPage] = []
     for page in pages:
+        if not any(page.labels):  # nothing to train on (a page a renderer failed on is written with no lines)
+            kept.append(page)
+            continue
         key = (tuple(page.lines), tuple(page.labels))
         if key in seen:
             repeats.append(page)
