@@ -19,7 +19,7 @@ from typing import List, Optional
 
 import typer
 from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
-from linesift.modelfile import SHIPPED_MODEL_WORD
+from linesift.modelfile import SHIPPED_MODEL_WORD, names_shipped_model
 from linesift.output import (
     FORMATS,
     LINE_TEXTS_FIELD,
@@ -106,8 +106,6 @@ MEMBERS_SCORING_HELP = (
     "corpus, see the README).")
 
 
-
-
 def log(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -115,7 +113,7 @@ def log(message: str) -> None:
 def _model_file(model: Optional[Path]) -> Optional[Path]:
     """The model file named on the command line; None for the shipped model (none named, or
     ``SHIPPED_MODEL_WORD`` where no file of that name exists)."""
-    return None if model is None or (str(model) == SHIPPED_MODEL_WORD and not model.exists()) else model
+    return None if model is None or names_shipped_model(model) else model
 
 
 def _say_unlabelled(data: list[Path]) -> None:

@@ -45,6 +45,7 @@ def looks_labelled(text: str) -> bool:
         return False
     return all(_LABELLED_ROW.match(row) for row in text.split("\n"))
 
+
 STDIN_CHUNK = 1 << 20  # bytes of stdin read at a time (a signal is handled between reads)
 
 

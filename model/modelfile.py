@@ -132,7 +132,7 @@ def load_model(path: str | Path | None = None):
     name exists, loads the default model shipped in the package (as ``linesift predict -m default`` does)."""
     import joblib
 
-    if path is None or (str(path) == SHIPPED_MODEL_WORD and not Path(path).exists()):
+    if path is None or names_shipped_model(path):
         path = default_model_path()
     path = Path(path)
     check_model_path(path)
@@ -174,6 +174,11 @@ def _features_match(model) -> bool:
 
 # a model named so, where no file of that name exists, is the shipped model (load_model, and the CLI's --model)
 SHIPPED_MODEL_WORD = "default"
+
+
+def names_shipped_model(path: str | Path) -> bool:
+    """Whether ``path`` names the shipped model: ``SHIPPED_MODEL_WORD``, where no file of that name exists."""
+    return str(path) == SHIPPED_MODEL_WORD and not Path(path).exists()
 
 
 def default_model_path() -> Path:

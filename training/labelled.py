@@ -306,15 +306,17 @@ def file_identity(path: str | Path) -> tuple[int, int] | Path:
 def unlabelled_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files under the directories among ``paths`` that ``find_labelled_files`` leaves out as not labelled
     pages by their names (not ``.tsv``, ``.jsonl`` or ``.jsonl.gz``; hidden ones are not counted), sorted."""
-    found: list[Path] = []
-    for root in map(Path, paths):
-        if not root.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda err: None):
-            dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
-            found += sorted(Path(dirpath, name) for name in filenames
-                            if not name.startswith(".") and not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
-    return found
+    return sorted(q for root in map(Path, paths) if root.is_dir()
+                  for q in _visible_files(root, onerror=lambda err: None)
+                  if not q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
+
+
+def _visible_files(root: Path, onerror) -> Iterator[Path]:
+    """The names of the files under the directory ``root`` (as listed: not yet looked at), hidden ones (a name
+    starting with ".") and those in hidden directories left out; ``onerror`` as ``os.walk``'s."""
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        yield from (Path(dirpath, name) for name in filenames if not name.startswith("."))
 
 
 def _labelled_files_under(root: Path) -> Iterator[Path]:
@@ -325,12 +327,8 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
     def refused(err: OSError):
         raise LabelledDataError(f"{err.filename}: {err.strerror or err}")
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=refused):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or not name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
-                continue
-            q = Path(dirpath, name)
+    for q in _visible_files(root, onerror=refused):
+        if q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
             try:
                 q.stat()
             except OSError as err:  # a dangling or looping link, or no permission to look
