@@ -3,7 +3,8 @@ import tarfile
 
 import pytest
 
-from linesift.training.realworld import Counts, Snippets, is_german, parse_snippets, prf, read_sdist, snippet_counts
+from linesift.training.realworld import (Counts, Snippets, comment_snippets, is_german, parse_snippets, prf, read_sdist,
+                                        snippet_counts)
 
 SOURCE = '''
 MOCK_PAGES = {
@@ -42,6 +43,14 @@ def test_snippets_match_in_composed_form_without_their_own_outer_spaces():
 def test_counts_pool_into_precision_recall_and_f1():
     assert prf([Counts(3, 1, 0), Counts(1, 0, 4)]) == {"precision": 0.8, "recall": 0.5, "f1": 0.615}
     assert prf([]) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+
+
+def test_a_snippet_stands_in_reader_comments_when_only_a_comment_box_holds_it():
+    page = ("<html><body><article><p>The council met on Tuesday.</p><p>A quoted line.</p></article>"
+            "<div id='comments'><ol><li class='comment'><p>Great post,  thanks!</p><p>A quoted line.</p></li></ol>"
+            "</div></body></html>")
+    assert comment_snippets(page, ["council met", "Great post, thanks!", "A quoted line.", "nowhere"]) == [
+        False, True, False, False]
 
 
 def test_a_page_is_german_when_it_has_more_german_than_english_function_words():
