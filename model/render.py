@@ -35,11 +35,11 @@ def _rendered(html: str) -> str:
 
     with _deep_recursion():
         try:
-            return Inscriptis(_html_tree(html), ParserConfig(display_images=False, display_links=False)).get_text()
+            return Inscriptis(html_tree(html), ParserConfig(display_images=False, display_links=False)).get_text()
         except Exception:  # lxml rejects some documents (e.g. bare XML declarations with unicode)
             html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
             try:
-                return Inscriptis(_html_tree(html), ParserConfig()).get_text()
+                return Inscriptis(html_tree(html), ParserConfig()).get_text()
             except Exception:
                 return ""
 
@@ -75,7 +75,7 @@ def _deep_recursion():
         sys.setrecursionlimit(limit)
 
 
-def _html_tree(html: str):
+def html_tree(html: str):
     """The page's lxml tree, parsed as inscriptis's ``get_text`` parses it (whole documents, a fragment that
     is not one read as ``<pre>``) but with ``huge_tree``: libxml2 otherwise drops everything nested more than
     255 elements deep (unclosed ``<font>`` or ``<div>`` tags of a long forum thread), or the whole page."""

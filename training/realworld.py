@@ -40,6 +40,7 @@ from linesift.lines import decode, split_lines
 from linesift.modelfile import load_model
 from linesift.output import atomic_write_text
 from linesift.predict import predict_pages
+from linesift.render import html_tree
 from linesift.training.benchmark import kept
 from linesift.training.extractors import available_extractors
 from linesift.training.metrics import prf as counts_prf
@@ -148,15 +149,15 @@ def comment_snippets(html: str, snippets: list[str]) -> list[bool]:
     in the page. LABELING.md calls reader comments below an article boilerplate; trafilatura keeps them, and
     some of its tests' "with" snippets are comments."""
     from lxml.etree import ParserError
-    from lxml.html import document_fromstring
 
     try:
-        doc = document_fromstring(html)
+        doc = html_tree(html)  # as linesift's HTML input is parsed
     except (ParserError, ValueError):
         return [False] * len(snippets)
     boxes = [el for el in doc.iter() if isinstance(el.tag, str)
              and _COMMENT_BOX.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
-    outermost = [el for el in boxes if not any(a in boxes for a in el.iterancestors())]
+    within = set(boxes)
+    outermost = [el for el in boxes if not any(a in within for a in el.iterancestors())]
     inside = _case_sensitive("\n".join(el.text_content() for el in outermost))
     for el in outermost:
         el.drop_tree()
