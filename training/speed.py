@@ -10,8 +10,8 @@ thread), the text command with ``--no-sites`` (page by page, without corpus mode
 trafilatura's ``extract`` over the same HTML files (one process). The marginal time per
 page is (time for all pages - time for one page) / (pages - 1), which removes interpreter and model
 start-up (the launcher's own start-up cancels out too); peak RSS is the command's ``ru_maxrss``. The
-one-process text command is also run on every 8th, 4th and 2nd page (the same mix of corpora): time per
-page should not depend on how many pages there are. Results are printed as a table and written as JSON.
+one-process text command is also run on every 8th, 4th and 2nd page and on all of them, one after the other
+(the same mix of corpora): time per page should not depend on how many pages there are. Results are printed as a table and written as JSON.
 """
 
 from __future__ import annotations
@@ -110,15 +110,13 @@ def main(argv=None) -> None:
         # growth with the number of pages: the first n pages, one process, against the one-page run
         t1, _ = run_child(one_core + [str(one_txt)])
         scaling = {}
-        for step in (8, 4, 2):  # every 8th, 4th, 2nd page: the same mix of corpora, fewer pages
+        for step in (8, 4, 2, 1):  # every 8th, 4th, 2nd page, all: the same mix of corpora, in one sweep
             subset = pages[::step]
             sub_root = root / f"every{step}"
             sub_root.mkdir()
             some_txt, _ = write_pages(subset, sub_root, len(subset))
             tn, _ = run_child(one_core + [str(some_txt)])
             scaling[len(subset)] = _per_page_and_lines(subset, tn - t1)
-        r = results["linesift predict (text, --jobs 1)"]
-        scaling[len(pages)] = _per_page_and_lines(pages, r["seconds_all"] - r["seconds_one"])
     base = results["trafilatura (html)"]["marginal_ms_per_page"]
     for r in results.values():
         r["speed_vs_trafilatura"] = round(base / r["marginal_ms_per_page"], 1)
