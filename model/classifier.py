@@ -53,6 +53,7 @@ from linesift.settings import (
     N_ESTIMATORS_DEFAULT,
     PAGE_MODEL_MIN_PAGES,
     RANDOM_STATE_DEFAULT,
+    SCORING_THREADS,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
     TAIL_MODEL_MIN_PAGES,
@@ -74,6 +75,19 @@ from sklearn.utils.validation import check_is_fitted
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
+
+
+_THREADPOOLS = []  # threadpoolctl's controller, made once (finding the loaded libraries takes 2 ms, limiting 0.01)
+
+
+def scoring_threads():
+    """A context in which OpenMP (the boosted trees' prediction) runs on ``SCORING_THREADS`` threads, the
+    threads of the caller's process as they were after it."""
+    if not _THREADPOOLS:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=SCORING_THREADS, user_api="openmp")
 
 
 class ScoredPages(NamedTuple):
@@ -623,6 +637,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         page's first kept line (``heads.py``; not on a page of one long line) need only their own score
         (``ScoredPages.headline_lines``)."""
         X = list(X)
+        with scoring_threads():
+            return self._score_and_threshold(X, sites, table, threshold, cut)
+
+    def _score_and_threshold(self, X: list, sites, table, threshold: float | None, cut: bool) -> ScoredPages:
         unwrapped = [unwrap(lines) for lines in X]
         pages = [lines if u is None else u[0] for lines, u in zip(X, unwrapped)]
         # a page without line breaks: its one line holds the article, if any (and the page is not cut)

@@ -33,6 +33,10 @@ BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger b
 # machine (OpenMP threads spin waiting for each other); above it, threads pay (581,300 lines: 112 s on one
 # thread, 74 s on 2; README)
 TRAIN_ONE_THREAD_LINES = 200_000
+# scoring runs on this many OpenMP threads, from Python as in the CLI: a batch of pages is a few thousand lines,
+# too few for threads to pay, and where processes share the cores (Dask, Spark, --jobs) threads spin waiting
+# for each other (data/EXPERIMENTS.md, "Thirty-first round")
+SCORING_THREADS = 1
 # A model whose cross-validation could score no fold (each fold's training pages of one label only) has no tuned
 # threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one
 UNTUNED_THRESHOLD = 0.5

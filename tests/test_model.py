@@ -88,6 +88,26 @@ def test_scores_do_not_depend_on_the_batch(tiny_model, tiny_pages):
     np.testing.assert_allclose(alone, batched, rtol=1e-6)
 
 
+def test_trees_score_on_one_openmp_thread_and_the_caller_s_threads_come_back(tiny_model, tiny_pages, monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def openmp_threads():
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"}
+
+    stage1 = tiny_model.members_[0].stage1
+    seen = []
+
+    def predict_proba(X, real=stage1.predict_proba):
+        seen.append(openmp_threads())
+        return real(X)
+
+    monkeypatch.setattr(stage1, "predict_proba", predict_proba)
+    with threadpool_limits(limits=3, user_api="openmp"):
+        tiny_model.score_pages(lines_of(tiny_pages))
+        after = openmp_threads()
+    assert (seen, after) == ([{1}], {3})
+
+
 def test_predict_labels(tiny_model, tiny_pages):
     page = tiny_pages[3][0]
     labels = tiny_model.predict([page])[0]
