@@ -406,12 +406,12 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
     """Pages of a WARC/WET file: HTML ``response`` records rendered, ``conversion`` records taken as text.
     ``head``: for stdin (``-``), its first bytes, already read to sniff it (``_sniffed_stdin``).
 
-    Uses warcio (pure Python, the Webrecorder/Common Crawl reference reader; ``pip install linesift[warc]``).
+    Uses warcio (pure Python, the Webrecorder/Common Crawl reference reader; ``pip install warcio``, or the ``warc`` extra).
     """
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
-        yield InputError(f"{path}: reading WARC needs warcio (pip install 'linesift[warc]')")
+        yield InputError(f"{path}: reading WARC needs warcio (pip install warcio; the warc extra of linesift)")
         return
     try:
         handle = _Prefixed(b"".join(head or []), sys.stdin.buffer) if path == "-" else open(path, "rb")

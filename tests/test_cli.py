@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -1595,6 +1596,15 @@ def test_text_that_is_not_a_warc_is_an_error(runner, model_file, tmp_path):
     result = predict(runner, model_file, path)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {path}: not a WARC file (record 1 has no 'WARC/' version line)\n"
+
+
+def test_a_warc_without_warcio_installed_says_what_to_install(runner, model_file, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "warcio.archiveiterator", None)  # as if warcio were not installed
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"WARC/1.0\r\n")
+    result = predict(runner, model_file, path)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: reading WARC needs warcio (pip install warcio; the warc extra of linesift)\n"
 
 
 def conversion_warc(*payloads: bytes, compress: bool = False) -> bytes:

@@ -117,6 +117,33 @@ def worker_handlers(model, inherited=None) -> tuple:
         signal.signal(signal.SIGTERM, before[1])
 
 
+# Ctrl-C sent while `linesift.cli` loads its imports, at a fixed point: as `linesift.inputs` is looked up
+_INTERRUPTED_IMPORT = """
+import os, signal, sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "linesift.inputs":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Interrupt())
+import linesift.cli
+print("loaded")
+"""
+
+
+def test_ctrl_c_while_the_command_loads_exits_130_without_a_traceback():
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize("before, after", [("default_int_handler", "default_int_handler"), ("SIG_IGN", "SIG_IGN")])
+def test_importing_the_cli_leaves_ctrl_c_as_it_found_it(before, after):
+    code = (f"import signal\nsignal.signal(signal.SIGINT, signal.{before})\nimport linesift.cli\n"
+            f"print(signal.getsignal(signal.SIGINT) is signal.{after})")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (0, "True\n")
+
+
 def test_workers_leave_ctrl_c_to_the_parent(tiny_model):
     assert worker_handlers(tiny_model)[0] is signal.SIG_IGN
 

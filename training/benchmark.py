@@ -96,11 +96,12 @@ def _timed_batches(fn, items):
     return out, time.perf_counter() - start
 
 
-def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, dict]:
-    """Extracted text per system per page, and seconds per system for all pages."""
+def run_systems(pages: list[BenchPage], model, extractors: dict, **options) -> tuple[dict, dict]:
+    """Extracted text per system per page, and seconds per system for all pages; ``options`` (``threshold``,
+    ``cut``) are linesift's, as ``predict_pages`` takes them."""
     texts, seconds = {}, {}
     scrapes = [p.scrape for p in pages]
-    preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model), scrapes)
+    preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model, **options), scrapes)
     texts["linesift (text)"] = [kept(p.lines, p.labels) for p in preds]
     if getattr(model, "use_sites_", False):
         # corpus mode, as `linesift predict` runs over a JSONL corpus with urls: pages of the same site (url
@@ -109,12 +110,12 @@ def run_systems(pages: list[BenchPage], model, extractors: dict) -> tuple[dict, 
         known = [LabelledPage([], [], p.meta).known_site for p in pages]
         for name, given in (("linesift (text, site)", known), ("linesift (text, dir)", None)):
             start = time.perf_counter()  # the first pass is part of the mode's cost
-            preds = predict_corpus(scrapes, model, sites=given)
+            preds = predict_corpus(scrapes, model, sites=given, **options)
             seconds[name] = time.perf_counter() - start
             texts[name] = [kept(p.lines, p.labels) for p in preds]
 
     def html_batch(batch):
-        return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model)
+        return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model, **options)
 
     preds, seconds["linesift (html)"] = _timed_batches(html_batch, pages)
     texts["linesift (html)"] = [kept(p.lines, p.labels) for p in preds]
@@ -160,9 +161,10 @@ def summarise(rows: list[dict], by: str, metric: str = "word_f1", seed: int = 0)
     return out
 
 
-def line_scores(pages: list[LabelledPage], model) -> dict:
-    """Line-level P/R/F1 on line-labelled pages for linesift, keep-everything and C4 rules."""
-    preds = predict_pages([p.lines for p in pages], model)
+def line_scores(pages: list[LabelledPage], model, **options) -> dict:
+    """Line-level P/R/F1 on line-labelled pages for linesift (``options`` as ``predict_pages`` takes them),
+    keep-everything and C4 rules."""
+    preds = predict_pages([p.lines for p in pages], model, **options)
     systems = {"linesift (text)": [p.labels for p in preds],
                "keep-everything": [keep_everything(p.lines) for p in pages],
                "C4 rules": [c4_rules(p.lines) for p in pages]}
@@ -254,9 +256,14 @@ def main(argv=None) -> None:
                         help="renderer of the scrape linesift reads (renderers.py) [default: w3m]")
     parser.add_argument("--members", type=int, default=None,
                         help="score with the model's first N members only, as `linesift predict --members N`")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="label linesift's lines at this threshold, as `linesift predict --threshold`")
+    parser.add_argument("--no-tail-cut", action="store_true", help="as `linesift predict --no-tail-cut`")
     args = parser.parse_args(argv)
     if args.members is not None and args.members < 1:
         parser.error(f"--members must be at least 1, not {args.members}")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        parser.error(f"--threshold must be between 0 and 1, not {args.threshold}")
     if error := unavailable([args.renderer]):
         parser.error(error)
 
@@ -275,7 +282,8 @@ def main(argv=None) -> None:
     print(f"{len(pages)} held-out HTML pages, {len(line_pages)} line-labelled pages "
           f"(prepared in {time.perf_counter() - t0:.0f} s)", flush=True)
     extractors = {} if args.no_extractors else available_extractors()
-    texts, seconds = run_systems(pages, model, extractors)
+    options = {"threshold": args.threshold, "cut": not args.no_tail_cut}
+    texts, seconds = run_systems(pages, model, extractors, **options)
     rows = quality_rows(pages, texts)
     systems = list(texts)
     n_lines = sum(len(p.scrape) for p in pages)
@@ -285,6 +293,8 @@ def main(argv=None) -> None:
         "pages": len(pages),
         "renderer": args.renderer,
         "members": len(model.members_),  # the members linesift scored with (--members)
+        "threshold": args.threshold,
+        "tail_cut": not args.no_tail_cut,
         "by_corpus": summarise(rows, "corpus"),
         "by_page_type": summarise([r for r in rows if r["corpus"] == "wcxb-dev"], "page_type"),
         "by_lang": summarise(rows, "lang"),
@@ -293,7 +303,7 @@ def main(argv=None) -> None:
         "synthetic_snippet_by_corpus": summarise(rows, "corpus", "synthetic_snippet_f1"),
         "synthetic_snippet_by_lang": summarise([r for r in rows if r["corpus"] == "daniel"], "lang",
                                                "synthetic_snippet_f1"),
-        "turku_lines": line_scores(line_pages, model) if line_pages else {},
+        "turku_lines": line_scores(line_pages, model, **options) if line_pages else {},
         "speed": speed,
     }
     points = speed_by_length(pages[:: max(1, len(pages) // 300)], model)
