@@ -652,6 +652,8 @@ def train(
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
     if weighting not in ("words", "page", "line"):
         fail(f"--weighting must be words, page or line, not {weighting!r}", 2)
+    if error := stdin_twice(data):  # a usage error, as for predict and import
+        fail(error, 2)
     _output_file(output, "model file to write")
     try:
         named = [resolved(path) for path in find_labelled_files([p for p in data if str(p) != "-"])]
@@ -796,6 +798,8 @@ def evaluate(
     from linesift.training.evaluate import evaluate_pages
     from linesift.training.labelled import LabelledDataError, read_labelled, repeated_files
 
+    if error := stdin_twice(data):
+        fail(error, 2)
     clf = _load(model, unseen_raise, members)
     try:
         _say_repeated(repeated_files(data))

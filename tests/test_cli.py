@@ -143,19 +143,12 @@ def test_cr_only_file_gives_same_labels_as_lf_file(runner, model_file, page, tmp
     assert predict(runner, model_file, "-f", "tsv", cr).stdout == predict(runner, model_file, "-f", "tsv", page).stdout
 
 
-def test_empty_file_gives_empty_output(runner, model_file, tmp_path):
+@pytest.mark.parametrize("fmt", ["text", "tsv", "jsonl"])
+def test_empty_file_gives_empty_output(runner, model_file, tmp_path, fmt):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    result = predict(runner, model_file, empty)
-    assert result.exit_code == 0
-    assert result.stdout == ""
-
-
-def test_empty_file_gives_empty_tsv(runner, model_file, tmp_path):
-    empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
-    result = predict(runner, model_file, "--format", "tsv", empty)
-    assert (result.exit_code, result.stdout) == (0, "")
+    result = predict(runner, model_file, "--format", fmt, empty)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
 def test_html_file_is_rendered(runner, model_file, tmp_path):
@@ -307,11 +300,25 @@ def test_tsv_has_one_row_per_input_line_with_original_text(runner, model_file, p
             assert (label, score) == ("blank", "")
 
 
-def test_tsv_labels_follow_the_threshold(runner, model_file, page):
+@pytest.mark.parametrize("threshold, label", [("0", "content"), ("1", "boilerplate")])
+def test_tsv_labels_follow_the_threshold(runner, model_file, page, threshold, label):
+    result = predict(runner, model_file, "-f", "tsv", "--threshold", threshold, page)
+    assert result.exit_code == 0
+    labels = [row[0] for row in tsv_rows(result.stdout)]
+    assert labels == ["blank" if not line.strip() else label for line in PAGE_LINES]
+
+
+def test_tsv_labels_at_a_threshold_between_the_scores_split_them_by_score(runner, model_file, page):
     rows = tsv_rows(predict(runner, model_file, "-f", "tsv", "--threshold", "0.5", page).stdout)
-    for label, score, line in rows:
-        if line.strip():
-            assert label == ("content" if float(score) >= 0.5 else "boilerplate")
+    scored = [(label, float(score)) for label, score, line in rows if line.strip()]
+    assert {label for label, _ in scored} == {"content", "boilerplate"}  # the page has lines on both sides
+    assert all(label == ("content" if score >= 0.5 else "boilerplate") for label, score in scored)
+
+
+def test_output_file_of_a_run_in_which_every_input_failed_is_not_written(runner, model_file, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = predict(runner, model_file, "-f", "jsonl", "-o", out, tmp_path / "missing.txt", tmp_path / "gone.txt")
+    assert (result.exit_code, out.exists(), list(tmp_path.iterdir())) == (1, False, [])
 
 
 def test_jsonl_records(runner, model_file, page):
@@ -747,6 +754,23 @@ def test_train_reads_a_page_named_twice_once_and_says_so(runner, tmp_path):
     assert json.loads((tmp_path / "m.model.json").read_text())["training"]["pages"] == 2
 
 
+def test_evaluate_reads_a_page_named_twice_once_and_says_so(runner, model_file, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\nboilerplate\tHome\n")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(tmp_path), str(tmp_path / "a.tsv"), "--json"])
+    assert result.exit_code == 0
+    assert result.stderr == (f"linesift: note: {tmp_path / 'a.tsv'} named more than once (a directory and a file in "
+                             "it, a link to a file named too); it is read once\n")
+    assert (json.loads(result.stdout)["pages"], json.loads(result.stdout)["lines"]) == (2, 4)
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was built with other scikit-learn/numpy versions")
+def test_predict_model_default_is_the_shipped_model(runner, page):
+    named = runner.invoke(app, ["predict", "-m", "default", "-f", "tsv", str(page)])
+    assert (named.exit_code, named.stdout) == (0, runner.invoke(app, ["predict", "-f", "tsv", str(page)]).stdout)
+
+
 def test_train_trains_once_on_a_page_repeated_in_another_file_and_says_so(runner, tmp_path):
     for name, label in (("a", "content"), ("b", "boilerplate")):
         (tmp_path / f"{name}.tsv").write_text(f"content\tA sentence of page {name}, long enough.\n{label}\tHome\n")
@@ -803,6 +827,10 @@ def test_train_writes_a_model_named_like_a_sidecar_where_no_model_is_beside_it(r
     (tmp_path / "notes.txt.json").write_text("{}")
     result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "notes.txt.json")])
     assert result.exit_code == 0
+    from linesift.modelfile import load_model
+
+    assert load_model(tmp_path / "notes.txt.json").threshold_ > 0  # the model, with its own sidecar beside it
+    assert (tmp_path / "notes.txt").read_text() == "notes"
 
 
 def test_train_refuses_to_write_a_model_over_the_sidecar_of_another(runner, tmp_path):
@@ -1383,6 +1411,37 @@ def test_text_output_to_a_directory_writes_one_file_per_page(runner, model_file,
     assert result.stdout == ""
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.txt")) == ["a.txt", "sub/b.txt"]
     assert (src / "a.txt").read_text(encoding="utf-8") == "Home\n\nA sentence.\n"
+
+
+def test_each_file_of_an_output_directory_holds_what_stdout_gets_for_its_page(runner, model_file, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    (tmp_path / "d" / "a.html").write_text("<html><body><nav>Home</nav><p>" + "</p><p>".join(PAGE_LINES[8:12])
+                                           + "</p></body></html>", encoding="utf-8")
+    result = predict(runner, model_file, tmp_path / "d", "-o", f"{tmp_path / 'out'}/")
+    assert result.exit_code == 0
+    written = {name: (tmp_path / "out" / name).read_text(encoding="utf-8") for name in ("a.txt", "a-2.txt")}
+    alone = {name: predict(runner, model_file, tmp_path / "d" / page).stdout
+             for name, page in (("a.txt", "a.html"), ("a-2.txt", "a.txt"))}  # a.html comes first, so gets a.txt
+    assert written == alone
+    assert "The council and the port trust" in written["a.txt"] and "Skip to content" not in written["a-2.txt"]
+
+
+def test_html_on_stdin_is_rendered_with_input_format_html(runner, model_file):
+    html = "<html><body><nav>Home | News</nav><p>The council could not agree on who pays.</p></body></html>\n"
+    result = predict(runner, model_file, "--input-format", "html", "-f", "tsv", "-", input=html)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["Home | News", "", "The council could not agree on who pays."]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges elsewhere")
+def test_a_directory_s_symlinks_to_directories_are_left_out(runner, model_file, tmp_path):
+    (tmp_path / "d" / "real").mkdir(parents=True)
+    (tmp_path / "d" / "real" / "x.txt").write_text("A line of the page.\n", encoding="utf-8")
+    (tmp_path / "d" / "link").symlink_to("real", target_is_directory=True)
+    result = predict(runner, model_file, "-f", "jsonl", tmp_path / "d")
+    assert result.exit_code == 0
+    assert [json.loads(row)["path"] for row in result.stdout.splitlines()] == [str(tmp_path / "d" / "real" / "x.txt")]
 
 
 def test_output_directory_with_tsv_is_refused(runner, model_file, page, tmp_path):

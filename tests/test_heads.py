@@ -164,14 +164,14 @@ def test_no_headline_kept_with_a_given_threshold(headline_model):
             == linesift.predict_lines(HEADLINED_PAGE, model=plain, threshold=0.5).labels)
 
 
-def test_fit_learns_a_headline_model_from_enough_marked_pages(tiny_pages, monkeypatch):
-    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", 3)
+@pytest.mark.parametrize("minimum, learnt", [(3, True), (9, False)])  # 8 pages: a headline model from 3, none from 9
+def test_fit_learns_a_headline_model_from_enough_marked_pages(tiny_pages, monkeypatch, minimum, learnt):
+    monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", minimum)
     pages = [_with_menu_title(p) for p in tiny_pages] * 2
     fit = lambda marked: LineClassifier(n_estimators=10, cv=2).fit(
         [p[0] for p in pages], [p[1] for p in pages], groups=[0, 1, 2, 3] * 2, headline_pages=marked)
     model = fit(None)
-    assert model.head_model_ is not None
-    assert "word_f1_without_headline" in model.oof_scores_
+    assert (model.head_model_ is not None, "word_f1_without_headline" in model.oof_scores_) == (learnt, learnt)
     assert fit([False] * 8).head_model_ is None  # no page marks its headline: nothing to learn from
 
 
@@ -192,11 +192,6 @@ def test_no_headline_model_when_off_or_with_a_fixed_threshold(tiny_pages, monkey
     model = LineClassifier(n_estimators=10, cv=2, **params).fit([q[0] for q in pages], [q[1] for q in pages],
                                                                  groups=[0, 1, 2, 3] * 2)
     assert model.head_model_ is None and "word_f1_without_headline" not in model.oof_scores_
-
-
-def test_no_headline_model_from_fewer_pages_than_the_minimum(tiny_model):
-    assert tiny_model.head_model_ is None
-    assert "word_f1_without_headline" not in tiny_model.oof_scores_
 
 
 def test_headline_pages_must_match_the_pages(tiny_pages, monkeypatch):

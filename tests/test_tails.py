@@ -161,8 +161,9 @@ def test_a_page_of_one_long_line_is_not_cut(cutting_model):
     assert res.labels == ["content", "blank", "content", "content"]
 
 
-def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, monkeypatch):
-    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", 3)
+@pytest.mark.parametrize("minimum, learnt", [(3, True), (11, False)])  # 10 pages: a tail model from 3, none from 11
+def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, monkeypatch, minimum, learnt):
+    monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", minimum)
     monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)  # tiny pages: any later kept block
     # the tiny pages' kept lines are one block each: pages with a comment after the article give candidates
     pages = tiny_pages * 2 + [commented_page] * 2
@@ -170,8 +171,7 @@ def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, m
     # kept block to cut (the shipped model, fitted with them, has a tail model: test_cli)
     model = LineClassifier(n_estimators=10, cv=2, islands=False).fit(
         [p[0] for p in pages], [p[1] for p in pages], groups=[0, 1, 2, 3, 0, 1, 2, 3, 4, 5])
-    assert model.tail_model_ is not None
-    assert "word_f1_before_tail_cut" in model.oof_scores_
+    assert (model.tail_model_ is not None, "word_f1_before_tail_cut" in model.oof_scores_) == (learnt, learnt)
 
 
 @pytest.mark.parametrize("gain, cut", [(0.1, True), (-0.1, False)])
@@ -184,10 +184,6 @@ def test_the_cross_validated_report_counts_the_cut(tiny_pages, commented_page, m
                                                        groups=[0, 1, 2, 3, 4, 5])
     report = model.oof_scores_
     assert (report["word_f1"] != report["word_f1_before_tail_cut"]) is cut
-
-
-def test_no_tail_model_from_fewer_pages_than_the_minimum(tiny_model):
-    assert tiny_model.tail_model_ is None
 
 
 def test_no_tail_model_without_a_candidate(tiny_pages, monkeypatch):
