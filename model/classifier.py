@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import copy
 import warnings
+from contextlib import nullcontext
 from functools import partial
 from typing import NamedTuple
 
 import numpy as np
+from linesift import settings
 from linesift.binning import one_pass_binning
 from linesift.codepoints import stable_keys
 from linesift.conventions import call_to_action_rows, held_rows, hold_scores
@@ -53,7 +55,6 @@ from linesift.settings import (
     N_ESTIMATORS_DEFAULT,
     PAGE_MODEL_MIN_PAGES,
     RANDOM_STATE_DEFAULT,
-    SCORING_THREADS,
     STAGE2_ESTIMATORS_DEFAULT,
     STAGE2_LEAF_NODES_DEFAULT,
     TAIL_MODEL_MIN_PAGES,
@@ -81,13 +82,17 @@ _THREADPOOLS = []  # threadpoolctl's controller, made once (finding the loaded l
 
 
 def scoring_threads():
-    """A context in which OpenMP (the boosted trees' prediction) runs on ``SCORING_THREADS`` threads, the
-    threads of the caller's process as they were after it."""
+    """A context in which OpenMP (the boosted trees' prediction) runs on ``settings.SCORING_THREADS`` threads
+    (read at each call; None: as the process has it), the threads of the caller's process as they were after
+    it."""
+    threads = settings.SCORING_THREADS
+    if threads is None:
+        return nullcontext()
     if not _THREADPOOLS:
         from threadpoolctl import ThreadpoolController
 
         _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=SCORING_THREADS, user_api="openmp")
+    return _THREADPOOLS[0].limit(limits=threads, user_api="openmp")
 
 
 class ScoredPages(NamedTuple):

@@ -33,9 +33,11 @@ BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger b
 # machine (OpenMP threads spin waiting for each other); above it, threads pay (581,300 lines: 112 s on one
 # thread, 74 s on 2; README)
 TRAIN_ONE_THREAD_LINES = 200_000
-# scoring runs on this many OpenMP threads, from Python as in the CLI: a batch of pages is a few thousand lines,
-# too few for threads to pay, and where processes share the cores (Dask, Spark, --jobs) threads spin waiting
-# for each other (data/EXPERIMENTS.md, "Thirty-first round")
+# scoring runs the trees on this many OpenMP threads, from Python as in the CLI (None: as the process has it; read
+# at each call, so `linesift.settings.SCORING_THREADS = None` gives a lone process its cores' threads back). Where
+# processes share the cores (Dask, Spark, --jobs, a busy machine) OpenMP's threads spin waiting for each other:
+# two processes at once on 2 cores scored 1.3-3x faster on one thread; a lone process on an idle machine scores
+# about 1.3x faster on 2 (data/EXPERIMENTS.md, "Thirty-first round")
 SCORING_THREADS = 1
 # A model whose cross-validation could score no fold (each fold's training pages of one label only) has no tuned
 # threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one

@@ -88,8 +88,12 @@ def test_scores_do_not_depend_on_the_batch(tiny_model, tiny_pages):
     np.testing.assert_allclose(alone, batched, rtol=1e-6)
 
 
-def test_trees_score_on_one_openmp_thread_and_the_caller_s_threads_come_back(tiny_model, tiny_pages, monkeypatch):
+@pytest.mark.parametrize("setting, during", [(1, 1), (None, 3)])  # None: the threads as the process has them
+def test_trees_score_on_one_openmp_thread_and_the_caller_s_threads_come_back(tiny_model, tiny_pages, monkeypatch,
+                                                                             setting, during):
     from threadpoolctl import threadpool_info, threadpool_limits
+
+    monkeypatch.setattr("linesift.settings.SCORING_THREADS", setting)
 
     def openmp_threads():
         return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"}
@@ -105,7 +109,7 @@ def test_trees_score_on_one_openmp_thread_and_the_caller_s_threads_come_back(tin
     with threadpool_limits(limits=3, user_api="openmp"):
         tiny_model.score_pages(lines_of(tiny_pages))
         after = openmp_threads()
-    assert (seen, after) == ([{1}], {3})
+    assert (seen, after) == ([{during}], {3})
 
 
 def test_predict_labels(tiny_model, tiny_pages):
