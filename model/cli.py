@@ -433,20 +433,23 @@ def predict(
                                      help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
-                                             "corpus (one page per record), .warc/.warc.gz/.wet/.wet.gz as WARC, "
+                                             "corpus (one page per record), .parquet as one (a page per row; "
+                                             "needs pyarrow), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: WARC (plain or gzipped) when it "
                                              "opens with a WARC header, HTML, or a JSONL corpus when its first "
                                              "line that is not blank is a JSON object."),
     text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD",
-                                   help="JSONL corpora: the field holding the page text."),
+                                   help="JSONL and Parquet corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",
-                                             help="JSONL corpora: the field holding the page HTML (rendered first)."),
+                                             help="JSONL and Parquet corpora: the field holding the page HTML "
+                                             "(rendered first)."),
     encoding: Optional[str] = typer.Option(None, "--encoding", metavar="CHARSET",
                                            help="Read text and HTML pages in this charset (e.g. cp1251, gb18030, "
                                            "shift_jis), not as UTF-8 or the legacy charset that reads them best, "
                                            "nor as an HTML page's <meta> says (a byte order mark still wins; "
                                            "latin-1 and ascii read as cp1252, as browsers read them). Not for "
-                                           "JSONL, which is UTF-8, nor WARC, read by each response's Content-Type."),
+                                           "JSONL and Parquet, which are UTF-8, nor WARC, read by each response's "
+                                           "Content-Type."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first unreadable input."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
@@ -459,15 +462,16 @@ def predict(
                                "host; pages without a url are grouped by the template lines they share), a "
                                "template signal (regular files only: not stdin or a pipe)."),
     site_field: Optional[str] = typer.Option(None, "--site-field", metavar="FIELD",
-                                             help="JSONL corpora: group pages into sites by this field, not by url host."),
+                                             help="JSONL and Parquet corpora: group pages into sites by this field, "
+                                             "not by url host."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display on stderr."),
 ):
     """Label every line of scraped pages and print the content (or every line with its label).
 
     Example: linesift predict page.txt --format tsv
 
-    JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field): with --format jsonl each
-    output record is the input record, every field kept, plus content, line_labels, line_scores (line_texts
+    JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field; Parquet files too, a page per
+    row): with --format jsonl each output record is the input record, every field kept, plus content, line_labels, line_scores (line_texts
     too for --html-field pages and WARC records: the lines the labels are for) and a
     linesift object (lines, kept, dropped, threshold; base_threshold where it was raised; whole_line on a page
     of one long line; content_end where the page was cut; headline_lines where a headline was kept above the

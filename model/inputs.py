@@ -20,10 +20,13 @@ from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.sites import site_of_url
 
-INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "parquet", "warc")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+PARQUET_SUFFIXES = (".parquet",)
+PARQUET_MAGIC = b"PAR1"  # how a Parquet file opens (and ends)
+PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: the memory of a batch)
 TEXT_FIELD_DEFAULT = "text"
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
@@ -276,6 +279,8 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
         return input_format, []
     try:
         head = _rows_to_nonblank([])
+        if head[0].startswith(PARQUET_MAGIC):
+            raise InputError("-: Parquet cannot be read from stdin (it is read from its end); give the file's path")
         if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
             head.append(sys.stdin.buffer.read(WARC_SNIFF_BYTES))
             if not WARC_VERSION_LINE.match(_gunzipped_start(b"".join(head))):
@@ -329,7 +334,6 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
     except OSError as err:
         yield InputError(f"{path}: {err.strerror or err}")
         return
-    field_name = html_field or text_field
     with handle as rows:
         number = 0
         try:
@@ -344,25 +348,72 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 except InputError as err:
                     yield err
                     continue
-                value = record.get(field_name) if isinstance(record, dict) else None
-                if not isinstance(value, str):
-                    yield InputError(f"{where}: {NO_FIELD} {field_name!r}")
-                    continue
-                held = [name for name in replaced if name in record]
-                if held:  # a record cleaned before, or a field of the same name
+                page = corpus_page(record, where, warnings, text_field, html_field, site_field, replaced)
+                if isinstance(page, Page) and any(name in page.record for name in replaced):
                     replaced = ()  # said once per file
-                    warnings.append(f"{where}: the record already has {', '.join(map(repr, held))}, which "
-                                    "--format jsonl replaces with its results (said once per file)")
-                if site_field:  # any value but a missing or empty one names a site (0 and false too)
-                    site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
-                else:
-                    site = site_of_url(record.get("url") if isinstance(record.get("url"), str) else None)
-                if html_field:
-                    yield Page(where, [], warnings, record=record, html=value, site=site, record_lines=True)
-                else:
-                    yield Page(where, [], warnings, record=record, site=site, text=value)
+                yield page
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+
+
+def corpus_page(record, where: str, warnings: list[str], text_field: str = TEXT_FIELD_DEFAULT,
+                html_field: str | None = None, site_field: str | None = None,
+                replaced: tuple[str, ...] = ()) -> "Page | InputError":
+    """The page of one corpus record (a JSONL row's object, a Parquet row), read ``where`` ("file:N"): its text
+    (or HTML, ``html_field``) and site; an InputError if it has no string field for its page. ``replaced``:
+    the fields the output record will write; a record holding one gets a warning (its caller says it once per
+    file)."""
+    field_name = html_field or text_field
+    value = record.get(field_name) if isinstance(record, dict) else None
+    if not isinstance(value, str):
+        return InputError(f"{where}: {NO_FIELD} {field_name!r}")
+    held = [name for name in replaced if name in record]
+    if held:  # a record cleaned before, or a field of the same name
+        warnings.append(f"{where}: the record already has {', '.join(map(repr, held))}, which "
+                        "--format jsonl replaces with its results (said once per file)")
+    if site_field:  # any value but a missing or empty one names a site (0 and false too)
+        site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
+    else:
+        site = site_of_url(record.get("url") if isinstance(record.get("url"), str) else None)
+    if html_field:
+        return Page(where, [], warnings, record=record, html=value, site=site, record_lines=True)
+    return Page(where, [], warnings, record=record, site=site, text=value)
+
+
+def iter_parquet(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
+                 site_field: str | None = None, replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
+    """Pages of a Parquet file, one per row (its columns the record's fields, as ``iter_records`` reads a JSONL
+    row), ``PARQUET_BATCH_ROWS`` rows decoded at a time; rows are numbered from 1 ("file:N"). Uses pyarrow
+    (``pip install pyarrow``, or the ``parquet`` extra). A file that is not Parquet, or a row group that cannot
+    be read, is an InputError (after the rows before it)."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        yield InputError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow; the parquet extra of linesift)")
+        return
+    if path == "-":
+        yield InputError("-: Parquet cannot be read from stdin (it is read from its end); give the file's path")
+        return
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        yield InputError(f"{path}: {err.strerror or err}")
+        return
+    number = 0
+    with handle:
+        try:
+            table = pyarrow.parquet.ParquetFile(handle)
+            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                for record in batch.to_pylist():
+                    number += 1
+                    page = corpus_page(record, f"{path}:{number}", [], text_field, html_field, site_field, replaced)
+                    if isinstance(page, Page) and any(name in page.record for name in replaced):
+                        replaced = ()  # said once per file
+                    yield page
+        except (OSError, pyarrow.ArrowException) as err:  # not Parquet, or a corrupt row group
+            yield InputError(f"{path}:{number + 1}: cannot read as Parquet ({one_line(err)})" if number
+                             else f"{path}: not a Parquet file ({one_line(err)})")
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -565,6 +616,9 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
         if fmt == "jsonl" or (fmt == "auto" and path.lower().endswith(JSONL_SUFFIXES)):
             records = iter_records(path, text_field, html_field, site_field, head, replaced)
             yield from _sniffing_said(records) if path == "-" and input_format == "auto" else records
+            continue
+        if fmt == "parquet" or (fmt == "auto" and path.lower().endswith(PARQUET_SUFFIXES)):
+            yield from iter_parquet(path, text_field, html_field, site_field, replaced)
             continue
         if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path, head)

@@ -226,9 +226,21 @@ def record_with_results(record: dict, page, with_lines: bool = False) -> dict:
     return out
 
 
+def _json_value(value):
+    """A value JSON has no type for, as a Parquet row can hold: dates and times in ISO 8601, decimals as their
+    digits, bytes in base64, anything else as its text."""
+    if hasattr(value, "isoformat"):  # datetime, date, time
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        import base64
+
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return str(value)  # Decimal, timedelta, ...
+
+
 def format_record(record: dict) -> str:
     """A corpus record (``record_with_results``, or a labelled page's) as one JSON line."""
-    return _one_row_each(json.dumps(record, ensure_ascii=False) + "\n")
+    return _one_row_each(json.dumps(record, ensure_ascii=False, default=_json_value) + "\n")
 
 
 def error_record(message: str) -> str:

@@ -1260,6 +1260,72 @@ def test_jsonl_corpus_text_field_option(runner, model_file, tmp_path):
     assert json.loads(result.stdout)["linesift"]["lines"] == 1
 
 
+def parquet_corpus(path: Path, columns: dict) -> Path:
+    """A Parquet file of the given columns (a list of values each), one row per page."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    pyarrow.parquet.write_table(pa.table(columns), path)
+    return path
+
+
+def test_parquet_rows_are_read_as_jsonl_records_are(runner, model_file, tmp_path):
+    rows = {"url": ["https://a.example/1", "https://a.example/2"], "text": [PAGE_TEXT, PAGE_TEXT.replace("silt", "mud")],
+            "n": [1, 2]}
+    source = parquet_corpus(tmp_path / "c.parquet", rows)
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(dict(zip(rows, values))) + "\n" for values in zip(*rows.values())),
+                                      encoding="utf-8")
+    from_parquet = predict(runner, model_file, "-f", "jsonl", source)
+    from_jsonl = predict(runner, model_file, "-f", "jsonl", tmp_path / "c.jsonl")
+    assert (from_parquet.exit_code, from_parquet.stderr) == (0, "")
+    assert from_parquet.stdout == from_jsonl.stdout
+    assert [json.loads(row)["n"] for row in from_parquet.stdout.splitlines()] == [1, 2]
+
+
+def test_a_parquet_row_without_its_text_keeps_its_place_as_an_error(runner, model_file, tmp_path):
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT, None, PAGE_TEXT]})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {source}:2: no string field 'text'\n"
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert [sorted(r) == ["error"] for r in records] == [False, True, False]
+
+
+def test_parquet_values_json_has_no_type_for_are_written_as_text(runner, model_file, tmp_path):
+    import datetime
+    import decimal
+
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "seen": [datetime.datetime(2026, 11, 30, 12, 5)],
+                                                     "raw": [b"\x00\x01"], "price": [decimal.Decimal("1.50")]})
+    record = json.loads(predict(runner, model_file, "-f", "jsonl", source).stdout)
+    assert (record["seen"], record["raw"], record["price"]) == ("2026-11-30T12:05:00", "AAE=", "1.50")
+
+
+def test_a_file_named_parquet_that_is_not_one_is_a_one_line_error(runner, model_file, tmp_path):
+    pytest.importorskip("pyarrow")
+    source = tmp_path / "c.parquet"
+    source.write_bytes(b"PAR1 and then no Parquet at all")
+    result = predict(runner, model_file, source)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {source}: not a Parquet file (")
+    assert result.stderr.count("\n") == 1
+
+
+def test_parquet_on_stdin_is_refused_with_what_to_do(runner, model_file, tmp_path):
+    result = predict(runner, model_file, "-", input=b"PAR1\x15\x04\x15\x00")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: -: Parquet cannot be read from stdin (it is read from its end); give the file's path\n")
+
+
+def test_parquet_without_pyarrow_installed_says_what_to_install(runner, model_file, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if pyarrow were not installed
+    source = tmp_path / "c.parquet"
+    source.write_bytes(b"PAR1")
+    result = predict(runner, model_file, source)
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {source}: reading Parquet needs pyarrow (pip install pyarrow; the parquet extra of linesift)\n")
+
+
 def test_warc_responses_and_conversions_become_records(runner, model_file, tmp_path):
     import io
 
