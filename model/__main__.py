@@ -1,3 +1,3 @@
-from linesift.cli import main
+from linesift.launch import main
 
 main()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import warnings
 from contextlib import nullcontext
-from functools import partial
+from functools import cache, partial
 from typing import NamedTuple
 
 import numpy as np
@@ -78,7 +78,13 @@ from scipy import sparse
 SMOOTH_WIDTH = 3
 
 
-_THREADPOOLS = []  # threadpoolctl's controller, made once (finding the loaded libraries takes 2 ms, limiting 0.01)
+@cache
+def _threadpools():
+    """threadpoolctl's controller of this process's thread pools, made once: finding the loaded libraries takes
+    2 ms, a limit through it 0.01 ms."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def scoring_threads():
@@ -88,11 +94,7 @@ def scoring_threads():
     threads = settings.SCORING_THREADS
     if threads is None:
         return nullcontext()
-    if not _THREADPOOLS:
-        from threadpoolctl import ThreadpoolController
-
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=threads, user_api="openmp")
+    return _threadpools().limit(limits=threads, user_api="openmp")
 
 
 class ScoredPages(NamedTuple):

@@ -7,28 +7,11 @@ notes and progress start ``linesift: ``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import threading
-
-
-def _interrupted_while_loading(signum, frame) -> None:
-    """Ctrl-C while this module's imports load (a third of a second): exit 130 at once, without the traceback
-    a KeyboardInterrupt inside an import would print; nothing is open yet. Python's handler is back once the
-    module is loaded, and the commands catch KeyboardInterrupt themselves."""
-    os._exit(130)
-
-
-# only over Python's own handler, in the main thread: a caller's handler, or SIGINT ignored (a shell's background
-# job), is left as it is
-_QUIET_LOADING = (threading.current_thread() is threading.main_thread()
-                  and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
-if _QUIET_LOADING:
-    signal.signal(signal.SIGINT, _interrupted_while_loading)
-
-import json  # noqa: E402 (the imports below are what the handler above covers)
-import sys  # noqa: E402
-import time  # noqa: E402
+import sys
+import time
 from contextlib import closing, suppress
 from enum import Enum
 from pathlib import Path
@@ -471,11 +454,11 @@ def predict(
     Example: linesift predict page.txt --format tsv
 
     JSONL corpora (.jsonl, .jsonl.gz, one page per record in --text-field; Parquet files too, a page per
-    row): with --format jsonl each output record is the input record, every field kept, plus content, line_labels, line_scores (line_texts
-    too for --html-field pages and WARC records: the lines the labels are for) and a
-    linesift object (lines, kept, dropped, threshold; base_threshold where it was raised; whole_line on a page
-    of one long line; content_end where the page was cut; headline_lines where a headline was kept above the
-    first kept line), in input order.
+    row): with --format jsonl each output record is the input record, every field kept, plus content,
+    line_labels, line_scores (line_texts too for --html-field pages and WARC records: the lines the labels
+    are for) and a linesift object (lines, kept, dropped, threshold; base_threshold where it was raised;
+    whole_line on a page of one long line; content_end where the page was cut; headline_lines where a
+    headline was kept above the first kept line), in input order.
     """
     from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
     from linesift.inputs import expand_paths, iter_pages, readable_twice, text_codec
@@ -1038,9 +1021,6 @@ def main() -> None:
             say_error(what)
         sys.exit(1)
 
-
-if _QUIET_LOADING and signal.getsignal(signal.SIGINT) is _interrupted_while_loading:
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # loaded: Ctrl-C raises KeyboardInterrupt again
 
 if __name__ == "__main__":
     main()

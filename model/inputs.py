@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 PARQUET_SUFFIXES = (".parquet",)
 PARQUET_MAGIC = b"PAR1"  # how a Parquet file opens (and ends)
-PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: the memory of a batch)
+PARQUET_ON_STDIN = "Parquet cannot be read from stdin (it is read from its end); give the file's path"
 TEXT_FIELD_DEFAULT = "text"
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
@@ -280,7 +280,7 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
     try:
         head = _rows_to_nonblank([])
         if head[0].startswith(PARQUET_MAGIC):
-            raise InputError("-: Parquet cannot be read from stdin (it is read from its end); give the file's path")
+            raise InputError(f"-: {PARQUET_ON_STDIN} (or --input-format text, for a page of text opening so)")
         if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
             head.append(sys.stdin.buffer.read(WARC_SNIFF_BYTES))
             if not WARC_VERSION_LINE.match(_gunzipped_start(b"".join(head))):
@@ -319,8 +319,12 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
     UTF-8 (a BOM at the start is skipped); a row that is not gets its bad bytes replaced, with a warning.
     ``head``: for stdin (``-``), its first rows, already read to sniff it (``_sniffed_stdin``). ``replaced``:
     the fields the output record will write (for ``--format jsonl``, ``output.OUTPUT_FIELDS``, and
-    ``LINE_TEXTS_FIELD`` too with ``html_field``); the first
-    record of the file holding one gets a warning."""
+    ``LINE_TEXTS_FIELD`` too with ``html_field``); the first record of the file holding one gets a warning."""
+    return corpus_pages(_jsonl_rows(path, head), text_field, html_field, site_field, replaced)
+
+
+def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, object, list[str]] | InputError]:
+    """Each record of a JSONL(.gz) corpus with where it is ("file:N") and its warnings, or its InputError."""
     import gzip
     from contextlib import nullcontext
 
@@ -344,27 +348,43 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
                 warnings = ([] if bad_byte is None
                             else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"])
                 try:
-                    record = json_record(row, where, warnings)
+                    yield where, json_record(row, where, warnings), warnings
                 except InputError as err:
                     yield err
-                    continue
-                page = corpus_page(record, where, warnings, text_field, html_field, site_field, replaced)
-                if isinstance(page, Page) and any(name in page.record for name in replaced):
-                    replaced = ()  # said once per file
-                yield page
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+
+
+def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
+                 text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None, site_field: str | None = None,
+                 replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
+    """The pages of a corpus's records (``corpus_page``), each given with where it is ("file:N") and its
+    warnings so far; an InputError among them is passed on. The first record holding one of the ``replaced``
+    fields gets a warning; the others of the corpus do not."""
+    for row in rows:
+        if isinstance(row, InputError):
+            yield row
+            continue
+        where, record, warnings = row
+        page = corpus_page(record, where, warnings, text_field, html_field, site_field, replaced)
+        if isinstance(page, Page) and any(name in page.record for name in replaced):
+            replaced = ()  # said once per corpus
+        yield page
 
 
 def corpus_page(record, where: str, warnings: list[str], text_field: str = TEXT_FIELD_DEFAULT,
                 html_field: str | None = None, site_field: str | None = None,
                 replaced: tuple[str, ...] = ()) -> "Page | InputError":
     """The page of one corpus record (a JSONL row's object, a Parquet row), read ``where`` ("file:N"): its text
-    (or HTML, ``html_field``) and site; an InputError if it has no string field for its page. ``replaced``:
-    the fields the output record will write; a record holding one gets a warning (its caller says it once per
-    file)."""
+    (or HTML, ``html_field``; bytes, as a Parquet binary column holds, read as UTF-8) and site; an InputError if
+    it has no such field. ``replaced``: the fields the output record will write; a record holding one gets a
+    warning (``corpus_pages`` says it once per corpus)."""
     field_name = html_field or text_field
     value = record.get(field_name) if isinstance(record, dict) else None
+    if isinstance(value, bytes):  # a Parquet string column written as untagged binary (Impala, older Hive)
+        value = value.decode("utf-8", "replace")
+        if "\ufffd" in value:
+            warnings.append(f"{where}: {field_name!r} is not UTF-8; undecodable bytes replaced")
     if not isinstance(value, str):
         return InputError(f"{where}: {NO_FIELD} {field_name!r}")
     held = [name for name in replaced if name in record]
@@ -378,42 +398,6 @@ def corpus_page(record, where: str, warnings: list[str], text_field: str = TEXT_
     if html_field:
         return Page(where, [], warnings, record=record, html=value, site=site, record_lines=True)
     return Page(where, [], warnings, record=record, site=site, text=value)
-
-
-def iter_parquet(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None,
-                 site_field: str | None = None, replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
-    """Pages of a Parquet file, one per row (its columns the record's fields, as ``iter_records`` reads a JSONL
-    row), ``PARQUET_BATCH_ROWS`` rows decoded at a time; rows are numbered from 1 ("file:N"). Uses pyarrow
-    (``pip install pyarrow``, or the ``parquet`` extra). A file that is not Parquet, or a row group that cannot
-    be read, is an InputError (after the rows before it)."""
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        yield InputError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow; the parquet extra of linesift)")
-        return
-    if path == "-":
-        yield InputError("-: Parquet cannot be read from stdin (it is read from its end); give the file's path")
-        return
-    try:
-        handle = open(path, "rb")
-    except OSError as err:
-        yield InputError(f"{path}: {err.strerror or err}")
-        return
-    number = 0
-    with handle:
-        try:
-            table = pyarrow.parquet.ParquetFile(handle)
-            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                for record in batch.to_pylist():
-                    number += 1
-                    page = corpus_page(record, f"{path}:{number}", [], text_field, html_field, site_field, replaced)
-                    if isinstance(page, Page) and any(name in page.record for name in replaced):
-                        replaced = ()  # said once per file
-                    yield page
-        except (OSError, pyarrow.ArrowException) as err:  # not Parquet, or a corrupt row group
-            yield InputError(f"{path}:{number + 1}: cannot read as Parquet ({one_line(err)})" if number
-                             else f"{path}: not a Parquet file ({one_line(err)})")
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -618,7 +602,9 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
             yield from _sniffing_said(records) if path == "-" and input_format == "auto" else records
             continue
         if fmt == "parquet" or (fmt == "auto" and path.lower().endswith(PARQUET_SUFFIXES)):
-            yield from iter_parquet(path, text_field, html_field, site_field, replaced)
+            from linesift.parquet import parquet_rows
+
+            yield from corpus_pages(parquet_rows(path), text_field, html_field, site_field, replaced)
             continue
         if fmt == "warc" or (fmt == "auto" and path.lower().endswith(WARC_SUFFIXES)):
             yield from iter_warc(path, head)

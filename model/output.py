@@ -7,6 +7,7 @@ import errno
 import gzip
 import io
 import json
+import math
 from json.encoder import encode_basestring
 import os
 import stat
@@ -238,9 +239,26 @@ def _json_value(value):
     return str(value)  # Decimal, timedelta, ...
 
 
+def _finite(value):
+    """``value`` with every float that is not finite (NaN, infinity: not JSON, though Python writes them) as
+    its text, "NaN", "Infinity" or "-Infinity", in lists and dicts too."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # "NaN", "Infinity", "-Infinity"
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def format_record(record: dict) -> str:
-    """A corpus record (``record_with_results``, or a labelled page's) as one JSON line."""
-    return _one_row_each(json.dumps(record, ensure_ascii=False, default=_json_value) + "\n")
+    """A corpus record (``record_with_results``, or a labelled page's) as one JSON line: valid JSON, so values
+    JSON has no type for are written as text (``_json_value``, ``_finite``)."""
+    try:
+        row = json.dumps(record, ensure_ascii=False, default=_json_value, allow_nan=False)
+    except ValueError:  # a NaN or an infinity somewhere: rare, so looked for only then
+        row = json.dumps(_finite(record), ensure_ascii=False, default=_json_value, allow_nan=False)
+    return _one_row_each(row + "\n")
 
 
 def error_record(message: str) -> str:

@@ -39,6 +39,7 @@ TRAIN_ONE_THREAD_LINES = 200_000
 # two processes at once on 2 cores scored 1.3-3x faster on one thread; a lone process on an idle machine scores
 # about 1.3x faster on 2 (data/EXPERIMENTS.md, "Thirty-first round")
 SCORING_THREADS = 1
+PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: a batch's memory)
 # A model whose cross-validation could score no fold (each fold's training pages of one label only) has no tuned
 # threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one
 UNTUNED_THRESHOLD = 0.5

@@ -1314,7 +1314,73 @@ def test_a_file_named_parquet_that_is_not_one_is_a_one_line_error(runner, model_
 def test_parquet_on_stdin_is_refused_with_what_to_do(runner, model_file, tmp_path):
     result = predict(runner, model_file, "-", input=b"PAR1\x15\x04\x15\x00")
     assert (result.exit_code, result.stderr) == (
+        1, "Error: -: Parquet cannot be read from stdin (it is read from its end); give the file's path (or "
+           "--input-format text, for a page of text opening so)\n")
+
+
+def test_a_parquet_row_group_that_cannot_be_read_gives_an_error_in_place_of_each_of_its_rows(runner, model_file,
+                                                                                            tmp_path):
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [f"Line {i} of a page, long enough to read." for i in range(600)]})
+    pyarrow.parquet.write_table(pyarrow.parquet.read_table(source), source, row_group_size=300)
+    page_at = pyarrow.parquet.ParquetFile(source).metadata.row_group(1).column(0).data_page_offset
+    data = bytearray(source.read_bytes())
+    data[page_at + 40:page_at + 240] = b"\xff" * 200  # inside the second row group's page
+    source.write_bytes(bytes(data))
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert (result.exit_code, len(records)) == (1, 600)
+    assert ["error" in r for r in records] == [False] * 300 + [True] * 300
+    assert records[300]["error"].startswith(f"{source}:301: cannot read row group 2 (")
+    assert result.stderr.count("\n") == 300  # a line for each row lost
+
+
+@pytest.mark.skipif(not _default_model_matches_installed_versions(),
+                    reason="the shipped model was built with other scikit-learn/numpy versions")
+def test_parquet_rows_are_grouped_into_sites_by_site_field(runner, tmp_path):
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT, PAGE_TEXT.replace("silt", "mud")],
+                                                     "host": ["a.example", "a.example"]})
+    result = runner.invoke(app, ["predict", "-v", "--site-field", "host", "-f", "jsonl", str(source)])  # cross-page
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == ("linesift: corpus mode, sites with 2+ pages: 1 (0 inferred from shared "
+                                              "template lines)")
+
+
+def test_a_parquet_column_named_as_a_result_field_is_said_once(runner, model_file, tmp_path):
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT] * 2, "content": ["old", "old"]})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    assert (result.exit_code, result.stderr) == (0, (
+        f"Warning: {source}:1: the record already has 'content', which --format jsonl replaces with its results "
+        "(said once per file)\n"))
+
+
+def test_parquet_on_stdin_named_as_parquet_is_refused_with_what_to_do(runner, model_file):
+    result = predict(runner, model_file, "--input-format", "parquet", "-", input=b"PAR1")
+    assert (result.exit_code, result.stderr) == (
         1, "Error: -: Parquet cannot be read from stdin (it is read from its end); give the file's path\n")
+
+
+def test_parquet_values_python_cannot_hold_are_read_as_text_with_a_warning(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "seen": pa.array([1], pa.timestamp("ns"))})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["seen"] == "1970-01-01 00:00:00.000000001"
+    assert result.stderr == f"Warning: {source}:1: values Python cannot hold: column 'seen' read as text\n"
+
+
+def test_parquet_floats_json_has_no_number_for_are_written_as_text(runner, model_file, tmp_path):
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "a": [float("nan")], "b": [float("-inf")]})
+    record = json.loads(predict(runner, model_file, "-f", "jsonl", source).stdout, parse_constant=pytest.fail)
+    assert (record["a"], record["b"]) == ("NaN", "-Infinity")
+
+
+def test_a_parquet_text_column_of_bytes_is_read_as_utf8(runner, model_file, tmp_path):
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT.encode()]})
+    text = parquet_corpus(tmp_path / "t.parquet", {"text": [PAGE_TEXT]})
+    assert predict(runner, model_file, source).stdout == predict(runner, model_file, text).stdout != ""
 
 
 def test_parquet_without_pyarrow_installed_says_what_to_install(runner, model_file, tmp_path, monkeypatch):

@@ -126,29 +126,45 @@ def worker_handlers(model, inherited=None) -> tuple:
         signal.signal(signal.SIGTERM, before[1])
 
 
-# Ctrl-C sent while `linesift.cli` loads its imports, at a fixed point: as `linesift.inputs` is looked up
-_INTERRUPTED_IMPORT = """
+# the program's loading of the CLI (`linesift.launch.load`), with Ctrl-C as an interactive shell starts it (not
+# ignored, whatever started the tests) and a hook on the lookup of `linesift.inputs`, one of the CLI's imports
+_LOADING = """
 import os, signal, sys
-class Interrupt:
+signal.signal(signal.SIGINT, signal.{start})
+class Hook:
     def find_spec(self, name, path=None, target=None):
         if name == "linesift.inputs":
-            os.kill(os.getpid(), signal.SIGINT)
+            {hook}
         return None
-sys.meta_path.insert(0, Interrupt())
-import linesift.cli
-print("loaded")
+sys.meta_path.insert(0, Hook())
+import linesift.launch
+try:
+    linesift.launch.load()
+except ImportError:
+    pass
+print(signal.getsignal(signal.SIGINT) is signal.{start})
 """
 
 
-def test_ctrl_c_while_the_command_loads_exits_130_without_a_traceback():
-    proc = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True, text=True, timeout=60)
+def loading(start: str = "default_int_handler", hook: str = "pass") -> subprocess.CompletedProcess:
+    code = _LOADING.format(start=start, hook=hook)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_ctrl_c_while_the_program_loads_the_cli_exits_130_without_a_traceback():
+    proc = loading(hook="os.kill(os.getpid(), signal.SIGINT)")
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
 
 
-@pytest.mark.parametrize("before, after", [("default_int_handler", "default_int_handler"), ("SIG_IGN", "SIG_IGN")])
-def test_importing_the_cli_leaves_ctrl_c_as_it_found_it(before, after):
-    code = (f"import signal\nsignal.signal(signal.SIGINT, signal.{before})\nimport linesift.cli\n"
-            f"print(signal.getsignal(signal.SIGINT) is signal.{after})")
+@pytest.mark.parametrize("start, hook", [("default_int_handler", "pass"), ("SIG_IGN", "pass"),
+                                         ("default_int_handler", "raise ImportError('no typer')")])
+def test_loading_the_cli_gives_ctrl_c_back_as_it_was(start, hook):
+    assert (loading(start, hook).returncode, loading(start, hook).stdout) == (0, "True\n")
+
+
+def test_importing_the_cli_module_leaves_ctrl_c_alone():
+    code = ("import signal\nmine = lambda *a: None\nsignal.signal(signal.SIGINT, mine)\nimport linesift.cli\n"
+            "print(signal.getsignal(signal.SIGINT) is mine)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout) == (0, "True\n")
 

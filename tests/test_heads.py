@@ -164,7 +164,7 @@ def test_no_headline_kept_with_a_given_threshold(headline_model):
             == linesift.predict_lines(HEADLINED_PAGE, model=plain, threshold=0.5).labels)
 
 
-@pytest.mark.parametrize("minimum, learnt", [(3, True), (9, False)])  # 8 pages: a headline model from 3, none from 9
+@pytest.mark.parametrize("minimum, learnt", [(8, True), (9, False)])  # 8 pages to learn from
 def test_fit_learns_a_headline_model_from_enough_marked_pages(tiny_pages, monkeypatch, minimum, learnt):
     monkeypatch.setattr("linesift.classifier.HEAD_MODEL_MIN_PAGES", minimum)
     pages = [_with_menu_title(p) for p in tiny_pages] * 2

@@ -161,7 +161,7 @@ def test_a_page_of_one_long_line_is_not_cut(cutting_model):
     assert res.labels == ["content", "blank", "content", "content"]
 
 
-@pytest.mark.parametrize("minimum, learnt", [(3, True), (11, False)])  # 10 pages: a tail model from 3, none from 11
+@pytest.mark.parametrize("minimum, learnt", [(10, True), (11, False)])  # 10 pages to learn from
 def test_fit_learns_a_tail_model_from_enough_pages(tiny_pages, commented_page, monkeypatch, minimum, learnt):
     monkeypatch.setattr("linesift.classifier.TAIL_MODEL_MIN_PAGES", minimum)
     monkeypatch.setattr("linesift.tails.TAIL_MIN_SHARE_BEFORE", 0.0)  # tiny pages: any later kept block

@@ -309,8 +309,11 @@ def main(argv=None) -> None:
     points = speed_by_length(pages[:: max(1, len(pages) // 300)], model)
     results["speed_vs_lines"] = {"slope_ms_per_1000_lines": float(np.polyfit(*np.array(points).T, 1)[0] * 1000)}
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    title = (f"{len(pages)} held-out pages (site-disjoint split), linesift (text) on the {args.renderer} scrape, "
-             "word F1 mean [95% CI]")
+    shown = "".join(([f", --threshold {args.threshold}"] if args.threshold is not None else [])
+                    + ([", --no-tail-cut"] if args.no_tail_cut else [])
+                    + ([f", --members {args.members}"] if args.members is not None else []))
+    title = (f"{len(pages)} held-out pages (site-disjoint split), linesift (text{shown}) on the {args.renderer} "
+             "scrape, word F1 mean [95% CI]")
     md = ["# Benchmark results", "", title, ""]
     md.append(markdown_table(results["by_corpus"], systems, "corpus"))
     md.append(markdown_table(results["by_page_type"], systems, "wcxb page type"))

@@ -1,0 +1,89 @@
+"""Parquet corpora: one page per row, its columns the record's fields (read with pyarrow, an optional extra)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import Iterator
+
+from linesift.inputs import PARQUET_ON_STDIN, InputError, one_line
+from linesift.settings import PARQUET_BATCH_ROWS
+
+NEEDS_PYARROW = "reading Parquet needs pyarrow (pip install pyarrow; the parquet extra of linesift)"
+
+
+def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError]:
+    """Each row of a Parquet file as a record (``inputs.corpus_pages`` reads it), with where it is ("file:N", rows
+    numbered from 1) and its warnings; ``PARQUET_BATCH_ROWS`` rows are decoded at a time, a row group at a time.
+    A file that is not Parquet is one InputError; a row group that cannot be read gives one for each of its
+    rows not read (so output records still line up with the rows), and the next group is read."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError:
+        yield InputError(f"{path}: {NEEDS_PYARROW}")
+        return
+    if path == "-":
+        yield InputError(f"-: {PARQUET_ON_STDIN}")
+        return
+    try:
+        handle = open(path, "rb")
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # /dev/stdin, a FIFO: no end to read from
+            handle.close()
+            yield InputError(f"{path}: not a regular file; {PARQUET_ON_STDIN}")
+            return
+    except OSError as err:
+        yield InputError(f"{path}: {err.strerror or err}")
+        return
+    with handle:
+        try:
+            table = pyarrow.parquet.ParquetFile(handle)
+        except (OSError, pyarrow.ArrowException) as err:
+            yield InputError(f"{path}: not a Parquet file ({_reason(err)})")
+            return
+        number = 0
+        for group in range(table.num_row_groups):
+            size, done = table.metadata.row_group(group).num_rows, 0
+            try:
+                for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                    records, warning = python_rows(batch)
+                    for record in records:
+                        done += 1
+                        where = f"{path}:{number + done}"
+                        yield where, record, [] if warning is None else [f"{where}: {warning}"]
+            except (OSError, pyarrow.ArrowException) as err:
+                for row in range(number + done + 1, number + size + 1):
+                    yield InputError(f"{path}:{row}: cannot read row group {group + 1} ({_reason(err)})")
+            number += size
+
+
+def _reason(err: Exception) -> str:
+    """pyarrow's message on one line, its control characters (bytes of a corrupt page it quotes) as spaces."""
+    return "".join(c if c.isprintable() else " " for c in one_line(err))
+
+
+def python_rows(batch) -> tuple[list[dict], str | None]:
+    """A record batch's rows as dicts (map columns as dicts); a column holding values Python cannot hold (a
+    timestamp past the year 9999, nanoseconds without pandas) is read as Arrow writes it as text, and one that
+    cannot be read so either is None, each with a warning."""
+    import pyarrow
+
+    try:
+        return batch.to_pylist(maps_as_pydicts="lossy"), None
+    except (ValueError, OverflowError, pyarrow.ArrowException):
+        pass
+    columns, said = [], []
+    for name, column in zip(batch.schema.names, batch.columns):
+        try:
+            columns.append(column.to_pylist(maps_as_pydicts="lossy"))
+            continue
+        except (ValueError, OverflowError, pyarrow.ArrowException):
+            pass
+        try:
+            columns.append(column.cast(pyarrow.string()).to_pylist())
+            said.append(f"{name!r} read as text")
+        except (ValueError, OverflowError, pyarrow.ArrowException):
+            columns.append([None] * len(column))
+            said.append(f"{name!r} left out (null)")
+    warning = f"values Python cannot hold: column {', '.join(said)}"
+    return [dict(zip(batch.schema.names, values)) for values in zip(*columns)], warning
