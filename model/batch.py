@@ -131,15 +131,12 @@ def _init_worker(model, threshold, fmt, table, cut=True) -> None:
     handler (``cli.main``) removes the run's temporary files, which are the parent's to remove."""
     import signal
 
-    from threadpoolctl import threadpool_limits
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     hangup = getattr(signal, "SIGHUP", None)
     if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
         signal.signal(hangup, signal.SIG_DFL)
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
-    threadpool_limits(limits=1, user_api="openmp")
 
 
 def _work(pages: list[Page]) -> BatchResult:

@@ -163,9 +163,9 @@ def _load(model: Optional[Path], unseen_raise: bool = True, members: Optional[in
 
 
 def _one_thread() -> None:
-    """Score (or fit a small training set) on one thread: batches of a few thousand lines are slower with
-    OpenMP threads (start-up and spinning), and on a busy machine much slower. Parallel work is done by
-    processes instead."""
+    """Fit a small training set on one OpenMP thread (``TRAIN_ONE_THREAD_LINES``): faster there, and on a busy
+    machine much faster, where threads spin waiting for each other. (Scoring always runs on one thread a
+    process: ``settings.SCORING_THREADS``.)"""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="openmp")
@@ -504,8 +504,7 @@ def predict(
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
-    clf = _load(model, unseen_raise, members)
-    _one_thread()
+    clf = _load(model, unseen_raise, members)  # scored on one OpenMP thread a process (settings.SCORING_THREADS)
     _fewer_collections()
     started = time.perf_counter()
     try:

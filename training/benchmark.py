@@ -272,9 +272,6 @@ def main(argv=None) -> None:
     model = load_model(args.model)
     if args.members is not None:
         model = model.first_members(args.members)
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="openmp")  # as `linesift predict` runs
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     pages = held_out_pages(args.corpora, limit=args.limit, renderer=args.renderer)
