@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 
 
@@ -35,4 +36,7 @@ def load():
 
 
 def main() -> None:
-    load()()
+    try:
+        load()()
+    except KeyboardInterrupt:  # in the few ms between loading and the command's own handling of Ctrl-C
+        sys.exit(130)

@@ -244,8 +244,8 @@ def _finite(value):
     its text, "NaN", "Infinity" or "-Infinity", in lists and dicts too."""
     if isinstance(value, float) and not math.isfinite(value):
         return json.dumps(value)  # "NaN", "Infinity", "-Infinity"
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, dict):  # a key too (a Parquet map's keys may be floats)
+        return {_finite(key) if isinstance(key, float) else key: _finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_finite(item) for item in value]
     return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import suppress
 from typing import Iterator
 
 from linesift.inputs import PARQUET_ON_STDIN, InputError, one_line
@@ -63,19 +64,20 @@ def _reason(err: Exception) -> str:
 
 
 def python_rows(batch) -> tuple[list[dict], str | None]:
-    """A record batch's rows as dicts (map columns as dicts); a column holding values Python cannot hold (a
-    timestamp past the year 9999, nanoseconds without pandas) is read as Arrow writes it as text, and one that
-    cannot be read so either is None, each with a warning."""
+    """A record batch's rows as dicts (``plain_columns`` first; map columns as lists of [key, value] pairs); a
+    column holding values Python cannot hold is read as Arrow writes it as text, and one that cannot be read
+    so either is None, each with a warning."""
     import pyarrow
 
+    batch = plain_columns(batch)
     try:
-        return batch.to_pylist(maps_as_pydicts="lossy"), None
+        return batch.to_pylist(), None
     except (ValueError, OverflowError, pyarrow.ArrowException):
         pass
     columns, said = [], []
     for name, column in zip(batch.schema.names, batch.columns):
         try:
-            columns.append(column.to_pylist(maps_as_pydicts="lossy"))
+            columns.append(column.to_pylist())
             continue
         except (ValueError, OverflowError, pyarrow.ArrowException):
             pass
@@ -87,3 +89,22 @@ def python_rows(batch) -> tuple[list[dict], str | None]:
             said.append(f"{name!r} left out (null)")
     warning = f"values Python cannot hold: column {', '.join(said)}"
     return [dict(zip(batch.schema.names, values)) for values in zip(*columns)], warning
+
+
+def plain_columns(batch):
+    """``batch`` with its dates, times and timestamps as Arrow writes them as text ("2026-11-30 12:05:00.000000",
+    whatever their resolution, and whether pandas is installed or not: Python's types would need it for
+    nanoseconds), and its binary columns as text where every value is UTF-8 (Impala and older Hive write
+    strings so)."""
+    import pyarrow
+    import pyarrow.types as kind
+
+    columns = []
+    for column in batch.columns:
+        if kind.is_temporal(column.type) and not kind.is_duration(column.type) and not kind.is_interval(column.type):
+            column = column.cast(pyarrow.string())
+        elif kind.is_binary(column.type) or kind.is_large_binary(column.type):
+            with suppress(pyarrow.ArrowInvalid):  # not UTF-8: left as bytes (base64 in JSON output)
+                column = column.cast(pyarrow.large_string() if kind.is_large_binary(column.type) else pyarrow.string())
+        columns.append(column)
+    return pyarrow.RecordBatch.from_arrays(columns, names=batch.schema.names)

@@ -1295,10 +1295,16 @@ def test_parquet_values_json_has_no_type_for_are_written_as_text(runner, model_f
     import datetime
     import decimal
 
-    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "seen": [datetime.datetime(2026, 11, 30, 12, 5)],
-                                                     "raw": [b"\x00\x01"], "price": [decimal.Decimal("1.50")]})
-    record = json.loads(predict(runner, model_file, "-f", "jsonl", source).stdout)
-    assert (record["seen"], record["raw"], record["price"]) == ("2026-11-30T12:05:00", "AAE=", "1.50")
+    pa = pytest.importorskip("pyarrow")
+    source = parquet_corpus(tmp_path / "c.parquet", {
+        "text": [PAGE_TEXT], "seen": [datetime.datetime(2026, 11, 30, 12, 5)], "day": [datetime.date(2026, 11, 30)],
+        "ns": pa.array([1], pa.timestamp("ns")), "raw": [b"\xff\x00"], "price": [decimal.Decimal("1.50")],
+        "tags": pa.array([[("k", 1)]], pa.map_(pa.string(), pa.int64()))})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    record = json.loads(result.stdout)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [record[k] for k in ("seen", "day", "ns", "raw", "price", "tags")] == [
+        "2026-11-30 12:05:00.000000", "2026-11-30", "1970-01-01 00:00:00.000000001", "/wA=", "1.50", [["k", 1]]]
 
 
 def test_a_file_named_parquet_that_is_not_one_is_a_one_line_error(runner, model_file, tmp_path):
@@ -1362,25 +1368,73 @@ def test_parquet_on_stdin_named_as_parquet_is_refused_with_what_to_do(runner, mo
         1, "Error: -: Parquet cannot be read from stdin (it is read from its end); give the file's path\n")
 
 
-def test_parquet_values_python_cannot_hold_are_read_as_text_with_a_warning(runner, model_file, tmp_path):
-    pa = pytest.importorskip("pyarrow")
-    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "seen": pa.array([1], pa.timestamp("ns"))})
-    result = predict(runner, model_file, "-f", "jsonl", source)
-    assert result.exit_code == 0
-    assert json.loads(result.stdout)["seen"] == "1970-01-01 00:00:00.000000001"
-    assert result.stderr == f"Warning: {source}:1: values Python cannot hold: column 'seen' read as text\n"
-
-
 def test_parquet_floats_json_has_no_number_for_are_written_as_text(runner, model_file, tmp_path):
     source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT], "a": [float("nan")], "b": [float("-inf")]})
     record = json.loads(predict(runner, model_file, "-f", "jsonl", source).stdout, parse_constant=pytest.fail)
     assert (record["a"], record["b"]) == ("NaN", "-Infinity")
 
 
-def test_a_parquet_text_column_of_bytes_is_read_as_utf8(runner, model_file, tmp_path):
-    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT.encode()]})
-    text = parquet_corpus(tmp_path / "t.parquet", {"text": [PAGE_TEXT]})
-    assert predict(runner, model_file, source).stdout == predict(runner, model_file, text).stdout != ""
+def test_parquet_columns_of_utf8_bytes_are_read_as_text(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    page = PAGE_TEXT.replace("Harbour", "Zürich harbour")
+    as_bytes = parquet_corpus(tmp_path / "b.parquet", {"text": pa.array([page.encode()], pa.binary()),
+                                                       "url": pa.array([b"https://a.example/1"], pa.binary())})
+    as_text = parquet_corpus(tmp_path / "t.parquet", {"text": [page], "url": ["https://a.example/1"]})
+    assert predict(runner, model_file, "-f", "jsonl", as_bytes).stdout == predict(runner, model_file, "-f", "jsonl",
+                                                                                    as_text).stdout
+
+
+def test_a_parquet_text_column_of_bytes_that_are_not_utf8_is_read_with_a_warning(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": pa.array([PAGE_TEXT.rstrip().encode() + b"\xff"],
+                                                                      pa.binary())})
+    result = predict(runner, model_file, "-f", "tsv", source)
+    assert result.exit_code == 0
+    assert tsv_rows(result.stdout)[-1][2] == "Privacy policy\ufffd"
+    assert result.stderr == f"Warning: {source}:1: 'text' is not UTF-8; undecodable bytes replaced\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_parquet_name_that_is_not_a_regular_file_is_refused(runner, model_file, tmp_path):
+    pytest.importorskip("pyarrow")
+    fifo = tmp_path / "c.parquet"
+    os.mkfifo(fifo)
+    import contextlib
+    import threading
+
+    def writer():  # so that opening the FIFO returns; linesift closes it unread
+        with contextlib.suppress(OSError):
+            fifo.write_bytes(b"PAR1")
+
+    threading.Thread(target=writer, daemon=True).start()
+    result = predict(runner, model_file, fifo)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: {fifo}: not a regular file; Parquet cannot be read from stdin (it is read from its end); give the "
+        "file's path\n"))
+
+
+def test_rows_read_before_a_parquet_row_group_fails_are_kept_and_its_others_are_errors(tmp_path, monkeypatch):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    from linesift.inputs import InputError
+    from linesift.parquet import parquet_rows
+
+    source = tmp_path / "c.parquet"
+    pyarrow.parquet.write_table(pa.table({"text": [f"Line {i}." for i in range(600)]}), source, row_group_size=300)
+    real = pyarrow.parquet.ParquetFile.iter_batches
+
+    def second_batch_of_the_first_group_fails(self, *args, **kwargs):
+        for n, batch in enumerate(real(self, *args, **kwargs)):
+            if kwargs.get("row_groups") == [0] and n == 1:
+                raise pa.ArrowInvalid("a bad page")
+            yield batch
+
+    monkeypatch.setattr(pyarrow.parquet.ParquetFile, "iter_batches", second_batch_of_the_first_group_fails)
+    rows = list(parquet_rows(str(source)))
+    assert ["error" if isinstance(r, InputError) else r[0] for r in rows] == (
+        [f"{source}:{n}" for n in range(1, 257)] + ["error"] * 44 + [f"{source}:{n}" for n in range(301, 601)])
+    assert str(rows[256]) == f"{source}:257: cannot read row group 1 (a bad page)"
 
 
 def test_parquet_without_pyarrow_installed_says_what_to_install(runner, model_file, tmp_path, monkeypatch):
