@@ -359,26 +359,26 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
                  text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None, site_field: str | None = None,
                  replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
     """The pages of a corpus's records (``corpus_page``), each given with where it is ("file:N") and its
-    warnings so far; an InputError among them is passed on. The first record holding one of the ``replaced``
-    fields gets a warning; the others of the corpus do not."""
+    warnings so far; an InputError among them is passed on. ``replaced``: the fields the output record will
+    write; the first record holding one gets a warning, the others of the corpus do not."""
     for row in rows:
         if isinstance(row, InputError):
             yield row
             continue
-        where, record, warnings = row
-        page = corpus_page(record, where, warnings, text_field, html_field, site_field, replaced)
-        if isinstance(page, Page) and any(name in page.record for name in replaced):
-            replaced = ()  # said once per corpus
+        page = corpus_page(*row, text_field, html_field, site_field)
+        held = [name for name in replaced if isinstance(page, Page) and name in page.record]
+        if held:  # a record cleaned before, or a field of the same name
+            page.warnings.append(f"{page.path}: the record already has {', '.join(map(repr, held))}, which "
+                                 "--format jsonl replaces with its results (said once per file)")
+            replaced = ()
         yield page
 
 
-def corpus_page(record, where: str, warnings: list[str], text_field: str = TEXT_FIELD_DEFAULT,
-                html_field: str | None = None, site_field: str | None = None,
-                replaced: tuple[str, ...] = ()) -> "Page | InputError":
+def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_FIELD_DEFAULT,
+                html_field: str | None = None, site_field: str | None = None) -> "Page | InputError":
     """The page of one corpus record (a JSONL row's object, a Parquet row), read ``where`` ("file:N"): its text
     (or HTML, ``html_field``; bytes, as a Parquet binary column holds, read as UTF-8) and site; an InputError if
-    it has no such field. ``replaced``: the fields the output record will write; a record holding one gets a
-    warning (``corpus_pages`` says it once per corpus)."""
+    it has no such field."""
     field_name = html_field or text_field
     value = record.get(field_name) if isinstance(record, dict) else None
     if isinstance(value, bytes):  # a Parquet string column written as untagged binary (Impala, older Hive)
@@ -387,10 +387,6 @@ def corpus_page(record, where: str, warnings: list[str], text_field: str = TEXT_
             warnings.append(f"{where}: {field_name!r} is not UTF-8; undecodable bytes replaced")
     if not isinstance(value, str):
         return InputError(f"{where}: {NO_FIELD} {field_name!r}")
-    held = [name for name in replaced if name in record]
-    if held:  # a record cleaned before, or a field of the same name
-        warnings.append(f"{where}: the record already has {', '.join(map(repr, held))}, which "
-                        "--format jsonl replaces with its results (said once per file)")
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:
