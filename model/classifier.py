@@ -94,6 +94,9 @@ def scoring_threads():
     threads = settings.SCORING_THREADS
     if threads is None:
         return nullcontext()
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"linesift.settings.SCORING_THREADS must be None or a whole number of threads, 1 or more;"
+                         f" it is {threads!r}")
     return _threadpools().limit(limits=threads, user_api="openmp")
 
 

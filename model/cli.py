@@ -519,9 +519,11 @@ def predict(
     def on_error(err) -> None:
         nonlocal n_failed
         n_failed += 1
+        said = str(err) if getattr(err, "said", None) is None else err.said
         if fail_fast:
-            fail(str(err))
-        say_error(err)
+            fail(said)
+        if said:
+            say_error(said)
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,

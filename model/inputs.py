@@ -86,7 +86,12 @@ def stdin_rows(head: list[bytes] | None = None) -> Iterator[bytes]:
 
 
 class InputError(ValueError):
-    """An input that cannot be read; the message names it."""
+    """An input that cannot be read; the message names it. ``said``: what stderr says of it in its place (None:
+    the message; "": nothing, as an earlier error said it: the rows of a Parquet row group after its first)."""
+
+    def __init__(self, message: str, said: str | None = None):
+        super().__init__(message)
+        self.said = said
 
 
 NO_FIELD = "no string field"  # a corpus record without its page: "no string field 'text'"

@@ -17,7 +17,8 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
     """Each row of a Parquet file as a record (``inputs.corpus_pages`` reads it), with where it is ("file:N", rows
     numbered from 1) and its warnings; ``PARQUET_BATCH_ROWS`` rows are decoded at a time, a row group at a time.
     A file that is not Parquet is one InputError; a row group that cannot be read gives one for each of its
-    rows not read (so output records still line up with the rows), and the next group is read."""
+    rows not read (so output records still line up with the rows; stderr says them in one line), and the next
+    group is read."""
     try:
         import pyarrow
         import pyarrow.parquet
@@ -53,8 +54,10 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
                         where = f"{path}:{number + done}"
                         yield where, record, [] if warning is None else [f"{where}: {warning}"]
             except (OSError, pyarrow.ArrowException) as err:
-                for row in range(number + done + 1, number + size + 1):
-                    yield InputError(f"{path}:{row}: cannot read row group {group + 1} ({_reason(err)})")
+                first, last, why = number + done + 1, number + size, f"cannot read row group {group + 1} ({_reason(err)})"
+                for row in range(first, last + 1):  # stderr says it once, for all of them
+                    yield InputError(f"{path}:{row}: {why}",
+                                     said="" if row > first else f"{path}: rows {first}-{last}: {why}")
             number += size
 
 

@@ -112,6 +112,13 @@ def test_trees_score_on_one_openmp_thread_and_the_caller_s_threads_come_back(tin
     assert (seen, after) == ([{during}], {3})
 
 
+@pytest.mark.parametrize("setting", [0, 2.5, True, "2"])
+def test_a_scoring_threads_setting_that_is_not_a_count_is_refused_by_name(tiny_model, tiny_pages, monkeypatch, setting):
+    monkeypatch.setattr("linesift.settings.SCORING_THREADS", setting)
+    with pytest.raises(ValueError, match=r"^linesift\.settings\.SCORING_THREADS must be None or a whole number"):
+        tiny_model.score_pages(lines_of(tiny_pages))
+
+
 def test_predict_labels(tiny_model, tiny_pages):
     page = tiny_pages[3][0]
     labels = tiny_model.predict([page])[0]
