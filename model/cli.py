@@ -33,9 +33,11 @@ from linesift.output import (
     new_temp_file,
     open_text_output,
     resolved,
+    text_writer,
 )
 from linesift.settings import (
     AUTO_JOBS_MAX,
+    JOBS_MAX,
     BATCH_PAGES_DEFAULT,
     CV_FOLDS_DEFAULT,
     FEW_PAGES,
@@ -284,6 +286,10 @@ def page_file_name(page_path: str, roots: list[str]) -> Path:
     base, record = page_path, ""
     if page_path != "-" and not os.path.exists(page_path):
         base, _, record = page_path.partition("#") if "#" in page_path else page_path.rpartition(":")
+        for at, ch in enumerate(page_path):  # the file's own name may hold "#" or ":" ("a#b.warc#<urn:...>")
+            if ch in "#:" and 0 < at and os.path.isfile(page_path[:at]):
+                base, record = page_path[:at], page_path[at + 1:]
+                break
         record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
     rel = Path("stdin" if base == "-" else Path(base).name)
     for root in roots:
@@ -348,9 +354,10 @@ class _Sink:
             self.handle = _stdout()
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
-        else:  # through a symlink, the file it points to is replaced, not the link
+        else:  # through a symlink, the file it points to is replaced, not the link; a name ending in .gz gzipped
+            # (at gzip's own default level, 6: 9 is slower for little gain on a crawl's output)
             fd, self.tmp = new_temp_file(path)
-            self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.handle = text_writer(os.fdopen(fd, "wb"), compress=path.name.endswith(".gz"), newline="", level=6)
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
         try:
@@ -437,7 +444,7 @@ def predict(
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Print pages, lines, seconds and pages/s on stderr, and whether corpus mode ran "
                                  "(its sites with 2+ pages, how many inferred)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=JOBS_MAX, metavar="N",
                              help=f"Worker processes; 0: one per available core (up to {AUTO_JOBS_MAX}) once there is more than one batch "
                              f"of {BATCH_PAGES_DEFAULT} pages (output order and content are the same for any N)."),
     sites: bool = typer.Option(True, "--sites/--no-sites",
@@ -847,7 +854,7 @@ def import_(
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r", metavar="NAME",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "
                                             "(repeat the option for several)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Worker processes."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=JOBS_MAX, metavar="N", help="Worker processes."),
     fold: bool = typer.Option(True, "--fold/--no-fold",
                               help="Take soft hyphens and zero-width characters out and compose accents before "
                                    "aligning, so a word they split still matches the gold; --no-fold aligns as "

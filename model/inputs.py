@@ -18,6 +18,7 @@ from pathlib import Path
 from linesift.lines import NotTextError, decode, decode_as, split_lines, utf8_rows, without_surrogates
 from linesift.output import is_special_file
 from linesift.render import html_to_text, looks_like_html
+from linesift.settings import JSON_MAX_DEPTH
 from linesift.sites import site_of_url
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "parquet", "warc")
@@ -237,6 +238,17 @@ def json_problem(err: ValueError | RecursionError) -> str:
     return f"{err.msg}{'' if err.msg.endswith(' at') else ' at'} column {column}"
 
 
+def json_depth(value) -> int:
+    """How deep a decoded JSON value nests lists and objects (a string or number: 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            stack += [(x, depth + 1) for x in (item.values() if isinstance(item, dict) else item)]
+    return deepest
+
+
 def json_record(row: str, where: str, warnings: list[str] | None = None, error: type[ValueError] = InputError):
     """The JSON value of one row, lone surrogates replaced (``lines.without_surrogates``; said in
     ``warnings``, if given, naming ``where``); ``error`` naming ``where`` if it is not JSON."""
@@ -244,10 +256,10 @@ def json_record(row: str, where: str, warnings: list[str] | None = None, error: 
         value = json.loads(row)
     except (ValueError, RecursionError) as err:  # JSONDecodeError, a number of over 4,300 digits, deep nesting
         raise error(f"{where}: broken JSON ({json_problem(err)})") from None
-    try:
-        value, replaced = without_surrogates(value, row)
-    except RecursionError:  # json read it, but not deep enough for cleaning it
-        raise error(f"{where}: broken JSON (nested too deep)") from None
+    if row.count("[") + row.count("{") > JSON_MAX_DEPTH and json_depth(value) > JSON_MAX_DEPTH:
+        raise error(f"{where}: JSON nested more than {JSON_MAX_DEPTH} levels deep (too deep to hand to a worker "
+                    "process; a page's record nests a few levels)")
+    value, replaced = without_surrogates(value, row)  # recursive, so after the depth is checked
     if replaced and warnings is not None:
         warnings.append(f"{where}: {replaced} lone surrogate(s) (text cut inside a character) replaced")
     return value
@@ -418,7 +430,7 @@ def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[
     warning) and the page declares another charset Python knows, ``data`` decoded by it, without warnings
     unless that too had to replace bytes (a page declaring UTF-8 that is not keeps ``decode``'s warning)."""
     declared = declared_charset(data) if warnings else None
-    if declared is None or codecs.lookup(declared).name == "utf-8":
+    if declared is None or codecs.lookup(declared).name in ("utf-8", "utf-8-sig"):  # "utf_8_sig", "U8": UTF-8 too
         return text, warnings
     try:
         return data.decode(declared), []
@@ -500,21 +512,28 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _warc_page(path: str, record) -> Page | None:
-    """The page of an HTML ``response`` or a ``conversion`` record, else None."""
+def _warc_page(path: str, record) -> Page | InputError | None:
+    """The page of an HTML ``response`` or a ``conversion`` record, else None; an InputError in its place for a
+    body that cannot be decoded (a Content-Encoding warcio fails on), so the records after it are read."""
     if record.rec_type not in ("response", "conversion"):
         return None
     record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
     url = record.rec_headers.get_header("WARC-Target-URI")
     meta = {"url": url, "warc_record_id": record_id}
+    ctype = ""
+    if record.rec_type == "response":
+        ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
+        if "html" not in ctype.lower():
+            return None
+    try:
+        body = record.content_stream().read()
+    except Exception as err:  # warcio's decoders raise several kinds (brotli's AttributeError, zlib.error, ...)
+        return InputError(f"{path}#{record_id}: cannot decode the record's body ({type(err).__name__}: {one_line(err)})")
     if record.rec_type == "conversion":
-        text = record.content_stream().read().decode("utf-8", errors="replace")
-        return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url), text=text, record_lines=True)
-    ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
-    if "html" not in ctype.lower():
-        return None
-    return Page(f"{path}#{record_id}", [], record=meta, html=_decoded_body(record.content_stream().read(), ctype),
-                site=site_of_url(url), record_lines=True)
+        return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url),
+                    text=body.decode("utf-8", errors="replace"), record_lines=True)
+    return Page(f"{path}#{record_id}", [], record=meta, html=_decoded_body(body, ctype), site=site_of_url(url),
+                record_lines=True)
 
 
 def _decoded_body(data: bytes, content_type: str) -> str:

@@ -65,10 +65,11 @@ def is_blank(line: str) -> bool:
 
 
 def _looks_binary(data: bytes) -> bool:
+    """Whether bytes are not text: a NUL anywhere (a fast search), or mostly control bytes in the first 64 KB."""
     sample = data[:65536]
     if not sample:
         return False
-    if b"\x00" in sample:
+    if b"\x00" in data:
         return True
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
@@ -167,7 +168,8 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if _looks_binary(data):
         codec = _utf16_without_bom(data)
         if codec is None:
-            raise NotTextError("not a text file")
+            late = -1 if b"\x00" in data[:65536] else data.find(b"\x00")  # in a file that opens as text
+            raise NotTextError("not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else ""))
         return data.decode(codec, errors="replace"), [f"no byte order mark; decoded as {codec.upper()}"]
     try:
         return data.decode("utf-8"), []
@@ -217,7 +219,7 @@ def _not_text(text: str) -> bool:
     """Decoded text that is binary data: NULs or mostly control characters, or mostly bytes the charset
     has no character for (U+FFFD), as binary data read as UTF-16 or UTF-32 is."""
     sample = text[:65536]
-    return (_looks_binary(sample.encode("utf-8", errors="replace"))
+    return ("\x00" in text or _looks_binary(sample.encode("utf-8", errors="replace"))
             or sample.count("\ufffd") > NOT_TEXT_REPLACED_RATIO * len(sample))
 
 

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import platform
+import stat
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -81,14 +82,31 @@ def save_model(model, path: str | Path, training: dict | None = None) -> dict:
     return sidecar
 
 
+SIDECAR_MAX_BYTES = 16 << 20  # a sidecar holds feature names and scores: the shipped one 8 KB
+
+
 def read_sidecar(path: str | Path) -> dict:
+    """The sidecar of the model file ``path``, checked to be one (a JSON object of the format, its types), or
+    ``ModelFileError`` naming it: missing, not a regular file (a FIFO would never end), too large, not JSON
+    (or nested too deep, a number too long for Python, text that is not Unicode)."""
     side = sidecar_path(path)
     try:
-        sidecar = json.loads(Path(side).read_text(encoding="utf-8"))
+        if not stat.S_ISREG(side.stat().st_mode):
+            raise ModelFileError(f"{side}: not a regular file, so not a model sidecar")
+        with open(side, "rb") as handle:
+            data = handle.read(SIDECAR_MAX_BYTES + 1)
+        if len(data) > SIDECAR_MAX_BYTES:
+            raise ModelFileError(f"{side}: over {SIDECAR_MAX_BYTES >> 20} MB, not a linesift model sidecar")
+        sidecar = json.loads(data.decode("utf-8"))
+        json.dumps(sidecar, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") is not text
+    except ModelFileError:
+        raise
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no sidecar {side.name} beside the model file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelFileError(f"{side}: unreadable model sidecar ({err})") from None
+    except OSError as err:
+        raise ModelFileError(f"{side}: unreadable model sidecar ({err.strerror or err})") from None
+    except (ValueError, RecursionError) as err:  # not UTF-8 or not JSON; 4,300+ digits; deep nesting; a surrogate
+        raise ModelFileError(f"{side}: unreadable model sidecar ({type(err).__name__}: {' '.join(str(err).split('; use sys.')[0].split())[:200]})") from None
     if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT_VERSION or "sha256" not in sidecar:
         raise ModelFileError(f"{side}: not a linesift model sidecar (format {FORMAT_VERSION})")
     for key, kind, what in _SIDECAR_TYPES:
@@ -124,7 +142,7 @@ def check_model_path(path: Path) -> None:
     if path.is_dir():
         raise ModelFileError(f"{path}: is a directory, not a model file")
     if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file")
+        raise ModelFileError(f"{path}: " + ("not a regular file, so not a model file" if path.exists() else "no such model file"))
 
 
 def load_model(path: str | Path | None = None):

@@ -150,8 +150,15 @@ def open_text_output(path: str | Path, compress: bool = False):
     header, as ``atomic_write_text`` writes, so the same text gives the same bytes."""
     if not compress:
         return open(path, "w", encoding="utf-8")
-    return io.TextIOWrapper(_ClosingGzipFile(filename="", mode="wb", fileobj=open(path, "wb"), mtime=0),
-                            encoding="utf-8")
+    return text_writer(open(path, "wb"), compress=True)
+
+
+def text_writer(raw, compress: bool, newline: str | None = None, level: int = 9) -> io.TextIOWrapper:
+    """UTF-8 text written to the binary file object ``raw`` (closed with it); with ``compress`` gzipped at
+    ``level``, with neither a name nor a time in its header."""
+    if compress:
+        raw = _ClosingGzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline=newline)
 
 
 def atomic_write_text(path: str | Path, text: str, compress: bool = False) -> None:

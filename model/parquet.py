@@ -43,6 +43,12 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
         except (OSError, pyarrow.ArrowException) as err:
             yield InputError(f"{path}: not a Parquet file ({_reason(err)})")
             return
+        names = table.schema_arrow.names
+        twins = sorted({name for name in names if names.count(name) > 1})
+        at_start = [f"columns named alike ({', '.join(map(repr, twins))}): the first is read, each other written "
+                    f"with its number ({', '.join(map(repr, sorted(set(unique_names(names)) - set(names))))})"
+                    ] if twins else []
+        said = set()  # each warning once per file, at the first row it holds for
         number = 0
         for group in range(table.num_row_groups):
             size, done = table.metadata.row_group(group).num_rows, 0
@@ -52,7 +58,9 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
                     for record in records:
                         done += 1
                         where = f"{path}:{number + done}"
-                        yield where, record, [] if warning is None else [f"{where}: {warning}"]
+                        fresh = [w for w in (at_start if number + done == 1 else []) + [warning] if w and w not in said]
+                        said.update(fresh)
+                        yield where, record, [f"{where}: {w}" for w in fresh]
             except (OSError, pyarrow.ArrowException) as err:
                 first, last, why = number + done + 1, number + size, f"cannot read row group {group + 1} ({_reason(err)})"
                 for row in range(first, last + 1):  # stderr says it once, for all of them
@@ -73,6 +81,9 @@ def python_rows(batch) -> tuple[list[dict], str | None]:
     import pyarrow
 
     batch = plain_columns(batch)
+    names = unique_names(batch.schema.names)
+    if names != batch.schema.names:
+        batch = pyarrow.RecordBatch.from_arrays(batch.columns, names=names)
     try:
         return batch.to_pylist(), None
     except (ValueError, OverflowError, pyarrow.ArrowException):
@@ -94,20 +105,51 @@ def python_rows(batch) -> tuple[list[dict], str | None]:
     return [dict(zip(batch.schema.names, values)) for values in zip(*columns)], warning
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique, so a record keeps every column: the second "text" is "text.2", the third
+    "text.3" (a number more where that name is taken too)."""
+    out, seen = [], set(names)
+    for at, name in enumerate(names):
+        if name in names[:at]:
+            k = 2 + sum(n == name for n in names[:at]) - 1
+            while f"{name}.{k}" in seen:
+                k += 1
+            name = f"{name}.{k}"
+            seen.add(name)
+        out.append(name)
+    return out
+
+
 def plain_columns(batch):
     """``batch`` with its dates, times and timestamps as Arrow writes them as text ("2026-11-30 12:05:00.000000",
     whatever their resolution, and whether pandas is installed or not: Python's types would need it for
     nanoseconds), and its binary columns as text where every value is UTF-8 (Impala and older Hive write
     strings so)."""
     import pyarrow
+
+    return pyarrow.RecordBatch.from_arrays([_plain(column) for column in batch.columns], names=batch.schema.names)
+
+
+def _plain(column):
+    """One column as ``plain_columns`` reads it, the fields of structs and the items of lists too."""
+    import pyarrow
     import pyarrow.types as kind
 
-    columns = []
-    for column in batch.columns:
-        if kind.is_temporal(column.type) and not kind.is_duration(column.type) and not kind.is_interval(column.type):
-            column = column.cast(pyarrow.string())
-        elif kind.is_binary(column.type) or kind.is_large_binary(column.type):
-            with suppress(pyarrow.ArrowInvalid):  # not UTF-8: left as bytes (base64 in JSON output)
-                column = column.cast(pyarrow.large_string() if kind.is_large_binary(column.type) else pyarrow.string())
-        columns.append(column)
-    return pyarrow.RecordBatch.from_arrays(columns, names=batch.schema.names)
+    kind_of = column.type
+    if kind.is_temporal(kind_of) and not kind.is_duration(kind_of) and not kind.is_interval(kind_of):
+        return column.cast(pyarrow.string())
+    if kind.is_binary(kind_of) or kind.is_large_binary(kind_of):
+        with suppress(pyarrow.ArrowInvalid):  # not UTF-8: left as bytes (base64 in JSON output)
+            return column.cast(pyarrow.large_string() if kind.is_large_binary(kind_of) else pyarrow.string())
+        return column
+    nulls = column.is_null() if column.null_count else None
+    if kind.is_struct(kind_of) and kind_of.num_fields:
+        fields = [_plain(child) for child in column.flatten()]  # flatten: the struct's offset and nulls applied
+        return pyarrow.StructArray.from_arrays(fields, names=[f.name for f in kind_of], mask=nulls)
+    if kind.is_list(kind_of) or kind.is_large_list(kind_of):
+        items = _plain(column.values)
+        if items.type == column.values.type:
+            return column
+        maker = pyarrow.LargeListArray if kind.is_large_list(kind_of) else pyarrow.ListArray
+        return maker.from_arrays(column.offsets, items, mask=nulls)
+    return column

@@ -27,6 +27,7 @@ MEMBERS_RECIPE = 3
 MIN_SAMPLES_LEAF_RECIPE = 500
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
+JOBS_MAX = 256  # --jobs above it is a usage error: each worker is a process (a huge N forked until memory ran out)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)
 # `linesift train` fits on one OpenMP thread below this many lines: faster there on 2 cores (14 pages 8.6 s
 # against 13.7 s on 2 threads, 300 pages of 130,015 lines 40 s against 48 s), and far faster on a busy
@@ -40,6 +41,9 @@ TRAIN_ONE_THREAD_LINES = 200_000
 # about 1.3x faster on 2 (data/EXPERIMENTS.md, "Thirty-first round")
 SCORING_THREADS = 1
 PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: a batch's memory)
+# a JSONL record nested deeper is refused in its place: pickling it for a worker process recursed past Python's
+# limit from about 500 levels (a traceback); records of pages nest a few levels
+JSON_MAX_DEPTH = 100
 # A model whose cross-validation could score no fold (each fold's training pages of one label only) has no tuned
 # threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one
 UNTUNED_THRESHOLD = 0.5

@@ -15,6 +15,7 @@ Pages without a url still come from sites: ``TemplateGroups`` puts a page with t
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
@@ -40,11 +41,20 @@ INFERRED_SITE_PREFIX = "~"  # names of the sites ``TemplateGroups`` infers ("~0"
 
 
 def site_of_url(url: str | None) -> str | None:
-    """The site of a page: its URL's host without ``www.``; None when there is no host."""
+    """The site of a page: its URL's host without ``www.``; None when there is no host. A URL Python's parser
+    refuses ("http://[::1", "see [1]") gets the host its text names, as written, so it never stops a run."""
     if not url:
         return None
-    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+    url = url if "//" in url else "//" + url
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        netloc = _URL_END.split(url.split("//", 1)[1], maxsplit=1)[0].rpartition("@")[2].lower()
+        host = netloc.partition("]")[0].lstrip("[") if netloc.startswith("[") else netloc.partition(":")[0]
     return host[4:] if host.startswith("www.") else host or None
+
+
+_URL_END = re.compile(r"[/?#]")  # where a URL's host and port end
 
 
 def line_keys(lines: list[str]) -> np.ndarray:

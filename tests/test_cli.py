@@ -1307,6 +1307,46 @@ def test_parquet_values_json_has_no_type_for_are_written_as_text(runner, model_f
         "2026-11-30 12:05:00.000000", "2026-11-30", "1970-01-01 00:00:00.000000001", "/wA=", "1.50", [["k", 1]]]
 
 
+def test_parquet_dates_inside_structs_and_lists_are_written_as_text_too(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    ns = pa.timestamp("ns")
+    source = parquet_corpus(tmp_path / "c.parquet", {
+        "text": [PAGE_TEXT] * 2, "s": pa.array([{"t": 1}, None], pa.struct([("t", ns)])),
+        "l": pa.array([None, [2, None]], pa.list_(ns)),
+        "sl": pa.array([{"a": [3]}, {"a": None}], pa.struct([("a", pa.large_list(ns))]))})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [[r[k] for k in ("s", "l", "sl")] for r in records] == [
+        [{"t": "1970-01-01 00:00:00.000000001"}, None, {"a": ["1970-01-01 00:00:00.000000003"]}],
+        [None, ["1970-01-01 00:00:00.000000002", None], {"a": None}]]
+
+
+def test_parquet_columns_named_alike_are_all_kept_the_first_read(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    source = tmp_path / "c.parquet"
+    pyarrow.parquet.write_table(pa.Table.from_arrays([pa.array([PAGE_TEXT] * 2), pa.array(["x"] * 2),
+                                                      pa.array(["y"] * 2)], names=["text", "text.2", "text"]), source)
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert result.exit_code == 0
+    assert [[r["text"], r["text.2"], r["text.3"]] for r in records] == [[PAGE_TEXT, "x", "y"]] * 2
+    assert result.stderr == (f"Warning: {source}:1: columns named alike ('text'): the first is read, each other "
+                             "written with its number ('text.3')\n")
+
+
+def test_a_parquet_column_python_cannot_hold_is_said_once_per_file(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT] * 600,
+                                                     "took": pa.array(range(600), pa.duration("ns"))})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    records = [json.loads(row) for row in result.stdout.splitlines()]
+    assert (result.exit_code, len(records), records[599]["took"]) == (0, 600, "599")
+    assert result.stderr == f"Warning: {source}:1: values Python cannot hold: column 'took' read as text\n"
+
+
 def test_a_file_named_parquet_that_is_not_one_is_a_one_line_error(runner, model_file, tmp_path):
     pytest.importorskip("pyarrow")
     source = tmp_path / "c.parquet"

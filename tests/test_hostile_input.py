@@ -61,14 +61,32 @@ def test_nesting_too_deep_for_python_is_an_error_record(runner, model_file, tmp_
     assert records == [{"error": f"{source}:1: broken JSON (nested too deep)"}]
 
 
+DEEP = ("JSON nested more than 100 levels deep (too deep to hand to a worker process; a page's record nests a few "
+        "levels)")
+
+
 def test_a_lone_surrogate_in_a_row_nested_deep_is_an_error_record(runner, model_file, tmp_path):
     # json reads 600 levels, but cleaning the surrogate out of them would go deeper than Python allows
     source = jsonl(tmp_path / "c.jsonl", '{"text": "x \\ud83d", "d": ' + "[" * 600 + "]" * 600 + "}",
                    json.dumps({"text": ARTICLE}))
     result, records = predict_jsonl(runner, model_file, source)
     assert result.exit_code == 1
-    assert records[0] == {"error": f"{source}:1: broken JSON (nested too deep)"}
+    assert records[0] == {"error": f"{source}:1: {DEEP}"}
     assert records[1]["linesift"]["lines"] == 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_record_nested_deeper_than_a_worker_can_be_handed_is_an_error_record_for_any_jobs(runner, model_file,
+                                                                                            tmp_path, jobs):
+    # 500 levels: json reads them, but pickling the batch for a worker recursed past Python's limit (a traceback)
+    rows = [json.dumps({"text": f"{ARTICLE} {i}"}) for i in range(70)]
+    rows.insert(40, '{"text": "x", "d": ' + "[" * 500 + "]" * 500 + "}")
+    rows.append('{"text": "ok", "d": ' + "[" * 99 + "]" * 99 + "}")  # 100 levels with the record itself: read
+    source = jsonl(tmp_path / "c.jsonl", *rows)
+    result, records = predict_jsonl(runner, model_file, source, "--jobs", jobs, "--no-sites", "-t", "0")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}:41: {DEEP}\n")
+    assert [r.get("error") for r in records] == [None] * 40 + [f"{source}:41: {DEEP}"] + [None] * 31
+    assert records[-1]["content"] == "ok"
 
 
 def test_stdin_opening_with_two_broken_records_is_still_a_corpus(runner, model_file):
@@ -407,3 +425,156 @@ def test_html_nested_deeper_than_python_and_libxml2_recurse_keeps_its_text(depth
 
     html = "<html><body>" + "<div>" * depth + "Deep text." + "</div>" * depth + "<p>After.</p></body></html>"
     assert [line.strip() for line in html_to_text(html).splitlines() if line.strip()] == ["Deep text.", "After."]
+
+
+# --- found by a hostile-input review (0.16.1)
+
+@pytest.mark.parametrize("url, site", [("http://[::1", "::1"), ("see [1]", "see [1]"), ("http://[zz]/", "zz"),
+                                       ("http://a\uff03b@www.c.example/", "c.example")])
+def test_a_url_pythons_parser_refuses_gives_the_host_its_text_names(url, site):
+    from linesift.sites import site_of_url
+
+    assert site_of_url(url) == site
+
+
+def test_records_whose_urls_pythons_parser_refuses_are_cleaned(runner, model_file, tmp_path):
+    source = jsonl(tmp_path / "c.jsonl", *(json.dumps({"text": ARTICLE, "url": url})
+                                           for url in ("http://[::1/a", "http://[::1/b", "https://a.example/")))
+    result, records = predict_jsonl(runner, model_file, source, "-t", "0")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [r["content"] for r in records] == [ARTICLE] * 3
+
+
+def test_a_labelled_page_whose_url_pythons_parser_refuses_is_evaluated(runner, model_file, tmp_path):
+    page = tmp_path / "p.tsv"
+    page.write_text(f"# url: http://[::1\ncontent\t{ARTICLE}\nboilerplate\tMenu\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(page), "--json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["pages"] == 1
+
+
+def test_a_warc_record_whose_body_cannot_be_decoded_is_an_error_in_place_and_the_next_is_read(runner, model_file,
+                                                                                              tmp_path, monkeypatch):
+    # warcio 1.8.1 fails so on a brotli body when Google's brotli module is installed (the bench extra's FastWARC)
+    from warcio.recordloader import ArcWarcRecord
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "t.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for n in (1, 2, 3):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+            writer.write_record(writer.create_warc_record(f"https://a.example/{n}", "response", http_headers=headers,
+                                                          payload=io.BytesIO(f"<p>{ARTICLE} {n}</p>".encode())))
+    real = ArcWarcRecord.content_stream
+
+    def content_stream(record):
+        if record.rec_headers.get_header("WARC-Target-URI").endswith("/2"):
+            raise AttributeError("'brotli.Decompressor' object has no attribute 'unused_data'")
+        return real(record)
+
+    monkeypatch.setattr(ArcWarcRecord, "content_stream", content_stream)
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    second = records[1]["error"]
+    assert result.exit_code == 1
+    assert second.startswith(f"{path}#<urn:uuid:") and second.endswith(
+        ">: cannot decode the record's body (AttributeError: 'brotli.Decompressor' object has no attribute "
+        "'unused_data')")
+    assert [r.get("content") for r in records] == [f"{ARTICLE} 1", None, f"{ARTICLE} 3"]
+    assert result.stderr == f"Error: {second}\n"
+
+
+def hostile_sidecar(model_file, tmp_path, text: str) -> Path:
+    copy = tmp_path / "m.model"
+    copy.write_bytes(model_file.read_bytes())
+    Path(str(copy) + ".json").write_text(text, encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("note, why", [
+    ("9" * 5000, "ValueError: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
+    ("[" * 100000 + "]" * 100000, "RecursionError: maximum recursion depth exceeded while decoding a JSON array from "
+                                  "a unicode string"),
+    ('"\\ud800"', "UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800' in position 10: surrogates not "
+                  "allowed"),
+])
+@pytest.mark.parametrize("command", ["info", "predict"])
+def test_a_sidecar_python_cannot_hold_is_refused_in_one_line(runner, model_file, tmp_path, note, why, command):
+    copy = hostile_sidecar(model_file, tmp_path, '{"note": ' + note + "}")
+    args = ["info", str(copy)] if command == "info" else ["predict", "-m", str(copy), "-"]
+    result = runner.invoke(app, args, input=ARTICLE)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {copy}.json: unreadable model sidecar ({why})\n"
+
+
+@POSIX_ONLY
+def test_a_sidecar_that_is_a_fifo_or_a_device_is_refused_not_read(runner, model_file, tmp_path):
+    fifo = tmp_path / "f.model"
+    fifo.write_bytes(model_file.read_bytes())
+    os.mkfifo(str(fifo) + ".json")  # read, it would never end
+    device = tmp_path / "d.model"
+    device.write_bytes(model_file.read_bytes())
+    os.symlink("/dev/zero", str(device) + ".json")  # read, it would fill the memory
+    for model in (fifo, device):
+        result = runner.invoke(app, ["info", str(model)])
+        assert (result.exit_code, result.stderr) == (1, f"Error: {model}.json: not a regular file, so not a model sidecar\n")
+
+
+@POSIX_ONLY
+def test_a_model_file_that_is_a_fifo_is_refused_not_read(runner, tmp_path):
+    fifo = tmp_path / "f.model"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["predict", "-m", str(fifo), "-"], input=ARTICLE)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {fifo}: not a regular file, so not a model file\n")
+
+
+@pytest.mark.parametrize("command", [["predict", "-"], ["import", "-", "-o", "out.jsonl"]])
+def test_more_jobs_than_the_most_is_a_usage_error(runner, command):
+    result = runner.invoke(app, [*command, "--jobs", "99999999999999999999"], input="")
+    assert result.exit_code == 2
+    assert "Invalid value for '--jobs' / '-j'" in result.stderr and "256" in result.stderr
+
+
+def test_a_nul_byte_after_the_first_64_kb_is_refused_with_where_it_is(runner, model_file, tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_bytes(f"{ARTICLE}\n".encode() * 1000 + b"bin\x00ary\n")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), str(page)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {page}: not a text file (a NUL byte at byte {len(ARTICLE) * 1000 + 1000 + 3})\n"
+
+
+def test_a_html_page_declaring_utf8_by_another_name_that_is_not_is_read_in_the_charset_it_is_in(runner, model_file,
+                                                                                               tmp_path):
+    page = tmp_path / "p.html"
+    text = "Новости: городской совет утвердил бюджет на следующий год."
+    page.write_bytes(f'<html><head><meta charset="utf_8_sig"></head><body><p>{text}</p></body></html>'.encode("cp1251"))
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-t", "0", str(page)])
+    assert (result.exit_code, result.stdout) == (0, text + "\n")
+
+
+def test_output_named_gz_is_gzipped(runner, model_file, tmp_path):
+    import gzip
+
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE}))
+    out = tmp_path / "out.jsonl.gz"
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", "jsonl", "-t", "0", str(source), "-o", str(out)])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert json.loads(gzip.decompress(out.read_bytes()))["content"] == ARTICLE
+
+
+def test_a_warc_whose_name_holds_a_hash_gets_a_directory_of_that_name(runner, model_file, tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "a#b.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+        record = writer.create_warc_record("https://a.example/", "response", http_headers=headers,
+                                           payload=io.BytesIO(f"<p>{ARTICLE}</p>".encode()))
+        record.rec_headers.replace_header("WARC-Record-ID", "<urn:uuid:1>")
+        writer.write_record(record)
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-t", "0", str(path), "-o", f"{tmp_path}/out/"])
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "a#b.warc" / "_urn_uuid_1_.txt").read_text(encoding="utf-8") == ARTICLE + "\n"
