@@ -255,21 +255,36 @@ def _output_file(output: Path, what: str) -> None:
         fail(f"{output}: cannot write in {parent} (permission denied)")
 
 
+def format_of_name(name: str) -> OutputFormat:
+    """The output format a file name asks for: ``jsonl`` for ``.jsonl`` and ``.jsonl.gz``, ``tsv`` for ``.tsv``
+    and ``.tsv.gz``, else ``text``."""
+    stem = name.lower().removesuffix(".gz")
+    return next((f for f in (OutputFormat.jsonl, OutputFormat.tsv) if stem.endswith(f".{f.value}")), OutputFormat.text)
+
+
 class _Progress:
-    """A one-line page counter on stderr, redrawn at most twice a second; only on a terminal."""
+    """A one-line page counter on stderr, redrawn at most twice a second; only where stderr is a terminal. A
+    message takes its line (``clear``); at the end it shows the final count, if it was ever drawn."""
 
     def __init__(self, enabled: bool):
-        self.enabled, self.start, self.last = enabled, time.perf_counter(), 0.0
+        self.enabled = enabled and sys.stderr is not None and sys.stderr.isatty()
+        self.start, self.last, self.pages, self.drawn = time.perf_counter(), 0.0, 0, False
 
     def update(self, pages: int) -> None:
+        self.pages = pages
         now = time.perf_counter()
         if self.enabled and now - self.last >= 0.5:
-            self.last = now
-            sys.stderr.write(f"\rlinesift: {pages} pages, {pages / max(now - self.start, 1e-9):.0f} pages/s")
-            sys.stderr.flush()
+            self.last, self.drawn = now, True
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        rate = self.pages / max(now - self.start, 1e-9)
+        sys.stderr.write(f"\r\033[Klinesift: {self.pages} pages, {rate:.0f} pages/s")
+        sys.stderr.flush()
 
     def close(self) -> None:
-        if self.enabled and self.last:
+        if self.enabled and self.drawn:
+            self._draw(time.perf_counter())
             sys.stderr.write("\n")
 
     def clear(self) -> None:
@@ -419,8 +434,10 @@ def predict(
     output_arg: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH",
                                              help="Write here (atomically) instead of stdout. With --format text and "
                                              "a directory (existing, or ending in /): one cleaned .txt file per page."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
-                                     help="text: content lines only; tsv: label, score, line; jsonl: one record a line."),
+    fmt: Optional[OutputFormat] = typer.Option(None, "--format", "-f", show_default=False,
+                                               help="text: content lines only; tsv: label, score, line; jsonl: one "
+                                               "record a line. Default: as -o's name ends (.tsv, .jsonl, with or "
+                                               "without .gz), else text."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="auto: .html/.htm rendered as HTML, .jsonl/.jsonl.gz read as a "
                                              "corpus (one page per record), .parquet as one (a page per row; "
@@ -471,18 +488,22 @@ def predict(
     from linesift.inputs import expand_paths, iter_pages, readable_twice, text_codec
 
     paths = paths or ["-"]
+    if "-" in paths and not quiet and sys.stdin is not None and sys.stdin.isatty():  # else it seems to hang
+        log("linesift: reading a page from the terminal: end it with Ctrl-D (give files, or pipe a scrape in)")
     if error := stdin_twice(paths):
         fail(error, 2)
     if output_arg == "":  # an unset "$OUT": not the working directory
         fail("--output is empty (an unset shell variable?); give a file, a directory or -", 2)
     if html_field and ctx.get_parameter_source("text_field").name != "DEFAULT":  # typer may bundle its own click
-        fail("--text-field and --html-field both name the page's field; give one", 2)
+        fail("--text-field and --html-field: a page is read from one field, as text or as HTML; give one", 2)
     if site_field and not sites:
         fail("--site-field groups pages into sites for corpus mode, which --no-sites turns off; give one", 2)
     if encoding is not None and text_codec(encoding) is None:
         fail(f"--encoding {encoding}: not a charset Python reads pages in (e.g. utf-8, cp1252, cp1251, gb18030)", 2)
     output = Path(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
+    if fmt is None:
+        fmt = OutputFormat.text if output is None or to_dir else format_of_name(output.name)
     if to_dir and fmt != OutputFormat.text:
         what = "is a directory" if output.is_dir() else f"names a directory ({output_arg} ends with /)"
         fail(f"{output}: {what}; one file per page is written with --format text, else give a file", 2)
@@ -521,16 +542,23 @@ def predict(
         cannot_write(output, err)
     n_pages = n_lines = n_failed = n_overlong = 0
     ok = False
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    # not where the results go to the same terminal: they would be written into the counter's line
+    to_stdout = output is None or str(output) == "-" or is_own_stream(output)
+    progress = _Progress(enabled=not quiet and not (to_stdout and sys.stdout is not None and sys.stdout.isatty()))
 
     def on_error(err) -> None:
         nonlocal n_failed
         n_failed += 1
         said = str(err) if getattr(err, "said", None) is None else err.said
+        progress.clear()
         if fail_fast:
             fail(said)
         if said:
             say_error(said)
+
+    def on_warning(warning: str) -> None:
+        progress.clear()
+        log(f"Warning: {warning}")
 
     def read():
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
@@ -541,7 +569,7 @@ def predict(
         if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
             table, page_sites = build_table(read(), until_error=fail_fast)
             items = with_sites(items, page_sites)
-        page_batches = batches(items, on_error, lambda w: log(f"Warning: {w}"),
+        page_batches = batches(items, on_error, on_warning,
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
@@ -559,7 +587,7 @@ def predict(
                 for warning in result.warnings:
                     n_overlong += 1
                     if n_overlong <= OVERLONG_WARNINGS_MAX:
-                        log(f"Warning: {warning}")
+                        on_warning(warning)
                 progress.update(n_pages)
         ok = n_pages > 0 or n_failed == 0
     except KeyboardInterrupt:  # Ctrl-C: the clean-up below runs, then exit 130 (whatever typer's version does)
@@ -593,7 +621,7 @@ def predict(
 @app.command()
 def train(
     data: List[Path] = typer.Argument(..., metavar="DATA",
-                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; - is stdin."),
     output: Path = typer.Option(..., "--output", "-o", metavar="MODEL",
                                 help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N",
@@ -767,7 +795,7 @@ def evaluate(
                                  help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
     data: List[Path] = typer.Argument(..., metavar="DATA",
-                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories."),
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; - is stdin."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
                                               help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
@@ -900,7 +928,7 @@ def import_(
     out = open_text_output(tmp, compress=output.name.endswith(".gz"))
     ok = False
 
-    progress = _Progress(enabled=sys.stderr.isatty())
+    progress = _Progress(enabled=True)
 
     def written(action) -> None:  # a failure of the output (a full disk) names the output, not an input
         try:
@@ -929,7 +957,8 @@ def import_(
                         copied += 1
                     if "render_error" in page.meta:
                         unrendered[key].append((page.meta.get("id", "?"), page.meta["render_error"]))
-                    elif f1 is not None and not page.lines:  # rendered, to nothing: empty or markup-only html
+                    elif f1 is not None and not any(map(str.strip, page.lines)):  # rendered to no text: empty
+                        # or markup-only html (lynx writes a blank line for it)
                         textless[key].append(page.meta.get("id", "?"))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
                 fail_cleared(str(err))

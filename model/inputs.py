@@ -201,7 +201,8 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     try:
         data = read_stdin(head) if path == "-" else Path(path).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        link = path != "-" and os.path.islink(path)
+        raise InputError(f"{path}: {'a symbolic link to no file' if link else 'no such file'}") from None
     except IsADirectoryError:  # a directory may be opened where it may be read but not searched
         raise InputError(f"{path}: {'Permission denied' if _unlistable(Path(path)) else 'is a directory'}") from None
     except OSError as err:
@@ -403,7 +404,9 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
         if "\ufffd" in value:
             warnings.append(f"{where}: {field_name!r} is not UTF-8; undecodable bytes replaced")
     if not isinstance(value, str):
-        return InputError(f"{where}: {NO_FIELD} {field_name!r}")
+        labelled = isinstance(record, dict) and "lines" in record and "labels" in record
+        return InputError(f"{where}: {NO_FIELD} {field_name!r}" + (
+            " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else ""))
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -1057,6 +1058,18 @@ def test_import_names_a_page_its_renderer_failed_on_and_still_writes_it(runner, 
     assert labelled_by_text(out) == {}
 
 
+def test_import_names_a_page_rendered_to_blank_lines_only_as_lynx_renders_empty_html(runner, tmp_path, monkeypatch):
+    from linesift.training import renderers
+
+    monkeypatch.setitem(renderers.RENDERERS, "inscriptis", lambda html: "\n")
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": "e1", "corpus": "mini", "html": "", "main_content": ""}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: mini: 1 page(s) with no text rendered with inscriptis (their html is empty or "
+                             "markup only), written with no lines (first: e1)\n")
+
+
 @pytest.mark.parametrize("html", ["", "<html><head><title>t</title></head><body></body></html>"])
 def test_import_names_a_page_with_no_text_to_render_and_still_writes_it(runner, tmp_path, html):
     source = tmp_path / "c.jsonl"
@@ -1962,7 +1975,7 @@ def test_a_dangling_symlink_in_a_directory_is_reported(runner, model_file, tmp_p
     (folder / "b.txt").symlink_to(tmp_path / "gone.txt")
     result = predict(runner, model_file, folder)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {folder / 'b.txt'}: no such file\n"
+    assert result.stderr == f"Error: {folder / 'b.txt'}: a symbolic link to no file\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -2217,3 +2230,67 @@ def test_members_below_one_exits_2(runner, model_file, page, command):
     result = runner.invoke(app, [command, *args, "--members", "0"])
     assert result.exit_code == 2
     assert "--members" in result.output
+
+
+# --- found by a fresh-install review (0.16.1)
+
+@pytest.mark.parametrize("name, first_row", [("o.jsonl", '{"text": '), ("o.jsonl.gz", '{"text": '),
+                                             ("o.tsv.gz", "content\t"), ("o.TSV", "content\t"), ("o.txt", "Skip to content\n")])
+def test_without_format_the_output_file_s_name_gives_it(runner, model_file, tmp_path, name, first_row):
+    import gzip
+
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"text": PAGE_TEXT}) + "\n", encoding="utf-8")
+    out = tmp_path / name
+    result = predict(runner, model_file, "-t", "0", source, "-o", out)
+    data = out.read_bytes()
+    text = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
+    assert (result.exit_code, text.startswith(first_row)) == (0, True)
+
+
+def test_a_format_given_wins_over_the_output_file_s_name(runner, model_file, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"text": PAGE_TEXT}) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = predict(runner, model_file, "-t", "0", "-f", "text", source, "-o", out)
+    assert (result.exit_code, out.read_text(encoding="utf-8")) == (0, predict(runner, model_file, "-t", "0", source).stdout)
+
+
+def test_a_labelled_corpus_given_to_predict_says_evaluate_reads_it(runner, model_file, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"lines": ["a"], "labels": ["content"]}) + "\n", encoding="utf-8")
+    result = predict(runner, model_file, source)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}:1: no string field 'text' (a labelled page, "
+                                                    "lines and labels: linesift evaluate scores a model on it)\n")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_counter_gives_way_to_messages_and_ends_with_the_final_count(monkeypatch):
+    from linesift import cli
+
+    now = iter([0.0, 1.0, 1.2, 3.0, 4.0])  # start, drawn, too soon to redraw, drawn, the end
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: next(now))
+    monkeypatch.setattr(cli.sys, "stderr", _Terminal())
+    progress = cli._Progress(enabled=True)
+    progress.update(32)
+    progress.update(64)
+    progress.clear()
+    cli.sys.stderr.write("Error: x\n")
+    progress.update(96)
+    progress.close()
+    assert cli.sys.stderr.getvalue() == ("\r\033[Klinesift: 32 pages, 32 pages/s\r\033[KError: x\n"
+                                         "\r\033[Klinesift: 96 pages, 32 pages/s\r\033[Klinesift: 96 pages, 24 pages/s\n")
+
+
+def test_the_progress_counter_is_not_drawn_where_stderr_is_no_terminal(monkeypatch):
+    from linesift import cli
+
+    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
+    progress = cli._Progress(enabled=True)
+    progress.update(32)
+    progress.close()
+    assert cli.sys.stderr.getvalue() == ""

@@ -133,7 +133,7 @@ def test_text_and_html_fields_together_are_a_usage_error(runner, model_file, tmp
     result = runner.invoke(app, ["predict", "--model", str(model_file), "--text-field", text_field, "--html-field",
                                  "html", str(source)])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "Error: --text-field and --html-field both name the page's field; give one\n"
+    assert result.stderr == "Error: --text-field and --html-field: a page is read from one field, as text or as HTML; give one\n"
 
 
 def test_a_site_field_without_corpus_mode_is_a_usage_error(runner, model_file, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from linesift.training.benchmark import BenchPage
 from linesift.training.labelled import LabelledPage
 from linesift.training.learning_curve import learning_curve
@@ -16,3 +18,16 @@ def test_one_row_per_size_with_a_score_per_sample(tiny_pages):
     rows = list(learning_curve(pool, held, sizes=[2, 3], samples=2, langs=["en"]))
     assert [(n, len(scores["en"]), len(secs)) for n, scores, secs in rows] == [(2, 2, 2), (3, 2, 2)]
     assert all(0.0 <= f <= 1.0 for _, scores, _ in rows for f in scores["en"])
+
+
+@pytest.mark.parametrize("make, why", [(lambda d: d / "none", "no such directory (the labelled corpora: ../shared/corpora)"),
+                                       (lambda d: d, "holds no .jsonl.gz corpora")])
+def test_the_training_tools_refuse_a_corpora_directory_without_corpora_in_one_line(tmp_path, capsys, make, why):
+    from linesift.training import benchmark, learning_curve
+
+    corpora = make(tmp_path)
+    for tool in (benchmark, learning_curve):
+        with pytest.raises(SystemExit) as stop:
+            tool.main(["--corpora", str(corpora)])
+        assert stop.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: argument --corpora: {corpora}: {why}")

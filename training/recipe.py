@@ -36,7 +36,7 @@ from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
 from linesift.training.renderers import renderer_versions
-from linesift.training.split import is_held_out, page_site
+from linesift.training.split import corpora_argument, is_held_out, page_site
 
 # dragnet-training is AGPL-3.0: measured, never trained on (see data/MODEL.md)
 LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "chinese-wce", "daniel", "turku-train")
@@ -124,7 +124,7 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
     parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
     parser.add_argument("--out", type=Path, default=Path("model/default.model"))
     parser.add_argument("--jobs", type=int, default=2)

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.lines import split_lines
+from linesift.training.split import corpora_argument
 
 CHECKPOINTS = 10  # samples of speed and memory, at every tenth of the pages
 SAMPLE_SECONDS = 1.0  # and of memory alone, all along
@@ -211,7 +212,7 @@ def base_scrapes(corpora: Path, scrapes: Path | None, base: int) -> list[list[st
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
     parser.add_argument("--scrapes", type=Path, default=None, help="a directory of .txt scrapes to build the crawl "
                         "from, instead of the held-out pages of --corpora")
     parser.add_argument("--pages", type=int, default=100_000)

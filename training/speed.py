@@ -17,6 +17,7 @@ one-process text command is also run on every 8th, 4th and 2nd page and on all o
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 
 from linesift.training.benchmark import held_out_pages
+from linesift.training.split import corpora_argument
 
 TRAFILATURA_LOOP = (
     "import sys, pathlib, trafilatura\n"
@@ -49,7 +51,7 @@ def run_child(argv: list[str]) -> tuple[float, int]:
     proc = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError(f"{argv} failed with {proc.returncode}")
+        raise SystemExit(f"speed: {' '.join(argv[:4])} ... failed with exit code {proc.returncode}")
     return seconds, int(proc.stdout.split()[-1]) // 1024
 
 
@@ -72,10 +74,12 @@ def _per_page_and_lines(pages, seconds: float) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
+    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--out", type=Path, default=Path("data/benchmarks/speed.json"))
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("trafilatura") is None:
+        parser.error("trafilatura, the speed's reference, is not installed (pip install '.[bench]')")
     pages = held_out_pages(args.corpora, corpora=("wcxb-dev", "cleaneval", "daniel"), limit=args.pages // 3 + 1)
     pages = [p for p in pages if p.scrape][: args.pages]
     linesift = [sys.executable, "-m", "linesift.cli", "predict", "--format", "jsonl"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+from pathlib import Path
 
 from linesift.training.labelled import LabelledPage
 
@@ -17,3 +19,14 @@ def page_site(meta: dict) -> str:
 def is_held_out(site: str, share_percent: int = HELD_OUT_SHARE_PERCENT) -> bool:
     """True for about ``share_percent`` % of sites, the same ones on every machine (sha1 of the site)."""
     return int(hashlib.sha1(site.encode("utf-8")).hexdigest()[:8], 16) % 100 < share_percent
+
+
+def corpora_argument(value: str) -> Path:
+    """``--corpora`` of the training tools (an argparse type): a directory holding ``*.jsonl.gz`` corpora, else a
+    usage error naming it (``../shared/corpora`` beside a source checkout)."""
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: no such directory (the labelled corpora: ../shared/corpora)")
+    if not any(path.glob("*.jsonl.gz")):
+        raise argparse.ArgumentTypeError(f"{value}: holds no .jsonl.gz corpora")
+    return path
