@@ -464,6 +464,7 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
     except ImportError:
         yield InputError(f"{path}: reading WARC needs warcio (pip install warcio; the warc extra of linesift)")
         return
+    _brotli_for_warcio()
     try:
         handle = _Prefixed(b"".join(head or []), sys.stdin.buffer) if path == "-" else open(path, "rb")
     except OSError as err:
@@ -515,6 +516,39 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+class _Brotli:
+    """A brotli decompressor as warcio calls one (``decompress``, ``unused_data``), over Google's ``brotli``
+    module, whose ``Decompressor`` warcio 1.7-1.8 fails on (it sets an attribute on it: an AttributeError)."""
+
+    unused_data = b""
+
+    def __init__(self):
+        import brotli
+
+        self._decompressor = brotli.Decompressor()
+
+    def decompress(self, data: bytes) -> bytes:
+        return self._decompressor.process(data)
+
+
+def _can_decode_brotli() -> bool:
+    from warcio.bufferedreaders import BufferedReader
+
+    return "br" in BufferedReader.DECOMPRESSORS
+
+
+def _brotli_for_warcio() -> None:
+    """Let warcio decode ``Content-Encoding: br`` bodies with Google's brotli module where that is installed (the
+    warc extra installs it); brotlipy, whose API warcio was written for, is left to warcio."""
+    try:
+        import brotli
+        from warcio.bufferedreaders import BufferedReader
+    except ImportError:
+        return
+    if hasattr(brotli, "Decompressor") and hasattr(brotli.Decompressor, "process"):
+        BufferedReader.DECOMPRESSORS["br"] = _Brotli
+
+
 def _warc_page(path: str, record) -> Page | InputError | None:
     """The page of an HTML ``response`` or a ``conversion`` record, else None; an InputError in its place for a
     body that cannot be decoded (a Content-Encoding warcio fails on), so the records after it are read."""
@@ -528,6 +562,10 @@ def _warc_page(path: str, record) -> Page | InputError | None:
         ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
         if "html" not in ctype.lower():
             return None
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower() if record.http_headers else ""
+    if encoding == "br" and not _can_decode_brotli():  # warcio would hand the compressed bytes on as the page
+        return InputError(f"{path}#{record_id}: its body is brotli-compressed (Content-Encoding: br); reading it "
+                          "needs brotli (pip install brotli; the warc extra of linesift)")
     try:
         body = record.content_stream().read()
     except Exception as err:  # warcio's decoders raise several kinds (brotli's AttributeError, zlib.error, ...)

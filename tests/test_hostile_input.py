@@ -485,6 +485,47 @@ def test_a_warc_record_whose_body_cannot_be_decoded_is_an_error_in_place_and_the
     assert result.stderr == f"Error: {second}\n"
 
 
+def brotli_warc(path: Path) -> Path:
+    """A WARC of three HTML responses, the second's body brotli-compressed (``Content-Encoding: br``)."""
+    brotli = pytest.importorskip("brotli")
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for n in (1, 2, 3):
+            body = f"<p>{ARTICLE} {n}</p>".encode()
+            fields = [("Content-Type", "text/html")] + ([("Content-Encoding", "br")] if n == 2 else [])
+            writer.write_record(writer.create_warc_record(
+                f"https://a.example/{n}", "response", http_headers=StatusAndHeaders("200 OK", fields, "HTTP/1.0"),
+                payload=io.BytesIO(brotli.compress(body) if n == 2 else body)))
+    return path
+
+
+def test_a_brotli_compressed_warc_body_is_decoded_with_googles_brotli(runner, model_file, tmp_path):
+    # warcio 1.8.1 fails on Google's brotli module (an AttributeError), which the warc extra installs
+    path = brotli_warc(tmp_path / "t.warc")
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [r["content"] for r in records] == [f"{ARTICLE} {n}" for n in (1, 2, 3)]
+
+
+def test_a_brotli_compressed_warc_body_without_brotli_is_an_error_in_place_not_its_bytes(runner, model_file, tmp_path,
+                                                                                         monkeypatch):
+    from warcio.bufferedreaders import BufferedReader
+
+    path = brotli_warc(tmp_path / "t.warc")
+    monkeypatch.setattr("linesift.inputs._brotli_for_warcio", lambda: None)
+    monkeypatch.delitem(BufferedReader.DECOMPRESSORS, "br", raising=False)  # as warcio is without brotli installed
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    second = records[1]["error"]
+    assert result.exit_code == 1
+    assert second.startswith(f"{path}#<urn:uuid:") and second.endswith(
+        ">: its body is brotli-compressed (Content-Encoding: br); reading it needs brotli (pip install brotli; the warc "
+        "extra of linesift)")
+    assert [r.get("content") for r in records] == [f"{ARTICLE} 1", None, f"{ARTICLE} 3"]
+
+
 def hostile_sidecar(model_file, tmp_path, text: str) -> Path:
     copy = tmp_path / "m.model"
     copy.write_bytes(model_file.read_bytes())
