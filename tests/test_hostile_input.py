@@ -476,13 +476,18 @@ def test_a_warc_record_whose_body_cannot_be_decoded_is_an_error_in_place_and_the
 
     monkeypatch.setattr(ArcWarcRecord, "content_stream", content_stream)
     result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    second = only_the_second_failed(result, records, path, "cannot decode the record's body (AttributeError: "
+                                                           "'brotli.Decompressor' object has no attribute 'unused_data')")
+    assert result.stderr == f"Error: {second}\n"
+
+
+def only_the_second_failed(result, records, path: Path, why: str) -> str:
+    """The error of the second of three WARC records (its text), asserting it says ``why`` and the others were read."""
     second = records[1]["error"]
     assert result.exit_code == 1
-    assert second.startswith(f"{path}#<urn:uuid:") and second.endswith(
-        ">: cannot decode the record's body (AttributeError: 'brotli.Decompressor' object has no attribute "
-        "'unused_data')")
+    assert second.startswith(f"{path}#<urn:uuid:") and second.endswith(f">: {why}")
     assert [r.get("content") for r in records] == [f"{ARTICLE} 1", None, f"{ARTICLE} 3"]
-    assert result.stderr == f"Error: {second}\n"
+    return second
 
 
 def brotli_warc(path: Path) -> Path:
@@ -518,12 +523,8 @@ def test_a_brotli_compressed_warc_body_without_brotli_is_an_error_in_place_not_i
     monkeypatch.setattr("linesift.inputs._brotli_for_warcio", lambda: None)
     monkeypatch.delitem(BufferedReader.DECOMPRESSORS, "br", raising=False)  # as warcio is without brotli installed
     result, records = predict_jsonl(runner, model_file, path, "-t", "0")
-    second = records[1]["error"]
-    assert result.exit_code == 1
-    assert second.startswith(f"{path}#<urn:uuid:") and second.endswith(
-        ">: its body is brotli-compressed (Content-Encoding: br); reading it needs brotli (pip install brotli; the warc "
-        "extra of linesift)")
-    assert [r.get("content") for r in records] == [f"{ARTICLE} 1", None, f"{ARTICLE} 3"]
+    only_the_second_failed(result, records, path, "its body is brotli-compressed (Content-Encoding: br); reading it "
+                                                  "needs brotli (pip install brotli; the warc extra of linesift)")
 
 
 def hostile_sidecar(model_file, tmp_path, text: str) -> Path:
