@@ -301,8 +301,9 @@ def page_file_name(page_path: str, roots: list[str]) -> Path:
     base, record = page_path, ""
     if page_path != "-" and not os.path.exists(page_path):
         base, _, record = page_path.partition("#") if "#" in page_path else page_path.rpartition(":")
-        for at, ch in enumerate(page_path):  # the file's own name may hold "#" or ":" ("a#b.warc#<urn:...>")
-            if ch in "#:" and 0 < at and os.path.isfile(page_path[:at]):
+        # the file's own name may hold "#" or ":" ("a#b.warc#<urn:...>"): the longest prefix that is a file
+        for at in range(len(page_path) - 1, 0, -1):
+            if page_path[at] in "#:" and os.path.isfile(page_path[:at]):
                 base, record = page_path[:at], page_path[at + 1:]
                 break
         record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
@@ -372,7 +373,8 @@ class _Sink:
         else:  # through a symlink, the file it points to is replaced, not the link; a name ending in .gz gzipped
             # (at gzip's own default level, 6: 9 is slower for little gain on a crawl's output)
             fd, self.tmp = new_temp_file(path)
-            self.handle = text_writer(os.fdopen(fd, "wb"), compress=path.name.endswith(".gz"), newline="", level=6)
+            self.handle = text_writer(os.fdopen(fd, "wb"), compress=path.name.lower().endswith(".gz"), newline="",
+                                      level=6)
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
         try:
@@ -432,8 +434,9 @@ def predict(
                                       "language, where the raise drops content."),
     members: Optional[int] = typer.Option(None, "--members", min=1, metavar="N", help=MEMBERS_SCORING_HELP),
     output_arg: Optional[str] = typer.Option(None, "--output", "-o", metavar="PATH",
-                                             help="Write here (atomically) instead of stdout. With --format text and "
-                                             "a directory (existing, or ending in /): one cleaned .txt file per page."),
+                                             help="Write here (atomically) instead of stdout; a name ending in .gz "
+                                             "is gzipped. With --format text and a directory (existing, or ending "
+                                             "in /): one cleaned .txt file per page."),
     fmt: Optional[OutputFormat] = typer.Option(None, "--format", "-f", show_default=False,
                                                help="text: content lines only; tsv: label, score, line; jsonl: one "
                                                "record a line. Default: as -o's name ends (.tsv, .jsonl, with or "

@@ -168,8 +168,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if _looks_binary(data):
         codec = _utf16_without_bom(data)
         if codec is None:
-            late = -1 if b"\x00" in data[:65536] else data.find(b"\x00")  # in a file that opens as text
-            raise NotTextError("not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else ""))
+            raise NotTextError(_not_text_file(data, skipped))
         return data.decode(codec, errors="replace"), [f"no byte order mark; decoded as {codec.upper()}"]
     try:
         return data.decode("utf-8"), []
@@ -209,10 +208,17 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
         text = data.decode(charset, errors="replace")
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
     if _not_text(text):
-        raise NotTextError("not a text file" if _looks_binary(data) else
+        raise NotTextError(_not_text_file(data, skipped) if _looks_binary(data) else
                            f"not text in {said}: most of its bytes are not valid there (without --encoding the "
                            "charset is guessed)")
     return text, warnings
+
+
+def _not_text_file(data: bytes, skipped: int = 0) -> str:
+    """What is said of binary ``data``: where its first NUL is, for a file that opens as text (its first 64 KB
+    hold none); ``skipped``: bytes before ``data`` in the file (a BOM)."""
+    late = -1 if b"\x00" in data[:65536] else data.find(b"\x00")
+    return "not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else "")
 
 
 def _not_text(text: str) -> bool:

@@ -48,7 +48,7 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
         at_start = [f"columns named alike ({', '.join(map(repr, twins))}): the first is read, each other written "
                     f"with its number ({', '.join(map(repr, sorted(set(unique_names(names)) - set(names))))})"
                     ] if twins else []
-        said = set()  # each warning once per file, at the first row it holds for
+        said = set()  # each warning once per file, at the first row read that it holds for
         number = 0
         for group in range(table.num_row_groups):
             size, done = table.metadata.row_group(group).num_rows, 0
@@ -58,8 +58,9 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
                     for record in records:
                         done += 1
                         where = f"{path}:{number + done}"
-                        fresh = [w for w in (at_start if number + done == 1 else []) + [warning] if w and w not in said]
+                        fresh = [w for w in at_start + [warning] if w and w not in said]
                         said.update(fresh)
+                        at_start = []
                         yield where, record, [f"{where}: {w}" for w in fresh]
             except (OSError, pyarrow.ArrowException) as err:
                 first, last, why = number + done + 1, number + size, f"cannot read row group {group + 1} ({_reason(err)})"
@@ -131,25 +132,38 @@ def plain_columns(batch):
 
 
 def _plain(column):
-    """One column as ``plain_columns`` reads it, the fields of structs and the items of lists too."""
+    """One column as ``plain_columns`` reads it: dates and times as text, in structs, lists and maps too (one
+    cast of the whole column, which keeps its nulls and slicing); a binary column as text where it is UTF-8."""
     import pyarrow
     import pyarrow.types as kind
 
-    kind_of = column.type
-    if kind.is_temporal(kind_of) and not kind.is_duration(kind_of) and not kind.is_interval(kind_of):
-        return column.cast(pyarrow.string())
-    if kind.is_binary(kind_of) or kind.is_large_binary(kind_of):
+    if kind.is_binary(column.type) or kind.is_large_binary(column.type):
         with suppress(pyarrow.ArrowInvalid):  # not UTF-8: left as bytes (base64 in JSON output)
-            return column.cast(pyarrow.large_string() if kind.is_large_binary(kind_of) else pyarrow.string())
+            return column.cast(pyarrow.large_string() if kind.is_large_binary(column.type) else pyarrow.string())
         return column
-    nulls = column.is_null() if column.null_count else None
-    if kind.is_struct(kind_of) and kind_of.num_fields:
-        fields = [_plain(child) for child in column.flatten()]  # flatten: the struct's offset and nulls applied
-        return pyarrow.StructArray.from_arrays(fields, names=[f.name for f in kind_of], mask=nulls)
-    if kind.is_list(kind_of) or kind.is_large_list(kind_of):
-        items = _plain(column.values)
-        if items.type == column.values.type:
-            return column
-        maker = pyarrow.LargeListArray if kind.is_large_list(kind_of) else pyarrow.ListArray
-        return maker.from_arrays(column.offsets, items, mask=nulls)
+    target = _plain_type(column.type)
+    if target == column.type:
+        return column
+    with suppress(pyarrow.ArrowNotImplementedError, pyarrow.ArrowInvalid):  # an older pyarrow: python_rows' fallback
+        return column.cast(target)
     return column
+
+
+def _plain_type(kind_of):
+    """``kind_of`` with its dates, times and timestamps as text, at any depth."""
+    import pyarrow
+    import pyarrow.types as kind
+
+    if kind.is_temporal(kind_of) and not kind.is_duration(kind_of) and not kind.is_interval(kind_of):
+        return pyarrow.string()
+    if kind.is_struct(kind_of):
+        return pyarrow.struct([pyarrow.field(f.name, _plain_type(f.type), f.nullable) for f in kind_of])
+    if kind.is_map(kind_of):
+        return pyarrow.map_(_plain_type(kind_of.key_type), _plain_type(kind_of.item_type))
+    if kind.is_fixed_size_list(kind_of):
+        return pyarrow.list_(_plain_type(kind_of.value_type), kind_of.list_size)
+    if kind.is_large_list(kind_of):
+        return pyarrow.large_list(_plain_type(kind_of.value_type))
+    if kind.is_list(kind_of):
+        return pyarrow.list_(_plain_type(kind_of.value_type))
+    return kind_of

@@ -1326,13 +1326,16 @@ def test_parquet_dates_inside_structs_and_lists_are_written_as_text_too(runner, 
     source = parquet_corpus(tmp_path / "c.parquet", {
         "text": [PAGE_TEXT] * 2, "s": pa.array([{"t": 1}, None], pa.struct([("t", ns)])),
         "l": pa.array([None, [2, None]], pa.list_(ns)),
-        "sl": pa.array([{"a": [3]}, {"a": None}], pa.struct([("a", pa.large_list(ns))]))})
+        "sl": pa.array([{"a": [3]}, {"a": None}], pa.struct([("a", pa.large_list(ns))])),
+        "m": pa.array([[("k", 4)], None], pa.map_(pa.string(), ns)), "f": pa.array([None, [5, 6]], pa.list_(ns, 2))})
     result = predict(runner, model_file, "-f", "jsonl", source)
     records = [json.loads(row) for row in result.stdout.splitlines()]
     assert (result.exit_code, result.stderr) == (0, "")
-    assert [[r[k] for k in ("s", "l", "sl")] for r in records] == [
-        [{"t": "1970-01-01 00:00:00.000000001"}, None, {"a": ["1970-01-01 00:00:00.000000003"]}],
-        [None, ["1970-01-01 00:00:00.000000002", None], {"a": None}]]
+    assert [[r[k] for k in ("s", "l", "sl", "m", "f")] for r in records] == [
+        [{"t": "1970-01-01 00:00:00.000000001"}, None, {"a": ["1970-01-01 00:00:00.000000003"]},
+         [["k", "1970-01-01 00:00:00.000000004"]], None],
+        [None, ["1970-01-01 00:00:00.000000002", None], {"a": None}, None,
+         ["1970-01-01 00:00:00.000000005", "1970-01-01 00:00:00.000000006"]]]
 
 
 def test_parquet_columns_named_alike_are_all_kept_the_first_read(runner, model_file, tmp_path):
@@ -1348,6 +1351,28 @@ def test_parquet_columns_named_alike_are_all_kept_the_first_read(runner, model_f
     assert [[r["text"], r["text.2"], r["text.3"]] for r in records] == [[PAGE_TEXT, "x", "y"]] * 2
     assert result.stderr == (f"Warning: {source}:1: columns named alike ('text'): the first is read, each other "
                              "written with its number ('text.3')\n")
+
+
+def test_columns_named_alike_are_said_at_the_first_row_read(runner, model_file, tmp_path, monkeypatch):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet
+
+    source = tmp_path / "c.parquet"
+    pyarrow.parquet.write_table(pa.Table.from_arrays([pa.array([PAGE_TEXT] * 4), pa.array(["x"] * 4)],
+                                                     names=["text", "text"]), source, row_group_size=2)
+    real = pyarrow.parquet.ParquetFile.iter_batches
+
+    def first_group_fails(self, *args, **kwargs):
+        if kwargs.get("row_groups") == [0]:
+            raise pa.ArrowInvalid("a bad page")
+        yield from real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pyarrow.parquet.ParquetFile, "iter_batches", first_group_fails)
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {source}: rows 1-2: cannot read row group 1 (a bad page)\n"
+                             f"Warning: {source}:3: columns named alike ('text'): the first is read, each other "
+                             "written with its number ('text.2')\n")
 
 
 def test_a_parquet_column_python_cannot_hold_is_said_once_per_file(runner, model_file, tmp_path):

@@ -571,17 +571,24 @@ def test_a_model_file_that_is_a_fifo_is_refused_not_read(runner, tmp_path):
     assert (result.exit_code, result.stderr) == (1, f"Error: {fifo}: not a regular file, so not a model file\n")
 
 
+@pytest.mark.parametrize("jobs", ["257", "99999999999999999999"])
 @pytest.mark.parametrize("command", [["predict", "-"], ["import", "-", "-o", "out.jsonl"]])
-def test_more_jobs_than_the_most_is_a_usage_error(runner, command):
-    result = runner.invoke(app, [*command, "--jobs", "99999999999999999999"], input="")
+def test_more_jobs_than_the_most_is_a_usage_error(runner, command, jobs):
+    result = runner.invoke(app, [*command, "--jobs", jobs], input="")
     assert result.exit_code == 2
     assert "Invalid value for '--jobs' / '-j'" in result.stderr and "256" in result.stderr
 
 
-def test_a_nul_byte_after_the_first_64_kb_is_refused_with_where_it_is(runner, model_file, tmp_path):
+def test_the_most_jobs_are_taken(runner, model_file):
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-t", "0", "--jobs", "256", "-"], input=ARTICLE)
+    assert (result.exit_code, result.stdout) == (0, ARTICLE + "\n")
+
+
+@pytest.mark.parametrize("encoding", [[], ["--encoding", "latin-1"]])
+def test_a_nul_byte_after_the_first_64_kb_is_refused_with_where_it_is(runner, model_file, tmp_path, encoding):
     page = tmp_path / "p.txt"
     page.write_bytes(f"{ARTICLE}\n".encode() * 1000 + b"bin\x00ary\n")
-    result = runner.invoke(app, ["predict", "-m", str(model_file), str(page)])
+    result = runner.invoke(app, ["predict", "-m", str(model_file), *encoding, str(page)])
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {page}: not a text file (a NUL byte at byte {len(ARTICLE) * 1000 + 1000 + 3})\n"
 
@@ -595,11 +602,12 @@ def test_a_html_page_declaring_utf8_by_another_name_that_is_not_is_read_in_the_c
     assert (result.exit_code, result.stdout) == (0, text + "\n")
 
 
-def test_output_named_gz_is_gzipped(runner, model_file, tmp_path):
+@pytest.mark.parametrize("name", ["out.jsonl.gz", "OUT.JSONL.GZ"])
+def test_output_named_gz_is_gzipped(runner, model_file, tmp_path, name):
     import gzip
 
     source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE}))
-    out = tmp_path / "out.jsonl.gz"
+    out = tmp_path / name
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", "jsonl", "-t", "0", str(source), "-o", str(out)])
     assert (result.exit_code, result.stdout) == (0, "")
     assert json.loads(gzip.decompress(out.read_bytes()))["content"] == ARTICLE
@@ -617,6 +625,7 @@ def test_a_warc_whose_name_holds_a_hash_gets_a_directory_of_that_name(runner, mo
                                            payload=io.BytesIO(f"<p>{ARTICLE}</p>".encode()))
         record.rec_headers.replace_header("WARC-Record-ID", "<urn:uuid:1>")
         writer.write_record(record)
+    (tmp_path / "a").write_text("a file named as the name's part before its '#'", encoding="utf-8")
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-t", "0", str(path), "-o", f"{tmp_path}/out/"])
     assert result.exit_code == 0
     assert (tmp_path / "out" / "a#b.warc" / "_urn_uuid_1_.txt").read_text(encoding="utf-8") == ARTICLE + "\n"

@@ -22,12 +22,24 @@ def test_one_row_per_size_with_a_score_per_sample(tiny_pages):
 
 @pytest.mark.parametrize("make, why", [(lambda d: d / "none", "no such directory (the labelled corpora: ../shared/corpora)"),
                                        (lambda d: d, "holds no .jsonl.gz corpora")])
-def test_the_training_tools_refuse_a_corpora_directory_without_corpora_in_one_line(tmp_path, capsys, make, why):
-    from linesift.training import benchmark, learning_curve
+@pytest.mark.parametrize("tool", ["benchmark", "charsets", "learning_curve", "recipe", "scale", "speed"])
+def test_the_training_tools_refuse_a_corpora_directory_without_corpora_in_one_line(tmp_path, capsys, make, why, tool):
+    from importlib import import_module
 
     corpora = make(tmp_path)
-    for tool in (benchmark, learning_curve):
-        with pytest.raises(SystemExit) as stop:
-            tool.main(["--corpora", str(corpora)])
-        assert stop.value.code == 2
-        assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: argument --corpora: {corpora}: {why}")
+    with pytest.raises(SystemExit) as stop:
+        import_module(f"linesift.training.{tool}").main(["--corpora", str(corpora)])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(f"error: argument --corpora: {corpora}: {why}")
+
+
+@pytest.mark.parametrize("tool", ["recipe", "scale"])  # they read the corpora only without other options
+def test_a_tool_without_corpora_given_or_beside_it_says_so_in_one_line(tmp_path, capsys, monkeypatch, tool):
+    from importlib import import_module
+
+    monkeypatch.chdir(tmp_path)  # no ../shared/corpora here
+    with pytest.raises(SystemExit) as stop:
+        import_module(f"linesift.training.{tool}").main([])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(
+        "error: argument --corpora: ../shared/corpora: no such directory (the labelled corpora: ../shared/corpora)")

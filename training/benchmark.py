@@ -29,7 +29,7 @@ from linesift.training.labelled import LabelledPage, page_from_record
 from linesift.training.metrics import line_prf, prf
 from linesift.training.renderers import RENDERERS, render, unavailable
 from linesift.training.scoring import bootstrap_ci, snippet_prf, synthetic_snippets, text_scores
-from linesift.training.split import corpora_argument, is_held_out, page_site
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument, is_held_out, page_site
 
 HTML_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "dragnet-training", "readability", "chinese-wce", "daniel")
 LINE_CORPORA = ("turku-train",)
@@ -247,7 +247,7 @@ def plot_speed(points: list[tuple[int, float]], path: Path) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
+    parser.add_argument("--corpora", type=corpora_argument, default=CORPORA_DEFAULT)
     parser.add_argument("--out", type=Path, default=Path("data/benchmarks"))
     parser.add_argument("--model", type=Path, default=None, help="model file [default: the shipped model]")
     parser.add_argument("--limit", type=int, default=None, help="at most this many held-out pages per corpus")

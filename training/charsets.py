@@ -25,7 +25,7 @@ from pathlib import Path
 
 from linesift.lines import decode
 from linesift.training.importer import read_records
-from linesift.training.split import corpora_argument
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument
 
 CORPORA = ("daniel", "chinese-wce", "turku-train", "readability", "wcxb-dev", "cleaneval")
 CHARSETS = {"en": ("cp1252",), "de": ("cp1252", "iso-8859-15"), "es": ("cp1252",), "fr": ("cp1252",),
@@ -128,7 +128,7 @@ def measure(corpora_dir: Path, per: int = 60, chars: int | None = None, damage: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
+    parser.add_argument("--corpora", type=corpora_argument, default=CORPORA_DEFAULT)
     parser.add_argument("--per", type=int, default=60, help="pages per language and charset")
     parser.add_argument("--chars", type=int, default=None, help="cut each text to its first N characters")
     parser.add_argument("--damage", choices=("stray", "middle", "cut"), default=None,

@@ -25,7 +25,7 @@ from linesift.training.benchmark import held_out_pages, kept
 from linesift.training.fit import fit_pages
 from linesift.training.recipe import MODEL_PARAMS, training_pages
 from linesift.training.scoring import text_scores
-from linesift.training.split import corpora_argument
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument
 
 # the recipe's model as `linesift train` fits it: without the raised threshold for pages of unseen words,
 # which is off there (measured for the shipped model's vocabulary of many languages)
@@ -68,7 +68,7 @@ def learning_curve(pool: list, held: list, sizes: list[int], samples: int, langs
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
+    parser.add_argument("--corpora", type=corpora_argument, default=CORPORA_DEFAULT)
     parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
     parser.add_argument("--corpus", default="daniel")
     parser.add_argument("--lang", default="pl,ru", help="languages, comma-separated")

@@ -36,7 +36,7 @@ from linesift.training.fit import fit_pages, training_summary
 from linesift.training.importer import import_corpus, record_meta
 from linesift.training.labelled import read_jsonl_pages
 from linesift.training.renderers import renderer_versions
-from linesift.training.split import corpora_argument, is_held_out, page_site
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument, default_corpora, is_held_out, page_site
 
 # dragnet-training is AGPL-3.0: measured, never trained on (see data/MODEL.md)
 LICENSED_CORPORA = ("wcxb-dev", "cleaneval", "cleanportaleval", "readability", "chinese-wce", "daniel", "turku-train")
@@ -124,7 +124,7 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
+    parser.add_argument("--corpora", type=corpora_argument, default=None, help=f"[default: {CORPORA_DEFAULT}]")
     parser.add_argument("--labelled", type=Path, default=None, help="reuse imported pages from this directory")
     parser.add_argument("--out", type=Path, default=Path("model/default.model"))
     parser.add_argument("--jobs", type=int, default=2)
@@ -132,6 +132,8 @@ def main(argv=None) -> None:
     parser.add_argument("--unspaced-copies", action="store_true",
                         help="also train on unspaced copies of the Chinese w3m renders (not in the shipped model)")
     args = parser.parse_args(argv)
+    if args.labelled is None or not all((args.labelled / f"{c}.jsonl.gz").exists() for c in LICENSED_CORPORA):
+        args.corpora = default_corpora(parser, args.corpora)  # read for the corpora --labelled does not hold
     name, _ = NUMPY_SIMD
     if os.environ.get(name) is None:  # called from Python, whose numpy has chosen its loops
         print(f"note: {name} is not set: on a machine with AVX-512 this builds another file than the shipped one",

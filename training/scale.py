@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from linesift.lines import split_lines
-from linesift.training.split import corpora_argument
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument, default_corpora
 
 CHECKPOINTS = 10  # samples of speed and memory, at every tenth of the pages
 SAMPLE_SECONDS = 1.0  # and of memory alone, all along
@@ -212,7 +212,7 @@ def base_scrapes(corpora: Path, scrapes: Path | None, base: int) -> list[list[st
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=corpora_argument, default=None, help="[default: ../shared/corpora]")
+    parser.add_argument("--corpora", type=corpora_argument, default=None, help=f"[default: {CORPORA_DEFAULT}]")
     parser.add_argument("--scrapes", type=Path, default=None, help="a directory of .txt scrapes to build the crawl "
                         "from, instead of the held-out pages of --corpora")
     parser.add_argument("--pages", type=int, default=100_000)
@@ -225,11 +225,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--out", type=Path, default=Path("data/benchmarks/scale.json"))
     parser.add_argument("predict_args", nargs="*", help="more options for linesift predict (after --)")
     args = parser.parse_args(argv)
-    if args.scrapes is None and args.corpora is None:  # the corpora are read only without --scrapes
-        try:
-            args.corpora = corpora_argument("../shared/corpora")
-        except argparse.ArgumentTypeError as err:
-            parser.error(f"argument --corpora: {err}")
+    if args.scrapes is None:  # the corpora are read only without --scrapes
+        args.corpora = default_corpora(parser, args.corpora)
     base = base_scrapes(args.corpora, args.scrapes, args.base)
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         crawl, out = Path(tmp) / "crawl.jsonl", Path(tmp) / "cleaned.jsonl"

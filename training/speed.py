@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from linesift.training.benchmark import held_out_pages
-from linesift.training.split import corpora_argument
+from linesift.training.split import CORPORA_DEFAULT, corpora_argument
 
 TRAFILATURA_LOOP = (
     "import sys, pathlib, trafilatura\n"
@@ -74,7 +74,7 @@ def _per_page_and_lines(pages, seconds: float) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", type=corpora_argument, default="../shared/corpora")
+    parser.add_argument("--corpora", type=corpora_argument, default=CORPORA_DEFAULT)
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--out", type=Path, default=Path("data/benchmarks/speed.json"))
     args = parser.parse_args(argv)

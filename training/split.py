@@ -30,3 +30,17 @@ def corpora_argument(value: str) -> Path:
     if not any(path.glob("*.jsonl.gz")):
         raise argparse.ArgumentTypeError(f"{value}: holds no .jsonl.gz corpora")
     return path
+
+
+CORPORA_DEFAULT = "../shared/corpora"
+
+
+def default_corpora(parser: argparse.ArgumentParser, given: Path | None) -> Path:
+    """``--corpora`` as given, else ``CORPORA_DEFAULT`` checked as ``corpora_argument`` checks it, for the tools
+    that read the corpora only without other options (argparse would check a default even where it is unused)."""
+    if given is not None:
+        return given
+    try:
+        return corpora_argument(CORPORA_DEFAULT)
+    except argparse.ArgumentTypeError as err:
+        parser.error(f"argument --corpora: {err}")
