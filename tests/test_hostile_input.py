@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -559,7 +561,8 @@ def test_a_sidecar_that_is_a_fifo_or_a_device_is_refused_not_read(runner, model_
     device.write_bytes(model_file.read_bytes())
     os.symlink("/dev/zero", str(device) + ".json")  # read, it would fill the memory
     for model in (fifo, device):
-        result = runner.invoke(app, ["info", str(model)])
+        with time_limit(20):  # reading the FIFO would block: fail, not hang
+            result = runner.invoke(app, ["info", str(model)])
         assert (result.exit_code, result.stderr) == (1, f"Error: {model}.json: not a regular file, so not a model sidecar\n")
 
 
@@ -567,8 +570,24 @@ def test_a_sidecar_that_is_a_fifo_or_a_device_is_refused_not_read(runner, model_
 def test_a_model_file_that_is_a_fifo_is_refused_not_read(runner, tmp_path):
     fifo = tmp_path / "f.model"
     os.mkfifo(fifo)
-    result = runner.invoke(app, ["predict", "-m", str(fifo), "-"], input=ARTICLE)
+    with time_limit(20):
+        result = runner.invoke(app, ["predict", "-m", str(fifo), "-"], input=ARTICLE)
     assert (result.exit_code, result.stderr) == (1, f"Error: {fifo}: not a regular file, so not a model file\n")
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """SIGALRM after ``seconds`` raises TimeoutError in the code under it (a blocking read fails the test)."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("jobs", ["257", "99999999999999999999"])
