@@ -37,11 +37,11 @@ from linesift.output import (
 )
 from linesift.settings import (
     AUTO_JOBS_MAX,
-    JOBS_MAX,
     BATCH_PAGES_DEFAULT,
     CV_FOLDS_DEFAULT,
     FEW_PAGES,
     HEAD_MODEL_MIN_PAGES,
+    JOBS_MAX,
     KNOWN_SHARE_DEFAULT,
     MEMBERS_DEFAULT,
     MEMBERS_RECIPE,
@@ -624,7 +624,8 @@ def predict(
 @app.command()
 def train(
     data: List[Path] = typer.Argument(..., metavar="DATA",
-                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; - is stdin."),
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
+                                           "- is stdin."),
     output: Path = typer.Option(..., "--output", "-o", metavar="MODEL",
                                 help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N",
@@ -798,7 +799,8 @@ def evaluate(
                                  help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
     data: List[Path] = typer.Argument(..., metavar="DATA",
-                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; - is stdin."),
+                                      help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
+                                           "- is stdin."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
                                               help="Override the threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),

@@ -557,19 +557,19 @@ def _warc_page(path: str, record) -> Page | InputError | None:
     record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
     url = record.rec_headers.get_header("WARC-Target-URI")
     meta = {"url": url, "warc_record_id": record_id}
-    ctype = ""
-    if record.rec_type == "response":
-        ctype = record.http_headers.get_header("Content-Type") or "" if record.http_headers else ""
-        if "html" not in ctype.lower():
-            return None
-    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower() if record.http_headers else ""
+    headers = record.http_headers  # None for a conversion record
+    ctype = (headers.get_header("Content-Type") or "") if headers else ""
+    if record.rec_type == "response" and "html" not in ctype.lower():
+        return None
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower() if headers else ""
     if encoding == "br" and not _can_decode_brotli():  # warcio would hand the compressed bytes on as the page
         return InputError(f"{path}#{record_id}: its body is brotli-compressed (Content-Encoding: br); reading it "
                           "needs brotli (pip install brotli; the warc extra of linesift)")
     try:
         body = record.content_stream().read()
     except Exception as err:  # warcio's decoders raise several kinds (brotli's AttributeError, zlib.error, ...)
-        return InputError(f"{path}#{record_id}: cannot decode the record's body ({type(err).__name__}: {one_line(err)})")
+        why = f"{type(err).__name__}: {one_line(err)}"
+        return InputError(f"{path}#{record_id}: cannot decode the record's body ({why})")
     if record.rec_type == "conversion":
         return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url),
                     text=body.decode("utf-8", errors="replace"), record_lines=True)

@@ -106,7 +106,8 @@ def read_sidecar(path: str | Path) -> dict:
     except OSError as err:
         raise ModelFileError(f"{side}: unreadable model sidecar ({err.strerror or err})") from None
     except (ValueError, RecursionError) as err:  # not UTF-8 or not JSON; 4,300+ digits; deep nesting; a surrogate
-        raise ModelFileError(f"{side}: unreadable model sidecar ({type(err).__name__}: {' '.join(str(err).split('; use sys.')[0].split())[:200]})") from None
+        why = " ".join(str(err).split("; use sys.")[0].split())[:200]  # on one line, without Python's advice
+        raise ModelFileError(f"{side}: unreadable model sidecar ({type(err).__name__}: {why})") from None
     if not isinstance(sidecar, dict) or sidecar.get("format") != FORMAT_VERSION or "sha256" not in sidecar:
         raise ModelFileError(f"{side}: not a linesift model sidecar (format {FORMAT_VERSION})")
     for key, kind, what in _SIDECAR_TYPES:
@@ -142,7 +143,8 @@ def check_model_path(path: Path) -> None:
     if path.is_dir():
         raise ModelFileError(f"{path}: is a directory, not a model file")
     if not path.is_file():
-        raise ModelFileError(f"{path}: " + ("not a regular file, so not a model file" if path.exists() else "no such model file"))
+        what = "not a regular file, so not a model file" if path.exists() else "no such model file"
+        raise ModelFileError(f"{path}: {what}")
 
 
 def load_model(path: str | Path | None = None):

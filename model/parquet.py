@@ -112,7 +112,7 @@ def unique_names(names: list[str]) -> list[str]:
     out, seen = [], set(names)
     for at, name in enumerate(names):
         if name in names[:at]:
-            k = 2 + sum(n == name for n in names[:at]) - 1
+            k = names[:at].count(name) + 1
             while f"{name}.{k}" in seen:
                 k += 1
             name = f"{name}.{k}"
