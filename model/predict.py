@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from linesift.classifier import labels_from_scores
 from linesift.lines import split_lines
-from linesift.modelfile import load_model
+from linesift.modelfile import load_model, names_shipped_model
 from linesift.output import content_text, record_with_results
 from linesift.render import html_to_text
 from linesift.settings import BATCH_PAGES_DEFAULT
@@ -60,11 +61,9 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     """
     if isinstance(pages, str):
         raise TypeError("pages must be a list of pages (each a list of lines), not a str")
-    pages = pages if isinstance(pages, list) else list(pages)
-    if any(isinstance(page, str) for page in pages):
-        raise TypeError("each page must be a list of lines, not a str (predict_text splits a whole scrape)")
+    pages = [_checked_lines(page, at) for at, page in enumerate(pages if isinstance(pages, list) else list(pages))]
     check_threshold(threshold)
-    model = model if model is not None else default_model()
+    model = _model(model)
     scored = model.score_pages_and_thresholds(pages, sites, table, threshold, cut)
     return [PagePrediction(list(lines), labels_from_scores(s, at), s, t, b, w, e, h)
             for lines, s, at, t, b, w, e, h
@@ -86,7 +85,7 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
         sites = sites if isinstance(sites, list) else list(sites)
         if len(sites) != len(pages):
             raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {len(pages)} pages")
-    model = model if model is not None else default_model()
+    model = _model(model)
     names = table = None
     if getattr(model, "use_sites_", False):
         table, names = corpus_sites(zip(pages, sites if sites is not None else [None] * len(pages)))
@@ -95,6 +94,40 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
         end = start + batch
         out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table, cut)
     return out
+
+
+def _checked_lines(page, at: int) -> list[str]:
+    """Page ``at`` of a call as a list of lines, or TypeError / ValueError saying what it is instead: a str, bytes
+    or dict, a line that is not a str, a line holding a line break (its labels would not line up with the kept
+    text's lines). The lines are checked at C speed (one join)."""
+    if isinstance(page, (str, bytes, dict)):
+        raise TypeError(f"page {at} must be a list of lines, not a {type(page).__name__} (predict_text splits a whole "
+                        "scrape)")
+    page = page if isinstance(page, list) else list(page)
+    try:
+        joined = "\n".join(page)
+    except TypeError:
+        line = next(i for i, line in enumerate(page) if not isinstance(line, str))
+        raise TypeError(f"page {at}, line {line}: a line must be a str, not {type(page[line]).__name__}") from None
+    if joined.count("\n") != max(len(page) - 1, 0):
+        line = next(i for i, line in enumerate(page) if "\n" in line)
+        raise ValueError(f"page {at}, line {line}: a line holds a line break (linesift.split_lines splits a page "
+                         "into its lines)")
+    return page
+
+
+def _model(model):
+    """The model to score with: the shipped one for None or "default" (loaded once), a model file's for a path
+    (loaded at each call: load it once with ``load_model`` to score many pages), else ``model`` itself, which
+    must be a linesift model."""
+    if model is None or (isinstance(model, (str, os.PathLike)) and names_shipped_model(model)):
+        return default_model()
+    if isinstance(model, (str, os.PathLike)):
+        return load_model(model)
+    if not hasattr(model, "score_pages_and_thresholds"):
+        raise TypeError(f"model must be a linesift model (linesift.load_model), a model file's path or None, not "
+                        f"{type(model).__name__}")
+    return model
 
 
 def check_threshold(threshold: float | None) -> None:
@@ -107,8 +140,9 @@ def check_threshold(threshold: float | None) -> None:
 
 def predict_lines(lines: list[str], model=None, threshold: float | None = None, cut: bool = True) -> PagePrediction:
     """Label every line of one page (a list, or any iterable of lines; ``cut``: as in ``predict_pages``)."""
-    if isinstance(lines, str):
-        raise TypeError("lines must be a list of lines, not a str (predict_text splits a whole scrape)")
+    if isinstance(lines, (str, bytes, dict)):
+        raise TypeError(f"lines must be a list of lines, not a {type(lines).__name__} (predict_text splits a whole "
+                        "scrape)")
     return predict_pages([list(lines)], model, threshold, cut=cut)[0]
 
 

@@ -690,3 +690,42 @@ def test_bad_unseen_word_parameters_are_refused(tiny_pages, params, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         LineClassifier(n_estimators=10, cv=2, **params).fit([p[0] for p in tiny_pages[:3]],
                                                             [p[1] for p in tiny_pages[:3]])
+
+
+# -- the prediction API refuses what is not a page, in its own words (found by a review, 0.16.1) --------------
+@pytest.mark.parametrize("page, error, message", [
+    (["Fine line", None], TypeError, "page 0, line 1: a line must be a str, not NoneType"),
+    (["Fine line", b"bytes"], TypeError, "page 0, line 1: a line must be a str, not bytes"),
+    (["Two lines\nin one"], ValueError, "page 0, line 0: a line holds a line break (linesift.split_lines splits a "
+                                        "page into its lines)"),
+])
+def test_a_page_whose_lines_are_not_lines_is_refused_naming_the_line(tiny_model, page, error, message):
+    from linesift import predict_pages
+
+    with pytest.raises(error) as refused:
+        predict_pages([["A page of one line"], page], model=tiny_model)
+    assert str(refused.value) == message.replace("page 0", "page 1")
+
+
+@pytest.mark.parametrize("lines", [{"a line": 1}, b"a line"])
+def test_predict_lines_refuses_a_dict_or_bytes(tiny_model, lines):
+    from linesift import predict_lines
+
+    with pytest.raises(TypeError, match=rf"^lines must be a list of lines, not a {type(lines).__name__} "):
+        predict_lines(lines, model=tiny_model)
+
+
+def test_a_model_that_is_not_one_is_refused_by_name(tiny_pages):
+    from linesift import predict_pages
+
+    with pytest.raises(TypeError, match="^model must be a linesift model .*, not int$"):
+        predict_pages([tiny_pages[0][0]], model=3)
+
+
+def test_a_model_given_by_its_file_s_path_is_loaded(tiny_model, tiny_pages, tmp_path):
+    from linesift import predict_pages, save_model
+
+    save_model(tiny_model, tmp_path / "m.model")
+    page = tiny_pages[3][0]
+    by_path = predict_pages([page], model=str(tmp_path / "m.model"))[0]
+    assert by_path.labels == predict_pages([page], model=tiny_model)[0].labels
