@@ -360,13 +360,18 @@ class _DirSink:
         pass
 
 
+def writes_stdout(path: Optional[Path]) -> bool:
+    """Whether ``-o path`` (None: not given) writes this process's stdout."""
+    return path is None or str(path) == "-" or is_own_stream(path)
+
+
 class _Sink:
     """stdout, or a temporary file renamed over ``path`` only when the run completes (a device or a FIFO,
     such as ``/dev/null``, is written to in place)."""
 
     def __init__(self, path: Optional[Path], separator: str = ""):
         self.tmp, self.separator, self.written = None, separator, False
-        if path is None or str(path) == "-" or is_own_stream(path):
+        if writes_stdout(path):
             self.handle = _stdout()
         elif is_special_file(path):
             self.handle = open(path, "w", encoding="utf-8", newline="")
@@ -546,8 +551,8 @@ def predict(
     n_pages = n_lines = n_failed = n_overlong = 0
     ok = False
     # not where the results go to the same terminal: they would be written into the counter's line
-    to_stdout = output is None or str(output) == "-" or is_own_stream(output)
-    progress = _Progress(enabled=not quiet and not (to_stdout and sys.stdout is not None and sys.stdout.isatty()))
+    progress = _Progress(enabled=not quiet and not (writes_stdout(output) and sys.stdout is not None
+                                                    and sys.stdout.isatty()))
 
     def on_error(err) -> None:
         nonlocal n_failed
