@@ -381,6 +381,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if self.members < 1:
             raise ValueError(f"members must be at least 1, not {self.members!r}")
+        if self.cv < 2:
+            raise ValueError(f"cv must be at least 2 (out-of-fold stacking needs 2 folds), not {self.cv!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         marked = np.ones(len(X), dtype=bool) if headline_pages is None else np.array(
@@ -403,6 +405,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             if len(labels) != batch.layout.n_lines[p]:
                 raise ValueError(f"page {p}: {batch.layout.n_lines[p]} lines but {len(labels)} labels")
             picked = [labels[i] for i in batch.layout.index[sl]]
+            if unknown := set(picked) - _FIT_LABELS:
+                raise ValueError(f"page {p}: a label other than content, boilerplate, unsure or None: "
+                                 f"{sorted(map(repr, unknown))[0]}")
             target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
         known = target >= 0
         if len(np.unique(target[known])) < 2:
@@ -411,7 +416,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         row_groups = page_groups[batch.layout.page]
         n_folds = min(self.cv, len(np.unique(row_groups[known])))
         if n_folds < 2:
-            raise ValueError("training needs at least 2 pages (or sites) for out-of-fold stacking")
+            raise ValueError("training needs content or boilerplate lines on at least 2 pages (or sites) for "
+                             "out-of-fold stacking")
         folds = list(GroupKFold(n_splits=n_folds).split(batch.X[known], target[known], row_groups[known]))
         known_idx = np.flatnonzero(known)
         yk = target[known]
@@ -775,6 +781,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
+_FIT_LABELS = {"content", "boilerplate", "unsure", None}  # labels fit reads (None: a blank line)
 
 
 def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:

@@ -707,6 +707,10 @@ def train(
         log(f"linesift: note: {len(repeats)} page{'s' * (len(repeats) != 1)} repeat{'s' * (len(repeats) == 1)} an "
             f"earlier page line for line, labels and all (the first: {_page_name(repeats[0])}); each is trained on "
             "once")
+    if unlabelled := [page for page in pages if not {"content", "boilerplate"} & set(page.labels)]:
+        log(f"linesift: note: {len(unlabelled)} page{'s' * (len(unlabelled) != 1)} with no content or boilerplate "
+            f"line (only unsure or blank ones) teach{'es' * (len(unlabelled) == 1)} nothing (the first: "
+            f"{_page_name(unlabelled[0])})")
     started = time.perf_counter()
     log(f"linesift: training on {len(pages)} page{'s' * (len(pages) != 1)} ...")
     if len(pages) < FEW_PAGES:
@@ -905,7 +909,7 @@ def import_(
     from collections import defaultdict
 
     from linesift.training.importer import CorpusError, import_corpus
-    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, file_identity, page_to_record
+    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, file_identity, is_corpus_name, page_to_record
     from linesift.training.renderers import unavailable
 
     error = unavailable(renderer)
@@ -926,16 +930,17 @@ def import_(
         once.append(corpus)
     corpora = once
     _output_file(output, "labelled corpus file to write (.jsonl or .jsonl.gz)")
-    if not output.name.endswith(CORPUS_SUFFIXES):  # train and evaluate tell a labelled corpus by its name
+    if not is_corpus_name(output.name):  # train and evaluate tell a labelled corpus by its name
         fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)", 2)
     if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text
+    partial: dict = defaultdict(list)  # (corpus, renderer) -> (page id, lines left unsure, unaligned)
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
-    out = open_text_output(tmp, compress=output.name.endswith(".gz"))
+    out = open_text_output(tmp, compress=output.name.lower().endswith(".gz"))
     ok = False
 
     progress = _Progress(enabled=True)
@@ -970,6 +975,8 @@ def import_(
                     elif f1 is not None and not any(map(str.strip, page.lines)):  # rendered to no text: empty
                         # or markup-only html (lynx writes a blank line for it)
                         textless[key].append(page.meta.get("id", "?"))
+                    if "unaligned_lines" in page.meta:
+                        partial[key].append((page.meta.get("id", "?"), page.meta["unaligned_lines"]))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
                 fail_cleared(str(err))
             except FileNotFoundError:
@@ -995,6 +1002,11 @@ def import_(
     for (corpus, rend), ids in sorted(textless.items()):
         typer.echo(f"Warning: {corpus}: {len(ids)} page(s) with no text rendered with {rend} (their html is empty or "
                    f"markup only), written with no lines (first: {ids[0]})", err=True)
+    for (corpus, rend), pages_left in sorted(partial.items()):
+        page_id, count = pages_left[0]
+        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) rendered with {rend} too large and repetitive to "
+                   f"align in full; their unaligned lines are written as unsure (first: {page_id}: {count} lines)",
+                   err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
     emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]

@@ -149,6 +149,16 @@ def utf8_rows(handle) -> Iterator[tuple[int, str, int | None]]:
             yield number, raw.decode("utf-8", errors="replace"), err.start
 
 
+def _bytes_of(data) -> bytes:
+    """``data`` as bytes (bytearray and memoryview too), or TypeError: a str is decoded already."""
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"decode takes the bytes of a scrape, not {type(data).__name__}"
+                        + (" (a str is text already: give it to split_lines)" if isinstance(data, str) else ""))
+    return data
+
+
 def decode(data: bytes) -> tuple[str, list[str]]:
     """Decode bytes of a scrape to text; return (text, warnings).
 
@@ -159,6 +169,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     where none reads it, as cp1252 with the bytes it has no character for replaced. Binary data raises
     NotTextError.
     """
+    data = _bytes_of(data)
     text = _text_after_bom(data)
     if text is not None:
         return text, []
@@ -193,6 +204,7 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     """Bytes of a scrape decoded in the charset a user named (``predict --encoding NAME``, read with the codec
     ``charset``): bytes not valid in it replaced (U+FFFD), with a warning saying where the first was. A byte
     order mark wins over the name, as browsers let it; binary data raises NotTextError."""
+    data = _bytes_of(data)
     text = _text_after_bom(data)
     if text is not None:
         return text, []

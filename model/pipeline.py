@@ -9,11 +9,13 @@ engines" section.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
 from linesift.inputs import NO_FIELD
 from linesift.lines import split_lines
+from linesift.output import OUTPUT_FIELDS
 from linesift.predict import default_model, predict_corpus, predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
 
@@ -24,11 +26,14 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     (``cut=False``: what follows a page's main content is kept, as ``linesift predict --no-tail-cut``),
     scored ``BATCH_PAGES_DEFAULT`` records at a time. A record without a string ``text_field`` (missing,
     None, a number; or not a dict) comes back with an ``error`` field instead (``unreadable``), as
-    ``linesift predict`` writes an error record for it, and the others are cleaned."""
+    ``linesift predict`` writes an error record for it, and the others are cleaned. The first record that
+    already holds a field the results replace (``output.OUTPUT_FIELDS``: cleaned before?) gets a warning."""
     model = model if model is not None else default_model()
     it = iter(records)
     start = 0
+    said = False
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
+        said = said or _say_replaced(batch, start)
         texts = [page_text(r, text_field) for r in batch]
         good = [i for i, text in enumerate(texts) if text is not None]
         results = dict(zip(good, predict_pages([split_lines(texts[i]) for i in good], model, threshold, cut=cut)))
@@ -47,6 +52,7 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     from linesift.sites import site_of_url
 
     records = list(records)
+    _say_replaced(records, 0)
     texts = [page_text(r, text_field) for r in records]
     good = [i for i, text in enumerate(texts) if text is not None]
     hosts = [site_of_url(records[i].get(url_field) if isinstance(records[i].get(url_field), str) else None)
@@ -54,6 +60,16 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     results = dict(zip(good, predict_corpus([split_lines(texts[i]) for i in good], model, threshold, hosts, cut=cut)))
     return [results[i].record(record) if i in results else unreadable(record, i, text_field)
             for i, record in enumerate(records)]
+
+
+def _say_replaced(records: list, start: int) -> bool:
+    """Warn (once) if one of ``records`` already holds a field the results replace; return whether it did."""
+    for i, record in enumerate(records):
+        if isinstance(record, Mapping) and (held := [name for name in OUTPUT_FIELDS if name in record]):
+            warnings.warn(f"record {start + i}: already has {', '.join(map(repr, held))}, which the results replace "
+                          "(said for the first such record only)", stacklevel=3)
+            return True
+    return False
 
 
 def page_text(record, text_field: str) -> str | None:

@@ -62,6 +62,8 @@ def predict_pages(pages: list[list[str]], model=None, threshold: float | None = 
     if isinstance(pages, str):
         raise TypeError("pages must be a list of pages (each a list of lines), not a str")
     pages = [_checked_lines(page, at) for at, page in enumerate(pages if isinstance(pages, list) else list(pages))]
+    if sites is not None:
+        sites = _checked_sites(sites, len(pages))
     check_threshold(threshold)
     model = _model(model)
     scored = model.score_pages_and_thresholds(pages, sites, table, threshold, cut)
@@ -82,9 +84,7 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
 
     pages = pages if isinstance(pages, list) else list(pages)
     if sites is not None:
-        sites = sites if isinstance(sites, list) else list(sites)
-        if len(sites) != len(pages):
-            raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {len(pages)} pages")
+        sites = _checked_sites(sites, len(pages))
     model = _model(model)
     names = table = None
     if getattr(model, "use_sites_", False):
@@ -94,6 +94,17 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
         end = start + batch
         out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table, cut)
     return out
+
+
+def _checked_sites(sites, pages: int) -> list[str | None]:
+    """``sites`` as a list of one str or None per page, or ValueError / TypeError saying what is wrong."""
+    sites = sites if isinstance(sites, list) else list(sites)
+    if len(sites) != pages:
+        raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {pages} pages")
+    for at, site in enumerate(sites):
+        if site is not None and not isinstance(site, str):
+            raise TypeError(f"sites[{at}]: a site is a str or None, not {type(site).__name__} ({site!r})")
+    return sites
 
 
 def _checked_lines(page, at: int) -> list[str]:

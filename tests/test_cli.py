@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UNSEEN_PAGE
+from conftest import SHIPPED_MODEL, UNSEEN_PAGE
 from linesift.cli import app
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "data" / "pages"
@@ -550,27 +550,14 @@ def test_model_without_sidecar_is_refused(runner, page, tmp_path):
     assert result.stderr == f"Error: {lonely}: no sidecar lonely.model.json beside the model file\n"
 
 
-def _default_model_matches_installed_versions() -> bool:
-    import numpy
-    import sklearn
-
-    from linesift.modelfile import default_model_path, read_sidecar
-
-    saved = read_sidecar(default_model_path())["versions"]
-    return all(saved[lib].split(".")[:2] == mod.__version__.split(".")[:2]
-               for lib, mod in (("sklearn", sklearn), ("numpy", numpy)))
-
-
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+@SHIPPED_MODEL
 def test_predict_with_the_shipped_model(runner, page):
     result = runner.invoke(app, ["predict", "-f", "tsv", str(page)])
     assert result.exit_code == 0
     assert [row[2] for row in tsv_rows(result.stdout)] == PAGE_LINES
 
 
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+@SHIPPED_MODEL
 def test_the_shipped_model_has_every_part_the_recipe_fits():
     from linesift.predict import default_model
 
@@ -592,8 +579,7 @@ THAI_PAGE = [
 ]
 
 
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+@SHIPPED_MODEL
 def test_the_shipped_model_keeps_a_thai_article_written_without_sentence_marks(runner, tmp_path):
     # its spaces read as clause marks (codepoints.clause_marks); without them every line was dropped
     page = tmp_path / "thai.txt"
@@ -765,8 +751,7 @@ def test_evaluate_reads_a_page_named_twice_once_and_says_so(runner, model_file, 
     assert (json.loads(result.stdout)["pages"], json.loads(result.stdout)["lines"]) == (2, 4)
 
 
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was built with other scikit-learn/numpy versions")
+@SHIPPED_MODEL
 def test_predict_model_default_is_the_shipped_model(runner, page):
     named = runner.invoke(app, ["predict", "-m", "default", "-f", "tsv", str(page)])
     assert (named.exit_code, named.stdout) == (0, runner.invoke(app, ["predict", "-f", "tsv", str(page)]).stdout)
@@ -948,7 +933,17 @@ def test_train_on_one_page_fails_cleanly(runner, tmp_path):
     result = runner.invoke(app, ["train", str(PAGES_DIR / "en-news-harbour.tsv"), "--trees", "10",
                                  "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 1
-    assert result.stderr.endswith("Error: training needs at least 2 pages (or sites) for out-of-fold stacking\n")
+    assert result.stderr.endswith("Error: training needs content or boilerplate lines on at least 2 pages (or sites) "
+                                  "for out-of-fold stacking\n")
+
+
+def test_train_names_a_page_of_unsure_lines_only(runner, tmp_path):
+    (tmp_path / "u.tsv").write_text("unsure\tKommentare (3)\n\nunsure\tSeite drucken\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(PAGES_DIR / "en-news-harbour.tsv"), str(tmp_path / "u.tsv"),
+                                 "--trees", "10", "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"linesift: note: 1 page with no content or boilerplate line (only unsure or "
+                                    f"blank ones) teaches nothing (the first: {tmp_path / 'u.tsv'})\n")
 
 
 def test_train_bad_context_exits_2(runner, tmp_path):
@@ -1042,6 +1037,14 @@ def test_import_takes_a_record_whose_id_is_not_a_string(runner, tmp_path, page_i
     assert labelled_by_text(tmp_path / "o.jsonl") == {"a b c": "content"}
 
 
+def test_import_keeps_an_id_of_0(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": 0, "html": "<p>a b c</p>", "main_content": "a b c"}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "o.jsonl").read_text())["id"] == "0"
+
+
 def test_import_names_a_page_its_renderer_failed_on_and_still_writes_it(runner, corpus, tmp_path, monkeypatch):
     from linesift.training import renderers
 
@@ -1068,6 +1071,17 @@ def test_import_names_a_page_rendered_to_blank_lines_only_as_lynx_renders_empty_
     assert result.exit_code == 0
     assert result.stderr == ("Warning: mini: 1 page(s) with no text rendered with inscriptis (their html is empty or "
                              "markup only), written with no lines (first: e1)\n")
+
+
+def test_import_names_a_page_too_repetitive_to_align_and_writes_its_lines_as_unsure(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": "r1", "corpus": "mini", "html": "<p>ja nein</p>" * 3200,
+                                  "main_content": "ja nein\n" * 3200}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: mini: 1 page(s) rendered with inscriptis too large and repetitive to align in "
+                             "full; their unaligned lines are written as unsure (first: r1: 3200 lines)\n")
+    assert labelled_by_text(tmp_path / "o.jsonl") == {"ja nein": "unsure"}
 
 
 @pytest.mark.parametrize("html", ["", "<html><head><title>t</title></head><body></body></html>"])
@@ -1421,8 +1435,7 @@ def test_a_parquet_row_group_that_cannot_be_read_gives_an_error_in_place_of_each
     assert result.stderr == f"Error: {source}: rows 301-600: {records[300]['error'].split(': ', 1)[1]}\n"
 
 
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was built with other scikit-learn/numpy versions")
+@SHIPPED_MODEL
 def test_parquet_rows_are_grouped_into_sites_by_site_field(runner, tmp_path):
     source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT, PAGE_TEXT.replace("silt", "mud")],
                                                      "host": ["a.example", "a.example"]})
@@ -2083,8 +2096,7 @@ def test_the_warning_of_a_one_line_page_says_a_threshold_labels_it_by_its_score(
     assert "; linesift labels whole lines (this one by its score: --threshold): give it" in result.stderr
 
 
-@pytest.mark.skipif(not _default_model_matches_installed_versions(),
-                    reason="the shipped model was saved with another scikit-learn/numpy major.minor")
+@SHIPPED_MODEL
 def test_a_page_that_is_one_long_line_keeps_it_whatever_its_score(runner, tmp_path):
     path = tmp_path / "flat.txt"
     path.write_text("Home | News | Sport | Login | Share on Facebook | " * 40 + "\n", encoding="utf-8")

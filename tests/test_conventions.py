@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SHIPPED_MODEL
 from linesift.conventions import hold_to_conventions, teaser_list_rows
 
 PAGE = [
@@ -211,6 +212,7 @@ ARTICLE_WITH_PROMPTS = [
 ]
 
 
+@SHIPPED_MODEL
 def test_the_shipped_model_drops_calls_to_action_inside_an_article_and_keeps_the_article():
     from linesift import predict_lines
 
@@ -253,6 +255,7 @@ def test_fitting_tunes_the_threshold_on_scores_held_to_the_conventions(monkeypat
     assert held == [[1, 2, 5, 6, 9, 10, 13, 14]]
 
 
+@SHIPPED_MODEL
 def test_predict_prints_held_scores_for_a_teaser_list(tmp_path):
     from typer.testing import CliRunner
 

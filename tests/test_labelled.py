@@ -315,6 +315,14 @@ def test_read_labelled_directory_finds_tsv_and_jsonl_recursively(tmp_path):
     assert [p.lines[0] for p in pages] == ["B.", "A.", "Menu", "图书馆周末开放。"]
 
 
+def test_read_labelled_takes_suffixes_in_any_case(tmp_path):
+    write_jsonl_pages(jsonl_pages(), tmp_path / "C.JSONL.GZ")
+    (tmp_path / "C.JSONL").write_bytes(gzip.decompress((tmp_path / "C.JSONL.GZ").read_bytes()))
+    (tmp_path / "B.TSV").write_text("content\tB.\n", encoding="utf-8")
+    assert [p.lines[0] for p in read_labelled([tmp_path])] == ["B.", "Menu", "图书馆周末开放。", "Menu", "图书馆周末开放。"]
+    assert [p.lines[0] for p in read_labelled(tmp_path / "C.JSONL")] == ["Menu", "图书馆周末开放。"]
+
+
 def test_read_labelled_directory_leaves_hidden_files_and_directories_out(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / "a.tsv").write_text("content\tA.\n", encoding="utf-8")

@@ -85,6 +85,13 @@ def test_decode_utf8():
     assert decode("Grüße, 世界\n".encode("utf-8")) == ("Grüße, 世界\n", [])
 
 
+def test_decode_refuses_a_str_and_takes_a_bytearray():
+    with pytest.raises(TypeError, match=r"^decode takes the bytes of a scrape, not str \(a str is text already: give "
+                                        r"it to split_lines\)$"):
+        decode("café")
+    assert decode(bytearray("café".encode("utf-8"))) == decode(memoryview("café".encode("utf-8"))) == ("café", [])
+
+
 def test_decode_utf8_bom_is_dropped():
     assert decode(codecs.BOM_UTF8 + "café\n".encode("utf-8")) == ("café\n", [])
 

@@ -307,6 +307,27 @@ def test_fit_needs_two_pages(tiny_pages):
         LineClassifier(**SMALL).fit(lines_of(tiny_pages[:1]), labels_of(tiny_pages[:1]))
 
 
+@pytest.mark.parametrize("cv", [0, 1])
+def test_fit_needs_two_folds(tiny_pages, cv):
+    with pytest.raises(ValueError, match=f"^cv must be at least 2 \\(out-of-fold stacking needs 2 folds\\), not {cv}$"):
+        LineClassifier(n_estimators=10, cv=cv).fit(lines_of(tiny_pages[:2]), labels_of(tiny_pages[:2]))
+
+
+def test_fit_refuses_a_label_it_does_not_know(tiny_pages):
+    y = labels_of(tiny_pages[:2])
+    y = [["Content" if lab == "content" else lab for lab in y[0]], y[1]]
+    with pytest.raises(ValueError, match="^page 0: a label other than content, boilerplate, unsure or None: 'Content'$"):
+        LineClassifier(**SMALL).fit(lines_of(tiny_pages[:2]), y)
+
+
+def test_fit_pages_takes_a_generator_of_pages(tiny_pages):
+    from linesift.training.fit import fit_pages
+    from linesift.training.labelled import LabelledPage
+
+    pages = [LabelledPage(lines, labels, {"id": f"p{i}"}) for i, (lines, labels) in enumerate(tiny_pages[:2])]
+    assert fit_pages(iter(pages), **SMALL).n_lines_ == fit_pages(pages, **SMALL).n_lines_ > 0
+
+
 def test_fit_needs_both_labels(tiny_pages):
     y = [["content" if lab else None for lab in labels] for labels in labels_of(tiny_pages[:2])]
     with pytest.raises(ValueError, match="needs both content and boilerplate"):
@@ -594,6 +615,13 @@ def test_predict_corpus_refuses_sites_that_do_not_match_the_pages(tiny_model, ti
     pages = [p[0] for p in tiny_pages[:3]]
     with pytest.raises(ValueError, match="2 sites for 3 pages"):
         linesift.predict_corpus(pages, tiny_model, sites=["a.example", "a.example"])
+
+
+@pytest.mark.parametrize("predict", ["predict_corpus", "predict_pages"])
+def test_prediction_api_refuses_a_site_that_is_not_a_str(tiny_model, tiny_pages, predict):
+    pages = [p[0] for p in tiny_pages[:3]]
+    with pytest.raises(TypeError, match=r"^sites\[1\]: a site is a str or None, not float \(nan\)$"):
+        getattr(linesift, predict)(pages, tiny_model, sites=["a.example", float("nan"), None])
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])

@@ -9,6 +9,7 @@ import types
 import numpy as np
 import pytest
 
+from conftest import SHIPPED_MODEL
 import linesift
 from linesift.classifier import LineClassifier, labels_from_scores
 from linesift.features import page_layout
@@ -241,6 +242,7 @@ def _daypack_features_and_specifications():
     return rows, res
 
 
+@SHIPPED_MODEL
 def test_the_shipped_model_keeps_a_product_pages_features_and_specifications():
     rows, _ = _daypack_features_and_specifications()
     assert [(line, label) for line, label, _ in rows] == [(line, "content") for line, _, _ in rows]

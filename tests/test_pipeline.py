@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import SHIPPED_MODEL
 from linesift.pipeline import clean_records
 
 RECORDS = [{"id": i, "text": f"Home\n\nParagraph {i} of the story, told in a long sentence.\nShare"} for i in range(10)]
@@ -14,6 +15,18 @@ def test_clean_records_keeps_fields_and_order(tiny_model):
     assert [r["id"] for r in out] == list(range(10))
     assert all(len(r["line_labels"]) == 4 and r["line_labels"][1] == "blank" for r in out)
     assert all(r["linesift"]["lines"] == 4 for r in out)
+
+
+@pytest.mark.parametrize("clean", ["clean_records", "clean_partition"])
+def test_cleaning_records_cleaned_before_warns_once(tiny_model, clean):
+    import linesift.pipeline
+
+    records = [RECORDS[0], *({**r, "content": "old", "linesift": {}} for r in RECORDS[1:3])]
+    with pytest.warns(UserWarning) as said:
+        out = list(getattr(linesift.pipeline, clean)(records, model=tiny_model))
+    assert [str(w.message) for w in said] == ["record 1: already has 'content', 'linesift', which the results "
+                                              "replace (said for the first such record only)"]
+    assert out[1]["content"] != "old"
 
 
 def test_clean_records_passes_no_cut_on(cutting_model, commented_page):
@@ -45,6 +58,7 @@ def test_dask_bag_gives_the_same_records_as_a_loop(model_file):
     assert out == list(clean_records(RECORDS, model=load_model(model_file)))
 
 
+@SHIPPED_MODEL
 def test_clean_partition_cleans_records_together_as_predict_cleans_a_corpus(runner, tmp_path):
     import json
 

@@ -111,6 +111,7 @@ def fit_pages(pages: list[LabelledPage], infer_sites: bool = False, plan: FoldPl
     their folds are grouped by it (``fold_groups``). ``plan``: the pages' ``fold_plan``, if made already;
     ``headline_pages``: the pages the headline model learns from (``LineClassifier.fit``; None: all);
     ``progress``: called with each step of the fit (``LineClassifier.fit``)."""
+    pages = list(pages)  # read more than once
     plan = plan or fold_plan(pages, infer_sites)
     model = LineClassifier(**params)
     return model.fit([p.lines for p in pages], [p.labels for p in pages], groups=plan.groups, sites=plan.keys,

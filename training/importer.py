@@ -18,7 +18,7 @@ from pathlib import Path
 from linesift.inputs import stdin_rows
 from linesift.lines import split_lines
 from linesift.sites import site_of_url
-from linesift.training.align import align_labels
+from linesift.training.align import align_lines
 from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record
 from linesift.training.metrics import word_prf
 from linesift.training.renderers import render_checked
@@ -28,7 +28,7 @@ _DANIEL_SITE = re.compile(r"^daniel/\d+_([^_]+)_")
 
 def record_meta(record: dict) -> dict[str, str]:
     """Page metadata kept from a corpus record: id, corpus, url, lang, page_type, site."""
-    meta = {k: str(record[k]) for k in ("id", "corpus", "url", "lang") if record.get(k)}
+    meta = {k: str(record[k]) for k in ("id", "corpus", "url", "lang") if record.get(k) not in (None, "")}
     page_type = record.get("page_type")
     if isinstance(page_type, dict):
         page_type = page_type.get("primary")
@@ -53,7 +53,9 @@ def label_record(record: dict, renderer: str, fold: bool = True) -> tuple[Labell
         meta["render_error"] = error
     lines = split_lines(text)
     gold = record.get("main_content") or ""
-    labels = align_labels(lines, gold, record.get("without") or [], fold)
+    labels, unaligned = align_lines(lines, gold, record.get("without") or [], fold)
+    if unaligned:  # linesift import names the page on stderr
+        meta["unaligned_lines"] = str(unaligned)
     kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
     oracle = word_prf(kept, gold)[2]
     meta["renderer"] = renderer
@@ -88,7 +90,7 @@ def read_records(path: str | Path) -> Iterator[dict]:
     if str(path) == "-":
         handle = nullcontext(stdin_rows())
     else:
-        handle = (gzip.open if str(path).endswith(".gz") else open)(path, "rb")
+        handle = (gzip.open if str(path).lower().endswith(".gz") else open)(path, "rb")
     with handle as rows:
         for number, record in json_rows(decoded_rows(rows, str(path), CorpusError), str(path), CorpusError):
             problem = record_problem(record)

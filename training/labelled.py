@@ -24,6 +24,16 @@ from linesift.output import atomic_write_text, format_record, resolved
 LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+def is_corpus_name(name: str) -> bool:
+    """Whether a file name is a labelled corpus's (``CORPUS_SUFFIXES``, in any case: ``P.JSONL`` too)."""
+    return name.lower().endswith(CORPUS_SUFFIXES)
+
+
+def is_labelled_name(name: str) -> bool:
+    """Whether a file name is a labelled page's or corpus's (``PAGE_SUFFIXES``, ``CORPUS_SUFFIXES``, any case)."""
+    return name.lower().endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES)
 _HEADER = re.compile(r"^# ([a-z][a-z0-9_]*): ?(.*)$")
 
 
@@ -223,7 +233,7 @@ def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
 def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
     path = Path(path)
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     number = 0
 
     def counted(rows):
@@ -261,7 +271,7 @@ def page_to_record(page: LabelledPage) -> dict:
 def write_jsonl_pages(pages: Iterable[LabelledPage], path: str | Path) -> int:
     """Write pages as a JSONL(.gz) corpus atomically; return how many were written."""
     rows = [format_record(page_to_record(p)) for p in pages]
-    atomic_write_text(path, "".join(rows), compress=str(path).endswith(".gz"))
+    atomic_write_text(path, "".join(rows), compress=str(path).lower().endswith(".gz"))
     return len(rows)
 
 
@@ -308,7 +318,7 @@ def unlabelled_files(paths: Iterable[str | Path]) -> list[Path]:
     pages by their names (not ``.tsv``, ``.jsonl`` or ``.jsonl.gz``; hidden ones are not counted), sorted."""
     return sorted(q for root in map(Path, paths) if root.is_dir()
                   for q in _visible_files(root, onerror=lambda err: None)
-                  if not q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES))
+                  if not is_labelled_name(q.name))
 
 
 def _visible_files(root: Path, onerror) -> Iterator[Path]:
@@ -328,7 +338,7 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
         raise LabelledDataError(f"{err.filename}: {err.strerror or err}")
 
     for q in _visible_files(root, onerror=refused):
-        if q.name.endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES):
+        if is_labelled_name(q.name):
             try:
                 q.stat()
             except OSError as err:  # a dangling or looping link, or no permission to look
@@ -377,7 +387,7 @@ def read_labelled(paths: Iterable[str | Path] | str | Path) -> list[LabelledPage
             if file_identity(path) in read:
                 continue
             read.add(file_identity(path))
-            if path.name.endswith(CORPUS_SUFFIXES):
+            if is_corpus_name(path.name):
                 pages.extend(read_jsonl_pages(path))
             else:
                 pages.append(read_labelled_page(path))
