@@ -13,6 +13,7 @@ theirs (the shipped model: 3); the threshold and the per-page models work on tha
 from __future__ import annotations
 
 import copy
+import numbers
 import warnings
 from contextlib import nullcontext
 from functools import cache, partial
@@ -381,8 +382,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unseen_shift must be from 0 to 1, not {self.unseen_shift!r}")
         if self.members < 1:
             raise ValueError(f"members must be at least 1, not {self.members!r}")
-        if self.cv < 2:
-            raise ValueError(f"cv must be at least 2 (out-of-fold stacking needs 2 folds), not {self.cv!r}")
+        if not isinstance(self.cv, numbers.Integral) or isinstance(self.cv, bool) or self.cv < 2:
+            raise ValueError(f"cv must be a whole number at least 2 (out-of-fold stacking needs 2 folds), not "
+                             f"{self.cv!r}")
         if len(X) != len(y):
             raise ValueError(f"{len(X)} pages but {len(y)} label lists")
         marked = np.ones(len(X), dtype=bool) if headline_pages is None else np.array(
@@ -404,10 +406,9 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             labels = y[p]
             if len(labels) != batch.layout.n_lines[p]:
                 raise ValueError(f"page {p}: {batch.layout.n_lines[p]} lines but {len(labels)} labels")
+            if unknown := _unknown_labels(labels):
+                raise ValueError(f"page {p}: a label other than content, boilerplate, unsure or None: {unknown[0]!r}")
             picked = [labels[i] for i in batch.layout.index[sl]]
-            if unknown := set(picked) - _FIT_LABELS:
-                raise ValueError(f"page {p}: a label other than content, boilerplate, unsure or None: "
-                                 f"{sorted(map(repr, unknown))[0]}")
             target[sl] = [1 if lab == "content" else 0 if lab == "boilerplate" else -1 for lab in picked]
         known = target >= 0
         if len(np.unique(target[known])) < 2:
@@ -782,6 +783,16 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
 _LABELS = np.array(["boilerplate", "content", "blank"], dtype=object)
 _FIT_LABELS = {"content", "boilerplate", "unsure", None}  # labels fit reads (None: a blank line)
+
+
+def _unknown_labels(labels) -> list:
+    """The labels of a page that are not ``_FIT_LABELS`` (unhashable ones too), in order."""
+    try:
+        if set(labels) <= _FIT_LABELS:  # at C speed, for the pages that are right
+            return []
+    except TypeError:  # an unhashable label
+        pass
+    return [lab for lab in labels if not (lab is None or isinstance(lab, str)) or lab not in _FIT_LABELS]
 
 
 def labels_from_scores(scores: np.ndarray, threshold) -> list[str]:

@@ -937,7 +937,7 @@ def import_(
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text
-    partial: dict = defaultdict(list)  # (corpus, renderer) -> (page id, lines left unsure, unaligned)
+    partial: dict = defaultdict(list)  # (corpus, renderer) -> (page id, lines left unsure, lines), not aligned in full
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
     out = open_text_output(tmp, compress=output.name.lower().endswith(".gz"))
@@ -975,8 +975,9 @@ def import_(
                     elif f1 is not None and not any(map(str.strip, page.lines)):  # rendered to no text: empty
                         # or markup-only html (lynx writes a blank line for it)
                         textless[key].append(page.meta.get("id", "?"))
-                    if "unaligned_lines" in page.meta:
-                        partial[key].append((page.meta.get("id", "?"), page.meta["unaligned_lines"]))
+                    if f1 is not None and "unaligned_lines" in page.meta:  # aligned in this run
+                        partial[key].append((page.meta.get("id", "?"), page.meta["unaligned_lines"],
+                                             sum(1 for label in page.labels if label)))
             except (CorpusError, LabelledDataError) as err:  # the message names file and line
                 fail_cleared(str(err))
             except FileNotFoundError:
@@ -1003,10 +1004,10 @@ def import_(
         typer.echo(f"Warning: {corpus}: {len(ids)} page(s) with no text rendered with {rend} (their html is empty or "
                    f"markup only), written with no lines (first: {ids[0]})", err=True)
     for (corpus, rend), pages_left in sorted(partial.items()):
-        page_id, count = pages_left[0]
-        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) rendered with {rend} too large and repetitive to "
-                   f"align in full; their unaligned lines are written as unsure (first: {page_id}: {count} lines)",
-                   err=True)
+        page_id, count, lines = pages_left[0]
+        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large for difflib's alignment and "
+                   "holding stretches with no word or run of words found once on each side; lines whose label "
+                   f"depends on those are written as unsure (first: {page_id}: {count} of {lines} lines)", err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
     emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]

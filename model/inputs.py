@@ -349,7 +349,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
     try:
         if path == "-":
             handle = nullcontext(stdin_rows(head))
-        elif path.endswith(".gz"):
+        elif path.lower().endswith(".gz"):
             handle = gzip.open(path, "rb")
         else:
             handle = open(path, "rb")

@@ -27,13 +27,14 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     scored ``BATCH_PAGES_DEFAULT`` records at a time. A record without a string ``text_field`` (missing,
     None, a number; or not a dict) comes back with an ``error`` field instead (``unreadable``), as
     ``linesift predict`` writes an error record for it, and the others are cleaned. The first record that
-    already holds a field the results replace (``output.OUTPUT_FIELDS``: cleaned before?) gets a warning."""
+    already holds a field its results replace (``output.OUTPUT_FIELDS``: cleaned before? or ``error``) gets a
+    warning."""
     model = model if model is not None else default_model()
     it = iter(records)
     start = 0
     said = False
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
-        said = said or _say_replaced(batch, start)
+        said = said or _say_replaced(batch, start, text_field)
         texts = [page_text(r, text_field) for r in batch]
         good = [i for i, text in enumerate(texts) if text is not None]
         results = dict(zip(good, predict_pages([split_lines(texts[i]) for i in good], model, threshold, cut=cut)))
@@ -52,7 +53,7 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     from linesift.sites import site_of_url
 
     records = list(records)
-    _say_replaced(records, 0)
+    _say_replaced(records, 0, text_field)
     texts = [page_text(r, text_field) for r in records]
     good = [i for i, text in enumerate(texts) if text is not None]
     hosts = [site_of_url(records[i].get(url_field) if isinstance(records[i].get(url_field), str) else None)
@@ -62,10 +63,14 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
             for i, record in enumerate(records)]
 
 
-def _say_replaced(records: list, start: int) -> bool:
-    """Warn (once) if one of ``records`` already holds a field the results replace; return whether it did."""
+def _say_replaced(records: list, start: int, text_field: str) -> bool:
+    """Warn (once) if one of ``records`` already holds a field its results replace (``OUTPUT_FIELDS``, or
+    ``error`` for a record without a page); return whether it did."""
     for i, record in enumerate(records):
-        if isinstance(record, Mapping) and (held := [name for name in OUTPUT_FIELDS if name in record]):
+        if not isinstance(record, Mapping):
+            continue
+        written = OUTPUT_FIELDS if page_text(record, text_field) is not None else ("error",)
+        if held := [name for name in written if name in record]:
             warnings.warn(f"record {start + i}: already has {', '.join(map(repr, held))}, which the results replace "
                           "(said for the first such record only)", stacklevel=3)
             return True

@@ -97,13 +97,18 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
 
 
 def _checked_sites(sites, pages: int) -> list[str | None]:
-    """``sites`` as a list of one str or None per page, or ValueError / TypeError saying what is wrong."""
-    sites = sites if isinstance(sites, list) else list(sites)
+    """``sites`` as a list of one str (numpy's too, made a str) or None per page, or ValueError / TypeError
+    saying what is wrong."""
+    if isinstance(sites, (str, bytes)):
+        raise TypeError(f"sites must be a list of sites (one str or None per page), not a {type(sites).__name__}")
+    sites = list(sites)
     if len(sites) != pages:
         raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {pages} pages")
     for at, site in enumerate(sites):
         if site is not None and not isinstance(site, str):
             raise TypeError(f"sites[{at}]: a site is a str or None, not {type(site).__name__} ({site!r})")
+        if type(site) is not str and site is not None:  # a str subclass (numpy.str_): sites are interned
+            sites[at] = str.__str__(site)
     return sites
 
 

@@ -39,23 +39,53 @@ def test_without_folding_they_split_words_as_before():
     assert align_labels(["Startseite", line], GOLD, fold=False) == ["boilerplate", "unsure"]  # 3 of 9 tokens
 
 
-def test_pages_too_costly_for_difflib_are_cut_at_tokens_found_once_on_each_side():
-    page = [[*"xaby"], ["menu", "home"], [*"bcaz"]]  # x, y, c, z are found once on each side, then a and b
+def test_pages_too_costly_for_difflib_are_cut_at_their_shared_start_and_end_and_at_tokens_found_once():
+    page = [[*"xaby"], ["menu", "home"], [*"bcaz"]]
     gold = [*"xabybcaz"]
-    blocks, unaligned = matched_pairs([t for line in page for t in line], gold, max_cost=0, gap_cost=0)
-    assert (sorted(blocks), unaligned) == ([(0, 0, 1), (1, 1, 1), (2, 2, 1), (3, 3, 1), (6, 4, 1), (7, 5, 1),
-                                            (8, 6, 1), (9, 7, 1)], [])
+    blocks, unknown = matched_pairs([t for line in page for t in line], gold, max_cost=0, gap_cost=0)
+    assert (sorted(blocks), unknown.tolist()) == ([(0, 0, 4), (6, 4, 4)], [False] * 10)
+    # no shared start or end: anchored at the tokens found once on each side (y, b, c), the gaps by difflib
+    blocks, unknown = matched_pairs([*"qaybcaz"], [*"aybrcaw"], max_cost=0, gap_cost=1)
+    assert (sorted(blocks), unknown.any()) == ([(1, 0, 1), (2, 1, 1), (3, 2, 1), (4, 4, 1), (5, 5, 1)], False)
     assert aligned_share(page, gold, max_cost=0, gap_cost=0).tolist() == [1.0, 0.0, 1.0]
     assert aligned_share(page, gold).tolist() == [1.0, 0.0, 1.0]  # difflib's
 
 
-def test_a_costly_region_without_anchors_is_left_unaligned():
-    assert matched_pairs([1, 2, 1, 2], [1, 2, 1, 2], max_cost=7) == ([], [(0, 4)])
-    assert matched_pairs([1, 2, 1, 2], [1, 2, 1, 2], max_cost=8) == ([(0, 0, 4)], [])
+def test_runs_of_tokens_found_once_anchor_when_no_token_is():
+    a, b = [5, 1, 2, 1, 3, 2, 3, 6], [7, 1, 2, 1, 3, 2, 3, 8]  # 1, 2 and 3 twice; each pair of them once
+    assert sorted(matched_pairs(a, b, max_cost=0, gap_cost=0)[0]) == [(1, 1, 2), (3, 3, 2), (5, 5, 2)]  # no overlap
 
 
-def test_a_long_repetitive_page_is_left_unsure_and_counted():
-    lines = ["Startseite", *["ja nein"] * 3200]  # 2 * 3200 * 3200 pairs of equal tokens, no token found once
-    labels, unaligned = align_lines(lines, "ja nein\n" * 3200)
-    assert (set(labels), unaligned) == ({"unsure"}, 3201)  # "Startseite" too: it is no anchor, not in the gold
-    assert align_lines(lines[:3001], "ja nein\n" * 3000) == (["boilerplate", *["content"] * 3000], 0)
+def test_a_costly_region_without_anchors_leaves_the_tokens_whose_words_the_gold_holds_unknown():
+    blocks, unknown = matched_pairs([1, 2, 1, 2, 3], [2, 1, 2, 1], max_cost=7, gap_cost=0)  # 8 pairs
+    assert (blocks, unknown.tolist()) == ([], [True, True, True, True, False])
+    assert matched_pairs([1, 2, 1, 2, 3], [2, 1, 2, 1], max_cost=8, gap_cost=0)[0] == [(0, 1, 3)]  # difflib's
+
+
+def test_a_line_is_unsure_only_where_unknown_tokens_could_change_its_label():
+    # no run of the gold's is found once on both sides; "nav" is not in it: not aligned, where a and b are unknown
+    lines = [["nav", "nav", "nav", "a"], ["a", "b"], ["nav"]]
+    share = aligned_share(lines, [*"bababa"], max_cost=0, gap_cost=0)
+    assert np.isnan(share).tolist() == [False, True, False]
+    assert share[[0, 2]].tolist() == [0.0, 0.0]
+
+
+def test_a_huge_page_is_aligned_by_anchors_as_difflib_would():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(5000)]
+
+    def sentence():
+        return "the " + " ".join(rng.choice(words, 11))
+
+    article = [sentence() for _ in range(4000)]
+    menus = [f"menu {i} of the site" for i in range(2000)]
+    lines = menus[:1000] + article + menus[1000:]
+    labels, unaligned = align_lines(lines, "\n".join(article))  # 4,000 x 6,000 "the": 24 million pairs
+    assert (labels == ["boilerplate"] * 1000 + ["content"] * 4000 + ["boilerplate"] * 1000, unaligned) == (True, 0)
+
+
+def test_a_long_periodic_page_without_anchors_is_left_unsure_and_counted():
+    lines = ["Startseite", *["ja nein"] * 3200, "Kommentar schreiben"]  # 2 * 3200 * 3200 pairs; no anchor
+    labels, unaligned = align_lines(lines, "nein ja\n" * 3200, without=["Kommentar schreiben"])
+    assert (labels[0], set(labels[1:-1]), labels[-1], unaligned) == ("boilerplate", {"unsure"}, "boilerplate", 3200)
+    assert align_lines(lines[:3001], "nein ja\n" * 3000)[1] == 0  # 18 million pairs: difflib's

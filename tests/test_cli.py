@@ -1073,15 +1073,18 @@ def test_import_names_a_page_rendered_to_blank_lines_only_as_lynx_renders_empty_
                              "markup only), written with no lines (first: e1)\n")
 
 
-def test_import_names_a_page_too_repetitive_to_align_and_writes_its_lines_as_unsure(runner, tmp_path):
-    source = tmp_path / "c.jsonl"
-    source.write_text(json.dumps({"id": "r1", "corpus": "mini", "html": "<p>ja nein</p>" * 3200,
-                                  "main_content": "ja nein\n" * 3200}) + "\n")
+def test_import_names_a_page_it_cannot_align_in_full_and_writes_those_lines_as_unsure(runner, tmp_path):
+    source = tmp_path / "c.jsonl"  # 2 * 3200 * 3200 pairs of equal words, and no word or run of words found once
+    source.write_text(json.dumps({"id": "r1", "corpus": "mini", "html": "<p>Startseite</p>" + "<p>ja nein</p>" * 3200,
+                                  "main_content": "nein ja\n" * 3200}) + "\n")
     result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0
-    assert result.stderr == ("Warning: mini: 1 page(s) rendered with inscriptis too large and repetitive to align in "
-                             "full; their unaligned lines are written as unsure (first: r1: 3200 lines)\n")
-    assert labelled_by_text(tmp_path / "o.jsonl") == {"ja nein": "unsure"}
+    assert result.stderr == ("Warning: mini: 1 page(s) (inscriptis) too large for difflib's alignment and holding "
+                             "stretches with no word or run of words found once on each side; lines whose label "
+                             "depends on those are written as unsure (first: r1: 3200 of 3201 lines)\n")
+    assert labelled_by_text(tmp_path / "o.jsonl") == {"Startseite": "boilerplate", "ja nein": "unsure"}
+    again = runner.invoke(app, ["import", str(tmp_path / "o.jsonl"), "-o", str(tmp_path / "again.jsonl")])
+    assert (again.exit_code, again.stderr) == (0, "linesift: 1 labelled page (lines and labels) copied as given\n")
 
 
 @pytest.mark.parametrize("html", ["", "<html><head><title>t</title></head><body></body></html>"])
@@ -2115,6 +2118,17 @@ def test_warnings_of_one_line_pages_stop_after_ten(runner, model_file, tmp_path)
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert len(lines) == 11 and lines[-1] == "Warning: 3 more pages with one line holding most of the page"
+
+
+def test_a_gzipped_corpus_named_in_capitals_is_read(runner, model_file, tmp_path):
+    import gzip
+
+    rows = "".join(json.dumps({"text": f"Line {i} of the page, with some words."}) + "\n" for i in range(2))
+    (tmp_path / "Q.JSONL.GZ").write_bytes(gzip.compress(rows.encode(), mtime=0))
+    (tmp_path / "q.jsonl").write_text(rows, encoding="utf-8")
+    upper, lower = (runner.invoke(app, ["predict", str(tmp_path / name), "--model", str(model_file), "-f", "jsonl"])
+                    for name in ("Q.JSONL.GZ", "q.jsonl"))
+    assert (upper.exit_code, upper.stdout) == (0, lower.stdout)
 
 
 def test_a_corrupt_gzip_corpus_is_a_one_line_error(runner, model_file, tmp_path):

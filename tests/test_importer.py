@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from linesift.training.importer import import_corpus
+from linesift.training.importer import import_corpus, record_meta
+
+
+def test_record_meta_keeps_numbers_and_strings_and_leaves_out_empty_values():
+    assert record_meta({"id": 0, "url": [], "lang": {}, "corpus": False}) == {"id": "0"}
+    assert record_meta({"id": "", "url": None, "lang": "de", "corpus": 7}) == {"corpus": "7", "lang": "de"}
 
 
 def test_import_corpus_renders_only_the_records_select_picks(tmp_path):

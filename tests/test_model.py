@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from contextlib import nullcontext
 from pathlib import Path
 
 import joblib
@@ -307,16 +309,24 @@ def test_fit_needs_two_pages(tiny_pages):
         LineClassifier(**SMALL).fit(lines_of(tiny_pages[:1]), labels_of(tiny_pages[:1]))
 
 
-@pytest.mark.parametrize("cv", [0, 1])
+@pytest.mark.parametrize("cv", [0, 1, 2.5, None, "3", True])
 def test_fit_needs_two_folds(tiny_pages, cv):
-    with pytest.raises(ValueError, match=f"^cv must be at least 2 \\(out-of-fold stacking needs 2 folds\\), not {cv}$"):
+    with pytest.raises(ValueError, match=r"^cv must be a whole number at least 2 \(out-of-fold stacking needs 2 "
+                                         f"folds\\), not {cv!r}$"):
         LineClassifier(n_estimators=10, cv=cv).fit(lines_of(tiny_pages[:2]), labels_of(tiny_pages[:2]))
 
 
-def test_fit_refuses_a_label_it_does_not_know(tiny_pages):
+@pytest.mark.parametrize("label, where", [("Content", "content"), (["content"], "content"), ("", None),
+                                          ("content", None)])
+def test_fit_refuses_a_label_it_does_not_know(tiny_pages, label, where):
     y = labels_of(tiny_pages[:2])
-    y = [["Content" if lab == "content" else lab for lab in y[0]], y[1]]
-    with pytest.raises(ValueError, match="^page 0: a label other than content, boilerplate, unsure or None: 'Content'$"):
+    if where is None:  # on a blank line, whose label fit does not read
+        assert None in y[0]
+        y = [[label if lab is None else lab for lab in y[0]], y[1]]
+    else:
+        y = [[label if lab == where else lab for lab in y[0]], y[1]]
+    with pytest.raises(ValueError, match="^page 0: a label other than content, boilerplate, unsure or None: "
+                                         + re.escape(repr(label)) + "$") if label != "content" else nullcontext():
         LineClassifier(**SMALL).fit(lines_of(tiny_pages[:2]), y)
 
 
@@ -622,6 +632,8 @@ def test_prediction_api_refuses_a_site_that_is_not_a_str(tiny_model, tiny_pages,
     pages = [p[0] for p in tiny_pages[:3]]
     with pytest.raises(TypeError, match=r"^sites\[1\]: a site is a str or None, not float \(nan\)$"):
         getattr(linesift, predict)(pages, tiny_model, sites=["a.example", float("nan"), None])
+    with pytest.raises(TypeError, match=r"^sites must be a list of sites \(one str or None per page\), not a str$"):
+        getattr(linesift, predict)(pages, tiny_model, sites="abc")
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])

@@ -29,6 +29,15 @@ def test_cleaning_records_cleaned_before_warns_once(tiny_model, clean):
     assert out[1]["content"] != "old"
 
 
+def test_cleaning_a_record_without_a_page_warns_of_the_error_field_it_replaces(tiny_model):
+    records = [{"id": 1, "txt": "x", "content": "kept", "error": "upstream: HTTP 503"}]
+    with pytest.warns(UserWarning) as said:
+        out = list(clean_records(records, model=tiny_model))
+    assert [str(w.message) for w in said] == ["record 0: already has 'error', which the results replace (said for the "
+                                              "first such record only)"]
+    assert out == [{"id": 1, "txt": "x", "content": "kept", "error": "record 0: no string field 'text'"}]
+
+
 def test_clean_records_passes_no_cut_on(cutting_model, commented_page):
     record = {"text": "\n".join(commented_page[0])}
     cut, kept = (next(clean_records([record], model=cutting_model, cut=flag)) for flag in (True, False))

@@ -143,6 +143,17 @@ def test_site_aware_model_has_site_columns_and_scores_without_a_table():
     assert np.isnan(alone).tolist() == np.isnan(with_table).tolist() == [False, False, True, False, True, False]
 
 
+def test_predict_corpus_takes_numpy_strings_as_sites():
+    from linesift.predict import predict_corpus
+
+    pages, labels, sites = _site_pages()
+    model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, groups=sites, sites=sites)
+    assert model.use_sites_  # so the sites are read (interned: a numpy.str_ cannot be)
+    for numpy_sites, str_sites in zip(predict_corpus(pages, model, sites=np.array(sites)),
+                                      predict_corpus(pages, model, sites=sites)):
+        np.testing.assert_array_equal(numpy_sites.scores, str_sites.scores)  # NaN for blank lines, alike
+
+
 def test_site_columns_are_dropped_when_no_site_has_two_pages():
     pages, labels, _ = _site_pages()
     model = LineClassifier(n_estimators=10, cv=2, use_sites=True).fit(pages, labels, sites=[f"s{i}" for i in range(6)])

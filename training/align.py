@@ -11,11 +11,14 @@ most ``BOILERPLATE_SHARE`` are, and ``unsure`` in between or when it has no toke
 a ``without`` snippet of the source (text that must not be kept) become boilerplate.
 
 difflib's matcher takes time that grows with the product of the two sides' shared tokens (a 440 KB page
-took 76 s). A region whose ``match_cost`` is above ``MAX_MATCH_COST`` is first cut at anchors, as git's
-patience diff does: tokens found exactly once on each side, the longest increasing chain of them kept,
-and the gaps between anchors aligned the same way. A region too large that has no such token (a long
-repetitive stretch) is left unaligned, and the lines holding its tokens are ``unsure``. Every page of the
-shipped model's corpora is below the limit, so its alignment is difflib's alone.
+took 76 s). A page whose ``match_cost`` is above ``MAX_MATCH_COST`` is aligned as git's patience diff
+does: the start and end the two sides share are matched, the rest is cut at anchors (tokens, else pairs,
+fours or eights of tokens, found exactly once on each side; the longest chain increasing on both sides),
+and each gap between anchors is aligned the same way, by difflib once it costs at most
+``GAP_MATCH_COST``, or at most ``MAX_MATCH_COST`` when it has no anchor. A gap too costly for difflib and
+without anchors (or met after ``ANCHOR_WORK`` passes over the page's length) is left unaligned: its tokens
+whose word the gold gap holds are unknown, and a line whose label they could change is ``unsure``. Every
+page of the shipped model's corpora is below the limit, so its alignment is difflib's alone.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ from linesift.training.metrics import tokens
 MIN_RUN = 2
 CONTENT_SHARE = 0.5
 BOILERPLATE_SHARE = 0.25
-# Above this many pairs of equal tokens between the two sides of a region (``match_cost``), the region is
-# cut at anchors before difflib aligns it. The largest page of the corpora has 8.1 million (1.1 s). The
-# gaps between anchors are cut again above ``GAP_MATCH_COST``, which keeps a 9 MB page to seconds.
+# Above this many pairs of equal tokens between page and gold (``match_cost``), the page is cut at anchors
+# before difflib aligns it. The largest page of the corpora has 8.1 million (1.1 s). The gaps between
+# anchors are cut again above ``GAP_MATCH_COST``, which keeps a 9 MB page to seconds.
 MAX_MATCH_COST = 20_000_000
 GAP_MATCH_COST = 100_000
+ANCHOR_GRAMS = (1, 2, 4, 8)  # the lengths of the runs of tokens tried as anchors, in turn
+ANCHOR_WORK = 8  # anchors are looked for in at most this many times the tokens of page and gold together
 # Invisible characters taken out before tokens are read: soft hyphen, zero-width space, non-joiner and
 # joiner, word joiner, and the BOM used as a zero-width no-break space.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -57,12 +62,8 @@ def match_cost(a: list[int], b: list[int]) -> int:
     return sum(n * count_b[t] for t, n in Counter(a).items())
 
 
-def _anchors(a: list[int], b: list[int]) -> list[tuple[int, int]]:
-    """Pairs (i, j) of tokens found exactly once in ``a`` and once in ``b``, ``a[i] == b[j]``: the longest
-    chain increasing on both sides (patience sorting)."""
-    count_a, count_b = Counter(a), Counter(b)
-    where_b = {t: j for j, t in enumerate(b) if count_b[t] == 1}
-    pairs = [(i, where_b[t]) for i, t in enumerate(a) if count_a[t] == 1 and t in where_b]
+def _chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of ``pairs`` (sorted by their first item) increasing in the second (patience sorting)."""
     tops: list[int] = []  # tops[k]: the smallest j that ends a chain of k + 1 pairs
     ends: list[int] = []  # ends[k]: the index in pairs of that chain's last pair
     back = [-1] * len(pairs)
@@ -81,31 +82,81 @@ def _anchors(a: list[int], b: list[int]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
-def matched_pairs(a: list[int], b: list[int], max_cost: int = MAX_MATCH_COST, gap_cost: int = GAP_MATCH_COST
-                  ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
-    """A monotonic alignment of ``a`` to ``b``: matching blocks (i, j, size), and the ranges of ``a`` left
-    unaligned because they were too costly to align and had no anchor. The whole is given to difflib when
-    its ``match_cost`` is at most ``max_cost``, a gap between anchors when its cost is at most ``gap_cost``."""
+def _grams(toks: list[int], n: int) -> list:
+    return toks if n == 1 else list(zip(*(toks[k:] for k in range(n))))
+
+
+def _anchors(a: list[int], b: list[int]) -> tuple[list[tuple[int, int]], int]:
+    """Anchors of ``a`` and ``b`` and their length n: pairs (i, j) with ``a[i:i + n] == b[j:j + n]``, runs
+    found exactly once in ``a`` and once in ``b``, the longest chain increasing on both sides, without
+    overlaps; single tokens first, then longer runs (``ANCHOR_GRAMS``). ([], 0) when there are none."""
+    for n in ANCHOR_GRAMS:
+        if n > min(len(a), len(b)):
+            break
+        grams_a, grams_b = _grams(a, n), _grams(b, n)
+        count_a, count_b = Counter(grams_a), Counter(grams_b)
+        where_b = {g: j for j, g in enumerate(grams_b) if count_b[g] == 1}
+        pairs = [(i, where_b[g]) for i, g in enumerate(grams_a) if count_a[g] == 1 and g in where_b]
+        kept: list[tuple[int, int]] = []
+        for i, j in _chain(pairs):
+            if not kept or (i >= kept[-1][0] + n and j >= kept[-1][1] + n):
+                kept.append((i, j))
+        if kept:
+            return kept, n
+    return [], 0
+
+
+def _difflib_blocks(a: list[int], b: list[int], a0: int, b0: int) -> list[tuple[int, int, int]]:
+    return [(a0 + i, b0 + j, n) for i, j, n in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            if n]
+
+
+def matched_pairs(a: list[int], b: list[int], max_cost: int = MAX_MATCH_COST, gap_cost: int = GAP_MATCH_COST,
+                  work: float = ANCHOR_WORK) -> tuple[list[tuple[int, int, int]], np.ndarray]:
+    """A monotonic alignment of ``a`` to ``b``: matching blocks (i, j, size), and which tokens of ``a`` are
+    unknown, left unaligned in a gap of the gold that holds their word (see the module's docstring). The whole
+    is given to difflib when its ``match_cost`` is at most ``max_cost``."""
+    unknown = np.zeros(len(a), dtype=bool)
+    if match_cost(a, b) <= max_cost:
+        return _difflib_blocks(a, b, 0, 0), unknown
     blocks: list[tuple[int, int, int]] = []
-    unaligned: list[tuple[int, int]] = []
+    budget = work * (len(a) + len(b))
     regions = [(0, len(a), 0, len(b))]
     while regions:
         a0, a1, b0, b1 = regions.pop()
+        start = 0  # the start and end both sides share
+        while a0 + start < a1 and b0 + start < b1 and a[a0 + start] == b[b0 + start]:
+            start += 1
+        if start:
+            blocks.append((a0, b0, start))
+            a0, b0 = a0 + start, b0 + start
+        end = 0
+        while a1 - end > a0 and b1 - end > b0 and a[a1 - end - 1] == b[b1 - end - 1]:
+            end += 1
+        if end:
+            a1, b1 = a1 - end, b1 - end
+            blocks.append((a1, b1, end))
+        if a0 == a1 or b0 == b1:
+            continue
         sa, sb = a[a0:a1], b[b0:b1]
-        if not sa or not sb:
+        cost = match_cost(sa, sb)
+        if cost <= gap_cost:
+            blocks += _difflib_blocks(sa, sb, a0, b0)
             continue
-        if match_cost(sa, sb) <= (max_cost if (a0, a1, b0, b1) == (0, len(a), 0, len(b)) else gap_cost):
-            matcher = SequenceMatcher(None, sa, sb, autojunk=False)
-            blocks += [(a0 + i, b0 + j, n) for i, j, n in matcher.get_matching_blocks() if n]
-            continue
-        anchors = _anchors(sa, sb)
-        if not anchors:
-            unaligned.append((a0, a1))
-            continue
-        blocks += [(a0 + i, b0 + j, 1) for i, j in anchors]
-        ends = [(-1, -1)] + anchors + [(len(sa), len(sb))]
-        regions += [(a0 + i + 1, a0 + k, b0 + j + 1, b0 + m) for (i, j), (k, m) in zip(ends, ends[1:])]
-    return blocks, unaligned
+        anchors, n = [], 0
+        if budget > 0:
+            budget -= len(sa) + len(sb)
+            anchors, n = _anchors(sa, sb)
+        if anchors:
+            blocks += [(a0 + i, b0 + j, n) for i, j in anchors]
+            ends = [(-n, -n)] + anchors + [(len(sa), len(sb))]
+            regions += [(a0 + i + n, a0 + k, b0 + j + n, b0 + m) for (i, j), (k, m) in zip(ends, ends[1:])]
+        elif cost <= max_cost:
+            blocks += _difflib_blocks(sa, sb, a0, b0)
+        else:
+            words = set(sb)
+            unknown[a0:a1] = [t in words for t in sa]
+    return blocks, unknown
 
 
 def _runs(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
@@ -123,8 +174,9 @@ def _runs(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
 
 def aligned_share(line_toks: list[list[str]], gold_toks: list[str], max_cost: int = MAX_MATCH_COST,
                   gap_cost: int = GAP_MATCH_COST) -> np.ndarray:
-    """For each line (its tokens), the share of its tokens aligned to the gold text's tokens (NaN for lines
-    without tokens, and for lines holding tokens left unaligned; see ``matched_pairs``)."""
+    """For each line (its tokens), the share of its tokens aligned to the gold text's tokens; NaN for lines
+    without tokens, and for lines whose label (``CONTENT_SHARE``, ``BOILERPLATE_SHARE``) depends on tokens
+    left unknown (see ``matched_pairs``)."""
     vocab: dict[str, int] = {}
     page_ids: list[int] = []
     owner: list[int] = []
@@ -133,19 +185,23 @@ def aligned_share(line_toks: list[list[str]], gold_toks: list[str], max_cost: in
         owner += [i] * len(toks)
     gold_ids = _ids(gold_toks, vocab)
     hit = np.zeros(len(page_ids), dtype=bool)
-    blocks, unaligned = matched_pairs(page_ids, gold_ids, max_cost, gap_cost)
+    blocks, unknown = matched_pairs(page_ids, gold_ids, max_cost, gap_cost)
     for a, size in _runs(blocks):
         if size >= MIN_RUN:
             hit[a:a + size] = True
     counts = np.array([len(t) for t in line_toks], dtype=float)
     owners = np.asarray(owner, dtype=int)
-    aligned = (np.bincount(owners, weights=hit, minlength=len(line_toks)) if owner
-               else np.zeros(len(line_toks)))
+
+    def per_line(weights: np.ndarray) -> np.ndarray:
+        return (np.bincount(owners, weights=weights, minlength=len(line_toks)) if owner
+                else np.zeros(len(line_toks)))
+
+    aligned, open_ = per_line(hit), per_line(unknown & ~hit)
     share = np.full(len(line_toks), np.nan)
     has = counts > 0
-    for a0, a1 in unaligned:
-        has[owners[a0:a1]] = False
     share[has] = aligned[has] / counts[has]
+    most = np.where(has, (aligned + open_) / np.maximum(counts, 1), np.nan)
+    share[(open_ > 0) & (share < CONTENT_SHARE) & (most > BOILERPLATE_SHARE)] = np.nan
     return share
 
 
@@ -158,20 +214,18 @@ def _contains(line_toks: list[str], snippet_toks: list[str]) -> bool:
 
 def align_lines(lines: list[str], gold: str, without: list[str] | None = None,
                 fold: bool = True) -> tuple[list[str | None], int]:
-    """Labels for the lines of a rendered page (None for blank lines), and how many lines were left
-    ``unsure`` because their tokens could not be aligned (see ``matched_pairs``). ``fold=False`` reads the
+    """Labels for the lines of a rendered page (None for blank lines), and how many lines are ``unsure``
+    because tokens of theirs could not be aligned (see ``matched_pairs``). ``fold=False`` reads the
     tokens as 0.12.3 and earlier did, with invisible characters and decomposed accents splitting words (the
     recipe keeps it so that it rebuilds the shipped model file)."""
     line_toks = [alignment_tokens(line, fold) for line in lines]
     share = aligned_share(line_toks, alignment_tokens(gold, fold))
     labels: list[str | None] = []
-    unaligned = 0
-    for line, toks, s in zip(lines, line_toks, share):
+    for line, s in zip(lines, share):
         if is_blank(line):
             labels.append(None)
         elif s != s:
             labels.append("unsure")
-            unaligned += bool(toks)
         elif s >= CONTENT_SHARE:
             labels.append("content")
         elif s <= BOILERPLATE_SHARE:
@@ -185,6 +239,7 @@ def align_lines(lines: list[str], gold: str, without: list[str] | None = None,
         for i, toks in enumerate(line_toks):
             if labels[i] is not None and len(snip) * 2 >= len(toks) and _contains(toks, snip):
                 labels[i] = "boilerplate"
+    unaligned = sum(1 for label, toks, s in zip(labels, line_toks, share) if label == "unsure" and toks and s != s)
     return labels, unaligned
 
 

@@ -28,7 +28,8 @@ _DANIEL_SITE = re.compile(r"^daniel/\d+_([^_]+)_")
 
 def record_meta(record: dict) -> dict[str, str]:
     """Page metadata kept from a corpus record: id, corpus, url, lang, page_type, site."""
-    meta = {k: str(record[k]) for k in ("id", "corpus", "url", "lang") if record.get(k) not in (None, "")}
+    meta = {k: str(record[k]) for k in ("id", "corpus", "url", "lang")  # a number (id 0 too) or a string
+            if isinstance(record.get(k), (str, int, float)) and not isinstance(record[k], bool) and record[k] != ""}
     page_type = record.get("page_type")
     if isinstance(page_type, dict):
         page_type = page_type.get("primary")

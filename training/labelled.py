@@ -151,7 +151,7 @@ def not_utf8(source: str, err: UnicodeDecodeError) -> str:
 def gzipped(source: str) -> str:
     """The error for gzip-compressed data where text was expected."""
     return (f"{source}: gzip-compressed data, not text: "
-            + ("a corpus so compressed is named .jsonl.gz" if source.endswith(".jsonl") else
+            + ("a corpus so compressed is named .jsonl.gz" if source.lower().endswith(".jsonl") else
                "gunzip it first" + (" (zcat FILE | ...)" if source == "-" else "")))
 
 
