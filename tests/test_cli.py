@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import gzip
 import json
 import os
 import re
@@ -1035,6 +1036,14 @@ def test_import_takes_a_record_whose_id_is_not_a_string(runner, tmp_path, page_i
     result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0, result.output
     assert labelled_by_text(tmp_path / "o.jsonl") == {"a b c": "content"}
+
+
+def test_import_gzips_an_output_named_in_capitals(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text(json.dumps({"id": "p", "html": "<p>a b c</p>", "main_content": "a b c"}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "O.JSONL.GZ")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(gzip.decompress((tmp_path / "O.JSONL.GZ").read_bytes()))["labels"] == ["content"]
 
 
 def test_import_keeps_an_id_of_0(runner, tmp_path):

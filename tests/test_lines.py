@@ -85,10 +85,11 @@ def test_decode_utf8():
     assert decode("Grüße, 世界\n".encode("utf-8")) == ("Grüße, 世界\n", [])
 
 
-def test_decode_refuses_a_str_and_takes_a_bytearray():
+@pytest.mark.parametrize("decoder", [decode, lambda data: decode_as(data, "cp1252")])
+def test_decode_refuses_a_str_and_takes_a_bytearray(decoder):
     with pytest.raises(TypeError, match=r"^decode takes the bytes of a scrape, not str \(a str is text already: give "
                                         r"it to split_lines\)$"):
-        decode("café")
+        decoder("café")
     assert decode(bytearray("café".encode("utf-8"))) == decode(memoryview("café".encode("utf-8"))) == ("café", [])
 
 
