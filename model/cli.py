@@ -1005,9 +1005,9 @@ def import_(
                    f"markup only), written with no lines (first: {ids[0]})", err=True)
     for (corpus, rend), pages_left in sorted(partial.items()):
         page_id, count, lines = pages_left[0]
-        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large for difflib's alignment and "
-                   "holding stretches with no word or run of words found once on each side; lines whose label "
-                   f"depends on those are written as unsure (first: {page_id}: {count} of {lines} lines)", err=True)
+        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large to align in full within the "
+                   "alignment's work limits (data/CLI.md, import); lines whose label depends on the rest are written as "
+                   f"unsure (first: {page_id}: {count} of {lines} lines)", err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
     emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]

@@ -44,16 +44,28 @@ def test_pages_too_costly_for_difflib_are_cut_at_their_shared_start_and_end_and_
     gold = [*"xabybcaz"]
     blocks, unknown = matched_pairs([t for line in page for t in line], gold, max_cost=0, gap_cost=0)
     assert (sorted(blocks), unknown.tolist()) == ([(0, 0, 4), (6, 4, 4)], [False] * 10)
-    # no shared start or end: anchored at the tokens found once on each side (y, b, c), the gaps by difflib
+    # q, z and w passed by (the other side lacks them), then the shared start and end
     blocks, unknown = matched_pairs([*"qaybcaz"], [*"aybrcaw"], max_cost=0, gap_cost=1)
-    assert (sorted(blocks), unknown.any()) == ([(1, 0, 1), (2, 1, 1), (3, 2, 1), (4, 4, 1), (5, 5, 1)], False)
+    assert (sorted(blocks), unknown.any()) == ([(1, 0, 3), (4, 4, 2)], False)
+    # no shared start or end: anchored at the tokens found once on each side
+    assert sorted(matched_pairs([9, 1, 2, 3, 4, 8], [8, 1, 2, 3, 4, 9], max_cost=0, gap_cost=0)[0]) == [
+        (1, 1, 1), (2, 2, 1), (3, 3, 1), (4, 4, 1)]
     assert aligned_share(page, gold, max_cost=0, gap_cost=0).tolist() == [1.0, 0.0, 1.0]
     assert aligned_share(page, gold).tolist() == [1.0, 0.0, 1.0]  # difflib's
 
 
 def test_runs_of_tokens_found_once_anchor_when_no_token_is():
-    a, b = [5, 1, 2, 1, 3, 2, 3, 6], [7, 1, 2, 1, 3, 2, 3, 8]  # 1, 2 and 3 twice; each pair of them once
-    assert sorted(matched_pairs(a, b, max_cost=0, gap_cost=0)[0]) == [(1, 1, 2), (3, 3, 2), (5, 5, 2)]  # no overlap
+    a, b = [1, 2, 1, 3, 2, 3], [3, 1, 2, 1, 3, 2]  # each token twice; each pair of tokens once
+    # the pairs (1, 2) and (1, 3) anchor, not the pairs overlapping them; the 2 after them by difflib
+    assert sorted(matched_pairs(a, b, max_cost=0, gap_cost=0)[0]) == [(0, 1, 2), (2, 3, 2), (4, 5, 1)]
+
+
+def test_a_teaser_repeating_the_gold_s_first_words_does_not_take_them_from_the_article():
+    # page: the teaser (1 2 3), a menu (7 8 9 ...), the article (1 2 3 4 5 6 ...); gold: the article
+    article = list(range(100, 130))
+    page, gold = [1, 2, 3, *range(7, 40), 1, 2, 3, 4, 5, 6, *article], [1, 2, 3, 4, 5, 6, *article]
+    blocks = matched_pairs(page, gold, max_cost=0, gap_cost=0)[0]
+    assert sorted(blocks)[0] == (36, 0, 36)  # the article, as difflib aligns it
 
 
 def test_a_costly_region_without_anchors_leaves_the_tokens_whose_words_the_gold_holds_unknown():

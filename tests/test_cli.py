@@ -1088,9 +1088,9 @@ def test_import_names_a_page_it_cannot_align_in_full_and_writes_those_lines_as_u
                                   "main_content": "nein ja\n" * 3200}) + "\n")
     result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0
-    assert result.stderr == ("Warning: mini: 1 page(s) (inscriptis) too large for difflib's alignment and holding "
-                             "stretches with no word or run of words found once on each side; lines whose label "
-                             "depends on those are written as unsure (first: r1: 3200 of 3201 lines)\n")
+    assert result.stderr == ("Warning: mini: 1 page(s) (inscriptis) too large to align in full within the alignment's "
+                             "work limits (data/CLI.md, import); lines whose label depends on the rest are written as "
+                             "unsure (first: r1: 3200 of 3201 lines)\n")
     assert labelled_by_text(tmp_path / "o.jsonl") == {"Startseite": "boilerplate", "ja nein": "unsure"}
     again = runner.invoke(app, ["import", str(tmp_path / "o.jsonl"), "-o", str(tmp_path / "again.jsonl")])
     assert (again.exit_code, again.stderr) == (0, "linesift: 1 labelled page (lines and labels) copied as given\n")

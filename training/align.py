@@ -12,13 +12,17 @@ a ``without`` snippet of the source (text that must not be kept) become boilerpl
 
 difflib's matcher takes time that grows with the product of the two sides' shared tokens (a 440 KB page
 took 76 s). A page whose ``match_cost`` is above ``MAX_MATCH_COST`` is aligned as git's patience diff
-does: the start and end the two sides share are matched, the rest is cut at anchors (tokens, else pairs,
-fours or eights of tokens, found exactly once on each side; the longest chain increasing on both sides),
-and each gap between anchors is aligned the same way, by difflib once it costs at most
-``GAP_MATCH_COST``, or at most ``MAX_MATCH_COST`` when it has no anchor. A gap too costly for difflib and
-without anchors (or met after ``ANCHOR_WORK`` passes over the page's length) is left unaligned: its tokens
-whose word the gold gap holds are unknown, and a line whose label they could change is ``unsure``. Every
-page of the shipped model's corpora is below the limit, so its alignment is difflib's alone.
+does: tokens at a region's ends whose word the other side lacks are passed by, and the start and end the
+two sides share are matched (at the page's own ends only when they are at least half of it); the rest is
+cut at anchors (tokens, else pairs, fours or eights of tokens, found exactly once on each side; the longest
+chain increasing on both sides), and each gap between anchors is aligned the same way, by difflib once it
+costs at most ``GAP_MATCH_COST``. Gaps without anchors go to difflib while their costs add up to at most
+``MAX_MATCH_COST``. A gap left over (too costly, or met after the anchor search has read ``ANCHOR_WORK``
+times the page's and gold's length) is left unaligned: its tokens whose word the gold gap holds are
+unknown, and a line whose label they could change is ``unsure``. ``match_cost`` bounds difflib's first
+search, not its recursion: a long periodic table can still take a minute (data/EXPERIMENTS.md,
+"Thirty-third round"). Every page of the shipped model's corpora is below the limit, so its alignment is
+difflib's alone.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ MAX_MATCH_COST = 20_000_000
 GAP_MATCH_COST = 100_000
 ANCHOR_GRAMS = (1, 2, 4, 8)  # the lengths of the runs of tokens tried as anchors, in turn
 ANCHOR_WORK = 8  # anchors are looked for in at most this many times the tokens of page and gold together
+TRIM_ROUNDS = 4  # a region's ends are trimmed at most this many times before it is cut
 # Invisible characters taken out before tokens are read: soft hyphen, zero-width space, non-joiner and
 # joiner, word joiner, and the BOM used as a zero-width no-break space.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -106,6 +111,29 @@ def _anchors(a: list[int], b: list[int]) -> tuple[list[tuple[int, int]], int]:
     return [], 0
 
 
+def _inner(toks: list[int], lo: int, hi: int, words: set) -> tuple[int, int]:
+    """``lo, hi`` moved inwards past the tokens of ``toks[lo:hi]`` whose word ``words`` lacks."""
+    while lo < hi and toks[lo] not in words:
+        lo += 1
+    while hi > lo and toks[hi - 1] not in words:
+        hi -= 1
+    return lo, hi
+
+
+def _shared_ends(a: list[int], b: list[int], a0: int, a1: int, b0: int, b1: int) -> tuple[int, int]:
+    """How many tokens ``a[a0:a1]`` and ``b[b0:b1]`` share at their start and at their end; where the two
+    would overlap on the shorter side, only the longer (the start on a tie)."""
+    start = 0
+    while a0 + start < a1 and b0 + start < b1 and a[a0 + start] == b[b0 + start]:
+        start += 1
+    end = 0
+    while a1 - end > a0 and b1 - end > b0 and a[a1 - end - 1] == b[b1 - end - 1]:
+        end += 1
+    if start + end > min(a1 - a0, b1 - b0):
+        return (start, 0) if start >= end else (0, end)
+    return start, end
+
+
 def _difflib_blocks(a: list[int], b: list[int], a0: int, b0: int) -> list[tuple[int, int, int]]:
     return [(a0 + i, b0 + j, n) for i, j, n in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
             if n]
@@ -121,21 +149,28 @@ def matched_pairs(a: list[int], b: list[int], max_cost: int = MAX_MATCH_COST, ga
         return _difflib_blocks(a, b, 0, 0), unknown
     blocks: list[tuple[int, int, int]] = []
     budget = work * (len(a) + len(b))
+    unanchored = max_cost  # the pairs difflib may still be given in gaps without anchors, all told
     regions = [(0, len(a), 0, len(b))]
     while regions:
         a0, a1, b0, b1 = regions.pop()
-        start = 0  # the start and end both sides share
-        while a0 + start < a1 and b0 + start < b1 and a[a0 + start] == b[b0 + start]:
-            start += 1
-        if start:
-            blocks.append((a0, b0, start))
-            a0, b0 = a0 + start, b0 + start
-        end = 0
-        while a1 - end > a0 and b1 - end > b0 and a[a1 - end - 1] == b[b1 - end - 1]:
-            end += 1
-        if end:
-            a1, b1 = a1 - end, b1 - end
-            blocks.append((a1, b1, end))
+        whole = (a0, a1, b0, b1) == (0, len(a), 0, len(b))
+        for _ in range(TRIM_ROUNDS):  # tokens at the ends whose word the other side lacks, then the shared ends
+            in_a, in_b = set(a[a0:a1]), set(b[b0:b1])
+            a0, a1 = _inner(a, a0, a1, in_b)
+            b0, b1 = _inner(b, b0, b1, in_a)
+            shared = _shared_ends(a, b, a0, a1, b0, b1)
+            # at the page's own ends only a large shared part: a teaser repeating the article's first lines
+            # must not take them from the article
+            if not any(shared) or (whole and 2 * sum(shared) < min(a1 - a0, b1 - b0)):
+                break
+            start, end = shared
+            if start:
+                blocks.append((a0, b0, start))
+                a0, b0 = a0 + start, b0 + start
+            if end:
+                a1, b1 = a1 - end, b1 - end
+                blocks.append((a1, b1, end))
+            whole = False
         if a0 == a1 or b0 == b1:
             continue
         sa, sb = a[a0:a1], b[b0:b1]
@@ -151,7 +186,8 @@ def matched_pairs(a: list[int], b: list[int], max_cost: int = MAX_MATCH_COST, ga
             blocks += [(a0 + i, b0 + j, n) for i, j in anchors]
             ends = [(-n, -n)] + anchors + [(len(sa), len(sb))]
             regions += [(a0 + i + n, a0 + k, b0 + j + n, b0 + m) for (i, j), (k, m) in zip(ends, ends[1:])]
-        elif cost <= max_cost:
+        elif cost <= unanchored:
+            unanchored -= cost
             blocks += _difflib_blocks(sa, sb, a0, b0)
         else:
             words = set(sb)
