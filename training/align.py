@@ -41,7 +41,7 @@ CONTENT_SHARE = 0.5
 BOILERPLATE_SHARE = 0.25
 # Above this many pairs of equal tokens between page and gold (``match_cost``), the page is cut at anchors
 # before difflib aligns it. The largest page of the corpora has 8.1 million (1.1 s). The gaps between
-# anchors are cut again above ``GAP_MATCH_COST``, which keeps a 9 MB page to seconds.
+# anchors are cut again above ``GAP_MATCH_COST``, which keeps a 9 MB page of prose to seconds.
 MAX_MATCH_COST = 20_000_000
 GAP_MATCH_COST = 100_000
 ANCHOR_GRAMS = (1, 2, 4, 8)  # the lengths of the runs of tokens tried as anchors, in turn
@@ -232,7 +232,7 @@ def aligned_share(line_toks: list[list[str]], gold_toks: list[str], max_cost: in
         return (np.bincount(owners, weights=weights, minlength=len(line_toks)) if owner
                 else np.zeros(len(line_toks)))
 
-    aligned, open_ = per_line(hit), per_line(unknown & ~hit)
+    aligned, open_ = per_line(hit), per_line(unknown)  # unknown tokens are in no block
     share = np.full(len(line_toks), np.nan)
     has = counts > 0
     share[has] = aligned[has] / counts[has]
