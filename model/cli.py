@@ -27,6 +27,7 @@ from linesift.output import (
     commit_temp_file,
     drop_temp_file,
     format_record,
+    gzip_named,
     is_own_stream,
     is_special_file,
     link_target,
@@ -378,7 +379,7 @@ class _Sink:
         else:  # through a symlink, the file it points to is replaced, not the link; a name ending in .gz gzipped
             # (at gzip's own default level, 6: 9 is slower for little gain on a crawl's output)
             fd, self.tmp = new_temp_file(path)
-            self.handle = text_writer(os.fdopen(fd, "wb"), compress=path.name.lower().endswith(".gz"), newline="",
+            self.handle = text_writer(os.fdopen(fd, "wb"), compress=gzip_named(path), newline="",
                                       level=6)
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
@@ -940,7 +941,7 @@ def import_(
     partial: dict = defaultdict(list)  # (corpus, renderer) -> (page id, lines left unsure, lines), not aligned in full
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
-    out = open_text_output(tmp, compress=output.name.lower().endswith(".gz"))
+    out = open_text_output(tmp, compress=gzip_named(output))
     ok = False
 
     progress = _Progress(enabled=True)

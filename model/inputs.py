@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import NotTextError, decode, decode_as, split_lines, utf8_rows, without_surrogates
-from linesift.output import is_special_file
+from linesift.output import gzip_named, is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.settings import JSON_MAX_DEPTH
 from linesift.sites import site_of_url
@@ -349,7 +349,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
     try:
         if path == "-":
             handle = nullcontext(stdin_rows(head))
-        elif path.lower().endswith(".gz"):
+        elif gzip_named(path):
             handle = gzip.open(path, "rb")
         else:
             handle = open(path, "rb")

@@ -27,6 +27,11 @@ def _umask() -> int:
     return mask
 
 
+def gzip_named(path: str | Path) -> bool:
+    """Whether a file's name ends in ``.gz``, in any case: it is read and written gzipped."""
+    return str(path).lower().endswith(".gz")
+
+
 def is_special_file(path: str | Path) -> bool:
     """Whether ``path`` exists and is neither a regular file nor a directory (``/dev/null``, a FIFO, a
     terminal): written to in place, since renaming a file over it would replace the device or pipe."""

@@ -34,8 +34,8 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     start = 0
     said = False
     while batch := list(islice(it, BATCH_PAGES_DEFAULT)):
-        said = said or _say_replaced(batch, start, text_field)
         texts = [page_text(r, text_field) for r in batch]
+        said = said or _say_replaced(batch, texts, start)
         good = [i for i, text in enumerate(texts) if text is not None]
         results = dict(zip(good, predict_pages([split_lines(texts[i]) for i in good], model, threshold, cut=cut)))
         for i, record in enumerate(batch):
@@ -53,8 +53,8 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     from linesift.sites import site_of_url
 
     records = list(records)
-    _say_replaced(records, 0, text_field)
     texts = [page_text(r, text_field) for r in records]
+    _say_replaced(records, texts, 0)
     good = [i for i, text in enumerate(texts) if text is not None]
     hosts = [site_of_url(records[i].get(url_field) if isinstance(records[i].get(url_field), str) else None)
              for i in good]  # records[i] is a mapping: page_text found its text
@@ -63,13 +63,13 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
             for i, record in enumerate(records)]
 
 
-def _say_replaced(records: list, start: int, text_field: str) -> bool:
-    """Warn (once) if one of ``records`` already holds a field its results replace (``OUTPUT_FIELDS``, or
-    ``error`` for a record without a page); return whether it did."""
-    for i, record in enumerate(records):
+def _say_replaced(records: list, texts: list[str | None], start: int) -> bool:
+    """Warn (once) if one of ``records`` (their page ``texts``, None for none) already holds a field its
+    results replace (``OUTPUT_FIELDS``, or ``error`` for a record without a page); return whether it did."""
+    for i, (record, text) in enumerate(zip(records, texts)):
         if not isinstance(record, Mapping):
             continue
-        written = OUTPUT_FIELDS if page_text(record, text_field) is not None else ("error",)
+        written = OUTPUT_FIELDS if text is not None else ("error",)
         if held := [name for name in written if name in record]:
             warnings.warn(f"record {start + i}: already has {', '.join(map(repr, held))}, which the results replace "
                           "(said for the first such record only)", stacklevel=3)

@@ -105,10 +105,11 @@ def _checked_sites(sites, pages: int) -> list[str | None]:
     if len(sites) != pages:
         raise ValueError(f"sites must name one site (or None) per page: {len(sites)} sites for {pages} pages")
     for at, site in enumerate(sites):
-        if site is not None and not isinstance(site, str):
+        if site is None or type(site) is str:
+            continue
+        if not isinstance(site, str):
             raise TypeError(f"sites[{at}]: a site is a str or None, not {type(site).__name__} ({site!r})")
-        if type(site) is not str and site is not None:  # a str subclass (numpy.str_): sites are interned
-            sites[at] = str.__str__(site)
+        sites[at] = str.__str__(site)  # a str subclass (numpy.str_): sites are interned, and it cannot be
     return sites
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from linesift.inputs import stdin_rows
 from linesift.lines import split_lines
+from linesift.output import gzip_named
 from linesift.sites import site_of_url
 from linesift.training.align import align_lines
 from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record
@@ -91,7 +92,7 @@ def read_records(path: str | Path) -> Iterator[dict]:
     if str(path) == "-":
         handle = nullcontext(stdin_rows())
     else:
-        handle = (gzip.open if str(path).lower().endswith(".gz") else open)(path, "rb")
+        handle = (gzip.open if gzip_named(path) else open)(path, "rb")
     with handle as rows:
         for number, record in json_rows(decoded_rows(rows, str(path), CorpusError), str(path), CorpusError):
             problem = record_problem(record)

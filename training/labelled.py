@@ -19,11 +19,12 @@ from pathlib import Path
 from linesift.inputs import GZIP_MAGIC, json_record, read_stdin, stdin_twice
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
-from linesift.output import atomic_write_text, format_record, resolved
+from linesift.output import atomic_write_text, format_record, gzip_named, resolved
 
 LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz")
+_HEADER = re.compile(r"^# ([a-z][a-z0-9_]*): ?(.*)$")
 
 
 def is_corpus_name(name: str) -> bool:
@@ -34,7 +35,6 @@ def is_corpus_name(name: str) -> bool:
 def is_labelled_name(name: str) -> bool:
     """Whether a file name is a labelled page's or corpus's (``PAGE_SUFFIXES``, ``CORPUS_SUFFIXES``, any case)."""
     return name.lower().endswith(PAGE_SUFFIXES + CORPUS_SUFFIXES)
-_HEADER = re.compile(r"^# ([a-z][a-z0-9_]*): ?(.*)$")
 
 
 class LabelledDataError(ValueError):
@@ -233,7 +233,7 @@ def _pages_of_rows(rows: Iterable[str], source: str) -> Iterator[LabelledPage]:
 def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
     path = Path(path)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    opener = gzip.open if gzip_named(path) else open
     number = 0
 
     def counted(rows):
@@ -271,7 +271,7 @@ def page_to_record(page: LabelledPage) -> dict:
 def write_jsonl_pages(pages: Iterable[LabelledPage], path: str | Path) -> int:
     """Write pages as a JSONL(.gz) corpus atomically; return how many were written."""
     rows = [format_record(page_to_record(p)) for p in pages]
-    atomic_write_text(path, "".join(rows), compress=str(path).lower().endswith(".gz"))
+    atomic_write_text(path, "".join(rows), compress=gzip_named(path))
     return len(rows)
 
 
