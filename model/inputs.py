@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.lines import NotTextError, decode, decode_as, split_lines, utf8_rows, without_surrogates
-from linesift.output import gzip_named, is_special_file
+from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.settings import JSON_MAX_DEPTH
 from linesift.sites import site_of_url
@@ -384,10 +384,9 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
             yield row
             continue
         page = corpus_page(*row, text_field, html_field, site_field)
-        held = [name for name in replaced if isinstance(page, Page) and name in page.record]
+        held = held_fields(page.record, replaced, (ERROR_FIELD,)) if replaced and isinstance(page, Page) else ""
         if held:  # a record cleaned before, or a field of the same name
-            page.warnings.append(f"{page.path}: the record already has {', '.join(map(repr, held))}, which "
-                                 "--format jsonl replaces with its results (said once per file)")
+            page.warnings.append(f"{page.path}: --format jsonl: the record already has {held} (said once per file)")
             replaced = ()
         yield page
 

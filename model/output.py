@@ -18,6 +18,7 @@ import numpy as np
 
 FORMATS = ("text", "tsv", "jsonl")
 OUTPUT_FIELDS = ("content", "line_labels", "line_scores", "linesift")  # what a corpus record gets
+ERROR_FIELD = "error"  # what a record that holds no page gets instead
 LINE_TEXTS_FIELD = "line_texts"  # and the page's lines, where its text is no field of the record (HTML, WARC)
 
 
@@ -275,7 +276,7 @@ def format_record(record: dict) -> str:
 
 def error_record(message: str) -> str:
     """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return format_record({"error": shown_path(message)})
+    return format_record({ERROR_FIELD: shown_path(message)})
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:
@@ -292,3 +293,16 @@ def content_text(lines: list[str], labels: list[str]) -> str:
         elif label == "blank" and out:
             gap = True
     return "\n".join(out)
+
+
+def held_fields(record, replaced: tuple[str, ...], kept: tuple[str, ...]) -> str:
+    """The fields of ``replaced`` and ``kept`` a record already holds (a record cleaned before), said for a
+    warning ("" for none): the ``replaced`` ones the new results (or error) replace; the ``kept`` ones stay
+    and may contradict them (an old ``error`` beside new results, old results beside a new ``error``)."""
+    old = [name for name in replaced if name in record]
+    stale = [name for name in kept if name in record]
+    new, verb = ("the error", "replaces") if ERROR_FIELD in replaced else ("the results", "replace")
+    said = [f"{', '.join(map(repr, old))}, which {new} {verb}"] if old else []
+    if stale:
+        said.append(f"{', '.join(map(repr, stale))}, which stays beside {new}")
+    return " and ".join(said)

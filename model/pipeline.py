@@ -15,7 +15,7 @@ from itertools import islice
 
 from linesift.inputs import NO_FIELD
 from linesift.lines import split_lines
-from linesift.output import OUTPUT_FIELDS
+from linesift.output import ERROR_FIELD, OUTPUT_FIELDS, held_fields
 from linesift.predict import default_model, predict_corpus, predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
 
@@ -65,14 +65,16 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
 
 def _say_replaced(records: list, texts: list[str | None], start: int) -> bool:
     """Warn (once) if one of ``records`` (their page ``texts``, None for none) already holds a field its
-    results replace (``OUTPUT_FIELDS``, or ``error`` for a record without a page); return whether it did."""
+    results replace (``OUTPUT_FIELDS``, or ``error`` for a record without a page) or one that stays beside
+    them and may contradict them (an old ``error`` beside results, old results beside an ``error``); return
+    whether it did."""
     for i, (record, text) in enumerate(zip(records, texts)):
         if not isinstance(record, Mapping):
             continue
-        written = OUTPUT_FIELDS if text is not None else ("error",)
-        if held := [name for name in written if name in record]:
-            warnings.warn(f"record {start + i}: already has {', '.join(map(repr, held))}, which the results replace "
-                          "(said for the first such record only)", stacklevel=3)
+        written, other = (OUTPUT_FIELDS, (ERROR_FIELD,)) if text is not None else ((ERROR_FIELD,), OUTPUT_FIELDS)
+        if held := held_fields(record, written, other):
+            warnings.warn(f"record {start + i}: already has {held} (said for the first such record only)",
+                          stacklevel=3)
             return True
     return False
 
@@ -87,4 +89,4 @@ def unreadable(record, position: int, text_field: str) -> dict:
     """A record that holds no page, as returned: its fields (if it is a mapping) and an ``error`` naming its
     position in the input (from 0)."""
     error = f"record {position}: {NO_FIELD} {text_field!r}"
-    return {**record, "error": error} if isinstance(record, Mapping) else {"error": error}
+    return {**record, ERROR_FIELD: error} if isinstance(record, Mapping) else {ERROR_FIELD: error}

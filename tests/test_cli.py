@@ -1192,8 +1192,8 @@ def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model
     result = predict(runner, model_file, corpus, "-f", "jsonl")
     as_tsv = predict(runner, model_file, corpus, "-f", "tsv")  # nothing replaced: nothing said
     assert result.exit_code == 0
-    assert result.stderr == (f"Warning: {corpus}:1: the record already has 'linesift', which --format jsonl "
-                             "replaces with its results (said once per file)\n")
+    assert result.stderr == (f"Warning: {corpus}:1: --format jsonl: the record already has 'linesift', which the "
+                             "results replace (said once per file)\n")
     assert [json.loads(r)["linesift"]["lines"] for r in result.stdout.splitlines()] == [1, 1]
     assert (as_tsv.exit_code, as_tsv.stderr) == (0, "")
 
@@ -1461,7 +1461,7 @@ def test_a_parquet_column_named_as_a_result_field_is_said_once(runner, model_fil
     source = parquet_corpus(tmp_path / "c.parquet", {"text": [PAGE_TEXT] * 2, "content": ["old", "old"]})
     result = predict(runner, model_file, "-f", "jsonl", source)
     assert (result.exit_code, result.stderr) == (0, (
-        f"Warning: {source}:1: the record already has 'content', which --format jsonl replaces with its results "
+        f"Warning: {source}:1: --format jsonl: the record already has 'content', which the results replace "
         "(said once per file)\n"))
 
 

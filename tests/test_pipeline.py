@@ -29,13 +29,25 @@ def test_cleaning_records_cleaned_before_warns_once(tiny_model, clean):
     assert out[1]["content"] != "old"
 
 
-def test_cleaning_a_record_without_a_page_warns_of_the_error_field_it_replaces(tiny_model):
+def test_cleaning_a_record_without_a_page_warns_of_the_error_it_replaces_and_the_results_it_keeps(tiny_model):
     records = [{"id": 1, "txt": "x", "content": "kept", "error": "upstream: HTTP 503"}]
     with pytest.warns(UserWarning) as said:
         out = list(clean_records(records, model=tiny_model))
-    assert [str(w.message) for w in said] == ["record 0: already has 'error', which the results replace (said for the "
-                                              "first such record only)"]
+    assert [str(w.message) for w in said] == ["record 0: already has 'error', which the error replaces and 'content', "
+                                              "which stays beside the error (said for the first such record only)"]
     assert out == [{"id": 1, "txt": "x", "content": "kept", "error": "record 0: no string field 'text'"}]
+
+
+@pytest.mark.parametrize("clean", ["clean_records", "clean_partition"])
+def test_cleaning_a_record_holding_an_error_warns_that_it_stays_beside_the_results(tiny_model, clean):
+    import linesift.pipeline
+
+    records = [{**RECORDS[0], "error": "record 0: no string field 'text'"}]
+    with pytest.warns(UserWarning) as said:
+        out = list(getattr(linesift.pipeline, clean)(records, model=tiny_model))
+    assert [str(w.message) for w in said] == ["record 0: already has 'error', which stays beside the results (said "
+                                              "for the first such record only)"]
+    assert (out[0]["error"], out[0]["linesift"]["lines"]) == ("record 0: no string field 'text'", 4)
 
 
 def test_clean_records_passes_no_cut_on(cutting_model, commented_page):
