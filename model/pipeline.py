@@ -28,7 +28,13 @@ def clean_records(records: Iterable[dict], text_field: str = "text", model=None,
     None, a number; or not a dict) comes back with an ``error`` field instead (``unreadable``), as
     ``linesift predict`` writes an error record for it, and the others are cleaned. The first record that
     already holds a field its results replace (``output.OUTPUT_FIELDS``: cleaned before? or ``error``) gets a
-    warning."""
+    warning. A ``text_field`` the results are written to is refused (``ValueError``)."""
+    _check_text_field(text_field)  # at the call, not at the first record
+    return _cleaned(records, text_field, model, threshold, cut)
+
+
+def _cleaned(records: Iterable[dict], text_field: str, model, threshold: float | None, cut: bool) -> Iterator[dict]:
+    """``clean_records``'s results, the model loaded at the first record."""
     model = model if model is not None else default_model()
     it = iter(records)
     start = 0
@@ -52,6 +58,7 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     A record without a string ``text_field`` comes back with an ``error`` field, as in ``clean_records``."""
     from linesift.sites import site_of_url
 
+    _check_text_field(text_field)
     records = list(records)
     texts = [page_text(r, text_field) for r in records]
     _say_replaced(records, texts, 0)
@@ -61,6 +68,15 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
     results = dict(zip(good, predict_corpus([split_lines(texts[i]) for i in good], model, threshold, hosts, cut=cut)))
     return [results[i].record(record) if i in results else unreadable(record, i, text_field)
             for i, record in enumerate(records)]
+
+
+def _check_text_field(text_field: str) -> None:
+    """Refuse a ``text_field`` the results are written to (its page would be replaced by them), as
+    ``linesift predict -f jsonl`` refuses such a ``--text-field``."""
+    if text_field in OUTPUT_FIELDS:
+        raise ValueError(f"text_field {text_field!r}: the results are written to the records' "
+                         f"{', '.join(OUTPUT_FIELDS)} fields, which would replace the page; copy it to another "
+                         "field first")
 
 
 def _say_replaced(records: list, texts: list[str | None], start: int) -> bool:

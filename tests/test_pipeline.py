@@ -123,3 +123,12 @@ def test_a_mapping_that_is_not_a_dict_is_cleaned_as_a_dict_is(tiny_model):
 
     out = list(clean_records([UserDict(RECORDS[0])], model=tiny_model))
     assert out == list(clean_records([RECORDS[0]], model=tiny_model))
+
+
+@pytest.mark.parametrize("clean", ["clean_records", "clean_partition"])
+def test_a_text_field_the_results_replace_is_refused_at_the_call(tiny_model, clean):
+    import linesift.pipeline
+
+    with pytest.raises(ValueError, match="^text_field 'content': the results are written to the records' content, "
+                                         "line_labels, line_scores, linesift fields, which would replace the page"):
+        getattr(linesift.pipeline, clean)([{"content": "Home\nA page."}], text_field="content", model=tiny_model)
