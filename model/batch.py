@@ -7,6 +7,7 @@ batches are in flight, so memory stays constant however many pages stream throug
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ class BatchResult:
     lines: int
     errors: int = 0  # outputs that stand for unreadable inputs
     warnings: list[str] = field(default_factory=list)  # found while scoring (``overlong_line``)
+    failures: list[str] = field(default_factory=list)  # pages that could not be scored (``too_large``)
 
     @property
     def pages(self) -> int:
@@ -34,7 +36,31 @@ class BatchResult:
 
 def score_batch(pages: list[Page], model, threshold: float | None, fmt: str, table=None,
                 cut: bool = True) -> BatchResult:
-    """Render pending HTML, score all lines of the batch in one model call and format the results."""
+    """Render pending HTML, score all lines of the batch in one model call and format the results. Where
+    memory runs out, each page is scored alone, and a page that still does not fit is a failure (an error
+    record in its place with ``fmt`` jsonl), not the end of the run."""
+    try:
+        return _scored(pages, model, threshold, fmt, table, cut)
+    except MemoryError:
+        pass
+    if len(pages) == 1:
+        return too_large(pages[0], fmt)
+    alone = [score_batch([page], model, threshold, fmt, table, cut) for page in pages]
+    return BatchResult([out for r in alone for out in r.outputs], sum(r.lines for r in alone),
+                       sum(r.errors for r in alone), [w for r in alone for w in r.warnings],
+                       [f for r in alone for f in r.failures])
+
+
+def too_large(page: Page, fmt: str) -> BatchResult:
+    """The result standing for a ``page`` whose scoring ran out of memory: a failure, and with ``fmt`` jsonl
+    an error record in its place."""
+    size = f"{len(page.lines):,} lines" if page.text is None and page.html is None else "not yet split into lines"
+    message = f"{page.path}: too large to score in this memory ({size}; MemoryError)"
+    return BatchResult([(page.path, error_record(message))] if fmt == "jsonl" else [], 0, int(fmt == "jsonl"),
+                       failures=[message])
+
+
+def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, cut: bool) -> BatchResult:
     pages = [p.render() for p in pages]
     out = []
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table, cut)
@@ -146,27 +172,43 @@ def _work(pages: list[Page]) -> BatchResult:
 
 @contextmanager
 def _pool(ctx, jobs: int, initargs):
-    """A worker pool started with Ctrl-C held back (``signal.pthread_sigmask``), so no worker is interrupted
-    between its fork and ``_init_worker``; a Ctrl-C pressed meanwhile reaches the parent once it is up."""
+    """A pool of ``jobs`` worker processes (``concurrent.futures``: a worker that dies, killed by the kernel's
+    out-of-memory killer say, fails the batches pending instead of leaving them waited for), all started at
+    once with Ctrl-C held back (``signal.pthread_sigmask``), so no worker is interrupted between its fork
+    and ``_init_worker``; a Ctrl-C pressed meanwhile reaches the parent once they are up."""
     import signal
+    from concurrent.futures import ProcessPoolExecutor
 
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     held = hasattr(signal, "pthread_sigmask")
     if held:
         before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool = ctx.Pool(jobs, initializer=_init_worker, initargs=initargs)
+        pool.submit(int).result()  # the workers start here (all at once under fork; one, at least, else)
     finally:
         if held:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
     try:
         yield pool
     finally:
-        # no Pool.terminate: it sends the workers SIGTERM, then waits for its task thread, which waits forever
-        # for the result queue's lock if a worker was stopped while sending a result (CPython's
-        # multiprocessing; a Ctrl-C in the middle of a run hung so in CI). The workers finish the batches
-        # they were given (at most 2 per worker and one more, ``score_stream``) and stop.
-        pool.close()
-        pool.join()
+        # the workers finish the batches they were given (at most 2 per worker and one more, ``score_stream``)
+        # and stop; batches not yet started are dropped when the run stops early
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended while scoring (killed: by the kernel's out-of-memory killer, say)."""
+
+
+def _result(pending) -> BatchResult:
+    """The result of a batch given to a worker (a future); ``WorkerLost`` if a worker died meanwhile."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pending.result()
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process was killed while scoring (out of memory?): its batch of pages cannot "
+                         "be scored; try fewer --jobs, or leave out the largest pages") from None
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | None, fmt: str,
@@ -187,8 +229,6 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
                 yield score_batch(pages, model, threshold, fmt, table, cut)
         return
     page_batches = itertools.chain([first, second], page_batches)
-    import multiprocessing
-
     # fork where the platform has it: workers start at once with the model and site table already in memory
     # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn, and both are pickled
     fork = "fork" in multiprocessing.get_all_start_methods()
@@ -201,12 +241,12 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
                 pages = next(page_batches, None)
             except BaseException:  # reading stopped (e.g. --fail-fast): the batches read before still come out
                 while pending:
-                    yield pending.popleft().get()
+                    yield _result(pending.popleft())
                 raise
             if pages is None:
                 break
-            pending.append(pool.apply_async(_work, (pages,)))
+            pending.append(pool.submit(_work, pages))
             while len(pending) > 2 * jobs:
-                yield pending.popleft().get()
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())

@@ -493,7 +493,7 @@ def predict(
     whole_line on a page of one long line; content_end where the page was cut; headline_lines where a
     headline was kept above the first kept line), in input order.
     """
-    from linesift.batch import available_cores, batches, build_table, score_stream, with_sites
+    from linesift.batch import WorkerLost, available_cores, batches, build_table, score_stream, with_sites
     from linesift.inputs import expand_paths, iter_pages, readable_twice, text_codec
 
     paths = paths or ["-"]
@@ -593,6 +593,8 @@ def predict(
                     fail(str(err))  # _DirSink's own refusal (an output among the inputs), which names the file
                 n_pages += result.pages
                 n_lines += result.lines
+                for failure in result.failures:  # a page too large for the memory: said as an unreadable input
+                    on_error(failure)
                 for warning in result.warnings:
                     n_overlong += 1
                     if n_overlong <= OVERLONG_WARNINGS_MAX:
@@ -601,6 +603,9 @@ def predict(
         ok = n_pages > 0 or n_failed == 0
     except KeyboardInterrupt:  # Ctrl-C: the clean-up below runs, then exit 130 (whatever typer's version does)
         raise typer.Exit(130) from None
+    except WorkerLost as err:  # nothing is written: the lost batch would leave a hole in the output
+        progress.clear()
+        fail(str(err))
     finally:
         progress.close()
         try:

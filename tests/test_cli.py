@@ -2354,3 +2354,25 @@ def test_the_progress_counter_is_not_drawn_where_stderr_is_no_terminal(monkeypat
     progress.update(32)
     progress.close()
     assert cli.sys.stderr.getvalue() == ""
+
+
+def test_a_page_too_large_for_the_memory_is_an_error_in_its_place_and_the_others_are_scored(runner, model_file,
+                                                                                            tmp_path, monkeypatch):
+    from linesift import batch
+
+    def scarce(pages, *args, **kwargs):  # memory for pages of up to 2 lines
+        if any(len(lines) > 2 for lines in pages):
+            raise MemoryError
+        return batch_predict(pages, *args, **kwargs)
+
+    batch_predict = batch.predict_pages
+    monkeypatch.setattr(batch, "predict_pages", scarce)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "A story, told at length."}\n{"text": "a\\nb\\nc"}\n{"text": "Home"}\n',
+                      encoding="utf-8")
+    result = predict(runner, model_file, corpus, "-f", "jsonl", "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {corpus}:2: too large to score in this memory (3 lines; MemoryError)\n"
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [r.get("error") or r["linesift"]["lines"] for r in records] == [
+        1, f"{corpus}:2: too large to score in this memory (3 lines; MemoryError)", 1]

@@ -571,3 +571,30 @@ def test_train_refuses_its_own_stderr_as_output(tmp_path):
     assert proc.returncode == 1
     assert log.read_text(encoding="utf-8").splitlines()[-1].startswith("Error: /dev/stderr: is this command's stderr")
     assert not os.path.exists("/dev/stderr.json")
+
+
+def _dies_on_b(pages):
+    """A worker's ``_work`` that is killed, as the out-of-memory killer kills, on the batch of page "b"."""
+    if pages[0].path == "b":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _work_before(pages)
+
+
+_work_before = None
+
+
+@POSIX_ONLY
+def test_a_worker_killed_while_scoring_ends_the_stream_with_worker_lost(model_file, monkeypatch):
+    global _work_before
+    from linesift import batch
+    from linesift.inputs import Page
+    from linesift.modelfile import load_model
+
+    _work_before = batch._work
+    monkeypatch.setattr(batch, "_work", _dies_on_b)  # forked workers inherit the patched module
+    pages = [[Page(name, ["Home", "A story, told at length."])] for name in "abc"]
+    got = []
+    with pytest.raises(batch.WorkerLost, match="^a worker process was killed while scoring"):
+        for result in batch.score_stream(pages, load_model(model_file), None, "tsv", jobs=2):
+            got.append(result.outputs[0][0])
+    assert "c" not in got  # never past the lost batch ("a" comes out if it was scored before the loss)
