@@ -1086,6 +1086,9 @@ def main() -> None:
         else:
             say_error(what)
         sys.exit(1)
+    except MemoryError:  # outside the scoring of a page, which says its page (``batch.too_large``)
+        say_error("out of memory (MemoryError): give it fewer or smaller pages at once")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

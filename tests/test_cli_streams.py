@@ -598,3 +598,17 @@ def test_a_worker_killed_while_scoring_ends_the_stream_with_worker_lost(model_fi
         for result in batch.score_stream(pages, load_model(model_file), None, "tsv", jobs=2):
             got.append(result.outputs[0][0])
     assert "c" not in got  # never past the lost batch ("a" comes out if it was scored before the loss)
+
+
+def test_memory_running_out_outside_a_page_is_a_one_line_error(monkeypatch, capsys):
+    from linesift import cli
+
+    def no_memory():
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "app", no_memory)
+    monkeypatch.setattr(sys, "argv", ["linesift", "predict", "page.txt"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    assert capsys.readouterr() == ("", "Error: out of memory (MemoryError): give it fewer or smaller pages at once\n")
