@@ -452,8 +452,10 @@ def predict(
                                              "corpus (one page per record), .parquet as one (a page per row; "
                                              "needs pyarrow), .warc/.warc.gz/.wet/.wet.gz as WARC, "
                                              "else text; stdin is sniffed: WARC (plain or gzipped) when it "
-                                             "opens with a WARC header, HTML, or a JSONL corpus when its first "
-                                             "line that is not blank is a JSON object."),
+                                             "opens with a WARC header, HTML when it opens as an HTML document "
+                                             "and holds end tags, or a JSONL corpus when its first lines that "
+                                             "are not blank are JSON objects (data/CLI.md); --input-format text "
+                                             "reads any page as text."),
     text_field: str = typer.Option(TEXT_FIELD_DEFAULT, "--text-field", metavar="FIELD",
                                    help="JSONL and Parquet corpora: the field holding the page text."),
     html_field: Optional[str] = typer.Option(None, "--html-field", metavar="FIELD",

@@ -269,15 +269,25 @@ def json_record(row: str, where: str, warnings: list[str] | None = None, error: 
 _OPENS_RECORD = re.compile(rb'\{\s*"')  # a JSON object's opening, up to its first key's quote
 
 
-def looks_like_jsonl(first_row: bytes) -> bool:
-    """Whether the first row of stdin that is not blank starts a JSONL corpus: a JSON object, or a row that
-    opens as one does, with a key (a record cut short: its error is said in place). A scrape's first line
-    rarely opens so; ``--input-format text`` reads it as a page."""
-    row = first_row.removeprefix(codecs.BOM_UTF8).strip()
+def looks_like_jsonl(first_row: bytes, next_row: bytes | None = None) -> bool:
+    """Whether stdin's first two rows that are not blank (``next_row`` None: there is no second) start a JSONL
+    corpus: the only row a JSON object; or two rows opening with "{" of which one is a JSON object, or which
+    both open as one does, with a key (records cut short: their errors are said in place). A scrape rarely
+    opens so (a JSON-LD block, a log line or a package.json opening a page are text: the line after them is
+    no record); ``--input-format text`` reads it as a page."""
+    first = first_row.removeprefix(codecs.BOM_UTF8).strip()
+    if not first.startswith(b"{"):
+        return False
+    if next_row is None:
+        return _json_object(first)
+    second = next_row.strip()
+    return second.startswith(b"{") and (_json_object(first) or _json_object(second)
+                                        or bool(_OPENS_RECORD.match(first) and _OPENS_RECORD.match(second)))
+
+
+def _json_object(row: bytes) -> bool:
     if not row.startswith(b"{"):
         return False
-    if _OPENS_RECORD.match(row):
-        return True
     try:
         return isinstance(json.loads(row.decode("utf-8", errors="replace")), dict)
     except (ValueError, RecursionError):
@@ -286,11 +296,10 @@ def looks_like_jsonl(first_row: bytes) -> bool:
 
 def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
     """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
-    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank): ``warc`` if its
-    first row is a WARC version line (or it is gzip that opens with one), ``jsonl`` if that row is a JSON
-    object or opens as one with a key (``looks_like_jsonl``), or opens with "{" and the next row that is not
-    blank is one (a first record cut short: its error is said); other gzip bytes are refused before the rest
-    is read."""
+    ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank), and to the next
+    such row where that one opens with "{": ``warc`` if its first row is a WARC version line (or it is gzip
+    that opens with one), ``jsonl`` if those two rows start a corpus (``looks_like_jsonl``); other gzip bytes
+    are refused before the rest is read."""
     if sys.stdin is None:
         raise InputError("-: no stdin (it is closed)")
     if input_format != "auto":
@@ -306,12 +315,13 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
             return "warc", head
         if len(head) == 1 and WARC_VERSION_LINE.fullmatch(head[0]):  # from its first byte, as warcio reads it
             return "warc", head
-        first = head[-1].removeprefix(codecs.BOM_UTF8).lstrip()
-        if first.startswith(b"{") and not looks_like_jsonl(first):
-            head = _rows_to_nonblank(head)
+        first = head[-1]
+        if not first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
+            return "auto", head
+        head = _rows_to_nonblank(head)
     except OSError as err:
         raise InputError(f"-: {err.strerror or err}") from None
-    return ("jsonl" if looks_like_jsonl(head[-1]) else "auto"), head
+    return ("jsonl" if looks_like_jsonl(first, head[-1] or None) else "auto"), head
 
 
 def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
@@ -632,12 +642,13 @@ def text_codec(name: str) -> str | None:
 
 
 def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | InputError]:
-    """stdin's records, read as a JSONL corpus because its first line is a JSON object: where that object has
-    no page field, as when a page of text opens with one (JSON-LD, a log line), its error says why."""
+    """stdin's records, read as a JSONL corpus because its first lines are JSON objects: where the first has
+    no page field, its error says why."""
     first = next(records, None)
     if isinstance(first, InputError) and NO_FIELD in str(first):
-        first = InputError(f"{first} (stdin is read as a JSONL corpus, as its first line that is not blank is a "
-                           "JSON object: --text-field names another field, --input-format text reads it as one page)")
+        first = InputError(f"{first} (stdin is read as a JSONL corpus, as its first lines that are not blank are "
+                           "JSON objects: --text-field names another field, --input-format text reads it as one "
+                           "page)")
     if first is not None:
         yield first
     yield from records

@@ -12,12 +12,18 @@ import sys
 from contextlib import contextmanager
 
 _XML_DECLARATION = re.compile(r"^<\?xml [^>]+?\?>")  # as inscriptis strips it
-_HTML_SNIFF = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)", re.I | re.S)
+# a document's opening (after an XML declaration and comments): a doctype, or a tag of its head or body
+_HTML_SNIFF = re.compile(r"^\s*(<\?xml [^>]*\?>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<(html|head|body|meta|title)[\s>/])",
+                         re.I | re.S)
+_END_TAG = re.compile(r"</(html|head|body|title|p|div|script|style|a|span|li|table|td)\s*>", re.I)
+HTML_SNIFF_CHARS = 65536  # how far into a text an end tag is looked for
 
 
 def looks_like_html(text: str) -> bool:
-    """True when a text starts like an HTML document."""
-    return bool(_HTML_SNIFF.match(text[:2048]))
+    """True when a text starts like an HTML document (an XML declaration and comments aside) and holds an end
+    tag of a common element in its first ``HTML_SNIFF_CHARS``: a scrape of a page about HTML may open with
+    "<!DOCTYPE html> explained", and is text."""
+    return bool(_HTML_SNIFF.match(text[:2048])) and _END_TAG.search(text, 0, HTML_SNIFF_CHARS) is not None
 
 
 def html_to_text(html: str) -> str:

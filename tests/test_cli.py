@@ -176,6 +176,20 @@ def test_html_on_stdin_is_sniffed(runner, model_file):
     assert [row[2] for row in tsv_rows(result.stdout)] == ["Hello there."]
 
 
+@pytest.mark.parametrize("html", ['<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+                                  'Strict//EN" "x">\n<html><body><p>Hello there.</p></body></html>\n',
+                                  "<meta charset=utf-8><title>T</title>\n<p>Hello there.</p>\n"])
+def test_xhtml_and_html_without_its_html_tag_on_stdin_are_sniffed(runner, model_file, html):
+    result = predict(runner, model_file, "-f", "tsv", input=html)
+    assert [row[2] for row in tsv_rows(result.stdout) if row[2]][-1] == "Hello there."
+
+
+def test_a_scrape_opening_with_a_doctype_but_without_end_tags_is_text_on_stdin(runner, model_file):
+    page = "<!DOCTYPE html> declaration explained\n\nThe doctype tells the browser which HTML it reads.\n"
+    result = predict(runner, model_file, "-f", "tsv", input=page)
+    assert [row[2] for row in tsv_rows(result.stdout)] == page.splitlines()
+
+
 def test_input_format_text_keeps_tags(runner, model_file, tmp_path):
     html = tmp_path / "page.html"
     html.write_text("<p>Hello there.</p>\n", encoding="utf-8")
@@ -1227,9 +1241,18 @@ def test_a_jsonl_corpus_on_stdin_is_read_record_by_record_after_blank_lines(runn
 def test_stdin_opening_with_a_json_object_is_a_corpus_whose_records_need_the_text_field(runner, model_file):
     result = predict(runner, model_file, "-f", "jsonl", "-", input='{"body": "The council met."}\n')
     assert result.exit_code == 1
-    assert result.stderr == ("Error: -:1: no string field 'text' (stdin is read as a JSONL corpus, as its first line "
-                             "that is not blank is a JSON object: --text-field names another field, --input-format "
+    assert result.stderr == ("Error: -:1: no string field 'text' (stdin is read as a JSONL corpus, as its first lines "
+                             "that are not blank are JSON objects: --text-field names another field, --input-format "
                              "text reads it as one page)\n")
+
+
+@pytest.mark.parametrize("opening", ['{"level": "info", "text": "page fetched"}', '{"@context": "https://schema.org"}',
+                                     '{"name": "demo", "version": "1.0.0",'])
+def test_stdin_opening_with_a_json_line_that_text_follows_is_a_text_page(runner, model_file, opening):
+    page = f"{opening}\nThe council met on Tuesday.\n{{\n"
+    result = predict(runner, model_file, "-f", "tsv", "-", input=page)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == [opening, "The council met on Tuesday.", "{"]
 
 
 def test_stdin_opening_with_other_json_is_a_text_page(runner, model_file):
