@@ -579,25 +579,30 @@ def _warc_page(path: str, record) -> Page | InputError | None:
     except Exception as err:  # warcio's decoders raise several kinds (brotli's AttributeError, zlib.error, ...)
         why = f"{type(err).__name__}: {one_line(err)}"
         return InputError(f"{path}#{record_id}: cannot decode the record's body ({why})")
+    if encoding in ("gzip", "x-gzip") and body.startswith(GZIP_MAGIC):
+        # warcio hands on a body it cannot gunzip from its first bytes as it is (a server's wrong header)
+        return InputError(f"{path}#{record_id}: cannot decode the record's body (Content-Encoding: gzip, and its "
+                          "gzip data is broken)")
     if record.rec_type == "conversion":
         return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url),
                     text=body.decode("utf-8", errors="replace"), record_lines=True)
-    return Page(f"{path}#{record_id}", [], record=meta, html=_decoded_body(body, ctype), site=site_of_url(url),
-                record_lines=True)
+    try:
+        html = _decoded_body(body, ctype)
+    except NotTextError:
+        return InputError(f"{path}#{record_id}: its body is not text, though its Content-Type is {ctype!r}")
+    return Page(f"{path}#{record_id}", [], record=meta, html=html, site=site_of_url(url), record_lines=True)
 
 
 def _decoded_body(data: bytes, content_type: str) -> str:
     """An HTML response body as text: by the charset of its Content-Type, else as an ``.html`` file is read
     (``lines.decode``, then ``as_declared``: the charset its ``<meta>`` declares, which legacy Cyrillic and
-    CJK pages often give only there); bad bytes replaced."""
+    CJK pages often give only there); bad bytes replaced. Bytes that are no text (``lines.NotTextError``:
+    an image or compressed data under an HTML Content-Type) are refused, as a file of them is."""
     charset = _charset(content_type)
     if charset is not None:
         with suppress(UnicodeError):  # a codec that fails whatever the bytes: read as a file is
             return data.decode(charset, errors="replace")
-    try:
-        text, warnings = decode(data)
-    except NotTextError:
-        return data.decode("utf-8", errors="replace")
+    text, warnings = decode(data)
     return as_declared(data, text, warnings)[0]
 
 

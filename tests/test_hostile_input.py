@@ -483,6 +483,39 @@ def test_a_warc_record_whose_body_cannot_be_decoded_is_an_error_in_place_and_the
     assert result.stderr == f"Error: {second}\n"
 
 
+def warc_of_three(path: Path, second: bytes, fields: list) -> Path:
+    """A WARC of three HTML responses, the second with the body ``second`` and the extra HTTP header ``fields``."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for n in (1, 2, 3):
+            body = second if n == 2 else f"<p>{ARTICLE} {n}</p>".encode()
+            headers = [("Content-Type", "text/html")] + (fields if n == 2 else [])
+            writer.write_record(writer.create_warc_record(
+                f"https://a.example/{n}", "response", http_headers=StatusAndHeaders("200 OK", headers, "HTTP/1.0"),
+                payload=io.BytesIO(body)))
+    return path
+
+
+def test_a_warc_body_whose_gzip_data_is_broken_is_an_error_in_place_not_its_bytes(runner, model_file, tmp_path):
+    import gzip
+
+    broken = bytearray(gzip.compress(f"<p>{ARTICLE} 2</p>".encode() * 20))
+    broken[20:60] = bytes(b ^ 0xFF for b in broken[20:60])
+    path = warc_of_three(tmp_path / "t.warc", bytes(broken), [("Content-Encoding", "gzip")])
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    only_the_second_failed(result, records, path, "cannot decode the record's body (Content-Encoding: gzip, and "
+                                                  "its gzip data is broken)")
+
+
+def test_a_warc_html_response_whose_body_is_not_text_is_an_error_in_place(runner, model_file, tmp_path):
+    path = warc_of_three(tmp_path / "t.warc", bytes(range(256)) * 8, [])
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    only_the_second_failed(result, records, path, "its body is not text, though its Content-Type is 'text/html'")
+
+
 def only_the_second_failed(result, records, path: Path, why: str) -> str:
     """The error of the second of three WARC records (its text), asserting it says ``why`` and the others were read."""
     second = records[1]["error"]
