@@ -23,7 +23,7 @@ import numpy as np
 from linesift import settings
 from linesift.binning import one_pass_binning
 from linesift.codepoints import stable_keys
-from linesift.conventions import call_to_action_rows, held_rows, hold_scores
+from linesift.conventions import call_to_action_rows, held_rows, hold_scores, widget_rows
 from linesift.features import (
     batch_features,
     block_means,
@@ -138,9 +138,11 @@ class _PageBatch:
         # comment headings (``conventions.held_rows``); read by ``held`` and by the headline model
         self.held_mask = np.zeros(len(f.X), dtype=bool)
         self.held_mask[held_rows(f.layout, f.lines, f.cues)] = True
-        # and calls to action (``conventions.call_to_action_rows``), held last, at prediction only
+        # and calls to action and widgets (``conventions.call_to_action_rows``, ``widget_rows``), held last, at
+        # prediction only
         self.call_mask = np.zeros(len(f.X), dtype=bool)
         self.call_mask[call_to_action_rows(f.layout, f.lines, f.cues)] = True
+        self.call_mask[widget_rows(f.lines)] = True
         if isinstance(table, SiteTable):  # read through its frozen form
             table = table.freeze()
         if use_sites:  # missing (NaN) unless the page's site is in the table

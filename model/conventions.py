@@ -20,6 +20,7 @@ from linesift.features import (
     OPENS_WITH_CUE,
     PROMPT,
     TAG_OR_SHARE,
+    WIDGET_LINE,
     Layout,
     batch_features,
 )
@@ -30,6 +31,7 @@ from linesift.settings import (
     TEASER_LIST_PROSE_WORDS,
     TEASER_LIST_SCORE,
     TEASER_LIST_WORDS,
+    WIDGET_LINE_MAX_CHARS,
 )
 
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
@@ -135,6 +137,15 @@ def call_to_action_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> n
     return rows[~(cookie[rows] & policy[rows])] if len(rows) else rows
 
 
+def widget_rows(lines: list[str]) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``lines``, stripped) that are nothing but interface widgets
+    (``features.WIDGET_LINE``: "Back to top", "Print | E-mail", "5 min read", "Gefällt mir"), in row order. They
+    are held to boilerplate as the model scores, with the calls to action (data/EXPERIMENTS.md, "Thirty-fourth
+    round")."""
+    return np.array([i for i, line in enumerate(lines)
+                     if len(line) <= WIDGET_LINE_MAX_CHARS and WIDGET_LINE.fullmatch(line.lower())], dtype=np.int64)
+
+
 def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The scores of a batch's rows (one per non-blank line of ``lines``, stripped; ``cues``: their
     ``features.Features.cues``) with the cue lines, teaser lists, ad labels and comment headings
@@ -158,11 +169,11 @@ def teaser_list_rows(lines: list[str]) -> list[int]:
 
 def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
     """``scores`` of a page's ``lines`` (NaN for blank lines) with its cue lines, teaser lists, ad labels,
-    comment headings (``hold_rows``) and calls to action (``call_to_action_rows``) held to at most
-    ``TEASER_LIST_SCORE``."""
+    comment headings (``hold_rows``), calls to action (``call_to_action_rows``) and widgets (``widget_rows``) held
+    to at most ``TEASER_LIST_SCORE``."""
     f = batch_features([lines])
     held = scores.copy()
     rows = hold_scores(hold_rows(f.layout, f.lines, f.cues, scores[f.layout.index]),
-                       call_to_action_rows(f.layout, f.lines, f.cues))
+                       np.concatenate([call_to_action_rows(f.layout, f.lines, f.cues), widget_rows(f.lines)]))
     held[f.layout.index] = rows
     return held

@@ -199,6 +199,18 @@ SIGN_IN_CUES = (
     r"войдите,? чтобы (?:оставить комментарий|комментировать|прокомментировать|читать)",
     r"забыли пароль" + _BARE,
 )
+# interface widgets LABELING.md calls boilerplate ("Back to top", "Print", "5 min read", "Gefällt mir"), held
+# at prediction where a line is nothing else (punctuation aside, several of them: "Print | E-mail"); a line of
+# at most WIDGET_LINE_MAX_CHARS characters (data/EXPERIMENTS.md, "Thirty-fourth round")
+WIDGETS = (
+    "tagged(?: with| as| in| under)?", "getaggt(?: mit)?", "verschlagwortet(?: mit)?", "markiert mit",
+    "gefällt mir", "like this", "like", "j'aime(?: ceci)?", "me gusta(?: esto)?", "mi piace",
+    r"\d+ ?min(?:ute)?s? read", r"lesezeit:? ?\d+ ?min(?:uten)?\.?", r"\d+ min(?:uten)? lesezeit",
+    r"reading time:? ?\d+ ?min(?:ute)?s?", "zurück zur übersicht", "back to overview", "zurück", "back",
+    "back to top", "nach oben", "zum seitenanfang", "top", "was sind cookies", "drucken", "print", "e-mail", "email",
+)
+_WIDGET = "(?:" + "|".join(WIDGETS) + ")"
+WIDGET_LINE = re.compile(r"[^\w]*" + _WIDGET + r"(?:[^\w]*" + _WIDGET + r")*[^\w]*")  # fullmatch, lowercased
 # the patterns read the lowercased lines joined with a leading "\n"; each is a head, one of its cues, a tail
 _CUE_HEAD, _CUE_TAIL = r"\n[^\w\n]*", r"(?:\b|(?=\W)|$)"
 _COUNTED_HEAD = r"\n[^\w\n]*(?:\d+[^\S\n]*)?"  # a count may come first: "3 Comments"

@@ -112,6 +112,8 @@ PROMPT_MAX_WORDS = 60
 # ... and a sign-in prompt, "forgot your password?" or a paywall notice (features.SIGN_IN_CUES) at most this many:
 # longer, such a line is a how-to page's step ("Log in to view the dashboard, then click Add data source.")
 SIGN_IN_MAX_WORDS = 12
+# the longest line ``features.WIDGET_LINE`` is tried on ("Back to top | Print | E-mail" and the like)
+WIDGET_LINE_MAX_CHARS = 40
 # On a page where this many lines or more open with a cookie notice, none is held: it is a cookie policy
 COOKIE_POLICY_LINES = 3
 # A threshold per page (model/page_thresholds.py): from the profile of a page's scores a small boosted model

@@ -221,6 +221,23 @@ def test_the_shipped_model_drops_calls_to_action_inside_an_article_and_keeps_the
     assert page.scores[6] == page.scores[8] == pytest.approx(0.1)
 
 
+@SHIPPED_MODEL
+def test_the_shipped_model_drops_a_widget_line_inside_an_article():
+    from linesift import predict_lines
+
+    page = predict_lines(ARTICLE_WITH_PROMPTS[:6] + ["Print | E-mail"] + ARTICLE_WITH_PROMPTS[7:])
+    assert page.labels[6] == "boilerplate"
+    assert page.scores[6] <= 0.1
+
+
+def test_widget_lines_are_held_at_prediction_only():
+    from linesift.classifier import _PageBatch
+
+    batch = _PageBatch([[PROSE, PROSE, "Back to top"]])
+    assert batch.held(np.full(3, 0.9)).tolist() == [0.9] * 3
+    assert np.flatnonzero(batch.call_mask).tolist() == [2]
+
+
 def test_the_cookie_notices_of_a_cookie_policy_are_not_held():
     page = ["Cookie policy", "We use cookies to make our website work.", "We use cookies for these purposes:",
             "Strictly necessary cookies keep you signed in.", "We use cookies from partners to measure visits."]
@@ -267,3 +284,18 @@ def test_predict_prints_held_scores_for_a_teaser_list(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert [rows[i][:2] for i in (4, 5, 6)] == [["boilerplate", "0.1000"]] * 3
+
+
+@pytest.mark.parametrize("line", ["Back to top", "↑ Nach oben", "Print | E-mail", "5 min read", "Lesezeit: 3 Min.",
+                                  "Gefällt mir:", "« Zurück zur Übersicht", "Tagged:", "Like this:"])
+def test_a_line_of_interface_widgets_only_is_held(line):
+    assert held_between_prose(line)
+
+
+@pytest.mark.parametrize("line", ["Top 10 beaches of the coast", "Print this article for your records, please.",
+                                  "Back to the harbour, the ferry turned at noon.", "Tagged: Verkehr, Stadtrat und Bau",
+                                  "Like this, the wall would hold for ten years."])
+def test_a_line_that_goes_on_past_a_widget_word_is_not_held_as_one(line):
+    from linesift.conventions import widget_rows
+
+    assert widget_rows([line]).tolist() == []
