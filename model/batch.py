@@ -10,7 +10,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -171,44 +171,59 @@ def _work(pages: list[Page]) -> BatchResult:
 
 
 @contextmanager
-def _pool(ctx, jobs: int, initargs):
-    """A pool of ``jobs`` worker processes (``concurrent.futures``: a worker that dies, killed by the kernel's
-    out-of-memory killer say, fails the batches pending instead of leaving them waited for), all started at
-    once with Ctrl-C held back (``signal.pthread_sigmask``), so no worker is interrupted between its fork
-    and ``_init_worker``; a Ctrl-C pressed meanwhile reaches the parent once they are up."""
+def _held_interrupts():
+    """Ctrl-C held back (``signal.pthread_sigmask``) for the block; one pressed meanwhile comes after it."""
     import signal
-    from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     held = hasattr(signal, "pthread_sigmask")
     if held:
         before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool.submit(int).result()  # the workers start here (all at once under fork; one, at least, else)
+        yield
     finally:
         if held:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
+def _pool(ctx, jobs: int, initargs):
+    """A pool of ``jobs`` worker processes (``concurrent.futures``: a worker that dies, killed by the kernel's
+    out-of-memory killer say, breaks the pool instead of leaving its batch waited for), all started at once
+    with Ctrl-C held back, so no worker is interrupted between its fork and ``_init_worker``; a Ctrl-C
+    pressed meanwhile reaches the parent once they are up."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     try:
+        with _held_interrupts():
+            pool.submit(int).result()  # the workers start here (all at once under fork; one, at least, else)
         yield pool
-    finally:
-        # the workers finish the batches they were given (at most 2 per worker and one more, ``score_stream``)
-        # and stop; batches not yet started are dropped when the run stops early
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # a run stopped early (Ctrl-C, an error, a closed pipe) wants no more results: the workers are killed
+        # at once, not waited for (a long page would hold a Ctrl-C up), with a second Ctrl-C held back until
+        # the pool is down (one that broke into its shutdown left the exit waiting for the workers for ever)
+        with _held_interrupts():
+            _kill_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool) -> None:
+    import signal
+
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # noqa: SLF001 (the pool's workers)
+        if process.exitcode is None:
+            with suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
 
 
 class WorkerLost(RuntimeError):
-    """A worker process ended while scoring (killed: by the kernel's out-of-memory killer, say)."""
+    """A worker process died (killed: by the kernel's out-of-memory killer, say)."""
 
 
-def _result(pending) -> BatchResult:
-    """The result of a batch given to a worker (a future); ``WorkerLost`` if a worker died meanwhile."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return pending.result()
-    except BrokenProcessPool:
-        raise WorkerLost("a worker process was killed while scoring (out of memory?): its batch of pages cannot "
-                         "be scored; try fewer --jobs, or leave out the largest pages") from None
+WORKER_LOST = ("a worker process was killed (out of memory?), so the run cannot go on; try fewer --jobs, or "
+               "leave out the largest pages")
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | None, fmt: str,
@@ -234,6 +249,17 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (model, threshold, fmt, table, cut)
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from _pooled(page_batches, ctx, jobs, initargs)
+    except BrokenProcessPool:  # at start-up, or where a batch is given or its result taken
+        raise WorkerLost(WORKER_LOST) from None
+
+
+def _pooled(page_batches: Iterator[list[Page]], ctx, jobs: int, initargs) -> Iterator[BatchResult]:
+    """``score_stream``'s results from ``jobs`` worker processes, at most ``2 * jobs`` batches and one more in
+    flight."""
     with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:
@@ -241,12 +267,12 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
                 pages = next(page_batches, None)
             except BaseException:  # reading stopped (e.g. --fail-fast): the batches read before still come out
                 while pending:
-                    yield _result(pending.popleft())
+                    yield pending.popleft().result()
                 raise
             if pages is None:
                 break
             pending.append(pool.submit(_work, pages))
             while len(pending) > 2 * jobs:
-                yield _result(pending.popleft())
+                yield pending.popleft().result()
         while pending:
-            yield _result(pending.popleft())
+            yield pending.popleft().result()

@@ -578,8 +578,13 @@ def predict(
     try:
         table, items = None, read()
         if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
-            table, page_sites = build_table(read(), until_error=fail_fast)
-            items = with_sites(items, page_sites)
+            try:
+                table, page_sites = build_table(read(), until_error=fail_fast)
+                items = with_sites(items, page_sites)
+            except MemoryError:  # a huge page in the first pass: the pages are scored without it, as --no-sites
+                table = None
+                on_warning("out of memory counting lines across the pages (corpus mode): each page is scored alone, "
+                           "as with --no-sites")
         page_batches = batches(items, on_error, on_warning,
                                error_records=fmt == OutputFormat.jsonl)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)

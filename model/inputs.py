@@ -15,7 +15,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import NotTextError, decode, decode_as, split_lines, utf8_rows, without_surrogates
+from linesift.lines import (NOT_TEXT_REPLACED_RATIO, NotTextError, decode, decode_as, split_lines, utf8_rows,
+                            without_surrogates)
 from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.settings import JSON_MAX_DEPTH
@@ -280,7 +281,7 @@ def looks_like_jsonl(first_row: bytes, next_row: bytes | None = None) -> bool:
         return False
     if next_row is None:
         return _json_object(first)
-    second = next_row.strip()
+    second = next_row.removeprefix(codecs.BOM_UTF8).strip()  # files with a BOM each, joined by cat
     return second.startswith(b"{") and (_json_object(first) or _json_object(second)
                                         or bool(_OPENS_RECORD.match(first) and _OPENS_RECORD.match(second)))
 
@@ -580,9 +581,13 @@ def _warc_page(path: str, record) -> Page | InputError | None:
         why = f"{type(err).__name__}: {one_line(err)}"
         return InputError(f"{path}#{record_id}: cannot decode the record's body ({why})")
     if encoding in ("gzip", "x-gzip") and body.startswith(GZIP_MAGIC):
-        # warcio hands on a body it cannot gunzip from its first bytes as it is (a server's wrong header)
-        return InputError(f"{path}#{record_id}: cannot decode the record's body (Content-Encoding: gzip, and its "
-                          "gzip data is broken)")
+        # warcio hands on as it is a body it did not gunzip: x-gzip (which it does not know), gzip twice, or
+        # gzip data broken from its start
+        try:
+            body = _gunzipped(body)
+        except zlib.error as err:
+            return InputError(f"{path}#{record_id}: cannot decode the record's body (Content-Encoding: {encoding}, "
+                              f"and its gzip data is broken: {one_line(err)})")
     if record.rec_type == "conversion":
         return Page(f"{path}#{record_id}", [], record=meta, site=site_of_url(url),
                     text=body.decode("utf-8", errors="replace"), record_lines=True)
@@ -596,14 +601,31 @@ def _warc_page(path: str, record) -> Page | InputError | None:
 def _decoded_body(data: bytes, content_type: str) -> str:
     """An HTML response body as text: by the charset of its Content-Type, else as an ``.html`` file is read
     (``lines.decode``, then ``as_declared``: the charset its ``<meta>`` declares, which legacy Cyrillic and
-    CJK pages often give only there); bad bytes replaced. Bytes that are no text (``lines.NotTextError``:
-    an image or compressed data under an HTML Content-Type) are refused, as a file of them is."""
+    CJK pages often give only there); bad bytes replaced. Bytes that are no text (``lines.NotTextError``, and
+    mostly not UTF-8: an image or compressed data under an HTML Content-Type) are refused."""
     charset = _charset(content_type)
     if charset is not None:
         with suppress(UnicodeError):  # a codec that fails whatever the bytes: read as a file is
             return data.decode(charset, errors="replace")
-    text, warnings = decode(data)
+    try:
+        text, warnings = decode(data)
+    except NotTextError:  # a NUL or two in a page (padding, a stray byte) are read over; binary data is refused
+        text = data.decode("utf-8", errors="replace")
+        sample = text[:65536]
+        if sample.count("\ufffd") > NOT_TEXT_REPLACED_RATIO * len(sample):
+            raise
+        return text
     return as_declared(data, text, warnings)[0]
+
+
+def _gunzipped(data: bytes, layers: int = 2) -> bytes:
+    """``data`` gunzipped, twice where it was gzipped twice (a body cut short: as far as it goes); zlib.error
+    where it is broken."""
+    for _ in range(layers):
+        if not data.startswith(GZIP_MAGIC):
+            break
+        data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data)
+    return data
 
 
 def _unread_bytes(path: str, archive) -> int:

@@ -304,5 +304,5 @@ def held_fields(record, replaced: tuple[str, ...], kept: tuple[str, ...]) -> str
     new, verb = ("the error", "replaces") if ERROR_FIELD in replaced else ("the results", "replace")
     said = [f"{', '.join(map(repr, old))}, which {new} {verb}"] if old else []
     if stale:
-        said.append(f"{', '.join(map(repr, stale))}, which stays beside {new}")
+        said.append(f"{', '.join(map(repr, stale))}, which {'stays' if len(stale) == 1 else 'stay'} beside {new}")
     return " and ".join(said)

@@ -73,10 +73,10 @@ def clean_partition(records: Iterable[dict], text_field: str = "text", model=Non
 def _check_text_field(text_field: str) -> None:
     """Refuse a ``text_field`` the results are written to (its page would be replaced by them), as
     ``linesift predict -f jsonl`` refuses such a ``--text-field``."""
-    if text_field in OUTPUT_FIELDS:
+    if text_field in (*OUTPUT_FIELDS, ERROR_FIELD):
         raise ValueError(f"text_field {text_field!r}: the results are written to the records' "
-                         f"{', '.join(OUTPUT_FIELDS)} fields, which would replace the page; copy it to another "
-                         "field first")
+                         f"{', '.join(OUTPUT_FIELDS)} fields (or {ERROR_FIELD}), which would replace the page; copy it "
+                         "to another field first")
 
 
 def _say_replaced(records: list, texts: list[str | None], start: int) -> bool:

@@ -15,15 +15,15 @@ _XML_DECLARATION = re.compile(r"^<\?xml [^>]+?\?>")  # as inscriptis strips it
 # a document's opening (after an XML declaration and comments): a doctype, or a tag of its head or body
 _HTML_SNIFF = re.compile(r"^\s*(<\?xml [^>]*\?>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<(html|head|body|meta|title)[\s>/])",
                          re.I | re.S)
-_END_TAG = re.compile(r"</(html|head|body|title|p|div|script|style|a|span|li|table|td)\s*>", re.I)
-HTML_SNIFF_CHARS = 65536  # how far into a text an end tag is looked for
+_MARKUP = re.compile(r"</[a-z][a-z0-9:-]*\s*>|<br\s*/?>", re.I)  # an end tag, or a line break
+HTML_SNIFF_CHARS = 1 << 20  # how far into a text markup is looked for (a page's head may hold 100 KB of style)
 
 
 def looks_like_html(text: str) -> bool:
     """True when a text starts like an HTML document (an XML declaration and comments aside) and holds an end
-    tag of a common element in its first ``HTML_SNIFF_CHARS``: a scrape of a page about HTML may open with
+    tag or a ``<br>`` in its first ``HTML_SNIFF_CHARS``: a scrape of a page about HTML may open with
     "<!DOCTYPE html> explained", and is text."""
-    return bool(_HTML_SNIFF.match(text[:2048])) and _END_TAG.search(text, 0, HTML_SNIFF_CHARS) is not None
+    return bool(_HTML_SNIFF.match(text[:2048])) and _MARKUP.search(text, 0, HTML_SNIFF_CHARS) is not None
 
 
 def html_to_text(html: str) -> str:

@@ -184,6 +184,20 @@ def test_xhtml_and_html_without_its_html_tag_on_stdin_are_sniffed(runner, model_
     assert [row[2] for row in tsv_rows(result.stdout) if row[2]][-1] == "Hello there."
 
 
+def test_html_whose_head_holds_over_64_kb_of_style_is_sniffed_on_stdin(runner, model_file):
+    html = ("<!DOCTYPE html>\n<html><head><style>\n" + ".a{color:red}\n" * 6000 + "</style></head>\n"
+            "<body><p>Hello there.</p></body></html>\n")
+    result = predict(runner, model_file, "-f", "tsv", input=html)
+    assert [row[2] for row in tsv_rows(result.stdout) if row[2]] == ["Hello there."]
+
+
+def test_jsonl_on_stdin_whose_records_each_open_with_a_bom_is_a_corpus(runner, model_file):
+    rows = '\ufeff{"text": "A line."}\n\ufeff{"text": "B line."}\n'
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=rows.encode("utf-8"))
+    assert [json.loads(r).get("error", "") for r in result.stdout.splitlines()] == [
+        "", "-:2: broken JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at column 1)"]
+
+
 def test_a_scrape_opening_with_a_doctype_but_without_end_tags_is_text_on_stdin(runner, model_file):
     page = "<!DOCTYPE html> declaration explained\n\nThe doctype tells the browser which HTML it reads.\n"
     result = predict(runner, model_file, "-f", "tsv", input=page)

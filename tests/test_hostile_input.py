@@ -507,7 +507,27 @@ def test_a_warc_body_whose_gzip_data_is_broken_is_an_error_in_place_not_its_byte
     path = warc_of_three(tmp_path / "t.warc", bytes(broken), [("Content-Encoding", "gzip")])
     result, records = predict_jsonl(runner, model_file, path, "-t", "0")
     only_the_second_failed(result, records, path, "cannot decode the record's body (Content-Encoding: gzip, and "
-                                                  "its gzip data is broken)")
+                                                  "its gzip data is broken: Error -3 while decompressing data: "
+                                                  "invalid bit length repeat)")
+
+
+@pytest.mark.parametrize(("body", "encoding"), [(f"<p>{ARTICLE} 2</p>".encode(), "x-gzip"),
+                                                (f"<p>{ARTICLE} 2</p>".encode(), "gzip, twice")])
+def test_a_warc_body_gzipped_as_warcio_does_not_read_it_is_gunzipped(runner, model_file, tmp_path, body, encoding):
+    import gzip
+
+    twice = encoding.endswith("twice")
+    data = gzip.compress(gzip.compress(body) if twice else body)
+    path = warc_of_three(tmp_path / "t.warc", data, [("Content-Encoding", "gzip" if twice else encoding)])
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [r["content"] for r in records] == [f"{ARTICLE} {n}" for n in (1, 2, 3)]
+
+
+def test_a_warc_html_body_with_a_stray_nul_byte_is_read(runner, model_file, tmp_path):
+    path = warc_of_three(tmp_path / "t.warc", f"<p>{ARTICLE} 2</p>".encode() + b"\0\0", [])
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert (result.exit_code, records[1]["content"].split("\n")[0]) == (0, f"{ARTICLE} 2")  # the NULs: U+FFFD
 
 
 def test_a_warc_html_response_whose_body_is_not_text_is_an_error_in_place(runner, model_file, tmp_path):

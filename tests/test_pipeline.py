@@ -130,5 +130,6 @@ def test_a_text_field_the_results_replace_is_refused_at_the_call(tiny_model, cle
     import linesift.pipeline
 
     with pytest.raises(ValueError, match="^text_field 'content': the results are written to the records' content, "
-                                         "line_labels, line_scores, linesift fields, which would replace the page"):
+                                         "line_labels, line_scores, linesift fields \\(or error\\), which would "
+                                         "replace the page"):
         getattr(linesift.pipeline, clean)([{"content": "Home\nA page."}], text_field="content", model=tiny_model)
