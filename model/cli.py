@@ -21,6 +21,7 @@ import typer
 from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
 from linesift.modelfile import SHIPPED_MODEL_WORD, names_shipped_model
 from linesift.output import (
+    ERROR_FIELD,
     FORMATS,
     LINE_TEXTS_FIELD,
     OUTPUT_FIELDS,
@@ -523,9 +524,9 @@ def predict(
         read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
                        ("--site-field", site_field))
         for option, field in read_fields:
-            if field in written:
+            if field in (*written, ERROR_FIELD):
                 fail(f"{option} {field}: --format jsonl writes its results in the record's "
-                     f"{', '.join(written)} fields, which would replace this one; rename it first "
+                     f"{', '.join(written)} fields (or {ERROR_FIELD}), which would replace this one; rename it first "
                      f"(e.g. jq -c '.input_{field} = .{field} | del(.{field})') and give {option} input_{field}", 2)
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths

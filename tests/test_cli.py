@@ -1208,10 +1208,12 @@ def test_jsonl_output_refuses_a_text_field_it_would_replace(runner, model_file, 
     as_tsv = predict(runner, model_file, corpus, "--text-field", "content", "-f", "tsv")
     assert refused.exit_code == 2
     assert refused.stderr == ("Error: --text-field content: --format jsonl writes its results in the record's "
-                              "content, line_labels, line_scores, linesift fields, which would replace this one; "
-                              "rename it first (e.g. jq -c '.input_content = .content | del(.content)') and give "
-                              "--text-field input_content\n")
+                              "content, line_labels, line_scores, linesift fields (or error), which would replace "
+                              "this one; rename it first (e.g. jq -c '.input_content = .content | del(.content)') "
+                              "and give --text-field input_content\n")
     assert (as_tsv.exit_code, len(tsv_rows(as_tsv.stdout))) == (0, 3)
+    error_field = predict(runner, model_file, corpus, "--text-field", "error", "-f", "jsonl")
+    assert (error_field.exit_code, error_field.stderr.split(":")[:2]) == (2, ["Error", " --text-field error"])
 
 
 def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model_file, tmp_path):
