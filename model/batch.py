@@ -171,48 +171,64 @@ def _work(pages: list[Page]) -> BatchResult:
 
 
 @contextmanager
-def _held_interrupts():
-    """Ctrl-C held back (``signal.pthread_sigmask``) for the block; one pressed meanwhile comes after it."""
+def _deferred_interrupts():
+    """Ctrl-C (SIGINT) deferred for the block in the whole process, and delivered after it. A Python handler
+    does this, as whichever thread the kernel hands the signal to, Python runs its handler in the main
+    thread (a mask, ``pthread_sigmask``, holds it back in one thread only); a worker forked meanwhile
+    inherits the handler until ``_init_worker`` ignores Ctrl-C."""
     import signal
+    import threading
 
-    held = hasattr(signal, "pthread_sigmask")
-    if held:
-        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    if threading.current_thread() is not threading.main_thread():  # handlers are the main thread's to set
+        yield
+        return
+    got: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     try:
         yield
     finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        signal.signal(signal.SIGINT, previous)
+        if got:
+            signal.raise_signal(signal.SIGINT)
+
+
+ABANDONED_POOLS: list = []  # pools whose workers were killed and which were not shut down (``_pool``)
 
 
 @contextmanager
 def _pool(ctx, jobs: int, initargs):
     """A pool of ``jobs`` worker processes (``concurrent.futures``: a worker that dies, killed by the kernel's
     out-of-memory killer say, breaks the pool instead of leaving its batch waited for), all started at once
-    with Ctrl-C held back, so no worker is interrupted between its fork and ``_init_worker``; a Ctrl-C
-    pressed meanwhile reaches the parent once they are up."""
+    with Ctrl-C deferred, so no worker is interrupted between its fork and ``_init_worker``; a Ctrl-C
+    pressed meanwhile reaches the parent once they are up.
+
+    A run stopped early (Ctrl-C, an error, a closed pipe) wants no more results: its workers are killed at
+    once, not waited for (a long page would hold a Ctrl-C up), and the pool is left as it is, in
+    ``ABANDONED_POOLS``: its shutdown could wait for ever on a result a killed worker was sending (its pipe is
+    held open by this process), and so could the interpreter's exit, so ``cli.main`` ends the process
+    (``os._exit``) once the command has cleaned up."""
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
     try:
-        with _held_interrupts():
+        with _deferred_interrupts():
             pool.submit(int).result()  # the workers start here (all at once under fork; one, at least, else)
         yield pool
     except BaseException:
-        # a run stopped early (Ctrl-C, an error, a closed pipe) wants no more results: the workers are killed
-        # at once, not waited for (a long page would hold a Ctrl-C up), with a second Ctrl-C held back until
-        # the pool is down (one that broke into its shutdown left the exit waiting for the workers for ever)
-        with _held_interrupts():
+        with _deferred_interrupts():
             _kill_workers(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
+            ABANDONED_POOLS.append(pool)
         raise
     pool.shutdown(wait=True)
 
 
 def _kill_workers(pool) -> None:
+    """SIGKILL the ``pool``'s worker processes, and any other live child process multiprocessing started
+    (a worker forked but not yet listed by the pool)."""
     import signal
 
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # noqa: SLF001 (the pool's workers)
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # noqa: SLF001 (the pool's workers)
+    for process in {*workers, *multiprocessing.active_children()}:
         if process.exitcode is None:
             with suppress(OSError):
                 os.kill(process.pid, signal.SIGKILL)

@@ -1070,6 +1070,19 @@ def _printing_failed(err: OSError) -> bool:
     return bool(frames) and any(f"{os.sep}{name}{os.sep}" in frames[-1].filename for name in ("click", "typer", "rich"))
 
 
+def _leave_abandoned_workers(code) -> None:
+    """End the process at once (``os._exit``, its output flushed) with exit ``code`` where a run stopped early
+    left a worker pool behind (``batch.ABANDONED_POOLS``): the interpreter's exit would join the pool's
+    thread, which may wait for ever on a killed worker's result."""
+    batch = sys.modules.get("linesift.batch")
+    if batch is None or not batch.ABANDONED_POOLS:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError, AttributeError):  # a reader gone, a closed or missing stream
+            stream.flush()
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     hangup = getattr(signal, "SIGHUP", None)  # the terminal or ssh session gone: the same clean-up, unless
@@ -1084,6 +1097,9 @@ def main() -> None:
         sys.exit(1)
     try:
         app()
+    except SystemExit as done:
+        _leave_abandoned_workers(done.code)
+        raise
     except OSError as err:  # what a command does not catch itself, as help or version text to a full disk
         what = err.strerror or err
         if err.filename:

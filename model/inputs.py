@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import (NOT_TEXT_REPLACED_RATIO, NotTextError, decode, decode_as, split_lines, utf8_rows,
+from linesift.lines import (NotTextError, decode, decode_as, looks_binary, split_lines, utf8_rows,
                             without_surrogates)
 from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
@@ -610,9 +610,8 @@ def _decoded_body(data: bytes, content_type: str) -> str:
     try:
         text, warnings = decode(data)
     except NotTextError:  # a NUL or two in a page (padding, a stray byte) are read over; binary data is refused
-        text = data.decode("utf-8", errors="replace")
-        sample = text[:65536]
-        if sample.count("\ufffd") > NOT_TEXT_REPLACED_RATIO * len(sample):
+        text = data.rstrip(b"\0").decode("utf-8", errors="replace")
+        if looks_binary(text[:65536]):
             raise
         return text
     return as_declared(data, text, warnings)[0]

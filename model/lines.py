@@ -75,6 +75,21 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(sample) > NOT_TEXT_CONTROL_RATIO
 
 
+_CONTROL_CHARS = dict.fromkeys(_CONTROL_BYTES)  # str.translate's table deleting them
+
+
+def looks_binary(sample: str) -> bool:
+    """Whether decoded text (a sample of it) is binary data read as text: control characters, NUL among them,
+    above ``NOT_TEXT_CONTROL_RATIO`` of it, or characters its bytes did not decode to (U+FFFD) above
+    ``NOT_TEXT_REPLACED_RATIO``. A stray NUL in a page is no sign of it here (``decode`` refuses a file for
+    one)."""
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(_CONTROL_CHARS))
+    return (controls > NOT_TEXT_CONTROL_RATIO * len(sample)
+            or sample.count("\ufffd") > NOT_TEXT_REPLACED_RATIO * len(sample))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` for text in UTF-16 without a byte order mark (a database's or a Windows
     tool's export), told by its NULs: the high byte of each ASCII character, so at least UTF16_NUL_SHARE of

@@ -612,3 +612,15 @@ def test_memory_running_out_outside_a_page_is_a_one_line_error(monkeypatch, caps
         cli.main()
     assert exited.value.code == 1
     assert capsys.readouterr() == ("", "Error: out of memory (MemoryError): give it fewer or smaller pages at once\n")
+
+
+def test_a_ctrl_c_while_interrupts_are_deferred_comes_after_the_block():
+    from linesift.batch import _deferred_interrupts
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with _deferred_interrupts():
+            signal.raise_signal(signal.SIGINT)  # as if the kernel gave it to any thread of the process
+            done.append("the block ran on")
+    assert done == ["the block ran on"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
