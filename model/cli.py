@@ -1084,6 +1084,14 @@ def _leave_abandoned_workers(code) -> None:
 
 
 def main() -> None:
+    try:
+        _main()
+    except SystemExit as done:  # every way the command ends but a bug's traceback
+        _leave_abandoned_workers(done.code)
+        raise
+
+
+def _main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     hangup = getattr(signal, "SIGHUP", None)  # the terminal or ssh session gone: the same clean-up, unless
     if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:  # run under nohup, which ignores it
@@ -1097,9 +1105,6 @@ def main() -> None:
         sys.exit(1)
     try:
         app()
-    except SystemExit as done:
-        _leave_abandoned_workers(done.code)
-        raise
     except OSError as err:  # what a command does not catch itself, as help or version text to a full disk
         what = err.strerror or err
         if err.filename:
