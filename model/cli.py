@@ -1075,7 +1075,7 @@ def _leave_abandoned_workers(code) -> None:
     left a worker pool behind (``batch.ABANDONED_POOLS``): the interpreter's exit would join the pool's
     thread, which may wait for ever on a killed worker's result."""
     batch = sys.modules.get("linesift.batch")
-    if batch is None or not batch.ABANDONED_POOLS:
+    if batch is None or not any(batch.waits_at_exit(pool) for pool in batch.ABANDONED_POOLS):
         return
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError, AttributeError):  # a reader gone, a closed or missing stream
