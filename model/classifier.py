@@ -142,7 +142,7 @@ class _PageBatch:
         # prediction only
         self.call_mask = np.zeros(len(f.X), dtype=bool)
         self.call_mask[call_to_action_rows(f.layout, f.lines, f.cues)] = True
-        self.call_mask[widget_rows(f.lines)] = True
+        self.call_mask[widget_rows(f.cues)] = True
         if isinstance(table, SiteTable):  # read through its frozen form
             table = table.freeze()
         if use_sites:  # missing (NaN) unless the page's site is in the table

@@ -20,7 +20,7 @@ from linesift.features import (
     OPENS_WITH_CUE,
     PROMPT,
     TAG_OR_SHARE,
-    WIDGET_LINE,
+    WIDGET,
     Layout,
     batch_features,
 )
@@ -31,7 +31,6 @@ from linesift.settings import (
     TEASER_LIST_PROSE_WORDS,
     TEASER_LIST_SCORE,
     TEASER_LIST_WORDS,
-    WIDGET_LINE_MAX_CHARS,
 )
 
 # a sentence's end: "." (not the "..." of a cut headline), "!", and their CJK forms, before closing marks
@@ -137,13 +136,12 @@ def call_to_action_rows(layout: Layout, lines: list[str], cues: np.ndarray) -> n
     return rows[~(cookie[rows] & policy[rows])] if len(rows) else rows
 
 
-def widget_rows(lines: list[str]) -> np.ndarray:
-    """Rows of a batch's non-blank lines (``lines``, stripped) that are nothing but interface widgets
-    (``features.WIDGET_LINE``: "Back to top", "Print | E-mail", "5 min read", "Gefällt mir"), in row order. They
-    are held to boilerplate as the model scores, with the calls to action (data/EXPERIMENTS.md, "Thirty-fourth
-    round")."""
-    return np.array([i for i, line in enumerate(lines)
-                     if len(line) <= WIDGET_LINE_MAX_CHARS and WIDGET_LINE.fullmatch(line.lower())], dtype=np.int64)
+def widget_rows(cues: np.ndarray) -> np.ndarray:
+    """Rows of a batch's non-blank lines (``cues``: their ``features.Features.cues``) that are nothing but
+    interface widgets (``features.WIDGET``: "Back to top", "Print | E-mail", "5 min read", "Gefällt mir"), in
+    row order. They are held to boilerplate as the model scores, with the calls to action
+    (data/EXPERIMENTS.md, "Thirty-fourth round")."""
+    return np.flatnonzero(cues & WIDGET)
 
 
 def hold_rows(layout: Layout, lines: list[str], cues: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -174,6 +172,6 @@ def hold_to_conventions(lines: list[str], scores: np.ndarray) -> np.ndarray:
     f = batch_features([lines])
     held = scores.copy()
     rows = hold_scores(hold_rows(f.layout, f.lines, f.cues, scores[f.layout.index]),
-                       np.concatenate([call_to_action_rows(f.layout, f.lines, f.cues), widget_rows(f.lines)]))
+                       np.concatenate([call_to_action_rows(f.layout, f.lines, f.cues), widget_rows(f.cues)]))
     held[f.layout.index] = rows
     return held

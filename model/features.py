@@ -42,6 +42,7 @@ from linesift.settings import (
     SIGN_IN_MAX_WORDS,
     TAIL_BUTTON_MAX_WORDS,
     TAIL_BYLINE_MAX_WORDS,
+    WIDGET_LINE_MAX_CHARS,
 )
 
 TERMINAL = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026", "\u061f", "\u0964", ";", "\u037e")
@@ -201,7 +202,7 @@ SIGN_IN_CUES = (
 )
 # interface widgets LABELING.md calls boilerplate ("Back to top", "Print", "5 min read", "Gefällt mir"), held
 # at prediction where a line is nothing else (punctuation aside, several of them: "Print | E-mail"); a line of
-# at most WIDGET_LINE_MAX_CHARS characters (data/EXPERIMENTS.md, "Thirty-fourth round")
+# at most WIDGET_LINE_MAX_CHARS characters, flagged WIDGET (data/EXPERIMENTS.md, "Thirty-fourth round")
 WIDGETS = (
     "tagged(?: with| as| in| under)?", "getaggt(?: mit)?", "verschlagwortet(?: mit)?", "markiert mit",
     "gefällt mir", "like this", "like", "j'aime(?: ceci)?", "me gusta(?: esto)?", "mi piace",
@@ -210,7 +211,8 @@ WIDGETS = (
     "back to top", "nach oben", "zum seitenanfang", "top", "was sind cookies", "drucken", "print", "e-mail", "email",
 )
 _WIDGET = "(?:" + "|".join(WIDGETS) + ")"
-WIDGET_LINE = re.compile(r"[^\w]*" + _WIDGET + r"(?:[^\w]*" + _WIDGET + r")*[^\w]*")  # fullmatch, lowercased
+# a whole line of the lowercased lines joined by "\n"
+WIDGET_LINE = re.compile(r"^[^\w\n]*" + _WIDGET + r"(?:[^\w\n]*" + _WIDGET + r")*[^\w\n]*$", re.MULTILINE)
 # the patterns read the lowercased lines joined with a leading "\n"; each is a head, one of its cues, a tail
 _CUE_HEAD, _CUE_TAIL = r"\n[^\w\n]*", r"(?:\b|(?=\W)|$)"
 _COUNTED_HEAD = r"\n[^\w\n]*(?:\d+[^\S\n]*)?"  # a count may come first: "3 Comments"
@@ -277,7 +279,7 @@ BYLINE_BUTTON = re.compile(r"(?:reply|antworten|répondre|responder|rispondi|odp
                            r"|report(?: abuse)?|like|permalink|quote)[^\w\n]*$", re.MULTILINE)
 _WORD = re.compile(r"\w")
 # the flags of ``Features.cues``: the cues read after scoring (conventions.py), and BYLINE (tails.py)
-OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE, PROMPT, COOKIE = 1, 2, 4, 8, 16, 32, 64
+OPENS_WITH_CUE, ONLY_A_LABEL, CUE_LINE, TAG_OR_SHARE, BYLINE, PROMPT, COOKIE, WIDGET = 1, 2, 4, 8, 16, 32, 64, 128
 # the cue and label lines' flags, as the tail and headline models read them (they were fitted before PROMPT was)
 CUE_FLAGS = OPENS_WITH_CUE | ONLY_A_LABEL | CUE_LINE | TAG_OR_SHARE
 
@@ -548,7 +550,9 @@ def line_shape_features(cp: CodePoints, indent: np.ndarray):
             + (_cue_hits(TAG_SHARE_CUE_STARTS, cue_text, cp.starts, opening, opens) > 0) * TAG_OR_SHARE
             + (_cue_hits(LABEL_LINE_STARTS, cue_text, cp.starts, opening, short) > 0) * ONLY_A_LABEL
             + _byline_hits(lowered, cp, eff_words, digits) * BYLINE
-            + calls * PROMPT + cookies * (PROMPT | COOKIE))
+            + calls * PROMPT + cookies * (PROMPT | COOKIE)
+            + _lines_matching(lowered, cp.starts, cp.ends, nonempty & (cp.lengths <= WIDGET_LINE_MAX_CHARS),
+                              (WIDGET_LINE,)) * WIDGET)
     return np.column_stack(list(cols.values())).astype(np.float32), list(cols), cues.astype(np.int16)
 
 

@@ -297,5 +297,6 @@ def test_a_line_of_interface_widgets_only_is_held(line):
                                   "Like this, the wall would hold for ten years."])
 def test_a_line_that_goes_on_past_a_widget_word_is_not_held_as_one(line):
     from linesift.conventions import widget_rows
+    from linesift.features import batch_features
 
-    assert widget_rows([line]).tolist() == []
+    assert widget_rows(batch_features([[line]]).cues).tolist() == []
