@@ -91,11 +91,20 @@ def overlong_line(page: Page, row: int | None, threshold: float | None = None) -
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],
             on_warning: Callable[[str], None], size: int = BATCH_PAGES_DEFAULT,
-            error_records: bool = False) -> Iterator[list[Page]]:
+            error_records: bool = False, paused: Callable[[], bool] | None = None) -> Iterator[list[Page]]:
     """Group readable pages into batches; report unreadable inputs and warnings as they come. With
-    ``error_records`` an unreadable input also keeps its place in the output (``error_record``)."""
+    ``error_records`` an unreadable input also keeps its place in the output (``error_record``). ``paused``:
+    whether the input's producer has paused (``inputs.stdin_paused``), where the pages read so far are a batch
+    of their own, so a live stream's results do not wait for a batch to fill."""
     batch: list[Page] = []
-    for item in items:
+    items = iter(items)
+    while True:
+        if batch and paused is not None and paused():
+            yield batch
+            batch = []
+        item = next(items, None)
+        if item is None:
+            break
         if isinstance(item, InputError):
             if batch:  # the pages read before the bad input are scored first (``--fail-fast`` stops after them)
                 yield batch
@@ -250,11 +259,18 @@ WORKER_LOST = ("a worker process was killed (out of memory?), so the run cannot 
 
 
 def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | None, fmt: str,
-                 jobs: int = 1, table=None, cut: bool = True) -> Iterator[BatchResult]:
+                 jobs: int = 1, table=None, cut: bool = True,
+                 paused: Callable[[], bool] | None = None) -> Iterator[BatchResult]:
     """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
-    only when there is a second batch (a few pages are scored at once, in this process)."""
+    only when there is a second batch (a few pages are scored at once, in this process). ``paused``: whether
+    the input's producer has paused (``inputs.stdin_paused``), where the results of the batches read so far
+    come out before more is read: a batch read before a pause is scored in this process, and the workers'
+    batches in flight are waited for."""
     page_batches = iter(page_batches)
     first = next(page_batches, None)
+    while first is not None and paused is not None and paused():
+        yield score_batch(first, model, threshold, fmt, table, cut)
+        first = next(page_batches, None)
     try:
         second = next(page_batches, None) if first is not None else None
     except BaseException:  # reading on stopped (e.g. --fail-fast): the pages read before still come out
@@ -275,17 +291,21 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        yield from _pooled(page_batches, ctx, jobs, initargs)
+        yield from _pooled(page_batches, ctx, jobs, initargs, paused)
     except BrokenProcessPool:  # at start-up, or where a batch is given or its result taken
         raise WorkerLost(WORKER_LOST) from None
 
 
-def _pooled(page_batches: Iterator[list[Page]], ctx, jobs: int, initargs) -> Iterator[BatchResult]:
+def _pooled(page_batches: Iterator[list[Page]], ctx, jobs: int, initargs,
+            paused: Callable[[], bool] | None = None) -> Iterator[BatchResult]:
     """``score_stream``'s results from ``jobs`` worker processes, at most ``2 * jobs`` batches and one more in
-    flight."""
+    flight; all of them come out when the producer has ``paused``."""
     with _pool(ctx, jobs, initargs) as pool:
         pending: deque = deque()
         while True:
+            if pending and paused is not None and paused():
+                while pending:
+                    yield pending.popleft().result()
             try:
                 pages = next(page_batches, None)
             except BaseException:  # reading stopped (e.g. --fail-fast): the batches read before still come out

@@ -392,6 +392,8 @@ class _Sink:
                     self.written = True
                 for start in range(0, len(text), WRITE_CHUNK):  # a closed pipe fails the next piece
                     self.handle.write(text[start:start + WRITE_CHUNK])
+            if self.handle is sys.stdout:  # a batch's results reach a reader down the pipe as they come
+                self.handle.flush()
         except BrokenPipeError:
             if self.handle is sys.stdout:
                 _reader_gone()
@@ -497,7 +499,7 @@ def predict(
     headline was kept above the first kept line), in input order.
     """
     from linesift.batch import WorkerLost, available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, iter_pages, readable_twice, text_codec
+    from linesift.inputs import expand_paths, follow_stdin, iter_pages, readable_twice, stdin_paused, text_codec
 
     paths = paths or ["-"]
     if "-" in paths and not quiet and sys.stdin is not None and sys.stdin.isatty():  # else it seems to hang
@@ -576,6 +578,8 @@ def predict(
         return iter_pages(expanded, input_format.value, text_field, html_field, site_field,
                           written if fmt == OutputFormat.jsonl else (), encoding)
 
+    if "-" in expanded:
+        follow_stdin()
     try:
         table, items = None, read()
         if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
@@ -586,12 +590,14 @@ def predict(
                 table = None
                 on_warning("out of memory counting lines across the pages (corpus mode): each page is scored alone, "
                            "as with --no-sites")
+        # a live producer on stdin (a pipe): when it pauses, the pages read so far are scored and written
+        paused = stdin_paused if "-" in expanded else None
         page_batches = batches(items, on_error, on_warning,
-                               error_records=fmt == OutputFormat.jsonl)
+                               error_records=fmt == OutputFormat.jsonl, paused=paused)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
         with closing(score_stream(page_batches, clf, threshold, fmt.value, workers, table,
-                                  tail_cut)) as results:
+                                  tail_cut, paused)) as results:
             for result in results:
                 try:
                     sink.write(result.outputs)
@@ -615,6 +621,7 @@ def predict(
         progress.clear()
         fail(str(err))
     finally:
+        follow_stdin(False)
         progress.close()
         try:
             sink.close(ok)

@@ -8,6 +8,8 @@ import io
 import json
 import os
 import re
+import select
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -19,7 +21,7 @@ from linesift.lines import (NotTextError, decode, decode_as, looks_binary, split
                             without_surrogates)
 from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
-from linesift.settings import JSON_MAX_DEPTH
+from linesift.settings import JSON_MAX_DEPTH, STDIN_PAUSE_SECONDS
 from linesift.sites import site_of_url
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "parquet", "warc")
@@ -52,13 +54,103 @@ def looks_labelled(text: str) -> bool:
 
 
 STDIN_CHUNK = 1 << 20  # bytes of stdin read at a time (a signal is handled between reads)
+_NOT_BLANK = re.compile(rb"\S")
+
+
+class StdinPipe:
+    """stdin read straight from its file descriptor (a pipe or a socket) into a buffer of its own, so that
+    whether a row is waiting, or the producer has paused, can be known (``paused``); read as Python's buffered
+    stdin is (``read``, ``readline``)."""
+
+    def __init__(self, fd: int):
+        self.fd, self.data, self.at, self.started, self.ended = fd, bytearray(), 0, False, False
+
+    def _more(self) -> bool:
+        """One read of the descriptor (waiting for the producer) onto the buffer; False at the stream's end."""
+        if self.ended:
+            return False
+        self.started = True
+        chunk = os.read(self.fd, STDIN_CHUNK)
+        if not chunk:
+            self.ended = True
+            return False
+        if self.at:  # what was taken is let go of before the buffer grows
+            del self.data[:self.at]
+            self.at = 0
+        self.data += chunk
+        return True
+
+    def _take(self, n: int) -> bytes:
+        taken = bytes(self.data[self.at:self.at + n])
+        self.at += len(taken)
+        return taken
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` bytes, fewer at the stream's end; all that is left for a negative ``size``."""
+        while (size is None or size < 0 or len(self.data) - self.at < size) and self._more():
+            pass
+        return self._take(len(self.data) - self.at if size is None or size < 0 else size)
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        """The next row, up to and with its ``\\n`` (the rest at the stream's end), at most ``limit`` bytes."""
+        limit = -1 if limit is None else limit
+        searched = 0  # bytes after ``at`` without a line break
+        while (end := self.data.find(b"\n", self.at + searched)) < 0:
+            searched = len(self.data) - self.at
+            if 0 <= limit <= searched or not self._more():
+                return self._take(searched if limit < 0 else min(limit, searched))
+        n = end + 1 - self.at
+        return self._take(n if limit < 0 else min(limit, n))
+
+    def paused(self, timeout: float) -> bool:
+        """Whether the producer has paused: no row that is not blank is waiting whole, and nothing has come
+        for ``timeout`` seconds (what comes is read, and the wait starts again). Not before stdin is read
+        (the files given before ``-`` do not wait for it), nor after its end."""
+        scanned = 0  # bytes after ``at`` seen to hold no row that is not blank
+        while self.started and not self.ended:
+            start = self.at + scanned
+            while (end := self.data.find(b"\n", start)) >= 0:
+                if _NOT_BLANK.search(self.data, start, end):
+                    return False
+                start = end + 1
+            scanned = start - self.at
+            if not select.select([self.fd], [], [], timeout)[0]:
+                return True
+            self._more()
+        return False
+
+
+_stdin_pipe: StdinPipe | None = None
+
+
+def follow_stdin(on: bool = True) -> None:
+    """Read stdin through a ``StdinPipe`` where it is a pipe or a socket (on POSIX), so ``stdin_paused`` can
+    tell when a live producer pauses; ``on=False`` goes back to Python's buffered stdin. For a command that
+    has read nothing of stdin yet (``linesift predict``): bytes Python's buffer already held would be passed by."""
+    global _stdin_pipe
+    _stdin_pipe = None
+    if not on or os.name != "posix" or sys.stdin is None:
+        return
+    try:
+        fd = sys.stdin.fileno()
+        mode = os.fstat(fd).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test runner's stdin)
+        return
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        _stdin_pipe = StdinPipe(fd)
+
+
+def stdin_paused(timeout: float = STDIN_PAUSE_SECONDS) -> bool:
+    """Whether stdin, followed (``follow_stdin``), has nothing more to read for now: its producer paused."""
+    return _stdin_pipe is not None and _stdin_pipe.paused(timeout)
 
 
 def _stdin_buffer():
-    """stdin's binary stream; OSError (EBADF) when there is none (``<&-``: Python sets ``sys.stdin`` to None)."""
+    """stdin's binary stream (a ``StdinPipe`` where it is followed); OSError (EBADF) when there is none (``<&-``:
+    Python sets ``sys.stdin`` to None)."""
     if sys.stdin is None:
         raise OSError(errno.EBADF, "no stdin: it is closed")
-    return sys.stdin.buffer
+    return _stdin_pipe if _stdin_pipe is not None else sys.stdin.buffer
 
 
 def read_stdin(head: bytes = b"") -> bytes:
@@ -310,7 +402,7 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
         if head[0].startswith(PARQUET_MAGIC):
             raise InputError(f"-: {PARQUET_ON_STDIN} (or --input-format text, for a page of text opening so)")
         if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
-            head.append(sys.stdin.buffer.read(WARC_SNIFF_BYTES))
+            head.append(_stdin_buffer().read(WARC_SNIFF_BYTES))
             if not WARC_VERSION_LINE.match(_gunzipped_start(b"".join(head))):
                 raise InputError(f"-: {GZIPPED}")
             return "warc", head
@@ -476,7 +568,7 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
         return
     _brotli_for_warcio()
     try:
-        handle = _Prefixed(b"".join(head or []), sys.stdin.buffer) if path == "-" else open(path, "rb")
+        handle = _Prefixed(b"".join(head or []), _stdin_buffer()) if path == "-" else open(path, "rb")
     except OSError as err:
         yield InputError(f"{path}: {err.strerror or err}")
         return

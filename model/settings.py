@@ -29,6 +29,9 @@ WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines b
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
 JOBS_MAX = 256  # --jobs above it is a usage error: each worker is a process (a huge N forked until memory ran out)
 BATCH_PAGES_DEFAULT = 32  # pages scored per model call when streaming (larger batches: no faster, more memory)
+# a live producer on stdin (a pipe) that sends nothing for this long has paused: the pages read so far are
+# scored and written then, not when a batch fills (the wait ends at once when a byte comes)
+STDIN_PAUSE_SECONDS = 0.1
 # `linesift train` fits on one OpenMP thread below this many lines: faster there on 2 cores (14 pages 8.6 s
 # against 13.7 s on 2 threads, 300 pages of 130,015 lines 40 s against 48 s), and far faster on a busy
 # machine (OpenMP threads spin waiting for each other); above it, threads pay (581,300 lines: 112 s on one

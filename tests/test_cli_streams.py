@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import select
 import stat
 import subprocess
 import sys
@@ -625,3 +626,102 @@ def test_a_ctrl_c_while_interrupts_are_deferred_comes_after_the_block():
             done.append("the block ran on")
     assert done == ["the block ran on"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def pipe_reader(data: bytes = b"", close: bool = True):
+    """A ``StdinPipe`` over an OS pipe holding ``data`` (its write end closed, or kept open and returned)."""
+    from linesift.inputs import StdinPipe
+
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)
+    if close:
+        os.close(write_end)
+        return StdinPipe(read_end), None
+    return StdinPipe(read_end), write_end
+
+
+@POSIX_ONLY
+def test_a_followed_pipe_gives_rows_as_python_s_stdin_does(monkeypatch):
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "STDIN_CHUNK", 4)
+    pipe, _ = pipe_reader(b"a row of 22 characters\nb\n\nlast")
+    assert [pipe.readline(), pipe.readline(5), pipe.readline(), pipe.readline(), pipe.readline(), pipe.readline()] \
+        == [b"a row of 22 characters\n", b"b\n", b"\n", b"last", b"", b""]
+
+
+@POSIX_ONLY
+def test_a_followed_pipe_reads_sizes_and_the_rest(monkeypatch):
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "STDIN_CHUNK", 3)
+    pipe, _ = pipe_reader(b"0123456789\nabc")
+    assert [pipe.readline(4), pipe.read(8), pipe.read(), pipe.read(2)] == [b"0123", b"456789\na", b"bc", b""]
+
+
+@POSIX_ONLY
+def test_a_followed_pipe_not_read_yet_is_not_waited_for():  # the files given before - are read as they come
+    pipe, write_end = pipe_reader(b"", close=False)
+    try:
+        assert not pipe.paused(0.05)
+        assert not pipe.started
+    finally:
+        os.close(write_end)
+
+
+@POSIX_ONLY
+def test_a_followed_pipe_is_paused_only_without_a_whole_row_waiting():
+    pipe, write_end = pipe_reader(b'{"text": "a"}\n{"text": "b"}\n\n{"te', close=False)
+    try:
+        assert pipe.readline() == b'{"text": "a"}\n'
+        assert not pipe.paused(0.05)  # a whole row waits
+        assert pipe.readline() == b'{"text": "b"}\n'
+        assert pipe.paused(0.05)  # a blank row and part of a row, and nothing more comes
+        os.write(write_end, b'xt": "c"}\n')
+        assert not pipe.paused(0.05)
+        assert [pipe.readline(), pipe.readline()] == [b"\n", b'{"text": "c"}\n']
+        os.write(write_end, b"\n \n")
+        assert pipe.paused(0.05)  # blank rows only
+    finally:
+        os.close(write_end)
+    assert not pipe.paused(0.05)  # at its end: nothing to wait for
+    assert pipe.read() == b"\n \n"
+
+
+def live_rows(proc: subprocess.Popen, n: int, buffered: bytearray) -> list[dict]:
+    """The next ``n`` JSONL records ``proc`` writes on stdout, read as they come; fails after 60 s."""
+    deadline, rows = time.monotonic() + 60, []
+    while len(rows) < n:
+        while b"\n" in buffered and len(rows) < n:
+            end = buffered.index(b"\n")
+            rows.append(json.loads(bytes(buffered[:end])))
+            del buffered[:end + 1]
+        if len(rows) == n:
+            break
+        assert time.monotonic() < deadline and proc.poll() is None
+        ready, _, _ = select.select([proc.stdout.fileno()], [], [], 0.1)
+        if ready:
+            buffered += os.read(proc.stdout.fileno(), 1 << 16)
+    return rows
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_live_producer_s_pages_come_out_when_it_pauses(model_file, jobs):
+    rows = [json.dumps({"id": i, "text": PAGE}) + "\n" for i in range(40)]
+    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", jobs, "-q", "-",
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    buffered = bytearray()
+    try:
+        for start, end in ((0, 2), (2, 36), (36, 37)):  # fewer than a batch, then more, then one
+            proc.stdin.write("".join(rows[start:end]).encode())
+            proc.stdin.flush()  # and the producer waits, stdin open, for what comes out
+            assert [row["id"] for row in live_rows(proc, end - start, buffered)] == list(range(start, end))
+        proc.stdin.write("".join(rows[37:]).encode())
+        proc.stdin.close()
+        assert [row["id"] for row in live_rows(proc, 3, buffered)] == [37, 38, 39]
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    assert proc.stdout.read() == b"" and buffered == b""
+    assert proc.stderr.read() == b""
