@@ -70,7 +70,12 @@ class StdinPipe:
         if self.ended:
             return False
         self.started = True
-        chunk = os.read(self.fd, STDIN_CHUNK)
+        while True:
+            try:
+                chunk = os.read(self.fd, STDIN_CHUNK)
+                break
+            except BlockingIOError:  # a descriptor its maker left non-blocking: wait until it can be read
+                select.select([self.fd], [], [])
         if not chunk:
             self.ended = True
             return False

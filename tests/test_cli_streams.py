@@ -660,6 +660,18 @@ def test_a_followed_pipe_reads_sizes_and_the_rest(monkeypatch):
 
 
 @POSIX_ONLY
+def test_a_followed_pipe_left_non_blocking_waits_for_its_producer():
+    pipe, write_end = pipe_reader(b"a", close=False)
+    os.set_blocking(pipe.fd, False)
+    later = threading.Timer(0.2, lambda: (os.write(write_end, b"b\nc"), os.close(write_end)))
+    later.start()
+    try:
+        assert [pipe.readline(), pipe.readline(), pipe.readline()] == [b"ab\n", b"c", b""]
+    finally:
+        later.join()
+
+
+@POSIX_ONLY
 def test_a_followed_pipe_not_read_yet_is_not_waited_for():  # the files given before - are read as they come
     pipe, write_end = pipe_reader(b"", close=False)
     try:
