@@ -242,6 +242,7 @@ def _output_file(output: Path, what: str) -> None:
     an existing directory this process may write in."""
     if str(output) == "-":  # stdout carries this command's results
         fail(f"-: this command writes a file, not stdout; give the {what}")
+    _stdout()  # closed (``>&-``): said before the work, not after it
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
     if is_own_stream(output):
@@ -499,7 +500,8 @@ def predict(
     headline was kept above the first kept line), in input order.
     """
     from linesift.batch import WorkerLost, available_cores, batches, build_table, score_stream, with_sites
-    from linesift.inputs import expand_paths, follow_stdin, iter_pages, readable_twice, stdin_paused, text_codec
+    from linesift.inputs import (JSONL_SUFFIXES, PARQUET_SUFFIXES, WARC_SUFFIXES, expand_paths, follow_stdin,
+                                 iter_pages, readable_twice, stdin_paused, text_codec)
 
     paths = paths or ["-"]
     if "-" in paths and not quiet and sys.stdin is not None and sys.stdin.isatty():  # else it seems to hang
@@ -518,9 +520,14 @@ def predict(
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if fmt is None:
         fmt = OutputFormat.text if output is None or to_dir else format_of_name(output.name)
+    elif output is not None and not to_dir and format_of_name(output.name) not in (fmt, OutputFormat.text):
+        log(f"Warning: {output}: named as {format_of_name(output.name).value}, written as {fmt.value} (--format); "
+            "a later run would read it by its name")
     if to_dir and fmt != OutputFormat.text:
         what = "is a directory" if output.is_dir() else f"names a directory ({output_arg} ends with /)"
         fail(f"{output}: {what}; one file per page is written with --format text, else give a file", 2)
+    if to_dir and not output.is_dir() and not output.parent.is_dir():  # made, but not a tree a typo could start
+        fail(f"{output}: directory {output.parent} does not exist")
     written = (*OUTPUT_FIELDS, LINE_TEXTS_FIELD) if html_field else OUTPUT_FIELDS  # a rendered page's lines too
     if fmt == OutputFormat.jsonl:  # the fields read must survive in the output records
         read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
@@ -534,12 +541,27 @@ def predict(
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
         log(f"Warning: {path}: not a regular file (a pipe, socket or device), skipped")
+    seen: set = set()
+    for path in (p for p in expanded if p != "-"):  # kept, so the output lines up with the arguments
+        if (key := resolved(path)) in seen:
+            log(f"linesift: note: {path} is given more than once (itself or through a directory); it is scored "
+                "each time")
+            break
+        seen.add(key)
+    if encoding is not None:  # said once: the first input it does not apply to
+        corpus_names = JSONL_SUFFIXES + PARQUET_SUFFIXES + WARC_SUFFIXES
+        corpus = next((p for p in expanded if input_format.value in ("jsonl", "parquet", "warc")
+                       or (input_format.value == "auto" and p.lower().endswith(corpus_names))), None)
+        if corpus is not None:
+            log(f"Warning: {corpus}: --encoding is for text and HTML pages; JSONL and Parquet are read as UTF-8, "
+                "WARC by each record's Content-Type")
     for path in paths:  # a directory of no pages (all hidden, say) is not an error, but worth a word
         if path != "-" and Path(path).is_dir() and not any(Path(p).is_relative_to(path) for p in expanded):
             log(f"Warning: {path}: no pages found in this directory")
     model_files = _model_files(model)
     inputs = {resolved(p) for p in expanded if p != "-"} | model_files
     if output is not None and str(output) != "-" and not to_dir:
+        _refuse_glob_after_output(output, paths)
         if resolved(output) in model_files:
             fail(f"{output}: output would overwrite the model file being read (or its sidecar)")
         if resolved(output) in inputs:
@@ -632,7 +654,8 @@ def predict(
         log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
     if verbose:
         seconds = time.perf_counter() - started
-        log(f"linesift: {n_pages} pages, {n_lines} lines, {n_failed} failed, {seconds:.3f} s, "
+        log(f"linesift: {n_pages} page{'s' * (n_pages != 1)}, {n_lines} line{'s' * (n_lines != 1)}, {n_failed} failed, "
+            f"{seconds:.3f} s, "
             f"{n_pages / seconds if seconds else 0:.1f} pages/s")
         if table is None or not table.counts:  # no site of 2+ pages: every page was scored alone
             log("linesift: page by page (no cross-page counts" + (")" if table is None else
@@ -716,6 +739,10 @@ def train(
         if _sidecar_of_a_model(output):
             fail(f"{output}: the sidecar of the model file {output.with_name(output.name[:-5])}; name the model "
                  "file otherwise")
+        if output.is_file() and not sidecar_path(output).is_file():  # a model file is replaced, nothing else
+            fail(f"{output}: exists and is not a model file (no {sidecar_path(output).name} beside it); give -o "
+                 "another name, or remove the file first" + (" (a glob after -o?)" if _glob_after_output(output, data)
+                                                              else ""))
         _say_repeated(repeated_files(data))
         pages = read_labelled(data)
     except LabelledDataError as err:
@@ -760,10 +787,6 @@ def train(
         fail(str(err))
     summary = training_summary(pages)
     summary["seconds"] = round(time.perf_counter() - started, 1)
-    try:
-        save_model(model, output, summary)
-    except OSError as err:
-        cannot_write(output, err)
     if sites and not model.use_sites_:
         log("linesift: note: no site has 2 or more pages in the cross-page table (sites by url, '# site:' or "
             f"shared template lines; {SITE_BLANKED_PERCENT}% of the pages with a site are left out of it, as pages "
@@ -788,6 +811,10 @@ def train(
             if model.tail_model_ is not None else "")
          + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
             if model.head_model_ is not None else ""))
+    try:  # after the scores: where they cannot be printed (a full stdout) no model file is left
+        save_model(model, output, summary)
+    except OSError as err:
+        cannot_write(output, err)
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 
@@ -803,6 +830,23 @@ def _say_repeated(files: list[Path]) -> None:
         more = f" and {len(files) - 1} more" if len(files) > 1 else ""
         log(f"linesift: note: {files[0]}{more} named more than once (a directory and a file in it, a link to a "
             f"file named too); {'each is' if more else 'it is'} read once")
+
+
+def _glob_after_output(output: Path, inputs) -> bool:
+    """Whether ``-o`` looks like the first name of a shell glob written after it (``-o pages/*.tsv``): an
+    existing file that sorts before two or more inputs named beside it with its suffix."""
+    if not output.is_file():
+        return False
+    peers = [Path(p).name for p in inputs
+             if str(p) != "-" and Path(p).parent == output.parent and Path(p).suffix == output.suffix]
+    return len(peers) >= 2 and output.name < min(peers)
+
+
+def _refuse_glob_after_output(output: Path, inputs) -> None:
+    if _glob_after_output(output, inputs):
+        fail(f"{output}: would replace an existing file named as the inputs beside it are, and sorted before them: "
+             f"a glob after -o? (-o {output.parent / ('*' + output.suffix)}); give -o another name, or remove the "
+             "file first", 2)
 
 
 def _sidecar_of_a_model(path: Path) -> bool:
@@ -955,6 +999,7 @@ def import_(
         fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)", 2)
     if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
+    _refuse_glob_after_output(output, corpora)
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text
@@ -1003,6 +1048,8 @@ def import_(
                 fail_cleared(str(err))
             except FileNotFoundError:
                 fail_cleared(f"{path}: no such file")
+            except IsADirectoryError:
+                fail_cleared(f"{path}: is a directory; give its corpora (e.g. {path / '*.jsonl.gz'})")
             except (OSError, EOFError, ValueError) as err:
                 fail_cleared(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
             if pages == before:
@@ -1010,6 +1057,11 @@ def import_(
                 typer.echo(f"Warning: {path}: no records", err=True)
         progress.close()
         written(out.close)
+        # printed before the file is renamed into place: where it cannot be (a full stdout) no file is left
+        emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]
+                       + [f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}"
+                          for (corpus, rend), f1s in sorted(oracle.items(),
+                                                            key=lambda item: (item[0][0], renderer.index(item[0][1])))]))
         commit_temp_file(tmp)
         ok = True
     finally:
@@ -1031,10 +1083,6 @@ def import_(
                    f"unsure (first: {page_id}: {count} of {lines} lines)", err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
-    emit("\n".join(["corpus\trenderer\tpages\toracle_word_f1"]
-                   + [f"{corpus}\t{rend}\t{len(f1s)}\t{sum(f1s) / len(f1s):.4f}"
-                      for (corpus, rend), f1s in sorted(oracle.items(), key=lambda item: (item[0][0],
-                                                                                        renderer.index(item[0][1])))]))
 
 
 def _terminated(signum, frame) -> None:

@@ -32,6 +32,7 @@ PARQUET_SUFFIXES = (".parquet",)
 PARQUET_MAGIC = b"PAR1"  # how a Parquet file opens (and ends)
 PARQUET_ON_STDIN = "Parquet cannot be read from stdin (it is read from its end); give the file's path"
 TEXT_FIELD_DEFAULT = "text"
+LINE_RECORD_KEYS = frozenset(("path", "line", "label", "score", "text"))  # a line of predict's JSONL output for scrapes
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
@@ -325,6 +326,12 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     return Page(path, [], warnings, text=text)
 
 
+def os_problem(err: OSError) -> str:
+    """What an input that cannot be opened is said to be: ``no such file`` for a missing one, as a missing
+    page is, else the system's words."""
+    return "no such file" if isinstance(err, FileNotFoundError) else err.strerror or str(err)
+
+
 def json_problem(err: ValueError | RecursionError) -> str:
     """What is wrong with a JSON row, and where: "Expecting ',' delimiter at column 12" (a row's line break
     aside: an error at its end is at the column after its last character); without a column for what json
@@ -462,7 +469,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
         else:
             handle = open(path, "rb")
     except OSError as err:
-        yield InputError(f"{path}: {err.strerror or err}")
+        yield InputError(f"{path}: {os_problem(err)}")
         return
     with handle as rows:
         number = 0
@@ -486,12 +493,18 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
                  replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
     """The pages of a corpus's records (``corpus_page``), each given with where it is ("file:N") and its
     warnings so far; an InputError among them is passed on. ``replaced``: the fields the output record will
-    write; the first record holding one gets a warning, the others of the corpus do not."""
+    write; the first record holding one gets a warning, the others of the corpus do not. So does the first
+    record that is a line of ``predict``'s own output (``LINE_RECORD_KEYS``: one line, read as a page)."""
+    line_records_said = False
     for row in rows:
         if isinstance(row, InputError):
             yield row
             continue
         page = corpus_page(*row, text_field, html_field, site_field)
+        if not line_records_said and isinstance(page, Page) and LINE_RECORD_KEYS <= page.record.keys():
+            page.warnings.append(f"{page.path}: a record of one line and its label, as `linesift predict -f jsonl` "
+                                 "writes for scrapes: each is read as a page (said once per file)")
+            line_records_said = True
         held = held_fields(page.record, replaced, (ERROR_FIELD,)) if replaced and isinstance(page, Page) else ""
         if held:  # a record cleaned before, or a field of the same name
             page.warnings.append(f"{page.path}: --format jsonl: the record already has {held} (said once per file)")
@@ -575,7 +588,7 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
     try:
         handle = _Prefixed(b"".join(head or []), _stdin_buffer()) if path == "-" else open(path, "rb")
     except OSError as err:
-        yield InputError(f"{path}: {err.strerror or err}")
+        yield InputError(f"{path}: {os_problem(err)}")
         return
     with handle:
         try:

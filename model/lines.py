@@ -245,7 +245,17 @@ def _not_text_file(data: bytes, skipped: int = 0) -> str:
     """What is said of binary ``data``: where its first NUL is, for a file that opens as text (its first 64 KB
     hold none); ``skipped``: bytes before ``data`` in the file (a BOM)."""
     late = -1 if b"\x00" in data[:65536] else data.find(b"\x00")
-    return "not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else "")
+    sample = data[:65536]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    parity = None if late >= 0 or (even and odd) else "le" if odd else "be" if even else None
+    if parity:  # only where the bytes read as text in it
+        try:
+            parity = None if _not_text(sample[:len(sample) // 2 * 2].decode(f"utf-16-{parity}")) else parity
+        except UnicodeDecodeError:
+            parity = None
+    return "not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else "") + (
+        f" (its NULs fall on every other byte, as in UTF-16 without a byte order mark: try --encoding utf-16-{parity})"
+        if parity and not skipped else "")
 
 
 def _not_text(text: str) -> bool:

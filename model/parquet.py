@@ -7,7 +7,7 @@ import stat
 from contextlib import suppress
 from typing import Iterator
 
-from linesift.inputs import PARQUET_ON_STDIN, InputError, one_line
+from linesift.inputs import PARQUET_ON_STDIN, InputError, one_line, os_problem
 from linesift.settings import PARQUET_BATCH_ROWS
 
 NEEDS_PYARROW = "reading Parquet needs pyarrow (pip install pyarrow; the parquet extra of linesift)"
@@ -35,7 +35,7 @@ def parquet_rows(path: str) -> Iterator[tuple[str, dict, list[str]] | InputError
             yield InputError(f"{path}: not a regular file; {PARQUET_ON_STDIN}")
             return
     except OSError as err:
-        yield InputError(f"{path}: {err.strerror or err}")
+        yield InputError(f"{path}: {os_problem(err)}")
         return
     with handle:
         try:

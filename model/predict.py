@@ -80,6 +80,13 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
     host, ``sites.site_of_url``; None where unknown, or no list) name the sites; a page without one is put
     with the pages it shares template lines with (``sites.corpus_sites``). Scored ``batch`` pages at a time.
     A model fitted without the cross-page features scores each page alone."""
+    return score_corpus(pages, model, threshold, sites, batch, cut)[0]
+
+
+def score_corpus(pages: list[list[str]], model=None, threshold: float | None = None, sites=None,
+                 batch: int = BATCH_PAGES_DEFAULT, cut: bool = True) -> tuple[list[PagePrediction], bool]:
+    """``predict_corpus``'s predictions, and whether any page was scored with cross-page counts (a site of 2+
+    pages, for a model fitted with them)."""
     from linesift.sites import corpus_sites
 
     pages = pages if isinstance(pages, list) else list(pages)
@@ -93,7 +100,7 @@ def predict_corpus(pages: list[list[str]], model=None, threshold: float | None =
     for start in range(0, len(pages), batch):
         end = start + batch
         out += predict_pages(pages[start:end], model, threshold, names[start:end] if names else None, table, cut)
-    return out
+    return out, table is not None and bool(table.counts)
 
 
 def _checked_sites(sites, pages: int) -> list[str | None]:

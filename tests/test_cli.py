@@ -838,8 +838,7 @@ def test_train_says_its_folds_are_by_page_without_sites_or_urls(runner, tmp_path
 
 
 def test_train_writes_a_model_named_like_a_sidecar_where_no_model_is_beside_it(runner, tmp_path):
-    (tmp_path / "notes.txt").write_text("notes")
-    (tmp_path / "notes.txt.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("notes")  # (an existing notes.txt.json, not a model, would be refused)
     result = runner.invoke(app, ["train", str(PAGES_DIR), "--trees", "10", "-o", str(tmp_path / "notes.txt.json")])
     assert result.exit_code == 0
     from linesift.modelfile import load_model
@@ -856,6 +855,38 @@ def test_train_refuses_to_write_a_model_over_the_sidecar_of_another(runner, tmp_
     assert result.stderr == (f"Error: {tmp_path / 'm.model.json'}: the sidecar of the model file "
                              f"{tmp_path / 'm.model'}; name the model file otherwise\n")
     assert (tmp_path / "m.model").read_bytes() == b"a model"
+
+
+def test_train_refuses_to_replace_a_file_that_is_not_a_model(runner, tmp_path):
+    pages = tmp_path / "pages"
+    shutil.copytree(PAGES_DIR, pages)
+    first, *rest = sorted(pages.glob("*.tsv"))  # as the shell expands `-o pages/*.tsv`
+    before = first.read_bytes()
+    result = runner.invoke(app, ["train", "-o", str(first), *map(str, rest)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {first}: exists and is not a model file (no {first.name}.json beside it); "
+                             "give -o another name, or remove the file first (a glob after -o?)\n")
+    assert first.read_bytes() == before and not Path(f"{first}.json").exists()
+
+
+def test_predict_refuses_a_glob_after_output(runner, model_file, tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"{name}: the council met on Tuesday to agree on the budget.\n")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / "a.txt"),
+                                 str(tmp_path / "b.txt"), str(tmp_path / "c.txt")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {tmp_path / 'a.txt'}: would replace an existing file named as the inputs "
+                             f"beside it are, and sorted before them: a glob after -o? (-o {tmp_path / '*.txt'}); "
+                             "give -o another name, or remove the file first\n")
+    assert (tmp_path / "a.txt").read_text() == "a.txt: the council met on Tuesday to agree on the budget.\n"
+
+
+def test_predict_replaces_its_earlier_output_beside_its_input(runner, model_file, tmp_path):
+    corpus = tmp_path / "crawl.jsonl"
+    corpus.write_text(json.dumps({"text": "The council met on Tuesday to agree on the budget."}) + "\n")
+    for _ in range(2):  # the second run replaces the first's output, which sorts before the input
+        result = runner.invoke(app, ["predict", "-m", str(model_file), str(corpus), "-o", str(tmp_path / "clean.jsonl")])
+        assert result.exit_code == 0
 
 
 def test_train_scores_only_the_folds_it_can_when_one_cannot_be_scored(runner, tmp_path):
@@ -1226,6 +1257,56 @@ def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model
                              "results replace (said once per file)\n")
     assert [json.loads(r)["linesift"]["lines"] for r in result.stdout.splitlines()] == [1, 1]
     assert (as_tsv.exit_code, as_tsv.stderr) == (0, "")
+
+
+def test_an_output_directory_is_made_only_where_its_parent_exists(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Tuesday.\n", encoding="utf-8")
+    deep = predict(runner, model_file, page, "-o", f"{tmp_path / 'typo' / 'out'}/")
+    made = predict(runner, model_file, page, "-o", f"{tmp_path / 'out'}/")
+    assert (deep.exit_code, deep.stderr) == (1, f"Error: {tmp_path / 'typo' / 'out'}: directory {tmp_path / 'typo'} "
+                                                "does not exist\n")
+    assert not (tmp_path / "typo").exists()
+    assert (made.exit_code, (tmp_path / "out").is_dir()) == (0, True)
+
+
+def test_a_page_given_twice_is_scored_twice_with_a_note(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Tuesday.\n", encoding="utf-8")
+    result = predict(runner, model_file, page, tmp_path, "-f", "tsv")
+    assert result.exit_code == 0
+    assert result.stderr == (f"linesift: note: {page} is given more than once (itself or through a directory); it "
+                             "is scored each time\n")
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_an_output_named_for_another_format_is_warned_of(runner, model_file, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Tuesday.\n", encoding="utf-8")
+    result = predict(runner, model_file, page, "-f", "tsv", "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {tmp_path / 'out.jsonl'}: named as jsonl, written as tsv (--format); a later "
+                             "run would read it by its name\n")
+    assert (tmp_path / "out.jsonl").read_text().startswith(("content\t", "boilerplate\t"))
+
+
+def test_encoding_given_for_a_jsonl_corpus_is_warned_of(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": "The council met on Tuesday."}\n', encoding="utf-8")
+    result = predict(runner, model_file, corpus, "--encoding", "cp1251")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {corpus}: --encoding is for text and HTML pages; JSONL and Parquet are read "
+                             "as UTF-8, WARC by each record's Content-Type\n")
+
+
+def test_predict_s_own_line_records_read_back_are_warned_of_once_per_file(runner, model_file, tmp_path):
+    (tmp_path / "page.txt").write_text("Home\nThe council met on Tuesday.\n", encoding="utf-8")
+    first = predict(runner, model_file, tmp_path / "page.txt", "-f", "jsonl", "-o", str(tmp_path / "labels.jsonl"))
+    again = predict(runner, model_file, tmp_path, "-f", "tsv", "--no-sites")
+    assert (first.exit_code, again.exit_code) == (0, 0)
+    assert again.stderr == (f"Warning: {tmp_path / 'labels.jsonl'}:1: a record of one line and its label, as "
+                            "`linesift predict -f jsonl` writes for scrapes: each is read as a page (said once per "
+                            "file)\n")
 
 
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):
@@ -1938,6 +2019,15 @@ def test_fail_fast_prints_the_pages_before_the_bad_input_then_stops(runner, mode
     assert result.exit_code == 1
     assert [row.split("\t")[2] for row in result.stdout.splitlines()] == ["A line."]
     assert result.stderr == f"Error: {tmp_path / 'b.bin'}: not a text file\n"
+
+
+def test_import_of_a_directory_names_what_to_give(runner, tmp_path):
+    (tmp_path / "corpora").mkdir()
+    result = runner.invoke(app, ["import", str(tmp_path / "corpora"), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"Error: {tmp_path / 'corpora'}: is a directory; give its corpora (e.g. "
+                                  f"{tmp_path / 'corpora' / '*.jsonl.gz'})\n")
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_import_refuses_to_overwrite_its_input(runner, tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PAGES_DIR
 from linesift.cli import app
 
 PAGE = "Home\nNews\n\nThe council met on Tuesday to agree on the budget for the harbour.\n\n© 2026 Example\n"
@@ -290,6 +291,38 @@ def test_import_to_a_full_disk_names_its_output_and_leaves_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
 
 
+def one_page_corpus(path: Path) -> Path:
+    path.write_text(json.dumps({"id": "a", "html": "<p>The council met.</p>", "main_content": "The council met."})
+                    + "\n", encoding="utf-8")
+    return path
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("command", ["train", "import"])
+def test_train_and_import_with_stdout_closed_fail_before_the_work(tmp_path, command):
+    data = PAGES_DIR if command == "train" else one_page_corpus(tmp_path / "c.jsonl")
+    out = tmp_path / ("m.model" if command == "train" else "out.jsonl")
+    proc = linesift_process(command, data, "-o", out, stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    _, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stderr.decode()) == (
+        1, "Error: stdout is closed; give it somewhere to write (a file, a pipe or /dev/null)\n")
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("command", ["train", "import"])
+def test_train_and_import_whose_results_cannot_be_printed_leave_no_file(tmp_path, command):
+    data = PAGES_DIR if command == "train" else one_page_corpus(tmp_path / "c.jsonl")
+    out = tmp_path / ("m.model" if command == "train" else "out.jsonl")
+    with open("/dev/full", "w") as full:
+        proc = linesift_process(command, data, "--trees" if command == "train" else "-j", "10" if command == "train"
+                                else "1", "-o", out, stdout=full, stderr=subprocess.PIPE)
+        _, stderr = proc.communicate(timeout=300)
+    assert (proc.returncode, stderr.decode().splitlines()[-1]) == (
+        1, "Error: stdout: cannot write (No space left on device)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if command == "train" else ["c.jsonl"])
+
+
 def test_an_empty_option_value_is_not_an_empty_argument(model_file, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(PAGE, encoding="utf-8")
@@ -318,8 +351,6 @@ def test_a_read_error_on_labelled_stdin_is_named(monkeypatch):
 
 
 def test_evaluate_reads_labelled_pages_from_stdin(runner, model_file):
-    from conftest import PAGES_DIR
-
     tsv = (PAGES_DIR / "en-news-harbour.tsv").read_text(encoding="utf-8")
     from_stdin = runner.invoke(app, ["evaluate", str(model_file), "-", "--json"], input=tsv)
     from_file = runner.invoke(app, ["evaluate", str(model_file), str(PAGES_DIR / "en-news-harbour.tsv"), "--json"])

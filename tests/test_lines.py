@@ -112,6 +112,15 @@ def test_decode_binary_behind_a_bom_is_not_text(bom):
         decode(bom + b"\x7fELF\x02\x01\x01\x00" + bytes(64) + bytes(range(256)))
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_decode_names_the_charset_of_utf16_with_few_nuls_and_no_bom(codec):
+    # Cyrillic in UTF-16 without a byte order mark: NULs only where a space or a full stop stands
+    data = "Привет, мир. Это тест страницы новостей.\nВторая строка текста.\n".encode(codec)
+    with pytest.raises(NotTextError, match=f"^not a text file \\(its NULs fall on every other byte, as in UTF-16 "
+                                           f"without a byte order mark: try --encoding {codec}\\)$"):
+        decode(data)
+
+
 def test_decode_latin1_keeps_accents_with_warning():
     assert decode(b"caf\xe9") == ("café", ["not valid UTF-8 (byte 3); decoded as cp1252"])
 
@@ -316,8 +325,8 @@ def test_decode_as_a_utf8_byte_order_mark_with_bad_bytes_behind_it():
 
 
 def test_decode_as_refuses_bytes_mostly_not_valid_in_the_charset_named():
-    with pytest.raises(NotTextError, match="^not a text file$"):
-        decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them
+    with pytest.raises(NotTextError, match="^not a text file .*try --encoding utf-16-be\\)$"):
+        decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them (in big-endian order: "ØØ...")
 
 
 @pytest.mark.parametrize(("charset", "page", "pasted"), [

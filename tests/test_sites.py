@@ -379,6 +379,7 @@ def test_evaluate_scores_labelled_pages_together_as_predict_does(tmp_path):
     together, alone = (evaluate_pages(model, labelled, sites=s) for s in (True, False))
     assert (together["corpus_mode"], alone["corpus_mode"]) == (True, False)
     assert together["line_f1"] != alone["line_f1"]
+    assert evaluate_pages(model, labelled[:1], sites=True)["corpus_mode"] is False  # no site of 2+ pages
     runner = CliRunner()
     common = ["evaluate", str(tmp_path / "m.model"), str(corpus), "--json"]
     assert json.loads(runner.invoke(app, common).stdout) == together

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from linesift.predict import predict_corpus, predict_pages
+from linesift.predict import predict_pages, score_corpus
 from linesift.training.labelled import LabelledPage
 from linesift.training.metrics import line_prf, prf, word_prf
 
@@ -24,8 +24,10 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
     """
     lines = [p.lines for p in pages]
-    preds = (predict_corpus(lines, model, threshold, [p.known_site for p in pages], cut=cut) if sites
-             else predict_pages(lines, model, threshold, cut=cut))  # predict_corpus scores alone for a model without sites
+    if sites:  # scored alone for a model without sites, or where no site has 2+ pages
+        preds, corpus_mode = score_corpus(lines, model, threshold, [p.known_site for p in pages], cut=cut)
+    else:
+        preds, corpus_mode = predict_pages(lines, model, threshold, cut=cut), False
     tp = n_pred = n_true = 0
     words = []
     for page, pred in zip(pages, preds):
@@ -40,7 +42,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     w = np.array(words) if words else np.zeros((0, 3))
     return {
         "pages": len(pages),
-        "corpus_mode": bool(sites and getattr(model, "use_sites_", False)),
+        "corpus_mode": corpus_mode,  # cross-page counts used: a site of 2+ pages, for a model fitted with them
         "lines": int(sum(lab in ("content", "boilerplate") for pg in pages for lab in pg.labels)),
         "threshold": model.threshold_ if threshold is None else threshold,
         "pages_raised": sum(pred.threshold is not None and pred.threshold > model.threshold_ for pred in preds)

@@ -167,6 +167,9 @@ def page_from_record(record: dict, source: str) -> LabelledPage:
     if lines is None and ("html" in record or "main_content" in record):
         raise LabelledDataError(f"{source}: a record of HTML and gold text, not a labelled page: render and label "
                                 "it with `linesift import` first")
+    if lines is None and "labels" not in record:
+        raise LabelledDataError(f"{source}: no 'lines' and 'labels': not a labelled page (data/FORMAT.md); a corpus "
+                                "to clean goes to `linesift predict`")
     if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
         raise LabelledDataError(f"{source}: 'lines' must be a list of strings")
     _one_line_each(lines, source, "item")
