@@ -46,13 +46,16 @@ from linesift.settings import (
     JOBS_MAX,
     KNOWN_SHARE_DEFAULT,
     MEMBERS_DEFAULT,
+    MEMBERS_MAX,
     MEMBERS_RECIPE,
     MIN_SAMPLES_LEAF_RECIPE,
     N_ESTIMATORS_DEFAULT,
+    ORACLE_WARNING_BELOW,
     OVERLONG_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
     TAIL_MODEL_MIN_PAGES,
     TRAIN_ONE_THREAD_LINES,
+    TREES_MAX,
     UNSEEN_SHIFT_DEFAULT,
     UNSEEN_SHIFT_RECIPE,
     WEIGHTING_DEFAULT,
@@ -684,7 +687,7 @@ def train(
     lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Use the learned hashed-word score."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
                                               help="Fixed threshold [default: tuned for word F1 of the kept text]."),
-    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, metavar="N",
+    n_estimators: int = typer.Option(N_ESTIMATORS_DEFAULT, "--trees", min=10, max=TREES_MAX, metavar="N",
                                      help="Boosting iterations of stage 1."),
     weighting: str = typer.Option(WEIGHTING_DEFAULT, "--weighting", metavar="words|page|line",
                                   help="Line weights in training: words (pages equal, lines by words), page, line."),
@@ -705,7 +708,7 @@ def train(
     headline: bool = typer.Option(True, "--headline/--no-headline",
                                   help="Learn which lines just above a page's first kept line to keep (the headline; "
                                   f"from {HEAD_MODEL_MIN_PAGES}+ labelled pages with a line there)."),
-    members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1, metavar="N",
+    members: int = typer.Option(MEMBERS_DEFAULT, "--members", min=1, max=MEMBERS_MAX, metavar="N",
                                 help="Fit the lexical step and the boosted stage(s) this many times, with seeds 0, 1, ..., "
                                 "and average their scores: steadier, N times the fitting. The seeds differ in the lexical "
                                 "step's order of rows and, on 200,000+ lines, in the rows the trees' bins come from (so "
@@ -721,8 +724,8 @@ def train(
     from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, training_summary
-    from linesift.training.labelled import (LabelledDataError, find_labelled_files, read_labelled, repeated_files,
-                                            unique_pages)
+    from linesift.training.labelled import (LabelledDataError, find_labelled_files, is_labelled_name, read_labelled,
+                                            repeated_files, unique_pages)
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
@@ -739,6 +742,14 @@ def train(
         if _sidecar_of_a_model(output):
             fail(f"{output}: the sidecar of the model file {output.with_name(output.name[:-5])}; name the model "
                  "file otherwise")
+        if is_labelled_name(output.name) or str(output) == SHIPPED_MODEL_WORD:
+            fail(f"{output}: " + (f"names the shipped model for evaluate, predict and info (`-m {SHIPPED_MODEL_WORD}`)"
+                                  if str(output) == SHIPPED_MODEL_WORD else
+                                  "a labelled-data name, which train would read as pages next time")
+                 + "; name the model file otherwise (e.g. my.model)", 2)
+        if sidecar_path(output).exists() and not _sidecar_of_a_model(sidecar_path(output)):
+            fail(f"{output}: its sidecar {sidecar_path(output)} would replace a file that is not a model's; give -o "
+                 "another name, or remove that file first")
         if output.is_file() and not sidecar_path(output).is_file():  # a model file is replaced, nothing else
             fail(f"{output}: exists and is not a model file (no {sidecar_path(output).name} beside it); give -o "
                  "another name, or remove the file first" + (" (a glob after -o?)" if _glob_after_output(output, data)
@@ -764,7 +775,9 @@ def train(
     if len(pages) < FEW_PAGES:
         log(f"linesift: note: with fewer than {FEW_PAGES} pages the model depends much on which pages they are "
             "(see the README's learning curve)")
-    plan = fold_plan(pages, infer_sites=sites)  # the sites the folds are grouped by
+    # the sites the folds are grouped by, inferred for pages without one with --no-sites too: folds that split a
+    # template would score the model on pages whose template it learnt
+    plan = fold_plan(pages, infer_sites=True)
     if sum(len(page.lines) for page in pages) < TRAIN_ONE_THREAD_LINES:
         _one_thread()
     shown_as_python_would = warnings.showwarning
@@ -798,8 +811,6 @@ def train(
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
             "the cross-validated scores are optimistic")
-    elif not sites and all(page.known_site is None for page in pages):  # no site known or inferred: a group a page
-        by = "page"
     emit(f"cross-validated ({folds} folds by {by}, {summary['pages']} pages"
          + (f", {plan.sites} site{'s' * (plan.sites != 1)}" if by == "site" or plan.sites == 1 else "") + "): "
          f"line P {_score(s['line_precision'])} R {_score(s['line_recall'])} F1 {_score(s['line_f1'])}, "
@@ -1004,6 +1015,7 @@ def import_(
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text
     partial: dict = defaultdict(list)  # (corpus, renderer) -> (page id, lines left unsure, lines), not aligned in full
+    misaligned: dict = defaultdict(list)  # (corpus, renderer) -> (page id, oracle word F1): gold mostly not found
     fd, tmp = new_temp_file(output)  # through a symlink, the file it points to is replaced, not the link
     os.close(fd)
     out = open_text_output(tmp, compress=gzip_named(output))
@@ -1034,6 +1046,9 @@ def import_(
                     key = (page.meta.get("corpus", path.name), page.meta.get("renderer"))
                     if f1 is not None:
                         oracle[key].append(f1)
+                        if (f1 < ORACLE_WARNING_BELOW and any(map(str.strip, page.lines))  # not said otherwise:
+                                and not {"render_error", "unaligned_lines"} & page.meta.keys()):  # failed, partial
+                            misaligned[key].append((page.meta.get("id", "?"), f1))
                     else:
                         copied += 1
                     if "render_error" in page.meta:
@@ -1081,6 +1096,12 @@ def import_(
         typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large to align in full within the "
                    "alignment's work limits (data/CLI.md, import); lines whose label depends on the rest are written as "
                    f"unsure (first: {page_id}: {count} of {lines} lines)", err=True)
+    for (corpus, rend), low in sorted(misaligned.items()):
+        page_id, f1 = low[0]
+        typer.echo(f"Warning: {corpus}: {len(low)} page(s) ({rend}) whose gold text was mostly not found in the "
+                   f"render (oracle word F1 below {ORACLE_WARNING_BELOW}), written with their lines as labelled, most "
+                   f"of them boilerplate (first: {page_id}: {f1:.2f}); each page's oracle_word_f1 says which",
+                   err=True)
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
 

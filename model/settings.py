@@ -24,6 +24,8 @@ MIN_SAMPLES_LEAF_DEFAULT = 20  # rows a leaf of both boosted stages: scikit-lear
 # the defaults.
 MEMBERS_DEFAULT = 1
 MEMBERS_RECIPE = 3
+MEMBERS_MAX = 32  # `train --members` above it is a usage error (each member is a whole fit)
+TREES_MAX = 10_000  # `train --trees` above it is a usage error (a fit of more ran for hours)
 MIN_SAMPLES_LEAF_RECIPE = 500
 WEIGHTING_DEFAULT = "words"  # each page weighs the same; within a page, lines by their words (as word F1 counts)
 AUTO_JOBS_MAX = 8  # --jobs 0 uses one worker per core, up to this many (each holds a batch's arrays)
@@ -51,6 +53,7 @@ JSON_MAX_DEPTH = 100
 # threshold: it labels at this one, the middle of the scores, unless `train --threshold` fixes one
 UNTUNED_THRESHOLD = 0.5
 FEW_PAGES = 30  # `linesift train` on fewer pages says its model will depend on which pages (README's learning curve)
+ORACLE_WARNING_BELOW = 0.5  # `linesift import` names the pages whose gold it mostly did not find (oracle word F1 below)
 # A page whose words the model mostly never saw (a language absent from training) keeps too much at the tuned
 # threshold, since its lexical scores say little. Its threshold is raised by UNSEEN_SHIFT_DEFAULT per unit by
 # which the share of its words in the training vocabulary falls below KNOWN_SHARE_DEFAULT, up to

@@ -829,12 +829,15 @@ def test_train_names_gzip_data_on_stdin(runner, tmp_path):
     assert result.stderr == "Error: -: gzip-compressed data, not text: gunzip it first (zcat FILE | ...)\n"
 
 
-def test_train_says_its_folds_are_by_page_without_sites_or_urls(runner, tmp_path):
-    for name in ("a", "b", "c"):
-        (tmp_path / f"{name}.tsv").write_text(f"boilerplate\tHome of {name}\ncontent\tA sentence of page {name}.\n")
-    result = runner.invoke(app, ["train", str(tmp_path), "--no-sites", "-o", str(tmp_path / "m.model")])
+@pytest.mark.parametrize("sites", ["--sites", "--no-sites"])
+def test_train_groups_its_folds_by_the_sites_pages_without_urls_share(runner, tmp_path, sites):
+    template = "".join(f"boilerplate\t{line}\n" for line in ("Harbour News", "Home", "Local", "Sport", "Weather"))
+    for name in ("a", "b", "c"):  # a and b share a template, c has its own
+        head = template if name != "c" else f"boilerplate\tThe {name} gazette\n"
+        (tmp_path / f"{name}.tsv").write_text(f"{head}content\tA sentence of page {name}, long enough to read.\n")
+    result = runner.invoke(app, ["train", str(tmp_path), sites, "--cv", "2", "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 0
-    assert result.stdout.startswith("cross-validated (3 folds by page, 3 pages): ")
+    assert result.stdout.startswith("cross-validated (2 folds by site, 3 pages, 2 sites): ")
 
 
 def test_train_writes_a_model_named_like_a_sidecar_where_no_model_is_beside_it(runner, tmp_path):
@@ -857,16 +860,39 @@ def test_train_refuses_to_write_a_model_over_the_sidecar_of_another(runner, tmp_
     assert (tmp_path / "m.model").read_bytes() == b"a model"
 
 
-def test_train_refuses_to_replace_a_file_that_is_not_a_model(runner, tmp_path):
+def test_train_refuses_a_model_named_as_labelled_data(runner, tmp_path):
     pages = tmp_path / "pages"
     shutil.copytree(PAGES_DIR, pages)
     first, *rest = sorted(pages.glob("*.tsv"))  # as the shell expands `-o pages/*.tsv`
     before = first.read_bytes()
     result = runner.invoke(app, ["train", "-o", str(first), *map(str, rest)])
-    assert result.exit_code == 1
-    assert result.stderr == (f"Error: {first}: exists and is not a model file (no {first.name}.json beside it); "
-                             "give -o another name, or remove the file first (a glob after -o?)\n")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {first}: a labelled-data name, which train would read as pages next time; name "
+                             "the model file otherwise (e.g. my.model)\n")
     assert first.read_bytes() == before and not Path(f"{first}.json").exists()
+
+
+def test_train_refuses_the_shipped_model_s_name(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", "default"])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: default: names the shipped model for evaluate, predict and info (`-m default`); "
+                             "name the model file otherwise (e.g. my.model)\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("existing", ["notes.txt", "notes.txt.json"])
+def test_train_refuses_to_replace_a_file_that_is_not_a_model_or_its_sidecar(runner, tmp_path, existing):
+    (tmp_path / existing).write_text('{"my": "settings"}')
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", str(tmp_path / "notes.txt")])
+    assert result.exit_code == 1
+    assert result.stderr == ({
+        "notes.txt": f"Error: {tmp_path / 'notes.txt'}: exists and is not a model file (no notes.txt.json beside it); "
+                     "give -o another name, or remove the file first\n",
+        "notes.txt.json": f"Error: {tmp_path / 'notes.txt'}: its sidecar {tmp_path / 'notes.txt.json'} would replace a "
+                          "file that is not a model's; give -o another name, or remove that file first\n"}[existing])
+    assert [p.name for p in tmp_path.iterdir()] == [existing]
+    assert (tmp_path / existing).read_text() == '{"my": "settings"}'
 
 
 def test_predict_refuses_a_glob_after_output(runner, model_file, tmp_path):
@@ -1164,6 +1190,19 @@ def test_import_names_a_page_with_no_text_to_render_and_still_writes_it(runner, 
     assert result.stderr == ("Warning: mini: 1 page(s) with no text rendered with inscriptis (their html is empty or "
                              "markup only), written with no lines (first: e1)\n")
     assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t1\t0.0000\n"
+
+
+def test_import_names_the_pages_whose_gold_it_mostly_did_not_find(runner, tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "corpus": "mini", "html": f"<p>The council met on day {i}.</p>",
+                                          "main_content": gold}) + "\n"
+                              for i, gold in enumerate(["The council met on day 0.", "Fishing boats left the bay."])))
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0
+    assert result.stderr == ("Warning: mini: 1 page(s) (inscriptis) whose gold text was mostly not found in the render "
+                             "(oracle word F1 below 0.5), written with their lines as labelled, most of them "
+                             "boilerplate (first: 1: 0.00); each page's oracle_word_f1 says which\n")
+    assert result.stdout == "corpus\trenderer\tpages\toracle_word_f1\nmini\tinscriptis\t2\t0.5000\n"
 
 
 def _renderer_missing(name: str) -> bool:

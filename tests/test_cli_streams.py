@@ -575,7 +575,7 @@ def test_train_through_a_symlink_replaces_the_file_it_points_to(runner, tmp_path
                                          "budget for the next year.\nboilerplate\tContact us\n", encoding="utf-8")
     target = tmp_path / "real.model"
     target.write_bytes(b"old")  # an earlier model, with its sidecar
-    (tmp_path / "real.model.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "real.model.json").write_text('{"kind": "linesift.LineClassifier"}', encoding="utf-8")
     link = tmp_path / "link.model"
     link.symlink_to(target)
     result = runner.invoke(app, ["train", str(pages), "-o", str(link), "--cv", "2"])

@@ -769,3 +769,13 @@ def test_a_model_given_by_its_file_s_path_is_loaded(tiny_model, tiny_pages, tmp_
     page = tiny_pages[3][0]
     by_path = predict_pages([page], model=str(tmp_path / "m.model"))[0]
     assert by_path.labels == predict_pages([page], model=tiny_model)[0].labels
+
+
+
+def test_evaluate_leaves_a_page_without_content_where_nothing_is_kept_out_of_the_word_mean(tiny_model):
+    from linesift.training.labelled import LabelledPage
+
+    article = LabelledPage(["The council met on Tuesday to agree on the budget."], ["content"], {})
+    tags = LabelledPage(["Tags", "Harbour"], ["boilerplate", "boilerplate"], {})
+    assert evaluate_pages(tiny_model, [article, tags], threshold=1.0)["word_f1"] == 0.0  # the tags page left out
+    assert evaluate_pages(tiny_model, [article, tags], threshold=0.0)["word_f1"] == 0.5  # kept on it: it scores 0

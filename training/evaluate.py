@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from linesift.predict import predict_pages, score_corpus
 from linesift.training.labelled import LabelledPage
-from linesift.training.metrics import line_prf, prf, word_prf
+from linesift.training.metrics import line_prf, prf, tokens, word_prf
 
 
 def gold_text(page: LabelledPage) -> str:
@@ -18,7 +18,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     """Scores of ``model`` on ``pages``: micro line P/R/F1 and mean per-page word P/R/F1 of kept text.
 
     Unsure lines are left out of both: they are neither counted in line scores nor in either text, and a
-    page with no content or boilerplate line (all unsure, or empty) is left out of the word mean. With
+    page with no content or boilerplate line (all unsure, or empty), or with no content line where nothing is
+    kept, is left out of the word mean (where something is kept it scores 0). With
     ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
     for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
@@ -37,7 +38,10 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
             continue  # nothing to score: its empty texts would count as a perfect page
         kept = "\n".join(line for line, lab, gold in zip(page.lines, pred.labels, page.labels)
                          if lab == "content" and gold != "unsure")
-        words.append(word_prf(kept, gold_text(page)))
+        gold = gold_text(page)
+        if not tokens(gold) and not tokens(kept):  # no words of content, none kept: left out, as train's
+            continue  # cross-validation leaves them (``page_thresholds.page_f1``), not counted perfect
+        words.append(word_prf(kept, gold))
     p, r, f = prf(tp, n_pred, n_true)
     w = np.array(words) if words else np.zeros((0, 3))
     return {
