@@ -66,7 +66,7 @@ def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, 
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table, cut)
     for page, res in zip(pages, results):
         if page.error is not None:
-            out.append((page.path, error_record(page.error)))
+            out.append((page.path, error_record(page.error, page.record)))
         elif page.record is not None and fmt == "jsonl":
             out.append((page.path, format_record(res.record(page.record, page.record_lines))))
         else:
@@ -111,7 +111,7 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
                 batch = []
             on_error(item)
             if error_records:
-                batch.append(Page(str(item), [], error=str(item)))
+                batch.append(Page(str(item), [], error=str(item), record=item.record))
             continue
         for warning in item.warnings:
             on_warning(warning)

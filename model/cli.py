@@ -580,14 +580,16 @@ def predict(
     except OSError as err:
         cannot_write(output, err)
     n_pages = n_lines = n_failed = n_overlong = 0
+    n_held = 0  # records read that hold no page: written back as error records with their fields (jsonl)
     ok = False
     # not where the results go to the same terminal: they would be written into the counter's line
     progress = _Progress(enabled=not quiet and not (writes_stdout(output) and sys.stdout is not None
                                                     and sys.stdout.isatty()))
 
     def on_error(err) -> None:
-        nonlocal n_failed
+        nonlocal n_failed, n_held
         n_failed += 1
+        n_held += getattr(err, "record", None) is not None
         said = str(err) if getattr(err, "said", None) is None else err.said
         progress.clear()
         if fail_fast:
@@ -639,7 +641,8 @@ def predict(
                     if n_overlong <= OVERLONG_WARNINGS_MAX:
                         on_warning(warning)
                 progress.update(n_pages)
-        ok = n_pages > 0 or n_failed == 0
+        # a run in which every input failed writes no file, but records read that hold no page are its output
+        ok = n_pages > 0 or n_failed == 0 or (fmt == OutputFormat.jsonl and n_held > 0)
     except KeyboardInterrupt:  # Ctrl-C: the clean-up below runs, then exit 130 (whatever typer's version does)
         raise typer.Exit(130) from None
     except WorkerLost as err:  # nothing is written: the lost batch would leave a hole in the output
@@ -655,6 +658,10 @@ def predict(
                 cannot_write(output or "stdout", err)
     if n_overlong > OVERLONG_WARNINGS_MAX:
         log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
+    if table is None and n_pages > 1 and sites and "-" in expanded and getattr(clf, "use_sites_", False) and not quiet:
+        log("linesift: note: pages read from stdin are scored page by page" + (
+            ", and so are the files given with it" if len(expanded) > 1 else "") + ": corpus mode (lines repeated "
+            "across a site's pages) reads its inputs twice, so it needs files (give the .jsonl.gz's path; -q: no note)")
     if verbose:
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} page{'s' * (n_pages != 1)}, {n_lines} line{'s' * (n_lines != 1)}, {n_failed} failed, "

@@ -189,9 +189,9 @@ class InputError(ValueError):
     """An input that cannot be read; the message names it. ``said``: what stderr says of it in its place (None:
     the message; "": nothing, as an earlier error said it: the rows of a Parquet row group after its first)."""
 
-    def __init__(self, message: str, said: str | None = None):
+    def __init__(self, message: str, said: str | None = None, record: dict | None = None):
         super().__init__(message)
-        self.said = said
+        self.said, self.record = said, record  # record: a corpus record that holds no page, kept in the output
 
 
 NO_FIELD = "no string field"  # a corpus record without its page: "no string field 'text'"
@@ -526,7 +526,8 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
     if not isinstance(value, str):
         labelled = isinstance(record, dict) and "lines" in record and "labels" in record
         return InputError(f"{where}: {NO_FIELD} {field_name!r}" + (
-            " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else ""))
+            " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else ""),
+            record=record if isinstance(record, dict) else None)
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:

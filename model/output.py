@@ -274,9 +274,11 @@ def format_record(record: dict) -> str:
     return _one_row_each(row + "\n")
 
 
-def error_record(message: str) -> str:
-    """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``."""
-    return format_record({ERROR_FIELD: shown_path(message)})
+def error_record(message: str, record: dict | None = None) -> str:
+    """The JSONL output line standing for an input that could not be read: ``{"error": "file:N: why"}``, after
+    the fields of its ``record`` where it is one that holds no page (a corpus record without its text field),
+    as ``pipeline.clean_records`` returns it, so it can be joined back to its input by them."""
+    return format_record({**(record or {}), ERROR_FIELD: shown_path(message)})
 
 
 def content_text(lines: list[str], labels: list[str]) -> str:

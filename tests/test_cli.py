@@ -1355,11 +1355,35 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
     result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
     assert result.exit_code == 1
     rows = [json.loads(r) for r in result.stdout.splitlines()]  # one output record per input record
-    assert [r.get("id") for r in rows] == ["a", None, None, "d"]
+    assert [r.get("id") for r in rows] == ["a", None, "c", "d"]
     assert rows[1:3] == [{"error": f"{corpus}:2: broken JSON (Expecting value at column 1)"},
-                         {"error": f"{corpus}:3: no string field 'text'"}]
+                         {"id": "c", "body": "y", "error": f"{corpus}:3: no string field 'text'"}]  # its fields kept
     assert f"Error: {corpus}:2: broken JSON" in result.stderr
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
+
+
+@SHIPPED_MODEL
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_pages_from_stdin_scored_without_corpus_mode_get_a_note(runner, tmp_path, quiet):
+    rows = "".join(json.dumps({"text": f"Home\nThe council met on day {i}."}) + "\n" for i in range(2))
+    result = runner.invoke(app, ["predict", "-f", "jsonl", *quiet], input=rows)  # the shipped model uses sites
+    assert result.exit_code == 0
+    assert result.stderr == ("" if quiet else
+                             "linesift: note: pages read from stdin are scored page by page: corpus mode (lines "
+                             "repeated across a site's pages) reads its inputs twice, so it needs files (give the "
+                             ".jsonl.gz's path; -q: no note)\n")
+
+
+def test_a_shard_of_records_without_pages_is_written_as_its_error_records(runner, model_file, tmp_path):
+    corpus, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
+    corpus.write_text('{"id": 1, "text": null}\n{"id": 2}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "-m", str(model_file), "-o", str(out)])
+    as_tsv = runner.invoke(app, ["predict", str(corpus), "-m", str(model_file), "-o", str(tmp_path / "out.tsv")])
+    assert (result.exit_code, as_tsv.exit_code) == (1, 1)
+    assert [json.loads(r) for r in out.read_text().splitlines()] == [
+        {"id": 1, "text": None, "error": f"{corpus}:1: no string field 'text'"},
+        {"id": 2, "error": f"{corpus}:2: no string field 'text'"}]
+    assert not (tmp_path / "out.tsv").exists()  # no record written: every input failed
 
 
 def test_a_jsonl_corpus_on_stdin_is_read_record_by_record_after_blank_lines(runner, model_file, tmp_path):
@@ -1486,7 +1510,8 @@ def test_a_parquet_row_without_its_text_keeps_its_place_as_an_error(runner, mode
     assert result.exit_code == 1
     assert result.stderr == f"Error: {source}:2: no string field 'text'\n"
     records = [json.loads(row) for row in result.stdout.splitlines()]
-    assert [sorted(r) == ["error"] for r in records] == [False, True, False]
+    assert [sorted(r) == ["error", "text"] for r in records] == [False, True, False]  # the row's fields kept
+    assert records[1] == {"text": None, "error": f"{source}:2: no string field 'text'"}
 
 
 def test_parquet_values_json_has_no_type_for_are_written_as_text(runner, model_file, tmp_path):

@@ -79,6 +79,18 @@ def test_dask_bag_gives_the_same_records_as_a_loop(model_file):
     assert out == list(clean_records(RECORDS, model=load_model(model_file)))
 
 
+def test_the_readme_s_dask_shards_concatenate_into_one_jsonl_stream(model_file, tmp_path):
+    import gzip
+    import json
+
+    dask_bag = pytest.importorskip("dask.bag")
+    bag = dask_bag.from_sequence(RECORDS, npartitions=3)
+    bag.map_partitions(_partition, str(model_file)).map(json.dumps).to_textfiles(
+        str(tmp_path / "clean-*.jsonl.gz"), last_endline=True, scheduler="sync")  # as the README writes them
+    joined = b"".join(gzip.decompress(p.read_bytes()) for p in sorted(tmp_path.glob("clean-*.jsonl.gz")))
+    assert [json.loads(row)["id"] for row in joined.decode("utf-8").splitlines()] == [r["id"] for r in RECORDS]
+
+
 @SHIPPED_MODEL
 def test_clean_partition_cleans_records_together_as_predict_cleans_a_corpus(runner, tmp_path):
     import json
