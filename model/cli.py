@@ -133,6 +133,17 @@ def _say_unlabelled(data: list[Path]) -> None:
             f"(the first: {files[0]})")
 
 
+def _say_empty_corpora(data: list[Path], pages) -> None:
+    """Warn of each labelled corpus (``.jsonl``, ``.jsonl.gz``) among ``data`` that gave none of ``pages``, as
+    ``import`` does."""
+    from linesift.training.labelled import find_labelled_files, is_corpus_name
+
+    read = {page.source.rpartition(":")[0] for page in pages}  # a corpus's pages are named "file:N"
+    for path in find_labelled_files([p for p in data if str(p) != "-"]):
+        if is_corpus_name(path.name) and str(path) not in read:
+            log(f"Warning: {path}: no records")
+
+
 def _no_labelled_pages(data: list[Path]) -> str:
     """The error for labelled-data paths that hold no page."""
     from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES
@@ -732,7 +743,7 @@ def train(
     from linesift.modelfile import save_model, sidecar_path
     from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, training_summary
     from linesift.training.labelled import (LabelledDataError, find_labelled_files, is_labelled_name, read_labelled,
-                                            repeated_files, unique_pages)
+                                            repeated_files)
 
     if context not in ("stack", "smooth", "none"):
         fail(f"--context must be stack, smooth or none, not {context!r}", 2)
@@ -768,11 +779,8 @@ def train(
     if not pages:
         fail(_no_labelled_pages(data))
     _say_unlabelled(data)
-    pages, repeats = unique_pages(pages)
-    if repeats:
-        log(f"linesift: note: {len(repeats)} page{'s' * (len(repeats) != 1)} repeat{'s' * (len(repeats) == 1)} an "
-            f"earlier page line for line, labels and all (the first: {_page_name(repeats[0])}); each is trained on "
-            "once")
+    _say_empty_corpora(data, pages)
+    pages = _once_each(pages, "trained on")
     if unlabelled := [page for page in pages if not {"content", "boilerplate"} & set(page.labels)]:
         log(f"linesift: note: {len(unlabelled)} page{'s' * (len(unlabelled) != 1)} with no content or boilerplate "
             f"line (only unsure or blank ones) teach{'es' * (len(unlabelled) == 1)} nothing (the first: "
@@ -829,11 +837,24 @@ def train(
             if model.tail_model_ is not None else "")
          + (f", headline kept above it (word F1 without: {s['word_f1_without_headline']:.3f})"
             if model.head_model_ is not None else ""))
+    # how the printed scores were made, for `info` to say: folds, and whether by site or by page (optimistic)
+    summary["cross_validation"] = {"folds": folds, "by": by, "sites": plan.sites}
     try:  # after the scores: where they cannot be printed (a full stdout) no model file is left
         save_model(model, output, summary)
     except OSError as err:
         cannot_write(output, err)
     log(f"linesift: wrote {output} in {summary['seconds']} s")
+
+
+def _once_each(pages: list, done: str) -> list:
+    """``pages`` without the pages that repeat an earlier one line for line, labels and all, said in a note."""
+    from linesift.training.labelled import unique_pages
+
+    pages, repeats = unique_pages(pages)
+    if repeats:
+        log(f"linesift: note: {len(repeats)} page{'s' * (len(repeats) != 1)} repeat{'s' * (len(repeats) == 1)} an "
+            f"earlier page line for line, labels and all (the first: {_page_name(repeats[0])}); each is {done} once")
+    return pages
 
 
 def _page_name(page) -> str:
@@ -929,6 +950,8 @@ def evaluate(
     if not pages:
         fail(_no_labelled_pages(data))
     _say_unlabelled(data)
+    _say_empty_corpora(data, pages)
+    pages = _once_each(pages, "scored")
     if not any(label in ("content", "boilerplate") for page in pages for label in page.labels):
         fail("no line labelled content or boilerplate in " + " ".join(map(str, data)) + ": nothing to score")
     scores = evaluate_pages(clf, pages, threshold, sites, tail_cut)
@@ -992,7 +1015,7 @@ def import_(
     from collections import defaultdict
 
     from linesift.training.importer import CorpusError, import_corpus
-    from linesift.training.labelled import CORPUS_SUFFIXES, LabelledDataError, file_identity, is_corpus_name, page_to_record
+    from linesift.training.labelled import LabelledDataError, file_identity, is_corpus_name, page_to_record
     from linesift.training.renderers import unavailable
 
     error = unavailable(renderer)

@@ -684,6 +684,25 @@ def test_train_records_its_settings(model_file):
     assert side["training"]["pages"] == len(sorted(PAGES_DIR.glob("*.tsv")))
 
 
+def test_train_records_how_its_scores_were_cross_validated(trained):
+    path, result = trained
+    side = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
+    folds, sites = re.match(r"cross-validated \((\d+) folds by site, \d+ pages, (\d+) sites\)", result.stdout).groups()
+    assert side["training"]["cross_validation"] == {"folds": int(folds), "by": "site", "sites": int(sites)}
+
+
+def test_evaluate_scores_a_repeated_page_once_and_names_an_empty_corpus(runner, model_file, tmp_path):
+    shutil.copy(PAGES_DIR / "en-news-harbour.tsv", tmp_path / "a.tsv")
+    shutil.copy(PAGES_DIR / "en-news-harbour.tsv", tmp_path / "b.tsv")
+    (tmp_path / "empty.jsonl").write_text("")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(tmp_path), "--json"])
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {tmp_path / 'empty.jsonl'}: no records\n"
+                             "linesift: note: 1 page repeats an earlier page line for line, labels and all (the "
+                             f"first: {tmp_path / 'b.tsv'}); each is scored once\n")
+    assert json.loads(result.stdout)["pages"] == 1
+
+
 def test_evaluate_default_is_the_shipped_model(runner):
     from linesift.modelfile import default_model_path, read_sidecar
 

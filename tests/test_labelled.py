@@ -135,6 +135,24 @@ def test_bad_header_line():
                  "lowercase letter, then lowercase letters, digits or _)")
 
 
+def test_a_header_line_after_the_rows_is_named_as_such():
+    expect_error("content\tx\n# lang: en\n", "page.tsv:2: a '# key: value' header line after the first row (headers "
+                 "go at the top)")
+
+
+def test_a_jsonl_corpus_read_as_a_page_file_is_named_as_such():
+    expect_error('{"lines": ["x"], "labels": ["content"]}\n', "page.tsv:1: missing tab between label and line (a JSONL "
+                 "corpus? name it .jsonl or .jsonl.gz, or give it as -)")
+
+
+def test_a_utf16_page_file_is_named_as_such(tmp_path):
+    path = tmp_path / "page.tsv"
+    path.write_bytes("content\tx\n".encode("utf-16"))
+    with pytest.raises(LabelledDataError, match=r"^.*page\.tsv: UTF-16 text \(its byte order mark says so\); labelled "
+                                                r"pages are UTF-8: save it as UTF-8$"):
+        read_labelled_page(path)
+
+
 def test_a_header_key_given_twice_is_an_error():
     expect_error("# url: https://a.example/1\n# lang: en\n# url: https://b.example/1\ncontent\tx\n",
                  "page.tsv:3: header 'url' given twice (one '# key: value' line per key)")

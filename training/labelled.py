@@ -7,6 +7,7 @@ Reading then writing a page gives the same bytes back. Errors name ``file:line``
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
@@ -92,6 +93,12 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
             continue
         label, tab, line = row.partition("\t")
         if not tab:
+            if _HEADER.match(row):
+                raise LabelledDataError(f"{source}:{number}: a '# key: value' header line after the first row "
+                                        "(headers go at the top)")
+            if number == 1 and row.lstrip().startswith("{"):
+                raise LabelledDataError(f"{source}:1: missing tab between label and line (a JSONL corpus? name it "
+                                        ".jsonl or .jsonl.gz, or give it as -)")
             raise LabelledDataError(f"{source}:{number}: missing tab between label and line")
         if label == "":
             if not is_blank(line) or line == "":
@@ -142,6 +149,8 @@ def not_utf8(source: str, err: UnicodeDecodeError) -> str:
     JSONL readers say it; a BOM is not counted)."""
     if err.object.startswith(GZIP_MAGIC):
         return gzipped(source)
+    if err.object.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return f"{source}: UTF-16 text (its byte order mark says so); labelled pages are UTF-8: save it as UTF-8"
     line = err.object.count(b"\n", 0, err.start) + 1
     byte = err.start - err.object.rfind(b"\n", 0, err.start) - 1
     return f"{source}:{line}: not UTF-8 text (byte {byte} of the line)"
