@@ -555,13 +555,13 @@ def predict(
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
     for path in skipped:
         log(f"Warning: {path}: not a regular file (a pipe, socket or device), skipped")
-    seen: set = set()
-    for path in (p for p in expanded if p != "-"):  # kept, so the output lines up with the arguments
-        if (key := resolved(path)) in seen:
-            log(f"linesift: note: {path} is given more than once (itself or through a directory); it is scored "
-                "each time")
-            break
-        seen.add(key)
+    files = [p for p in expanded if p != "-"]
+    named = [resolved(p) for p in files]  # the files they are, links and relative names followed
+    if len(set(named)) < len(named):  # kept, so the output lines up with the arguments
+        seen: set = set()
+        twice = next(path for path, key in zip(files, named) if key in seen or seen.add(key))
+        log(f"linesift: note: {twice} is given more than once (itself or through a directory); it is scored each "
+            "time")
     if encoding is not None:  # said once: the first input it does not apply to
         corpus_names = JSONL_SUFFIXES + PARQUET_SUFFIXES + WARC_SUFFIXES
         corpus = next((p for p in expanded if input_format.value in ("jsonl", "parquet", "warc")
@@ -573,7 +573,7 @@ def predict(
         if path != "-" and Path(path).is_dir() and not any(Path(p).is_relative_to(path) for p in expanded):
             log(f"Warning: {path}: no pages found in this directory")
     model_files = _model_files(model)
-    inputs = {resolved(p) for p in expanded if p != "-"} | model_files
+    inputs = set(named) | model_files
     if output is not None and str(output) != "-" and not to_dir:
         _refuse_glob_after_output(output, paths)
         if resolved(output) in model_files:
