@@ -553,8 +553,8 @@ def predict(
                      f"(e.g. jq -c '.input_{field} = .{field} | del(.{field})') and give {option} input_{field}", 2)
     skipped: list[str] = []
     expanded = expand_paths(paths, skipped)  # directories walked once: the passes below read these paths
-    for path in skipped:
-        log(f"Warning: {path}: not a regular file (a pipe, socket or device), skipped")
+    for said in skipped:
+        log(f"Warning: {said}")
     files = [p for p in expanded if p != "-"]
     named = [resolved(p) for p in files]  # the files they are, links and relative names followed
     if len(set(named)) < len(named):  # kept, so the output lines up with the arguments

@@ -251,15 +251,18 @@ def _unlistable(path: Path) -> bool:
 def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str]:
     """Files named by ``paths``, directories expanded recursively (sorted, hidden files skipped). Entries of
     those directories that are neither files nor directories (pipes, sockets, devices: reading a pipe could
-    wait for ever) are left out, and added to ``skipped`` if given, so they can be named. A directory this
-    process may not list stays in the list, so that reading it reports it (``read_page``)."""
+    wait for ever), and symbolic links to directories (not followed: a link may loop), are left out, and said
+    in ``skipped`` if given (``path: why``). A directory this process may not list stays in the list, so
+    that reading it reports it (``read_page``)."""
     out: list[str] = []
     for p in paths:
         if p != "-" and _is_dir(Path(p)):
             found, special = _walk(Path(p))
             out += map(str, sorted(found))
             if skipped is not None:
-                skipped += map(str, sorted(special))
+                skipped += [f"{q}: " + ("a symbolic link to a directory, not followed (name the directory itself)"
+                                        if q.is_symlink() else "not a regular file (a pipe, socket or device), skipped")
+                            for q in sorted(special)]
         else:
             out.append(p)
     return out
@@ -277,6 +280,7 @@ def _walk(root: Path) -> tuple[list[Path], list[Path]]:
             dirnames.clear()
             continue
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        special += [Path(dirpath, name) for name in dirnames if Path(dirpath, name).is_symlink()]  # not walked
         for name in filenames:
             if name.startswith("."):
                 continue

@@ -2252,6 +2252,18 @@ def test_a_named_pipe_in_a_directory_is_named_and_skipped(runner, model_file, tm
     assert result.stderr == f"Warning: {folder / 'b.fifo'}: not a regular file (a pipe, socket or device), skipped\n"
 
 
+def test_a_symlink_to_a_directory_in_a_directory_is_named_and_not_followed(runner, model_file, tmp_path):
+    (tmp_path / "shard").mkdir()
+    (tmp_path / "shard" / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    (tmp_path / "all").mkdir()
+    (tmp_path / "all" / "shard").symlink_to(tmp_path / "shard")
+    result = predict(runner, model_file, tmp_path / "all")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {tmp_path / 'all' / 'shard'}: a symbolic link to a directory, not followed "
+                             f"(name the directory itself)\nWarning: {tmp_path / 'all'}: no pages found in this "
+                             "directory\n")
+
+
 def test_output_through_a_symlink_replaces_the_file_it_points_to(runner, model_file, page, tmp_path):
     target = tmp_path / "real.txt"
     target.write_text("old\n", encoding="utf-8")
