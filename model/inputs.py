@@ -11,6 +11,7 @@ import re
 import select
 import stat
 import sys
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -109,10 +110,12 @@ class StdinPipe:
         return self._take(n if limit < 0 else min(limit, n))
 
     def paused(self, timeout: float) -> bool:
-        """Whether the producer has paused: no row that is not blank is waiting whole, and nothing has come
-        for ``timeout`` seconds (what comes is read, and the wait starts again). Not before stdin is read
-        (the files given before ``-`` do not wait for it), nor after its end."""
+        """Whether the producer has paused: no row that is not blank is waiting whole, nor comes whole within
+        ``timeout`` seconds (what comes meanwhile is read: blank rows or part of a row, a keep-alive or a slow
+        record, do not hold the pause off). Not before stdin is read (the files given before ``-`` do not wait
+        for it), nor after its end."""
         scanned = 0  # bytes after ``at`` seen to hold no row that is not blank
+        deadline = time.monotonic() + timeout
         while self.started and not self.ended:
             start = self.at + scanned
             while (end := self.data.find(b"\n", start)) >= 0:
@@ -120,7 +123,8 @@ class StdinPipe:
                     return False
                 start = end + 1
             scanned = start - self.at
-            if not select.select([self.fd], [], [], timeout)[0]:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                 return True
             self._more()
         return False

@@ -704,6 +704,28 @@ def test_a_followed_pipe_left_non_blocking_waits_for_its_producer():
 
 
 @POSIX_ONLY
+def test_a_followed_pipe_whose_producer_sends_only_keep_alives_is_paused():
+    pipe, write_end = pipe_reader(b'{"text": "a"}\n', close=False)
+    stop = threading.Event()
+
+    def keep_alive():  # a blank row every 20 ms: bytes come, but no record
+        while not stop.wait(0.02):
+            os.write(write_end, b"\n")
+
+    sender = threading.Thread(target=keep_alive)
+    sender.start()
+    try:
+        assert pipe.readline() == b'{"text": "a"}\n'
+        started = time.monotonic()
+        assert pipe.paused(0.2)
+        assert time.monotonic() - started < 5
+    finally:
+        stop.set()
+        sender.join()
+        os.close(write_end)
+
+
+@POSIX_ONLY
 def test_a_followed_pipe_not_read_yet_is_not_waited_for():  # the files given before - are read as they come
     pipe, write_end = pipe_reader(b"", close=False)
     try:
