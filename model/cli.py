@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.inputs import INPUT_FORMATS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
+from linesift.inputs import INPUT_FORMATS, LINE_RECORD_KEYS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
 from linesift.modelfile import SHIPPED_MODEL_WORD, names_shipped_model
 from linesift.output import (
     ERROR_FIELD,
@@ -575,13 +576,14 @@ def predict(
     model_files = _model_files(model)
     inputs = set(named) | model_files
     if output is not None and str(output) != "-" and not to_dir:
-        _refuse_glob_after_output(output, paths)
         if resolved(output) in model_files:
             fail(f"{output}: output would overwrite the model file being read (or its sidecar)")
         if resolved(output) in inputs:
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
+        if fmt != OutputFormat.text:  # a text output cannot be told from a scrape
+            _refuse_foreign_output(output, fmt.value)
     clf = _load(model, unseen_raise, members)  # scored on one OpenMP thread a process (settings.SCORING_THREADS)
     _fewer_collections()
     started = time.perf_counter()
@@ -881,11 +883,42 @@ def _glob_after_output(output: Path, inputs) -> bool:
     return len(peers) >= 2 and output.name < min(peers)
 
 
-def _refuse_glob_after_output(output: Path, inputs) -> None:
-    if _glob_after_output(output, inputs):
-        fail(f"{output}: would replace an existing file named as the inputs beside it are, and sorted before them: "
-             f"a glob after -o? (-o {output.parent / ('*' + output.suffix)}); give -o another name, or remove the "
-             "file first", 2)
+# a row of predict's TSV output: label, score (none for a blank line), line
+_PREDICT_TSV_ROW = re.compile(r"(?:content|boilerplate)\t(?:-?[0-9][0-9.e-]*|nan)?\t|blank\t\t")
+
+
+def _foreign_output(output: Path, kind: str) -> str | None:
+    """What an existing ``-o`` file holds where it is not what the command writes (``kind``: ``tsv`` or ``jsonl``,
+    predict's; ``labelled``, import's): an input of the kind a shell glob after -o names (``-o pages/*.tsv``), a
+    labelled page or a corpus. None where it is absent, empty, or the command's own earlier output."""
+    import gzip
+
+    if not output.is_file():
+        return None
+    try:
+        with (gzip.open if gzip_named(output) else open)(output, "rb") as handle:
+            first = handle.readline().decode("utf-8", errors="replace").removeprefix("\ufeff")
+    except (OSError, EOFError, ValueError):  # unreadable, or not the gzip its name says: not ours either
+        return "data that is not this command's output"
+    if not first.strip():
+        return None
+    if kind == "tsv":
+        return None if _PREDICT_TSV_ROW.match(first) else "rows that are not predict's TSV (label, score, line)"
+    try:
+        record = json.loads(first)
+    except ValueError:
+        record = None
+    fields = record.keys() if isinstance(record, dict) else set()
+    if kind == "labelled":
+        return None if {"lines", "labels"} <= fields else "records that are not labelled pages (lines, labels)"
+    ours = {"linesift", ERROR_FIELD} & fields or LINE_RECORD_KEYS <= fields
+    return None if ours else "records that are not predict's output (no linesift or error field)"
+
+
+def _refuse_foreign_output(output: Path, kind: str) -> None:
+    if what := _foreign_output(output, kind):
+        fail(f"{output}: exists and holds {what}: an input? (a glob after -o names one: -o pages/*{output.suffix}); "
+             "give -o another name, or remove the file first", 2)
 
 
 def _sidecar_of_a_model(path: Path) -> bool:
@@ -1040,7 +1073,7 @@ def import_(
         fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)", 2)
     if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
-    _refuse_glob_after_output(output, corpora)
+    _refuse_foreign_output(output, "labelled")
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text

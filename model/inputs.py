@@ -113,17 +113,22 @@ class StdinPipe:
         """Whether the producer has paused: no row that is not blank is waiting whole, nor comes whole within
         ``timeout`` seconds (what comes meanwhile is read: blank rows or part of a row, a keep-alive or a slow
         record, do not hold the pause off). Not before stdin is read (the files given before ``-`` do not wait
-        for it), nor after its end."""
-        scanned = 0  # bytes after ``at`` seen to hold no row that is not blank
+        for it), nor after its end, nor while more than a read's worth (``STDIN_CHUNK``) waits unread. Each
+        byte is searched once (offsets from ``at``: ``_more`` moves the buffer)."""
+        blank = searched = 0  # bytes after ``at`` that are blank; bytes searched for a line break after a text
         deadline = time.monotonic() + timeout
         while self.started and not self.ended:
-            start = self.at + scanned
-            while (end := self.data.find(b"\n", start)) >= 0:
-                if _NOT_BLANK.search(self.data, start, end):
+            text = _NOT_BLANK.search(self.data, self.at + blank)
+            if text is not None:
+                blank = text.start() - self.at
+                if self.data.find(b"\n", self.at + max(blank, searched)) >= 0:  # that row is whole
                     return False
-                start = end + 1
-            scanned = start - self.at
+            else:
+                blank = len(self.data) - self.at
+            searched = len(self.data) - self.at
             left = deadline - time.monotonic()
+            if searched > STDIN_CHUNK:  # much waits unread (a long record coming, or blank rows): read on
+                return False
             if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                 return True
             self._more()
@@ -431,6 +436,8 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
         first = head[-1]
         if not first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
             return "auto", head
+        if stdin_paused() and looks_like_jsonl(first):  # a live producer's one record: not held for a second
+            return "jsonl", head
         head = _rows_to_nonblank(head)
     except OSError as err:
         raise InputError(f"-: {err.strerror or err}") from None
@@ -793,7 +800,7 @@ def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | Inpu
     if isinstance(first, InputError) and NO_FIELD in str(first):
         first = InputError(f"{first} (stdin is read as a JSONL corpus, as its first lines that are not blank are "
                            "JSON objects: --text-field names another field, --input-format text reads it as one "
-                           "page)")
+                           "page)", said=first.said, record=first.record)
     if first is not None:
         yield first
     yield from records

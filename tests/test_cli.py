@@ -914,24 +914,46 @@ def test_train_refuses_to_replace_a_file_that_is_not_a_model_or_its_sidecar(runn
     assert (tmp_path / existing).read_text() == '{"my": "settings"}'
 
 
-def test_predict_refuses_a_glob_after_output(runner, model_file, tmp_path):
-    for name in ("a.txt", "b.txt", "c.txt"):
-        (tmp_path / name).write_text(f"{name}: the council met on Tuesday to agree on the budget.\n")
-    result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / "a.txt"),
-                                 str(tmp_path / "b.txt"), str(tmp_path / "c.txt")])
+def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(runner, model_file, tmp_path):
+    pages = tmp_path / "pages"
+    shutil.copytree(PAGES_DIR, pages)
+    first, *rest = sorted(pages.glob("*.tsv"))  # as the shell expands `-o pages/*.tsv`
+    before = first.read_bytes()
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(first), *map(str, rest)])
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: {tmp_path / 'a.txt'}: would replace an existing file named as the inputs "
-                             f"beside it are, and sorted before them: a glob after -o? (-o {tmp_path / '*.txt'}); "
-                             "give -o another name, or remove the file first\n")
-    assert (tmp_path / "a.txt").read_text() == "a.txt: the council met on Tuesday to agree on the budget.\n"
+    assert result.stderr == (f"Error: {first}: exists and holds rows that are not predict's TSV (label, score, "
+                             "line): an input? (a glob after -o names one: -o pages/*.tsv); give -o another name, or "
+                             "remove the file first\n")
+    assert first.read_bytes() == before
 
 
-def test_predict_replaces_its_earlier_output_beside_its_input(runner, model_file, tmp_path):
-    corpus = tmp_path / "crawl.jsonl"
-    corpus.write_text(json.dumps({"text": "The council met on Tuesday to agree on the budget."}) + "\n")
-    for _ in range(2):  # the second run replaces the first's output, which sorts before the input
-        result = runner.invoke(app, ["predict", "-m", str(model_file), str(corpus), "-o", str(tmp_path / "clean.jsonl")])
-        assert result.exit_code == 0
+def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, model_file, tmp_path):
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"id": name, "text": "The council met on Tuesday."}) + "\n")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / "a.jsonl"),
+                                 str(tmp_path / "b.jsonl")])
+    assert result.exit_code == 2
+    assert "holds records that are not predict's output (no linesift or error field): an input?" in result.stderr
+
+
+@pytest.mark.parametrize("out", ["out.txt", "out.tsv", "out.jsonl", "out.jsonl.gz"])
+def test_predict_replaces_its_earlier_output_beside_its_inputs(runner, model_file, tmp_path, out):
+    for name in ("page1.txt", "page2.txt"):  # the output sorts before them, beside them
+        (tmp_path / name).write_text("Home\nThe council met on Tuesday to agree on the budget.\n")
+    args = ["predict", "-m", str(model_file), str(tmp_path / "page1.txt"), str(tmp_path / "page2.txt"),
+            "-o", str(tmp_path / out)]
+    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 0]
+
+
+def test_import_replaces_its_earlier_output_but_not_a_corpus(runner, tmp_path):
+    for name in ("cc1.jsonl", "cc2.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"id": name, "html": "<p>The council met.</p>",
+                                                 "main_content": "The council met."}) + "\n")
+    args = ["import", str(tmp_path / "cc1.jsonl"), str(tmp_path / "cc2.jsonl"), "-o"]
+    assert [runner.invoke(app, args + [str(tmp_path / "all.jsonl")]).exit_code for _ in range(2)] == [0, 0]
+    over_input = runner.invoke(app, ["import", str(tmp_path / "cc2.jsonl"), "-o", str(tmp_path / "cc1.jsonl")])
+    assert over_input.exit_code == 2
+    assert "holds records that are not labelled pages (lines, labels): an input?" in over_input.stderr
 
 
 def test_train_scores_only_the_folds_it_can_when_one_cannot_be_scored(runner, tmp_path):

@@ -775,19 +775,21 @@ def live_rows(proc: subprocess.Popen, n: int, buffered: bytearray) -> list[dict]
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_live_producer_s_pages_come_out_when_it_pauses(model_file, jobs):
     rows = [json.dumps({"id": i, "text": PAGE}) + "\n" for i in range(40)]
-    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", jobs, "-q", "-",
+    rows[3] = json.dumps({"id": 3, "text": None}) + "\n"  # an error record, its fields kept
+    unbuffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's shell has it
+    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", jobs, "-q", "-", env=unbuffered,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     buffered = bytearray()
     try:
-        for start, end in ((0, 2), (2, 36), (36, 37)):  # fewer than a batch, then more, then one
+        for start, end in ((0, 1), (1, 2), (2, 36), (36, 37)):  # one (sniffed), fewer than a batch, more, one
             proc.stdin.write("".join(rows[start:end]).encode())
             proc.stdin.flush()  # and the producer waits, stdin open, for what comes out
             assert [row["id"] for row in live_rows(proc, end - start, buffered)] == list(range(start, end))
         proc.stdin.write("".join(rows[37:]).encode())
         proc.stdin.close()
         assert [row["id"] for row in live_rows(proc, 3, buffered)] == [37, 38, 39]
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=60) == 1  # record 3 holds no page
     finally:
         proc.kill()
     assert proc.stdout.read() == b"" and buffered == b""
-    assert proc.stderr.read() == b""
+    assert proc.stderr.read() == b"Error: -:4: no string field 'text'\n"
