@@ -772,8 +772,7 @@ def train(
                  "another name, or remove that file first")
         if output.is_file() and not sidecar_path(output).is_file():  # a model file is replaced, nothing else
             fail(f"{output}: exists and is not a model file (no {sidecar_path(output).name} beside it); give -o "
-                 "another name, or remove the file first" + (" (a glob after -o?)" if _glob_after_output(output, data)
-                                                              else ""))
+                 "another name, or remove the file first")
         _say_repeated(repeated_files(data))
         pages = read_labelled(data)
     except LabelledDataError as err:
@@ -871,16 +870,6 @@ def _say_repeated(files: list[Path]) -> None:
         more = f" and {len(files) - 1} more" if len(files) > 1 else ""
         log(f"linesift: note: {files[0]}{more} named more than once (a directory and a file in it, a link to a "
             f"file named too); {'each is' if more else 'it is'} read once")
-
-
-def _glob_after_output(output: Path, inputs) -> bool:
-    """Whether ``-o`` looks like the first name of a shell glob written after it (``-o pages/*.tsv``): an
-    existing file that sorts before two or more inputs named beside it with its suffix."""
-    if not output.is_file():
-        return False
-    peers = [Path(p).name for p in inputs
-             if str(p) != "-" and Path(p).parent == output.parent and Path(p).suffix == output.suffix]
-    return len(peers) >= 2 and output.name < min(peers)
 
 
 # a row of predict's TSV output: label, score (none for a blank line), line
