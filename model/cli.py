@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from linesift.inputs import INPUT_FORMATS, LINE_RECORD_KEYS, TEXT_FIELD_DEFAULT, one_line, stdin_twice
+from linesift.inputs import (HTML_SUFFIXES, INPUT_FORMATS, LINE_RECORD_KEYS, TEXT_FIELD_DEFAULT, one_line,
+                             stdin_twice)
 from linesift.modelfile import SHIPPED_MODEL_WORD, names_shipped_model
 from linesift.output import (
     ERROR_FIELD,
@@ -582,8 +583,7 @@ def predict(
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
             fail(f"{output}: directory {output.parent} does not exist")
-        if fmt != OutputFormat.text:  # a text output cannot be told from a scrape
-            _refuse_foreign_output(output, fmt.value)
+        _refuse_foreign_output(output, fmt.value, paths)
     clf = _load(model, unseen_raise, members)  # scored on one OpenMP thread a process (settings.SCORING_THREADS)
     _fewer_collections()
     started = time.perf_counter()
@@ -873,24 +873,31 @@ def _say_repeated(files: list[Path]) -> None:
 
 
 # a row of predict's TSV output: label, score (none for a blank line), line
-_PREDICT_TSV_ROW = re.compile(r"(?:content|boilerplate)\t(?:-?[0-9][0-9.e-]*|nan)?\t|blank\t\t")
+_PREDICT_TSV_ROW = re.compile(r"(?:content|boilerplate)\t(?:[01]\.[0-9]{4})\t|blank\t\t")
+# predict's error record names the input: "file: why", "file:N: why"
+_PREDICT_ERROR = re.compile(r"[^\n]+?(?::[0-9]+)?: ")
+FOREIGN_HEAD_BYTES = 1 << 20  # of an existing -o file's first row read to tell it; a longer row is not told
 
 
 def _foreign_output(output: Path, kind: str) -> str | None:
-    """What an existing ``-o`` file holds where it is not what the command writes (``kind``: ``tsv`` or ``jsonl``,
-    predict's; ``labelled``, import's): an input of the kind a shell glob after -o names (``-o pages/*.tsv``), a
-    labelled page or a corpus. None where it is absent, empty, or the command's own earlier output."""
+    """What an existing ``-o`` file holds where it is not what the command writes (``kind``: ``text``, ``tsv`` or
+    ``jsonl``, predict's; ``labelled``, import's): an input of the kind a shell glob after -o names (``-o
+    pages/*.tsv``), a labelled page, a corpus, a scrape. None where it is absent, empty, unreadable, the
+    command's own earlier output, or cannot be told (a first row over ``FOREIGN_HEAD_BYTES``)."""
     import gzip
 
-    if not output.is_file():
-        return None
     try:
+        if not output.is_file() or output.stat().st_size == 0:
+            return None
         with (gzip.open if gzip_named(output) else open)(output, "rb") as handle:
-            first = handle.readline().decode("utf-8", errors="replace").removeprefix("\ufeff")
-    except (OSError, EOFError, ValueError):  # unreadable, or not the gzip its name says: not ours either
-        return "data that is not this command's output"
-    if not first.strip():
+            head = handle.readline(FOREIGN_HEAD_BYTES)
+    except (OSError, EOFError, ValueError):  # unreadable: not told here (writing it may fail, and say so)
         return None
+    if not head.endswith(b"\n") and len(head) >= FOREIGN_HEAD_BYTES:
+        return None
+    first = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    if kind == "text":  # a scrape cannot be told from a text output, but an HTML page can
+        return "an HTML page" if output.suffix.lower() in HTML_SUFFIXES else None
     if kind == "tsv":
         return None if _PREDICT_TSV_ROW.match(first) else "rows that are not predict's TSV (label, score, line)"
     try:
@@ -900,14 +907,34 @@ def _foreign_output(output: Path, kind: str) -> str | None:
     fields = record.keys() if isinstance(record, dict) else set()
     if kind == "labelled":
         return None if {"lines", "labels"} <= fields else "records that are not labelled pages (lines, labels)"
-    ours = {"linesift", ERROR_FIELD} & fields or LINE_RECORD_KEYS <= fields
+    error = record.get(ERROR_FIELD) if fields else None
+    ours = ("linesift" in fields or LINE_RECORD_KEYS <= fields
+            or (isinstance(error, str) and _PREDICT_ERROR.match(error) is not None))
     return None if ours else "records that are not predict's output (no linesift or error field)"
 
 
-def _refuse_foreign_output(output: Path, kind: str) -> None:
-    if what := _foreign_output(output, kind):
-        fail(f"{output}: exists and holds {what}: an input? (a glob after -o names one: -o pages/*{output.suffix}); "
-             "give -o another name, or remove the file first", 2)
+def _glob_after_output(output: Path, inputs) -> bool:
+    """Whether ``-o`` looks like the first name of a shell glob written after it (``-o pages/*.txt``): an
+    existing file that sorts before two or more inputs named beside it with its ending."""
+    peers = [Path(p).name for p in inputs if str(p) != "-" and Path(p).parent == output.parent
+             and _ending(Path(p)) == _ending(output)]
+    return output.is_file() and len(peers) >= 2 and output.name < min(peers)
+
+
+def _ending(path: Path) -> str:
+    """A file name's ending as a glob names it: ``.jsonl.gz`` for a gzipped name, else its suffix."""
+    return "".join(path.suffixes[-2:]) if path.suffix.lower() == ".gz" else path.suffix
+
+
+def _refuse_foreign_output(output: Path, kind: str, inputs) -> None:
+    """Refuse an ``-o`` file that holds an input's kind of data (``_foreign_output``); for a text output, which
+    cannot be told from a scrape, one named as the first of a shell glob (``_glob_after_output``) too."""
+    what = _foreign_output(output, kind)
+    if what is None and kind == "text" and _glob_after_output(output, inputs):
+        what = "what the inputs beside it may (it sorts before them, named as they are)"
+    if what:
+        fail(f"{output}: exists and holds {what}: an input? (a glob after -o names one: -o "
+             f"{output.parent / ('*' + _ending(output))}); give -o another name, or remove the file first", 2)
 
 
 def _sidecar_of_a_model(path: Path) -> bool:
@@ -1062,7 +1089,7 @@ def import_(
         fail(f"{output}: give a .jsonl or .jsonl.gz name (train and evaluate tell a labelled corpus by it)", 2)
     if resolved(output) in {resolved(c) for c in corpora if str(c) != "-"}:
         fail(f"{output}: output would overwrite an input")
-    _refuse_foreign_output(output, "labelled")
+    _refuse_foreign_output(output, "labelled", corpora)
     oracle: dict = defaultdict(list)
     unrendered: dict = defaultdict(list)  # (corpus, renderer) -> (page id, what went wrong)
     textless: dict = defaultdict(list)  # (corpus, renderer) -> ids of pages rendered to no text

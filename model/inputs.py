@@ -110,29 +110,40 @@ class StdinPipe:
         return self._take(n if limit < 0 else min(limit, n))
 
     def paused(self, timeout: float) -> bool:
-        """Whether the producer has paused: no row that is not blank is waiting whole, nor comes whole within
-        ``timeout`` seconds (what comes meanwhile is read: blank rows or part of a row, a keep-alive or a slow
-        record, do not hold the pause off). Not before stdin is read (the files given before ``-`` do not wait
-        for it), nor after its end, nor while more than a read's worth (``STDIN_CHUNK``) waits unread. Each
-        byte is searched once (offsets from ``at``: ``_more`` moves the buffer)."""
+        """Whether the producer has paused: no row that is not blank (as ``_jsonl_rows`` skips them: Unicode
+        spaces too) is waiting whole, nor comes whole within ``timeout`` seconds (what comes meanwhile is read:
+        blank rows or part of a row, a keep-alive or a slow record, do not hold the pause off). Not before stdin
+        is read (the files given before ``-`` do not wait for it), nor after its end; past a read's worth
+        (``STDIN_CHUNK``) waiting unread, nothing more is read, and a pause is only waited for. Each byte is
+        searched once (offsets from ``at``: ``_more`` moves the buffer)."""
         blank = searched = 0  # bytes after ``at`` that are blank; bytes searched for a line break after a text
         deadline = time.monotonic() + timeout
         while self.started and not self.ended:
-            text = _NOT_BLANK.search(self.data, self.at + blank)
-            if text is not None:
+            while (text := _NOT_BLANK.search(self.data, self.at + blank)) is not None:
                 blank = text.start() - self.at
-                if self.data.find(b"\n", self.at + max(blank, searched)) >= 0:  # that row is whole
+                end = self.data.find(b"\n", self.at + max(blank, searched))
+                if end < 0:  # part of a row
+                    break
+                if not _blank_row(self.data, text.start(), end):
                     return False
+                blank = searched = end + 1 - self.at
             else:
                 blank = len(self.data) - self.at
             searched = len(self.data) - self.at
-            left = deadline - time.monotonic()
-            if searched > STDIN_CHUNK:  # much waits unread (a long record coming, or blank rows): read on
-                return False
-            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
-                return True
+            left = max(deadline - time.monotonic(), 0)
+            ready = select.select([self.fd], [], [], left)[0]
+            if not ready or searched > STDIN_CHUNK:  # past the cap, bytes coming are not a pause; not read here
+                return not ready
             self._more()
         return False
+
+
+def _blank_row(data: bytearray, start: int, end: int) -> bool:
+    """Whether the row from ``start`` (its first byte that is not an ASCII space) to ``end`` is blank as a
+    decoded row's ``strip()`` has it: Unicode spaces (a no-break space, U+3000) and separators (\\x1c-\\x1f)."""
+    if data[start] < 0x80 and not 0x1c <= data[start] <= 0x1f:
+        return False
+    return not data[start:end].decode("utf-8", errors="replace").strip()
 
 
 _stdin_pipe: StdinPipe | None = None
@@ -270,7 +281,7 @@ def expand_paths(paths: list[str], skipped: list[str] | None = None) -> list[str
             out += map(str, sorted(found))
             if skipped is not None:
                 skipped += [f"{q}: " + ("a symbolic link to a directory, not followed (name the directory itself)"
-                                        if q.is_symlink() else "not a regular file (a pipe, socket or device), skipped")
+                                        if q.is_dir() else "not a regular file (a pipe, socket or device), skipped")
                             for q in sorted(special)]
         else:
             out.append(p)
@@ -412,12 +423,23 @@ def _json_object(row: bytes) -> bool:
         return False
 
 
-def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
+def _holds_field(row: bytes, field: str) -> bool:
+    """Whether ``row`` is a JSON object holding ``field`` (a record of the corpus, not a JSON-LD block opening
+    a page of text)."""
+    try:
+        record = json.loads(row.decode("utf-8", errors="replace"))
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and field in record
+
+
+def _sniffed_stdin(input_format: str, field: str = TEXT_FIELD_DEFAULT) -> tuple[str, list[bytes]]:
     """stdin's input format and the bytes read from it to tell it (handed on, so nothing is read twice): in
     ``auto``, its rows up to the first that is not blank (a BOM at the start read as blank), and to the next
     such row where that one opens with "{": ``warc`` if its first row is a WARC version line (or it is gzip
-    that opens with one), ``jsonl`` if those two rows start a corpus (``looks_like_jsonl``); other gzip bytes
-    are refused before the rest is read."""
+    that opens with one), ``jsonl`` if those two rows start a corpus (``looks_like_jsonl``), or if the first is
+    a record holding ``field`` and a live producer paused after it (``stdin_paused``: its one record is not
+    held for a second); other gzip bytes are refused before the rest is read."""
     if sys.stdin is None:
         raise InputError("-: no stdin (it is closed)")
     if input_format != "auto":
@@ -436,7 +458,7 @@ def _sniffed_stdin(input_format: str) -> tuple[str, list[bytes]]:
         first = head[-1]
         if not first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"{"):
             return "auto", head
-        if stdin_paused() and looks_like_jsonl(first):  # a live producer's one record: not held for a second
+        if stdin_paused() and _holds_field(first, field):  # a live producer's one record: not held for a second
             return "jsonl", head
         head = _rows_to_nonblank(head)
     except OSError as err:
@@ -816,7 +838,7 @@ def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = T
         fmt, head = input_format, []
         if path == "-":
             try:
-                fmt, head = _sniffed_stdin(input_format)
+                fmt, head = _sniffed_stdin(input_format, html_field or text_field)
             except InputError as err:
                 yield err
                 continue

@@ -922,8 +922,8 @@ def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(first), *map(str, rest)])
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {first}: exists and holds rows that are not predict's TSV (label, score, "
-                             "line): an input? (a glob after -o names one: -o pages/*.tsv); give -o another name, or "
-                             "remove the file first\n")
+                             f"line): an input? (a glob after -o names one: -o {pages / '*.tsv'}); give -o another "
+                             "name, or remove the file first\n")
     assert first.read_bytes() == before
 
 
@@ -936,13 +936,30 @@ def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, mode
     assert "holds records that are not predict's output (no linesift or error field): an input?" in result.stderr
 
 
-@pytest.mark.parametrize("out", ["out.txt", "out.tsv", "out.jsonl", "out.jsonl.gz"])
+@pytest.mark.parametrize("out", ["out.tsv", "out.jsonl", "out.jsonl.gz", "out.txt"])
 def test_predict_replaces_its_earlier_output_beside_its_inputs(runner, model_file, tmp_path, out):
     for name in ("page1.txt", "page2.txt"):  # the output sorts before them, beside them
-        (tmp_path / name).write_text("Home\nThe council met on Tuesday to agree on the budget.\n")
+        (tmp_path / name).write_text("\nThe council met on Tuesday to agree on the budget.\n")  # a blank first row
     args = ["predict", "-m", str(model_file), str(tmp_path / "page1.txt"), str(tmp_path / "page2.txt"),
             "-o", str(tmp_path / out)]
-    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 0]
+    # a text output cannot be told from the scrapes it sorts before, named as they are: refused, to be safe
+    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 2 if out == "out.txt" else 0]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.txt", "Home\nThe council met.\n"),  # a scrape, the first of a glob
+    ("a.html", "<p>The council met.</p>\n"),  # an HTML page, whatever its place
+    ("a.tsv", "\ncontent\tThe council met.\n"),  # a labelled page opening with a blank line
+    ("a.tsv", "content\t\tIndented code\n"),  # a labelled line opening with a tab
+])
+def test_predict_refuses_to_replace_a_page_a_glob_after_output_names(runner, model_file, tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    for other in ("b", "c"):
+        (tmp_path / f"{other}{Path(name).suffix}").write_text(text)
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / name),
+                                 str(tmp_path / f"b{Path(name).suffix}"), str(tmp_path / f"c{Path(name).suffix}")])
+    assert result.exit_code == 2
+    assert (tmp_path / name).read_text() == text
 
 
 def test_import_replaces_its_earlier_output_but_not_a_corpus(runner, tmp_path):
@@ -2284,6 +2301,17 @@ def test_a_symlink_to_a_directory_in_a_directory_is_named_and_not_followed(runne
     assert result.stderr == (f"Warning: {tmp_path / 'all' / 'shard'}: a symbolic link to a directory, not followed "
                              f"(name the directory itself)\nWarning: {tmp_path / 'all'}: no pages found in this "
                              "directory\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_symlink_to_a_named_pipe_in_a_directory_is_named_as_one(runner, model_file, tmp_path):
+    os.mkfifo(tmp_path / "f.fifo")
+    (tmp_path / "all").mkdir()
+    (tmp_path / "all" / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")
+    (tmp_path / "all" / "link").symlink_to(tmp_path / "f.fifo")
+    result = predict(runner, model_file, tmp_path / "all")
+    assert result.exit_code == 0
+    assert result.stderr == f"Warning: {tmp_path / 'all' / 'link'}: not a regular file (a pipe, socket or device), skipped\n"
 
 
 def test_output_through_a_symlink_replaces_the_file_it_points_to(runner, model_file, page, tmp_path):

@@ -726,6 +726,47 @@ def test_a_followed_pipe_whose_producer_sends_only_keep_alives_is_paused():
 
 
 @POSIX_ONLY
+def test_a_followed_pipe_counts_unicode_space_rows_blank_as_the_corpus_reader_does():
+    pipe, write_end = pipe_reader("{}\n\u00a0\n\u3000 \n\x1c\n".encode("utf-8"), close=False)
+    try:
+        assert pipe.readline() == b"{}\n"
+        assert pipe.paused(0.05)  # no-break and ideographic spaces, a separator: blank rows only
+        os.write(write_end, "\u00a0x\n".encode("utf-8"))
+        assert not pipe.paused(0.05)
+    finally:
+        os.close(write_end)
+
+
+@POSIX_ONLY
+def test_a_followed_pipe_past_its_read_ahead_still_tells_a_pause(monkeypatch):
+    from linesift import inputs
+
+    pipe, write_end = pipe_reader(b'{"a": 1}\n{"b": "a long record cut short', close=False)
+    try:
+        assert pipe.readline() == b'{"a": 1}\n'  # and the rest read with it
+        monkeypatch.setattr(inputs, "STDIN_CHUNK", 8)
+        assert pipe.paused(0.05)  # more than a read's worth of a row waits, and nothing comes
+        os.write(write_end, b" and more")
+        assert not pipe.paused(0.05)  # bytes come: not a pause, and not read here
+        assert pipe.data.endswith(b"short")
+    finally:
+        os.close(write_end)
+
+
+@POSIX_ONLY
+def test_a_slow_page_opening_with_a_json_line_is_read_as_text(model_file):
+    unbuffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = linesift_process("predict", "-m", model_file, "-f", "tsv", "-q", "-", env=unbuffered,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(b'{"@context": "https://schema.org", "@type": "NewsArticle"}\n')
+    proc.stdin.flush()
+    time.sleep(3)  # a JSON-LD line, then the rest of the page later
+    stdout, stderr = proc.communicate(PAGE.encode(), timeout=120)
+    assert (proc.returncode, stderr) == (0, b"")
+    assert len(stdout.decode().splitlines()) == 1 + len(PAGE.splitlines())
+
+
+@POSIX_ONLY
 def test_a_followed_pipe_not_read_yet_is_not_waited_for():  # the files given before - are read as they come
     pipe, write_end = pipe_reader(b"", close=False)
     try:
