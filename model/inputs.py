@@ -56,6 +56,9 @@ def looks_labelled(text: str) -> bool:
 
 
 STDIN_CHUNK = 1 << 20  # bytes of stdin read at a time (a signal is handled between reads)
+# bytes of a followed stdin read ahead, at most, to tell a producer's pause (a record of more that stalls is
+# waited for whole: its bytes still coming are not a pause)
+STDIN_READ_AHEAD = 16 << 20
 _NOT_BLANK = re.compile(rb"\S")
 
 
@@ -113,8 +116,8 @@ class StdinPipe:
         """Whether the producer has paused: no row that is not blank (as ``_jsonl_rows`` skips them: Unicode
         spaces too) is waiting whole, nor comes whole within ``timeout`` seconds (what comes meanwhile is read:
         blank rows or part of a row, a keep-alive or a slow record, do not hold the pause off). Not before stdin
-        is read (the files given before ``-`` do not wait for it), nor after its end; past a read's worth
-        (``STDIN_CHUNK``) waiting unread, nothing more is read, and a pause is only waited for. Each byte is
+        is read (the files given before ``-`` do not wait for it), nor after its end; past ``STDIN_READ_AHEAD``
+        waiting unread, nothing more is read, and a pause is only waited for. Each byte is
         searched once (offsets from ``at``: ``_more`` moves the buffer)."""
         blank = searched = 0  # bytes after ``at`` that are blank; bytes searched for a line break after a text
         deadline = time.monotonic() + timeout
@@ -132,7 +135,7 @@ class StdinPipe:
             searched = len(self.data) - self.at
             left = max(deadline - time.monotonic(), 0)
             ready = select.select([self.fd], [], [], left)[0]
-            if not ready or searched > STDIN_CHUNK:  # past the cap, bytes coming are not a pause; not read here
+            if not ready or searched > STDIN_READ_AHEAD:  # past it, bytes coming are not a pause; not read here
                 return not ready
             self._more()
         return False

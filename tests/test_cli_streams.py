@@ -744,8 +744,8 @@ def test_a_followed_pipe_past_its_read_ahead_still_tells_a_pause(monkeypatch):
     pipe, write_end = pipe_reader(b'{"a": 1}\n{"b": "a long record cut short', close=False)
     try:
         assert pipe.readline() == b'{"a": 1}\n'  # and the rest read with it
-        monkeypatch.setattr(inputs, "STDIN_CHUNK", 8)
-        assert pipe.paused(0.05)  # more than a read's worth of a row waits, and nothing comes
+        monkeypatch.setattr(inputs, "STDIN_READ_AHEAD", 8)
+        assert pipe.paused(0.05)  # more than the read-ahead of a row waits, and nothing comes
         os.write(write_end, b" and more")
         assert not pipe.paused(0.05)  # bytes come: not a pause, and not read here
         assert pipe.data.endswith(b"short")
