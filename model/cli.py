@@ -889,6 +889,8 @@ def _foreign_output(output: Path, kind: str) -> str | None:
     try:
         if not output.is_file() or output.stat().st_size == 0:
             return None
+        if kind == "text":  # a scrape cannot be told from a text output, but an HTML page can, by its name
+            return "an HTML page" if output.suffix.lower() in HTML_SUFFIXES else None
         with (gzip.open if gzip_named(output) else open)(output, "rb") as handle:
             head = handle.readline(FOREIGN_HEAD_BYTES)
     except (OSError, EOFError, ValueError):  # unreadable: not told here (writing it may fail, and say so)
@@ -896,8 +898,6 @@ def _foreign_output(output: Path, kind: str) -> str | None:
     if not head.endswith(b"\n") and len(head) >= FOREIGN_HEAD_BYTES:
         return None
     first = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    if kind == "text":  # a scrape cannot be told from a text output, but an HTML page can
-        return "an HTML page" if output.suffix.lower() in HTML_SUFFIXES else None
     if kind == "tsv":
         return None if _PREDICT_TSV_ROW.match(first) else "rows that are not predict's TSV (label, score, line)"
     try:

@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import (NotTextError, decode, decode_as, looks_binary, split_lines, utf8_rows,
+from linesift.lines import (NotTextError, decode, decode_as, is_blank, looks_binary, split_lines, utf8_rows,
                             without_surrogates)
 from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
@@ -146,7 +146,7 @@ def _blank_row(data: bytearray, start: int, end: int) -> bool:
     decoded row's ``strip()`` has it: Unicode spaces (a no-break space, U+3000) and separators (\\x1c-\\x1f)."""
     if data[start] < 0x80 and not 0x1c <= data[start] <= 0x1f:
         return False
-    return not data[start:end].decode("utf-8", errors="replace").strip()
+    return is_blank(data[start:end].decode("utf-8", errors="replace"))
 
 
 _stdin_pipe: StdinPipe | None = None
@@ -411,29 +411,27 @@ def looks_like_jsonl(first_row: bytes, next_row: bytes | None = None) -> bool:
     if not first.startswith(b"{"):
         return False
     if next_row is None:
-        return _json_object(first)
+        return _json_object(first) is not None
     second = next_row.removeprefix(codecs.BOM_UTF8).strip()  # files with a BOM each, joined by cat
-    return second.startswith(b"{") and (_json_object(first) or _json_object(second)
+    return second.startswith(b"{") and (_json_object(first) is not None or _json_object(second) is not None
                                         or bool(_OPENS_RECORD.match(first) and _OPENS_RECORD.match(second)))
 
 
-def _json_object(row: bytes) -> bool:
+def _json_object(row: bytes) -> dict | None:
+    """``row`` as a JSON object, or None where it is not one."""
     if not row.startswith(b"{"):
-        return False
+        return None
     try:
-        return isinstance(json.loads(row.decode("utf-8", errors="replace")), dict)
+        value = json.loads(row.decode("utf-8", errors="replace"))
     except (ValueError, RecursionError):
-        return False
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _holds_field(row: bytes, field: str) -> bool:
     """Whether ``row`` is a JSON object holding ``field`` (a record of the corpus, not a JSON-LD block opening
     a page of text)."""
-    try:
-        record = json.loads(row.decode("utf-8", errors="replace"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(record, dict) and field in record
+    return field in (_json_object(row.strip()) or {})
 
 
 def _sniffed_stdin(input_format: str, field: str = TEXT_FIELD_DEFAULT) -> tuple[str, list[bytes]]:
