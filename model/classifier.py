@@ -13,6 +13,7 @@ theirs (the shipped model: 3); the threshold and the per-page models work on tha
 from __future__ import annotations
 
 import copy
+import inspect
 import numbers
 import warnings
 from contextlib import nullcontext
@@ -69,11 +70,7 @@ from linesift.settings import (
 from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import SGDClassifier
-from sklearn.model_selection import GroupKFold
-from sklearn.utils.validation import check_is_fitted
+from linesift.trees import BoostedTrees, frozen, use_estimators
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
@@ -116,9 +113,9 @@ class ScoredPages(NamedTuple):
 class Member(NamedTuple):
     """One member of the model: its lexical step (None without), stage 1, stage 2 (None unless stacked)."""
 
-    lexical: SGDClassifier | None
-    stage1: HistGradientBoostingClassifier
-    stage2: HistGradientBoostingClassifier | None
+    lexical: object | None  # a fitted SGDClassifier, or its ``trees.LinearWords`` in a model file
+    stage1: object  # a fitted HistGradientBoostingClassifier, or its ``trees.BoostedTrees``
+    stage2: object | None
 
 
 class _PageBatch:
@@ -225,7 +222,9 @@ def tuned_threshold(grid, f1s, raised: bool) -> float:
     return float(grid[int(np.flatnonzero(f1s >= f1s.max() - THRESHOLD_TOLERANCE)[0])])
 
 
-def _hgb(est: "LineClassifier", stage: int, seed: int) -> HistGradientBoostingClassifier:
+def _hgb(est: "LineClassifier", stage: int, seed: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     return HistGradientBoostingClassifier(
         max_iter=est.n_estimators if stage == 1 else est.stage2_estimators,
         learning_rate=est.learning_rate,
@@ -236,7 +235,9 @@ def _hgb(est: "LineClassifier", stage: int, seed: int) -> HistGradientBoostingCl
     )
 
 
-def _sgd(seed: int) -> SGDClassifier:
+def _sgd(seed: int):
+    from sklearn.linear_model import SGDClassifier
+
     return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=None, random_state=seed)
 
 
@@ -265,12 +266,19 @@ class TrainingWarning(UserWarning):
     """Something about the training pages the user should hear of (``linesift train`` prints it)."""
 
 
-class LineClassifier(ClassifierMixin, BaseEstimator):
+class LineClassifier:
     """Label each line of a page ``content`` or ``boilerplate`` with a score in [0, 1].
 
     ``X`` is a list of pages, each a list of lines (blank lines included); ``y`` is, per page, a list of
     labels (``content``, ``boilerplate``, ``unsure``; anything for blank lines, which are skipped).
+
+    A scikit-learn estimator by its rules (``__init__`` stores the parameters, ``get_params``/``set_params``,
+    so ``sklearn.base.clone`` copies it; fitted state ends in ``_``) without scikit-learn's base classes, so
+    that a model file (``modelfile.save_model``, its fitted parts in ``trees.frozen`` form) is loaded and
+    scores pages without importing scikit-learn.
     """
+
+    _estimator_type = "classifier"
 
     def __init__(
         self,
@@ -339,7 +347,44 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             state.setdefault("page_model_", None)
             state.setdefault("tail_model_", None)
             state.setdefault("head_model_", None)
-        super().__setstate__(state)
+        state.pop("_sklearn_version", None)  # saved by scikit-learn's base class, before 0.19.0
+        self.__dict__.update(state)
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The parameters of ``__init__``, sorted, as scikit-learn lists them."""
+        return sorted(list(inspect.signature(cls.__init__).parameters)[1:])
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The parameters given to ``__init__`` (``deep`` as scikit-learn has it; none of them is an estimator)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params) -> "LineClassifier":
+        known = self._param_names()
+        for name, value in params.items():
+            if name not in known:
+                raise ValueError(f"invalid parameter {name!r} for LineClassifier; valid ones: {', '.join(known)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = LineClassifier().get_params()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"LineClassifier({', '.join(changed)})"
+
+    def frozen(self) -> "LineClassifier":
+        """A copy of this fitted model whose fitted estimators are in the form that scores without importing
+        scikit-learn (``trees.frozen``), as model files hold it; its scores are this model's, bit for bit."""
+        if not hasattr(self, "members_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this LineClassifier is not fitted yet: call fit first, or load a model file")
+        out = copy.copy(self)
+        out.members_ = [Member(*(frozen(part) for part in member)) for member in self.members_]
+        out.lexical_, out.stage1_, out.stage2_ = out.members_[0]
+        for name in ("page_model_", "tail_model_", "head_model_"):
+            setattr(out, name, frozen(getattr(self, name, None)))
+        return out
 
     # -- fitting -------------------------------------------------------------------------------------
     def _stage1_matrix(self, batch: _PageBatch, lexical_scores: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
@@ -421,6 +466,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if n_folds < 2:
             raise ValueError("training needs content or boilerplate lines on at least 2 pages (or sites) for "
                              "out-of-fold stacking")
+        from sklearn.model_selection import GroupKFold
+
         folds = list(GroupKFold(n_splits=n_folds).split(batch.X[known], target[known], row_groups[known]))
         known_idx = np.flatnonzero(known)
         yk = target[known]
@@ -539,6 +586,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     def _page_folds(self, page_groups):
         """The train and test pages of the folds in which the per-page models (page thresholds, tail cut)
         choose for pages they were not fitted on: grouped by ``page_groups``, as the line model's folds."""
+        from sklearn.model_selection import GroupKFold
+
         groups = np.asarray(page_groups)
         return GroupKFold(n_splits=min(self.cv, len(np.unique(groups)))).split(groups, groups=groups)
 
@@ -614,6 +663,17 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             return s1
         return window_mean(s1, SMOOTH_WIDTH, batch.layout).astype(np.float64)
 
+    def load_estimators(self) -> None:
+        """Score with the fitted estimators of a frozen model from now on, loading them now (this imports
+        scikit-learn, about 1 s; ``trees.use_estimators``): before starting worker processes that will score
+        many pages, so forked workers inherit them loaded. A model that holds its estimators is unchanged."""
+        use_estimators()
+        parts = [part for member in getattr(self, "members_", []) for part in member]
+        parts += [getattr(self, name, None) for name in ("page_model_", "tail_model_", "head_model_")]
+        for part in parts:
+            if isinstance(part, BoostedTrees):
+                part.estimator()
+
     # -- prediction -----------------------------------------------------------------------------------
     def first_members(self, n: int) -> "LineClassifier":
         """A copy of this fitted model that scores with its first ``n`` members only (all of them when it has
@@ -624,7 +684,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         with this model."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a whole number of at least 1, not {n!r}")
-        check_is_fitted(self, "members_")
+        if not hasattr(self, "members_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this LineClassifier is not fitted yet: call fit first, or load a model file")
         trimmed = copy.copy(self)
         trimmed.members_ = list(self.members_[:n])
         trimmed.members = len(trimmed.members_)

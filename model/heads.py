@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from linesift.features import BYLINE, CUE_FLAGS, Layout
 from linesift.settings import (
@@ -34,6 +35,9 @@ from linesift.settings import (
     HEAD_MODEL_MIN_SAMPLES_LEAF,
     HEAD_OVERLAP_ROWS,
 )
+
+if TYPE_CHECKING:  # imported where a model is fitted: a model file scores without scikit-learn (trees.py)
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 # the columns of the feature pass (``features.batch_features``) a candidate is read by
 HEAD_ROW_COLUMNS = (
@@ -158,6 +162,8 @@ def head_profiles(scores: np.ndarray, kept: np.ndarray, columns: np.ndarray, lay
 
 def fit_head_model(matrix: np.ndarray, content: np.ndarray, random_state: int = 0) -> HistGradientBoostingClassifier:
     """The classifier of whether a candidate row (``head_profiles``) is content."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     model = HistGradientBoostingClassifier(
         max_iter=HEAD_MODEL_ITERATIONS, max_leaf_nodes=HEAD_MODEL_LEAF_NODES,
         learning_rate=HEAD_MODEL_LEARNING_RATE, min_samples_leaf=HEAD_MODEL_MIN_SAMPLES_LEAF,

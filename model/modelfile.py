@@ -36,11 +36,14 @@ def sidecar_path(path: str | Path) -> Path:
 
 
 def _versions() -> dict:
+    """The versions a model file is saved with and checked against (scikit-learn's read from its
+    installation, not imported: a model file scores without it, ``trees.py``)."""
+    from importlib.metadata import version
+
     import numpy
-    import sklearn
     from linesift import __version__
 
-    return {"linesift": __version__, "sklearn": sklearn.__version__, "numpy": numpy.__version__,
+    return {"linesift": __version__, "sklearn": version("scikit-learn"), "numpy": numpy.__version__,
             "python": platform.python_version()}
 
 
@@ -56,10 +59,13 @@ def _clear_thread_counts(model) -> None:
 
 
 def save_model(model, path: str | Path, training: dict | None = None) -> dict:
-    """Write ``model`` to ``path`` (joblib) and its sidecar; return the sidecar."""
+    """Write ``model`` to ``path`` (joblib) and its sidecar; return the sidecar. A ``LineClassifier`` is written
+    in its frozen form (``LineClassifier.frozen``), which loads and scores without importing scikit-learn."""
     import joblib
 
     _clear_thread_counts(model)
+    if callable(getattr(model, "frozen", None)):
+        model = model.frozen()
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
     data = buffer.getvalue()

@@ -21,8 +21,9 @@ Features are pure functions of a batch's row scores, words and layout (``page_pr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingRegressor
 
 from linesift.settings import (
     PAGE_MODEL_ITERATIONS,
@@ -32,6 +33,9 @@ from linesift.settings import (
     PAGE_THRESHOLD_MAX,
     PAGE_THRESHOLD_STEP,
 )
+
+if TYPE_CHECKING:  # imported where a model is fitted: a model file scores without scikit-learn (trees.py)
+    from sklearn.ensemble import HistGradientBoostingRegressor
 
 _CUTS = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
 _LONG_WORDS = 20  # a line of prose
@@ -154,6 +158,8 @@ def fit_page_model(profiles: np.ndarray, curves: np.ndarray, grid: np.ndarray,
                    random_state: int = 0) -> HistGradientBoostingRegressor:
     """The regression model of a page's F1 gain at each threshold of ``grid`` over its F1 at ``grid[0]``,
     from its profile (``curves``: ``f1_curves`` of pages with a defined F1 at every threshold)."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     model = HistGradientBoostingRegressor(
         max_iter=PAGE_MODEL_ITERATIONS, max_leaf_nodes=PAGE_MODEL_LEAF_NODES,
         learning_rate=PAGE_MODEL_LEARNING_RATE, min_samples_leaf=PAGE_MODEL_MIN_SAMPLES_LEAF,

@@ -21,8 +21,9 @@ are found in the feature pass, with the cues (``features.BYLINE``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingRegressor
 
 from linesift.features import BYLINE, CUE_FLAGS, Layout
 from linesift.page_thresholds import page_f1
@@ -33,6 +34,9 @@ from linesift.settings import (
     TAIL_MODEL_LEARNING_RATE,
     TAIL_MODEL_MIN_SAMPLES_LEAF,
 )
+
+if TYPE_CHECKING:  # imported where a model is fitted: a model file scores without scikit-learn (trees.py)
+    from sklearn.ensemble import HistGradientBoostingRegressor
 
 _LONG_WORDS = 20  # a line of prose
 
@@ -129,6 +133,8 @@ def cut_gains(y: np.ndarray, kept: np.ndarray, words: np.ndarray, layout: Layout
 
 def fit_tail_model(matrix: np.ndarray, gains: np.ndarray, random_state: int = 0) -> HistGradientBoostingRegressor:
     """The regression model of a page's word F1 gain from a cut at a candidate row (``cut_gains``)."""
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     model = HistGradientBoostingRegressor(
         max_iter=TAIL_MODEL_ITERATIONS, max_leaf_nodes=TAIL_MODEL_LEAF_NODES,
         learning_rate=TAIL_MODEL_LEARNING_RATE, min_samples_leaf=TAIL_MODEL_MIN_SAMPLES_LEAF,

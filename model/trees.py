@@ -1,0 +1,161 @@
+"""Fitted scikit-learn models held so that a model file scores pages without importing scikit-learn.
+
+Importing scikit-learn takes about 1 s (it pulls in ``scipy.stats``), more than scoring a few pages. A model
+file (``modelfile.save_model``) therefore holds each fitted model in the form here (``frozen``):
+
+- ``BoostedTrees``: a ``HistGradientBoostingClassifier`` or ``...Regressor`` as the arrays of its trees' nodes,
+  walked in numpy. Its scores equal the estimator's bit for bit: the same comparisons (a missing value takes
+  the side the tree learned), the trees' values added in the same order, the same ``expit``. It keeps the
+  fitted estimator too, pickled, and scores with it once this process has walked
+  ``settings.TREES_NUMPY_BUDGET`` rows times trees in numpy (or after ``use_estimators``), as scikit-learn's
+  compiled walk is about 2.5 times faster: a few pages never import scikit-learn, a stream of pages pays for
+  the import once.
+- ``LinearWords``: an ``SGDClassifier`` of the lexical step as its coefficients (a sparse product and
+  ``expit``, as scikit-learn computes it).
+
+``frozen`` leaves anything else as it is; a model saved before 0.19.0 holds the estimators themselves and
+scores as before.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+from linesift import settings
+from scipy.special import expit
+
+# rows times trees walked in numpy in this process so far (``BoostedTrees``); at ``None``, the estimators score
+_walked: list[int | None] = [0]
+
+
+def use_estimators() -> None:
+    """Score with the fitted estimators from now on in this process (importing scikit-learn at the next
+    score): for a long stream, where scikit-learn's faster walk pays for its import. ``batch.py`` calls it
+    before it starts workers, so forked workers inherit scikit-learn loaded."""
+    _walked[0] = None
+
+
+def _walk_in_numpy(cost: int) -> bool:
+    """Whether to walk ``cost`` rows times trees in numpy (counted) rather than with the estimator."""
+    if _walked[0] is None:
+        return False
+    if _walked[0] + cost > settings.TREES_NUMPY_BUDGET:
+        _walked[0] = None
+        return False
+    _walked[0] += cost
+    return True
+
+
+class BoostedTrees:
+    """A fitted ``HistGradientBoostingClassifier`` or ``HistGradientBoostingRegressor`` (binary or one output,
+    numeric features), scored as the estimator scores (``predict_proba``, ``predict``)."""
+
+    def __init__(self, estimator):
+        if getattr(estimator, "n_trees_per_iteration_", 1) != 1:
+            raise ValueError("BoostedTrees holds a regressor or a binary classifier only")
+        self.is_classifier = hasattr(estimator, "predict_proba")
+        self.n_features_in_ = int(estimator.n_features_in_)
+        self.baseline = float(np.ravel(estimator._baseline_prediction)[0])
+        parts, roots, offset = [], [], 0
+        for (predictor,) in estimator._predictors:
+            nodes = predictor.nodes
+            if nodes["is_categorical"].any():
+                raise ValueError("BoostedTrees holds trees of numeric features only")
+            roots.append(offset)
+            parts.append((nodes["feature_idx"], nodes["num_threshold"], nodes["left"].astype(np.int64) + offset,
+                          nodes["right"].astype(np.int64) + offset, nodes["is_leaf"], nodes["missing_go_to_left"],
+                          nodes["value"]))
+            offset += len(nodes)
+        columns = [np.concatenate(c) if parts else np.zeros(0) for c in zip(*parts)] if parts else [np.zeros(0)] * 7
+        self.feature = np.asarray(columns[0], dtype=np.int64)
+        self.threshold = np.asarray(columns[1], dtype=np.float64)
+        self.left = np.asarray(columns[2], dtype=np.int64)
+        self.right = np.asarray(columns[3], dtype=np.int64)
+        self.is_leaf = np.asarray(columns[4], dtype=bool)
+        self.missing_left = np.asarray(columns[5], dtype=bool)
+        self.value = np.asarray(columns[6], dtype=np.float64)
+        self.roots = np.asarray(roots, dtype=np.int64)
+        self.estimator_pickle = pickle.dumps(estimator, protocol=5)
+        self._estimator = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_estimator"] = None
+        return state
+
+    def estimator(self):
+        """The fitted estimator (unpickled at the first call: this imports scikit-learn)."""
+        if self._estimator is None:
+            self._estimator = pickle.loads(self.estimator_pickle)
+        return self._estimator
+
+    def raw(self, X) -> np.ndarray:
+        """The trees' summed values of each row of ``X`` plus the baseline (the estimator's raw prediction)."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has shape {X.shape}; these trees read {self.n_features_in_} columns")
+        n, n_trees = len(X), len(self.roots)
+        node = np.repeat(self.roots, n)  # one walker per tree and row, tree by tree
+        row_start = np.tile(np.arange(n, dtype=np.int64) * X.shape[1], n_trees)
+        walking = np.flatnonzero(~self.is_leaf[node])
+        flat = X.ravel()
+        while len(walking):
+            at = node[walking]
+            x = flat[row_start[walking] + self.feature[at]]
+            left = np.where(np.isnan(x), self.missing_left[at], x <= self.threshold[at])
+            at = np.where(left, self.left[at], self.right[at])
+            node[walking] = at
+            walking = walking[~self.is_leaf[at]]
+        values = self.value[node].reshape(n_trees, n)
+        out = np.full(n, self.baseline)
+        for tree_values in values:  # in the trees' order, as the estimator adds them
+            out += tree_values
+        return out
+
+    def _numpy(self, X) -> bool:
+        return self._estimator is None and _walk_in_numpy(len(X) * len(self.roots))
+
+    def predict_proba(self, X) -> np.ndarray:
+        if not self.is_classifier:
+            raise AttributeError("a regressor has no predict_proba")
+        if not self._numpy(X):
+            return self.estimator().predict_proba(X)
+        proba = np.empty((len(X), 2), dtype=np.float64)
+        proba[:, 1] = expit(self.raw(X))
+        proba[:, 0] = 1 - proba[:, 1]
+        return proba
+
+    def predict(self, X) -> np.ndarray:
+        """A regressor's predictions (a classifier's are not needed here)."""
+        if self.is_classifier:
+            raise AttributeError("BoostedTrees predicts a regressor's values only; use predict_proba")
+        if not self._numpy(X):
+            return self.estimator().predict(X)
+        return self.raw(X)
+
+
+class LinearWords:
+    """A fitted binary ``SGDClassifier`` with a logistic loss (the lexical step), scored as it scores."""
+
+    def __init__(self, estimator):
+        if estimator.coef_.shape[0] != 1:
+            raise ValueError("LinearWords holds a binary classifier only")
+        self.coef_ = np.array(estimator.coef_)  # of the dtype it was fitted in, as it computes in it
+        self.intercept_ = np.array(estimator.intercept_)
+
+    def predict_proba(self, X) -> np.ndarray:
+        prob = np.asarray(X @ self.coef_.T) + self.intercept_
+        prob = expit(prob.ravel())
+        return np.stack([1 - prob, prob], axis=1)
+
+
+def frozen(estimator):
+    """``estimator`` in the form that scores without scikit-learn, if it is one of the kinds above; else
+    itself (None, a form already frozen, a stand-in of the tests)."""
+    kind = type(estimator).__name__
+    if kind in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor"):
+        return BoostedTrees(estimator)
+    if kind == "SGDClassifier":
+        return LinearWords(estimator)
+    return estimator

@@ -1,0 +1,179 @@
+"""Fitted models held so a model file scores without importing scikit-learn (trees.py): the same scores, bit for
+bit, and the switch to the estimators after the numpy budget."""
+
+import json
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from linesift import settings, trees
+from linesift.modelfile import default_model_path, load_model
+from linesift.trees import BoostedTrees, LinearWords, frozen
+from scipy import sparse
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.linear_model import SGDClassifier
+
+from conftest import PAGES_DIR, SHIPPED_MODEL
+
+
+@pytest.fixture(autouse=True)
+def _fresh_budget(monkeypatch):
+    """Each test starts with nothing walked in numpy, and leaves the process's count as it was."""
+    monkeypatch.setattr(trees, "_walked", [0])
+
+
+def _data(seed=0, n=400):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 5))
+    X[rng.random((n, 5)) < 0.2] = np.nan  # missing values take the side each split learned
+    y = (np.nan_to_num(X[:, 0]) + np.nan_to_num(X[:, 1]) * 0.5 + rng.normal(scale=0.3, size=n) > 0).astype(int)
+    return X, y
+
+
+def test_boosted_classifier_scores_as_the_estimator_bit_for_bit():
+    X, y = _data()
+    est = HistGradientBoostingClassifier(max_iter=15, max_leaf_nodes=15, min_samples_leaf=5, random_state=0).fit(X, y)
+    held = BoostedTrees(est)
+    new = _data(seed=1)[0]
+    assert np.array_equal(held.predict_proba(new), est.predict_proba(new))
+    assert held._estimator is None  # scored in numpy
+
+
+def test_boosted_regressor_predicts_as_the_estimator_bit_for_bit():
+    X, y = _data()
+    target = y + np.nan_to_num(X[:, 2])
+    est = HistGradientBoostingRegressor(max_iter=10, max_leaf_nodes=7, min_samples_leaf=5, random_state=0).fit(X, target)
+    new = _data(seed=2)[0]
+    assert np.array_equal(BoostedTrees(est).predict(new), est.predict(new))
+
+
+def test_linear_words_scores_as_the_sgd_classifier_bit_for_bit():
+    rng = np.random.default_rng(0)
+    X = sparse.random(300, 50, density=0.1, format="csr", random_state=0, dtype=np.float32)
+    y = rng.integers(0, 2, 300)
+    est = SGDClassifier(loss="log_loss", max_iter=5, tol=None, random_state=0).fit(X, y)
+    assert np.array_equal(LinearWords(est).predict_proba(X), est.predict_proba(X))
+
+
+def test_past_the_budget_the_estimator_scores(monkeypatch):
+    X, y = _data()
+    est = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y)
+    held = BoostedTrees(est)
+    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET", 10 * len(X))  # one call of 400 rows by 10 trees
+    first = held.predict_proba(X)
+    assert (held._estimator, trees._walked[0]) == (None, 4000)
+    second = held.predict_proba(X)  # 8,000 rows times trees would pass the budget
+    assert held._estimator is not None and trees._walked[0] is None
+    assert np.array_equal(first, second)
+
+
+def test_a_pickled_copy_leaves_the_loaded_estimator_behind():
+    X, y = _data()
+    held = BoostedTrees(HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y))
+    held.estimator()
+    assert pickle.loads(pickle.dumps(held))._estimator is None
+
+
+def test_frozen_leaves_other_objects_as_they_are():
+    stand_in = object()
+    assert (frozen(None), frozen(stand_in)) == (None, stand_in)
+
+
+def test_a_multiclass_classifier_is_refused():
+    X, _ = _data()
+    est = HistGradientBoostingClassifier(max_iter=3, random_state=0).fit(X, np.arange(len(X)) % 3)
+    with pytest.raises(ValueError, match="binary"):
+        BoostedTrees(est)
+
+
+def test_a_frozen_model_scores_as_the_fitted_one(tiny_model, tiny_pages):
+    pages = [p[0] for p in tiny_pages]
+    icy = tiny_model.frozen()
+    assert isinstance(icy.members_[0].stage1, BoostedTrees) and isinstance(icy.members_[0].lexical, LinearWords)
+    assert isinstance(tiny_model.members_[0].stage1, HistGradientBoostingClassifier)  # the fitted one unchanged
+    for a, b in zip(tiny_model.score_pages(pages), icy.score_pages(pages)):
+        np.testing.assert_array_equal(a, b)
+
+
+_SCORE_IN_A_FRESH_PROCESS = """
+import json, sys
+from pathlib import Path
+from linesift.modelfile import default_model_path, load_model
+from linesift.lines import split_lines
+model = load_model(sys.argv[1])
+pages = [split_lines(p.read_text(encoding="utf-8")) for p in sorted(Path(sys.argv[2]).glob("*.txt"))]
+scores = [[None if s != s else float(s) for s in page] for page in model.score_pages(pages)]
+print(json.dumps({"sklearn": any(m.split(".")[0] == "sklearn" for m in sys.modules), "scores": scores}))
+"""
+
+
+@pytest.mark.parametrize("which", ["trained", pytest.param("shipped", marks=SHIPPED_MODEL)])
+def test_a_model_file_scores_without_importing_scikit_learn_as_its_estimators_do(which, model_file, tmp_path):
+    """``model_file`` is trained by `linesift train`; the shipped model has page, tail and headline models too."""
+    path = model_file if which == "trained" else default_model_path()
+    pages_dir = tmp_path / "pages"
+    pages_dir.mkdir()
+    for i, tsv in enumerate(sorted(PAGES_DIR.glob("*.tsv"))[:6]):
+        rows = [row for row in tsv.read_text(encoding="utf-8").splitlines() if not row.startswith("#")]
+        (pages_dir / f"{i}.txt").write_text("\n".join(row.partition("\t")[2] for row in rows), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", _SCORE_IN_A_FRESH_PROCESS, str(path), str(pages_dir)],
+                         capture_output=True, text=True, check=True)
+    fresh = json.loads(out.stdout)
+    assert fresh["sklearn"] is False
+    model = load_model(path)
+    model.load_estimators()
+    from linesift.lines import split_lines
+
+    pages = [split_lines(p.read_text(encoding="utf-8")) for p in sorted(pages_dir.glob("*.txt"))]
+    expected = [[None if s != s else float(s) for s in page] for page in model.score_pages(pages)]
+    assert fresh["scores"] == expected
+
+
+def _first_trees(model) -> BoostedTrees:
+    return model.members_[0].stage1
+
+
+def test_a_batch_scored_in_this_process_walks_the_trees_in_numpy(model_file):
+    from linesift.batch import score_stream
+    from linesift.inputs import Page
+
+    model = load_model(model_file)
+    list(score_stream([[Page("a.txt", ["Home", "A story, told at length."])]], model, None, "tsv", jobs=1))
+    assert _first_trees(model)._estimator is None and trees._walked[0] > 0
+
+
+def test_workers_score_with_the_estimators_the_parent_loaded_and_as_numpy_does(model_file):
+    from linesift.batch import score_stream
+    from linesift.inputs import Page
+
+    batches = [[Page(f"{i}.txt", ["Home", f"Story {i}, told at length, with a second clause."])] for i in range(3)]
+    alone = [r.outputs for r in score_stream(batches, load_model(model_file), None, "tsv", jobs=1)]
+    model = load_model(model_file)
+    pooled = [r.outputs for r in score_stream(batches, model, None, "tsv", jobs=2)]
+    assert _first_trees(model)._estimator is not None and trees._walked[0] is None
+    assert pooled == alone
+
+
+def test_a_file_holding_the_estimators_themselves_loads_and_scores_as_before(tiny_model, tiny_pages, tmp_path,
+                                                                             monkeypatch):
+    """As files written before 0.19.0 are: the same scores, through scikit-learn."""
+    from linesift.classifier import LineClassifier
+    from linesift.modelfile import save_model
+
+    monkeypatch.setattr(LineClassifier, "frozen", lambda self: self)
+    save_model(tiny_model, tmp_path / "old.model")
+    loaded = load_model(tmp_path / "old.model")
+    assert isinstance(loaded.members_[0].stage1, HistGradientBoostingClassifier)
+    pages = [p[0] for p in tiny_pages]
+    for a, b in zip(tiny_model.score_pages(pages), loaded.score_pages(pages)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_scikit_learn_version_a_base_class_pickled_is_not_kept(tiny_model):
+    """Pickles of 0.18.0 and before carry ``_sklearn_version`` (scikit-learn's base class wrote it)."""
+    state = dict(vars(tiny_model), _sklearn_version="1.9.1")
+    restored = type(tiny_model).__new__(type(tiny_model))
+    restored.__setstate__(state)
+    assert not hasattr(restored, "_sklearn_version") and restored.get_params() == tiny_model.get_params()
