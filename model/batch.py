@@ -171,9 +171,6 @@ def _init_worker(model, threshold, fmt, table, cut=True) -> None:
     hangup = getattr(signal, "SIGHUP", None)
     if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
         signal.signal(hangup, signal.SIG_DFL)
-    load_estimators = getattr(model, "load_estimators", None)
-    if callable(load_estimators):  # loaded by the parent before a fork; a spawned worker loads them itself
-        load_estimators()
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
 
 
@@ -290,10 +287,6 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
     # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn, and both are pickled
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    # a stream worth workers: its trees scored by scikit-learn's faster walk, loaded once here (trees.py)
-    load_estimators = getattr(model, "load_estimators", None)
-    if callable(load_estimators):
-        load_estimators()
     initargs = (model, threshold, fmt, table, cut)
     from concurrent.futures.process import BrokenProcessPool
 

@@ -16,12 +16,10 @@ import copy
 import inspect
 import numbers
 import warnings
-from contextlib import nullcontext
-from functools import cache, partial
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
-from linesift import settings
 from linesift.binning import one_pass_binning
 from linesift.codepoints import stable_keys
 from linesift.conventions import call_to_action_rows, held_rows, hold_scores, widget_rows
@@ -70,32 +68,11 @@ from linesift.settings import (
 from linesift.sites import SITE_FEATURE_NAMES, SiteTable, build_site_table
 from linesift.tails import after_cut, choose_cuts, cut_gains, fit_tail_model, tail_profiles
 from linesift.wrapping import unwrap
-from linesift.trees import BoostedTrees, frozen, use_estimators
+from linesift.trees import BoostedTrees, frozen, scoring_threads, use_estimators
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
 
-
-@cache
-def _threadpools():
-    """threadpoolctl's controller of this process's thread pools, made once: finding the loaded libraries takes
-    2 ms, a limit through it 0.01 ms."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def scoring_threads():
-    """A context in which OpenMP (the boosted trees' prediction) runs on ``settings.SCORING_THREADS`` threads
-    (read at each call; None: as the process has it), the threads of the caller's process as they were after
-    it."""
-    threads = settings.SCORING_THREADS
-    if threads is None:
-        return nullcontext()
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"linesift.settings.SCORING_THREADS must be None or a whole number of threads, 1 or more;"
-                         f" it is {threads!r}")
-    return _threadpools().limit(limits=threads, user_api="openmp")
 
 
 class ScoredPages(NamedTuple):
@@ -366,6 +343,13 @@ class LineClassifier:
                 raise ValueError(f"invalid parameter {name!r} for LineClassifier; valid ones: {', '.join(known)}")
             setattr(self, name, value)
         return self
+
+    def __sklearn_tags__(self):
+        """The tags scikit-learn's base classes gave it (a classifier; scikit-learn reads them, so it is loaded)."""
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags())
 
     def __repr__(self) -> str:
         defaults = LineClassifier().get_params()

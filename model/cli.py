@@ -186,6 +186,7 @@ def _one_thread() -> None:
     """Fit a small training set on one OpenMP thread (``TRAIN_ONE_THREAD_LINES``): faster there, and on a busy
     machine much faster, where threads spin waiting for each other. (Scoring always runs on one thread a
     process: ``settings.SCORING_THREADS``.)"""
+    import sklearn.ensemble  # noqa: F401  (loads the OpenMP library to limit: linesift imports it only to fit)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="openmp")

@@ -45,10 +45,11 @@ TRAIN_ONE_THREAD_LINES = 200_000
 # two processes at once on 2 cores scored 1.3-3x faster on one thread; a lone process on an idle machine scores
 # about 1.3x faster on 2 (data/EXPERIMENTS.md, "Thirty-first round")
 SCORING_THREADS = 1
-# a process walks the boosted trees in numpy (trees.py: no scikit-learn import, about 1 s) until it has walked this
-# many rows times trees, then loads the fitted estimators, whose compiled walk is faster: the budget is about what
-# the import costs in numpy's extra time (0.13 us a row and tree; a batch of 32 scrapes, 7,400 rows, is 1.3M on
-# each member's 60 trees), so a few pages never import scikit-learn and a long run pays at most twice
+# a process (each worker too) walks the boosted trees in numpy (trees.py: no scikit-learn import, about 1 s) until
+# it has walked this many rows times trees, then loads the fitted estimators, whose compiled walk is faster: the
+# budget is about what the import costs in numpy's extra time (0.09-0.13 us a row and tree; a batch of 32 scrapes,
+# 7,400 rows, is 1.3M over the 3 members' 60 trees each), so a few pages never import scikit-learn and a long
+# run pays at most about twice the import
 TREES_NUMPY_BUDGET = 8_000_000
 PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: a batch's memory)
 # a JSONL record nested deeper is refused in its place: pickling it for a worker process recursed past Python's

@@ -20,6 +20,10 @@ scores as before.
 from __future__ import annotations
 
 import pickle
+import sys
+import threading
+from contextlib import nullcontext
+from functools import cache
 
 import numpy as np
 from linesift import settings
@@ -27,24 +31,49 @@ from scipy.special import expit
 
 # rows times trees walked in numpy in this process so far (``BoostedTrees``); at ``None``, the estimators score
 _walked: list[int | None] = [0]
+_walked_lock = threading.Lock()
+
+
+@cache
+def _threadpools(sklearn_loaded: bool):
+    """threadpoolctl's controller of this process's thread pools, made once (finding the loaded libraries takes
+    2 ms, a limit through it 0.01 ms), and again once scikit-learn is loaded: it loads the OpenMP library that a
+    controller made before it would not know of, and could not limit."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def scoring_threads():
+    """A context in which OpenMP (the boosted trees' prediction) runs on ``settings.SCORING_THREADS`` threads
+    (read at each call; None: as the process has it), the threads of the caller's process as they were after
+    it."""
+    threads = settings.SCORING_THREADS
+    if threads is None:
+        return nullcontext()
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"linesift.settings.SCORING_THREADS must be None or a whole number of threads, 1 or more;"
+                         f" it is {threads!r}")
+    return _threadpools("sklearn" in sys.modules).limit(limits=threads, user_api="openmp")
 
 
 def use_estimators() -> None:
     """Score with the fitted estimators from now on in this process (importing scikit-learn at the next
-    score): for a long stream, where scikit-learn's faster walk pays for its import. ``batch.py`` calls it
-    before it starts workers, so forked workers inherit scikit-learn loaded."""
+    score): for a long stream, where scikit-learn's faster walk pays for its import at once. The CLI leaves
+    it to the budget, in each worker process as in a lone one."""
     _walked[0] = None
 
 
 def _walk_in_numpy(cost: int) -> bool:
     """Whether to walk ``cost`` rows times trees in numpy (counted) rather than with the estimator."""
-    if _walked[0] is None:
-        return False
-    if _walked[0] + cost > settings.TREES_NUMPY_BUDGET:
-        _walked[0] = None
-        return False
-    _walked[0] += cost
-    return True
+    with _walked_lock:
+        if _walked[0] is None:
+            return False
+        if _walked[0] + cost > settings.TREES_NUMPY_BUDGET:
+            _walked[0] = None
+            return False
+        _walked[0] += cost
+        return True
 
 
 class BoostedTrees:
@@ -55,19 +84,22 @@ class BoostedTrees:
         if getattr(estimator, "n_trees_per_iteration_", 1) != 1:
             raise ValueError("BoostedTrees holds a regressor or a binary classifier only")
         self.is_classifier = hasattr(estimator, "predict_proba")
+        link = type(estimator._loss.link).__name__
+        if link != ("LogitLink" if self.is_classifier else "IdentityLink"):
+            raise ValueError(f"BoostedTrees holds a logistic classifier or a regressor of identity link, not {link}")
+        if getattr(estimator, "is_categorical_", None) is not None:  # its trees read reordered columns
+            raise ValueError("BoostedTrees holds trees of numeric features only")
         self.n_features_in_ = int(estimator.n_features_in_)
         self.baseline = float(np.ravel(estimator._baseline_prediction)[0])
         parts, roots, offset = [], [], 0
         for (predictor,) in estimator._predictors:
             nodes = predictor.nodes
-            if nodes["is_categorical"].any():
-                raise ValueError("BoostedTrees holds trees of numeric features only")
             roots.append(offset)
             parts.append((nodes["feature_idx"], nodes["num_threshold"], nodes["left"].astype(np.int64) + offset,
                           nodes["right"].astype(np.int64) + offset, nodes["is_leaf"], nodes["missing_go_to_left"],
                           nodes["value"]))
             offset += len(nodes)
-        columns = [np.concatenate(c) if parts else np.zeros(0) for c in zip(*parts)] if parts else [np.zeros(0)] * 7
+        columns = [np.concatenate(c) for c in zip(*parts)]
         self.feature = np.asarray(columns[0], dtype=np.int64)
         self.threshold = np.asarray(columns[1], dtype=np.float64)
         self.left = np.asarray(columns[2], dtype=np.int64)
@@ -116,11 +148,18 @@ class BoostedTrees:
     def _numpy(self, X) -> bool:
         return self._estimator is None and _walk_in_numpy(len(X) * len(self.roots))
 
+    def _by_estimator(self, method: str, X) -> np.ndarray:
+        """The estimator's ``method`` of ``X``, on ``settings.SCORING_THREADS`` (limited here, after the estimator
+        is loaded: a limit set before scikit-learn was would not reach its OpenMP)."""
+        estimator = self.estimator()
+        with scoring_threads():
+            return getattr(estimator, method)(X)
+
     def predict_proba(self, X) -> np.ndarray:
         if not self.is_classifier:
             raise AttributeError("a regressor has no predict_proba")
         if not self._numpy(X):
-            return self.estimator().predict_proba(X)
+            return self._by_estimator("predict_proba", X)
         proba = np.empty((len(X), 2), dtype=np.float64)
         proba[:, 1] = expit(self.raw(X))
         proba[:, 0] = 1 - proba[:, 1]
@@ -131,7 +170,7 @@ class BoostedTrees:
         if self.is_classifier:
             raise AttributeError("BoostedTrees predicts a regressor's values only; use predict_proba")
         if not self._numpy(X):
-            return self.estimator().predict(X)
+            return self._by_estimator("predict", X)
         return self.raw(X)
 
 

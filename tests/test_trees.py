@@ -144,16 +144,51 @@ def test_a_batch_scored_in_this_process_walks_the_trees_in_numpy(model_file):
     assert _first_trees(model)._estimator is None and trees._walked[0] > 0
 
 
-def test_workers_score_with_the_estimators_the_parent_loaded_and_as_numpy_does(model_file):
+@pytest.mark.parametrize("budget", [10**12, 0])  # workers walk in numpy; workers score with the estimators
+def test_workers_score_as_one_process_walking_in_numpy(model_file, monkeypatch, budget):
     from linesift.batch import score_stream
     from linesift.inputs import Page
 
     batches = [[Page(f"{i}.txt", ["Home", f"Story {i}, told at length, with a second clause."])] for i in range(3)]
     alone = [r.outputs for r in score_stream(batches, load_model(model_file), None, "tsv", jobs=1)]
+    assert trees._walked[0] > 0
+    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET", budget)  # read by the forked workers
     model = load_model(model_file)
     pooled = [r.outputs for r in score_stream(batches, model, None, "tsv", jobs=2)]
-    assert _first_trees(model)._estimator is not None and trees._walked[0] is None
     assert pooled == alone
+    assert _first_trees(model)._estimator is None  # the parent did not load them: each worker has its budget
+
+
+_THREADS_AFTER_A_NUMPY_SCORE = """
+import sys
+from threadpoolctl import threadpool_info, threadpool_limits
+from linesift import trees
+from linesift.modelfile import load_model
+model = load_model(sys.argv[1])
+page = [["Home", "A story, told at length."]]
+model.score_pages(page)  # walked in numpy: scikit-learn and its OpenMP library not loaded yet
+assert "sklearn" not in sys.modules
+trees.use_estimators()
+stage1 = model.members_[0].stage1
+real = stage1.estimator()
+seen = []
+class Spy:
+    def predict_proba(self, X):
+        seen.append(sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"}))
+        return real.predict_proba(X)
+stage1._estimator = Spy()
+with threadpool_limits(limits=2, user_api="openmp"):
+    model.score_pages(page)
+print(seen)
+"""
+
+
+def test_the_estimators_score_on_one_thread_though_scikit_learn_was_loaded_after_a_numpy_score(model_file):
+    """A thread limit made before scikit-learn loaded its OpenMP library could not limit it (nor, then, make a
+    later fork safe)."""
+    out = subprocess.run([sys.executable, "-c", _THREADS_AFTER_A_NUMPY_SCORE, str(model_file)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[[1]]"
 
 
 def test_a_file_holding_the_estimators_themselves_loads_and_scores_as_before(tiny_model, tiny_pages, tmp_path,
@@ -177,3 +212,44 @@ def test_the_scikit_learn_version_a_base_class_pickled_is_not_kept(tiny_model):
     restored = type(tiny_model).__new__(type(tiny_model))
     restored.__setstate__(state)
     assert not hasattr(restored, "_sklearn_version") and restored.get_params() == tiny_model.get_params()
+
+
+@pytest.mark.parametrize("loss", ["poisson", "gamma"])
+def test_a_regressor_of_another_link_is_refused(loss):
+    X, y = _data()
+    est = HistGradientBoostingRegressor(loss=loss, max_iter=3, random_state=0).fit(np.nan_to_num(X), y + 1.0)
+    with pytest.raises(ValueError, match="identity link"):
+        BoostedTrees(est)
+
+
+def test_trees_over_categorical_features_are_refused():
+    X, y = _data()
+    X[:, 4] = np.arange(len(X)) % 3
+    est = HistGradientBoostingClassifier(max_iter=3, categorical_features=[4], random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="numeric features only"):
+        BoostedTrees(est)
+
+
+def test_scikit_learn_reads_the_classifier_as_one_fitted_or_not(tiny_model):
+    from linesift.classifier import LineClassifier
+    from sklearn.base import is_classifier
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    assert is_classifier(LineClassifier()) and is_classifier(tiny_model.frozen())
+    with pytest.raises(NotFittedError):
+        check_is_fitted(LineClassifier())
+    check_is_fitted(tiny_model)
+
+
+_ONE_THREAD = """
+from threadpoolctl import threadpool_info
+from linesift.cli import _one_thread
+_one_thread()
+print(sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"}))
+"""
+
+
+def test_train_s_one_thread_reaches_scikit_learn_though_nothing_imported_it_before():
+    out = subprocess.run([sys.executable, "-c", _ONE_THREAD], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[1]"

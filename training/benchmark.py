@@ -270,6 +270,7 @@ def main(argv=None) -> None:
     from linesift.modelfile import load_model
 
     model = load_model(args.model)
+    model.load_estimators()  # a long run's speed from the first page: scikit-learn's walk (model/trees.py)
     if args.members is not None:
         model = model.first_members(args.members)
     args.out.mkdir(parents=True, exist_ok=True)

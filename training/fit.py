@@ -6,6 +6,9 @@ import hashlib
 from collections import Counter
 from typing import NamedTuple
 
+# loaded with the training code, so that a threadpool limit set after importing it reaches scikit-learn's OpenMP
+# (linesift's scoring side does not import scikit-learn: model/trees.py)
+import sklearn.ensemble  # noqa: F401
 from linesift.classifier import LineClassifier
 from linesift.sites import TemplateGroups, page_keys
 from linesift.training.labelled import LabelledPage
