@@ -284,7 +284,8 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
         return
     page_batches = itertools.chain([first, second], page_batches)
     # fork where the platform has it: workers start at once with the model and site table already in memory
-    # (the parent has run no OpenMP region yet, so forking it is safe); elsewhere spawn, and both are pickled
+    # (the parent has run OpenMP, if at all, on SCORING_THREADS = 1, or after a batch read before a pause past its
+    # numpy budget: trees.py; so forking it is safe); elsewhere spawn, and both are pickled
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
     initargs = (model, threshold, fmt, table, cut)

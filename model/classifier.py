@@ -648,9 +648,10 @@ class LineClassifier:
         return window_mean(s1, SMOOTH_WIDTH, batch.layout).astype(np.float64)
 
     def load_estimators(self) -> None:
-        """Score with the fitted estimators of a frozen model from now on, loading them now (this imports
-        scikit-learn, about 1 s; ``trees.use_estimators``): before starting worker processes that will score
-        many pages, so forked workers inherit them loaded. A model that holds its estimators is unchanged."""
+        """Score with the fitted estimators from now on, loading this model's now (this imports scikit-learn,
+        about 1 s): every model of this process switches to them (``trees.use_estimators``), for a long run
+        from its first page, or before a fork pool, whose workers then share them. A model that holds its
+        estimators themselves is unchanged."""
         use_estimators()
         parts = [part for member in getattr(self, "members_", []) for part in member]
         parts += [getattr(self, name, None) for name in ("page_model_", "tail_model_", "head_model_")]

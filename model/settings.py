@@ -51,6 +51,10 @@ SCORING_THREADS = 1
 # 7,400 rows, is 1.3M over the 3 members' 60 trees each), so a few pages never import scikit-learn and a long
 # run pays at most about twice the import
 TREES_NUMPY_BUDGET = 8_000_000
+# rows of a batch walked at a time in numpy (trees.py): its walkers take some 64 bytes a row and tree, so a block
+# of 8,192 rows over 40 trees some 20 MB (a page of 150,000 lines walked whole took 824 MB at the peak, against
+# 543 MB in blocks: review R)
+TREES_WALK_ROWS = 8_192
 PARQUET_BATCH_ROWS = 256  # rows of a Parquet file decoded at a time (a page's text each: a batch's memory)
 # a JSONL record nested deeper is refused in its place: pickling it for a worker process recursed past Python's
 # limit from about 500 levels (a traceback); records of pages nest a few levels

@@ -253,3 +253,12 @@ print(sorted({p["num_threads"] for p in threadpool_info() if p["user_api"] == "o
 def test_train_s_one_thread_reaches_scikit_learn_though_nothing_imported_it_before():
     out = subprocess.run([sys.executable, "-c", _ONE_THREAD], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[1]"
+
+
+def test_rows_walked_in_blocks_sum_as_walked_whole(monkeypatch):
+    X, y = _data(n=1000)
+    est = HistGradientBoostingClassifier(max_iter=12, random_state=0).fit(X, y)
+    whole = BoostedTrees(est).raw(X)
+    monkeypatch.setattr(settings, "TREES_WALK_ROWS", 64)
+    assert np.array_equal(BoostedTrees(est).raw(X), whole)
+    assert np.array_equal(BoostedTrees(est).predict_proba(X), est.predict_proba(X))
