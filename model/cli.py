@@ -39,6 +39,7 @@ from linesift.output import (
     resolved,
     text_writer,
 )
+from linesift import settings
 from linesift.settings import (
     AUTO_JOBS_MAX,
     BATCH_PAGES_DEFAULT,
@@ -636,6 +637,8 @@ def predict(
         page_batches = batches(items, on_error, on_warning,
                                error_records=fmt == OutputFormat.jsonl, paused=paused)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
+        if table is not None and len(page_sites) >= workers * settings.TREES_NUMPY_BUDGET_PAGES:
+            clf.load_estimators()  # a long run, counted by the first pass: scikit-learn's walk from the start
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
         with closing(score_stream(page_batches, clf, threshold, fmt.value, workers, table,
                                   tail_cut, paused)) as results:

@@ -262,3 +262,18 @@ def test_rows_walked_in_blocks_sum_as_walked_whole(monkeypatch):
     monkeypatch.setattr(settings, "TREES_WALK_ROWS", 64)
     assert np.array_equal(BoostedTrees(est).raw(X), whole)
     assert np.array_equal(BoostedTrees(est).predict_proba(X), est.predict_proba(X))
+
+
+@pytest.mark.parametrize("pages_per_process, loaded", [(1, True), (200, False)])
+def test_predict_loads_the_estimators_at_once_where_the_first_pass_counts_a_long_run(
+        runner, tmp_path, monkeypatch, pages_per_process, loaded):
+    """With the shipped model, which has corpus mode's columns (the first pass counts the pages)."""
+    from linesift.cli import app
+
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(f"Home\n\nStory {i}, told at length, with a second clause.\n",
+                                           encoding="utf-8")
+    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET_PAGES", pages_per_process)
+    result = runner.invoke(app, ["predict", str(tmp_path), "-j", "1", "-q"])
+    assert result.exit_code == 0
+    assert (trees._walked[0] is None) == loaded
