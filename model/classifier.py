@@ -72,6 +72,8 @@ from linesift.trees import BoostedTrees, frozen, scoring_threads, use_estimators
 from scipy import sparse
 
 SMOOTH_WIDTH = 3
+# the fitted models of a page's threshold, tail cut and headline, beside the members (None where not fitted)
+PER_PAGE_MODELS = ("page_model_", "tail_model_", "head_model_")
 
 
 
@@ -356,17 +358,20 @@ class LineClassifier:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
         return f"LineClassifier({', '.join(changed)})"
 
-    def frozen(self) -> "LineClassifier":
-        """A copy of this fitted model whose fitted estimators are in the form that scores without importing
-        scikit-learn (``trees.frozen``), as model files hold it; its scores are this model's, bit for bit."""
+    def _check_fitted(self) -> None:
         if not hasattr(self, "members_"):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("this LineClassifier is not fitted yet: call fit first, or load a model file")
+
+    def frozen(self) -> "LineClassifier":
+        """A copy of this fitted model whose fitted estimators are in the form that scores without importing
+        scikit-learn (``trees.frozen``), as model files hold it; its scores are this model's, bit for bit."""
+        self._check_fitted()
         out = copy.copy(self)
         out.members_ = [Member(*(frozen(part) for part in member)) for member in self.members_]
         out.lexical_, out.stage1_, out.stage2_ = out.members_[0]
-        for name in ("page_model_", "tail_model_", "head_model_"):
+        for name in PER_PAGE_MODELS:
             setattr(out, name, frozen(getattr(self, name, None)))
         return out
 
@@ -654,7 +659,7 @@ class LineClassifier:
         estimators themselves is unchanged."""
         use_estimators()
         parts = [part for member in getattr(self, "members_", []) for part in member]
-        parts += [getattr(self, name, None) for name in ("page_model_", "tail_model_", "head_model_")]
+        parts += [getattr(self, name, None) for name in PER_PAGE_MODELS]
         for part in parts:
             if isinstance(part, BoostedTrees):
                 part.estimator()
@@ -669,10 +674,7 @@ class LineClassifier:
         with this model."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a whole number of at least 1, not {n!r}")
-        if not hasattr(self, "members_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("this LineClassifier is not fitted yet: call fit first, or load a model file")
+        self._check_fitted()
         trimmed = copy.copy(self)
         trimmed.members_ = list(self.members_[:n])
         trimmed.members = len(trimmed.members_)

@@ -59,8 +59,9 @@ def scoring_threads():
 
 def use_estimators() -> None:
     """Score with the fitted estimators from now on in this process (importing scikit-learn at the next
-    score): for a long stream, where scikit-learn's faster walk pays for its import at once. The CLI leaves
-    it to the budget, in each worker process as in a lone one."""
+    score): for a long stream, where scikit-learn's faster walk pays for its import at once. ``predict`` calls
+    it (through ``LineClassifier.load_estimators``) where corpus mode's first pass counts a long run; else
+    each process, a worker too, switches at its budget."""
     _walked[0] = None
 
 
@@ -185,8 +186,8 @@ class LinearWords:
     """A fitted binary ``SGDClassifier`` with a logistic loss (the lexical step), scored as it scores."""
 
     def __init__(self, estimator):
-        if estimator.coef_.shape[0] != 1:
-            raise ValueError("LinearWords holds a binary classifier only")
+        if estimator.coef_.shape[0] != 1 or estimator.loss != "log_loss":
+            raise ValueError("LinearWords holds a binary classifier of logistic loss only")
         self.coef_ = np.array(estimator.coef_)  # of the dtype it was fitted in, as it computes in it
         self.intercept_ = np.array(estimator.intercept_)
 
