@@ -234,11 +234,23 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     except UnicodeDecodeError as err:
         text = data.decode(charset, errors="replace")
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
+    if charset != "utf-8" and not data.isascii() and _reads_as_utf8(data, text):
+        warnings.append(f"its bytes read as UTF-8, which gives other characters than {said} (mojibake?); "
+                        "without --encoding it is read as UTF-8")
     if _not_text(text):
         raise NotTextError(_not_text_file(data, skipped) if _looks_binary(data) else
                            f"not text in {said}: most of its bytes are not valid there (without --encoding the "
                            "charset is guessed)")
     return text, warnings
+
+
+def _reads_as_utf8(data: bytes, text: str) -> bool:
+    """Whether ``data``, read as ``text`` in another charset, is valid UTF-8 that reads otherwise: a UTF-8 page
+    given a legacy ``--encoding`` by mistake."""
+    try:
+        return data.decode("utf-8") != text
+    except UnicodeDecodeError:
+        return False
 
 
 def _not_text_file(data: bytes, skipped: int = 0) -> str:

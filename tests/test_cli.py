@@ -272,6 +272,16 @@ def test_encoding_replaces_bytes_not_valid_in_it_with_a_warning(runner, model_fi
     assert result.stderr == f"Warning: {path}: not valid utf-8 (byte 5); undecodable bytes replaced\n"
 
 
+def test_encoding_that_turns_a_utf8_page_to_mojibake_is_warned_of(runner, model_file, tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes("ok\nGröße\n".encode("utf-8"))
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1252", path)
+    assert result.exit_code == 0
+    assert [row[2] for row in tsv_rows(result.stdout)] == ["ok", "GrÃ¶ÃŸe"]  # as asked
+    assert result.stderr == (f"Warning: {path}: its bytes read as UTF-8, which gives other characters than cp1252 "
+                             "(mojibake?); without --encoding it is read as UTF-8\n")
+
+
 def test_encoding_overrides_what_an_html_page_declares(runner, model_file, tmp_path):
     path = tmp_path / "p.html"
     path.write_bytes(b'<html><head><meta charset="iso-8859-5"></head><body><p>'
