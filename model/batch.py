@@ -13,6 +13,7 @@ from collections import deque
 from contextlib import contextmanager, suppress
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from linesift.inputs import InputError, Page
 from linesift.lines import overlong_row, word_chars
@@ -131,7 +132,15 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build_table(items: Iterable[Page | InputError], until_error: bool = False):
+class FirstPass(NamedTuple):
+    """What the first pass over a corpus found (``build_table``)."""
+
+    table: object  # the ``sites.FrozenSiteTable`` of the corpus
+    sites: list  # the site of every page read, in order
+    lines: int  # the lines of the pages counted (blank ones too): how long the scoring pass will be
+
+
+def build_table(items: Iterable[Page | InputError], until_error: bool = False) -> FirstPass:
     """First pass over a corpus: count, per site, the pages holding each line (bounded memory). Returns the
     table and the site of every page read, in order: its own (url host or site field), else one inferred
     from the template lines it shares with other pages (``sites.TemplateGroups``). HTML without a site is
@@ -139,14 +148,19 @@ def build_table(items: Iterable[Page | InputError], until_error: bool = False):
     ``until_error`` stops at the first unreadable input (``--fail-fast``: the scoring pass stops there too)."""
     from linesift.sites import corpus_sites
 
+    counted = [0]
+
     def pages():
         for item in items:
             if isinstance(item, Page):
-                yield item.render().lines if item.site or item.html is None else None, item.site
+                lines = item.render().lines if item.site or item.html is None else None
+                counted[0] += len(lines) if lines is not None else 0
+                yield lines, item.site
             elif until_error:
                 return
 
-    return corpus_sites(pages())
+    table, sites = corpus_sites(pages())
+    return FirstPass(table, sites, counted[0])
 
 
 def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator[Page | InputError]:

@@ -652,6 +652,10 @@ class LineClassifier:
             return s1
         return window_mean(s1, SMOOTH_WIDTH, batch.layout).astype(np.float64)
 
+    def trees_per_row(self) -> int:
+        """The trees a row walks in numpy across the members scored (0 for a model holding its estimators)."""
+        return sum(len(part.roots) for member in self.members_ for part in member if isinstance(part, BoostedTrees))
+
     def load_estimators(self) -> None:
         """Score with the fitted estimators from now on, loading this model's now (this imports scikit-learn,
         about 1 s): every model of this process switches to them (``trees.use_estimators``), for a long run

@@ -626,8 +626,9 @@ def predict(
         table, items = None, read()
         if sites and getattr(clf, "use_sites_", False) and readable_twice(expanded):
             try:
-                table, page_sites = build_table(read(), until_error=fail_fast)
-                items = with_sites(items, page_sites)
+                first_pass = build_table(read(), until_error=fail_fast)
+                table = first_pass.table
+                items = with_sites(items, first_pass.sites)
             except MemoryError:  # a huge page in the first pass: the pages are scored without it, as --no-sites
                 table = None
                 on_warning("out of memory counting lines across the pages (corpus mode): each page is scored alone, "
@@ -637,8 +638,8 @@ def predict(
         page_batches = batches(items, on_error, on_warning,
                                error_records=fmt == OutputFormat.jsonl, paused=paused)
         workers = jobs or min(available_cores(), AUTO_JOBS_MAX)
-        if table is not None and len(page_sites) >= workers * settings.TREES_NUMPY_BUDGET_PAGES:
-            clf.load_estimators()  # a long run, counted by the first pass: scikit-learn's walk from the start
+        if table is not None and first_pass.lines * clf.trees_per_row() >= workers * settings.TREES_NUMPY_BUDGET:
+            clf.load_estimators()  # a run the first pass counts past each process's numpy budget (trees.py)
         # closed on the way out, so a worker pool is stopped at once whatever ends the loop
         with closing(score_stream(page_batches, clf, threshold, fmt.value, workers, table,
                                   tail_cut, paused)) as results:

@@ -234,9 +234,10 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     except UnicodeDecodeError as err:
         text = data.decode(charset, errors="replace")
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
-    if charset != "utf-8" and not data.isascii() and _reads_as_utf8(data, text):
-        warnings.append(f"its bytes read as UTF-8, which gives other characters than {said} (mojibake?); "
-                        "without --encoding it is read as UTF-8")
+    if codecs.lookup(charset).name != "utf-8" and not data.isascii() and _reads_as_utf8(data, text):
+        said_utf8 = (f"its bytes read as UTF-8, which gives other characters than {said} (mojibake?); without "
+                     "--encoding it is read as UTF-8")
+        warnings = [f"{warnings[0]}; {said_utf8}"] if warnings else [said_utf8]
     if _not_text(text):
         raise NotTextError(_not_text_file(data, skipped) if _looks_binary(data) else
                            f"not text in {said}: most of its bytes are not valid there (without --encoding the "

@@ -49,12 +49,9 @@ SCORING_THREADS = 1
 # it has walked this many rows times trees, then loads the fitted estimators, whose compiled walk is faster: the
 # budget is about what the import costs in numpy's extra time (0.09-0.13 us a row and tree; a batch of 32 scrapes,
 # 7,400 rows, is 1.3M over the 3 members' 60 trees each), so a few pages never import scikit-learn and a long
-# run pays at most about twice the import
+# run pays at most about twice the import; where corpus mode's first pass counts more lines than the budgets of
+# its processes hold, `predict` loads the estimators at once, before its workers fork (they share them)
 TREES_NUMPY_BUDGET = 8_000_000
-# about the w3m scrapes (some 230 lines each, 180 trees a line) a process walks within that budget: where the
-# first pass of corpus mode counts this many pages for each process, or more, the CLI loads the estimators at
-# once, before its workers fork, so they share one scikit-learn and none walks its budget in numpy first
-TREES_NUMPY_BUDGET_PAGES = 200
 # rows of a batch walked at a time in numpy (trees.py): its walkers take some 64 bytes a row and tree, so a block
 # of 8,192 rows over 40 trees some 20 MB (a page of 150,000 lines walked whole took 824 MB at the peak, against
 # 543 MB in blocks: review R)

@@ -203,6 +203,6 @@ def frozen(estimator):
     kind = type(estimator).__name__
     if kind in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor"):
         return BoostedTrees(estimator)
-    if kind == "SGDClassifier":
+    if kind == "SGDClassifier" and estimator.loss == "log_loss" and estimator.coef_.shape[0] == 1:
         return LinearWords(estimator)
     return estimator

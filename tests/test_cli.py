@@ -282,6 +282,16 @@ def test_encoding_that_turns_a_utf8_page_to_mojibake_is_warned_of(runner, model_
                              "(mojibake?); without --encoding it is read as UTF-8\n")
 
 
+def test_a_utf8_page_not_valid_in_the_encoding_named_gets_one_warning_saying_both(runner, model_file, tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes("ok\nНовости\n".encode("utf-8"))  # Н is D0 9D in UTF-8: 9D is no cp1252 character
+    result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1252", path)
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {path}: not valid cp1252 (byte 4); undecodable bytes replaced; its bytes "
+                             "read as UTF-8, which gives other characters than cp1252 (mojibake?); without "
+                             "--encoding it is read as UTF-8\n")
+
+
 def test_encoding_overrides_what_an_html_page_declares(runner, model_file, tmp_path):
     path = tmp_path / "p.html"
     path.write_bytes(b'<html><head><meta charset="iso-8859-5"></head><body><p>'

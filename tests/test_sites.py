@@ -329,7 +329,7 @@ def test_first_pass_leaves_html_without_a_site_unrendered_and_alone():
 
     html = Page("a.html", [], html="<p>Home</p>")
     text = Page("b.txt", [], text="Home\nStory.")
-    _, sites = build_table([html, text])
+    sites = build_table([html, text]).sites
     assert sites == [None, "~0"]
     assert html.html == "<p>Home</p>"  # rendered once, by the pass that scores it
 

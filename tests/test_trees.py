@@ -264,16 +264,25 @@ def test_rows_walked_in_blocks_sum_as_walked_whole(monkeypatch):
     assert np.array_equal(BoostedTrees(est).predict_proba(X), est.predict_proba(X))
 
 
-@pytest.mark.parametrize("pages_per_process, loaded", [(1, True), (200, False)])
+@pytest.mark.parametrize("budget, loaded", [(1000, True), (10**12, False)])  # 3 pages of 3 lines, 180 trees
 def test_predict_loads_the_estimators_at_once_where_the_first_pass_counts_a_long_run(
-        runner, tmp_path, monkeypatch, pages_per_process, loaded):
+        runner, tmp_path, monkeypatch, budget, loaded):
     """With the shipped model, which has corpus mode's columns (the first pass counts the pages)."""
     from linesift.cli import app
 
     for i in range(3):
         (tmp_path / f"{i}.txt").write_text(f"Home\n\nStory {i}, told at length, with a second clause.\n",
                                            encoding="utf-8")
-    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET_PAGES", pages_per_process)
+    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET", budget)
     result = runner.invoke(app, ["predict", str(tmp_path), "-j", "1", "-q"])
     assert result.exit_code == 0
     assert (trees._walked[0] is None) == loaded
+
+
+def test_a_lexical_step_of_another_loss_is_kept_as_the_estimator():
+    rng = np.random.default_rng(0)
+    X = sparse.random(100, 20, density=0.2, format="csr", random_state=0)
+    est = SGDClassifier(loss="modified_huber", max_iter=5, tol=None, random_state=0).fit(X, rng.integers(0, 2, 100))
+    assert frozen(est) is est
+    with pytest.raises(ValueError, match="logistic"):
+        LinearWords(est)
