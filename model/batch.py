@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from linesift.inputs import InputError, Page
 from linesift.lines import overlong_row, word_chars
+from linesift.trees import scores_with_estimators
 from linesift.output import error_record, format_page, format_record
 from linesift.predict import predict_pages
 from linesift.settings import BATCH_PAGES_DEFAULT
@@ -172,7 +173,7 @@ def with_sites(items: Iterable[Page | InputError], sites: list[str]) -> Iterator
         yield item
 
 
-def _init_worker(model, threshold, fmt, table, cut=True) -> None:
+def _init_worker(model, threshold, fmt, table, cut=True, estimators=False) -> None:
     """Worker set-up: the parent's model as it was loaded and set (a forked worker inherits it, a spawned
     one gets a pickled copy). Ctrl-C is left to the parent, which stops the pool: a worker interrupted
     mid-batch would leave the parent waiting for a result that never comes, and print its own traceback.
@@ -185,6 +186,8 @@ def _init_worker(model, threshold, fmt, table, cut=True) -> None:
     hangup = getattr(signal, "SIGHUP", None)
     if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
         signal.signal(hangup, signal.SIG_DFL)
+    if estimators:  # the parent scores with the estimators (trees.py): a spawned worker loads them too
+        model.load_estimators()
     _worker_state.update(model=model, threshold=threshold, fmt=fmt, table=table, cut=cut)
 
 
@@ -302,7 +305,9 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
     # numpy budget: trees.py; so forking it is safe); elsewhere spawn, and both are pickled
     fork = "fork" in multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    initargs = (model, threshold, fmt, table, cut)
+    # a parent that scores with the estimators has its spawned workers load them too (forked ones inherit them)
+    estimators = scores_with_estimators() and callable(getattr(model, "load_estimators", None))
+    initargs = (model, threshold, fmt, table, cut, estimators)
     from concurrent.futures.process import BrokenProcessPool
 
     try:

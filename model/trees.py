@@ -65,6 +65,11 @@ def use_estimators() -> None:
     _walked[0] = None
 
 
+def scores_with_estimators() -> bool:
+    """Whether this process has switched to the fitted estimators (``use_estimators``, or its budget spent)."""
+    return _walked[0] is None
+
+
 def _walk_in_numpy(cost: int) -> bool:
     """Whether to walk ``cost`` rows times trees in numpy (counted) rather than with the estimator."""
     with _walked_lock:

@@ -286,3 +286,46 @@ def test_a_lexical_step_of_another_loss_is_kept_as_the_estimator():
     assert frozen(est) is est
     with pytest.raises(ValueError, match="logistic"):
         LinearWords(est)
+
+
+def test_spawned_workers_of_a_parent_scoring_with_the_estimators_load_them_too(model_file, monkeypatch):
+    import multiprocessing
+
+    from linesift import batch
+    from linesift.inputs import Page
+
+    calls = []
+    monkeypatch.setattr(batch, "_pool", lambda ctx, jobs, initargs: calls.append(initargs[-1]) or _no_pool())
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    batches = [[Page(f"{i}.txt", ["Home", f"Story {i}."])] for i in range(2)]
+    for switched in (False, True):
+        if switched:
+            trees.use_estimators()
+        with pytest.raises(_NoPool):
+            list(batch.score_stream(batches, load_model(model_file), None, "tsv", jobs=2))
+    assert calls == [False, True]
+
+
+class _NoPool(Exception):
+    pass
+
+
+def _no_pool():
+    raise _NoPool
+
+
+def test_a_worker_told_so_loads_the_estimators_at_its_start(model_file):
+    import signal
+
+    from linesift.batch import _init_worker, _worker_state
+
+    model = load_model(model_file)
+    sigs = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    handlers = {sig: signal.getsignal(sig) for sig in sigs}  # the worker's set-up changes them
+    try:
+        _init_worker(model, None, "tsv", None, True, True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        _worker_state.clear()
+    assert _first_trees(model)._estimator is not None and trees._walked[0] is None
