@@ -1,7 +1,7 @@
 """The ``linesift`` command: thin typer commands over importable functions.
 
 Results go to stdout (or ``-o``), logs and progress to stderr. User errors print ``Error: ...`` and
-exit 1; usage errors exit 2 (typer/click's own). An input read or written with a caveat prints ``Warning: ...``;
+exit 1; usage errors print one ``Error: ...`` line too and exit 2. An input read or written with a caveat prints ``Warning: ...``;
 notes and progress start ``linesift: ``.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+import typer.core
 from linesift.inputs import (HTML_SUFFIXES, INPUT_FORMATS, LINE_RECORD_KEYS, TEXT_FIELD_DEFAULT, one_line,
                              stdin_twice)
 from linesift.modelfile import SHIPPED_MODEL_WORD, names_shipped_model
@@ -64,7 +65,47 @@ from linesift.settings import (
     WEIGHTING_DEFAULT,
 )
 
+# click's exceptions, as the typer installed raises them (typer 0.29 carries its own copy of click)
+_clicks = sys.modules[typer.BadParameter.__module__]
+_NoArgsIsHelp = getattr(_clicks, "NoArgsIsHelpError", ())  # ``linesift`` alone (click >= 8.2)
+
+
+class _Commands(typer.core.TyperGroup):
+    """linesift's command group: a usage error (an unknown option or command, a bad value, a missing
+    argument) is said on one line, ``Error: <what>; see 'linesift predict -h'``, exit 2, where click prints
+    the usage, a hint and a blank line before it. ``linesift`` alone still prints the help."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NoArgsIsHelp as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except _clicks.UsageError as err:
+            say_error(usage_error_line(err))
+            sys.exit(err.exit_code)
+        except _clicks.ClickException as err:
+            say_error(err.format_message())
+            sys.exit(err.exit_code)
+        except typer.Abort:
+            say_error("aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_error_line(err) -> str:
+    """``err``'s message, and where its command's help is: ``No such option: --bogus; see 'linesift
+    predict -h'``."""
+    message = err.format_message().rstrip().replace("Value error, ", "")  # pydantic's prefix (typer >= 0.26)
+    if err.ctx is None:
+        return message
+    return f"{message.rstrip('.')}; see '{err.ctx.command_path} -h'"
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     rich_markup_mode=None,
     no_args_is_help=True,

@@ -101,13 +101,35 @@ def test_help_names_what_a_value_is(runner, command, shown):
     assert shown in flat
 
 
-def test_unknown_option_exits_2(runner, page):
+def test_unknown_option_is_a_one_line_usage_error(runner, page):
     result = runner.invoke(app, ["predict", "--no-such-option", str(page)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: No such option: --no-such-option; see 'root predict -h'\n"
+
+
+def test_unknown_command_is_a_one_line_usage_error(runner):
+    result = runner.invoke(app, ["frobnicate"])
+    assert (result.exit_code, result.stderr) == (2, "Error: No such command 'frobnicate'; see 'root -h'\n")
+
+
+def test_a_missing_argument_is_a_one_line_usage_error(runner):
+    result = runner.invoke(app, ["evaluate"])
+    assert (result.exit_code, result.stderr) == (2, "Error: Missing argument 'MODEL'; see 'root evaluate -h'\n")
+
+
+def test_a_bad_choice_is_a_one_line_usage_error(runner, page):
+    result = runner.invoke(app, ["predict", "-f", "labels", str(page)])
     assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Invalid value for '--format' / '-f': ")
+    assert result.stderr.endswith("'labels' is not one of 'text', 'tsv', 'jsonl'; see 'root predict -h'\n")
+    assert result.stderr.count("\n") == 1
 
 
-def test_unknown_command_exits_2(runner):
-    assert runner.invoke(app, ["frobnicate"]).exit_code == 2
+def test_linesift_alone_prints_its_help(runner):
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: root [OPTIONS] COMMAND [ARGS]...\n")
+    assert "predict" in result.stderr
 
 
 def test_threshold_out_of_range_exits_2(runner, model_file, page):

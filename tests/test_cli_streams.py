@@ -202,6 +202,14 @@ def test_a_full_device_is_a_one_line_error(runner, model_file, tmp_path):
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
+def test_the_program_says_a_usage_error_on_one_line():
+    proc = linesift_process("predict", "--jobs", "0", "--bogus", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stdout) == (2, b"")
+    assert stderr.decode() == ("Error: No such option: --bogus (Possible options: --jobs, --verbose); "
+                               "see 'python -m linesift predict -h'\n")
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 @pytest.mark.parametrize("args", [["info"], ["--version"], ["predict", "--help"]])
 def test_results_to_a_full_stdout_are_a_one_line_error(args):
