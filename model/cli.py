@@ -720,7 +720,7 @@ def predict(
     if table is None and n_pages > 1 and sites and "-" in expanded and getattr(clf, "use_sites_", False) and not quiet:
         log("linesift: note: pages read from stdin are scored page by page" + (
             ", and so are the files given with it" if len(expanded) > 1 else "") + ": corpus mode (lines repeated "
-            "across a site's pages) reads its inputs twice, so it needs files (give the .jsonl.gz's path; -q: no note)")
+            "across a site's pages) reads its inputs twice, so it needs files (give a file's path instead of -; -q: no note)")
     if verbose:
         seconds = time.perf_counter() - started
         log(f"linesift: {n_pages} page{'s' * (n_pages != 1)}, {n_lines} line{'s' * (n_lines != 1)}, {n_failed} failed, "
@@ -975,6 +975,10 @@ def _ending(path: Path) -> str:
 def _refuse_foreign_output(output: Path, kind: str, inputs) -> None:
     """Refuse an ``-o`` file that holds an input's kind of data (``_foreign_output``); for a text output, which
     cannot be told from a scrape, one named as the first of a shell glob (``_glob_after_output``) too."""
+    sidecar = output.with_name(output.name + ".json")
+    if output.is_file() and _sidecar_of_a_model(sidecar):
+        fail(f"{output}: exists and is a linesift model (its sidecar {sidecar.name} is beside it); give -o another "
+             "name, or remove the file first", 2)
     what = _foreign_output(output, kind)
     if what is None and kind == "text" and _glob_after_output(output, inputs):
         what = "what the inputs beside it may (it sorts before them, named as they are)"
@@ -986,9 +990,11 @@ def _refuse_foreign_output(output: Path, kind: str, inputs) -> None:
 def _sidecar_of_a_model(path: Path) -> bool:
     """Whether ``path`` is the sidecar of a model file beside it (``X.model.json`` of ``X.model``): a JSON
     object naming a linesift model, with the file it names there."""
-    if len(path.name) <= len(".json") or not path.name.endswith(".json") or not path.is_file():
+    if len(path.name) <= len(".json") or not path.name.endswith(".json"):
         return False
     try:
+        if not path.is_file():  # OSError where its name is too long
+            return False
         side = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False

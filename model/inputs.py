@@ -12,6 +12,7 @@ import select
 import stat
 import sys
 import time
+import weakref
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -182,22 +183,32 @@ def _stdin_buffer():
     return _stdin_pipe if _stdin_pipe is not None else sys.stdin.buffer
 
 
+# stdin streams whose end has been read: a terminal's Ctrl-D is read once, and reading on would wait for
+# another (the pages typed would seem to hang until a second Ctrl-D)
+_ENDED = weakref.WeakSet()
+
+
 def read_stdin(head: bytes = b"") -> bytes:
     """``head`` and the rest of stdin, read a chunk at a time: one ``read()`` of a long or endless stream (``yes |
     linesift predict``) holds off SIGTERM and Ctrl-C until the stream ends, or memory does. (The chunks are
-    joined at the end, so a stream takes twice its size for a moment; scoring it takes far more.)"""
+    joined at the end, so a stream takes twice its size for a moment; scoring it takes far more.) A chunk
+    shorter than asked for is the stream's end, which is not read for again."""
     stdin, parts = _stdin_buffer(), [head]
-    while chunk := stdin.read(STDIN_CHUNK):
-        parts.append(chunk)
+    while stdin not in _ENDED:
+        parts.append(stdin.read(STDIN_CHUNK) or b"")
+        if len(parts[-1]) < STDIN_CHUNK:
+            _ENDED.add(stdin)
     return b"".join(parts)
 
 
 def stdin_row() -> bytes:
-    """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads."""
-    stdin = _stdin_buffer()
-    parts = [stdin.readline(STDIN_CHUNK)]
-    while parts[-1] and not parts[-1].endswith(b"\n"):
-        parts.append(stdin.readline(STDIN_CHUNK))
+    """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads: a row
+    cut short of its ``\\n`` and of the chunk asked for is the stream's end."""
+    stdin, parts = _stdin_buffer(), []
+    while stdin not in _ENDED and not (parts and parts[-1].endswith(b"\n")):
+        parts.append(stdin.readline(STDIN_CHUNK) or b"")
+        if len(parts[-1]) < STDIN_CHUNK and not parts[-1].endswith(b"\n"):
+            _ENDED.add(stdin)
     return b"".join(parts)
 
 

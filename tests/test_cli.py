@@ -978,6 +978,18 @@ def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, mode
     assert "holds records that are not predict's output (no linesift or error field): an input?" in result.stderr
 
 
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_predict_refuses_to_replace_another_model_file(runner, model_file, tmp_path, page, fmt):
+    other = tmp_path / "other.model"
+    shutil.copy(model_file, other)
+    shutil.copy(model_file.with_name(model_file.name + ".json"), tmp_path / "other.model.json")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", fmt, "-o", str(other), str(page)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {other}: exists and is a linesift model (its sidecar other.model.json is beside "
+                             "it); give -o another name, or remove the file first\n")
+    assert other.read_bytes() == model_file.read_bytes()
+
+
 @pytest.mark.parametrize("out", ["out.tsv", "out.jsonl", "out.jsonl.gz", "out.txt"])
 def test_predict_replaces_its_earlier_output_beside_its_inputs(runner, model_file, tmp_path, out):
     for name in ("page1.txt", "page2.txt"):  # the output sorts before them, beside them
@@ -1470,8 +1482,8 @@ def test_pages_from_stdin_scored_without_corpus_mode_get_a_note(runner, tmp_path
     assert result.exit_code == 0
     assert result.stderr == ("" if quiet else
                              "linesift: note: pages read from stdin are scored page by page: corpus mode (lines "
-                             "repeated across a site's pages) reads its inputs twice, so it needs files (give the "
-                             ".jsonl.gz's path; -q: no note)\n")
+                             "repeated across a site's pages) reads its inputs twice, so it needs files (give a "
+                             "file's path instead of -; -q: no note)\n")
 
 
 def test_a_shard_of_records_without_pages_is_written_as_its_error_records(runner, model_file, tmp_path):

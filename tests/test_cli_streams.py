@@ -3,6 +3,7 @@ stdin for every command. Some run the command as a real process (``python -m lin
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -494,7 +495,7 @@ def test_read_stdin_reads_it_all_a_chunk_at_a_time(monkeypatch):
     monkeypatch.setattr(inputs, "STDIN_CHUNK", 4)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(Counted(b"0123456789\nabc")))
     assert inputs.read_stdin(b"<") == b"<0123456789\nabc"
-    assert Counted.asked == [4, 4, 4, 4, 4]  # never all at once: four chunks, then the end
+    assert Counted.asked == [4, 4, 4, 4]  # never all at once: four chunks, the last one short, which is the end
 
 
 @POSIX_ONLY
@@ -842,3 +843,60 @@ def test_a_live_producer_s_pages_come_out_when_it_pauses(model_file, jobs):
         proc.kill()
     assert proc.stdout.read() == b"" and buffered == b""
     assert proc.stderr.read() == b"Error: -:4: no string field 'text'\n"
+
+
+class TerminalReads(io.RawIOBase):
+    """A terminal's reads: a typed row a read, then b"" once for Ctrl-D; a read past it fails the test (a
+    terminal would wait for another Ctrl-D)."""
+
+    def __init__(self, rows: list[bytes]):
+        self.reads = [*rows, b""]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        assert self.reads, "read on past the Ctrl-D"
+        data = self.reads.pop(0)
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def test_a_terminal_s_ctrl_d_ends_the_page_read_whole(monkeypatch):
+    from linesift import inputs
+
+    terminal = io.BufferedReader(TerminalReads([b"Home\n", b"The plan stalled.\n"]))
+    monkeypatch.setattr(inputs, "_stdin_buffer", lambda: terminal)
+    assert inputs.read_stdin(b"head\n") == b"head\nHome\nThe plan stalled.\n"
+    assert inputs.read_stdin() == b""
+
+
+def test_a_terminal_s_ctrl_d_ends_its_rows(monkeypatch):
+    from linesift import inputs
+
+    terminal = io.BufferedReader(TerminalReads([b"Home\n", b"cut"]))
+    monkeypatch.setattr(inputs, "_stdin_buffer", lambda: terminal)
+    assert [inputs.stdin_row() for _ in range(4)] == [b"Home\n", b"cut", b"", b""]
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("command", [["predict", "-f", "tsv"], ["evaluate", "-", "--json"]])
+def test_one_ctrl_d_ends_a_page_typed_at_a_terminal(model_file, command):
+    import pty
+
+    if command[0] == "evaluate":
+        command, typed = ["evaluate", model_file, "-", "--json"], b"content\tThe plan stalled.\nboilerplate\tHome\n"
+    else:
+        command, typed = [*command, "-m", model_file], b"Home\nThe plan stalled, said the council.\n"
+    main, terminal = pty.openpty()
+    proc = linesift_process(*command, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        os.write(main, typed)
+        os.write(main, b"\x04")  # one Ctrl-D at the start of a row
+        stdout, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        os.close(main)
+        os.close(terminal)
+    assert proc.returncode == 0
+    assert stdout.count(b"\n") == (2 if command[0] == "predict" else 1)
