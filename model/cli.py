@@ -484,7 +484,7 @@ def predict(
     ctx: typer.Context,
     paths: List[str] = typer.Argument(None, metavar="PATH",
                                       help="Scrapes: files, directories (recursive) or - for stdin [default: -]."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="MODEL",
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="MODEL", readable=False,
                                          help="Model file [default: the shipped model]."),
     threshold: Optional[float] = typer.Option(
         None, "--threshold", "-t", min=0.0, max=1.0, metavar="0-1",
@@ -741,10 +741,10 @@ def predict(
 
 @app.command()
 def train(
-    data: List[Path] = typer.Argument(..., metavar="DATA",
+    data: List[Path] = typer.Argument(..., readable=False, metavar="DATA",
                                       help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
                                            "- is stdin."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL",
+    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL", readable=False,
                                 help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N",
                            help="Folds (grouped by site) for stacking and the scores printed."),
@@ -889,7 +889,7 @@ def train(
     try:  # after the scores: where they cannot be printed (a full stdout) no model file is left
         save_model(model, output, summary)
     except OSError as err:
-        cannot_write(output, err)
+        cannot_write(err.filename or output, err)  # the model, or its sidecar
     log(f"linesift: wrote {output} in {summary['seconds']} s")
 
 
@@ -1009,10 +1009,10 @@ def _score(value: float | None) -> str:
 
 @app.command()
 def evaluate(
-    model: Path = typer.Argument(..., metavar="MODEL",
+    model: Path = typer.Argument(..., readable=False, metavar="MODEL",
                                  help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
-    data: List[Path] = typer.Argument(..., metavar="DATA",
+    data: List[Path] = typer.Argument(..., readable=False, metavar="DATA",
                                       help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
                                            "- is stdin."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
@@ -1063,13 +1063,13 @@ def evaluate(
             f"lines\t{scores['lines']}", f"threshold\t{scores['threshold']:.3f}",
             f"pages_raised\t{scores['pages_raised']}", f"pages_cut\t{scores['pages_cut']}",
             f"pages_headline\t{scores['pages_headline']}"]
-    rows += [f"{key}\t{scores[key]:.4f}"
+    rows += [f"{key}\t{'n/a' if scores[key] is None else format(scores[key], '.4f')}"  # n/a: no page to average
              for key in ("line_precision", "line_recall", "line_f1", "word_precision", "word_recall", "word_f1")]
     emit("\n".join(rows))
 
 
 @app.command()
-def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL",
+def info(model: Optional[Path] = typer.Argument(None, readable=False, metavar="MODEL",
                                                 help="Model file [default: the shipped model].")):
     """Show what a model is: versions, threshold, features, training data and scores (from its sidecar).
 
@@ -1096,9 +1096,9 @@ def info(model: Optional[Path] = typer.Argument(None, metavar="MODEL",
 
 @app.command("import")
 def import_(
-    corpora: List[Path] = typer.Argument(..., metavar="CORPUS",
+    corpora: List[Path] = typer.Argument(..., readable=False, metavar="CORPUS",
                                          help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="OUT",
+    output: Path = typer.Option(..., "--output", "-o", metavar="OUT", readable=False,
                                 help="Labelled pages to write (.jsonl or .jsonl.gz)."),
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r", metavar="NAME",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "

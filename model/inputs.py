@@ -517,6 +517,11 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
             handle = gzip.open(path, "rb")
         else:
             handle = open(path, "rb")
+            problem = _not_utf8_rows(handle.peek(2)[:2])
+            if problem:
+                handle.close()
+                yield InputError(f"{path}: {problem}")
+                return
     except OSError as err:
         yield InputError(f"{path}: {os_problem(err)}")
         return
@@ -535,6 +540,16 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
                     yield err
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+
+
+def _not_utf8_rows(start: bytes) -> str | None:
+    """What a corpus file not named .gz that opens with ``start`` (its first two bytes) is, where it cannot be
+    read as rows of UTF-8 at all: gzip, UTF-16 (which would be an error for each of its rows); else None."""
+    if start == GZIP_MAGIC[:2]:
+        return "gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"{\x00", b"\x00{"):
+        return "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"
+    return None
 
 
 def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],

@@ -15,6 +15,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NOT_TEXT_CONTROL_RATIO = 0.10
 NOT_TEXT_REPLACED_RATIO = 0.25  # decoded text with more U+FFFD than this share is binary data
 UTF16_NUL_SHARE = 0.3  # UTF-16 without a byte order mark: NULs in at least this share of its high bytes
+# NULs on every other byte, in at least this share of them, hint at UTF-16 in a refused file (Cyrillic or Greek
+# UTF-16 has NULs only in its spaces and punctuation); one stray NUL in a page of UTF-8 does not
+UTF16_HINT_NUL_SHARE = 0.01
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
 
@@ -261,6 +264,8 @@ def _not_text_file(data: bytes, skipped: int = 0) -> str:
     sample = data[:65536]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     parity = None if late >= 0 or (even and odd) else "le" if odd else "be" if even else None
+    if max(even, odd) < UTF16_HINT_NUL_SHARE * (len(sample) // 2):  # a stray NUL or two in a page of text
+        parity = None
     if parity:  # only where the bytes read as text in it
         try:
             parity = None if _not_text(sample[:len(sample) // 2 * 2].decode(f"utf-16-{parity}")) else parity

@@ -186,8 +186,25 @@ def load_model(path: str | Path | None = None):
         made_by = sidecar.get("versions", {}).get("linesift", "?")
         raise ModelFileError(f"{path}: made for the line features of linesift {made_by}, which differ from this "
                              f"version's; retrain it with this version")
+    try:
+        _score_a_page(model)
+    except Exception as err:  # a file its sidecar signs, whose model lacks a part or holds a wrong one
+        raise ModelFileError(f"{path}: cannot score with this model ({type(err).__name__}: {err})") from None
     model.sidecar_ = sidecar
     return model
+
+
+# scored by every model loaded, so that one missing a fitted part is refused at once, not with a traceback
+# at its first page (about 10 ms)
+SMOKE_PAGE = ["Home", "", "The council met on Tuesday to agree on the harbour budget."]
+
+
+def _score_a_page(model) -> None:
+    from linesift.predict import predict_pages
+    from linesift.trees import uncounted
+
+    with uncounted():  # not against the process's budget for walking trees in numpy
+        predict_pages([SMOKE_PAGE], model)
 
 
 def _features_match(model) -> bool:

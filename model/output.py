@@ -77,11 +77,8 @@ def new_temp_file(path: str | Path) -> tuple[int, str]:
     it can be renamed over it), with that file's mode, else 0666 - umask, as a file opened for writing would
     have. ``commit_temp_file`` renames it there."""
     target = link_target(path)
-    # the name cut to TEMP_NAME_BYTES bytes (a character cut in two dropped), so a long but legal file name
-    # leaves room for the temporary one's additions
-    prefix = os.fsencode(target.name)[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{prefix}.", suffix=".tmp",
+        fd, tmp = tempfile.mkstemp(prefix=f".{_name_start(target)}.", suffix=".tmp",
                                    dir=target.parent or Path("."))
     except OSError as err:  # named as the file to write (no permission, a read-only disk), not the temporary one
         raise OSError(err.errno, err.strerror, str(path)) from None
@@ -92,6 +89,12 @@ def new_temp_file(path: str | Path) -> tuple[int, str]:
     _TEMP_FILES[tmp] = target
     os.chmod(tmp, mode)
     return fd, tmp
+
+
+def _name_start(target: Path) -> str:
+    """``target``'s name cut to TEMP_NAME_BYTES bytes (a character cut in two dropped), so a long but legal
+    file name leaves room for a temporary name's additions."""
+    return os.fsencode(target.name)[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
 
 
 def commit_temp_file(tmp: str) -> None:
@@ -120,23 +123,73 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_files(files: list[tuple[str | Path, bytes]]) -> None:
     """Write each ``(path, data)`` to a temporary file, and rename them over their paths only once all are
-    whole (a model file and its sidecar): a failure leaves every earlier file as it was. A path that is a
-    directory is refused before anything is written."""
+    whole (a model file and its sidecar): a failure leaves every earlier file as it was. Where a rename fails
+    after others were done (a sidecar that cannot be replaced: bind-mounted, immutable), those are undone
+    from hard links to the files they replaced, and the error names the file that could not be written. A
+    path that is a directory is refused before anything is written."""
     for path, _ in files:
         if link_target(path).is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     temps: list[str] = []
+    earlier: dict[str, str | None] = {}  # temporary file -> a hard link to the file it replaces (``_linked_copy``)
+    done: list[str] = []
     try:
         for path, data in files:
             fd, tmp = new_temp_file(path)
             temps.append(tmp)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-        for tmp in temps:
-            commit_temp_file(tmp)
+        if len(temps) > 1:
+            for tmp in temps:
+                earlier[tmp] = _linked_copy(_TEMP_FILES[tmp])
+        for tmp, (path, _) in zip(temps, files):
+            target = _TEMP_FILES[tmp]
+            try:
+                commit_temp_file(tmp)
+            except OSError as err:
+                for committed in reversed(done):  # put the files renamed over back as they were
+                    _undo(committed, earlier[committed])
+                raise OSError(err.errno, err.strerror, str(path)) from None
+            done.append(tmp)
+            _TEMP_FILES[tmp] = target  # kept until the end, for an undo
     finally:
         for tmp in temps:  # those not renamed (a failed run)
-            drop_temp_file(tmp)
+            if tmp not in done:
+                drop_temp_file(tmp)
+            _TEMP_FILES.pop(tmp, None)
+        for link in earlier.values():
+            if link:
+                with contextlib.suppress(OSError):
+                    drop_temp_file(link)
+
+
+ABSENT = ""  # ``_linked_copy`` of a file not there yet: undone by removing what the rename made
+
+
+def _linked_copy(target: Path) -> str | None:
+    """A hard link, beside ``target``, to the file ``target`` is now; ``ABSENT`` where there is none; None where
+    no link can be made (a file system without hard links): that rename cannot be undone."""
+    link = str(target.with_name(f".{_name_start(target)}.{os.getpid()}.old"))
+    try:
+        if not target.exists():
+            return ABSENT
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(link)
+        os.link(target, link)
+    except OSError:
+        return None
+    _TEMP_FILES[link] = target  # removed on SIGTERM too (``remove_temp_files``)
+    return link
+
+
+def _undo(tmp: str, link: str | None) -> None:
+    """Put back the file that the rename of ``tmp`` replaced (``link``), or remove the file it made."""
+    target = _TEMP_FILES[tmp]
+    with contextlib.suppress(OSError):
+        if link == ABSENT:
+            os.unlink(target)
+        elif link is not None:
+            os.replace(link, target)
 
 
 class _ClosingGzipFile(gzip.GzipFile):

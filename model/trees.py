@@ -22,7 +22,7 @@ from __future__ import annotations
 import pickle
 import sys
 import threading
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from functools import cache
 
 import numpy as np
@@ -70,11 +70,29 @@ def scores_with_estimators() -> bool:
     return _walked[0] is None
 
 
+_uncounted = [0]  # ``uncounted`` contexts open
+
+
+@contextmanager
+def uncounted():
+    """A context in which walks in numpy are not counted against the budget (a model file's check at its load,
+    ``modelfile.load_model``: it does not load the estimators, whatever the budget)."""
+    with _walked_lock:
+        _uncounted[0] += 1
+    try:
+        yield
+    finally:
+        with _walked_lock:
+            _uncounted[0] -= 1
+
+
 def _walk_in_numpy(cost: int) -> bool:
     """Whether to walk ``cost`` rows times trees in numpy (counted) rather than with the estimator."""
     with _walked_lock:
         if _walked[0] is None:
             return False
+        if _uncounted[0]:
+            return True
         if _walked[0] + cost > settings.TREES_NUMPY_BUDGET:
             _walked[0] = None
             return False

@@ -969,6 +969,21 @@ def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(
     assert first.read_bytes() == before
 
 
+@pytest.mark.parametrize(("encode", "said"), [
+    (lambda text: gzip.compress(text.encode()), "gzip-compressed: a corpus so compressed is named .jsonl.gz (or "
+                                                 "decompress it first)"),
+    (lambda text: text.encode("utf-16"), "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"),
+    (lambda text: text.encode("utf-16-le"), "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"),
+])
+def test_a_corpus_that_is_not_rows_of_utf8_is_one_error(runner, model_file, tmp_path, encode, said):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(encode("".join(json.dumps({"text": f"The council met on day {i}."}) + "\n" for i in range(3))))
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", "jsonl", str(corpus)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {corpus}: {said}\n"
+    assert [json.loads(row) for row in result.stdout.splitlines()] == [{"error": f"{corpus}: {said}"}]
+
+
 def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, model_file, tmp_path):
     for name in ("a.jsonl", "b.jsonl"):
         (tmp_path / name).write_text(json.dumps({"id": name, "text": "The council met on Tuesday."}) + "\n")
@@ -2704,3 +2719,14 @@ def test_a_page_too_large_for_the_memory_is_an_error_in_its_place_and_the_others
     records = [json.loads(r) for r in result.stdout.splitlines()]
     assert [r.get("error") or r["linesift"]["lines"] for r in records] == [
         1, f"{corpus}:2: too large to score in this memory (3 lines; MemoryError)", 1]
+
+
+def test_evaluate_says_n_a_where_no_page_is_left_in_the_word_mean(runner, model_file, tmp_path):
+    page = tmp_path / "tags.tsv"
+    page.write_text("boilerplate\tHome\nboilerplate\tAbout us\n", encoding="utf-8")
+    as_json = runner.invoke(app, ["evaluate", str(model_file), str(page), "--json"])
+    scores = json.loads(as_json.stdout)
+    assert (as_json.exit_code, scores["word_precision"], scores["word_recall"], scores["word_f1"]) == (0, None, None,
+                                                                                                       None)
+    rows = runner.invoke(app, ["evaluate", str(model_file), str(page)]).stdout.splitlines()
+    assert rows[-3:] == ["word_precision\tn/a", "word_recall\tn/a", "word_f1\tn/a"]

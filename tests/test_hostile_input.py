@@ -376,6 +376,45 @@ def test_a_model_whose_sidecar_cannot_be_written_leaves_the_old_pair_whole(model
     assert load_model(path).threshold_ == tiny_model.threshold_
 
 
+def _sidecar_rename_fails(monkeypatch):
+    """os.replace failing for a ``.json`` name, as for a sidecar bind-mounted or made immutable."""
+    import errno
+
+    from linesift import output
+
+    real = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(".json"):
+            raise OSError(errno.EBUSY, "Device or resource busy", str(src), None, str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+
+
+def test_a_model_whose_sidecar_cannot_be_renamed_over_is_put_back(model_file, tmp_path, tiny_model, monkeypatch):
+    from linesift.modelfile import save_model
+
+    path, sidecar = tmp_path / "m.model", tmp_path / "m.model.json"
+    path.write_bytes(b"the old model")
+    sidecar.write_bytes(b"its old sidecar")
+    _sidecar_rename_fails(monkeypatch)
+    with pytest.raises(OSError) as caught:
+        save_model(tiny_model, path)
+    assert (caught.value.filename, caught.value.strerror) == (str(sidecar), "Device or resource busy")
+    assert (path.read_bytes(), sidecar.read_bytes()) == (b"the old model", b"its old sidecar")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.model", "m.model.json"]
+
+
+def test_a_new_model_whose_sidecar_cannot_be_written_leaves_no_file(model_file, tmp_path, tiny_model, monkeypatch):
+    from linesift.modelfile import save_model
+
+    _sidecar_rename_fails(monkeypatch)
+    with pytest.raises(OSError):
+        save_model(tiny_model, tmp_path / "m.model")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- HTML charsets and nesting
 
 @pytest.mark.parametrize("charset", ["idna", "undefined", "punycode", "unicode_escape"])
@@ -701,3 +740,56 @@ def test_a_warc_whose_name_holds_a_hash_gets_a_directory_of_that_name(runner, mo
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-t", "0", str(path), "-o", f"{tmp_path}/out/"])
     assert result.exit_code == 0
     assert (tmp_path / "out" / "a#b.warc" / "_urn_uuid_1_.txt").read_text(encoding="utf-8") == ARTICLE + "\n"
+
+
+def _unreadable(path: Path) -> list[str]:
+    """``path`` made unreadable, and the command prefix that runs linesift unable to read it anyway (root reads
+    every file: its capabilities to do so dropped with setpriv); skips where neither can be done."""
+    import shutil
+    import sys
+
+    path.chmod(0)
+    prefix = [sys.executable, "-m", "linesift"]
+    if os.name != "posix" or os.geteuid() != 0:
+        return prefix
+    if shutil.which("setpriv") is None:
+        pytest.skip("root, without setpriv to drop the capability to read every file")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *prefix]
+
+
+@pytest.mark.parametrize("command", ["evaluate", "train", "info", "import"])
+def test_an_unreadable_input_is_a_user_error_not_a_usage_error(model_file, tmp_path, command):
+    import subprocess
+
+    unreadable = tmp_path / ("m.model" if command == "info" else "c.jsonl" if command == "import" else "p.tsv")
+    unreadable.write_bytes(model_file.read_bytes() if command == "info" else b"content\tThe council met.\n")
+    if command == "info":
+        (tmp_path / "m.model.json").write_bytes(Path(str(model_file) + ".json").read_bytes())
+    args = {"evaluate": [command, str(model_file), str(unreadable)], "train": [command, str(unreadable), "-o",
+            str(tmp_path / "new.model")], "info": [command, str(unreadable)],
+            "import": [command, str(unreadable), "-o", str(tmp_path / "out.jsonl")]}[command]
+    run = subprocess.run([*_unreadable(unreadable), *args], capture_output=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.decode().count("\n") == 1 and "Permission denied" in run.stderr.decode()
+    assert run.stderr.decode().startswith(f"Error: {unreadable}: ")
+
+
+@pytest.mark.parametrize("part", ["threshold_", "islands"])
+def test_a_signed_model_file_missing_a_fitted_part_is_refused_in_one_line(runner, model_file, tmp_path, part):
+    import hashlib
+
+    import joblib
+
+    model = joblib.load(model_file)
+    delattr(model, part)
+    broken = tmp_path / "x.model"
+    joblib.dump(model, broken)
+    sidecar = json.loads(Path(str(model_file) + ".json").read_text(encoding="utf-8"))
+    sidecar.update(sha256=hashlib.sha256(broken.read_bytes()).hexdigest(), bytes=broken.stat().st_size)
+    Path(str(broken) + ".json").write_text(json.dumps(sidecar), encoding="utf-8")
+    page = tmp_path / "p.txt"
+    page.write_text("Home\nThe council met on Tuesday.\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", "-m", str(broken), str(page)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Error: {broken}: cannot score with this model (")
+    assert result.stderr.count("\n") == 1

@@ -324,6 +324,18 @@ def test_decode_as_a_utf8_byte_order_mark_with_bad_bytes_behind_it():
         "Größe caf\ufffd", ["not valid UTF-8 as its byte order mark says (byte 14); undecodable bytes replaced"])
 
 
+def test_a_stray_nul_in_a_page_of_utf8_is_not_taken_for_utf16():
+    page = ("The council met on Tuesday to agree on the harbour budget. " * 20).encode("utf-8")
+    with pytest.raises(NotTextError) as caught:
+        decode(page[:301] + b"\x00" + page[301:])
+    assert str(caught.value) == "not a text file"
+
+
+def test_cyrillic_utf16_without_a_byte_order_mark_gets_the_hint():
+    with pytest.raises(NotTextError, match="try --encoding utf-16-le\\)$"):
+        decode(("Привет мир, это страница. " * 40).encode("utf-16-le"))
+
+
 def test_decode_as_refuses_bytes_mostly_not_valid_in_the_charset_named():
     with pytest.raises(NotTextError, match="^not a text file .*try --encoding utf-16-be\\)$"):
         decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them (in big-endian order: "ØØ...")

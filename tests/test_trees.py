@@ -329,3 +329,11 @@ def test_a_worker_told_so_loads_the_estimators_at_its_start(model_file):
             signal.signal(sig, handler)
         _worker_state.clear()
     assert _first_trees(model)._estimator is not None and trees._walked[0] is None
+
+
+def test_loading_a_model_file_spends_none_of_the_budget(model_file, monkeypatch):
+    monkeypatch.setattr(trees, "_walked", [0])
+    monkeypatch.setattr(settings, "TREES_NUMPY_BUDGET", 0)
+    model = load_model(model_file)  # scores a page to check the file (modelfile.SMOKE_PAGE)
+    assert trees._walked == [0]
+    assert _first_trees(model)._estimator is None

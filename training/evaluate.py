@@ -19,7 +19,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
 
     Unsure lines are left out of both: they are neither counted in line scores nor in either text, and a
     page with no content or boilerplate line (all unsure, or empty), or with no content line where nothing is
-    kept, is left out of the word mean (where something is kept it scores 0). With
+    kept, is left out of the word mean (where something is kept it scores 0); with no page in it, the word
+    scores are None (n/a). With
     ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
     for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
@@ -56,7 +57,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         "line_precision": round(p, 4),
         "line_recall": round(r, 4),
         "line_f1": round(f, 4),
-        "word_precision": round(float(w[:, 0].mean()), 4) if len(w) else 0.0,
-        "word_recall": round(float(w[:, 1].mean()), 4) if len(w) else 0.0,
-        "word_f1": round(float(w[:, 2].mean()), 4) if len(w) else 0.0,
+        "word_precision": round(float(w[:, 0].mean()), 4) if len(w) else None,
+        "word_recall": round(float(w[:, 1].mean()), 4) if len(w) else None,
+        "word_f1": round(float(w[:, 2].mean()), 4) if len(w) else None,
     }
