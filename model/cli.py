@@ -7,6 +7,7 @@ notes and progress start ``linesift: ``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -68,6 +69,7 @@ from linesift.settings import (
 # click's exceptions, as the typer installed raises them (typer 0.29 carries its own copy of click)
 _clicks = sys.modules[typer.BadParameter.__module__]
 _NoArgsIsHelp = getattr(_clicks, "NoArgsIsHelpError", ())  # ``linesift`` alone (click >= 8.2)
+_click_utils = importlib.import_module(_clicks.__name__.rsplit(".", 1)[0] + ".utils")  # its program name
 
 
 class _Commands(typer.core.TyperGroup):
@@ -84,7 +86,7 @@ class _Commands(typer.core.TyperGroup):
             err.show()
             sys.exit(err.exit_code)
         except _clicks.UsageError as err:
-            say_error(usage_error_line(err))
+            say_error(usage_error_line(err, self._command_path(args, prog_name)))
             sys.exit(err.exit_code)
         except _clicks.ClickException as err:
             say_error(err.format_message())
@@ -94,14 +96,22 @@ class _Commands(typer.core.TyperGroup):
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def _command_path(self, args, prog_name) -> str:
+        """The command an error without a context came from (an option's missing value): ``linesift predict``."""
+        args = sys.argv[1:] if args is None else list(args)
+        detect = getattr(_click_utils, "_detect_program_name", None)
+        prog = prog_name or (detect() if detect else "linesift")
+        return f"{prog} {args[0]}" if args and args[0] in self.commands else prog
 
-def usage_error_line(err) -> str:
+
+def usage_error_line(err, command_path: str | None = None) -> str:
     """``err``'s message, and where its command's help is: ``No such option: --bogus; see 'linesift
-    predict -h'``."""
+    predict -h'``; ``command_path`` names the command where the error has no context."""
     message = err.format_message().rstrip().replace("Value error, ", "")  # pydantic's prefix (typer >= 0.26)
-    if err.ctx is None:
+    path = err.ctx.command_path if err.ctx is not None else command_path
+    if path is None:
         return message
-    return f"{message.rstrip('.')}; see '{err.ctx.command_path} -h'"
+    return f"{message.rstrip('.')}; see '{path} -h'"
 
 
 app = typer.Typer(
@@ -979,6 +989,9 @@ def _refuse_foreign_output(output: Path, kind: str, inputs) -> None:
     if output.is_file() and _sidecar_of_a_model(sidecar):
         fail(f"{output}: exists and is a linesift model (its sidecar {sidecar.name} is beside it); give -o another "
              "name, or remove the file first", 2)
+    if _sidecar_of_a_model(output):
+        fail(f"{output}: exists and is the sidecar of the model file {output.with_name(output.name[:-5])}; give -o "
+             "another name", 2)
     what = _foreign_output(output, kind)
     if what is None and kind == "text" and _glob_after_output(output, inputs):
         what = "what the inputs beside it may (it sorts before them, named as they are)"

@@ -37,6 +37,7 @@ TEXT_FIELD_DEFAULT = "text"
 LINE_RECORD_KEYS = frozenset(("path", "line", "label", "score", "text"))  # a line of predict's JSONL output for scrapes
 GZIP_MAGIC = b"\x1f\x8b"
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
+GZIPPED_CORPUS = "gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"  # a .jsonl
 WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
 WARC_SNIFF_BYTES = 4096  # of gzipped stdin, read to tell a WARC file (its first member opens with the version line)
 # a row of a labelled page (data/FORMAT.md) or of predict's own TSV output: label, TAB, line; after any
@@ -180,7 +181,25 @@ def _stdin_buffer():
     Python sets ``sys.stdin`` to None)."""
     if sys.stdin is None:
         raise OSError(errno.EBADF, "no stdin: it is closed")
-    return _stdin_pipe if _stdin_pipe is not None else sys.stdin.buffer
+    return _stdin_pipe if _stdin_pipe is not None else _nonblocking_stdin() or sys.stdin.buffer
+
+
+_nonblocking: tuple[object, StdinPipe | None] | None = None  # sys.stdin, and a StdinPipe where it is non-blocking
+
+
+def _nonblocking_stdin() -> StdinPipe | None:
+    """A ``StdinPipe`` for stdin where the descriptor is non-blocking (its maker left it so: a parent in Node.js
+    or asyncio), whose reads wait for the producer; Python's buffered stdin would return what has come so far
+    as if it were the end. Decided at the first read of each ``sys.stdin``, else None."""
+    global _nonblocking
+    if _nonblocking is None or _nonblocking[0] is not sys.stdin:
+        try:
+            fd = sys.stdin.fileno()
+            pipe = None if os.get_blocking(fd) else StdinPipe(fd)
+        except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test runner's stdin)
+            pipe = None
+        _nonblocking = (sys.stdin, pipe)
+    return _nonblocking[1]
 
 
 # stdin streams whose end has been read: a terminal's Ctrl-D is read once, and reading on would wait for
@@ -546,7 +565,7 @@ def _not_utf8_rows(start: bytes) -> str | None:
     """What a corpus file not named .gz that opens with ``start`` (its first two bytes) is, where it cannot be
     read as rows of UTF-8 at all: gzip, UTF-16 (which would be an error for each of its rows); else None."""
     if start == GZIP_MAGIC[:2]:
-        return "gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"
+        return GZIPPED_CORPUS
     if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"{\x00", b"\x00{"):
         return "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"
     return None

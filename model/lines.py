@@ -18,6 +18,7 @@ UTF16_NUL_SHARE = 0.3  # UTF-16 without a byte order mark: NULs in at least this
 # NULs on every other byte, in at least this share of them, hint at UTF-16 in a refused file (Cyrillic or Greek
 # UTF-16 has NULs only in its spaces and punctuation); one stray NUL in a page of UTF-8 does not
 UTF16_HINT_NUL_SHARE = 0.01
+UTF16_HINT_NEWLINES = 2  # ... or at least this many of them in UTF-16 line ends (CJK text has few other NULs)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
 
@@ -264,8 +265,8 @@ def _not_text_file(data: bytes, skipped: int = 0) -> str:
     sample = data[:65536]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     parity = None if late >= 0 or (even and odd) else "le" if odd else "be" if even else None
-    if max(even, odd) < UTF16_HINT_NUL_SHARE * (len(sample) // 2):  # a stray NUL or two in a page of text
-        parity = None
+    if parity and max(even, odd) < UTF16_HINT_NUL_SHARE * (len(sample) // 2) and not _utf16_newlines(sample, parity):
+        parity = None  # a stray NUL or two in a page of text
     if parity:  # only where the bytes read as text in it
         try:
             parity = None if _not_text(sample[:len(sample) // 2 * 2].decode(f"utf-16-{parity}")) else parity
@@ -274,6 +275,14 @@ def _not_text_file(data: bytes, skipped: int = 0) -> str:
     return "not a text file" + (f" (a NUL byte at byte {late + skipped})" if late >= 0 else "") + (
         f" (its NULs fall on every other byte, as in UTF-16 without a byte order mark: try --encoding utf-16-{parity})"
         if parity and not skipped else "")
+
+
+def _utf16_newlines(sample: bytes, parity: str) -> bool:
+    """Whether the few NULs of ``sample`` are the high bytes of UTF-16 line ends (at least
+    ``UTF16_HINT_NEWLINES`` of them, in the byte order ``parity`` names): Chinese or Japanese UTF-16 without a
+    byte order mark has NULs only where an ASCII character stands, often only in its line ends."""
+    line_end = (10, 0) if parity == "le" else (0, 10)
+    return sum(pair == line_end for pair in zip(sample[0::2], sample[1::2])) >= UTF16_HINT_NEWLINES
 
 
 def _not_text(text: str) -> bool:

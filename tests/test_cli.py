@@ -117,6 +117,11 @@ def test_a_missing_argument_is_a_one_line_usage_error(runner):
     assert (result.exit_code, result.stderr) == (2, "Error: Missing argument 'MODEL'; see 'root evaluate -h'\n")
 
 
+def test_an_option_missing_its_value_is_a_one_line_usage_error(runner):
+    result = runner.invoke(app, ["predict", "-t"])
+    assert (result.exit_code, result.stderr) == (2, "Error: Option '-t' requires an argument; see 'root predict -h'\n")
+
+
 def test_a_bad_choice_is_a_one_line_usage_error(runner, page):
     result = runner.invoke(app, ["predict", "-f", "labels", str(page)])
     assert result.exit_code == 2
@@ -887,7 +892,7 @@ def test_train_names_gzip_data_on_stdin(runner, tmp_path):
     result = runner.invoke(app, ["train", "-", "-o", str(tmp_path / "m.model")],
                            input=gzip.compress(b"content\tA sentence.\n"))
     assert result.exit_code == 1
-    assert result.stderr == "Error: -: gzip-compressed data, not text: gunzip it first (zcat FILE | ...)\n"
+    assert result.stderr == "Error: -: gzip-compressed; decompress it first (zcat)\n"
 
 
 @pytest.mark.parametrize("sites", ["--sites", "--no-sites"])
@@ -1003,6 +1008,20 @@ def test_predict_refuses_to_replace_another_model_file(runner, model_file, tmp_p
     assert result.stderr == (f"Error: {other}: exists and is a linesift model (its sidecar other.model.json is beside "
                              "it); give -o another name, or remove the file first\n")
     assert other.read_bytes() == model_file.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["text", "jsonl"])
+def test_predict_refuses_to_replace_a_model_files_sidecar(runner, model_file, tmp_path, page, fmt):
+    other = tmp_path / "other.model"
+    shutil.copy(model_file, other)
+    sidecar = tmp_path / "other.model.json"
+    shutil.copy(model_file.with_name(model_file.name + ".json"), sidecar)
+    before = sidecar.read_bytes()
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", fmt, "-o", str(sidecar), str(page)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {sidecar}: exists and is the sidecar of the model file {other}; give -o another "
+                             "name\n")
+    assert sidecar.read_bytes() == before
 
 
 @pytest.mark.parametrize("out", ["out.tsv", "out.jsonl", "out.jsonl.gz", "out.txt"])

@@ -713,6 +713,24 @@ def test_a_followed_pipe_left_non_blocking_waits_for_its_producer():
 
 
 @POSIX_ONLY
+def test_evaluate_reads_a_non_blocking_stdin_to_its_end():
+    # its maker left the pipe non-blocking and writes the page in two parts, a pause between them
+    page = (PAGES_DIR / "en-news-harbour.tsv").read_bytes()
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    proc = linesift_process("evaluate", "default", "-", stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(read_end)
+    os.write(write_end, page[:len(page) // 3])
+    time.sleep(1.0)
+    os.write(write_end, page[len(page) // 3:])
+    os.close(write_end)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    lines = sum(1 for row in page.decode().splitlines() if row.split("\t")[0] in ("content", "boilerplate"))
+    assert f"lines\t{lines}\n" in stdout.decode()
+
+
+@POSIX_ONLY
 def test_a_followed_pipe_whose_producer_sends_only_keep_alives_is_paused():
     pipe, write_end = pipe_reader(b'{"text": "a"}\n', close=False)
     stop = threading.Event()

@@ -294,7 +294,7 @@ def test_jsonl_record_errors_speak_of_the_record_as_it_is_written(tmp_path, row,
 def test_jsonl_gzip_data_in_a_file_not_named_gz_is_named_so(tmp_path):
     path = tmp_path / "c.jsonl"
     path.write_bytes(gzip.compress(b'{"lines": ["a"], "labels": ["content"]}\n'))
-    assert read_error(path) == f"{path}: gzip-compressed data, not text: a corpus so compressed is named .jsonl.gz"
+    assert read_error(path) == f"{path}: gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"
 
 
 def test_jsonl_lines_must_be_strings(tmp_path):

@@ -336,6 +336,14 @@ def test_cyrillic_utf16_without_a_byte_order_mark_gets_the_hint():
         decode(("Привет мир, это страница. " * 40).encode("utf-16-le"))
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_a_byte_order_mark_gets_the_hint(codec):
+    # its only NULs are its line ends' high bytes: far fewer than one in a hundred of its bytes
+    page = ("北京今天天气晴朗，气温较高，市民纷纷外出游玩，公园里人很多。" * 4 + "\n") * 3
+    with pytest.raises(NotTextError, match=f"try --encoding {codec}\\)$"):
+        decode(page.encode(codec))
+
+
 def test_decode_as_refuses_bytes_mostly_not_valid_in_the_charset_named():
     with pytest.raises(NotTextError, match="^not a text file .*try --encoding utf-16-be\\)$"):
         decode_as(b"\x00\xd8" * 50, "utf-16-le")  # lone surrogates, all of them (in big-endian order: "ØØ...")

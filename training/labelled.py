@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import GZIP_MAGIC, json_record, read_stdin, stdin_twice
+from linesift.inputs import GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, json_record, read_stdin, stdin_twice
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, gzip_named, resolved
@@ -159,9 +159,7 @@ def not_utf8(source: str, err: UnicodeDecodeError) -> str:
 
 def gzipped(source: str) -> str:
     """The error for gzip-compressed data where text was expected."""
-    return (f"{source}: gzip-compressed data, not text: "
-            + ("a corpus so compressed is named .jsonl.gz" if source.lower().endswith(".jsonl") else
-               "gunzip it first" + (" (zcat FILE | ...)" if source == "-" else "")))
+    return f"{source}: " + (GZIPPED_CORPUS if source.lower().endswith(".jsonl") else GZIPPED)
 
 
 def write_labelled_page(page: LabelledPage, path: str | Path) -> None:
