@@ -351,10 +351,13 @@ def _unwrap(lines: list[str], stripped: list[str], lengths: np.ndarray, width: i
     joined_to_previous = np.zeros(len(lines), dtype=bool)
     joined_to_previous[[i + 1 for i in joins]] = True
     origin = np.cumsum(~joined_to_previous) - 1
-    out: list[str] = []
+    # each joined line's pieces are gathered and joined once (adding to a string copies it: a page of one
+    # paragraph of many lines would take quadratic time)
+    parts: list[list[str]] = []
     for i, (line, joined) in enumerate(zip(lines, joined_to_previous.tolist())):
         if joined:
-            out[-1] = out[-1].rstrip() + ("" if i - 1 in cjk or i - 1 in unspaced else " ") + line.strip()
+            parts[-1][-1] = parts[-1][-1].rstrip()
+            parts[-1] += ["" if i - 1 in cjk or i - 1 in unspaced else " ", line.strip()]
         else:  # a right-to-left paragraph's padding is no indent
-            out.append(line.lstrip() if rtl[i] and i in joins else line)
-    return out, origin
+            parts.append([line.lstrip() if rtl[i] and i in joins else line])
+    return ["".join(pieces) for pieces in parts], origin

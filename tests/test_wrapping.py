@@ -32,6 +32,14 @@ def test_a_wrapped_page_gets_its_paragraphs_back_on_one_line_each():
     assert len(origin) == len(wrapped_page())
 
 
+def test_a_page_of_one_long_paragraph_is_joined_into_one_line_without_trailing_spaces():
+    text = " ".join([PARAGRAPHS[0]] * 40)
+    page = [line + " " for line in textwrap.wrap(text, 64)]  # w3m pads some cut lines with a space
+    joined, origin = unwrap(page)
+    assert joined == [text]
+    assert origin.tolist() == [0] * len(page)
+
+
 def test_origin_maps_every_line_to_the_joined_line_that_holds_it():
     page = wrapped_page()
     joined, origin = unwrap(page)
