@@ -18,6 +18,7 @@ UTF16_NUL_SHARE = 0.3  # UTF-16 without a byte order mark: NULs in at least this
 # NULs on every other byte, in at least this share of them, hint at UTF-16 in a refused file (Cyrillic or Greek
 # UTF-16 has NULs only in its spaces and punctuation); one stray NUL in a page of UTF-8 does not
 UTF16_HINT_NUL_SHARE = 0.01
+UTF16_HINT_MIN_NULS = 2  # ... and at least this many (1% of a short page is less than one NUL)
 UTF16_HINT_NEWLINES = 2  # ... or at least this many of them in UTF-16 line ends (CJK text has few other NULs)
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # not tab, LF, FF, CR, ESC
 
@@ -265,7 +266,8 @@ def _not_text_file(data: bytes, skipped: int = 0) -> str:
     sample = data[:65536]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     parity = None if late >= 0 or (even and odd) else "le" if odd else "be" if even else None
-    if parity and max(even, odd) < UTF16_HINT_NUL_SHARE * (len(sample) // 2) and not _utf16_newlines(sample, parity):
+    few = max(even, odd) < max(UTF16_HINT_MIN_NULS, UTF16_HINT_NUL_SHARE * (len(sample) // 2))
+    if parity and few and not _utf16_newlines(sample, parity):
         parity = None  # a stray NUL or two in a page of text
     if parity:  # only where the bytes read as text in it
         try:

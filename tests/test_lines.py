@@ -331,6 +331,12 @@ def test_a_stray_nul_in_a_page_of_utf8_is_not_taken_for_utf16():
     assert str(caught.value) == "not a text file"
 
 
+def test_a_stray_nul_in_a_short_page_is_not_taken_for_utf16():
+    with pytest.raises(NotTextError) as caught:
+        decode(b"h\x00i\nthere\n")
+    assert str(caught.value) == "not a text file"
+
+
 def test_cyrillic_utf16_without_a_byte_order_mark_gets_the_hint():
     with pytest.raises(NotTextError, match="try --encoding utf-16-le\\)$"):
         decode(("Привет мир, это страница. " * 40).encode("utf-16-le"))
