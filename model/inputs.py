@@ -15,7 +15,7 @@ import time
 import weakref
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import redirect_stderr, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -675,9 +675,16 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
         yield InputError(f"{path}: {os_problem(err)}")
         return
     with handle:
+        # each page is held until the next record is read: warcio finds then whether the record ran past its
+        # Content-Length (a warning for its page)
+        page, number = None, 0
         try:
             archive = ArchiveIterator(handle)
-            for number, record in enumerate(archive, start=1):
+            records = iter(archive)
+            while (record := _next_record(records, page, number)) is not None:
+                if page is not None:
+                    yield page
+                number += 1
                 arc = record.format == "arc"
                 if arc and not path.lower().endswith(".arc.gz"):  # warcio's fallback for what is not WARC
                     yield InputError(f"{path}: not a WARC file (record {number} has no 'WARC/' version line)")
@@ -692,13 +699,29 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
                     yield InputError(f"{path}: broken WARC (record {number} is cut short: "
                                      f"{record.raw_stream.limit} bytes missing)")
                     return
-                if page is not None:
-                    yield page
+            if page is not None:
+                yield page
             unread = _unread_bytes(path, archive)
             if unread:
                 yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
         except Exception as err:  # warcio raises several kinds on truncated or malformed archives
+            if page is not None:
+                yield page
             yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
+
+
+def _next_record(records: Iterator, page: Page | InputError | None, number: int):
+    """The next of warcio's ``records``, or None at their end. warcio writes a warning block of its own to
+    stderr when a record is not followed by a blank line (its Content-Length too small): it is caught here and
+    said in one line, as a warning of the record's ``page``."""
+    said = io.StringIO()
+    try:
+        with redirect_stderr(said):
+            return next(records, None)
+    finally:
+        if said.getvalue().strip() and isinstance(page, Page):
+            page.warnings.append(f"{page.path}: record {number} runs past its Content-Length (perhaps too small): "
+                                 "its text may have lost its end")
 
 
 class _Prefixed(io.RawIOBase):

@@ -2442,6 +2442,18 @@ def test_blank_lines_after_the_last_warc_record_are_fine(runner, model_file, tmp
     assert len(result.stdout.splitlines()) == 1
 
 
+def test_a_warc_record_past_its_content_length_is_one_warning_line(runner, model_file, tmp_path):
+    warc = conversion_warc(b"A line of text.\nAnd more.\n", b"Another line.\n")
+    length = re.search(rb"Content-Length: (\d+)", warc)
+    path = tmp_path / "t.warc"  # the first record's Content-Length misses its last line ("more.\n")
+    path.write_bytes(warc[:length.start(1)] + str(int(length[1]) - 6).encode() + warc[length.end(1):])
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 0
+    assert [json.loads(r)["linesift"]["lines"] for r in result.stdout.splitlines()] == [2, 1]
+    assert re.fullmatch(f"Warning: {re.escape(str(path))}#<urn:uuid:[0-9a-f-]+>: record 1 runs past its "
+                        "Content-Length \\(perhaps too small\\): its text may have lost its end\n", result.stderr)
+
+
 def test_import_names_the_line_of_bytes_that_are_not_utf8(runner, tmp_path):
     source = tmp_path / "c.jsonl"
     source.write_bytes(b'{"html": "<p>x</p>", "main_content": "x"}\n{"html": "<p>caf\xe9</p>", "main_content": "x"}\n')
