@@ -36,6 +36,9 @@ PARQUET_ON_STDIN = "Parquet cannot be read from stdin (it is read from its end);
 TEXT_FIELD_DEFAULT = "text"
 LINE_RECORD_KEYS = frozenset(("path", "line", "label", "score", "text"))  # a line of predict's JSONL output for scrapes
 GZIP_MAGIC = b"\x1f\x8b"
+# a "JSONL corpus" whose first rows are all not JSON, none opening as an object does, is no corpus (a scrape
+# named .jsonl, or text read with --input-format jsonl): one error for the file, not one per row
+NOT_JSONL_ROWS = 3
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 GZIPPED_CORPUS = "gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"  # a .jsonl
 WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
@@ -545,7 +548,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
         yield InputError(f"{path}: {os_problem(err)}")
         return
     with handle as rows:
-        number = 0
+        number, opening = 0, []  # opening: the errors of the first rows, none of them a JSON object's opening
         try:
             for number, row, bad_byte in utf8_rows(rows):
                 if not row.strip():
@@ -554,11 +557,25 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
                 warnings = ([] if bad_byte is None
                             else [f"{where}: not UTF-8 (byte {bad_byte}); undecodable bytes replaced"])
                 try:
-                    yield where, json_record(row, where, warnings), warnings
+                    record = json_record(row, where, warnings)
                 except InputError as err:
-                    yield err
+                    if opening is not None and not row.lstrip().startswith("{"):
+                        opening.append(err)
+                        if len(opening) == NOT_JSONL_ROWS:
+                            first = str(opening[0]).removeprefix(f"{path}:")
+                            yield InputError(f"{path}: not a JSONL corpus (its first {NOT_JSONL_ROWS} rows are not "
+                                             f"JSON; row {first}); a scrape is read with --input-format text")
+                            return
+                        continue
+                    record = err
+                yield from opening or ()
+                opening = None
+                yield record if isinstance(record, InputError) else (where, record, warnings)
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
+            yield from opening or ()
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+        else:
+            yield from opening or ()
 
 
 def _not_utf8_rows(start: bytes) -> str | None:

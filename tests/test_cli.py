@@ -1508,6 +1508,27 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
 
 
+def test_a_scrape_named_jsonl_is_one_error_not_one_per_row(runner, model_file, tmp_path):
+    scrape = tmp_path / "page.jsonl"
+    scrape.write_text("Home | News\n\nThe board met on Monday.\nIt agreed to dredge.\nMore rows.\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(scrape), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert result.stdout == json.dumps({"error": f"{scrape}: not a JSONL corpus (its first 3 rows are not JSON; row 1: "
+                                                 "broken JSON (Expecting value at column 1)); a scrape is read with "
+                                                 "--input-format text"}) + "\n"
+    assert result.stderr == "Error: " + json.loads(result.stdout)["error"] + "\n"
+
+
+def test_a_corpus_opening_with_two_broken_rows_names_each(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('not json\nnor this\n{"text": "x"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert [json.loads(r).get("error", "record") for r in result.stdout.splitlines()] == [
+        f"{corpus}:1: broken JSON (Expecting value at column 1)", f"{corpus}:2: broken JSON (Expecting value at column 1)",
+        "record"]
+
+
 @SHIPPED_MODEL
 @pytest.mark.parametrize("quiet", [[], ["-q"]])
 def test_pages_from_stdin_scored_without_corpus_mode_get_a_note(runner, tmp_path, quiet):
