@@ -70,6 +70,7 @@ from linesift.settings import (
 _clicks = sys.modules[typer.BadParameter.__module__]
 _NoArgsIsHelp = getattr(_clicks, "NoArgsIsHelpError", ())  # ``linesift`` alone (click >= 8.2)
 _click_utils = importlib.import_module(_clicks.__name__.rsplit(".", 1)[0] + ".utils")  # its program name
+_click_globals = importlib.import_module(_clicks.__name__.rsplit(".", 1)[0] + ".globals")  # the running command
 
 
 class _Commands(typer.core.TyperGroup):
@@ -150,8 +151,10 @@ def say_error(message) -> None:
 
 
 def fail(message: str, code: int = 1):
-    """``say_error(message)`` and exit with ``code``."""
-    say_error(message)
+    """``say_error(message)`` and exit with ``code``; a usage error (code 2) says where the command's help
+    is, as click's own do: ``...; see 'linesift predict -h'``."""
+    ctx = _click_globals.get_current_context(silent=True) if code == 2 else None
+    say_error(f"{message}; see '{ctx.command_path} -h'" if ctx is not None else message)
     raise typer.Exit(code)
 
 
@@ -988,16 +991,16 @@ def _refuse_foreign_output(output: Path, kind: str, inputs) -> None:
     sidecar = output.with_name(output.name + ".json")
     if output.is_file() and _sidecar_of_a_model(sidecar):
         fail(f"{output}: exists and is a linesift model (its sidecar {sidecar.name} is beside it); give -o another "
-             "name, or remove the file first", 2)
+             "name, or remove the file first")
     if _sidecar_of_a_model(output):
         fail(f"{output}: exists and is the sidecar of the model file {output.with_name(output.name[:-5])}; give -o "
-             "another name", 2)
+             "another name")
     what = _foreign_output(output, kind)
     if what is None and kind == "text" and _glob_after_output(output, inputs):
         what = "what the inputs beside it may (it sorts before them, named as they are)"
     if what:
         fail(f"{output}: exists and holds {what}: an input? (a glob after -o names one: -o "
-             f"{output.parent / ('*' + _ending(output))}); give -o another name, or remove the file first", 2)
+             f"{output.parent / ('*' + _ending(output))}); give -o another name, or remove the file first")
 
 
 def _sidecar_of_a_model(path: Path) -> bool:
@@ -1318,7 +1321,9 @@ def _main() -> None:
         signal.signal(hangup, _terminated)
     argv = sys.argv[1:]
     if _empty_argument(argv):
-        say_error("an empty argument (an unset shell variable?) where a path or value goes")
+        command = typer.main.get_command(app)
+        path = command._command_path(argv, None) if isinstance(command, _Commands) else "linesift"
+        say_error(f"an empty argument (an unset shell variable?) where a path or value goes; see '{path} -h'")
         sys.exit(2)
     if sys.stdout is None and {"--help", "--version"} & set(argv):
         say_error(STDOUT_CLOSED)

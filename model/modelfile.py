@@ -108,6 +108,9 @@ def read_sidecar(path: str | Path) -> dict:
     except ModelFileError:
         raise
     except FileNotFoundError:
+        model = Path(path).with_name(Path(path).name.removesuffix(".json"))
+        if model != Path(path) and sidecar_path(model).is_file() and model.is_file():  # -m X.model.json
+            raise ModelFileError(f"{path}: the sidecar of the model file {model}; give the model file") from None
         raise ModelFileError(f"{path}: no sidecar {side.name} beside the model file") from None
     except OSError as err:
         raise ModelFileError(f"{side}: unreadable model sidecar ({err.strerror or err})") from None

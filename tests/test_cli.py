@@ -360,7 +360,7 @@ def test_encoding_that_is_no_page_charset_is_refused(runner, model_file, tmp_pat
     result = predict(runner, model_file, "--encoding", name, path)
     assert result.exit_code == 2
     assert result.stderr == (f"Error: --encoding {name}: not a charset Python reads pages in "
-                             "(e.g. utf-8, cp1252, cp1251, gb18030)\n")
+                             "(e.g. utf-8, cp1252, cp1251, gb18030); see 'root predict -h'\n")
 
 
 # -- predict: output formats ---------------------------------------------------------------------------
@@ -618,6 +618,13 @@ def test_truncated_model_is_refused(runner, model_file, page, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_model_s_sidecar_given_as_the_model_says_so(runner, page, model_file):
+    sidecar = model_file.with_name(model_file.name + ".json")
+    result = runner.invoke(app, ["predict", "--model", str(sidecar), str(page)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {sidecar}: the sidecar of the model file {model_file}; give the model file\n"
+
+
 def test_model_without_sidecar_is_refused(runner, page, tmp_path):
     lonely = tmp_path / "lonely.model"
     lonely.write_bytes(b"not a model")
@@ -798,7 +805,7 @@ def test_import_refuses_an_output_name_train_would_not_read(runner, tmp_path):
     result = runner.invoke(app, ["import", str(tmp_path / "c.jsonl"), "-o", str(tmp_path / "o.txt")])
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'o.txt'}: give a .jsonl or .jsonl.gz name (train and evaluate "
-                             "tell a labelled corpus by it)\n")
+                             "tell a labelled corpus by it); see 'root import -h'\n")
 
 
 @pytest.mark.parametrize("text", ["", "unsure\tA line.\n"])
@@ -934,7 +941,7 @@ def test_train_refuses_a_model_named_as_labelled_data(runner, tmp_path):
     result = runner.invoke(app, ["train", "-o", str(first), *map(str, rest)])
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {first}: a labelled-data name, which train would read as pages next time; name "
-                             "the model file otherwise (e.g. my.model)\n")
+                             "the model file otherwise (e.g. my.model); see 'root train -h'\n")
     assert first.read_bytes() == before and not Path(f"{first}.json").exists()
 
 
@@ -943,7 +950,7 @@ def test_train_refuses_the_shipped_model_s_name(runner, tmp_path, monkeypatch):
     result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", "default"])
     assert result.exit_code == 2
     assert result.stderr == ("Error: default: names the shipped model for evaluate, predict and info (`-m default`); "
-                             "name the model file otherwise (e.g. my.model)\n")
+                             "name the model file otherwise (e.g. my.model); see 'root train -h'\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -967,7 +974,7 @@ def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(
     first, *rest = sorted(pages.glob("*.tsv"))  # as the shell expands `-o pages/*.tsv`
     before = first.read_bytes()
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(first), *map(str, rest)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == (f"Error: {first}: exists and holds rows that are not predict's TSV (label, score, "
                              f"line): an input? (a glob after -o names one: -o {pages / '*.tsv'}); give -o another "
                              "name, or remove the file first\n")
@@ -994,7 +1001,7 @@ def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, mode
         (tmp_path / name).write_text(json.dumps({"id": name, "text": "The council met on Tuesday."}) + "\n")
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / "a.jsonl"),
                                  str(tmp_path / "b.jsonl")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "holds records that are not predict's output (no linesift or error field): an input?" in result.stderr
 
 
@@ -1004,7 +1011,7 @@ def test_predict_refuses_to_replace_another_model_file(runner, model_file, tmp_p
     shutil.copy(model_file, other)
     shutil.copy(model_file.with_name(model_file.name + ".json"), tmp_path / "other.model.json")
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", fmt, "-o", str(other), str(page)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == (f"Error: {other}: exists and is a linesift model (its sidecar other.model.json is beside "
                              "it); give -o another name, or remove the file first\n")
     assert other.read_bytes() == model_file.read_bytes()
@@ -1018,7 +1025,7 @@ def test_predict_refuses_to_replace_a_model_files_sidecar(runner, model_file, tm
     shutil.copy(model_file.with_name(model_file.name + ".json"), sidecar)
     before = sidecar.read_bytes()
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", fmt, "-o", str(sidecar), str(page)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == (f"Error: {sidecar}: exists and is the sidecar of the model file {other}; give -o another "
                              "name\n")
     assert sidecar.read_bytes() == before
@@ -1031,7 +1038,7 @@ def test_predict_replaces_its_earlier_output_beside_its_inputs(runner, model_fil
     args = ["predict", "-m", str(model_file), str(tmp_path / "page1.txt"), str(tmp_path / "page2.txt"),
             "-o", str(tmp_path / out)]
     # a text output cannot be told from the scrapes it sorts before, named as they are: refused, to be safe
-    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 2 if out == "out.txt" else 0]
+    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 1 if out == "out.txt" else 0]
 
 
 @pytest.mark.parametrize("name, text", [
@@ -1046,7 +1053,7 @@ def test_predict_refuses_to_replace_a_page_a_glob_after_output_names(runner, mod
         (tmp_path / f"{other}{Path(name).suffix}").write_text(text)
     result = runner.invoke(app, ["predict", "-m", str(model_file), "-o", str(tmp_path / name),
                                  str(tmp_path / f"b{Path(name).suffix}"), str(tmp_path / f"c{Path(name).suffix}")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert (tmp_path / name).read_text() == text
 
 
@@ -1057,7 +1064,7 @@ def test_import_replaces_its_earlier_output_but_not_a_corpus(runner, tmp_path):
     args = ["import", str(tmp_path / "cc1.jsonl"), str(tmp_path / "cc2.jsonl"), "-o"]
     assert [runner.invoke(app, args + [str(tmp_path / "all.jsonl")]).exit_code for _ in range(2)] == [0, 0]
     over_input = runner.invoke(app, ["import", str(tmp_path / "cc2.jsonl"), "-o", str(tmp_path / "cc1.jsonl")])
-    assert over_input.exit_code == 2
+    assert over_input.exit_code == 1
     assert "holds records that are not labelled pages (lines, labels): an input?" in over_input.stderr
 
 
@@ -1426,7 +1433,7 @@ def test_jsonl_output_refuses_a_text_field_it_would_replace(runner, model_file, 
     assert refused.stderr == ("Error: --text-field content: --format jsonl writes its results in the record's "
                               "content, line_labels, line_scores, linesift fields (or error), which would replace "
                               "this one; rename it first (e.g. jq -c '.input_content = .content | del(.content)') "
-                              "and give --text-field input_content\n")
+                              "and give --text-field input_content; see 'root predict -h'\n")
     assert (as_tsv.exit_code, len(tsv_rows(as_tsv.stdout))) == (0, 3)
     error_field = predict(runner, model_file, corpus, "--text-field", "error", "-f", "jsonl")
     assert (error_field.exit_code, error_field.stderr.split(":")[:2]) == (2, ["Error", " --text-field error"])
@@ -2172,7 +2179,7 @@ def test_a_missing_output_directory_with_jsonl_is_named_by_its_slash(runner, mod
     result = predict(runner, model_file, "-f", "jsonl", "-o", f"{tmp_path}/y/", page)
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'y'}: names a directory ({tmp_path}/y/ ends with /); one file per "
-                             "page is written with --format text, else give a file\n")
+                             "page is written with --format text, else give a file; see 'root predict -h'\n")
 
 
 def test_html_file_declaring_a_legacy_charset_is_decoded_with_it(runner, model_file, tmp_path):
@@ -2771,6 +2778,14 @@ def test_a_page_too_large_for_the_memory_is_an_error_in_its_place_and_the_others
     records = [json.loads(r) for r in result.stdout.splitlines()]
     assert [r.get("error") or r["linesift"]["lines"] for r in records] == [
         1, f"{corpus}:2: too large to score in this memory (3 lines; MemoryError)", 1]
+
+
+def test_evaluate_says_n_a_for_line_scores_where_no_line_is_content_or_kept(runner, model_file, tmp_path):
+    page = tmp_path / "tags.tsv"
+    page.write_text("boilerplate\tHome\nboilerplate\tAbout us\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(page), "--threshold", "1.0"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-6:-3] == ["line_precision\tn/a", "line_recall\tn/a", "line_f1\tn/a"]
 
 
 def test_evaluate_says_n_a_where_no_page_is_left_in_the_word_mean(runner, model_file, tmp_path):

@@ -268,10 +268,12 @@ def test_an_empty_argument_is_refused_before_any_work(monkeypatch, tmp_path, cap
     monkeypatch.chdir(tmp_path)  # "" as a path would read (or write in) this directory
     (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["linesift", *args])
+    monkeypatch.setattr(sys.modules["__main__"], "__package__", None)  # run as the console script, not pytest's -m
     with pytest.raises(SystemExit) as exited:
         main()
     assert exited.value.code == 2
-    assert capsys.readouterr() == ("", "Error: an empty argument (an unset shell variable?) where a path or value goes\n")
+    assert capsys.readouterr() == ("", "Error: an empty argument (an unset shell variable?) where a path or value goes; "
+                                   f"see 'linesift {args[0]} -h'\n")
 
 
 @POSIX_ONLY
@@ -402,7 +404,8 @@ def test_import_reads_a_corpus_from_stdin(runner, tmp_path):
 def test_stdin_given_twice_is_refused(runner, model_file, tmp_path, command):
     args = [a.format(out=tmp_path / "o.jsonl", model=model_file) for a in command]
     result = runner.invoke(app, args, input="Home\n")
-    assert (result.exit_code, result.stderr) == (2, "Error: - (stdin) is given more than once; it can be read only once\n")
+    assert (result.exit_code, result.stderr) == (2, "Error: - (stdin) is given more than once; it can be read only once; "
+                                                    f"see 'root {command[0]} -h'\n")
 
 
 @POSIX_ONLY

@@ -125,7 +125,8 @@ def test_an_empty_output_is_a_usage_error_not_the_working_directory(runner, mode
     monkeypatch.chdir(here)
     result = runner.invoke(app, ["predict", "--model", str(model_file), "-o", "", str(page)])
     assert result.exit_code == 2
-    assert result.stderr == "Error: --output is empty (an unset shell variable?); give a file, a directory or -\n"
+    assert result.stderr == ("Error: --output is empty (an unset shell variable?); give a file, a directory or -; "
+                             "see 'root predict -h'\n")
     assert list(here.iterdir()) == []
 
 
@@ -135,7 +136,8 @@ def test_text_and_html_fields_together_are_a_usage_error(runner, model_file, tmp
     result = runner.invoke(app, ["predict", "--model", str(model_file), "--text-field", text_field, "--html-field",
                                  "html", str(source)])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "Error: --text-field and --html-field: a page is read from one field, as text or as HTML; give one\n"
+    assert result.stderr == ("Error: --text-field and --html-field: a page is read from one field, as text or as HTML; "
+                             "give one; see 'root predict -h'\n")
 
 
 def test_a_site_field_without_corpus_mode_is_a_usage_error(runner, model_file, tmp_path):
@@ -144,7 +146,7 @@ def test_a_site_field_without_corpus_mode_is_a_usage_error(runner, model_file, t
                                  str(source)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == ("Error: --site-field groups pages into sites for corpus mode, which --no-sites turns "
-                             "off; give one\n")
+                             "off; give one; see 'root predict -h'\n")
 
 
 def test_a_long_legal_file_name_is_written(runner, model_file, tmp_path):

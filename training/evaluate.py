@@ -20,7 +20,7 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
     Unsure lines are left out of both: they are neither counted in line scores nor in either text, and a
     page with no content or boilerplate line (all unsure, or empty), or with no content line where nothing is
     kept, is left out of the word mean (where something is kept it scores 0); with no page in it, the word
-    scores are None (n/a). With
+    scores are None (n/a), as the line scores are where no line is content in the gold or kept. With
     ``sites`` the pages are scored together in corpus mode, as ``linesift predict`` scores many pages: with
     the cross-page counts of their sites (url host or site field, else inferred, ``sites.corpus_sites``),
     for a model fitted with them. ``cut=False``: no page is cut where its main content ends (``tails.py``).
@@ -43,7 +43,8 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         if not tokens(gold) and not tokens(kept):  # no words of content, none kept: left out, as train's
             continue  # cross-validation leaves them (``page_thresholds.page_f1``), not counted perfect
         words.append(word_prf(kept, gold))
-    p, r, f = prf(tp, n_pred, n_true)
+    # no content line in the gold and none kept: no line score to give (n/a, as the word scores then), not 1.0
+    line = [round(x, 4) for x in prf(tp, n_pred, n_true)] if n_pred or n_true else [None] * 3
     w = np.array(words) if words else np.zeros((0, 3))
     return {
         "pages": len(pages),
@@ -54,9 +55,9 @@ def evaluate_pages(model, pages: list[LabelledPage], threshold: float | None = N
         if threshold is None else 0,  # pages labelled at a raised threshold (score profile, unseen words)
         "pages_cut": sum(pred.content_end is not None for pred in preds),  # where the main content ends
         "pages_headline": sum(bool(pred.headline_lines) for pred in preds),  # a headline kept above it
-        "line_precision": round(p, 4),
-        "line_recall": round(r, 4),
-        "line_f1": round(f, 4),
+        "line_precision": line[0],
+        "line_recall": line[1],
+        "line_f1": line[2],
         "word_precision": round(float(w[:, 0].mean()), 4) if len(w) else None,
         "word_recall": round(float(w[:, 1].mean()), 4) if len(w) else None,
         "word_f1": round(float(w[:, 2].mean()), 4) if len(w) else None,
