@@ -36,6 +36,9 @@ PARQUET_ON_STDIN = "Parquet cannot be read from stdin (it is read from its end);
 TEXT_FIELD_DEFAULT = "text"
 LINE_RECORD_KEYS = frozenset(("path", "line", "label", "score", "text"))  # a line of predict's JSONL output for scrapes
 GZIP_MAGIC = b"\x1f\x8b"
+UTF16_PEEK_BYTES = 64  # of a corpus file, read to tell UTF-16 (blank lines before its first record)
+UTF16_CORPUS = "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"
+_UTF16_BLANKS = {c.encode(codec) for c in " \t\r\n" for codec in ("utf-16-le", "utf-16-be")}
 # a "JSONL corpus" whose first rows are all not JSON, none opening as an object does, is no corpus (a scrape
 # named .jsonl, or text read with --input-format jsonl): one error for the file, not one per row
 NOT_JSONL_ROWS = 3
@@ -539,7 +542,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
             handle = gzip.open(path, "rb")
         else:
             handle = open(path, "rb")
-            problem = _not_utf8_rows(handle.peek(2)[:2])
+            problem = _not_utf8_rows(handle.peek(UTF16_PEEK_BYTES)[:UTF16_PEEK_BYTES])
             if problem:
                 handle.close()
                 yield InputError(f"{path}: {problem}")
@@ -579,13 +582,20 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
 
 
 def _not_utf8_rows(start: bytes) -> str | None:
-    """What a corpus file not named .gz that opens with ``start`` (its first two bytes) is, where it cannot be
+    """What a corpus file not named .gz that opens with ``start`` (its first bytes) is, where it cannot be
     read as rows of UTF-8 at all: gzip, UTF-16 (which would be an error for each of its rows); else None."""
-    if start == GZIP_MAGIC[:2]:
+    if start[:2] == GZIP_MAGIC[:2]:
         return GZIPPED_CORPUS
-    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"{\x00", b"\x00{"):
-        return "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"
-    return None
+    return UTF16_CORPUS if utf16_corpus(start) else None
+
+
+def utf16_corpus(start: bytes) -> bool:
+    """Whether a JSONL corpus opening with ``start`` (its first ``UTF16_PEEK_BYTES``) is UTF-16: a byte order
+    mark, or its first "{" after any blank lines with a NUL beside it."""
+    units = [start[i:i + 2] for i in range(0, len(start) - 1, 2)]
+    first = next((u for u in units if u not in _UTF16_BLANKS), b"")
+    return start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or first in (b"{\x00", b"\x00{")
+
 
 
 def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],

@@ -986,6 +986,7 @@ def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(
                                                  "decompress it first)"),
     (lambda text: text.encode("utf-16"), "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"),
     (lambda text: text.encode("utf-16-le"), "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"),
+    (lambda text: ("\r\n\n" + text).encode("utf-16-be"), "UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"),
 ])
 def test_a_corpus_that_is_not_rows_of_utf8_is_one_error(runner, model_file, tmp_path, encode, said):
     corpus = tmp_path / "c.jsonl"

@@ -266,6 +266,12 @@ def read_error(path: Path) -> str:
     return str(info.value)
 
 
+def test_a_utf16_jsonl_corpus_opening_with_a_blank_line_is_one_error(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes('\n{"lines": ["a"], "labels": ["content"]}\n'.encode("utf-16-le"))
+    assert read_error(path) == f"{path}: UTF-16 text: JSONL corpora are UTF-8 (save it as UTF-8)"
+
+
 def test_jsonl_broken_json(tmp_path):
     path = write_rows(tmp_path / "c.jsonl", ['{"lines": ["a"], "labels": ["content"]}', '{"lines": ['])
     assert read_error(path) == f"{path}:2: broken JSON (Expecting value at column 12)"

@@ -20,7 +20,7 @@ from linesift.lines import split_lines
 from linesift.output import gzip_named
 from linesift.sites import site_of_url
 from linesift.training.align import align_lines
-from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record
+from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record, refuse_utf16
 from linesift.training.metrics import word_prf
 from linesift.training.renderers import render_checked
 
@@ -94,6 +94,8 @@ def read_records(path: str | Path) -> Iterator[dict]:
     else:
         handle = (gzip.open if gzip_named(path) else open)(path, "rb")
     with handle as rows:
+        if str(path) != "-":
+            refuse_utf16(rows, str(path), CorpusError)
         for number, record in json_rows(decoded_rows(rows, str(path), CorpusError), str(path), CorpusError):
             problem = record_problem(record)
             if problem:

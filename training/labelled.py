@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, json_record, read_stdin, stdin_twice
+from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, json_record, read_stdin,
+                             stdin_twice, utf16_corpus)
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, gzip_named, resolved
@@ -215,6 +216,13 @@ def _as_json(value) -> str:
         return repr(value)
 
 
+def refuse_utf16(handle, source: str, error: type[ValueError] = LabelledDataError) -> None:
+    """Raise ``error`` where the binary ``handle`` (a file, which peeks) opens as a UTF-16 corpus, whose every
+    row would be broken JSON."""
+    if utf16_corpus(handle.peek(UTF16_PEEK_BYTES)[:UTF16_PEEK_BYTES]):
+        raise error(f"{source}: {UTF16_CORPUS}")
+
+
 def decoded_rows(handle, source: str, error: type[ValueError] = LabelledDataError) -> Iterator[str]:
     """The rows of a binary JSONL file as text, split at "\\n" only (a raw carriage return inside a row does not
     shift the line numbers); a row that is not UTF-8 raises ``error`` naming its line."""
@@ -253,6 +261,7 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
 
     try:
         with opener(path, "rb") as handle:
+            refuse_utf16(handle, str(path))
             yield from _pages_of_rows(decoded_rows(counted(handle), str(path)), str(path))
     except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz: the line it broke off at
         raise LabelledDataError(f"{path}:{number + 1}: cannot read ({getattr(err, 'strerror', None) or err})") from None
