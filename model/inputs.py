@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import gzip
 import io
 import json
 import os
@@ -532,7 +533,6 @@ def iter_records(path: str, text_field: str = TEXT_FIELD_DEFAULT, html_field: st
 
 def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, object, list[str]] | InputError]:
     """Each record of a JSONL(.gz) corpus with where it is ("file:N") and its warnings, or its InputError."""
-    import gzip
     from contextlib import nullcontext
 
     try:
@@ -696,45 +696,77 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
         yield InputError(f"{path}: reading WARC needs warcio (pip install warcio; the warc extra of linesift)")
         return
     _brotli_for_warcio()
-    try:
-        handle = _Prefixed(b"".join(head or []), _stdin_buffer()) if path == "-" else open(path, "rb")
-    except OSError as err:
-        yield InputError(f"{path}: {os_problem(err)}")
-        return
-    with handle:
-        # each page is held until the next record is read: warcio finds then whether the record ran past its
-        # Content-Length (a warning for its page)
-        page, number = None, 0
+    skip = 0  # records read already, where a file gzipped whole is read again through gzip
+    while True:
         try:
-            archive = ArchiveIterator(handle)
-            records = iter(archive)
-            while (record := _next_record(records, page, number)) is not None:
-                if page is not None:
-                    yield page
-                number += 1
-                arc = record.format == "arc"
-                if arc and not path.lower().endswith(".arc.gz"):  # warcio's fallback for what is not WARC
-                    yield InputError(f"{path}: not a WARC file (record {number} has no 'WARC/' version line)")
-                    return
-                if not arc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
-                    yield InputError(f"{path}: broken WARC (record {number} is cut short: no Content-Length)")
-                    return
-                page = _warc_page(path, record)
-                while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
-                    pass
-                if getattr(record.raw_stream, "limit", 0) > 0:
-                    yield InputError(f"{path}: broken WARC (record {number} is cut short: "
-                                     f"{record.raw_stream.limit} bytes missing)")
-                    return
+            if path == "-":
+                handle = _Prefixed(b"".join(head or []), _stdin_buffer())
+            else:
+                handle = gzip.open(path, "rb") if skip else open(path, "rb")
+        except OSError as err:
+            yield InputError(f"{path}: {os_problem(err)}")
+            return
+        with handle:
+            for item in _warc_items(path, handle, ArchiveIterator, skip):
+                if isinstance(item, _GzippedWhole):
+                    skip = item.records
+                    break
+                yield item
+            else:
+                return
+
+
+@dataclass
+class _GzippedWhole:
+    """Said by ``_warc_items`` of a file gzipped whole (one gzip member, where warcio reads one per record),
+    after the pages of its first ``records`` records: it is read again through gzip, from the next."""
+
+    records: int
+
+
+def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[Page | InputError | _GzippedWhole]:
+    """The pages and errors of the WARC records read from ``handle`` (``iter_warc``); ``skip``: records read
+    before, through warcio's own gzip reader, whose pages were given."""
+    # each page is held until the next record is read: warcio finds then whether the record ran past its
+    # Content-Length (a warning for its page)
+    page, number = None, 0
+    try:
+        archive = archive_iterator(handle)
+        records = iter(archive)
+        while (record := _next_record(records, page, number)) is not None:
             if page is not None:
                 yield page
-            unread = _unread_bytes(path, archive)
-            if unread:
-                yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
-        except Exception as err:  # warcio raises several kinds on truncated or malformed archives
-            if page is not None:
-                yield page
-            yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
+            number += 1
+            if number <= skip:
+                page = None
+                continue
+            arc = record.format == "arc"
+            if arc and not path.lower().endswith(".arc.gz"):  # warcio's fallback for what is not WARC
+                yield InputError(f"{path}: not a WARC file (record {number} has no 'WARC/' version line)")
+                return
+            if not arc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+                yield InputError(f"{path}: broken WARC (record {number} is cut short: no Content-Length)")
+                return
+            page = _warc_page(path, record)
+            while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
+                pass
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                yield InputError(f"{path}: broken WARC (record {number} is cut short: "
+                                 f"{record.raw_stream.limit} bytes missing)")
+                return
+        if page is not None:
+            yield page
+        unread = _unread_bytes(path, archive, handle if skip else None)
+        if unread:
+            yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
+    except Exception as err:  # warcio raises several kinds on truncated or malformed archives
+        if page is not None:
+            yield page
+        # warcio's ArchiveLoadFailed for a file gzipped whole: "non-chunked gzip file detected"
+        if path != "-" and not skip and "non-chunked gzip" in str(err):
+            yield _GzippedWhole(number)
+            return
+        yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
 
 
 def _next_record(records: Iterator, page: Page | InputError | None, number: int):
@@ -871,19 +903,26 @@ def _gunzipped(data: bytes, layers: int = 2) -> bytes:
     return data
 
 
-def _unread_bytes(path: str, archive) -> int:
+def _unread_bytes(path: str, archive, gunzipped=None) -> int:
     """Bytes of a file after the end of the last record read, not counting blank lines: warcio stops
-    quietly at a record whose header is cut short."""
+    quietly at a record whose header is cut short. ``gunzipped``: the gzip stream a file gzipped whole was
+    read through (the records' offsets are in its bytes)."""
     if path == "-":
         return 0
     try:
         end = archive.get_record_offset() + archive.get_record_length()
     except (AttributeError, TypeError):  # no record at all
         end = 0
-    unread = Path(path).stat().st_size - end
+    if gunzipped is not None:
+        while gunzipped.read(1 << 20):  # to its end (warcio read ahead of the last record)
+            pass
+        size = gunzipped.tell()
+    else:
+        size = Path(path).stat().st_size
+    unread = size - end
     if unread <= 0:
         return 0
-    with open(path, "rb") as handle:
+    with gzip.open(path, "rb") if gunzipped is not None else open(path, "rb") as handle:
         handle.seek(end)
         tail = handle.read(min(unread, 1 << 20))
     return 0 if len(tail) == unread and not tail.strip() else unread

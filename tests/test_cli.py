@@ -2355,15 +2355,34 @@ def test_a_warc_on_stdin_is_read_as_one(runner, model_file, compress):
     assert [(r["url"], r["linesift"]["lines"]) for r in records] == [("https://a.example/0", 1), ("https://a.example/1", 2)]
 
 
-def test_a_warc_gzipped_whole_is_a_one_line_error(runner, model_file, tmp_path):
-    import gzip
-
+def test_a_warc_file_gzipped_whole_is_read_whole(runner, model_file, tmp_path):
     path = tmp_path / "whole.warc.gz"  # one gzip member for the file: warcio reads a member per record
-    path.write_bytes(gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\n")))
+    path.write_bytes(gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\nAnd one more.\n",
+                                                   b"A third page.\n")))
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert (result.exit_code, result.stderr) == (0, "")
+    records = [json.loads(r) for r in result.stdout.splitlines()]
+    assert [(r["url"], r["linesift"]["lines"]) for r in records] == [
+        ("https://a.example/0", 1), ("https://a.example/1", 2), ("https://a.example/2", 1)]
+
+
+def test_a_warc_file_gzipped_whole_and_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
+    path = tmp_path / "whole.warc.gz"
+    whole = conversion_warc(b"A line of text.\n", b"Another line.\n", b"A third page.\n")
+    path.write_bytes(gzip.compress(whole + b"WARC/1.0\r\nWARC-Type: conv"))  # a fourth record's header cut
     result = predict(runner, model_file, "-f", "jsonl", path)
     assert result.exit_code == 1
+    assert [json.loads(r).get("url") for r in result.stdout.splitlines()] == [
+        "https://a.example/0", "https://a.example/1", "https://a.example/2", None]
+    assert result.stderr == f"Error: {path}: broken WARC (record 4 is cut short: no Content-Length)\n"
+
+
+def test_a_warc_gzipped_whole_on_stdin_is_a_one_line_error(runner, model_file):
+    warc = gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\n"))  # stdin cannot be read again
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=warc)
+    assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith(f"Error: {path}: broken WARC (ArchiveLoadFailed: ERROR: non-chunked gzip file")
+    assert result.stderr.startswith("Error: -: broken WARC (ArchiveLoadFailed: ERROR: non-chunked gzip file")
 
 
 def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
