@@ -308,6 +308,13 @@ def emit(text: str) -> None:
         cannot_write("stdout", err)
 
 
+def path_argument(value: str) -> Path:
+    """A path given on the command line: ``-`` alone is stdin or stdout; another name that is ``-`` once made
+    a Path (``./-``, a file of that name) is made absolute, so it is not taken for them."""
+    path = Path(value)
+    return path.absolute() if value != "-" and str(path) == "-" else path
+
+
 def _output_file(output: Path, what: str) -> None:
     """Fail unless ``output`` can be written as a file: not a directory, this process's stdout (which carries
     the command's results), a device or a FIFO (renaming the file written over it would replace it), inside
@@ -588,7 +595,7 @@ def predict(
         fail("--site-field groups pages into sites for corpus mode, which --no-sites turns off; give one", 2)
     if encoding is not None and text_codec(encoding) is None:
         fail(f"--encoding {encoding}: not a charset Python reads pages in (e.g. utf-8, cp1252, cp1251, gb18030)", 2)
-    output = Path(output_arg) if output_arg is not None else None
+    output = path_argument(output_arg) if output_arg is not None else None
     to_dir = output is not None and (output.is_dir() or output_arg.endswith(("/", os.sep)))
     if fmt is None:
         fmt = OutputFormat.text if output is None or to_dir else format_of_name(output.name)
@@ -754,10 +761,10 @@ def predict(
 
 @app.command()
 def train(
-    data: List[Path] = typer.Argument(..., readable=False, metavar="DATA",
+    data: List[Path] = typer.Argument(..., metavar="DATA", parser=path_argument,
                                       help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
                                            "- is stdin."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL", readable=False,
+    output: Path = typer.Option(..., "--output", "-o", metavar="MODEL", parser=path_argument,
                                 help="Model file to write (plus MODEL.json sidecar)."),
     cv: int = typer.Option(CV_FOLDS_DEFAULT, "--cv", min=2, metavar="N",
                            help="Folds (grouped by site) for stacking and the scores printed."),
@@ -1028,7 +1035,7 @@ def evaluate(
     model: Path = typer.Argument(..., readable=False, metavar="MODEL",
                                  help=f"Model file, or {SHIPPED_MODEL_WORD} for the shipped model (to compare "
                                  "a model of your own with it on your pages)."),
-    data: List[Path] = typer.Argument(..., readable=False, metavar="DATA",
+    data: List[Path] = typer.Argument(..., metavar="DATA", parser=path_argument,
                                       help="Labelled pages: .tsv page files, .jsonl/.jsonl.gz corpora, directories; "
                                            "- is stdin."),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, metavar="0-1",
@@ -1112,9 +1119,9 @@ def info(model: Optional[Path] = typer.Argument(None, readable=False, metavar="M
 
 @app.command("import")
 def import_(
-    corpora: List[Path] = typer.Argument(..., readable=False, metavar="CORPUS",
+    corpora: List[Path] = typer.Argument(..., metavar="CORPUS", parser=path_argument,
                                          help="Corpora of HTML + gold text (.jsonl/.jsonl.gz records; - for stdin)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="OUT", readable=False,
+    output: Path = typer.Option(..., "--output", "-o", metavar="OUT", parser=path_argument,
                                 help="Labelled pages to write (.jsonl or .jsonl.gz)."),
     renderer: List[str] = typer.Option(["inscriptis"], "--renderer", "-r", metavar="NAME",
                                        help="Renderer(s): inscriptis, w3m, lynx, html-text, chromium "

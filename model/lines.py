@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -239,7 +240,8 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     except UnicodeDecodeError as err:
         text = data.decode(charset, errors="replace")
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
-    if codecs.lookup(charset).name != "utf-8" and not data.isascii() and _reads_as_utf8(data, text):
+    ascii_read_as_is = data.isascii() and _reads_ascii_as_is(charset)  # then it reads as UTF-8 does
+    if codecs.lookup(charset).name != "utf-8" and not ascii_read_as_is and _reads_as_utf8(data, text):
         said_utf8 = (f"its bytes read as UTF-8, which gives other characters than {said} (mojibake?); without "
                      "--encoding it is read as UTF-8")
         warnings = [f"{warnings[0]}; {said_utf8}"] if warnings else [said_utf8]
@@ -250,9 +252,22 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
     return text, warnings
 
 
+@functools.lru_cache(maxsize=None)
+def _reads_ascii_as_is(charset: str) -> bool:
+    """Whether the codec ``charset`` reads printable ASCII, tab and line ends as ASCII does (not UTF-16 or
+    UTF-32, which pair its bytes, nor EBCDIC)."""
+    sample = bytes(range(32, 127)) + b"\t\r\n"
+    try:
+        return sample.decode(charset) == sample.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+
+
 def _reads_as_utf8(data: bytes, text: str) -> bool:
     """Whether ``data``, read as ``text`` in another charset, is valid UTF-8 that reads otherwise: a UTF-8 page
-    given a legacy ``--encoding`` by mistake."""
+    given a legacy ``--encoding`` by mistake (not text with NULs, which UTF-16 is read as in UTF-8)."""
+    if b"\x00" in data:
+        return False
     try:
         return data.decode("utf-8") != text
     except UnicodeDecodeError:

@@ -399,6 +399,22 @@ def test_import_reads_a_corpus_from_stdin(runner, tmp_path):
                                                ["boilerplate", None, "content"])
 
 
+def test_a_file_named_dash_given_as_dot_slash_dash_is_read_not_stdin(runner, model_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("boilerplate\tHome\ncontent\tThe council met on Tuesday.\nboilerplate\tShare\n")
+    result = runner.invoke(app, ["evaluate", str(model_file), "./-", "--json"], input="content\tOther text.\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["lines"] == 3  # the file's three lines, not stdin's one
+
+
+def test_output_named_dot_slash_dash_is_a_file_not_stdout(runner, model_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.txt").write_text(PAGE)
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "page.txt", "-f", "tsv", "-o", "./-"])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert len((tmp_path / "-").read_text().splitlines()) == len(PAGE.splitlines())
+
+
 @pytest.mark.parametrize("command", [["predict", "-", "-"], ["import", "-", "-", "-o", "{out}"],
                                      ["evaluate", "{model}", "-", "-"], ["train", "-", "-", "-o", "{out}"]])
 def test_stdin_given_twice_is_refused(runner, model_file, tmp_path, command):

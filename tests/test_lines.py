@@ -276,6 +276,21 @@ def test_overlong_row_counts_the_vowel_signs_of_hindi():
     assert overlong_row([line]) == 0
 
 
+def test_decode_as_utf16_of_an_ascii_page_warns_of_mojibake():
+    text, warnings = decode_as(b"Home | News\n", "utf-16-le")
+    assert text == b"Home | News\n".decode("utf-16-le")
+    assert warnings == ["its bytes read as UTF-8, which gives other characters than utf-16-le (mojibake?); without "
+                        "--encoding it is read as UTF-8"]
+
+
+def test_decode_as_utf16_of_a_utf16_page_without_a_byte_order_mark_says_nothing():
+    assert decode_as("Home | News\n".encode("utf-16-le"), "utf-16-le") == ("Home | News\n", [])
+
+
+def test_decode_as_a_legacy_charset_of_an_ascii_page_says_nothing():
+    assert decode_as(b"Home | News\n", "cp1252") == ("Home | News\n", [])
+
+
 def test_decode_as_a_byte_order_mark_wins_over_the_charset_named():
     assert decode_as(codecs.BOM_UTF8 + "Größe".encode("utf-8"), "cp1251") == ("Größe", [])
     assert decode_as(codecs.BOM_UTF16_LE + "Größe".encode("utf-16-le"), "utf-16-le") == ("Größe", [])
