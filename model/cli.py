@@ -315,12 +315,18 @@ def path_argument(value: str) -> Path:
     return path.absolute() if value != "-" and str(path) == "-" else path
 
 
+def no_directory(output: Path, parent: Path) -> str:
+    """What is said of ``output``, whose ``parent`` is no directory: missing, or a file."""
+    return f"{output}: {parent} is a file, not a directory" if parent.exists() else \
+        f"{output}: directory {parent} does not exist"
+
+
 def _output_file(output: Path, what: str) -> None:
     """Fail unless ``output`` can be written as a file: not a directory, this process's stdout (which carries
     the command's results), a device or a FIFO (renaming the file written over it would replace it), inside
     an existing directory this process may write in."""
     if str(output) == "-":  # stdout carries this command's results
-        fail(f"-: this command writes a file, not stdout; give the {what}")
+        fail(f"-: this command writes a file, not stdout; give the {what}", 2)
     _stdout()  # closed (``>&-``): said before the work, not after it
     if output.is_dir():
         fail(f"{output}: is a directory; give the {what}")
@@ -332,7 +338,7 @@ def _output_file(output: Path, what: str) -> None:
         fail(f"{output}: not a regular file (a device or a FIFO); give the {what}")
     parent = link_target(output).parent  # where the file is written
     if not parent.is_dir():
-        fail(f"{output}: directory {parent} does not exist")
+        fail(no_directory(output, parent))
     if not os.access(parent, os.W_OK | os.X_OK):
         fail(f"{output}: cannot write in {parent} (permission denied)")
 
@@ -605,8 +611,10 @@ def predict(
     if to_dir and fmt != OutputFormat.text:
         what = "is a directory" if output.is_dir() else f"names a directory ({output_arg} ends with /)"
         fail(f"{output}: {what}; one file per page is written with --format text, else give a file", 2)
+    if to_dir and output.exists() and not output.is_dir():
+        fail(f"{output}: is a file, not a directory ({output_arg} ends with /)")
     if to_dir and not output.is_dir() and not output.parent.is_dir():  # made, but not a tree a typo could start
-        fail(f"{output}: directory {output.parent} does not exist")
+        fail(no_directory(output, output.parent))
     written = (*OUTPUT_FIELDS, LINE_TEXTS_FIELD) if html_field else OUTPUT_FIELDS  # a rendered page's lines too
     if fmt == OutputFormat.jsonl:  # the fields read must survive in the output records
         read_fields = (("--html-field", html_field) if html_field else ("--text-field", text_field),
@@ -645,7 +653,7 @@ def predict(
         if resolved(output) in inputs:
             fail(f"{output}: output would overwrite an input")
         if not output.parent.is_dir():
-            fail(f"{output}: directory {output.parent} does not exist")
+            fail(no_directory(output, output.parent))
         _refuse_foreign_output(output, fmt.value, paths)
     clf = _load(model, unseen_raise, members)  # scored on one OpenMP thread a process (settings.SCORING_THREADS)
     _fewer_collections()

@@ -627,17 +627,19 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
     """The page of one corpus record (a JSONL row's object, a Parquet row), read ``where`` ("file:N"): its text
     (or HTML, ``html_field``; bytes, as a Parquet binary column holds, read as UTF-8) and site; an InputError if
     it has no such field."""
+    if not isinstance(record, dict):  # a JSON array, string, number, true/false or null
+        return InputError(f"{where}: a record must be a JSON object")
     field_name = html_field or text_field
-    value = record.get(field_name) if isinstance(record, dict) else None
+    value = record.get(field_name)
     if isinstance(value, bytes):  # a Parquet string column written as untagged binary (Impala, older Hive)
         value = value.decode("utf-8", "replace")
         if "\ufffd" in value:
             warnings.append(f"{where}: {field_name!r} is not UTF-8; undecodable bytes replaced")
     if not isinstance(value, str):
-        labelled = isinstance(record, dict) and "lines" in record and "labels" in record
+        labelled = "lines" in record and "labels" in record
         return InputError(f"{where}: {NO_FIELD} {field_name!r}" + (
             " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else ""),
-            record=record if isinstance(record, dict) else None)
+            record=record)
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:

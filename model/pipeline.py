@@ -104,5 +104,6 @@ def page_text(record, text_field: str) -> str | None:
 def unreadable(record, position: int, text_field: str) -> dict:
     """A record that holds no page, as returned: its fields (if it is a mapping) and an ``error`` naming its
     position in the input (from 0)."""
-    error = f"record {position}: {NO_FIELD} {text_field!r}"
-    return {**record, ERROR_FIELD: error} if isinstance(record, Mapping) else {ERROR_FIELD: error}
+    if not isinstance(record, Mapping):
+        return {ERROR_FIELD: f"record {position}: a record must be a mapping (a JSON object)"}
+    return {**record, ERROR_FIELD: f"record {position}: {NO_FIELD} {text_field!r}"}

@@ -796,9 +796,22 @@ def test_evaluate_without_a_labelled_line_is_an_error(runner, model_file, tmp_pa
 @pytest.mark.parametrize("command", ["train", "import"])
 def test_train_and_import_refuse_dash_as_output(runner, tmp_path, command):
     result = runner.invoke(app, [command, str(tmp_path), "-o", "-"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: -: this command writes a file, not stdout; give the ")
+    assert result.stderr.endswith(f"; see 'root {command} -h'\n")
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("output", ["afile/out.txt", "afile/"])
+def test_an_output_inside_a_file_says_the_file_is_no_directory(runner, model_file, page, tmp_path, monkeypatch,
+                                                                 output):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("x\n")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), str(page), "-o", output])
+    assert (result.exit_code, result.stderr) == (1, {
+        "afile/out.txt": "Error: afile/out.txt: afile is a file, not a directory\n",
+        "afile/": "Error: afile: is a file, not a directory (afile/ ends with /)\n"}[output])
+    assert (tmp_path / "afile").read_text() == "x\n"
 
 
 def test_import_refuses_an_output_name_train_would_not_read(runner, tmp_path):
@@ -1514,6 +1527,15 @@ def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_fil
                          {"id": "c", "body": "y", "error": f"{corpus}:3: no string field 'text'"}]  # its fields kept
     assert f"Error: {corpus}:2: broken JSON" in result.stderr
     assert f"Error: {corpus}:3: no string field 'text'" in result.stderr
+
+
+def test_a_jsonl_row_that_is_not_an_object_says_so(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('[1, 2]\n{"text": "The council met."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout.splitlines()[0]) == {"error": f"{corpus}:1: a record must be a JSON object"}
+    assert result.stderr == f"Error: {corpus}:1: a record must be a JSON object\n"
 
 
 def test_a_scrape_named_jsonl_is_one_error_not_one_per_row(runner, model_file, tmp_path):

@@ -126,7 +126,8 @@ def test_a_record_without_a_string_text_gets_an_error_and_the_others_are_cleaned
            else clean_partition(records, model=tiny_model))
     assert [(r.get("id"), r.get("error")) for r in out] == [
         (0, None), ("n", "record 1: no string field 'text'"), ("m", "record 2: no string field 'text'"),
-        ("none", "record 3: no string field 'text'"), (None, "record 4: no string field 'text'"), (1, None)]
+        ("none", "record 3: no string field 'text'"), (None, "record 4: a record must be a mapping (a JSON object)"),
+        (1, None)]
     assert [len(r.get("line_labels", [])) for r in out] == [4, 0, 0, 0, 0, 4]
 
 
