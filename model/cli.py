@@ -950,21 +950,28 @@ def _say_repeated(files: list[Path]) -> None:
 _PREDICT_TSV_ROW = re.compile(r"(?:content|boilerplate)\t(?:[01]\.[0-9]{4})\t|blank\t\t")
 # predict's error record names the input: "file: why", "file:N: why"
 _PREDICT_ERROR = re.compile(r"[^\n]+?(?::[0-9]+)?: ")
+_LABELLED_FIRST_ROW = re.compile(r"(?:content|boilerplate|unsure|blank)\t|# [a-z][a-z0-9_]*: ")  # a labelled page's
 FOREIGN_HEAD_BYTES = 1 << 20  # of an existing -o file's first row read to tell it; a longer row is not told
 
 
 def _foreign_output(output: Path, kind: str) -> str | None:
     """What an existing ``-o`` file holds where it is not what the command writes (``kind``: ``text``, ``tsv`` or
     ``jsonl``, predict's; ``labelled``, import's): an input of the kind a shell glob after -o names (``-o
-    pages/*.tsv``), a labelled page, a corpus, a scrape. None where it is absent, empty, unreadable, the
+    pages/*.tsv``), a labelled page, a corpus, a scrape (``text``: an HTML page, or a corpus or a labelled page
+    under its name). None where it is absent, empty, unreadable, the
     command's own earlier output, or cannot be told (a first row over ``FOREIGN_HEAD_BYTES``)."""
     import gzip
 
     try:
         if not output.is_file() or output.stat().st_size == 0:
             return None
-        if kind == "text":  # a scrape cannot be told from a text output, but an HTML page can, by its name
-            return "an HTML page" if output.suffix.lower() in HTML_SUFFIXES else None
+        text_over = kind == "text"
+        if text_over:  # a scrape cannot be told from a text output, but an HTML page can, by its name, and a
+            if output.suffix.lower() in HTML_SUFFIXES:  # corpus or a labelled page named .jsonl or .tsv can
+                return "an HTML page"
+            kind = format_of_name(output.name).value
+            if kind == "text":
+                return None
         with (gzip.open if gzip_named(output) else open)(output, "rb") as handle:
             head = handle.readline(FOREIGN_HEAD_BYTES)
     except (OSError, EOFError, ValueError):  # unreadable: not told here (writing it may fail, and say so)
@@ -972,12 +979,17 @@ def _foreign_output(output: Path, kind: str) -> str | None:
     if not head.endswith(b"\n") and len(head) >= FOREIGN_HEAD_BYTES:
         return None
     first = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    if kind == "tsv" and text_over:  # a text output named .tsv before is not refused; a labelled page is
+        return "a labelled page (label, tab, line)" if _LABELLED_FIRST_ROW.match(first) and not \
+            _PREDICT_TSV_ROW.match(first) else None
     if kind == "tsv":
         return None if _PREDICT_TSV_ROW.match(first) else "rows that are not predict's TSV (label, score, line)"
     try:
         record = json.loads(first)
     except ValueError:
         record = None
+    if text_over and not isinstance(record, dict):  # a text output named .jsonl before
+        return None
     fields = record.keys() if isinstance(record, dict) else set()
     if kind == "labelled":
         return None if {"lines", "labels"} <= fields else "records that are not labelled pages (lines, labels)"

@@ -1019,6 +1019,26 @@ def test_predict_refuses_to_replace_a_corpus_that_is_not_its_output(runner, mode
     assert "holds records that are not predict's output (no linesift or error field): an input?" in result.stderr
 
 
+@pytest.mark.parametrize(("name", "held", "said"), [
+    ("c.jsonl", '{"id": 1, "text": "The council met."}\n', "records that are not predict's output (no linesift or "
+                                                            "error field)"),
+    ("p.tsv", "content\tThe council met.\n", "a labelled page (label, tab, line)"),
+])
+def test_a_text_output_does_not_replace_a_corpus_or_a_labelled_page_under_its_name(runner, model_file, page,
+                                                                                   tmp_path, name, held, said):
+    (tmp_path / name).write_text(held, encoding="utf-8")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", "text", "-o", str(tmp_path / name),
+                                 str(page)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith(f"Error: {tmp_path / name}: exists and holds {said}: an input?")
+    assert (tmp_path / name).read_text(encoding="utf-8") == held
+
+
+def test_a_text_output_replaces_an_earlier_text_output_named_tsv(runner, model_file, page, tmp_path):
+    args = ["predict", "-m", str(model_file), "-f", "text", "-o", str(tmp_path / "out.tsv"), str(page)]
+    assert [runner.invoke(app, args).exit_code for _ in range(2)] == [0, 0]
+
+
 @pytest.mark.parametrize("fmt", ["text", "jsonl"])
 def test_predict_refuses_to_replace_another_model_file(runner, model_file, tmp_path, page, fmt):
     other = tmp_path / "other.model"
