@@ -181,9 +181,12 @@ def _model_file(model: Optional[Path]) -> Optional[Path]:
 
 
 def _say_unlabelled(data: list[Path]) -> None:
-    """Say on stderr how many files in the directories of ``data`` are left out as not labelled pages."""
-    from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES, unlabelled_files
+    """Say on stderr how many files in the directories of ``data`` are left out as not labelled pages, and
+    name each left out as no regular file."""
+    from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES, special_files, unlabelled_files
 
+    for special in special_files([p for p in data if str(p) != "-"]):
+        log(f"Warning: {special}: not a regular file (a pipe, socket or device), skipped")
     if files := unlabelled_files([p for p in data if str(p) != "-"]):
         log(f"linesift: note: {len(files)} file{'s' * (len(files) != 1)} in the directories given "
             f"{'are' if len(files) != 1 else 'is'} not {', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} and left out "

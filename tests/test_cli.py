@@ -2469,6 +2469,29 @@ def test_a_named_pipe_in_a_directory_is_named_and_skipped(runner, model_file, tm
     assert result.stderr == f"Warning: {folder / 'b.fifo'}: not a regular file (a pipe, socket or device), skipped\n"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_evaluate_names_a_named_pipe_in_a_directory_of_labelled_pages_and_skips_it(runner, model_file, tmp_path):
+    folder = tmp_path / "labelled"
+    folder.mkdir()
+    (folder / "a.tsv").write_text("boilerplate\tHome\ncontent\tThe council met on Tuesday.\n", encoding="utf-8")
+    os.mkfifo(folder / "b.tsv")  # reading it would wait for a writer
+    result = runner.invoke(app, ["evaluate", str(model_file), str(folder), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["pages"] == 1
+    assert result.stderr == f"Warning: {folder / 'b.tsv'}: not a regular file (a pipe, socket or device), skipped\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges elsewhere")
+def test_evaluate_names_a_dangling_symlink_in_a_directory_of_labelled_pages(runner, model_file, tmp_path):
+    folder = tmp_path / "labelled"
+    folder.mkdir()
+    (folder / "a.tsv").write_text("boilerplate\tHome\ncontent\tThe council met on Tuesday.\n", encoding="utf-8")
+    (folder / "b.tsv").symlink_to(tmp_path / "gone.tsv")
+    result = runner.invoke(app, ["evaluate", str(model_file), str(folder)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {folder / 'b.tsv'}: a symbolic link to no file\n"
+
+
 def test_a_symlink_to_a_directory_in_a_directory_is_named_and_not_followed(runner, model_file, tmp_path):
     (tmp_path / "shard").mkdir()
     (tmp_path / "shard" / "a.txt").write_text(PAGE_TEXT, encoding="utf-8")

@@ -360,10 +360,20 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
         if is_labelled_name(q.name):
             try:
                 q.stat()
-            except OSError as err:  # a dangling or looping link, or no permission to look
+            except FileNotFoundError:
+                raise LabelledDataError(f"{q}: a symbolic link to no file") from None
+            except OSError as err:  # a looping link, or no permission to look
                 raise LabelledDataError(f"{q}: {err.strerror or err}") from None
             if q.is_file():
                 yield q
+
+
+def special_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files under the directories among ``paths`` named as labelled pages that ``find_labelled_files``
+    leaves out as not regular files (a FIFO, a socket, a device: reading one could wait for ever), sorted."""
+    return sorted(q for root in map(Path, paths) if root.is_dir()
+                  for q in _visible_files(root, onerror=lambda err: None)
+                  if is_labelled_name(q.name) and q.exists() and not q.is_file() and not q.is_dir())
 
 
 def unique_pages(pages: list[LabelledPage]) -> tuple[list[LabelledPage], list[LabelledPage]]:
