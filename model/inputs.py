@@ -931,7 +931,15 @@ def _unread_bytes(path: str, archive, gunzipped=None) -> int:
 
 
 # labels that browsers read as windows-1252 (the WHATWG Encoding Standard): its quotes and dashes, not controls
-_READ_AS_CP1252 = ("iso8859-1", "ascii")
+# charsets read as browsers read them (the WHATWG Encoding Standard): by the larger charset a label names there,
+# by Python's name of the codec; a page labelled GB2312 holds GBK characters, one labelled EUC-KR Windows-949's
+_READ_AS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
+            "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932", "big5": "big5hkscs"}
+# WHATWG labels Python does not know, by a name it does
+_WHATWG_LABELS = {"x-gbk": "gbk", "gb_2312": "gbk", "gb_2312-80": "gbk", "csgb2312": "gbk", "iso-ir-58": "gbk",
+                  "windows-31j": "cp932", "x-sjis": "cp932", "windows-949": "cp949", "ks_c_5601-1989": "cp949",
+                  "iso-ir-149": "cp949", "csksc56011987": "cp949", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs",
+                  "csbig5": "big5hkscs", "x-euc-jp": "euc_jp", "x-cp1252": "cp1252", "x-cp1251": "cp1251"}
 # Python codecs that are no page's charset, which a page may still name: they fail on any bytes ("undefined"),
 # decode host names or escapes ("idna", "punycode", "unicode-escape"), or ignore ``errors="replace"``; no
 # browser reads a page with them (nor with UTF-7, which the WHATWG Encoding Standard leaves out)
@@ -941,7 +949,9 @@ _NOT_PAGE_CODECS = frozenset({"undefined", "idna", "punycode", "unicode-escape",
 
 def text_codec(name: str) -> str | None:
     """The codec Python decodes the charset ``name`` with: None for a name it does not know or that is not a
-    text encoding (``hex``, ``base64``); ISO-8859-1 and ASCII read as windows-1252, as browsers read them."""
+    text encoding (``hex``, ``base64``). A charset browsers read as a larger one is read so (``_READ_AS``):
+    ISO-8859-1 and ASCII as windows-1252, GB2312 as GB18030, EUC-KR as windows-949, Shift_JIS as windows-31J."""
+    name = _WHATWG_LABELS.get(name.strip().lower(), name)
     try:
         info = codecs.lookup(name)
     except LookupError:
@@ -949,7 +959,7 @@ def text_codec(name: str) -> str | None:
     # bytes.decode refuses a codec that is not a text encoding ("'hex' is not a text encoding")
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_CODECS:
         return None
-    return "cp1252" if info.name in _READ_AS_CP1252 else name
+    return _READ_AS.get(info.name, name)
 
 
 def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | InputError]:

@@ -283,6 +283,22 @@ def test_a_page_declaring_iso_8859_1_is_read_as_browsers_read_it(runner, model_f
     assert result.stdout == "\u201cCafé\u201d \u2026\n"
 
 
+
+@pytest.mark.parametrize(("label", "codec", "text"), [
+    ("gb2312", "gbk", "朱镕基总理今天在北京会见了代表团。"),  # 镕 is GBK's, not GB2312's
+    ("x-gbk", "gbk", "朱镕基总理今天在北京会见了代表团。"),  # a WHATWG label Python does not know
+    ("euc-kr", "cp949", "똠양꿍은 맛있는 태국 음식입니다."),  # 똠 is Windows-949's, not EUC-KR's
+    ("shift_jis", "cp932", "①番目の項目は日本語です。"),  # ① is Windows-31J's
+    ("iso-8859-9", "cp1254", "Fiyat: 5 € ve ışık."),  # € is windows-1254's
+])
+def test_a_page_declaring_a_charset_browsers_widen_is_read_as_they_read_it(runner, model_file, tmp_path, label, codec,
+                                                                            text):
+    page = tmp_path / "p.html"
+    page.write_bytes(f'<html><head><meta charset="{label}"></head><body><p>{text}</p></body></html>'.encode(codec))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), "-t", "0", str(page)])
+    assert (result.exit_code, result.stderr, result.stdout) == (0, "", text + "\n")
+
+
 # --- HTML
 
 def test_html_nested_deeper_than_libxml2s_limit_keeps_its_text():
