@@ -386,18 +386,24 @@ class _Progress:
             self.last = 0.0
 
 
+def record_of(page_path: str) -> tuple[str, str]:
+    """The file a page came from and its record in it (``c.jsonl:3`` -> ``("c.jsonl", "3")``, a WARC record
+    ``file#id``); ``(page_path, "")`` for a page that is a file of its own, or stdin."""
+    if page_path == "-" or os.path.exists(page_path):
+        return page_path, ""
+    base, _, record = page_path.partition("#") if "#" in page_path else page_path.rpartition(":")
+    # the file's own name may hold "#" or ":" ("a#b.warc#<urn:...>"): the longest prefix that is a file
+    for at in range(len(page_path) - 1, 0, -1):
+        if page_path[at] in "#:" and os.path.isfile(page_path[:at]):
+            return page_path[:at], page_path[at + 1:]
+    return base, record
+
+
 def page_file_name(page_path: str, roots: list[str]) -> Path:
     """Where ``-o DIR`` puts a page's cleaned text: its path under the input directory it came from (or
     its file name) with ``.txt``; a corpus record ``file:N`` or WARC record ``file#id`` becomes ``file/N.txt``."""
-    base, record = page_path, ""
-    if page_path != "-" and not os.path.exists(page_path):
-        base, _, record = page_path.partition("#") if "#" in page_path else page_path.rpartition(":")
-        # the file's own name may hold "#" or ":" ("a#b.warc#<urn:...>"): the longest prefix that is a file
-        for at in range(len(page_path) - 1, 0, -1):
-            if page_path[at] in "#:" and os.path.isfile(page_path[:at]):
-                base, record = page_path[:at], page_path[at + 1:]
-                break
-        record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
+    base, record = record_of(page_path)
+    record = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record)
     rel = Path("stdin" if base == "-" else Path(base).name)
     for root in roots:
         if root != "-" and Path(root).is_dir() and resolved(base).is_relative_to(resolved(root)):
@@ -411,20 +417,36 @@ class _DirSink:
 
     def __init__(self, directory: Path, roots: list[str], inputs: set):
         self.directory, self.roots, self.inputs, self.taken = directory, roots, inputs, set()
+        self.owners: dict[Path, str] = {}  # the directory of a corpus's (or WARC's) records: which file's they are
+        self.moved: set[Path] = set()  # such directories numbered, said once each
 
     def target(self, page_path: str) -> Path:
         """The page's file; ``name-2.txt``, ``name-3.txt``... when another page of this run took the name or a
         directory has it; a directory on the way that exists as a file (a corpus ``c.jsonl`` whose records go to
-        ``c.jsonl/N.txt``) is numbered so too. Where the file is an input, OSError: numbered, it would be read as
-        an input by the next run, and numbered again."""
+        ``c.jsonl/N.txt``) is numbered so too, and so is a corpus's directory that another corpus of the same
+        name took in this run (``c-2.jsonl/N.txt``). Where the file is an input, OSError: numbered, it would be
+        read as an input by the next run, and numbered again."""
         wanted = self.directory / page_file_name(page_path, self.roots)
+        source, record = record_of(page_path)
+        parts = wanted.relative_to(self.directory).parent.parts
         base = self.directory
-        for part in wanted.relative_to(self.directory).parent.parts:  # the directories, made where free
-            base = self._free(base / part, lambda p: p.exists() and not p.is_dir())
+        for i, part in enumerate(parts):  # the directories, made where free
+            records_here = bool(record) and i == len(parts) - 1
+
+            def taken(p: Path, records_here: bool = records_here) -> bool:
+                return (p.exists() and not p.is_dir()) or (records_here and self.owners.get(p, source) != source)
+            base = self._free(base / part, taken)
+        if record:
+            self.owners[base] = source
         target = self._free(base / wanted.name, lambda p: p in self.taken or p.is_dir())
         if resolved(target) in self.inputs:
             raise OSError(f"{target}: would overwrite an input")
-        if target != wanted:
+        if record and target.parent != wanted.parent and target.name == wanted.name:
+            if target.parent not in self.moved:  # once for the corpus, not for each of its records
+                self.moved.add(target.parent)
+                log(f"linesift: note: {source}: its records written to {target.parent}/, as "
+                    f"{wanted.parent.relative_to(self.directory)}/ was taken (by another file's records, or a file)")
+        elif target != wanted:
             log(f"linesift: note: {page_path}: written to {target}, as {wanted.relative_to(self.directory)} was "
                 "taken (by another page of this run, a directory, or a file where a directory would go)")
         self.taken.add(target)

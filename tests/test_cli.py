@@ -2185,10 +2185,24 @@ def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner
     assert result.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "d" / "c-2.jsonl").iterdir()) == ["1.txt", "2.txt"]
     assert corpus.read_text(encoding="utf-8").startswith('{"text": "A sentence."}')
-    assert result.stderr == "".join(
-        f"linesift: note: {corpus}:{n}: written to {tmp_path / 'd' / 'c-2.jsonl' / f'{n}.txt'}, as "
-        f"{Path('c.jsonl') / f'{n}.txt'} was taken (by another page of this run, a directory, or a file where a "
-        "directory would go)\n" for n in (1, 2))
+    assert result.stderr == (f"linesift: note: {corpus}: its records written to {tmp_path / 'd' / 'c-2.jsonl'}/, as "
+                             "c.jsonl/ was taken (by another file's records, or a file)\n")  # once, not per record
+
+
+def test_records_of_two_corpora_of_one_name_go_to_two_directories(runner, model_file, tmp_path):
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "c.jsonl").write_text(f'{{"text": "{sub} one."}}\n{{"text": "{sub} two."}}\n',
+                                                encoding="utf-8")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["predict", str(tmp_path / "x" / "c.jsonl"), str(tmp_path / "y" / "c.jsonl"),
+                                 "--model", str(model_file), "-t", "0", "-o", f"{out}/"])
+    assert result.exit_code == 0
+    assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*.txt")} == {
+        "c.jsonl/1.txt": "x one.\n", "c.jsonl/2.txt": "x two.\n", "c-2.jsonl/1.txt": "y one.\n",
+        "c-2.jsonl/2.txt": "y two.\n"}
+    assert result.stderr == (f"linesift: note: {tmp_path / 'y' / 'c.jsonl'}: its records written to "
+                             f"{out / 'c-2.jsonl'}/, as c.jsonl/ was taken (by another file's records, or a file)\n")
 
 
 def test_an_output_that_would_be_an_input_stops_the_run_with_its_name(runner, model_file, tmp_path):
