@@ -86,7 +86,7 @@ def python_rows(batch) -> tuple[list[dict], str | None]:
     if names != batch.schema.names:
         batch = pyarrow.RecordBatch.from_arrays(batch.columns, names=names)
     try:
-        return batch.to_pylist(), None
+        return _utf8_values(batch, batch.to_pylist()), None
     except (ValueError, OverflowError, pyarrow.ArrowException):
         pass
     columns, said = [], []
@@ -103,7 +103,24 @@ def python_rows(batch) -> tuple[list[dict], str | None]:
             columns.append([None] * len(column))
             said.append(f"{name!r} left out (null)")
     warning = f"values Python cannot hold: column {', '.join(said)}"
-    return [dict(zip(batch.schema.names, values)) for values in zip(*columns)], warning
+    return _utf8_values(batch, [dict(zip(batch.schema.names, values)) for values in zip(*columns)]), warning
+
+
+def _utf8_values(batch, rows: list[dict]) -> list[dict]:
+    """``rows`` with each value of a binary column that ``plain_columns`` left binary (a value in it is not
+    UTF-8) as text where it is UTF-8: each value is written alike (text, or base64 where it is not UTF-8),
+    whatever the other values of its batch are."""
+    import pyarrow.types as kind
+
+    binary = [name for name, column in zip(batch.schema.names, batch.columns)
+              if kind.is_binary(column.type) or kind.is_large_binary(column.type)]
+    for row in rows if binary else ():
+        for name in binary:
+            value = row[name]
+            if isinstance(value, bytes):
+                with suppress(UnicodeDecodeError):
+                    row[name] = value.decode("utf-8")
+    return rows
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -138,7 +155,7 @@ def _plain(column):
     import pyarrow.types as kind
 
     if kind.is_binary(column.type) or kind.is_large_binary(column.type):
-        with suppress(pyarrow.ArrowInvalid):  # not UTF-8: left as bytes (base64 in JSON output)
+        with suppress(pyarrow.ArrowInvalid):  # a value not UTF-8: left as bytes (``_utf8_values`` reads the others)
             return column.cast(pyarrow.large_string() if kind.is_large_binary(column.type) else pyarrow.string())
         return column
     target = _plain_type(column.type)

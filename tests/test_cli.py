@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import io
-import gzip
 import json
 import os
 import re
@@ -1896,6 +1897,16 @@ def test_a_parquet_text_column_of_bytes_that_are_not_utf8_is_read_with_a_warning
     assert result.exit_code == 0
     assert tsv_rows(result.stdout)[-1][2] == "Privacy policy\ufffd"
     assert result.stderr == f"Warning: {source}:1: 'text' is not UTF-8; undecodable bytes replaced\n"
+
+
+def test_a_binary_parquet_column_writes_each_utf8_value_as_text_beside_one_that_is_not(runner, model_file, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    source = parquet_corpus(tmp_path / "c.parquet", {"text": pa.array([b"First page.", b"bad \xff byte", b"Third."],
+                                                                      pa.binary())})
+    result = predict(runner, model_file, "-f", "jsonl", source)
+    assert result.exit_code == 0
+    assert [json.loads(r)["text"] for r in result.stdout.splitlines()] == [
+        "First page.", base64.b64encode(b"bad \xff byte").decode(), "Third."]  # not all three as base64
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
