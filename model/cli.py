@@ -620,6 +620,9 @@ def predict(
         fail(error, 2)
     if output_arg == "":  # an unset "$OUT": not the working directory
         fail("--output is empty (an unset shell variable?); give a file, a directory or -", 2)
+    for option, value in (("--text-field", text_field), ("--html-field", html_field), ("--site-field", site_field)):
+        if value == "":  # an unset "$FIELD": not a field named "", nor the option left out
+            fail(f"{option} is empty (an unset shell variable?); name the field", 2)
     if html_field and ctx.get_parameter_source("text_field").name != "DEFAULT":  # typer may bundle its own click
         fail("--text-field and --html-field: a page is read from one field, as text or as HTML; give one", 2)
     if site_field and not sites:

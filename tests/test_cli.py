@@ -219,6 +219,12 @@ def test_html_whose_head_holds_over_64_kb_of_style_is_sniffed_on_stdin(runner, m
     assert [row[2] for row in tsv_rows(result.stdout) if row[2]] == ["Hello there."]
 
 
+def test_html_opening_with_a_comment_of_over_2_kb_is_sniffed_on_stdin(runner, model_file):
+    html = "<!-- " + "Licensed under the terms below. " * 100 + "-->\n<html><body><p>Hello there.</p></body></html>\n"
+    result = predict(runner, model_file, "-f", "tsv", input=html)
+    assert [row[2] for row in tsv_rows(result.stdout) if row[2]] == ["Hello there."]
+
+
 def test_jsonl_on_stdin_whose_records_each_open_with_a_bom_is_a_corpus(runner, model_file):
     rows = '\ufeff{"text": "A line."}\n\ufeff{"text": "B line."}\n'
     result = predict(runner, model_file, "-f", "jsonl", "-", input=rows.encode("utf-8"))

@@ -130,6 +130,14 @@ def test_an_empty_output_is_a_usage_error_not_the_working_directory(runner, mode
     assert list(here.iterdir()) == []
 
 
+@pytest.mark.parametrize("option", ["--text-field", "--html-field", "--site-field"])
+def test_an_empty_field_name_is_a_usage_error(runner, model_file, tmp_path, option):
+    source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": ARTICLE, "html": "<p>x</p>"}))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), option, "", str(source)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {option} is empty (an unset shell variable?); name the field; see 'root predict -h'\n"
+
+
 @pytest.mark.parametrize("text_field", ["body", "text"])  # "text" is the default: named, it still contradicts
 def test_text_and_html_fields_together_are_a_usage_error(runner, model_file, tmp_path, text_field):
     source = jsonl(tmp_path / "c.jsonl", json.dumps({text_field: ARTICLE, "html": "<p>x</p>"}))
