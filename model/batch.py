@@ -278,8 +278,9 @@ WORKER_LOST = ("a worker process was killed (out of memory?), so the run cannot 
 def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | None, fmt: str,
                  jobs: int = 1, table=None, cut: bool = True,
                  paused: Callable[[], bool] | None = None) -> Iterator[BatchResult]:
-    """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes, started
-    only when there is a second batch (a few pages are scored at once, in this process). ``paused``: whether
+    """Results of each batch, in input order; ``jobs > 1`` scores in that many worker processes (no more than
+    there are batches), started only when there is a second batch (a few pages are scored at once, in this
+    process). ``paused``: whether
     the input's producer has paused (``inputs.stdin_paused``), where the results of the batches read so far
     come out before more is read: a batch read before a pause is scored in this process, and the workers'
     batches in flight are waited for."""
@@ -299,7 +300,21 @@ def score_stream(page_batches: Iterable[list[Page]], model, threshold: float | N
             if pages is not None:
                 yield score_batch(pages, model, threshold, fmt, table, cut)
         return
-    page_batches = itertools.chain([first, second], page_batches)
+    # no more workers than batches: up to ``jobs`` batches are read before the workers start (not where the
+    # producer has paused, whose next batch may be long in coming)
+    ahead = [first, second]
+    try:
+        while len(ahead) < jobs and (paused is None or not paused()):
+            pages = next(page_batches, None)
+            if pages is None:
+                jobs = len(ahead)
+                break
+            ahead.append(pages)
+    except BaseException:  # reading stopped (e.g. --fail-fast): the pages read before still come out
+        for pages in ahead:
+            yield score_batch(pages, model, threshold, fmt, table, cut)
+        raise
+    page_batches = itertools.chain(ahead, page_batches)
     # fork where the platform has it: workers start at once with the model and site table already in memory
     # (the parent has run OpenMP, if at all, on SCORING_THREADS = 1, or after a batch read before a pause past its
     # numpy budget: trees.py; so forking it is safe); elsewhere spawn, and both are pickled

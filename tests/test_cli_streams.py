@@ -340,8 +340,9 @@ def test_an_empty_option_value_is_not_an_empty_argument(model_file, tmp_path):
     proc = linesift_process("predict", "--model", model_file, "--site-field", "", "-f", "tsv", page,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stdout, stderr = proc.communicate(timeout=120)
-    assert (proc.returncode, stderr) == (0, b"")
-    assert len(stdout.decode().splitlines()) == len(PAGE.splitlines())
+    assert (proc.returncode, stdout) == (2, b"")  # said as the option's own error, not as an empty path
+    assert stderr == (b"Error: --site-field is empty (an unset shell variable?); name the field; see 'python -m "
+                      b"linesift predict -h'\n")
 
 
 def test_a_read_error_on_labelled_stdin_is_named(monkeypatch):
