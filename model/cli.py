@@ -986,8 +986,8 @@ def _foreign_output(output: Path, kind: str) -> str | None:
     """What an existing ``-o`` file holds where it is not what the command writes (``kind``: ``text``, ``tsv`` or
     ``jsonl``, predict's; ``labelled``, import's): an input of the kind a shell glob after -o names (``-o
     pages/*.tsv``), a labelled page, a corpus, a scrape (``text``: an HTML page, or a corpus or a labelled page
-    under its name). None where it is absent, empty, unreadable, the
-    command's own earlier output, or cannot be told (a first row over ``FOREIGN_HEAD_BYTES``)."""
+    under its name). None where it is absent, empty, unreadable, the command's own earlier output, or cannot
+    be told (a first row over ``FOREIGN_HEAD_BYTES``)."""
     import gzip
 
     try:

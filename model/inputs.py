@@ -597,7 +597,6 @@ def utf16_corpus(start: bytes) -> bool:
     return start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or first in (b"{\x00", b"\x00{")
 
 
-
 def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
                  text_field: str = TEXT_FIELD_DEFAULT, html_field: str | None = None, site_field: str | None = None,
                  replaced: tuple[str, ...] = ()) -> Iterator[Page | InputError]:
@@ -930,9 +929,9 @@ def _unread_bytes(path: str, archive, gunzipped=None) -> int:
     return 0 if len(tail) == unread and not tail.strip() else unread
 
 
-# labels that browsers read as windows-1252 (the WHATWG Encoding Standard): its quotes and dashes, not controls
-# charsets read as browsers read them (the WHATWG Encoding Standard): by the larger charset a label names there,
-# by Python's name of the codec; a page labelled GB2312 holds GBK characters, one labelled EUC-KR Windows-949's
+# charsets read as browsers read them (the WHATWG Encoding Standard), by Python's name of the codec: as the larger
+# charset a label names there (ISO-8859-1 as windows-1252, its quotes and dashes, not controls; a page labelled
+# GB2312 holds GBK characters, one labelled EUC-KR Windows-949's)
 _READ_AS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
             "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932", "big5": "big5hkscs"}
 # WHATWG labels Python does not know, by a name it does

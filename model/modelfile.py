@@ -109,7 +109,7 @@ def read_sidecar(path: str | Path) -> dict:
         raise
     except FileNotFoundError:
         model = Path(path).with_name(Path(path).name.removesuffix(".json"))
-        if model != Path(path) and sidecar_path(model).is_file() and model.is_file():  # -m X.model.json
+        if model != Path(path) and model.is_file() and Path(path).is_file():  # -m X.model.json, the sidecar
             raise ModelFileError(f"{path}: the sidecar of the model file {model}; give the model file") from None
         raise ModelFileError(f"{path}: no sidecar {side.name} beside the model file") from None
     except OSError as err:

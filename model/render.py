@@ -12,8 +12,8 @@ import sys
 from contextlib import contextmanager
 
 _XML_DECLARATION = re.compile(r"^<\?xml [^>]+?\?>")  # as inscriptis strips it
+_DOCUMENT_OPENING = re.compile(r"\s*(<\?xml [^>]*\?>)?\s*")  # blanks and an XML declaration before the comments
 # a document's opening (after an XML declaration and comments): a doctype, or a tag of its head or body
-_XML_DECLARATION = re.compile(r"\s*(<\?xml [^>]*\?>)?\s*")
 _HTML_START = re.compile(r"<!doctype\s+html|<(html|head|body|meta|title)[\s>/]", re.I)
 _MARKUP = re.compile(r"</[a-z][a-z0-9:-]*\s*>|<br\s*/?>", re.I)  # an end tag, or a line break
 HTML_SNIFF_CHARS = 1 << 20  # how far into a text markup is looked for (a page's head may hold 100 KB of style)
@@ -23,7 +23,7 @@ def looks_like_html(text: str) -> bool:
     """True when a text starts like an HTML document (an XML declaration and comments aside) and holds an end
     tag or a ``<br>`` in its first ``HTML_SNIFF_CHARS``: a scrape of a page about HTML may open with
     "<!DOCTYPE html> explained", and is text."""
-    at = _XML_DECLARATION.match(text, 0, 2048).end()
+    at = _DOCUMENT_OPENING.match(text, 0, 2048).end()
     while text.startswith("<!--", at):  # comments (a licence, a banner) of any length, within HTML_SNIFF_CHARS
         end = text.find("-->", at + 4, HTML_SNIFF_CHARS)
         if end < 0:

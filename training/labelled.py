@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, json_record, read_stdin,
-                             stdin_twice, utf16_corpus)
+from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, json_record,
+                             read_stdin, stdin_twice, utf16_corpus)
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, gzip_named, resolved
