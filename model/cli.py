@@ -185,9 +185,10 @@ def _say_unlabelled(data: list[Path]) -> None:
     name each left out as no regular file."""
     from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES, special_files, unlabelled_files
 
-    for special in special_files([p for p in data if str(p) != "-"]):
+    named = [p for p in data if str(p) != "-"]
+    for special in special_files(named):
         log(f"Warning: {special}: not a regular file (a pipe, socket or device), skipped")
-    if files := unlabelled_files([p for p in data if str(p) != "-"]):
+    if files := unlabelled_files(named):
         log(f"linesift: note: {len(files)} file{'s' * (len(files) != 1)} in the directories given "
             f"{'are' if len(files) != 1 else 'is'} not {', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} and left out "
             f"(the first: {files[0]})")
@@ -428,15 +429,13 @@ class _DirSink:
         read as an input by the next run, and numbered again."""
         wanted = self.directory / page_file_name(page_path, self.roots)
         source, record = record_of(page_path)
-        parts = wanted.relative_to(self.directory).parent.parts
+        parts = wanted.relative_to(self.directory).parent.parts  # a record's last part: its file's directory
         base = self.directory
-        for i, part in enumerate(parts):  # the directories, made where free
-            records_here = bool(record) and i == len(parts) - 1
-
-            def taken(p: Path, records_here: bool = records_here) -> bool:
-                return (p.exists() and not p.is_dir()) or (records_here and self.owners.get(p, source) != source)
-            base = self._free(base / part, taken)
-        if record:
+        for part in parts[:-1] if record else parts:  # the directories, made where free
+            base = self._free(base / part, lambda p: p.exists() and not p.is_dir())
+        if record:  # free, and not another file's records' in this run
+            base = self._free(base / parts[-1], lambda p: (p.exists() and not p.is_dir())
+                              or self.owners.get(p, source) != source)
             self.owners[base] = source
         target = self._free(base / wanted.name, lambda p: p in self.taken or p.is_dir())
         if resolved(target) in self.inputs:

@@ -335,9 +335,22 @@ def file_identity(path: str | Path) -> tuple[int, int] | Path:
 def unlabelled_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files under the directories among ``paths`` that ``find_labelled_files`` leaves out as not labelled
     pages by their names (not ``.tsv``, ``.jsonl`` or ``.jsonl.gz``; hidden ones are not counted), sorted."""
-    return sorted(q for root in map(Path, paths) if root.is_dir()
-                  for q in _visible_files(root, onerror=lambda err: None)
-                  if not is_labelled_name(q.name))
+    return sorted(q for q in _files_in_directories(paths) if not is_labelled_name(q.name))
+
+
+def special_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files under the directories among ``paths`` named as labelled pages that ``find_labelled_files``
+    leaves out as not regular files (a FIFO, a socket, a device: reading one could wait for ever), sorted."""
+    return sorted(q for q in _files_in_directories(paths)
+                  if is_labelled_name(q.name) and q.exists() and not q.is_file() and not q.is_dir())
+
+
+def _files_in_directories(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The names of the files under the directories among ``paths`` (``_visible_files``; a directory that
+    cannot be listed is left out: ``find_labelled_files`` names it)."""
+    for root in map(Path, paths):
+        if root.is_dir():
+            yield from _visible_files(root, onerror=lambda err: None)
 
 
 def _visible_files(root: Path, onerror) -> Iterator[Path]:
@@ -366,14 +379,6 @@ def _labelled_files_under(root: Path) -> Iterator[Path]:
                 raise LabelledDataError(f"{q}: {err.strerror or err}") from None
             if q.is_file():
                 yield q
-
-
-def special_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The files under the directories among ``paths`` named as labelled pages that ``find_labelled_files``
-    leaves out as not regular files (a FIFO, a socket, a device: reading one could wait for ever), sorted."""
-    return sorted(q for root in map(Path, paths) if root.is_dir()
-                  for q in _visible_files(root, onerror=lambda err: None)
-                  if is_labelled_name(q.name) and q.exists() and not q.is_file() and not q.is_dir())
 
 
 def unique_pages(pages: list[LabelledPage]) -> tuple[list[LabelledPage], list[LabelledPage]]:
