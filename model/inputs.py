@@ -701,7 +701,10 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
     while True:
         try:
             if path == "-":
-                handle = _Prefixed(b"".join(head or []), _stdin_buffer())
+                opening = b"".join(head or [])
+                handle = _Prefixed(opening, _stdin_buffer())
+                if opening.startswith(GZIP_MAGIC):  # stdin cannot be read again, as a file gzipped whole is
+                    handle = _Gunzipped(handle)
             else:
                 handle = gzip.open(path, "rb") if skip else open(path, "rb")
         except OSError as err:
@@ -782,6 +785,31 @@ def _next_record(records: Iterator, page: Page | InputError | None, number: int)
         if said.getvalue().strip() and isinstance(page, Page):
             page.warnings.append(f"{page.path}: record {number} runs past its Content-Length (perhaps too small): "
                                  "its text may have lost its end")
+
+
+class BrokenGzip(Exception):
+    """A gzip stream cut short or corrupt (``_Gunzipped``)."""
+
+
+class _Gunzipped(io.RawIOBase):
+    """The records of a gzipped WARC on stdin, ungzipped: gzip joins a member per record (Common Crawl's files)
+    and one member for the whole (``gzip crawl.warc``) alike, where warcio reads the first kind only and a
+    file of the second is read again (``iter_warc``). A gzip cut short raises ``BrokenGzip``: warcio takes an
+    EOFError for the end of the records and would stop without a word."""
+
+    def __init__(self, raw):
+        self.gzip = gzip.GzipFile(fileobj=raw)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.gzip.read1(len(buffer))  # one read at most: what came before a cut is given
+        except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+            raise BrokenGzip(one_line(err) or type(err).__name__) from None
+        buffer[:len(data)] = data
+        return len(data)
 
 
 class _Prefixed(io.RawIOBase):

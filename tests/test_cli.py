@@ -2450,12 +2450,31 @@ def test_a_warc_file_gzipped_whole_and_cut_short_is_an_error_after_its_whole_rec
     assert result.stderr == f"Error: {path}: broken WARC (record 4 is cut short: no Content-Length)\n"
 
 
-def test_a_warc_gzipped_whole_on_stdin_is_a_one_line_error(runner, model_file):
+def test_a_warc_gzipped_whole_on_stdin_is_read_whole(runner, model_file):
     warc = gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\n"))  # stdin cannot be read again
     result = predict(runner, model_file, "-f", "jsonl", "-", input=warc)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [json.loads(r)["url"] for r in result.stdout.splitlines()] == ["https://a.example/0", "https://a.example/1"]
+
+
+def test_a_warc_gzipped_a_member_per_record_on_stdin_is_read_whole(runner, model_file):
+    members = conversion_warc(b"A line of text.\n", b"Another line.\n", b"A third page.\n", compress=True)
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=members)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [json.loads(r)["url"] for r in result.stdout.splitlines()] == [
+        "https://a.example/0", "https://a.example/1", "https://a.example/2"]
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["gzipped whole", "a member per record"])
+def test_a_gzipped_warc_cut_short_on_stdin_is_an_error_after_its_whole_records(runner, model_file, compress):
+    page = "".join(f"Line {i} of a page long enough to fill gzip's first blocks.\n" for i in range(3000)).encode()
+    warc = conversion_warc(page, b"Another line.\n", compress=compress)
+    warc = warc if compress else gzip.compress(warc)
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=warc[:-60])  # the last record's end cut
     assert result.exit_code == 1
-    assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith("Error: -: broken WARC (ArchiveLoadFailed: ERROR: non-chunked gzip file")
+    assert [json.loads(r).get("url") for r in result.stdout.splitlines()] == ["https://a.example/0", None]
+    assert result.stderr == ("Error: -: broken WARC (BrokenGzip: Compressed file ended before the end-of-stream "
+                             "marker was reached)\n")
 
 
 def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):

@@ -163,7 +163,10 @@ def summarise(rows: list[dict], by: str, metric: str = "word_f1", seed: int = 0)
 
 def line_scores(pages: list[LabelledPage], model, **options) -> dict:
     """Line-level P/R/F1 on line-labelled pages for linesift (``options`` as ``predict_pages`` takes them),
-    keep-everything and C4 rules."""
+    keep-everything and C4 rules: pooled over every labelled line of the pages (micro), and the line F1 of
+    each page averaged over the pages (``line_f1_per_page``; a page without a content line in its gold
+    scores 1.0 where nothing is kept, else 0) and over the pages with a content line
+    (``line_f1_per_page_with_content``)."""
     preds = predict_pages([p.lines for p in pages], model, **options)
     systems = {"linesift (text)": [p.labels for p in preds],
                "keep-everything": [keep_everything(p.lines) for p in pages],
@@ -171,10 +174,17 @@ def line_scores(pages: list[LabelledPage], model, **options) -> dict:
     out = {}
     for name, labels in systems.items():
         tp = n_pred = n_true = 0
+        per_page, with_content = [], []
         for page, lab in zip(pages, labels):
             a, b, c = line_prf(lab, page.labels)
             tp, n_pred, n_true = tp + a, n_pred + b, n_true + c
+            per_page.append(prf(a, b, c)[2])
+            if c:
+                with_content.append(per_page[-1])
         out[name] = dict(zip(("line_p", "line_r", "line_f1"), prf(tp, n_pred, n_true)))
+        out[name]["line_f1_per_page"] = float(np.mean(per_page)) if per_page else None
+        out[name]["line_f1_per_page_with_content"] = float(np.mean(with_content)) if with_content else None
+        out[name]["pages"], out[name]["pages_with_content"] = len(per_page), len(with_content)
     return out
 
 
@@ -323,8 +333,12 @@ def main(argv=None) -> None:
            "Synthetic snippet F1, daniel (multilingual news) by language", "",
            markdown_table(results["synthetic_snippet_by_lang"], systems, "language")]
     if results["turku_lines"]:
-        md += ["Line-labelled Common Crawl text (turku), line P / R / F1", "", "| system | P | R | F1 |", "|---|---|---|---|"]
-        md += [f"| {s} | {v['line_p']:.3f} | {v['line_r']:.3f} | {v['line_f1']:.3f} |" for s, v in results["turku_lines"].items()]
+        first = next(iter(results["turku_lines"].values()))
+        md += ["Line-labelled Common Crawl text (turku), line P / R / F1 pooled over all lines; line F1 mean over "
+               f"the {first['pages']} pages, and over the {first['pages_with_content']} with a content line", "",
+               "| system | P | R | F1 | F1 per page | F1 per page with content |", "|---|---|---|---|---|---|"]
+        md += [f"| {s} | {v['line_p']:.3f} | {v['line_r']:.3f} | {v['line_f1']:.3f} | {v['line_f1_per_page']:.3f} "
+               f"| {v['line_f1_per_page_with_content']:.3f} |" for s, v in results["turku_lines"].items()]
         md.append("")
     md += ["Speed on the same pages (in-process, one core)", "", "| system | ms/page | pages/s | lines/s |", "|---|---|---|---|"]
     md += [f"| {s} | {v['ms_per_page']:.2f} | {v['pages_per_s']:.0f} | {v['lines_per_s']:.0f} |" for s, v in speed.items()]
