@@ -30,7 +30,7 @@ from linesift.sites import site_of_url
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "parquet", "warc")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 PARQUET_SUFFIXES = (".parquet",)
 PARQUET_MAGIC = b"PAR1"  # how a Parquet file opens (and ends)
 PARQUET_ON_STDIN = "Parquet cannot be read from stdin (it is read from its end); give the file's path"
@@ -109,6 +109,14 @@ class StdinPipe:
         while (size is None or size < 0 or len(self.data) - self.at < size) and self._more():
             pass
         return self._take(len(self.data) - self.at if size is None or size < 0 else size)
+
+    def read1(self, size: int | None = -1) -> bytes:
+        """What is waiting, up to ``size`` bytes, after one read of the descriptor if nothing is (b"" at the
+        stream's end): as ``io.BufferedReader.read1``."""
+        if len(self.data) == self.at:
+            self._more()
+        waiting = len(self.data) - self.at
+        return self._take(waiting if size is None or size < 0 else min(size, waiting))
 
     def readline(self, limit: int | None = -1) -> bytes:
         """The next row, up to and with its ``\\n`` (the rest at the stream's end), at most ``limit`` bytes."""
@@ -603,13 +611,20 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
     """The pages of a corpus's records (``corpus_page``), each given with where it is ("file:N") and its
     warnings so far; an InputError among them is passed on. ``replaced``: the fields the output record will
     write; the first record holding one gets a warning, the others of the corpus do not. So does the first
-    record that is a line of ``predict``'s own output (``LINE_RECORD_KEYS``: one line, read as a page)."""
+    record that is a line of ``predict``'s own output (``LINE_RECORD_KEYS``: one line, read as a page), and
+    the first record without a page that holds results of an earlier run, which stay beside its error (said
+    with the error, ``InputError.said``)."""
     line_records_said = False
+    stale = replaced
     for row in rows:
         if isinstance(row, InputError):
             yield row
             continue
         page = corpus_page(*row, text_field, html_field, site_field)
+        if stale and isinstance(page, InputError) and isinstance(page.record, dict):
+            if held := held_fields(page.record, (ERROR_FIELD,), stale):  # a record cleaned before, its page gone
+                page.said = f"{page}; the record already has {held} (said once per file)"
+                stale = ()
         if not line_records_said and isinstance(page, Page) and LINE_RECORD_KEYS <= page.record.keys():
             page.warnings.append(f"{page.path}: a record of one line and its label, as `linesift predict -f jsonl` "
                                  "writes for scrapes: each is read as a page (said once per file)")
@@ -700,8 +715,8 @@ def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | Inp
     skip = 0  # records read already, where a file gzipped whole is read again through gzip
     while True:
         try:
-            if path == "-":
-                opening = b"".join(head or [])
+            if path == "-":  # head: what the sniff read; with --input-format warc nothing was, so read 2 bytes
+                opening = b"".join(head) if head else _stdin_buffer().read(len(GZIP_MAGIC))
                 handle = _Prefixed(opening, _stdin_buffer())
                 if opening.startswith(GZIP_MAGIC):  # stdin cannot be read again, as a file gzipped whole is
                     handle = _Gunzipped(handle)
@@ -733,13 +748,14 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
     before, through warcio's own gzip reader, whose pages were given."""
     # each page is held until the next record is read: warcio finds then whether the record ran past its
     # Content-Length (a warning for its page)
-    page, number = None, 0
+    page, number, whole = None, 0, True  # whole: record ``number`` was read to its end
     try:
         archive = archive_iterator(handle)
         records = iter(archive)
         while (record := _next_record(records, page, number)) is not None:
             if page is not None:
                 yield page
+            page, whole = None, False
             number += 1
             if number <= skip:
                 page = None
@@ -754,6 +770,7 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
             page = _warc_page(path, record)
             while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
                 pass
+            whole = True
             if getattr(record.raw_stream, "limit", 0) > 0:
                 yield InputError(f"{path}: broken WARC (record {number} is cut short: "
                                  f"{record.raw_stream.limit} bytes missing)")
@@ -764,11 +781,21 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
         if unread:
             yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
     except Exception as err:  # warcio raises several kinds on truncated or malformed archives
+        gzipped = isinstance(err, (BrokenGzip, EOFError))  # the gzip stream read through ``_Gunzipped`` or gzip
+        if not whole:  # a record cut or damaged in its middle: said by the archive's error
+            page = None
+        elif gzipped and getattr(err, "checked", False) and isinstance(page, Page):
+            # the check (CRC, length) at its gzip member's end failed once its data had been read: damaged text
+            page = InputError(f"{page.path}: its gzip member is damaged ({one_line(err)})")
         if page is not None:
             yield page
         # warcio's ArchiveLoadFailed for a file gzipped whole: "non-chunked gzip file detected"
         if path != "-" and not skip and "non-chunked gzip" in str(err):
             yield _GzippedWhole(number)
+            return
+        if gzipped:
+            where = f"after record {number}" if whole else f"in record {number}"
+            yield InputError(f"{path}: broken WARC (its gzip stream breaks {where}: {one_line(err)})")
             return
         yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
 
@@ -788,7 +815,15 @@ def _next_record(records: Iterator, page: Page | InputError | None, number: int)
 
 
 class BrokenGzip(Exception):
-    """A gzip stream cut short or corrupt (``_Gunzipped``)."""
+    """A gzip stream cut short or corrupt (``_Gunzipped``); ``checked``: a member's data was read whole and
+    failed the check of its end (CRC or length), so what was read of it is damaged."""
+
+    def __init__(self, message: str, checked: bool = False):
+        super().__init__(message)
+        self.checked = checked
+
+
+_GZIP_CHECKS = ("CRC check failed", "Incorrect length of data produced")  # gzip's messages for a member's end
 
 
 class _Gunzipped(io.RawIOBase):
@@ -807,7 +842,8 @@ class _Gunzipped(io.RawIOBase):
         try:
             data = self.gzip.read1(len(buffer))  # one read at most: what came before a cut is given
         except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-            raise BrokenGzip(one_line(err) or type(err).__name__) from None
+            checked = isinstance(err, gzip.BadGzipFile) and str(err).startswith(_GZIP_CHECKS)
+            raise BrokenGzip(one_line(err) or type(err).__name__, checked) from None
         buffer[:len(data)] = data
         return len(data)
 
@@ -826,7 +862,9 @@ class _Prefixed(io.RawIOBase):
             n = min(len(buffer), len(self.head))
             buffer[:n], self.head = self.head[:n], self.head[n:]
             return n
-        data = self.rest.read(len(buffer))
+        # what is waiting (one read of the pipe when nothing is), not a full buffer: a live producer's records
+        # are not held back for the bytes after them (Python 3.12's gzip asks for 128 KB at a time)
+        data = self.rest.read1(len(buffer))
         buffer[:len(data)] = data
         return len(data)
 
@@ -882,6 +920,8 @@ def _warc_page(path: str, record) -> Page | InputError | None:
                           "needs brotli (pip install brotli; the warc extra of linesift)")
     try:
         body = record.content_stream().read()
+    except (BrokenGzip, EOFError):  # the archive's gzip stream, not the body's encoding: said by ``_warc_items``
+        raise
     except Exception as err:  # warcio's decoders raise several kinds (brotli's AttributeError, zlib.error, ...)
         why = f"{type(err).__name__}: {one_line(err)}"
         return InputError(f"{path}#{record_id}: cannot decode the record's body ({why})")

@@ -160,9 +160,10 @@ def without_surrogates(value, row: str) -> tuple[object, int]:
 
 def utf8_rows(handle) -> Iterator[tuple[int, str, int | None]]:
     """``(line number, text, offset of the first byte that is not UTF-8 or None)`` of each row of a binary
-    file (JSONL): a BOM at the start is skipped; bytes that are not UTF-8 are replaced (U+FFFD)."""
+    file (JSONL): a BOM at the start of a row is skipped (at the file's start, and where files with a BOM each
+    were joined by ``cat``); bytes that are not UTF-8 are replaced (U+FFFD)."""
     for number, raw in enumerate(handle, start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        if raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
         try:
             yield number, raw.decode("utf-8"), None

@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -226,10 +227,10 @@ def test_html_opening_with_a_comment_of_over_2_kb_is_sniffed_on_stdin(runner, mo
 
 
 def test_jsonl_on_stdin_whose_records_each_open_with_a_bom_is_a_corpus(runner, model_file):
-    rows = '\ufeff{"text": "A line."}\n\ufeff{"text": "B line."}\n'
+    rows = '\ufeff{"text": "A line."}\n\ufeff{"text": "B line."}\n'  # files with a BOM each, joined by cat
     result = predict(runner, model_file, "-f", "jsonl", "-", input=rows.encode("utf-8"))
-    assert [json.loads(r).get("error", "") for r in result.stdout.splitlines()] == [
-        "", "-:2: broken JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at column 1)"]
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [json.loads(r)["text"] for r in result.stdout.splitlines()] == ["A line.", "B line."]
 
 
 def test_a_scrape_opening_with_a_doctype_but_without_end_tags_is_text_on_stdin(runner, model_file):
@@ -1492,6 +1493,27 @@ def test_records_holding_output_fields_are_warned_of_once_per_file(runner, model
     assert (as_tsv.exit_code, as_tsv.stderr) == (0, "")
 
 
+def test_results_of_an_earlier_run_beside_a_new_error_are_said_once_per_file(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"text": null, "content": "Old text.", "linesift": {"lines": 1}}\n'
+                      '{"text": null, "content": "Old text."}\n', encoding="utf-8")
+    result = predict(runner, model_file, corpus, "-f", "jsonl")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {corpus}:1: no string field 'text'; the record already has 'content', "
+                             "'linesift', which stay beside the error (said once per file)\n"
+                             f"Error: {corpus}:2: no string field 'text'\n")
+    assert [json.loads(r)["error"] for r in result.stdout.splitlines()] == [
+        f"{corpus}:1: no string field 'text'", f"{corpus}:2: no string field 'text'"]
+
+
+def test_an_ndjson_gz_file_is_a_corpus(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.ndjson.gz"
+    corpus.write_bytes(gzip.compress(b'{"id": 1, "text": "A line."}\n{"id": 2, "text": "B line."}\n'))
+    result = predict(runner, model_file, corpus, "-f", "jsonl")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [json.loads(r)["id"] for r in result.stdout.splitlines()] == [1, 2]
+
+
 def test_an_output_directory_is_made_only_where_its_parent_exists(runner, model_file, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("The council met on Tuesday.\n", encoding="utf-8")
@@ -2465,6 +2487,49 @@ def test_a_warc_gzipped_a_member_per_record_on_stdin_is_read_whole(runner, model
         "https://a.example/0", "https://a.example/1", "https://a.example/2"]
 
 
+def test_a_warc_gzipped_whole_on_stdin_is_read_whole_with_input_format_warc_too(runner, model_file):
+    warc = gzip.compress(conversion_warc(b"A line of text.\n", b"Another line.\n"))
+    result = predict(runner, model_file, "-f", "jsonl", "--input-format", "warc", "-", input=warc)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [json.loads(r)["url"] for r in result.stdout.splitlines()] == ["https://a.example/0", "https://a.example/1"]
+
+
+def gzip_members(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each gzip member of ``data``."""
+    spans, start = [], 0
+    while start < len(data):
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        inflate.decompress(data[start:])
+        spans.append((start, len(data) - len(inflate.unused_data)))
+        start = spans[-1][1]
+    return spans
+
+
+LONG_PAGE = "".join(f"Line {i} of a page, {i * 7919 % 10007} long enough.\n" for i in range(3000)).encode()
+
+
+def test_a_gzipped_warc_cut_inside_a_record_on_stdin_is_one_error_in_its_place(runner, model_file):
+    warc = conversion_warc(b"A line of text.\n", LONG_PAGE, b"A third page.\n", compress=True)
+    start, end = gzip_members(warc)[1]
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=warc[:(start + end) // 2])
+    assert result.exit_code == 1
+    assert [json.loads(r).get("url") for r in result.stdout.splitlines()] == ["https://a.example/0", None]
+    assert result.stderr == ("Error: -: broken WARC (its gzip stream breaks in record 2: Compressed file ended "
+                             "before the end-of-stream marker was reached)\n")
+
+
+def test_a_gzip_member_failing_its_crc_on_stdin_is_an_error_for_its_record(runner, model_file):
+    warc = bytearray(conversion_warc(b"A line of text.\n", LONG_PAGE, b"A third page.\n", compress=True))
+    warc[gzip_members(bytes(warc))[1][1] - 8] ^= 1  # a bit of the second member's CRC: its data read, then refused
+    result = predict(runner, model_file, "-f", "jsonl", "-", input=bytes(warc))
+    assert result.exit_code == 1
+    errors = [json.loads(r).get("error", "") for r in result.stdout.splitlines()]
+    assert [e.split(" (")[0] for e in errors] == ["", errors[1].split(" (")[0], "-: broken WARC"]
+    assert errors[1].startswith("-#<urn:uuid:") and ">: its gzip member is damaged (CRC check failed" in errors[1]
+    assert errors[2].startswith("-: broken WARC (its gzip stream breaks after record 2: CRC check failed")
+    assert len(result.stderr.splitlines()) == 2
+
+
 @pytest.mark.parametrize("compress", [False, True], ids=["gzipped whole", "a member per record"])
 def test_a_gzipped_warc_cut_short_on_stdin_is_an_error_after_its_whole_records(runner, model_file, compress):
     page = "".join(f"Line {i} of a page long enough to fill gzip's first blocks.\n" for i in range(3000)).encode()
@@ -2473,8 +2538,8 @@ def test_a_gzipped_warc_cut_short_on_stdin_is_an_error_after_its_whole_records(r
     result = predict(runner, model_file, "-f", "jsonl", "-", input=warc[:-60])  # the last record's end cut
     assert result.exit_code == 1
     assert [json.loads(r).get("url") for r in result.stdout.splitlines()] == ["https://a.example/0", None]
-    assert result.stderr == ("Error: -: broken WARC (BrokenGzip: Compressed file ended before the end-of-stream "
-                             "marker was reached)\n")
+    assert result.stderr == ("Error: -: broken WARC (its gzip stream breaks after record 1: Compressed file ended "
+                             "before the end-of-stream marker was reached)\n")
 
 
 def test_a_warc_cut_short_is_an_error_after_its_whole_records(runner, model_file, tmp_path):
