@@ -767,14 +767,19 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
             if not arc and not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
                 yield InputError(f"{path}: broken WARC (record {number} is cut short: no Content-Length)")
                 return
-            page = _warc_page(path, record)
-            while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
-                pass
+            said = io.StringIO()  # warcio's own word on a gzip member it cannot inflate, said here instead
+            with redirect_stderr(said):
+                page = _warc_page(path, record)
+                while record.raw_stream.read(1 << 16):  # the rest of the record, to tell whether it is whole
+                    pass
             whole = True
+            why = f"; {one_line(said.getvalue())}" if said.getvalue().strip() else ""
             if getattr(record.raw_stream, "limit", 0) > 0:
                 yield InputError(f"{path}: broken WARC (record {number} is cut short: "
-                                 f"{record.raw_stream.limit} bytes missing)")
+                                 f"{record.raw_stream.limit} bytes missing{why})")
                 return
+            if why and isinstance(page, Page):
+                page.warnings.append(f"{page.path}: reading record {number}: {why[2:]}")
         if page is not None:
             yield page
         unread = _unread_bytes(path, archive, handle if skip else None)

@@ -2530,6 +2530,19 @@ def test_a_gzip_member_failing_its_crc_on_stdin_is_an_error_for_its_record(runne
     assert len(result.stderr.splitlines()) == 2
 
 
+def test_a_warc_file_with_a_gzip_member_broken_inside_is_one_error_line(runner, model_file, tmp_path):
+    warc = bytearray(conversion_warc(b"A line of text.\n", LONG_PAGE, b"A third page.\n", compress=True))
+    start, end = gzip_members(bytes(warc))[1]
+    warc[(start + end) // 2] ^= 0xFF  # inflate fails in the middle of the second record (warcio prints why)
+    path = tmp_path / "broken.warc.gz"
+    path.write_bytes(bytes(warc))
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 1
+    assert [json.loads(r).get("url") for r in result.stdout.splitlines()] == ["https://a.example/0", None]
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: {path}: broken WARC (record 2 is cut short: ")
+
+
 @pytest.mark.parametrize("compress", [False, True], ids=["gzipped whole", "a member per record"])
 def test_a_gzipped_warc_cut_short_on_stdin_is_an_error_after_its_whole_records(runner, model_file, compress):
     page = "".join(f"Line {i} of a page long enough to fill gzip's first blocks.\n" for i in range(3000)).encode()
