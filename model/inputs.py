@@ -757,8 +757,8 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
                 yield page
             page, whole = None, False
             number += 1
-            if number <= skip:
-                page = None
+            if number <= skip:  # its page was given: the next record's errors come after it
+                whole = True
                 continue
             arc = record.format == "arc"
             if arc and not path.lower().endswith(".arc.gz"):  # warcio's fallback for what is not WARC
