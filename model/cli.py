@@ -371,7 +371,7 @@ class _Progress:
 
     def _draw(self, now: float) -> None:
         rate = self.pages / max(now - self.start, 1e-9)
-        sys.stderr.write(f"\r\033[Klinesift: {self.pages} pages, {rate:.0f} pages/s")
+        sys.stderr.write(f"\r\033[Klinesift: {self.pages} page{'s' * (self.pages != 1)}, {rate:.0f} pages/s")
         sys.stderr.flush()
 
     def close(self) -> None:

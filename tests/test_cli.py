@@ -2961,6 +2961,18 @@ def test_the_progress_counter_gives_way_to_messages_and_ends_with_the_final_coun
                                          "\r\033[Klinesift: 96 pages, 32 pages/s\r\033[Klinesift: 96 pages, 24 pages/s\n")
 
 
+def test_the_progress_counter_says_one_page(monkeypatch):
+    from linesift import cli
+
+    now = iter([0.0, 1.0, 2.0])
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: next(now))
+    monkeypatch.setattr(cli.sys, "stderr", _Terminal())
+    progress = cli._Progress(enabled=True)
+    progress.update(1)
+    progress.close()
+    assert cli.sys.stderr.getvalue() == "\r\033[Klinesift: 1 page, 1 pages/s\r\033[Klinesift: 1 page, 0 pages/s\n"
+
+
 def test_the_progress_counter_is_not_drawn_where_stderr_is_no_terminal(monkeypatch):
     from linesift import cli
 
