@@ -948,13 +948,17 @@ def _warc_page(path: str, record) -> Page | InputError | None:
     return Page(f"{path}#{record_id}", [], record=meta, html=html, site=site_of_url(url), record_lines=True)
 
 
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32 LE: as UTF-16 LE
+
+
 def _decoded_body(data: bytes, content_type: str) -> str:
     """An HTML response body as text: by the charset of its Content-Type, else as an ``.html`` file is read
     (``lines.decode``, then ``as_declared``: the charset its ``<meta>`` declares, which legacy Cyrillic and
     CJK pages often give only there); bad bytes replaced. Bytes that are no text (``lines.NotTextError``, and
-    mostly not UTF-8: an image or compressed data under an HTML Content-Type) are refused."""
+    mostly not UTF-8: an image or compressed data under an HTML Content-Type) are refused. A byte order mark
+    wins over the Content-Type, as browsers read it."""
     charset = _charset(content_type)
-    if charset is not None:
+    if charset is not None and not data.startswith(_BOMS):
         with suppress(UnicodeError):  # a codec that fails whatever the bytes: read as a file is
             return data.decode(charset, errors="replace")
     try:

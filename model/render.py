@@ -35,21 +35,31 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> str:
-    """Render an HTML document to plain text lines with inscriptis; where it gives no text at all (libxml2
-    drops everything past 2,048 levels of nesting), the page's text between its tags (``_text_between_tags``)."""
+    """Render an HTML document to plain text lines with inscriptis; where it gives no text at all, or libxml2
+    read it only in part (it drops everything nested past 2,048 levels, the text after that too), the page's
+    text between its tags (``_text_between_tags``): every word of it, on cruder lines."""
     if not html.strip():
         return ""
     text = _rendered(html)
+    if text is None:  # read in part: its blank lines, one a block tag thousands of levels deep, as one
+        return _BLANK_RUN.sub("\n\n", _text_between_tags(html))
     return text if text.strip() else _text_between_tags(html)
 
 
-def _rendered(html: str) -> str:
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def _rendered(html: str) -> str | None:
+    """inscriptis's text of the page; None where libxml2 read it only in part (``_parsed``)."""
     from inscriptis import Inscriptis
     from inscriptis.model.config import ParserConfig
 
     with _deep_recursion():
         try:
-            return Inscriptis(html_tree(html), ParserConfig(display_images=False, display_links=False)).get_text()
+            tree, whole = _parsed(html)
+            if not whole:
+                return None
+            return Inscriptis(tree, ParserConfig(display_images=False, display_links=False)).get_text()
         except Exception:  # lxml rejects some documents (e.g. bare XML declarations with unicode)
             html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
             try:
@@ -93,6 +103,12 @@ def html_tree(html: str):
     """The page's lxml tree, parsed as inscriptis's ``get_text`` parses it (whole documents, a fragment that
     is not one read as ``<pre>``) but with ``huge_tree``: libxml2 otherwise drops everything nested more than
     255 elements deep (unclosed ``<font>`` or ``<div>`` tags of a long forum thread), or the whole page."""
+    return _parsed(html)[0]
+
+
+def _parsed(html: str):
+    """``(html_tree(html), whether libxml2 read the whole page)``: past its depth limit (2,048 levels with
+    ``huge_tree``) it drops the deeper elements and what follows them, and says so in its error log."""
     from lxml.etree import ParserError
     from lxml.html import HTMLParser, document_fromstring
 
@@ -101,6 +117,10 @@ def html_tree(html: str):
     if html.startswith("<?xml "):
         html = _XML_DECLARATION.sub("", html, count=1)
     try:
-        return document_fromstring(html, parser=parser)
+        tree = document_fromstring(html, parser=parser)
     except ParserError:
-        return document_fromstring("<pre>" + html + "</pre>", parser=parser)
+        tree = document_fromstring("<pre>" + html + "</pre>", parser=parser)
+    return tree, not any(_TOO_DEEP in error.message for error in parser.error_log)
+
+
+_TOO_DEEP = "Excessive depth in document"  # libxml2's message at its depth limit

@@ -486,12 +486,45 @@ def test_a_warc_response_naming_a_codec_that_is_no_charset_keeps_the_records_aft
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize("bom, codec", [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le")])
+def test_a_warc_response_opening_with_a_byte_order_mark_is_read_by_it_over_its_content_type(runner, model_file,
+                                                                                             tmp_path, bom, codec):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "t.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=iso-8859-1")], protocol="HTTP/1.0")
+        body = bom + f"<html><body><p>Caf\u00e9 news. {ARTICLE}</p></body></html>".encode(codec)
+        writer.write_record(writer.create_warc_record("https://a.example/0", "response", payload=io.BytesIO(body),
+                                                      http_headers=headers))
+    result, records = predict_jsonl(runner, model_file, path, "-t", "0")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert records[0]["line_texts"] == [f"Caf\u00e9 news. {ARTICLE}"]
+
+
 @pytest.mark.parametrize("depth", [1500, 3000])
 def test_html_nested_deeper_than_python_and_libxml2_recurse_keeps_its_text(depth):
     from linesift.render import html_to_text
 
     html = "<html><body>" + "<div>" * depth + "Deep text." + "</div>" * depth + "<p>After.</p></body></html>"
     assert [line.strip() for line in html_to_text(html).splitlines() if line.strip()] == ["Deep text.", "After."]
+
+
+def test_html_with_text_around_a_part_nested_past_libxml2s_limit_keeps_every_word():
+    from linesift.render import html_to_text
+
+    html = "<p>Before.</p>" + "<div>" * 3000 + "Deep text." + "</div>" * 3000 + "<p>After.</p>"
+    assert html_to_text(html) == "\nBefore.\n\nDeep text.\n\nAfter.\n"
+
+
+def test_a_thread_of_unclosed_posts_past_libxml2s_limit_keeps_every_reply():
+    from linesift.render import html_to_text
+
+    html = "".join(f"<div class=post><p>Reply {i}.</p>" for i in range(2500)) + "<p>Footer.</p>"
+    lines = [line.strip() for line in html_to_text(html).splitlines() if line.strip()]
+    assert lines == [f"Reply {i}." for i in range(2500)] + ["Footer."]
 
 
 # --- found by a hostile-input review (0.16.1)
