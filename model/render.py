@@ -41,7 +41,7 @@ def html_to_text(html: str) -> str:
     if not html.strip():
         return ""
     text = _rendered(html)
-    if text is None:  # read in part: its blank lines, one a block tag thousands of levels deep, as one
+    if text is None:  # read in part; the blank lines of thousands of nested block tags joined into one
         return _BLANK_RUN.sub("\n\n", _text_between_tags(html))
     return text if text.strip() else _text_between_tags(html)
 
