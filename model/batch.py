@@ -63,6 +63,7 @@ def too_large(page: Page, fmt: str) -> BatchResult:
 
 
 def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, cut: bool) -> BatchResult:
+    html = [p.html is not None and not p.html.isspace() and p.html != "" for p in pages]
     pages = [p.render() for p in pages]
     out = []
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table, cut)
@@ -76,6 +77,8 @@ def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, 
     # the model found each page's one long line (``PagePrediction.whole_line``) unless a threshold is given
     warnings = [w for w in (overlong_line(page, res.whole_line if threshold is None else overlong_row(page.lines),
                                           threshold) for page, res in zip(pages, results)) if w]
+    warnings += [no_text_shown(page) for page, was_html in zip(pages, html)
+                 if was_html and not any(line.strip() for line in page.lines)]
     return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages), warnings)
 
 
@@ -89,6 +92,12 @@ def overlong_line(page: Page, row: int | None, threshold: float | None = None) -
     return (f"{page.path}: line {row + 1} holds {word_chars(page.lines[row]):,} of the page's "
             f"{sum(map(word_chars, page.lines)):,} letters and digits; linesift labels whole lines{kept}: "
             "give it a scrape with line breaks (w3m -dump, lynx -dump, inscriptis)")
+
+
+def no_text_shown(page: Page) -> str:
+    """The warning for an HTML page that renders to no text: nothing to label, so no line in the output."""
+    return (f"{page.path}: its HTML renders to no text (a page its scripts fill in?), so it has no lines to label; "
+            "give linesift the page as a browser shows it (its innerText) to keep its text")
 
 
 def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],

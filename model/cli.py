@@ -56,7 +56,7 @@ from linesift.settings import (
     MIN_SAMPLES_LEAF_RECIPE,
     N_ESTIMATORS_DEFAULT,
     ORACLE_WARNING_BELOW,
-    OVERLONG_WARNINGS_MAX,
+    PAGE_WARNINGS_MAX,
     PAGE_MODEL_MIN_PAGES,
     TAIL_MODEL_MIN_PAGES,
     TRAIN_ONE_THREAD_LINES,
@@ -690,7 +690,7 @@ def predict(
         sink = _DirSink(output, paths, inputs) if to_dir else _Sink(output, "\n" if fmt == OutputFormat.text else "")
     except OSError as err:
         cannot_write(output, err)
-    n_pages = n_lines = n_failed = n_overlong = 0
+    n_pages = n_lines = n_failed = n_page_warnings = 0
     n_held = 0  # records read that hold no page: written back as error records with their fields (jsonl)
     ok = False
     # not where the results go to the same terminal: they would be written into the counter's line
@@ -751,8 +751,8 @@ def predict(
                 for failure in result.failures:  # a page too large for the memory: said as an unreadable input
                     on_error(failure)
                 for warning in result.warnings:
-                    n_overlong += 1
-                    if n_overlong <= OVERLONG_WARNINGS_MAX:
+                    n_page_warnings += 1
+                    if n_page_warnings <= PAGE_WARNINGS_MAX:
                         on_warning(warning)
                 progress.update(n_pages)
         # a run in which every input failed writes no file, but records read that hold no page are its output
@@ -770,8 +770,9 @@ def predict(
         except OSError as err:  # the last write failed (disk full): said only if nothing else was
             if ok:
                 cannot_write(output or "stdout", err)
-    if n_overlong > OVERLONG_WARNINGS_MAX:
-        log(f"Warning: {n_overlong - OVERLONG_WARNINGS_MAX} more pages with one line holding most of the page")
+    if n_page_warnings > PAGE_WARNINGS_MAX:
+        log(f"Warning: {n_page_warnings - PAGE_WARNINGS_MAX} more pages with one line holding most of the page "
+            "or HTML that renders to no text")
     if table is None and n_pages > 1 and sites and "-" in expanded and getattr(clf, "use_sites_", False) and not quiet:
         log("linesift: note: pages read from stdin are scored page by page" + (
             ", and so are the files given with it" if len(expanded) > 1 else "") + ": corpus mode (lines repeated "

@@ -2,7 +2,10 @@
 
 inscriptis is used because it is a pure-Python, layout-aware renderer (tables, lists and block
 structure become lines much like a text browser dump), well kept, Apache-2.0, and fast enough.
-It is imported lazily so text-only runs never pay for it.
+It is imported lazily so text-only runs never pay for it. Its default ("relaxed") profile is used as it is,
+quirks and all (code in ``<pre><code>`` on one line, two spaces of indentation per nested ``<div>``): the
+shipped model was trained on its renders, and renders closer to a browser's scored lower with it and with a
+model rebuilt on them (data/EXPERIMENTS.md, "Thirty-sixth round").
 """
 
 from __future__ import annotations

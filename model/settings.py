@@ -83,7 +83,9 @@ VOCABULARY_BITS = 24  # the training vocabulary is a bit set of 2**24 bits (2 MB
 OVERLONG_LINE_CHARS = 1000
 OVERLONG_LINE_SHARE = 0.8
 OVERLONG_PAGE_LINES = 5
-OVERLONG_WARNINGS_MAX = 10  # such warnings printed per run; then one line says how many more there were
+# warnings of a page's text (one line holding most of it, HTML rendering to no text) printed per run; then one
+# line says how many more there were
+PAGE_WARNINGS_MAX = 10
 # Pages without a url (a directory of scrapes) are grouped into inferred sites for the cross-page features: a
 # page joins an earlier page's group when they share TEMPLATE_MIN_SHARED lines among the first and last
 # TEMPLATE_EDGE_LINES non-blank lines of each (measured on held-out pages: data/EXPERIMENTS.md). Memory is bounded

@@ -2164,6 +2164,16 @@ def test_html_on_stdin_is_rendered_with_input_format_html(runner, model_file):
     assert [row[2] for row in tsv_rows(result.stdout)] == ["Home | News", "", "The council could not agree on who pays."]
 
 
+def test_html_that_renders_to_no_text_is_said_on_stderr(runner, model_file, tmp_path):
+    page = tmp_path / "app.html"
+    page.write_text("<html><head><title>App</title></head><body><script>render()</script></body></html>\n")
+    result = predict(runner, model_file, "-f", "tsv", page)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == (f"Warning: {page}: its HTML renders to no text (a page its scripts fill in?), so it has no "
+                             "lines to label; give linesift the page as a browser shows it (its innerText) to keep its "
+                             "text\n")
+
+
 @pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges elsewhere")
 def test_a_directory_s_symlinks_to_directories_are_left_out(runner, model_file, tmp_path):
     (tmp_path / "d" / "real").mkdir(parents=True)
@@ -2741,7 +2751,8 @@ def test_warnings_of_one_line_pages_stop_after_ten(runner, model_file, tmp_path)
     result = predict(runner, model_file, "--jobs", "1", folder)
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    assert len(lines) == 11 and lines[-1] == "Warning: 3 more pages with one line holding most of the page"
+    assert len(lines) == 11
+    assert lines[-1] == "Warning: 3 more pages with one line holding most of the page or HTML that renders to no text"
 
 
 def test_a_gzipped_corpus_named_in_capitals_is_read(runner, model_file, tmp_path):

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from linesift.render import html_to_text
 from linesift.training import renderers
 from linesift.training.renderers import (available_renderers, render, render_checked, renderer_versions,
                                          stable_lynx_dump)
@@ -70,3 +71,9 @@ def test_a_renderer_that_times_out_gives_no_text_and_says_so(monkeypatch):
     monkeypatch.setitem(renderers.RENDERERS, "w3m", slow)
     assert render_checked("<p>x</p>", "w3m") == ("", "w3m took over 60 s")
     assert render("<p>x</p>", "w3m") == ""
+
+
+def test_inscriptis_keeps_the_text_of_hidden_elements_scripts_would_show():
+    html = "<html><body><p>Shown</p><div hidden>Accordion</div><template><p>Streamed</p></template></body></html>"
+    lines = [line.strip() for line in html_to_text(html).splitlines() if line.strip()]
+    assert lines == ["Shown", "Accordion", "Streamed"]
