@@ -100,7 +100,7 @@ def no_text_shown(page: Page) -> str:
             "give linesift the page as a browser shows it (its innerText) to keep its text")
 
 
-def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError], None],
+def batches(items: Iterable[Page | InputError | str], on_error: Callable[[InputError], None],
             on_warning: Callable[[str], None], size: int = BATCH_PAGES_DEFAULT,
             error_records: bool = False, paused: Callable[[], bool] | None = None) -> Iterator[list[Page]]:
     """Group readable pages into batches; report unreadable inputs and warnings as they come. With
@@ -116,6 +116,9 @@ def batches(items: Iterable[Page | InputError], on_error: Callable[[InputError],
         item = next(items, None)
         if item is None:
             break
+        if isinstance(item, str):  # a warning of a page given before it (``inputs.iter_warc``)
+            on_warning(item)
+            continue
         if isinstance(item, InputError):
             if batch:  # the pages read before the bad input are scored first (``--fail-fast`` stops after them)
                 yield batch

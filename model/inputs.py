@@ -110,6 +110,12 @@ class StdinPipe:
             pass
         return self._take(len(self.data) - self.at if size is None or size < 0 else size)
 
+    def peek(self, size: int) -> bytes:
+        """The next ``size`` bytes (fewer at the stream's end), left to be read."""
+        while len(self.data) - self.at < size and self._more():
+            pass
+        return bytes(self.data[self.at:self.at + size])
+
     def read1(self, size: int | None = -1) -> bytes:
         """What is waiting, up to ``size`` bytes, after one read of the descriptor if nothing is (b"" at the
         stream's end): as ``io.BufferedReader.read1``."""
@@ -491,12 +497,16 @@ def _sniffed_stdin(input_format: str, field: str = TEXT_FIELD_DEFAULT) -> tuple[
     if input_format != "auto":
         return input_format, []
     try:
-        head = _rows_to_nonblank([])
-        if head[0].startswith(PARQUET_MAGIC):
+        buffer = _stdin_buffer()
+        # gzip is told by its first 2 bytes, not a row: its first record may hold no line break, and a live
+        # producer's next record would be waited for
+        gzipped = isinstance(buffer, StdinPipe) and buffer.peek(len(GZIP_MAGIC)) == GZIP_MAGIC
+        head = [] if gzipped else _rows_to_nonblank([])
+        if head and head[0].startswith(PARQUET_MAGIC):
             raise InputError(f"-: {PARQUET_ON_STDIN} (or --input-format text, for a page of text opening so)")
-        if head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
-            head.append(_stdin_buffer().read(WARC_SNIFF_BYTES))
-            if not WARC_VERSION_LINE.match(_gunzipped_start(b"".join(head))):
+        if gzipped or head[0].startswith(GZIP_MAGIC):  # a gzipped WARC is read; any other gzip is refused
+            head = [_gzip_opening(buffer, b"".join(head))]
+            if not WARC_VERSION_LINE.match(_gunzipped_start(head[0])):
                 raise InputError(f"-: {GZIPPED}")
             return "warc", head
         if len(head) == 1 and WARC_VERSION_LINE.fullmatch(head[0]):  # from its first byte, as warcio reads it
@@ -510,6 +520,21 @@ def _sniffed_stdin(input_format: str, field: str = TEXT_FIELD_DEFAULT) -> tuple[
     except OSError as err:
         raise InputError(f"-: {err.strerror or err}") from None
     return ("jsonl" if looks_like_jsonl(first, head[-1] or None) else "auto"), head
+
+
+def _gzip_opening(buffer, data: bytes) -> bytes:
+    """``data`` (the start of a gzip stream on stdin) and what is read after it, up to ``WARC_SNIFF_BYTES``,
+    until it ungzips to a line or 16 bytes (a WARC version line is shorter), or stdin ends; read as it comes,
+    so a live producer's first record is not held for more bytes."""
+    while len(data) < WARC_SNIFF_BYTES:
+        start = _gunzipped_start(data)
+        if b"\n" in start or len(start) >= 16:
+            break
+        more = buffer.read1(WARC_SNIFF_BYTES - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
@@ -700,8 +725,9 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | InputError]:
-    """Pages of a WARC/WET file: HTML ``response`` records rendered, ``conversion`` records taken as text.
+def iter_warc(path: str, head: list[bytes] | None = None) -> Iterator[Page | InputError | str]:
+    """Pages of a WARC/WET file: HTML ``response`` records rendered, ``conversion`` records taken as text;
+    a str is a warning of a page given before it (``_warc_items``).
     ``head``: for stdin (``-``), its first bytes, already read to sniff it (``_sniffed_stdin``).
 
     Uses warcio (pure Python, the Webrecorder/Common Crawl reference reader; ``pip install warcio``, or the ``warc`` extra).
@@ -743,19 +769,25 @@ class _GzippedWhole:
     records: int
 
 
-def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[Page | InputError | _GzippedWhole]:
-    """The pages and errors of the WARC records read from ``handle`` (``iter_warc``); ``skip``: records read
-    before, through warcio's own gzip reader, whose pages were given."""
+def _warc_items(path: str, handle, archive_iterator,
+                skip: int = 0) -> Iterator[Page | InputError | str | _GzippedWhole]:
+    """The pages, errors and late warnings (a page's, given after it: str) of the WARC records read from
+    ``handle`` (``iter_warc``); ``skip``: records read before, through warcio's own gzip reader, whose pages
+    were given."""
     # each page is held until the next record is read: warcio finds then whether the record ran past its
-    # Content-Length (a warning for its page)
+    # Content-Length (a warning for its page). On stdin whose producer has paused (a live crawl), the page is
+    # given at once, and that warning, if it comes, after it, on its own.
     page, number, whole = None, 0, True  # whole: record ``number`` was read to its end
+    given = None  # the page given before the next record was read, and how many warnings it had then
     try:
         archive = archive_iterator(handle)
         records = iter(archive)
-        while (record := _next_record(records, page, number)) is not None:
+        while (record := _next_record(records, page or (given and given[0]), number)) is not None:
             if page is not None:
                 yield page
-            page, whole = None, False
+            elif given is not None:
+                yield from given[0].warnings[given[1]:]
+            page, whole, given = None, False, None
             number += 1
             if number <= skip:  # its page was given: the next record's errors come after it
                 whole = True
@@ -780,8 +812,13 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
                 return
             if why and isinstance(page, Page):
                 page.warnings.append(f"{page.path}: reading record {number}: {why[2:]}")
+            if path == "-" and isinstance(page, Page) and stdin_paused():
+                yield page
+                page, given = None, (page, len(page.warnings))
         if page is not None:
             yield page
+        elif given is not None:
+            yield from given[0].warnings[given[1]:]
         unread = _unread_bytes(path, archive, handle if skip else None)
         if unread:
             yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
@@ -792,6 +829,9 @@ def _warc_items(path: str, handle, archive_iterator, skip: int = 0) -> Iterator[
         elif gzipped and getattr(err, "checked", False) and isinstance(page, Page):
             # the check (CRC, length) at its gzip member's end failed once its data had been read: damaged text
             page = InputError(f"{page.path}: its gzip member is damaged ({one_line(err)})")
+        elif gzipped and getattr(err, "checked", False) and given is not None:  # found after its page was given
+            page = InputError(f"{given[0].path}: its gzip member is damaged ({one_line(err)}); its lines were "
+                              "written before this was found")
         if page is not None:
             yield page
         # warcio's ArchiveLoadFailed for a file gzipped whole: "non-chunked gzip file detected"
@@ -1053,8 +1093,9 @@ def _sniffing_said(records: Iterator[Page | InputError]) -> Iterator[Page | Inpu
 
 def iter_pages(paths: list[str], input_format: str = "auto", text_field: str = TEXT_FIELD_DEFAULT,
                html_field: str | None = None, site_field: str | None = None,
-               replaced: tuple[str, ...] = (), encoding: str | None = None) -> Iterator[Page | InputError]:
-    """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on).
+               replaced: tuple[str, ...] = (), encoding: str | None = None) -> Iterator[Page | InputError | str]:
+    """Pages in input order; an unreadable input yields its InputError instead (so a batch goes on), and a
+    WARC on stdin a warning (str) of a page it gave before the warning was found (``iter_warc``).
     ``replaced``: JSONL corpora, the fields the output records will write (``iter_records``); ``encoding``:
     text and HTML files, the charset to read them in (``read_page``)."""
     for path in expand_paths(paths):

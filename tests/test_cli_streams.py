@@ -887,6 +887,82 @@ def test_a_live_producer_s_pages_come_out_when_it_pauses(model_file, jobs):
     assert proc.stderr.read() == b"Error: -:4: no string field 'text'\n"
 
 
+def warc_record(url: str, text: str, compress: bool) -> bytes:
+    """One WARC ``conversion`` record (``compress``: a gzip member of its own, as .warc.gz files hold them)."""
+    from warcio.warcwriter import WARCWriter
+
+    whole = io.BytesIO()
+    writer = WARCWriter(whole, gzip=compress)
+    writer.write_record(writer.create_warc_record(url, "conversion", payload=io.BytesIO(text.encode()),
+                                                  warc_headers_dict={"Content-Type": "text/plain"}))
+    return whole.getvalue()
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
+def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, compress):
+    records = [warc_record(f"https://a.example/{i}", PAGE, compress) for i in range(3)]
+    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", "1", "-q", "-",
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    buffered = bytearray()
+    try:
+        for i, record in enumerate(records):  # each record's result before the next record is sent
+            proc.stdin.write(record)
+            proc.stdin.flush()
+            assert [row["url"] for row in live_rows(proc, 1, buffered)] == [f"https://a.example/{i}"]
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    assert proc.stdout.read() == b"" and buffered == b"" and proc.stderr.read() == b""
+
+
+def test_a_warning_found_after_a_live_warc_record_was_given_comes_after_it(monkeypatch):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from linesift import inputs
+
+    def record(i: int, text: bytes, length: int) -> bytes:
+        return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://a.example/%d\r\n"
+                b"WARC-Record-ID: <urn:uuid:%d>\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n" % (i, i, length, text))
+
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)  # the producer pauses after each record
+    stream = io.BytesIO(record(0, b"The council met.", 11) + record(1, b"It agreed.", 10))  # record 1 too short
+    items = list(inputs._warc_items("-", stream, ArchiveIterator))
+    assert [item if isinstance(item, str) else (item.path, item.render().lines) for item in items] == [
+        ("-#<urn:uuid:0>", ["The council"]),
+        "-#<urn:uuid:0>: record 1 runs past its Content-Length (perhaps too small): its text may have lost its end",
+        ("-#<urn:uuid:1>", ["It agreed."])]
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_a_live_warc_record_whose_gzip_check_fails_after_it_was_given_is_said_so(monkeypatch, paused):
+    import gzip
+    import zlib
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from linesift import inputs
+
+    def record(i: int, text: bytes) -> bytes:
+        return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:%d>\r\n"
+                b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (i, len(text), text))
+
+    first = bytearray(gzip.compress(record(0, b"The council met."), mtime=0))
+    first[-8] ^= 0xFF  # its CRC, checked when the member's end is read: after the record, as the next is looked for
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: paused)
+    handle = inputs._Gunzipped(io.BytesIO(bytes(first) + gzip.compress(record(1, b"It agreed."), mtime=0)))
+    items = [item if isinstance(item, inputs.InputError) else item.render().lines
+             for item in inputs._warc_items("-", handle, ArchiveIterator)]
+    crc = zlib.crc32(record(0, b"The council met."))
+    crc = f"CRC check failed {hex(crc ^ 0xFF)} != {hex(crc)}"
+    damaged = f"-#<urn:uuid:0>: its gzip member is damaged ({crc})"
+    assert [str(item) for item in items] == [
+        *([str(["The council met."])] if paused else []),
+        damaged + ("; its lines were written before this was found" if paused else ""),
+        f"-: broken WARC (its gzip stream breaks after record 1: {crc})"]
+
+
 class TerminalReads(io.RawIOBase):
     """A terminal's reads: a typed row a read, then b"" once for Ctrl-D; a read past it fails the test (a
     terminal would wait for another Ctrl-D)."""
