@@ -63,7 +63,6 @@ def too_large(page: Page, fmt: str) -> BatchResult:
 
 
 def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, cut: bool) -> BatchResult:
-    html = [p.html is not None and not p.html.isspace() and p.html != "" for p in pages]
     pages = [p.render() for p in pages]
     out = []
     results = predict_pages([p.lines for p in pages], model, threshold, [p.site for p in pages], table, cut)
@@ -77,8 +76,7 @@ def _scored(pages: list[Page], model, threshold: float | None, fmt: str, table, 
     # the model found each page's one long line (``PagePrediction.whole_line``) unless a threshold is given
     warnings = [w for w in (overlong_line(page, res.whole_line if threshold is None else overlong_row(page.lines),
                                           threshold) for page, res in zip(pages, results)) if w]
-    warnings += [no_text_shown(page) for page, was_html in zip(pages, html)
-                 if was_html and not any(line.strip() for line in page.lines)]
+    warnings += [no_text_shown(page) for page in pages if page.shows_no_text]
     return BatchResult(out, sum(len(p.lines) for p in pages), sum(p.error is not None for p in pages), warnings)
 
 

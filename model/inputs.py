@@ -287,11 +287,13 @@ class Page:
     text: str | None = None  # text still to split into lines (deferred too: one string is cheap to pass on)
     error: str | None = None  # an unreadable input's message: a placeholder that keeps its place in the output
     record_lines: bool = False  # the output record lists the page's lines: its text is no field of ``record``
+    shows_no_text: bool = False  # rendered from HTML that is not blank to no text (``batch.no_text_shown``)
 
     def render(self) -> "Page":
         """Render pending HTML, or split pending text, into lines (in place); return the page."""
         if self.html is not None:
-            self.lines, self.html = split_lines(html_to_text(self.html)), None
+            self.lines, html, self.html = split_lines(html_to_text(self.html)), self.html, None
+            self.shows_no_text = bool(html) and not html.isspace() and not any(line.strip() for line in self.lines)
         elif self.text is not None:
             self.lines, self.text = split_lines(self.text), None
         return self
@@ -775,8 +777,9 @@ def _warc_items(path: str, handle, archive_iterator,
     ``handle`` (``iter_warc``); ``skip``: records read before, through warcio's own gzip reader, whose pages
     were given."""
     # each page is held until the next record is read: warcio finds then whether the record ran past its
-    # Content-Length (a warning for its page). On stdin whose producer has paused (a live crawl), the page is
-    # given at once, and that warning, if it comes, after it, on its own.
+    # Content-Length (a warning for its page). On stdin whose producer has paused (a live crawl) after a
+    # record (its gzip member whole and checked, ``_members_whole``), the page or error is given at once, and
+    # that warning, if it comes, after it, on its own.
     page, number, whole = None, 0, True  # whole: record ``number`` was read to its end
     given = None  # the page given before the next record was read, and how many warnings it had then
     try:
@@ -812,9 +815,10 @@ def _warc_items(path: str, handle, archive_iterator,
                 return
             if why and isinstance(page, Page):
                 page.warnings.append(f"{page.path}: reading record {number}: {why[2:]}")
-            if path == "-" and isinstance(page, Page) and stdin_paused():
+            if path == "-" and page is not None and _members_whole(handle) and stdin_paused():
+                given = (page, len(page.warnings)) if isinstance(page, Page) else None
                 yield page
-                page, given = None, (page, len(page.warnings))
+                page = None
         if page is not None:
             yield page
         elif given is not None:
@@ -823,15 +827,14 @@ def _warc_items(path: str, handle, archive_iterator,
         if unread:
             yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
     except Exception as err:  # warcio raises several kinds on truncated or malformed archives
+        if given is not None:  # a warning of the page given, found as the next record failed
+            yield from given[0].warnings[given[1]:]
         gzipped = isinstance(err, (BrokenGzip, EOFError))  # the gzip stream read through ``_Gunzipped`` or gzip
         if not whole:  # a record cut or damaged in its middle: said by the archive's error
             page = None
         elif gzipped and getattr(err, "checked", False) and isinstance(page, Page):
             # the check (CRC, length) at its gzip member's end failed once its data had been read: damaged text
             page = InputError(f"{page.path}: its gzip member is damaged ({one_line(err)})")
-        elif gzipped and getattr(err, "checked", False) and given is not None:  # found after its page was given
-            page = InputError(f"{given[0].path}: its gzip member is damaged ({one_line(err)}); its lines were "
-                              "written before this was found")
         if page is not None:
             yield page
         # warcio's ArchiveLoadFailed for a file gzipped whole: "non-chunked gzip file detected"
@@ -878,7 +881,8 @@ class _Gunzipped(io.RawIOBase):
     EOFError for the end of the records and would stop without a word."""
 
     def __init__(self, raw):
-        self.gzip = gzip.GzipFile(fileobj=raw)
+        self.members = _MemberCheck()
+        self.gzip = gzip.GzipFile(fileobj=_Teed(raw, self.members.feed))
 
     def readable(self) -> bool:
         return True
@@ -891,6 +895,53 @@ class _Gunzipped(io.RawIOBase):
             raise BrokenGzip(one_line(err) or type(err).__name__, checked) from None
         buffer[:len(data)] = data
         return len(data)
+
+
+def _members_whole(handle) -> bool:
+    """Whether the bytes read so far from ``handle`` end a WARC record there: true of plain bytes; of gzip
+    (``_Gunzipped``), where they end a member and every member so far passed its check (CRC, length), which
+    gzip itself makes only on reading on into the next member, and so, on a live stream, once it comes."""
+    return not isinstance(handle, _Gunzipped) or handle.members.whole()
+
+
+class _MemberCheck:
+    """The gzip members of a stream, decompressed and checked (CRC, length) by zlib as their bytes are read
+    (``feed``), to tell whether those read so far end a member and every member so far is sound (``whole``)."""
+
+    def __init__(self):
+        self.member, self.started, self.bad = zlib.decompressobj(16 + zlib.MAX_WBITS), False, False
+
+    def feed(self, data: bytes) -> None:
+        while data and not self.bad:
+            try:
+                self.member.decompress(data)
+            except zlib.error:
+                self.bad = True
+                return
+            self.started = True
+            if not self.member.eof:
+                return
+            data = self.member.unused_data
+            self.member, self.started = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+
+    def whole(self) -> bool:
+        return not self.bad and not self.started
+
+
+class _Teed(io.RawIOBase):
+    """A binary stream read from ``raw``, each read also handed to ``seen``."""
+
+    def __init__(self, raw, seen):
+        self.raw, self.seen = raw, seen
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        if n:
+            self.seen(bytes(memoryview(buffer)[:n]))
+        return n
 
 
 class _Prefixed(io.RawIOBase):

@@ -3016,6 +3016,24 @@ def test_a_page_too_large_for_the_memory_is_an_error_in_its_place_and_the_others
         1, f"{corpus}:2: too large to score in this memory (3 lines; MemoryError)", 1]
 
 
+def test_html_with_no_text_is_said_also_when_its_batch_is_scored_again_page_by_page(runner, model_file, tmp_path,
+                                                                                   monkeypatch):
+    from linesift import batch
+
+    def scarce(pages, *args, **kwargs):  # memory for one page at a time: the batch is scored again page by page
+        if len(pages) > 1:
+            raise MemoryError
+        return batch_predict(pages, *args, **kwargs)
+
+    batch_predict = batch.predict_pages
+    monkeypatch.setattr(batch, "predict_pages", scarce)
+    (tmp_path / "a.html").write_text("<html><body><script>render()</script></body></html>\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("The council met on Tuesday.\n", encoding="utf-8")
+    result = predict(runner, model_file, "-j", "1", "--no-sites", "-f", "tsv", tmp_path / "a.html", tmp_path / "b.txt")
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"Warning: {tmp_path / 'a.html'}: its HTML renders to no text")
+
+
 def test_evaluate_says_n_a_for_line_scores_where_no_line_is_content_or_kept(runner, model_file, tmp_path):
     page = tmp_path / "tags.tsv"
     page.write_text("boilerplate\tHome\nboilerplate\tAbout us\n", encoding="utf-8")

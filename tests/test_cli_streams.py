@@ -899,10 +899,12 @@ def warc_record(url: str, text: str, compress: bool) -> bytes:
 
 
 @POSIX_ONLY
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
-def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, compress):
+def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, compress, jobs):
     records = [warc_record(f"https://a.example/{i}", PAGE, compress) for i in range(3)]
-    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", "1", "-q", "-",
+    unbuffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's shell has it
+    proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", jobs, "-q", "-", env=unbuffered,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     buffered = bytearray()
     try:
@@ -935,8 +937,63 @@ def test_a_warning_found_after_a_live_warc_record_was_given_comes_after_it(monke
         ("-#<urn:uuid:1>", ["It agreed."])]
 
 
-@pytest.mark.parametrize("paused", [False, True])
-def test_a_live_warc_record_whose_gzip_check_fails_after_it_was_given_is_said_so(monkeypatch, paused):
+def test_a_warning_of_a_live_warc_record_found_as_the_next_fails_comes_before_the_error(monkeypatch):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)
+    stream = io.BytesIO(b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:0>\r\n"
+                        b"Content-Length: 11\r\n\r\nThe council met.\r\nmore text\r\n\r\n")  # its length too small
+    items = [item if isinstance(item, str) else str(item) if isinstance(item, inputs.InputError)
+             else item.render().lines for item in inputs._warc_items("-", stream, ArchiveIterator)]
+    assert items == [
+        ["The council"],
+        "-#<urn:uuid:0>: record 1 runs past its Content-Length (perhaps too small): its text may have lost its end",
+        "-: broken WARC (ArchiveLoadFailed: Invalid WARC record, first line: more text)"]
+
+
+def test_an_unreadable_live_warc_record_is_said_before_the_next_comes(monkeypatch):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from linesift import inputs
+
+    def response(i: int, body: bytes) -> bytes:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+        return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/%d\r\n"
+                b"WARC-Record-ID: <urn:uuid:%d>\r\nContent-Type: application/http; msgtype=response\r\n"
+                b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (i, i, len(http), http))
+
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)
+    log = []
+    stream = Chunks([response(0, bytes(range(256)) * 8), response(1, b"<p>The council met.</p>")], log)
+    for item in inputs._warc_items("-", stream, ArchiveIterator):
+        log.append(str(item) if isinstance(item, inputs.InputError) else item.render().lines)
+    assert log == ["read", "-#<urn:uuid:0>: its body is not text, though its Content-Type is 'text/html'",
+                   "read", ["The council met."]]
+
+
+class Chunks(io.RawIOBase):
+    """A producer's writes, read no further than the end of one in a read; the start of each noted in ``log``."""
+
+    def __init__(self, chunks: list[bytes], log: list):
+        self.chunks, self.log, self.rest = chunks, log, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.rest and self.chunks:
+            self.rest = self.chunks.pop(0)
+            self.log.append("read")
+        n = min(len(buffer), len(self.rest))
+        buffer[:n], self.rest = self.rest[:n], self.rest[n:]
+        return n
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_live_gzipped_warc_record_is_given_before_the_next_only_when_its_member_passes_its_check(monkeypatch,
+                                                                                                 damaged):
     import gzip
     import zlib
 
@@ -949,18 +1006,18 @@ def test_a_live_warc_record_whose_gzip_check_fails_after_it_was_given_is_said_so
                 b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (i, len(text), text))
 
     first = bytearray(gzip.compress(record(0, b"The council met."), mtime=0))
-    first[-8] ^= 0xFF  # its CRC, checked when the member's end is read: after the record, as the next is looked for
-    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: paused)
-    handle = inputs._Gunzipped(io.BytesIO(bytes(first) + gzip.compress(record(1, b"It agreed."), mtime=0)))
-    items = [item if isinstance(item, inputs.InputError) else item.render().lines
-             for item in inputs._warc_items("-", handle, ArchiveIterator)]
+    if damaged:
+        first[-8] ^= 0xFF  # its CRC, which gzip checks only as it reads on into the next member
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)  # the producer pauses after each record
+    log = []
+    handle = inputs._Gunzipped(Chunks([bytes(first), gzip.compress(record(1, b"It agreed."), mtime=0)], log))
+    for item in inputs._warc_items("-", handle, ArchiveIterator):
+        log.append(str(item) if isinstance(item, inputs.InputError) else item.render().lines)
     crc = zlib.crc32(record(0, b"The council met."))
     crc = f"CRC check failed {hex(crc ^ 0xFF)} != {hex(crc)}"
-    damaged = f"-#<urn:uuid:0>: its gzip member is damaged ({crc})"
-    assert [str(item) for item in items] == [
-        *([str(["The council met."])] if paused else []),
-        damaged + ("; its lines were written before this was found" if paused else ""),
-        f"-: broken WARC (its gzip stream breaks after record 1: {crc})"]
+    assert log == (["read", f"-#<urn:uuid:0>: its gzip member is damaged ({crc})",
+                    f"-: broken WARC (its gzip stream breaks after record 1: {crc})"] if damaged
+                   else ["read", ["The council met."], "read", ["It agreed."]])
 
 
 class TerminalReads(io.RawIOBase):
