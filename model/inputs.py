@@ -845,7 +845,20 @@ def _warc_items(path: str, handle, archive_iterator,
             where = f"after record {number}" if whole else f"in record {number}"
             yield InputError(f"{path}: broken WARC (its gzip stream breaks {where}: {one_line(err)})")
             return
+        if whole and _lacks_target_uri(err):
+            yield InputError(f"{path}: broken WARC (record {number + 1} has no WARC-Target-URI, which a response, "
+                             "request or revisit record needs)")
+            return
         yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
+
+
+def _lacks_target_uri(err: Exception) -> bool:
+    """Whether ``err`` is warcio's AttributeError for a response, request or revisit record without a
+    WARC-Target-URI, which it needs to tell whether the record holds HTTP headers (``uri.startswith``)."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    return isinstance(err, AttributeError) and bool(frames) and frames[-1].name == "load_http_headers"
 
 
 def _next_record(records: Iterator, page: Page | InputError | None, number: int):

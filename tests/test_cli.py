@@ -2444,6 +2444,21 @@ def conversion_warc(*payloads: bytes, compress: bool = False) -> bytes:
     return whole.getvalue()
 
 
+def test_a_warc_response_without_a_target_uri_is_named_after_the_records_before_it(runner, model_file, tmp_path):
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>The council met on Tuesday.</p>"
+    response = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+                b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n"
+                % (len(http), http))
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(conversion_warc(b"The council met on Tuesday to agree the budget.") + response)
+    result = predict(runner, model_file, "-f", "jsonl", path)
+    assert result.exit_code == 1
+    error = f"{path}: broken WARC (record 2 has no WARC-Target-URI, which a response, request or revisit record needs)"
+    assert [json.loads(row).get("url", json.loads(row).get("error")) for row in result.stdout.splitlines()] == [
+        "https://a.example/0", error]
+    assert result.stderr == f"Error: {error}\n"
+
+
 def test_text_on_stdin_opening_with_warc_words_is_text(runner, model_file):
     text = "WARC/1.1 is the current version of the format.\nIt stores crawled pages.\n"
     result = predict(runner, model_file, "-f", "tsv", "-", input=text)
