@@ -258,13 +258,6 @@ def _pool(ctx, jobs: int, initargs):
     pool.shutdown(wait=True)
 
 
-def waits_at_exit(pool) -> bool:
-    """Whether the interpreter's exit would join a thread of an abandoned ``pool``: its manager thread is alive
-    (it ends by itself where a dead worker broke the pool)."""
-    thread = getattr(pool, "_executor_manager_thread", True)  # noqa: SLF001 (True: a Python without it)
-    return thread is True or (thread is not None and thread.is_alive())
-
-
 def _kill_workers(pool) -> None:
     """SIGKILL the ``pool``'s worker processes, and any other live child process multiprocessing started
     (a worker forked but not yet listed by the pool)."""

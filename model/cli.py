@@ -1351,9 +1351,11 @@ def _printing_failed(err: OSError) -> bool:
 def _leave_abandoned_workers(code) -> None:
     """End the process at once (``os._exit``, its output flushed) with exit ``code`` where a run stopped early
     left a worker pool behind (``batch.ABANDONED_POOLS``): the interpreter's exit would join the pool's
-    thread, which may wait for ever on a killed worker's result."""
+    thread, which may wait for ever on a killed worker's result, or, where that thread has ended, may collect
+    the pool after the modules its clean-up uses are torn down, which prints "Exception ignored in: <function
+    _ExecutorManagerThread.__init__.<locals>.weakref_cb ...>" and a traceback (seen once in CI after Ctrl-C)."""
     batch = sys.modules.get("linesift.batch")
-    if batch is None or not any(batch.waits_at_exit(pool) for pool in batch.ABANDONED_POOLS):
+    if batch is None or not batch.ABANDONED_POOLS:
         return
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError, AttributeError):  # a reader gone, a closed or missing stream

@@ -100,6 +100,30 @@ def test_ctrl_c_with_workers_exits_130_without_tracebacks_or_temporary_files(mod
     assert list(out.parent.iterdir()) == []
 
 
+ABANDONED_POOL = """
+import atexit, multiprocessing, time
+from concurrent.futures import ProcessPoolExecutor
+from linesift import batch, cli
+pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+pool.submit(int).result()
+batch._kill_workers(pool)  # as a run stopped early leaves its pool
+batch.ABANDONED_POOLS.append(pool)
+while pool._executor_manager_thread.is_alive():  # the pool broken, its thread ends by itself
+    time.sleep(0.01)
+atexit.register(print, "the interpreter's exit ran")
+try:
+    raise SystemExit(130)
+except SystemExit as done:
+    cli._leave_abandoned_workers(done.code)
+"""
+
+
+@POSIX_ONLY
+def test_a_run_that_left_a_pool_behind_ends_at_once_even_where_its_thread_has_ended():
+    proc = subprocess.run([sys.executable, "-c", ABANDONED_POOL], capture_output=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, b"", b"")
+
+
 def test_ctrl_c_in_the_site_table_pass_leaves_no_temporary_file(runner, tmp_path, monkeypatch):
     import linesift.batch
 
