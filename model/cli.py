@@ -1348,14 +1348,15 @@ def _printing_failed(err: OSError) -> bool:
     return bool(frames) and any(f"{os.sep}{name}{os.sep}" in frames[-1].filename for name in ("click", "typer", "rich"))
 
 
-def _leave_abandoned_workers(code) -> None:
+def _leave_abandoned_workers(code, left_before: int = 0) -> None:
     """End the process at once (``os._exit``, its output flushed) with exit ``code`` where a run stopped early
     left a worker pool behind (``batch.ABANDONED_POOLS``): the interpreter's exit would join the pool's
     thread, which may wait for ever on a killed worker's result, or, where that thread has ended, may collect
     the pool after the modules its clean-up uses are torn down, which prints "Exception ignored in: <function
-    _ExecutorManagerThread.__init__.<locals>.weakref_cb ...>" and a traceback (seen once in CI after Ctrl-C)."""
+    _ExecutorManagerThread.__init__.<locals>.weakref_cb ...>" and a traceback (seen once in CI after Ctrl-C).
+    ``left_before``: pools left by earlier commands run in this process (``main`` called again, as tests do)."""
     batch = sys.modules.get("linesift.batch")
-    if batch is None or not batch.ABANDONED_POOLS:
+    if batch is None or len(batch.ABANDONED_POOLS) <= left_before:
         return
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError, AttributeError):  # a reader gone, a closed or missing stream
@@ -1364,10 +1365,12 @@ def _leave_abandoned_workers(code) -> None:
 
 
 def main() -> None:
+    batch = sys.modules.get("linesift.batch")
+    left_before = len(batch.ABANDONED_POOLS) if batch is not None else 0
     try:
         _main()
     except SystemExit as done:  # every way the command ends but a bug's traceback
-        _leave_abandoned_workers(done.code)
+        _leave_abandoned_workers(done.code, left_before)
         raise
 
 

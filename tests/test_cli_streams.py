@@ -118,6 +118,17 @@ except SystemExit as done:
 """
 
 
+def test_pools_left_by_an_earlier_command_in_this_process_do_not_end_the_next_at_once(monkeypatch, capsys):
+    from linesift import __version__, batch, cli
+
+    monkeypatch.setattr(batch, "ABANDONED_POOLS", [object()])  # left by a command run before in this process
+    monkeypatch.setattr(cli.os, "_exit", lambda code: pytest.fail(f"os._exit({code}) ended the process"))
+    monkeypatch.setattr(cli.sys, "argv", ["linesift", "--version"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert (done.value.code, capsys.readouterr().out) == (0, f"linesift {__version__}\n")
+
+
 @POSIX_ONLY
 def test_a_run_that_left_a_pool_behind_ends_at_once_even_where_its_thread_has_ended():
     proc = subprocess.run([sys.executable, "-c", ABANDONED_POOL], capture_output=True, timeout=60)
