@@ -785,11 +785,10 @@ def _warc_items(path: str, handle, archive_iterator,
     try:
         archive = archive_iterator(handle)
         records = iter(archive)
-        while (record := _next_record(records, page or (given and given[0]), number)) is not None:
+        while (record := _next_record(records, page if given is None else given[0], number)) is not None:
             if page is not None:
                 yield page
-            elif given is not None:
-                yield from given[0].warnings[given[1]:]
+            yield from _late_warnings(given)
             page, whole, given = None, False, None
             number += 1
             if number <= skip:  # its page was given: the next record's errors come after it
@@ -821,14 +820,12 @@ def _warc_items(path: str, handle, archive_iterator,
                 page = None
         if page is not None:
             yield page
-        elif given is not None:
-            yield from given[0].warnings[given[1]:]
+        yield from _late_warnings(given)
         unread = _unread_bytes(path, archive, handle if skip else None)
         if unread:
             yield InputError(f"{path}: broken WARC ({unread} bytes after the last whole record, cut short?)")
     except Exception as err:  # warcio raises several kinds on truncated or malformed archives
-        if given is not None:  # a warning of the page given, found as the next record failed
-            yield from given[0].warnings[given[1]:]
+        yield from _late_warnings(given)  # found as the next record failed
         gzipped = isinstance(err, (BrokenGzip, EOFError))  # the gzip stream read through ``_Gunzipped`` or gzip
         if not whole:  # a record cut or damaged in its middle: said by the archive's error
             page = None
@@ -850,6 +847,12 @@ def _warc_items(path: str, handle, archive_iterator,
                              "request or revisit record needs)")
             return
         yield InputError(f"{path}: broken WARC ({type(err).__name__}: {one_line(err)})")
+
+
+def _late_warnings(given: tuple[Page, int] | None) -> list[str]:
+    """The warnings a page given early (``_warc_items``: the page, and how many warnings it had then) got
+    after it was given."""
+    return [] if given is None else given[0].warnings[given[1]:]
 
 
 def _lacks_target_uri(err: Exception) -> bool:
