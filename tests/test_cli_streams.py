@@ -954,17 +954,20 @@ def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, comp
     assert proc.stdout.read() == b"" and buffered == b"" and proc.stderr.read() == b""
 
 
+def raw_conversion(i: int, text: bytes, length: int | None = None) -> bytes:
+    """A WARC ``conversion`` record written by hand, ``<urn:uuid:i>``; ``length``: its Content-Length, if not
+    the text's own (too small, say)."""
+    return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:%d>\r\nContent-Length: %d\r\n\r\n"
+            b"%s\r\n\r\n" % (i, len(text) if length is None else length, text))
+
+
 def test_a_warning_found_after_a_live_warc_record_was_given_comes_after_it(monkeypatch):
     from warcio.archiveiterator import ArchiveIterator
 
     from linesift import inputs
 
-    def record(i: int, text: bytes, length: int) -> bytes:
-        return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://a.example/%d\r\n"
-                b"WARC-Record-ID: <urn:uuid:%d>\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n" % (i, i, length, text))
-
     monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)  # the producer pauses after each record
-    stream = io.BytesIO(record(0, b"The council met.", 11) + record(1, b"It agreed.", 10))  # record 1 too short
+    stream = io.BytesIO(raw_conversion(0, b"The council met.", 11) + raw_conversion(1, b"It agreed."))  # 1 too short
     items = list(inputs._warc_items("-", stream, ArchiveIterator))
     assert [item if isinstance(item, str) else (item.path, item.render().lines) for item in items] == [
         ("-#<urn:uuid:0>", ["The council"]),
@@ -978,8 +981,7 @@ def test_a_warning_of_a_live_warc_record_found_as_the_next_fails_comes_before_th
     from linesift import inputs
 
     monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)
-    stream = io.BytesIO(b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:0>\r\n"
-                        b"Content-Length: 11\r\n\r\nThe council met.\r\nmore text\r\n\r\n")  # its length too small
+    stream = io.BytesIO(raw_conversion(0, b"The council met.\r\nmore text", 11))  # its length too small
     items = [item if isinstance(item, str) else str(item) if isinstance(item, inputs.InputError)
              else item.render().lines for item in inputs._warc_items("-", stream, ArchiveIterator)]
     assert items == [
@@ -1036,19 +1038,15 @@ def test_a_live_gzipped_warc_record_is_given_before_the_next_only_when_its_membe
 
     from linesift import inputs
 
-    def record(i: int, text: bytes) -> bytes:
-        return (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:%d>\r\n"
-                b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (i, len(text), text))
-
-    first = bytearray(gzip.compress(record(0, b"The council met."), mtime=0))
+    first = bytearray(gzip.compress(raw_conversion(0, b"The council met."), mtime=0))
     if damaged:
         first[-8] ^= 0xFF  # its CRC, which gzip checks only as it reads on into the next member
     monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)  # the producer pauses after each record
     log = []
-    handle = inputs._Gunzipped(Chunks([bytes(first), gzip.compress(record(1, b"It agreed."), mtime=0)], log))
+    handle = inputs._Gunzipped(Chunks([bytes(first), gzip.compress(raw_conversion(1, b"It agreed."), mtime=0)], log))
     for item in inputs._warc_items("-", handle, ArchiveIterator):
         log.append(str(item) if isinstance(item, inputs.InputError) else item.render().lines)
-    crc = zlib.crc32(record(0, b"The council met."))
+    crc = zlib.crc32(raw_conversion(0, b"The council met."))
     crc = f"CRC check failed {hex(crc ^ 0xFF)} != {hex(crc)}"
     assert log == (["read", f"-#<urn:uuid:0>: its gzip member is damaged ({crc})",
                     f"-: broken WARC (its gzip stream breaks after record 1: {crc})"] if damaged
