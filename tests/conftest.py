@@ -1,7 +1,7 @@
 """Shared fixtures: tiny hand-made pages, small trained models and the CLI runner.
 
 Everything here is small on purpose (the whole suite should run in well under a minute) and nothing reads
-outside the repository (no ../shared).
+outside the repository (no ../shared; only tests/test_floors.py's last test reads the corpora, where they are).
 """
 
 from __future__ import annotations
