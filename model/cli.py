@@ -146,8 +146,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def say_error(message) -> None:
-    """Print ``Error: message`` on stderr, on one line."""
-    typer.echo(f"Error: {one_line(message)}", err=True)
+    """Print ``Error: message`` on stderr, on one line (where stderr can be written: the exit code says it too)."""
+    log(f"Error: {one_line(message)}")
 
 
 def fail(message: str, code: int = 1):
@@ -171,7 +171,10 @@ MEMBERS_SCORING_HELP = (
 
 
 def log(message: str) -> None:
-    typer.echo(message, err=True)
+    """``message`` on stderr; where stderr cannot be written (a full disk, its reader gone), the command goes
+    on without its logs: they are not its results."""
+    with suppress(OSError, ValueError):  # ValueError: a closed stream
+        typer.echo(message, err=True)
 
 
 def _model_file(model: Optional[Path]) -> Optional[Path]:
@@ -183,11 +186,14 @@ def _model_file(model: Optional[Path]) -> Optional[Path]:
 def _say_unlabelled(data: list[Path]) -> None:
     """Say on stderr how many files in the directories of ``data`` are left out as not labelled pages, and
     name each left out as no regular file."""
-    from linesift.training.labelled import CORPUS_SUFFIXES, PAGE_SUFFIXES, special_files, unlabelled_files
+    from linesift.training.labelled import (CORPUS_SUFFIXES, PAGE_SUFFIXES, linked_directories, special_files,
+                                            unlabelled_files)
 
     named = [p for p in data if str(p) != "-"]
     for special in special_files(named):
         log(f"Warning: {special}: not a regular file (a pipe, socket or device), skipped")
+    for link in linked_directories(named):
+        log(f"Warning: {link}: a symbolic link to a directory, not followed (name the directory itself)")
     if files := unlabelled_files(named):
         log(f"linesift: note: {len(files)} file{'s' * (len(files) != 1)} in the directories given "
             f"{'are' if len(files) != 1 else 'is'} not {', '.join(PAGE_SUFFIXES + CORPUS_SUFFIXES)} and left out "
@@ -455,9 +461,10 @@ class _DirSink:
     def _free(path: Path, taken) -> Path:
         """``path``, or the first of ``name-2.ext``, ``name-3.ext``... that is not ``taken``."""
         candidate, n = path, 1
+        ending = _ending(path)  # c.jsonl.gz -> c-2.jsonl.gz
         while taken(candidate):
             n += 1
-            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+            candidate = path.with_name(f"{path.name[:len(path.name) - len(ending)]}-{n}{ending}")
         return candidate
 
     def write(self, outputs: list[tuple[str, str]]) -> None:
@@ -1177,15 +1184,19 @@ def import_(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=JOBS_MAX, metavar="N", help="Worker processes."),
     fold: bool = typer.Option(True, "--fold/--no-fold",
                               help="Take soft hyphens and zero-width characters out and compose accents before "
-                                   "aligning, so a word they split still matches the gold; --no-fold aligns as "
-                                   "0.12.3 did (pages for the recipe's --labelled, which rebuilds the shipped model)."),
+                                   "aligning, so a word they split still matches the gold; --no-fold renders and "
+                                   "aligns as the shipped model's pages were (aligned as 0.12.3 did; lynx reading a "
+                                   "page's declared charset, as 0.19.4 did): pages for the recipe's --labelled, "
+                                   "which rebuilds the shipped model."),
 ):
     """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.
 
     Example: linesift import corpus.jsonl.gz -r w3m -r lynx -o labelled.jsonl.gz
     """
     from collections import defaultdict
+    from concurrent.futures.process import BrokenProcessPool
 
+    from linesift.batch import WORKER_LOST
     from linesift.training.importer import CorpusError, import_corpus
     from linesift.training.labelled import LabelledDataError, file_identity, is_corpus_name, page_to_record
     from linesift.training.renderers import unavailable
@@ -1241,7 +1252,7 @@ def import_(
         for path in corpora:
             before = pages
             try:
-                for page, f1 in import_corpus(path, renderer, jobs, fold=fold):
+                for page, f1 in import_corpus(path, renderer, jobs, as_shipped=not fold):
                     written(lambda: out.write(format_record(page_to_record(page))))
                     pages += 1
                     progress.update(pages)
@@ -1269,9 +1280,11 @@ def import_(
                 fail_cleared(f"{path}: is a directory; give its corpora (e.g. {path / '*.jsonl.gz'})")
             except (OSError, EOFError, ValueError) as err:
                 fail_cleared(f"{path}: cannot import ({getattr(err, 'strerror', None) or err})")
+            except BrokenProcessPool:  # a worker killed (out of memory): its pages are lost, nothing is written
+                fail_cleared(f"{path}: {WORKER_LOST}")
             if pages == before:
                 progress.clear()
-                typer.echo(f"Warning: {path}: no records", err=True)
+                log(f"Warning: {path}: no records")
         progress.close()
         written(out.close)
         # printed before the file is renamed into place: where it cannot be (a full stdout) no file is left
@@ -1288,22 +1301,21 @@ def import_(
             drop_temp_file(tmp)
     for (corpus, rend), failed in sorted(unrendered.items()):
         page_id, what = failed[0]
-        typer.echo(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
-                   f"(first: {page_id}: {what})", err=True)
+        log(f"Warning: {corpus}: {len(failed)} page(s) not rendered with {rend}, written with no lines "
+            f"(first: {page_id}: {what})")
     for (corpus, rend), ids in sorted(textless.items()):
-        typer.echo(f"Warning: {corpus}: {len(ids)} page(s) with no text rendered with {rend} (their html is empty or "
-                   f"markup only), written with no lines (first: {ids[0]})", err=True)
+        log(f"Warning: {corpus}: {len(ids)} page(s) with no text rendered with {rend} (their html is empty or "
+            f"markup only), written with no lines (first: {ids[0]})")
     for (corpus, rend), pages_left in sorted(partial.items()):
         page_id, count, lines = pages_left[0]
-        typer.echo(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large to align in full within the "
-                   "alignment's work limits (data/CLI.md, import); lines whose label depends on the rest are written as "
-                   f"unsure (first: {page_id}: {count} of {lines} lines)", err=True)
+        log(f"Warning: {corpus}: {len(pages_left)} page(s) ({rend}) too large to align in full within the "
+            "alignment's work limits (data/CLI.md, import); lines whose label depends on the rest are written as "
+            f"unsure (first: {page_id}: {count} of {lines} lines)")
     for (corpus, rend), low in sorted(misaligned.items()):
         page_id, f1 = low[0]
-        typer.echo(f"Warning: {corpus}: {len(low)} page(s) ({rend}) whose gold text was mostly not found in the "
-                   f"render (oracle word F1 below {ORACLE_WARNING_BELOW}), written with their lines as labelled, most "
-                   f"of them boilerplate (first: {page_id}: {f1:.2f}); each page's oracle_word_f1 says which",
-                   err=True)
+        log(f"Warning: {corpus}: {len(low)} page(s) ({rend}) whose gold text was mostly not found in the "
+            f"render (oracle word F1 below {ORACLE_WARNING_BELOW}), written with their lines as labelled, most "
+            f"of them boilerplate (first: {page_id}: {f1:.2f}); each page's oracle_word_f1 says which")
     if copied:
         log(f"linesift: {copied} labelled page{'s' * (copied != 1)} (lines and labels) copied as given")
 

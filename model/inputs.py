@@ -6,11 +6,13 @@ import codecs
 import errno
 import gzip
 import io
+import itertools
 import json
 import os
 import re
 import select
 import stat
+import struct
 import sys
 import time
 import weakref
@@ -572,7 +574,12 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
 
     try:
         if path == "-":
-            handle = nullcontext(stdin_rows(head))
+            rows = stdin_rows(head)
+            first = next(rows, None)
+            if first is not None and first.startswith(GZIP_MAGIC):  # --input-format jsonl given: not sniffed
+                yield InputError(f"-: {GZIPPED}")
+                return
+            handle = nullcontext(itertools.chain([] if first is None else [first], rows))
         elif gzip_named(path):
             handle = gzip.open(path, "rb")
         else:
@@ -778,7 +785,7 @@ def _warc_items(path: str, handle, archive_iterator,
     were given."""
     # each page is held until the next record is read: warcio finds then whether the record ran past its
     # Content-Length (a warning for its page). On stdin whose producer has paused (a live crawl) after a
-    # record (its gzip member whole and checked, ``_members_whole``), the page or error is given at once, and
+    # record (its gzip member whole and checked, ``_whole_once_paused``), the page or error is given at once, and
     # that warning, if it comes, after it, on its own.
     page, number, whole = None, 0, True  # whole: record ``number`` was read to its end
     given = None  # the page given before the next record was read, and how many warnings it had then
@@ -814,7 +821,7 @@ def _warc_items(path: str, handle, archive_iterator,
                 return
             if why and isinstance(page, Page):
                 page.warnings.append(f"{page.path}: reading record {number}: {why[2:]}")
-            if path == "-" and page is not None and _members_whole(handle) and stdin_paused():
+            if path == "-" and page is not None and _whole_once_paused(handle):
                 given = (page, len(page.warnings)) if isinstance(page, Page) else None
                 yield page
                 page = None
@@ -887,77 +894,163 @@ class BrokenGzip(Exception):
         self.checked = checked
 
 
-_GZIP_CHECKS = ("CRC check failed", "Incorrect length of data produced")  # gzip's messages for a member's end
-
-
 class _Gunzipped(io.RawIOBase):
     """The records of a gzipped WARC on stdin, ungzipped: gzip joins a member per record (Common Crawl's files)
     and one member for the whole (``gzip crawl.warc``) alike, where warcio reads the first kind only and a
     file of the second is read again (``iter_warc``). A gzip cut short raises ``BrokenGzip``: warcio takes an
-    EOFError for the end of the records and would stop without a word."""
+    EOFError for the end of the records and would stop without a word.
+
+    The members are read here, not by ``gzip.GzipFile``: it reads on for more compressed bytes while those it
+    holds could still give data (topping its read up from the pipe), so on a live stream the end of a large
+    member's record waited for the next record to come. Here compressed bytes are read only when those held
+    give nothing more, and each member's check (CRC, length) is made at its end, as gzip makes it, with gzip's
+    words."""
 
     def __init__(self, raw):
-        self.members = _MemberCheck()
-        self.gzip = gzip.GzipFile(fileobj=_Teed(raw, self.members.feed))
+        self.raw, self.members = raw, _GzipMembers()
+
+    def waiting(self) -> bytes:
+        """The gzip bytes not read yet that are waiting: the sniff's, and stdin's followed (``StdinPipe``)."""
+        raw = self.raw
+        if not isinstance(raw, _Prefixed):
+            return b""
+        rest = raw.rest
+        return raw.head + (bytes(rest.data[rest.at:]) if isinstance(rest, StdinPipe) else b"")
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        try:
-            data = self.gzip.read1(len(buffer))  # one read at most: what came before a cut is given
-        except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-            checked = isinstance(err, gzip.BadGzipFile) and str(err).startswith(_GZIP_CHECKS)
-            raise BrokenGzip(one_line(err) or type(err).__name__, checked) from None
+        while (data := self.members.data(len(buffer))) is None:  # the bytes held give nothing more: read on
+            more = self.raw.read(GZIP_READ_BYTES)
+            if not more:
+                self.members.end()
+                return 0
+            self.members.pending += more
         buffer[:len(data)] = data
         return len(data)
 
 
-def _members_whole(handle) -> bool:
-    """Whether the bytes read so far from ``handle`` end a WARC record there: true of plain bytes; of gzip
-    (``_Gunzipped``), where they end a member and every member so far passed its check (CRC, length), which
-    gzip itself makes only on reading on into the next member, and so, on a live stream, once it comes."""
-    return not isinstance(handle, _Gunzipped) or handle.members.whole()
+GZIP_READ_BYTES = 1 << 16
 
 
-class _MemberCheck:
-    """The gzip members of a stream, decompressed and checked (CRC, length) by zlib as their bytes are read
-    (``feed``), to tell whether those read so far end a member and every member so far is sound (``whole``)."""
+def _whole_once_paused(handle) -> bool:
+    """Whether stdin's producer has paused (``stdin_paused``) after a whole WARC record: plain bytes are; gzip
+    (``_Gunzipped``) is where the member being read ends, and passes its check (CRC, length), within the bytes
+    read and those waiting unread, and every member before it passed: its end (the blank lines after the
+    record, the check) is read only when the next record's bytes are asked for."""
+    if not isinstance(handle, _Gunzipped):
+        return stdin_paused()
+    return stdin_paused() and handle.members.whole_with(handle.waiting())
+
+
+class _GzipMembers:
+    """gzip members decompressed from the bytes given (``pending``), one after another, each checked at its
+    end (CRC and length: ``BrokenGzip`` with ``checked``); zero bytes between members are passed by, as gzip
+    passes them."""
 
     def __init__(self):
-        self.member, self.started, self.bad = zlib.decompressobj(16 + zlib.MAX_WBITS), False, False
+        self.pending = b""  # compressed bytes given, not yet used
+        self.member = None  # the raw deflate stream of the member being read; None between members
+        self.crc = self.size = 0
 
-    def feed(self, data: bytes) -> None:
-        while data and not self.bad:
-            try:
-                self.member.decompress(data)
-            except zlib.error:
-                self.bad = True
-                return
-            self.started = True
+    def data(self, size: int) -> bytes | None:
+        """Up to ``size`` bytes of data, or None where the bytes given hold no more (a member's header, data
+        or check still to come)."""
+        while True:
+            if self.member is None:
+                self.pending = self.pending.lstrip(b"\0")
+                start = _gzip_header_end(self.pending) if self.pending else None
+                if start is None:
+                    return None
+                self.pending, self.crc, self.size = self.pending[start:], 0, 0
+                self.member = zlib.decompressobj(-zlib.MAX_WBITS)
             if not self.member.eof:
-                return
-            data = self.member.unused_data
-            self.member, self.started = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+                if not self.pending:
+                    return None
+                try:
+                    out = self.member.decompress(self.pending, size)
+                except zlib.error as err:
+                    raise BrokenGzip(f"invalid compressed data ({one_line(err)})") from None
+                self.pending = self.member.unused_data if self.member.eof else self.member.unconsumed_tail
+                self.crc, self.size = zlib.crc32(out, self.crc), self.size + len(out)
+                if out:
+                    return out
+                continue
+            if not _member_checked(self.pending, self.crc, self.size):  # its check (CRC, length) still to come
+                return None
+            self.pending, self.member = self.pending[8:], None
+
+    def end(self) -> None:
+        """The compressed bytes ended: ``BrokenGzip`` where a member is cut short."""
+        if self.member is not None or self.pending.strip(b"\0"):
+            raise BrokenGzip("Compressed file ended before the end-of-stream marker was reached")
 
     def whole(self) -> bool:
-        return not self.bad and not self.started
+        """Whether the members read end where the data given so far ends (each of them checked)."""
+        return self.member is None
+
+    def whole_with(self, waiting: bytes) -> bool:
+        """Whether the member being read ends, and passes its check, within the bytes held and ``waiting``
+        (those not given yet); nothing is changed."""
+        if self.member is None:
+            return True
+        pending, crc, size = self.pending + waiting, self.crc, self.size
+        if not self.member.eof:  # its copy decompresses the rest (a copy of a stream at its end would not say so)
+            member = self.member.copy()
+            try:
+                data = member.decompress(pending)
+            except zlib.error:
+                return False
+            if not member.eof:
+                return False
+            pending, crc, size = member.unused_data, zlib.crc32(data, crc), size + len(data)
+        try:
+            return _member_checked(pending, crc, size)
+        except BrokenGzip:
+            return False
 
 
-class _Teed(io.RawIOBase):
-    """A binary stream read from ``raw``, each read also handed to ``seen``."""
+def _member_checked(after: bytes, crc: int, size: int) -> bool:
+    """Whether a member whose data had ``crc`` and ``size`` passes its check, the 8 bytes opening ``after``
+    (False where they have not all come); ``BrokenGzip`` where it fails, in gzip's words."""
+    if len(after) < 8:
+        return False
+    said_crc, said_size = struct.unpack("<II", after[:8])
+    if said_crc != crc:
+        raise BrokenGzip(f"CRC check failed {hex(said_crc)} != {hex(crc)}", checked=True)
+    if said_size != size & 0xFFFFFFFF:
+        raise BrokenGzip("Incorrect length of data produced", checked=True)
+    return True
 
-    def __init__(self, raw, seen):
-        self.raw, self.seen = raw, seen
 
-    def readable(self) -> bool:
-        return True
+def _gzip_header_end(data: bytes) -> int | None:
+    """Where the gzip member header opening ``data`` ends, or None where ``data`` does not hold all of it;
+    ``BrokenGzip`` for bytes that are no gzip header (gzip's words)."""
+    if len(data) < 10:
+        return None if GZIP_MAGIC.startswith(data[:2]) else _not_gzip(data)
+    if data[:2] != GZIP_MAGIC:
+        _not_gzip(data)
+    if data[2] != 8:
+        raise BrokenGzip("Unknown compression method")
+    flags, end = data[3], 10
+    if flags & 4:  # FEXTRA
+        if len(data) < end + 2:
+            return None
+        end += 2 + int.from_bytes(data[end:end + 2], "little")
+    for flag in (8, 16):  # FNAME, FCOMMENT: zero-terminated
+        if flags & flag:
+            zero = data.find(b"\0", end)
+            if zero < 0:
+                return None
+            end = zero + 1
+    if flags & 2:  # FHCRC
+        end += 2
+    return end if len(data) >= end else None
 
-    def readinto(self, buffer) -> int:
-        n = self.raw.readinto(buffer)
-        if n:
-            self.seen(bytes(memoryview(buffer)[:n]))
-        return n
+
+def _not_gzip(data: bytes):
+    raise BrokenGzip(f"Not a gzipped file ({data[:2]!r})")
 
 
 class _Prefixed(io.RawIOBase):

@@ -243,7 +243,7 @@ def decode_as(data: bytes, charset: str, name: str | None = None) -> tuple[str, 
         warnings = [f"not valid {said} (byte {err.start + skipped}); undecodable bytes replaced"]
     ascii_read_as_is = data.isascii() and _reads_ascii_as_is(charset)  # then it reads as UTF-8 does
     if codecs.lookup(charset).name != "utf-8" and not ascii_read_as_is and _reads_as_utf8(data, text):
-        said_utf8 = (f"its bytes read as UTF-8, which gives other characters than {said} (mojibake?); without "
+        said_utf8 = (f"its bytes are valid UTF-8, which reads them as other characters than {said} does (mojibake?); without "
                      "--encoding it is read as UTF-8")
         warnings = [f"{warnings[0]}; {said_utf8}"] if warnings else [said_utf8]
     if _not_text(text):

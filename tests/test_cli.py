@@ -313,8 +313,8 @@ def test_encoding_that_turns_a_utf8_page_to_mojibake_is_warned_of(runner, model_
     result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1252", path)
     assert result.exit_code == 0
     assert [row[2] for row in tsv_rows(result.stdout)] == ["ok", "GrÃ¶ÃŸe"]  # as asked
-    assert result.stderr == (f"Warning: {path}: its bytes read as UTF-8, which gives other characters than cp1252 "
-                             "(mojibake?); without --encoding it is read as UTF-8\n")
+    assert result.stderr == (f"Warning: {path}: its bytes are valid UTF-8, which reads them as other characters than "
+                             "cp1252 does (mojibake?); without --encoding it is read as UTF-8\n")
 
 
 def test_a_utf8_page_not_valid_in_the_encoding_named_gets_one_warning_saying_both(runner, model_file, tmp_path):
@@ -323,7 +323,7 @@ def test_a_utf8_page_not_valid_in_the_encoding_named_gets_one_warning_saying_bot
     result = predict(runner, model_file, "-f", "tsv", "--encoding", "cp1252", path)
     assert result.exit_code == 0
     assert result.stderr == (f"Warning: {path}: not valid cp1252 (byte 4); undecodable bytes replaced; its bytes "
-                             "read as UTF-8, which gives other characters than cp1252 (mojibake?); without "
+                             "are valid UTF-8, which reads them as other characters than cp1252 does (mojibake?); without "
                              "--encoding it is read as UTF-8\n")
 
 
@@ -921,6 +921,18 @@ def test_train_names_gzip_data_on_stdin(runner, tmp_path):
                            input=gzip.compress(b"content\tA sentence.\n"))
     assert result.exit_code == 1
     assert result.stderr == "Error: -: gzip-compressed; decompress it first (zcat)\n"
+
+
+def test_evaluate_reads_corpora_with_a_bom_each_joined_on_stdin_as_it_reads_them_joined_in_a_file(runner, model_file,
+                                                                                                   tmp_path):
+    rows = [b'\xef\xbb\xbf{"lines": ["Home", "The council met."], "labels": ["boilerplate", "content"]}\n',
+            b'\xef\xbb\xbf{"lines": ["News", "The ferry ran late."], "labels": ["boilerplate", "content"]}\n']
+    (tmp_path / "joined.jsonl").write_bytes(b"".join(rows))  # as `cat a.jsonl b.jsonl` joins them
+    by_name = runner.invoke(app, ["evaluate", str(model_file), str(tmp_path / "joined.jsonl"), "--json"])
+    on_stdin = runner.invoke(app, ["evaluate", str(model_file), "-", "--json"], input=b"".join(rows))
+    assert (by_name.exit_code, on_stdin.exit_code) == (0, 0)
+    assert json.loads(on_stdin.stdout) == json.loads(by_name.stdout)
+    assert json.loads(on_stdin.stdout)["pages"] == 2
 
 
 @pytest.mark.parametrize("sites", ["--sites", "--no-sites"])
@@ -1691,10 +1703,12 @@ def test_a_broken_record_on_stdin_is_named_by_its_line(runner, model_file):
     assert "Error: -:3: broken JSON" in result.stderr
 
 
-def test_gzip_on_stdin_is_named_as_such(runner, model_file):
+@pytest.mark.parametrize("flags", [[], ["--input-format", "jsonl"]])
+def test_gzip_on_stdin_is_named_as_such(runner, model_file, flags):
     import gzip
 
-    result = runner.invoke(app, ["predict", "--model", str(model_file), "-"], input=gzip.compress(b'{"text": "a"}\n'))
+    result = runner.invoke(app, ["predict", "--model", str(model_file), *flags, "-"],
+                           input=gzip.compress(b'{"text": "a"}\n'))
     assert result.exit_code == 1
     assert result.stderr == "Error: -: gzip-compressed; decompress it first (zcat)\n"
 
@@ -2225,17 +2239,20 @@ def test_an_output_name_taken_by_a_directory_is_numbered(runner, model_file, tmp
                              "as a.txt was taken (by another page of this run, a directory, or a file where a directory would go)\n")
 
 
-def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner, model_file, tmp_path):
-    corpus = tmp_path / "d" / "c.jsonl"
+@pytest.mark.parametrize("name, numbered", [("c.jsonl", "c-2.jsonl"), ("c.jsonl.gz", "c-2.jsonl.gz")])
+def test_records_of_a_corpus_written_beside_it_go_to_a_numbered_directory(runner, model_file, tmp_path, name,
+                                                                          numbered):
+    corpus = tmp_path / "d" / name
     corpus.parent.mkdir()
-    corpus.write_text('{"text": "A sentence."}\n{"text": "B sentence."}\n', encoding="utf-8")
+    text = '{"text": "A sentence."}\n{"text": "B sentence."}\n'
+    corpus.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
     result = runner.invoke(app, ["predict", str(tmp_path / "d"), "--model", str(model_file), "-o",
                                  f"{tmp_path / 'd'}/"])
     assert result.exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "d" / "c-2.jsonl").iterdir()) == ["1.txt", "2.txt"]
-    assert corpus.read_text(encoding="utf-8").startswith('{"text": "A sentence."}')
-    assert result.stderr == (f"linesift: note: {corpus}: its records written to {tmp_path / 'd' / 'c-2.jsonl'}/, as "
-                             "c.jsonl/ was taken (by another file's records, or a file)\n")  # once, not per record
+    assert sorted(p.name for p in (tmp_path / "d" / numbered).iterdir()) == ["1.txt", "2.txt"]
+    assert corpus.is_file()
+    assert result.stderr == (f"linesift: note: {corpus}: its records written to {tmp_path / 'd' / numbered}/, as "
+                             f"{name}/ was taken (by another file's records, or a file)\n")  # once, not per record
 
 
 def test_records_of_two_corpora_of_one_name_go_to_two_directories(runner, model_file, tmp_path):
@@ -2657,6 +2674,26 @@ def test_a_symlink_to_a_directory_in_a_directory_is_named_and_not_followed(runne
                              "directory\n")
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges elsewhere")
+@pytest.mark.parametrize("command", ["evaluate", "train"])
+def test_train_and_evaluate_name_a_symlink_to_a_directory_of_labelled_pages_they_do_not_follow(
+        runner, model_file, tmp_path, command):
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "b.tsv").write_text("boilerplate\tNews\ncontent\tThe ferry ran late.\n", encoding="utf-8")
+    folder = tmp_path / "labelled"
+    folder.mkdir()
+    (folder / "a.tsv").write_text("boilerplate\tHome\ncontent\tThe council met on Tuesday.\n", encoding="utf-8")
+    (folder / "c.tsv").write_text("boilerplate\tSport\ncontent\tThe bridge opens in May.\n", encoding="utf-8")
+    (folder / "more").symlink_to(tmp_path / "more")
+    args = ([str(model_file), str(folder), "--json"] if command == "evaluate"
+            else [str(folder), "-o", str(tmp_path / "m.model")])
+    result = runner.invoke(app, [command, *args])
+    warning = (f"Warning: {folder / 'more'}: a symbolic link to a directory, not followed (name the directory "
+               "itself)")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == warning
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_symlink_to_a_named_pipe_in_a_directory_is_named_as_one(runner, model_file, tmp_path):
     os.mkfifo(tmp_path / "f.fifo")
@@ -3066,3 +3103,21 @@ def test_evaluate_says_n_a_where_no_page_is_left_in_the_word_mean(runner, model_
                                                                                                        None)
     rows = runner.invoke(app, ["evaluate", str(model_file), str(page)]).stdout.splitlines()
     assert rows[-3:] == ["word_precision\tn/a", "word_recall\tn/a", "word_f1\tn/a"]
+
+
+def test_import_with_workers_says_in_one_line_that_one_was_killed_and_writes_nothing(runner, corpus, tmp_path,
+                                                                                      monkeypatch):
+    import signal
+
+    from linesift.training import importer
+
+    def killed(record, renderer, as_shipped):  # as the kernel's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(importer, "label_record", killed)  # forked workers inherit it
+    out = tmp_path / "labelled.jsonl"
+    result = runner.invoke(app, ["import", str(corpus), "-j", "2", "-o", str(out)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: {corpus}: a worker process was killed (out of memory?), so the run cannot go "
+                             "on; try fewer --jobs, or leave out the largest pages\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [corpus.name]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import signal
 import select
 import stat
@@ -254,6 +255,21 @@ def test_results_to_a_full_stdout_are_a_one_line_error(args):
         _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert stderr.decode() == "Error: stdout: cannot write (No space left on device)\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_train_whose_stderr_cannot_be_written_still_writes_its_model_and_prints_its_scores(tmp_path):
+    data = tmp_path / "pages"
+    data.mkdir()
+    for i, story in enumerate(["The council met on Tuesday to agree the budget.", "The ferry ran late again today."]):
+        (data / f"p{i}.tsv").write_text(f"boilerplate\tHome\nboilerplate\tNews\ncontent\t{story}\n", encoding="utf-8")
+    with open("/dev/full", "w") as full:  # its logs ("training on 2 pages ...") cannot be written
+        proc = linesift_process("train", data, "-o", tmp_path / "m.model", "--cv", "2", stdout=subprocess.PIPE,
+                                stderr=full)
+        stdout, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    assert stdout.decode().startswith("cross-validated (2 folds by site, 2 pages, 2 sites)")
+    assert (tmp_path / "m.model").is_file()
 
 
 @POSIX_ONLY
@@ -933,11 +949,22 @@ def warc_record(url: str, text: str, compress: bool) -> bytes:
     return whole.getvalue()
 
 
+def long_page(seed: int, words: int = 5000) -> str:
+    """A page of some 34 KB of sentences of 40 made-up words, 12 to a line: its gzip member (about 7.5 KB) gives
+    4-5 times its size, more than a read of warcio's takes, so gzip held the member's end unread."""
+    rng = random.Random(seed)
+    vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 9))) for _ in range(40)]
+    said = [rng.choice(vocabulary) for _ in range(words)]
+    return "\n".join(" ".join(said[i:i + 12]).capitalize() + "." for i in range(0, words, 12)) + "\n"
+
+
 @POSIX_ONLY
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
-def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, compress, jobs):
-    records = [warc_record(f"https://a.example/{i}", PAGE, compress) for i in range(3)]
+@pytest.mark.parametrize("compress, page", [(False, "short"), (True, "short"), (True, "long")],
+                         ids=["warc", "warc.gz", "warc.gz-long"])
+def test_a_live_producer_s_warc_records_come_out_when_it_pauses(model_file, compress, page, jobs):
+    texts = [PAGE] * 3 if page == "short" else [long_page(i) for i in range(3)]
+    records = [warc_record(f"https://a.example/{i}", text, compress) for i, text in enumerate(texts)]
     unbuffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's shell has it
     proc = linesift_process("predict", "-m", model_file, "-f", "jsonl", "-j", jobs, "-q", "-", env=unbuffered,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -1051,6 +1078,22 @@ def test_a_live_gzipped_warc_record_is_given_before_the_next_only_when_its_membe
     assert log == (["read", f"-#<urn:uuid:0>: its gzip member is damaged ({crc})",
                     f"-: broken WARC (its gzip stream breaks after record 1: {crc})"] if damaged
                    else ["read", ["The council met."], "read", ["It agreed."]])
+
+
+def test_a_live_gzipped_warc_record_whose_member_gives_more_than_a_read_is_given_before_the_next_is_read(
+        monkeypatch):
+    import gzip
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from linesift import inputs
+
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: True)  # the producer pauses after each record
+    log = []
+    members = [gzip.compress(raw_conversion(i, long_page(i).encode()), mtime=0) for i in range(2)]
+    for item in inputs._warc_items("-", inputs._Gunzipped(Chunks(members, log)), ArchiveIterator):
+        log.append(item.path)
+    assert log == ["read", "-#<urn:uuid:0>", "read", "-#<urn:uuid:1>"]
 
 
 class TerminalReads(io.RawIOBase):

@@ -409,3 +409,20 @@ def test_example_pages_include_a_non_latin_script():
         return sum(not unicodedata.name(ch, "").startswith("LATIN") for ch in letters) / max(len(letters), 1)
 
     assert max(non_latin_share(p) for p in shipped_pages()) > 0.5
+
+
+@pytest.mark.parametrize("text, row", [
+    ("boilerplate\t0.3410\tHome\nblank\t\t\ncontent\t0.8004\tThe council met.\n", 2),  # as predict writes it
+    ("# url: https://a.example/x\nboilerplate\t0.3410\tHome\ncontent\t0.8004\tThe council met.\n", 2),  # blanks cut
+])
+def test_predict_tsv_output_read_as_a_labelled_page_is_named_as_such(text, row):
+    with pytest.raises(LabelledDataError) as err:
+        parse_labelled_page(text, "pred.tsv")
+    assert str(err.value) == (f"pred.tsv:{row}: `linesift predict -f tsv` output (label, score, line), not a labelled "
+                              "page (label, line): check its labels, then take the score column out (cut -f1,3) and "
+                              "blank rows' labels")
+
+
+def test_a_labelled_page_whose_lines_open_with_a_number_and_a_tab_is_read_where_some_do_not():
+    page = parse_labelled_page("content\t0.5000\tof the votes\ncontent\tThe rest went to others.\n", "t.tsv")
+    assert page.lines == ["0.5000\tof the votes", "The rest went to others."]

@@ -22,7 +22,7 @@ def test_one_row_per_size_with_a_score_per_sample(tiny_pages):
 
 @pytest.mark.parametrize("make, why", [(lambda d: d / "none", "no such directory (the labelled corpora: ../shared/corpora)"),
                                        (lambda d: d, "holds no .jsonl.gz corpora")])
-@pytest.mark.parametrize("tool", ["benchmark", "charsets", "learning_curve", "recipe", "scale", "speed"])
+@pytest.mark.parametrize("tool", ["benchmark", "charsets", "floors", "learning_curve", "recipe", "scale", "speed"])
 def test_the_training_tools_refuse_a_corpora_directory_without_corpora_in_one_line(tmp_path, capsys, make, why, tool):
     from importlib import import_module
 
@@ -43,3 +43,23 @@ def test_a_tool_without_corpora_given_or_beside_it_says_so_in_one_line(tmp_path,
     assert stop.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1].endswith(
         "error: argument --corpora: ../shared/corpora: no such directory (the labelled corpora: ../shared/corpora)")
+
+
+@pytest.mark.parametrize("tool, args, said", [
+    ("learning_curve", ["--pages", "10,abc"], "error: argument --pages: '10,abc': give page counts, comma-separated "
+                                              "(e.g. 10,30,100)"),
+    ("learning_curve", ["--pages", "0"], "error: argument --pages: '0': give page counts, comma-separated (e.g. 10,30,100)"),
+    ("recipe", ["--out", "{tmp}/missing/default.model"], "error: argument --out: {tmp}/missing: no such directory, or "
+                                                          "not writable"),
+    ("benchmark", ["--renderer", "inscriptis", "--model", "{tmp}/none.model"], "error: argument --model: "
+                                                                              "{tmp}/none.model: no such model file"),
+])
+def test_the_training_tools_say_a_bad_option_in_one_line_before_any_work(tmp_path, capsys, tool, args, said):
+    from importlib import import_module
+
+    (tmp_path / "c.jsonl.gz").write_bytes(b"")
+    with pytest.raises(SystemExit) as stop:
+        import_module(f"linesift.training.{tool}").main(["--corpora", str(tmp_path)]
+                                                         + [a.format(tmp=tmp_path) for a in args])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith(said.format(tmp=tmp_path))

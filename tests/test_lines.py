@@ -279,7 +279,7 @@ def test_overlong_row_counts_the_vowel_signs_of_hindi():
 def test_decode_as_utf16_of_an_ascii_page_warns_of_mojibake():
     text, warnings = decode_as(b"Home | News\n", "utf-16-le")
     assert text == b"Home | News\n".decode("utf-16-le")
-    assert warnings == ["its bytes read as UTF-8, which gives other characters than utf-16-le (mojibake?); without "
+    assert warnings == ["its bytes are valid UTF-8, which reads them as other characters than utf-16-le does (mojibake?); without "
                         "--encoding it is read as UTF-8"]
 
 

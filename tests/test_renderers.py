@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import subprocess
 
 import pytest
@@ -77,3 +78,31 @@ def test_inscriptis_keeps_the_text_of_hidden_elements_scripts_would_show():
     html = "<html><body><p>Shown</p><div hidden>Accordion</div><template><p>Streamed</p></template></body></html>"
     lines = [line.strip() for line in html_to_text(html).splitlines() if line.strip()]
     assert lines == ["Shown", "Accordion", "Streamed"]
+
+
+@needs["lynx"]
+@pytest.mark.parametrize("charset", ["gb2312", "iso-8859-1", "windows-1251"])
+def test_lynx_reads_the_decoded_page_as_utf8_whatever_charset_it_declares(charset):
+    html = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head>'
+            "<body><p>图书馆 Привет café</p></body></html>")
+    assert render(html, "lynx").strip() == "图书馆 Привет café"
+
+
+@needs["lynx"]
+def test_lynx_as_the_shipped_models_pages_were_made_reads_the_declared_charset():
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>café</p></body></html>'
+    assert render_checked(html, "lynx", as_shipped=True)[0].strip() == "cafÃ©"
+
+
+@pytest.mark.parametrize("name, script, said", [
+    ("w3m", "echo 'Half a page'\nkill -SEGV $$\n", "w3m failed (killed by signal 11)"),
+    ("lynx", "echo 'Half a page'\necho 'lynx: out of memory' >&2\nexit 3\n",
+     "lynx failed (exit status 3: lynx: out of memory)"),
+])
+def test_a_text_browser_that_dies_or_exits_with_an_error_gives_no_text_and_says_so(tmp_path, monkeypatch, name,
+                                                                                  script, said):
+    fake = tmp_path / name
+    fake.write_text("#!/bin/sh\n" + script)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert render_checked("<p>x</p>", name) == ("", said)

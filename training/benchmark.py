@@ -11,7 +11,9 @@ main text; speed is the in-process time per page of each system on the same page
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -277,9 +279,12 @@ def main(argv=None) -> None:
     if error := unavailable([args.renderer]):
         parser.error(error)
 
-    from linesift.modelfile import load_model
+    from linesift.modelfile import ModelFileError, load_model
 
-    model = load_model(args.model)
+    try:
+        model = load_model(args.model)
+    except ModelFileError as err:
+        parser.error(f"argument --model: {err}")
     model.load_estimators()  # a long run's speed from the first page: scikit-learn's walk (model/trees.py)
     if args.members is not None:
         model = model.first_members(args.members)
@@ -343,9 +348,12 @@ def main(argv=None) -> None:
     md += ["Speed on the same pages (in-process, one core)", "", "| system | ms/page | pages/s | lines/s |", "|---|---|---|---|"]
     md += [f"| {s} | {v['ms_per_page']:.2f} | {v['pages_per_s']:.0f} | {v['lines_per_s']:.0f} |" for s, v in speed.items()]
     (args.out / "results.md").write_text("\n".join(md) + "\n")
-    plot_quality(results["by_corpus"], systems, args.out / "quality_by_corpus.png")
-    plot_speed(points, args.out / "time_vs_lines.png")
     print("\n".join(md))
+    if importlib.util.find_spec("matplotlib") is None:
+        print("note: no plots (matplotlib is in the bench extra: pip install '.[bench]')", file=sys.stderr)
+    else:
+        plot_quality(results["by_corpus"], systems, args.out / "quality_by_corpus.png")
+        plot_speed(points, args.out / "time_vs_lines.png")
 
 
 if __name__ == "__main__":

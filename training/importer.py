@@ -42,20 +42,21 @@ def record_meta(record: dict) -> dict[str, str]:
     return meta
 
 
-def label_record(record: dict, renderer: str, fold: bool = True) -> tuple[LabelledPage, float | None]:
-    """Render and align one HTML+gold record; return the labelled page and its oracle word F1 (``fold``: as
-    in ``align.align_labels``)."""
+def label_record(record: dict, renderer: str, as_shipped: bool = False) -> tuple[LabelledPage, float | None]:
+    """Render and align one HTML+gold record; return the labelled page and its oracle word F1. ``as_shipped``:
+    rendered and aligned as the shipped model's pages were (``render_checked``'s lynx, and ``align.align_labels``
+    without folding)."""
     meta = record_meta(record)
     if "lines" in record:
         page = page_from_record(record, meta.get("id", "?"))
         page.meta.update(meta)
         return page, None
-    text, error = render_checked(record.get("html") or "", renderer)
+    text, error = render_checked(record.get("html") or "", renderer, as_shipped)
     if error:  # the page is still written, with no lines; linesift import names it on stderr
         meta["render_error"] = error
     lines = split_lines(text)
     gold = record.get("main_content") or ""
-    labels, unaligned = align_lines(lines, gold, record.get("without") or [], fold)
+    labels, unaligned = align_lines(lines, gold, record.get("without") or [], fold=not as_shipped)
     if unaligned:  # linesift import names the page on stderr
         meta["unaligned_lines"] = str(unaligned)
     kept = "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
@@ -110,10 +111,10 @@ def _job(args):
 
 
 def import_corpus(path: str | Path, renderers: list[str], jobs: int = 1,
-                  select=None, fold: bool = True) -> Iterator[tuple[LabelledPage, float | None]]:
+                  select=None, as_shipped: bool = False) -> Iterator[tuple[LabelledPage, float | None]]:
     """Labelled pages of a corpus file, for each renderer, in input order; with ``select(record, renderer)``
-    only the renders it picks are made (``fold``: as in ``align.align_labels``)."""
-    tasks = ((record, r, fold) for record in read_records(path)
+    only the renders it picks are made (``as_shipped``: as in ``label_record``)."""
+    tasks = ((record, r, as_shipped) for record in read_records(path)
              for r in (renderers[:1] if "lines" in record else renderers) if select is None or select(record, r))
     if jobs <= 1:
         yield from map(_job, tasks)

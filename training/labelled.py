@@ -27,6 +27,10 @@ LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz")
 _HEADER = re.compile(r"^# ([a-z][a-z0-9_]*): ?(.*)$")
+# a row of `linesift predict -f tsv` output: label, score (4 decimals), line; blank lines "blank", no score
+_PREDICTED_LINE = re.compile(r"[01]\.\d{4}\t")
+PREDICT_OUTPUT = ("`linesift predict -f tsv` output (label, score, line), not a labelled page (label, line): check "
+                  "its labels, then take the score column out (cut -f1,3) and blank rows' labels")
 
 
 def is_corpus_name(name: str) -> bool:
@@ -108,6 +112,8 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
             lines.append(line)
             labels.append(None)
             continue
+        if label == "blank" and line == "\t":
+            raise LabelledDataError(f"{source}:{number}: {PREDICT_OUTPUT}")
         if label not in LABELS:
             raise LabelledDataError(
                 f"{source}:{number}: unknown label {label!r} (expected content, boilerplate or unsure)"
@@ -116,6 +122,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
             raise LabelledDataError(f"{source}:{number}: a blank line takes no label (leave the row empty)")
         lines.append(line)
         labels.append(label)
+    scored = [i for i, label in enumerate(labels) if label is not None]
+    if scored and all(_PREDICTED_LINE.match(lines[i]) for i in scored):  # every labelled line opens with a score
+        raise LabelledDataError(f"{source}:{scored[0] + 1 + len(meta)}: {PREDICT_OUTPUT}")
     return LabelledPage(lines, labels, meta, source)
 
 
@@ -275,8 +284,8 @@ def read_labelled_stdin() -> list[LabelledPage]:
         raise LabelledDataError(not_utf8("-", err)) from None
     except OSError as err:
         raise LabelledDataError(f"-: cannot read ({err.strerror or err})") from None
-    if text.lstrip().startswith("{"):
-        return list(_pages_of_rows(text.split("\n"), "-"))
+    if text.lstrip().startswith("{"):  # a BOM opening a row skipped, as in a file (``utf8_rows``: files joined by cat)
+        return list(_pages_of_rows((row.removeprefix("\ufeff") for row in text.split("\n")), "-"))
     return [parse_labelled_page(text, "-")] if text.strip() else []
 
 
@@ -343,6 +352,18 @@ def special_files(paths: Iterable[str | Path]) -> list[Path]:
     leaves out as not regular files (a FIFO, a socket, a device: reading one could wait for ever), sorted."""
     return sorted(q for q in _files_in_directories(paths)
                   if is_labelled_name(q.name) and q.exists() and not q.is_file() and not q.is_dir())
+
+
+def linked_directories(paths: Iterable[str | Path]) -> list[Path]:
+    """The symbolic links to directories under the directories among ``paths``, which are not followed (a link
+    may loop; ``predict`` leaves them out too), hidden ones aside, sorted."""
+    found: list[Path] = []
+    for root in map(Path, paths):
+        if root.is_dir():
+            for dirpath, dirnames, _ in os.walk(root, onerror=lambda err: None):
+                dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+                found += [Path(dirpath, name) for name in dirnames if Path(dirpath, name).is_symlink()]
+    return sorted(found)
 
 
 def _files_in_directories(paths: Iterable[str | Path]) -> Iterator[Path]:

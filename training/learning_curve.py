@@ -66,6 +66,17 @@ def learning_curve(pool: list, held: list, sizes: list[int], samples: int, langs
         yield n, {lang: scores[lang] for lang in langs}, secs
 
 
+def page_counts(value: str) -> list[int]:
+    """``--pages`` (an argparse type): positive whole numbers, comma-separated."""
+    try:
+        sizes = [int(x) for x in value.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give page counts, comma-separated (e.g. 10,30,100)")
+    return sizes
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpora", type=corpora_argument, default=CORPORA_DEFAULT)
@@ -73,7 +84,8 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", default="daniel")
     parser.add_argument("--lang", default="pl,ru", help="languages, comma-separated")
     parser.add_argument("--renderer", default="w3m")
-    parser.add_argument("--pages", default="10,30,100,300", help="training pages per model, comma-separated")
+    parser.add_argument("--pages", type=page_counts, default="10,30,100,300",
+                        help="training pages per model, comma-separated")
     parser.add_argument("--samples", type=int, default=3, help="random samples of pages per size")
     parser.add_argument("--jobs", type=int, default=2, help="processes rendering pages (without --labelled)")
     args = parser.parse_args(argv)
@@ -81,7 +93,7 @@ def main(argv=None) -> None:
     pool = pool_of(args.corpora, args.labelled, args.corpus, set(langs), args.renderer, args.jobs)
     held = held_out_pages(args.corpora, corpora=(args.corpus,), renderer=args.renderer, langs=set(langs))
     print(f"{len(pool)} training pages, {len(held)} held-out pages", file=sys.stderr, flush=True)
-    sizes = [int(x) for x in args.pages.split(",")]
+    sizes = args.pages
     for n in (n for n in sizes if n > len(pool)):
         print(f"skipping N={n}: only {len(pool)} training pages", file=sys.stderr, flush=True)
     sizes = [n for n in sizes if n <= len(pool)]

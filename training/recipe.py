@@ -102,14 +102,15 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
         if labelled is not None and (labelled / f"{corpus}.jsonl.gz").exists():
             source = read_jsonl_pages(labelled / f"{corpus}.jsonl.gz")
         else:
-            # fold=False: aligned as the shipped model's pages were (0.12.3 and before); folding invisible
-            # characters and accents changes 6 lines of 2 pages of the w3m renders (data/EXPERIMENTS.md), and
-            # the recipe must rebuild the shipped file. Refitted with folding, the model moved as a new seed
-            # does and scored lower (data/EXPERIMENTS.md, "twenty-seventh round"), so the recipe keeps it.
+            # as_shipped: rendered and aligned as the shipped model's pages were, since the recipe must rebuild
+            # the shipped file. Aligned without folding (0.12.3 and before): folding invisible characters and
+            # accents changes 6 lines of 2 pages of the w3m renders; refitted with folding, the model moved as a
+            # new seed does and scored lower (data/EXPERIMENTS.md, "twenty-seventh round"). lynx reading a page's
+            # declared charset (0.19.4 and before): 129 lynx renders change, "thirty-seventh round".
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
                                                         [MAIN_RENDERER, *SECOND_RENDERERS], jobs,
                                                         lambda record, r: wanted_render(record, r, langs),
-                                                        fold=False))
+                                                        as_shipped=True))
         kept, unrendered = [], 0
         for p in source:
             unrendered += "render_error" in p.meta  # no lines: its oracle score leaves it out
@@ -134,6 +135,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.labelled is None or not all((args.labelled / f"{c}.jsonl.gz").exists() for c in LICENSED_CORPORA):
         args.corpora = default_corpora(parser, args.corpora)  # read for the corpora --labelled does not hold
+    if not os.access(args.out.parent, os.W_OK):  # said now, not after the fit
+        parser.error(f"argument --out: {args.out.parent}: no such directory, or not writable")
     name, _ = NUMPY_SIMD
     if os.environ.get(name) is None:  # called from Python, whose numpy has chosen its loops
         print(f"note: {name} is not set: on a machine with AVX-512 this builds another file than the shipped one",

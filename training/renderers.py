@@ -26,10 +26,18 @@ from linesift.render import html_to_text
 RENDER_TIMEOUT_SECONDS = 60
 
 
+class RendererFailed(OSError):
+    """A text browser that exited with an error or was killed: its dump may be cut short."""
+
+
 def _run(argv: list[str], html: str) -> str:
     proc = subprocess.run(
         argv, input=html.encode("utf-8", "replace"), capture_output=True, timeout=RENDER_TIMEOUT_SECONDS
     )
+    if proc.returncode:
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        how = f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
+        raise RendererFailed(how + (f": {said[-1][:200]}" if said else ""))
     return proc.stdout.decode("utf-8", "replace")
 
 
@@ -50,13 +58,22 @@ def stable_lynx_dump(dump: str) -> str:
     return LYNX_TEMP_FILE.sub(LYNX_STDIN_FILE, dump)
 
 
+LYNX_ARGV = ["lynx", "-dump", "-stdin", "-width=1024", "-assume_charset=utf-8", "-display_charset=utf-8", "-nomargins",
+             "-nolist"]
+
+
 def render_lynx(html: str) -> str:
-    """lynx -dump -nolist: lynx's layout (indented paragraphs, `*` bullets) without the link list."""
-    return stable_lynx_dump(_run(
-        ["lynx", "-dump", "-stdin", "-width=1024", "-assume_charset=utf-8", "-display_charset=utf-8",
-         "-nomargins", "-nolist"],
-        html,
-    ))
+    """lynx -dump -nolist: lynx's layout (indented paragraphs, `*` bullets) without the link list. The page is
+    sent as UTF-8 with a byte order mark, which lynx (as a browser) obeys over the page's own ``<meta>``
+    charset: the text is already decoded, so a declared gb2312 or iso-8859-1 would garble it."""
+    return stable_lynx_dump(_run(LYNX_ARGV, "\ufeff" + html.removeprefix("\ufeff")))
+
+
+def render_lynx_declared(html: str) -> str:
+    """lynx as the shipped model's training renders were made (0.19.4 and before): the page's ``<meta>``
+    charset, where it declares one, read over ``-assume_charset``, which garbles the already decoded text of a
+    page declaring another charset (129 of the recipe's lynx renders; data/EXPERIMENTS.md, thirty-seventh round)."""
+    return stable_lynx_dump(_run(LYNX_ARGV, html))
 
 
 def render_html_text(html: str) -> str:
@@ -170,11 +187,13 @@ def unavailable(names: list[str]) -> str | None:
     return f"renderer {missing[0]!r} is not available here (available: {', '.join(usable)})" if missing else None
 
 
-def render_checked(html: str, renderer: str) -> tuple[str, str | None]:
+def render_checked(html: str, renderer: str, as_shipped: bool = False) -> tuple[str, str | None]:
     """Render ``html`` with the named renderer: ``(text, None)``, or ``("", what went wrong)`` when the
-    renderer fails or takes over ``RENDER_TIMEOUT_SECONDS``."""
+    renderer fails (exits with an error, is killed) or takes over ``RENDER_TIMEOUT_SECONDS``. ``as_shipped``:
+    lynx as the shipped model's pages were rendered (``render_lynx_declared``)."""
+    render = render_lynx_declared if as_shipped and renderer == "lynx" else RENDERERS[renderer]
     try:
-        return RENDERERS[renderer](html), None
+        return render(html), None
     except subprocess.TimeoutExpired:
         return "", f"{renderer} took over {RENDER_TIMEOUT_SECONDS} s"
     except OSError as err:
