@@ -1437,6 +1437,18 @@ def test_import_unknown_renderer(runner, corpus, tmp_path):
     assert "inscriptis" in result.stderr
 
 
+def test_import_of_a_gzipped_corpus_cut_short_names_the_line_it_breaks_at(runner, tmp_path):
+    rows = "".join(json.dumps({"html": f"<p>Story {i} of the harbour.</p>", "main_content": f"Story {i} of the harbour."})
+                   + "\n" for i in range(3))
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(gzip.compress(rows.encode(), mtime=0)[:-12])  # its last bytes and check gone
+    result = runner.invoke(app, ["import", str(cut), "-o", str(tmp_path / "o.jsonl")])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: {cut}:3: cannot read (Compressed file ended before the end-of-stream marker "
+                             "was reached)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.jsonl.gz"]
+
+
 def test_import_broken_corpus_leaves_no_output(runner, tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text("{not json\n", encoding="utf-8")

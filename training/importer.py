@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -94,15 +95,30 @@ def read_records(path: str | Path) -> Iterator[dict]:
         handle = nullcontext(stdin_rows())
     else:
         handle = (gzip.open if gzip_named(path) else open)(path, "rb")
+    number = 0  # rows read: a .gz cut short or corrupt breaks off at the next
+
+    def counted(rows):
+        nonlocal number
+        for number, row in enumerate(rows, start=1):
+            yield row
+
     with handle as rows:
         if str(path) != "-":
             refuse_utf16(rows, str(path), CorpusError)
-        for number, record in json_rows(decoded_rows(rows, str(path), CorpusError), str(path), CorpusError):
+        records = json_rows(decoded_rows(counted(rows), str(path), CorpusError), str(path), CorpusError)
+        while True:
+            try:
+                number_record = next(records, None)
+            except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+                raise CorpusError(f"{path}:{number + 1}: cannot read ({err})") from None
+            if number_record is None:
+                return
+            at, record = number_record
             problem = record_problem(record)
             if problem:
-                raise CorpusError(f"{path}:{number}: {problem}")
+                raise CorpusError(f"{path}:{at}: {problem}")
             if "lines" in record:
-                page_from_record(record, f"{path}:{number}")  # raises LabelledDataError naming the line
+                page_from_record(record, f"{path}:{at}")  # raises LabelledDataError naming the line
             yield record
 
 
