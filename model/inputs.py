@@ -971,7 +971,7 @@ class _GzipMembers:
                 try:
                     out = self.member.decompress(self.pending, size)
                 except zlib.error as err:
-                    raise BrokenGzip(f"invalid compressed data ({one_line(err)})") from None
+                    raise BrokenGzip(one_line(err)) from None
                 self.pending = self.member.unused_data if self.member.eof else self.member.unconsumed_tail
                 self.crc, self.size = zlib.crc32(out, self.crc), self.size + len(out)
                 if out:
@@ -983,7 +983,10 @@ class _GzipMembers:
 
     def end(self) -> None:
         """The compressed bytes ended: ``BrokenGzip`` where a member is cut short."""
-        if self.member is not None or self.pending.strip(b"\0"):
+        rest = self.pending.lstrip(b"\0") if self.member is None else None
+        if rest is not None and len(rest) == 1:  # gzip reads a member's 2 magic bytes first
+            _not_gzip(rest)
+        if rest is None or rest:
             raise BrokenGzip("Compressed file ended before the end-of-stream marker was reached")
 
     def whole(self) -> bool:
