@@ -1151,3 +1151,28 @@ def test_one_ctrl_d_ends_a_page_typed_at_a_terminal(model_file, command):
         os.close(terminal)
     assert proc.returncode == 0
     assert stdout.count(b"\n") == (2 if command[0] == "predict" else 1)
+
+
+@pytest.mark.parametrize("after, said", [
+    (b"", None),
+    (b"\0\0\0", None),  # zero padding after a member, as gzip passes it by
+    (b"\x1f", "Not a gzipped file (b'\\x1f')"),
+    (b"\x1f\x8b\x08", "Compressed file ended before the end-of-stream marker was reached"),
+    (b"PK\x03\x04 and more bytes", "Not a gzipped file (b'PK')"),
+])
+def test_the_gzip_member_reader_ends_a_stream_in_gzips_words(after, said):
+    import gzip
+
+    from linesift import inputs
+
+    members = inputs._GzipMembers()
+    members.pending = gzip.compress(b"one", mtime=0) + gzip.compress(b"two", mtime=0) + after
+    data = b""
+    try:
+        while (more := members.data(1 << 16)) is not None:
+            data += more
+        members.end()
+        error = None
+    except inputs.BrokenGzip as err:
+        error = str(err)
+    assert (data, error) == (b"onetwo", said)
