@@ -931,7 +931,10 @@ class _Gunzipped(io.RawIOBase):
         return len(data)
 
 
-GZIP_READ_BYTES = 1 << 16
+# compressed bytes read at a time: what is not read yet stays in stdin's buffer, where a pause is told
+# (``StdinPipe.paused``): read 64 KB at a time, a burst of small records was read ahead, and each record then
+# waited the pause's 0.1 s (3 pages a second)
+GZIP_READ_BYTES = 2048
 
 
 def _whole_once_paused(handle) -> bool:
@@ -966,8 +969,10 @@ class _GzipMembers:
                 self.pending, self.crc, self.size = self.pending[start:], 0, 0
                 self.member = zlib.decompressobj(-zlib.MAX_WBITS)
             if not self.member.eof:
-                if not self.pending:
-                    return None
+                if not self.pending:  # zlib may still hold data of input it has taken (up to 258 bytes)
+                    out = self.member.decompress(b"", size)
+                    self.crc, self.size = zlib.crc32(out, self.crc), self.size + len(out)
+                    return out or None
                 try:
                     out = self.member.decompress(self.pending, size)
                 except zlib.error as err:
