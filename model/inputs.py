@@ -994,10 +994,6 @@ class _GzipMembers:
         if rest is None or rest:
             raise BrokenGzip("Compressed file ended before the end-of-stream marker was reached")
 
-    def whole(self) -> bool:
-        """Whether the members read end where the data given so far ends (each of them checked)."""
-        return self.member is None
-
     def whole_with(self, waiting: bytes) -> bool:
         """Whether the member being read ends, and passes its check, within the bytes held and ``waiting``
         (those not given yet); nothing is changed."""
