@@ -942,9 +942,7 @@ def _whole_once_paused(handle) -> bool:
     (``_Gunzipped``) is where the member being read ends, and passes its check (CRC, length), within the bytes
     read and those waiting unread, and every member before it passed: its end (the blank lines after the
     record, the check) is read only when the next record's bytes are asked for."""
-    if not isinstance(handle, _Gunzipped):
-        return stdin_paused()
-    return stdin_paused() and handle.members.whole_with(handle.waiting())
+    return stdin_paused() and (not isinstance(handle, _Gunzipped) or handle.members.whole_with(handle.waiting()))
 
 
 class _GzipMembers:

@@ -90,7 +90,7 @@ def kept(lines: list[str], labels: list[str]) -> str:
     return "\n".join(line for line, lab in zip(lines, labels) if lab == "content")
 
 
-def _timed_batches(fn, items):
+def timed_batches(fn, items):
     """Apply ``fn`` to batches of ``items``; return (results, seconds)."""
     out, start = [], time.perf_counter()
     for i in range(0, len(items), BATCH_PAGES_DEFAULT):
@@ -103,7 +103,7 @@ def run_systems(pages: list[BenchPage], model, extractors: dict, **options) -> t
     ``cut``) are linesift's, as ``predict_pages`` takes them."""
     texts, seconds = {}, {}
     scrapes = [p.scrape for p in pages]
-    preds, seconds["linesift (text)"] = _timed_batches(lambda b: predict_pages(b, model, **options), scrapes)
+    preds, seconds["linesift (text)"] = timed_batches(lambda b: predict_pages(b, model, **options), scrapes)
     texts["linesift (text)"] = [kept(p.lines, p.labels) for p in preds]
     if getattr(model, "use_sites_", False):
         # corpus mode, as `linesift predict` runs over a JSONL corpus with urls: pages of the same site (url
@@ -119,7 +119,7 @@ def run_systems(pages: list[BenchPage], model, extractors: dict, **options) -> t
     def html_batch(batch):
         return predict_pages([split_lines(html_to_text(p.html)) for p in batch], model, **options)
 
-    preds, seconds["linesift (html)"] = _timed_batches(html_batch, pages)
+    preds, seconds["linesift (html)"] = timed_batches(html_batch, pages)
     texts["linesift (html)"] = [kept(p.lines, p.labels) for p in preds]
     for name, rule in (("keep-everything", keep_everything), ("C4 rules", c4_rules)):
         start = time.perf_counter()

@@ -24,7 +24,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from linesift.settings import BATCH_PAGES_DEFAULT
 
 FLOOR_MARGIN = 0.005
 FLOORS_PATH = Path(__file__).resolve().parents[1] / "data" / "floors.json"
@@ -36,19 +35,18 @@ def html_scores(corpora_dir: Path, model, renderer: str) -> dict[str, float]:
     """Mean word F1 of the kept text per corpus (and ``wcxb-dev:article`` / ``wcxb-dev:other``) over the
     held-out pages rendered with ``renderer``."""
     from linesift.predict import predict_pages
-    from linesift.training.benchmark import held_out_pages, kept
+    from linesift.training.benchmark import timed_batches, held_out_pages, kept
     from linesift.training.scoring import text_scores
 
     pages = held_out_pages(corpora_dir, renderer=renderer)
+    preds, _ = timed_batches(lambda batch: predict_pages(batch, model), [p.scrape for p in pages])
     groups: dict[str, list[float]] = defaultdict(list)
-    for start in range(0, len(pages), BATCH_PAGES_DEFAULT):
-        batch = pages[start:start + BATCH_PAGES_DEFAULT]
-        for page, pred in zip(batch, predict_pages([p.scrape for p in batch], model)):
-            f1 = text_scores(kept(pred.lines, pred.labels), page.gold)["word_f1"]
-            corpus = page.meta.get("corpus") or "unknown"
-            groups[corpus].append(f1)
-            if corpus == "wcxb-dev":
-                groups[corpus + (":article" if page.meta.get("page_type") == "article" else ":other")].append(f1)
+    for page, pred in zip(pages, preds):
+        f1 = text_scores(kept(pred.lines, pred.labels), page.gold)["word_f1"]
+        corpus = page.meta.get("corpus") or "unknown"
+        groups[corpus].append(f1)
+        if corpus == "wcxb-dev":
+            groups[corpus + (":article" if page.meta.get("page_type") == "article" else ":other")].append(f1)
     return {group: float(np.mean(values)) for group, values in sorted(groups.items())}
 
 

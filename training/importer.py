@@ -21,7 +21,8 @@ from linesift.lines import split_lines
 from linesift.output import gzip_named
 from linesift.sites import site_of_url
 from linesift.training.align import align_lines
-from linesift.training.labelled import LabelledPage, decoded_rows, json_rows, page_from_record, refuse_utf16
+from linesift.training.labelled import (LabelledPage, RowCount, decoded_rows, json_rows, page_from_record,
+                                       refuse_utf16)
 from linesift.training.metrics import word_prf
 from linesift.training.renderers import render_checked
 
@@ -95,31 +96,21 @@ def read_records(path: str | Path) -> Iterator[dict]:
         handle = nullcontext(stdin_rows())
     else:
         handle = (gzip.open if gzip_named(path) else open)(path, "rb")
-    number = 0  # rows read: a .gz cut short or corrupt breaks off at the next
-
-    def counted(rows):
-        nonlocal number
-        for number, row in enumerate(rows, start=1):
-            yield row
-
+    counted = RowCount()
     with handle as rows:
         if str(path) != "-":
             refuse_utf16(rows, str(path), CorpusError)
-        records = json_rows(decoded_rows(counted(rows), str(path), CorpusError), str(path), CorpusError)
-        while True:
-            try:
-                number_record = next(records, None)
-            except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-                raise CorpusError(f"{path}:{number + 1}: cannot read ({err})") from None
-            if number_record is None:
-                return
-            at, record = number_record
-            problem = record_problem(record)
-            if problem:
-                raise CorpusError(f"{path}:{at}: {problem}")
-            if "lines" in record:
-                page_from_record(record, f"{path}:{at}")  # raises LabelledDataError naming the line
-            yield record
+        try:
+            for number, record in json_rows(decoded_rows(counted(rows), str(path), CorpusError), str(path),
+                                            CorpusError):
+                problem = record_problem(record)
+                if problem:
+                    raise CorpusError(f"{path}:{number}: {problem}")
+                if "lines" in record:
+                    page_from_record(record, f"{path}:{number}")  # raises LabelledDataError naming the line
+                yield record
+        except (EOFError, zlib.error, gzip.BadGzipFile) as err:  # a .gz cut short or corrupt
+            raise CorpusError(f"{path}:{counted.number + 1}: cannot read ({err})") from None
 
 
 def _job(args):

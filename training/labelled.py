@@ -261,19 +261,26 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     """Labelled pages of a JSONL (or JSONL.gz) corpus, one record per line."""
     path = Path(path)
     opener = gzip.open if gzip_named(path) else open
-    number = 0
-
-    def counted(rows):
-        nonlocal number
-        for number, row in enumerate(rows, start=1):
-            yield row
-
+    counted = RowCount()
     try:
         with opener(path, "rb") as handle:
             refuse_utf16(handle, str(path))
             yield from _pages_of_rows(decoded_rows(counted(handle), str(path)), str(path))
     except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz: the line it broke off at
-        raise LabelledDataError(f"{path}:{number + 1}: cannot read ({getattr(err, 'strerror', None) or err})") from None
+        raise LabelledDataError(f"{path}:{counted.number + 1}: cannot read "
+                                f"({getattr(err, 'strerror', None) or err})") from None
+
+
+class RowCount:
+    """Rows passed through (``counted(rows)``), counted: ``number`` is the last one's, so a file that breaks
+    off (a .gz cut short) is said at the row after it."""
+
+    def __init__(self):
+        self.number = 0
+
+    def __call__(self, rows):
+        for self.number, row in enumerate(rows, start=1):
+            yield row
 
 
 def read_labelled_stdin() -> list[LabelledPage]:
