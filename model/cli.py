@@ -877,8 +877,9 @@ def train(
                                   "a labelled-data name, which train would read as pages next time")
                  + "; name the model file otherwise (e.g. my.model)", 2)
         if sidecar_path(output).exists() and not _sidecar_of_a_model(sidecar_path(output)):
-            fail(f"{output}: its sidecar {sidecar_path(output)} would replace a file that is not a model's; give -o "
-                 "another name, or remove that file first")
+            what = "a directory" if sidecar_path(output).is_dir() else "a file that is not a model's"
+            fail(f"{output}: its sidecar {sidecar_path(output)} would replace {what}; give -o another name, or remove "
+                 "that first")
         if output.is_file() and not sidecar_path(output).is_file():  # a model file is replaced, nothing else
             fail(f"{output}: exists and is not a model file (no {sidecar_path(output).name} beside it); give -o "
                  "another name, or remove the file first")

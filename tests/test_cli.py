@@ -996,9 +996,18 @@ def test_train_refuses_to_replace_a_file_that_is_not_a_model_or_its_sidecar(runn
         "notes.txt": f"Error: {tmp_path / 'notes.txt'}: exists and is not a model file (no notes.txt.json beside it); "
                      "give -o another name, or remove the file first\n",
         "notes.txt.json": f"Error: {tmp_path / 'notes.txt'}: its sidecar {tmp_path / 'notes.txt.json'} would replace a "
-                          "file that is not a model's; give -o another name, or remove that file first\n"}[existing])
+                          "file that is not a model's; give -o another name, or remove that first\n"}[existing])
     assert [p.name for p in tmp_path.iterdir()] == [existing]
     assert (tmp_path / existing).read_text() == '{"my": "settings"}'
+
+
+def test_train_names_a_directory_where_the_sidecar_would_go(runner, tmp_path):
+    (tmp_path / "my.model.json").mkdir()
+    result = runner.invoke(app, ["train", str(PAGES_DIR), "-o", str(tmp_path / "my.model")])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'my.model'}: its sidecar {tmp_path / 'my.model.json'} would replace "
+                             "a directory; give -o another name, or remove that first\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["my.model.json"]
 
 
 def test_predict_refuses_to_replace_labelled_pages_named_by_a_glob_after_output(runner, model_file, tmp_path):

@@ -1037,6 +1037,32 @@ def test_an_unreadable_live_warc_record_is_said_before_the_next_comes(monkeypatc
                    "read", ["The council met."]]
 
 
+@POSIX_ONLY
+@pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
+def test_a_burst_of_live_warc_records_waiting_on_stdin_is_not_taken_for_a_pause(monkeypatch, compress):
+    from linesift import inputs
+
+    read_end, write_end = os.pipe()
+    monkeypatch.setattr(inputs, "_stdin_pipe", inputs.StdinPipe(read_end))
+    real, told = inputs.stdin_paused, []
+    monkeypatch.setattr(inputs, "stdin_paused", lambda *args: told.append(real(0.05)) or told[-1])
+    # records of more than a read of 2 KB takes, gzipped too (records under 2 KB can still be read ahead whole)
+    records = b"".join(warc_record(f"https://a.example/{i}", long_page(i, 600), compress) for i in range(20))
+    threading.Thread(target=os.write, args=(write_end, records), daemon=True).start()  # more than a pipe holds
+    urls = []
+    try:
+        for item in inputs.iter_warc("-"):
+            urls.append(item.record["url"])
+            if len(urls) == 20:  # the producer, stdin open, waits for the last
+                os.close(write_end)
+    finally:
+        os.close(read_end)
+    assert urls == [f"https://a.example/{i}" for i in range(20)]
+    # each record's bytes after it were waiting in stdin's buffer, not read ahead by warcio (16 KB at a time),
+    # so only the last was given at a pause; read ahead, each of them waited 0.05 s for it
+    assert told == [False] * 19 + [True]
+
+
 class Chunks(io.RawIOBase):
     """A producer's writes, read no further than the end of one in a read; the start of each noted in ``log``."""
 
