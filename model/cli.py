@@ -1012,6 +1012,8 @@ def _foreign_output(output: Path, kind: str) -> str | None:
             head = handle.readline(FOREIGN_HEAD_BYTES)
     except (OSError, EOFError, ValueError):  # unreadable: not told here (writing it may fail, and say so)
         return None
+    if not head:  # empty once ungzipped (as an import of no records writes it)
+        return None
     if not head.endswith(b"\n") and len(head) >= FOREIGN_HEAD_BYTES:
         return None
     first = head.decode("utf-8", errors="replace").removeprefix("\ufeff")

@@ -22,8 +22,8 @@ from contextlib import redirect_stderr, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.lines import (NotTextError, decode, decode_as, is_blank, looks_binary, split_lines, utf8_rows,
-                            without_surrogates)
+from linesift.lines import (NotTextError, decode, decode_as, is_blank, looks_binary, not_text, split_lines,
+                            utf8_rows, without_surrogates)
 from linesift.output import ERROR_FIELD, gzip_named, held_fields, is_special_file
 from linesift.render import html_to_text, looks_like_html
 from linesift.settings import JSON_MAX_DEPTH, STDIN_PAUSE_SECONDS
@@ -234,23 +234,59 @@ def read_stdin(head: bytes = b"") -> bytes:
     """``head`` and the rest of stdin, read a chunk at a time: one ``read()`` of a long or endless stream (``yes |
     linesift predict``) holds off SIGTERM and Ctrl-C until the stream ends, or memory does. (The chunks are
     joined at the end, so a stream takes twice its size for a moment; scoring it takes far more.) A chunk
-    shorter than asked for is the stream's end, which is not read for again."""
-    stdin, parts = _stdin_buffer(), [head]
-    while stdin not in _ENDED:
-        parts.append(stdin.read(STDIN_CHUNK) or b"")
+    shorter than asked for is the stream's end, which is not read for again. Binary data is read no further
+    than it takes to tell (``_read_chunks``)."""
+    stdin = _stdin_buffer()
+    if stdin in _ENDED:
+        return head
+    data, ended = _read_chunks(stdin.read, head)
+    if ended:
+        _ENDED.add(stdin)
+    return data
+
+
+def read_file_bytes(path: str | Path) -> bytes:
+    """The bytes of the file ``path``: a regular file's at once, anything else's (a device, a FIFO) a chunk at a
+    time as stdin's (``read_stdin``), so that ``/dev/zero`` is an error, not all of memory."""
+    with open(path, "rb") as handle:
+        if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return handle.read()
+        return _read_chunks(handle.read, b"")[0]
+
+
+def _read_chunks(read, head: bytes) -> tuple[bytes, bool]:
+    """``head`` and what ``read(STDIN_CHUNK)`` gives until a chunk is short (the end: True), or until what was
+    read, ``NOT_TEXT_SAMPLE`` bytes or more, is already not text (False, the rest unread): ``lines.decode``
+    refuses the whole then as it refuses that part, with the same words, so an endless binary stream
+    (``/dev/zero``, ``/dev/urandom``) is told from its first MB."""
+    parts, size, checked = [head], len(head), False
+    while True:
+        parts.append(read(STDIN_CHUNK) or b"")
+        size += len(parts[-1])
         if len(parts[-1]) < STDIN_CHUNK:
-            _ENDED.add(stdin)
-    return b"".join(parts)
+            return b"".join(parts), True
+        if not checked and size >= NOT_TEXT_SAMPLE:
+            checked = True
+            read_so_far = b"".join(parts)
+            if not_text(read_so_far):
+                return read_so_far, False
 
 
-def stdin_row() -> bytes:
+NOT_TEXT_SAMPLE = 1 << 16  # bytes read before telling binary data: the sample ``lines.decode`` judges by
+
+
+def stdin_row(binary_stop: bool = False) -> bytes:
     """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads: a row
-    cut short of its ``\\n`` and of the chunk asked for is the stream's end."""
-    stdin, parts = _stdin_buffer(), []
+    cut short of its ``\\n`` and of the chunk asked for is the stream's end. ``binary_stop``: a row of
+    binary data (``/dev/zero``) is read no further than it takes to tell (``_read_chunks``)."""
+    stdin, parts, size = _stdin_buffer(), [], 0
     while stdin not in _ENDED and not (parts and parts[-1].endswith(b"\n")):
         parts.append(stdin.readline(STDIN_CHUNK) or b"")
+        size += len(parts[-1])
         if len(parts[-1]) < STDIN_CHUNK and not parts[-1].endswith(b"\n"):
             _ENDED.add(stdin)
+        elif binary_stop and size >= NOT_TEXT_SAMPLE and not parts[-1].endswith(b"\n") and not_text(b"".join(parts)):
+            break
     return b"".join(parts)
 
 
@@ -380,7 +416,7 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
     instead of UTF-8 or the legacy charset that reads it best, and instead of what an HTML page declares
     (a byte order mark still wins)."""
     try:
-        data = read_stdin(head) if path == "-" else Path(path).read_bytes()
+        data = read_stdin(head) if path == "-" else read_file_bytes(path)
     except FileNotFoundError:
         link = path != "-" and os.path.islink(path)
         raise InputError(f"{path}: {'a symbolic link to no file' if link else 'no such file'}") from None
@@ -394,10 +430,9 @@ def read_page(path: str, input_format: str = "auto", head: bytes = b"", encoding
         if data.startswith(GZIP_MAGIC):
             raise InputError(f"{path}: {GZIPPED}") from None
         raise InputError(f"{path}: {err}") from None
+    # a file opening as an HTML document is rendered whatever its name (an HTML page saved as .txt), as stdin is
     html = input_format == "html" or (
-        input_format == "auto"
-        and (path.lower().endswith(HTML_SUFFIXES) or (path == "-" and looks_like_html(text)))
-    )
+        input_format == "auto" and (path.lower().endswith(HTML_SUFFIXES) or looks_like_html(text)))
     if html and not encoding:
         text, warnings = as_declared(data, text, warnings)
     if not html and looks_labelled(text):
@@ -543,9 +578,9 @@ def _gzip_opening(buffer, data: bytes) -> bytes:
 
 def _rows_to_nonblank(head: list[bytes]) -> list[bytes]:
     """``head`` and the rows of stdin after it up to the first that is not blank (a BOM read as blank)."""
-    head = head + [stdin_row()]
+    head = head + [stdin_row(binary_stop=True)]
     while head[-1] and not head[-1].removeprefix(codecs.BOM_UTF8).strip():
-        head.append(stdin_row())
+        head.append(stdin_row(binary_stop=True))
     return head
 
 
@@ -686,8 +721,8 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
     if not isinstance(value, str):
         labelled = "lines" in record and "labels" in record
         return InputError(f"{where}: {NO_FIELD} {field_name!r}" + (
-            " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else ""),
-            record=record)
+            " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else
+            _other_fields(record, html_field is not None)), record=record)
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:
@@ -695,6 +730,11 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
     if html_field:
         return Page(where, [], warnings, record=record, html=value, site=site, record_lines=True)
     return Page(where, [], warnings, record=record, site=site, text=value)
+
+
+def _other_fields(record: dict, html: bool) -> str:
+    """A hint for a record without its text field that has an ``html`` one: ``--html-field html``; else ""."""
+    return " (it has 'html': --html-field html renders it)" if not html and isinstance(record.get("html"), str) else ""
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

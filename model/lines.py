@@ -181,6 +181,16 @@ def _bytes_of(data) -> bytes:
     return data
 
 
+def not_text(data: bytes) -> bool:
+    """Whether ``decode`` refuses ``data`` as binary (NotTextError). Of the first 64 KB or more of a file, it
+    refuses the whole file too: a NUL in them is in it, and the rest is judged by its first 64 KB."""
+    try:
+        decode(data)
+    except NotTextError:
+        return True
+    return False
+
+
 def decode(data: bytes) -> tuple[str, list[str]]:
     """Decode bytes of a scrape to text; return (text, warnings).
 

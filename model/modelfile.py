@@ -152,7 +152,8 @@ def check_model_path(path: Path) -> None:
     if path.is_dir():
         raise ModelFileError(f"{path}: is a directory, not a model file")
     if not path.is_file():
-        what = "not a regular file, so not a model file" if path.exists() else "no such model file"
+        what = ("not a regular file, so not a model file" if path.exists() else
+                "a model is read from a file, not stdin; give its path" if str(path) == "-" else "no such model file")
         raise ModelFileError(f"{path}: {what}")
 
 

@@ -1308,6 +1308,15 @@ def test_import_says_a_corpus_holds_no_records(runner, tmp_path):
     assert result.stderr == f"Warning: {tmp_path / 'empty.jsonl'}: no records\n"
 
 
+def test_import_replaces_the_empty_gzip_an_import_of_no_records_wrote(runner, corpus, tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    out = tmp_path / "out.jsonl.gz"
+    first = runner.invoke(app, ["import", str(tmp_path / "empty.jsonl"), "-o", str(out)])
+    second = runner.invoke(app, ["import", str(corpus), "-o", str(out)])
+    assert (first.exit_code, second.exit_code, second.stderr) == (0, 0, "")
+    assert [json.loads(row)["id"] for row in gzip.decompress(out.read_bytes()).splitlines()] == ["t1"]
+
+
 def test_import_writes_the_same_gzip_bytes_for_the_same_pages(runner, corpus, tmp_path):
     import gzip
 
@@ -1595,6 +1604,33 @@ def test_predict_s_own_line_records_read_back_are_warned_of_once_per_file(runner
     assert again.stderr == (f"Warning: {tmp_path / 'labels.jsonl'}:1: a record of one line and its label, as "
                             "`linesift predict -f jsonl` writes for scrapes: each is read as a page (said once per "
                             "file)\n")
+
+
+@pytest.mark.parametrize("args", [["info", "-"], ["evaluate", "-", str(PAGES_DIR)], ["predict", "-m", "-", "x.txt"]])
+def test_a_model_given_as_stdin_is_refused_as_such(runner, args):
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "Error: -: a model is read from a file, not stdin; give its path\n"
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_an_html_page_given_as_labelled_data_is_named_as_html(runner, tmp_path, command):
+    page = tmp_path / "p.html"
+    page.write_text("<!DOCTYPE html>\n<html><body><p>The council met.</p></body></html>\n")
+    args = ["train", str(page), "-o", str(tmp_path / "x.model")] if command == "train" else ["evaluate", "default",
+                                                                                          str(page)]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: {page}:1: an HTML page, not a labelled page (label, tab, line: data/FORMAT.md); "
+                             "with its gold text, `linesift import` labels it\n")
+
+
+def test_a_record_without_text_but_with_html_names_the_html_field(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "html": "<p>The council met.</p>"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {corpus}:1: no string field 'text' (it has 'html': --html-field html renders it)\n"
 
 
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):

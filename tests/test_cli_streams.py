@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -351,6 +352,30 @@ def test_import_to_a_full_disk_names_its_output_and_leaves_nothing(tmp_path):
     stdout, stderr = proc.communicate(timeout=120)
     assert (proc.returncode, stdout, stderr.decode()) == (1, b"", f"Error: {out}: cannot write (File too large)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+
+
+def limited_memory():  # 2 GB of address space: a run that reads an endless input whole fails, not the machine
+    import resource
+
+    _default_hangup()
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize(("args", "stdin", "said"), [
+    (["predict", "-m", "MODEL", "/dev/zero"], subprocess.DEVNULL, "Error: /dev/zero: not a text file\n"),
+    (["predict", "-m", "MODEL", "-"], "/dev/zero", "Error: -: not a text file\n"),
+    (["train", "/dev/zero", "-o", "OUT"], subprocess.DEVNULL, "Error: /dev/zero:1: a NUL byte (not a text file?)\n"),
+    (["evaluate", "MODEL", "/dev/zero"], subprocess.DEVNULL, "Error: /dev/zero:1: a NUL byte (not a text file?)\n"),
+], ids=["predict", "predict-stdin", "train", "evaluate"])
+def test_an_endless_binary_input_is_told_from_its_start_not_read_to_the_end_of_memory(model_file, tmp_path, args,
+                                                                                     stdin, said):
+    args = [{"MODEL": model_file, "OUT": tmp_path / "x.model"}.get(a, a) for a in args]
+    with open(stdin, "rb") if isinstance(stdin, str) else nullcontext(stdin) as given:
+        proc = linesift_process(*args, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=limited_memory)
+        stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stdout, stderr.decode()) == (1, b"", said)
 
 
 def one_page_corpus(path: Path) -> Path:

@@ -249,6 +249,18 @@ def test_an_html_page_declaring_utf8_that_is_not_is_read_in_the_charset_it_is_in
     assert result.stdout == "Привет, мир! Это длинная строка текста о погоде.\n"
 
 
+@pytest.mark.parametrize(("fmt", "rows"), [
+    ("auto", ["The council met on Tuesday."]),
+    ("text", ["<!DOCTYPE html><html><body><p>The council met on Tuesday.</p></body></html>"]),
+])
+def test_an_html_page_saved_as_txt_is_rendered_unless_read_as_text(runner, model_file, tmp_path, fmt, rows):
+    page = tmp_path / "page.txt"
+    page.write_text("<!DOCTYPE html><html><body><p>The council met on Tuesday.</p></body></html>\n")
+    result = runner.invoke(app, ["predict", "-m", str(model_file), "-f", "tsv", "--input-format", fmt, str(page)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [row.split("\t")[2] for row in result.stdout.splitlines()] == rows
+
+
 def test_a_warc_response_with_its_charset_only_in_a_meta_is_decoded_by_it(runner, model_file, tmp_path):
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter

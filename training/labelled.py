@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, json_record,
-                             read_stdin, stdin_twice, utf16_corpus)
+                             read_file_bytes, read_stdin, stdin_twice, utf16_corpus)
 from linesift.lines import is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, gzip_named, resolved
+from linesift.render import looks_like_html
 
 LABELS = ("content", "boilerplate", "unsure")
 PAGE_SUFFIXES = (".tsv",)
@@ -104,6 +105,9 @@ def parse_labelled_page(text: str, source: str = "<page>") -> LabelledPage:
             if number == 1 and row.lstrip().startswith("{"):
                 raise LabelledDataError(f"{source}:1: missing tab between label and line (a JSONL corpus? name it "
                                         ".jsonl or .jsonl.gz, or give it as -)")
+            if not lines and looks_like_html(text):
+                raise LabelledDataError(f"{source}:{number}: an HTML page, not a labelled page (label, tab, line: "
+                                        "data/FORMAT.md); with its gold text, `linesift import` labels it")
             raise LabelledDataError(f"{source}:{number}: missing tab between label and line")
         if label == "":
             if not is_blank(line) or line == "":
@@ -146,7 +150,7 @@ def format_labelled_page(page: LabelledPage) -> str:
 def read_labelled_page(path: str | Path) -> LabelledPage:
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_file_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise LabelledDataError(not_utf8(str(path), err)) from None
     except OSError as err:
