@@ -9,7 +9,7 @@ Names are imported lazily so that ``linesift --help`` does not pay for scikit-le
 
 from importlib import import_module
 
-__version__ = "0.19.5"
+__version__ = "0.19.6"
 
 _EXPORTS = {
     "decode": "linesift.lines",
