@@ -737,16 +737,46 @@ def _other_fields(record: dict, html: bool) -> str:
     return " (it has 'html': --html-field html renders it)" if not html and isinstance(record.get("html"), str) else ""
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_TAG = re.compile(rb"<meta\b[^>]*>", re.I)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)  # an unclosed comment runs to the end of what is read
+_ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_CHARSET_VALUE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+DECLARED_CHARSET_BYTES = 4096  # of a page read for its <meta> charset (browsers' prescan reads 1024)
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in a ``<meta>`` of its first 4 KB, if Python knows it as a text
-    encoding (``text_codec``). A ``<meta>`` naming UTF-16 or UTF-32 means UTF-8, as browsers read it: a page
+    """The charset an HTML page declares in a ``<meta>`` of its first 4 KB (``DECLARED_CHARSET_BYTES``), outside
+    comments, as browsers read one: a ``charset`` attribute, or the ``content`` of a ``http-equiv=content-type``
+    pragma (not a description that mentions "charset="); the first such ``<meta>``, if Python knows it as a
+    text encoding (``text_codec``). A ``<meta>`` naming UTF-16 or UTF-32 means UTF-8, as browsers read it, and
+    one naming a charset its own bytes do not read as ASCII in (EBCDIC's cp037, cp500) is passed by: a page
     whose ``<meta>`` could be read as ASCII is in neither."""
-    m = _META_CHARSET.search(data[:4096])
-    codec = text_codec(m.group(1).decode("ascii", "replace")) if m else None
-    return "utf-8" if codec and codecs.lookup(codec).name.startswith(("utf-16", "utf-32")) else codec
+    head = _COMMENT.sub(b" ", data[:DECLARED_CHARSET_BYTES])
+    for tag in _META_TAG.finditer(head):
+        attributes = {}
+        for found in _ATTRIBUTE.finditer(tag.group(0), 5):  # after "<meta"; the first of a name counts
+            attributes.setdefault(found.group(1).lower(), (found.group(2) or b"").strip(b"\"'").strip())
+        name = attributes.get(b"charset")
+        if not name and attributes.get(b"http-equiv", b"").lower() == b"content-type":
+            found = _CHARSET_VALUE.search(attributes.get(b"content", b""))
+            name = found.group(1) if found else None
+        if not name:
+            continue
+        codec = text_codec(name.decode("ascii", "replace"))
+        if codec and codecs.lookup(codec).name.startswith(("utf-16", "utf-32")):
+            return "utf-8"
+        if codec is None or not _reads_as_ascii(tag.group(0), codec):
+            return None
+        return codec
+    return None
+
+
+def _reads_as_ascii(tag: bytes, codec: str) -> bool:
+    """Whether ``tag`` (ASCII bytes, as a ``<meta>`` is) reads as the same characters in ``codec``."""
+    try:
+        return tag.decode(codec) == tag.decode("ascii", "replace")
+    except (UnicodeError, LookupError):
+        return False
 
 
 def as_declared(data: bytes, text: str, warnings: list[str]) -> tuple[str, list[str]]:

@@ -249,6 +249,21 @@ def test_an_html_page_declaring_utf8_that_is_not_is_read_in_the_charset_it_is_in
     assert result.stdout == "Привет, мир! Это длинная строка текста о погоде.\n"
 
 
+@pytest.mark.parametrize(("head", "charset"), [
+    (b'<meta charset="windows-1251">', "windows-1251"),
+    (b'<!-- <meta charset="koi8-r"> --><meta charset="windows-1251">', "windows-1251"),  # a comment's is not
+    (b'<meta name="description" content="on charset=koi8-r"><meta charset="windows-1251">', "windows-1251"),
+    (b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-2">', "iso-8859-2"),
+    (b'<meta content="text/html; charset=koi8-r">', None),  # without the pragma, as browsers read it
+    (b'<meta charset="cp037">', None),  # EBCDIC: this tag's own bytes do not read so
+    (b'<meta charset="utf-16">', "utf-8"),
+])
+def test_a_page_s_declared_charset_is_read_from_a_meta_as_browsers_read_it(head, charset):
+    from linesift.inputs import declared_charset
+
+    assert declared_charset(b"<html><head>" + head + b"</head><body>x</body></html>") == charset
+
+
 @pytest.mark.parametrize(("fmt", "rows"), [
     ("auto", ["The council met on Tuesday."]),
     ("text", ["<!DOCTYPE html><html><body><p>The council met on Tuesday.</p></body></html>"]),
