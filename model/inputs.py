@@ -279,14 +279,16 @@ def stdin_row(binary_stop: bool = False) -> bytes:
     """The next row of stdin (up to and with its ``\\n``; b"" at its end), read as ``read_stdin`` reads: a row
     cut short of its ``\\n`` and of the chunk asked for is the stream's end. ``binary_stop``: a row of
     binary data (``/dev/zero``) is read no further than it takes to tell (``_read_chunks``)."""
-    stdin, parts, size = _stdin_buffer(), [], 0
+    stdin, parts, size, checked = _stdin_buffer(), [], 0, not binary_stop
     while stdin not in _ENDED and not (parts and parts[-1].endswith(b"\n")):
         parts.append(stdin.readline(STDIN_CHUNK) or b"")
         size += len(parts[-1])
         if len(parts[-1]) < STDIN_CHUNK and not parts[-1].endswith(b"\n"):
             _ENDED.add(stdin)
-        elif binary_stop and size >= NOT_TEXT_SAMPLE and not parts[-1].endswith(b"\n") and not_text(b"".join(parts)):
-            break
+        elif not checked and size >= NOT_TEXT_SAMPLE and not parts[-1].endswith(b"\n"):
+            checked = True  # once, as ``_read_chunks``: a long row of text is not decoded again at each chunk
+            if not_text(b"".join(parts)):
+                break
     return b"".join(parts)
 
 
@@ -722,7 +724,7 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
         labelled = "lines" in record and "labels" in record
         return InputError(f"{where}: {NO_FIELD} {field_name!r}" + (
             " (a labelled page, lines and labels: linesift evaluate scores a model on it)" if labelled else
-            _other_fields(record, html_field is not None)), record=record)
+            _html_field_hint(record, html_field is not None)), record=record)
     if site_field:  # any value but a missing or empty one names a site (0 and false too)
         site = None if record.get(site_field) in (None, "") else str(record.get(site_field))
     else:
@@ -732,7 +734,7 @@ def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_
     return Page(where, [], warnings, record=record, site=site, text=value)
 
 
-def _other_fields(record: dict, html: bool) -> str:
+def _html_field_hint(record: dict, html: bool) -> str:
     """A hint for a record without its text field that has an ``html`` one: ``--html-field html``; else ""."""
     return " (it has 'html': --html-field html renders it)" if not html and isinstance(record.get("html"), str) else ""
 
@@ -993,7 +995,7 @@ class _Gunzipped(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         while (data := self.members.data(len(buffer))) is None:  # the bytes held give nothing more: read on
-            more = self.raw.read(GZIP_READ_BYTES)
+            more = self.raw.read(WARC_READ_BYTES)
             if not more:
                 self.members.end()
                 return 0
@@ -1002,11 +1004,10 @@ class _Gunzipped(io.RawIOBase):
         return len(data)
 
 
-# bytes of a WARC on stdin read at a time, compressed (GZIP_READ_BYTES) or plain (WARC_READ_BYTES, where warcio
-# would read 16 KB): what is not read yet stays in stdin's buffer, where a pause is told (``StdinPipe.paused``);
-# read 64 KB at a time, a burst of small records was read ahead, and each record then waited the pause's 0.1 s
-# (3 pages a second; plain, 16 KB at a time: 100 records of 400 bytes in 6.7 s, 1.4 s read 2 KB at a time)
-GZIP_READ_BYTES = 2048
+# bytes of a WARC on stdin read at a time, compressed or plain (where warcio would read 16 KB): what is not read
+# yet stays in stdin's buffer, where a pause is told (``StdinPipe.paused``); read 64 KB at a time, a burst of
+# small records was read ahead, and each record then waited the pause's 0.1 s (3 pages a second; plain, 16 KB at
+# a time: 100 records of 400 bytes in 6.7 s, 1.4 s read 2 KB at a time)
 WARC_READ_BYTES = 2048
 
 
