@@ -45,6 +45,9 @@ _UTF16_BLANKS = {c.encode(codec) for c in " \t\r\n" for codec in ("utf-16-le", "
 # a "JSONL corpus" whose first rows are all not JSON, none opening as an object does, is no corpus (a scrape
 # named .jsonl, or text read with --input-format jsonl): one error for the file, not one per row
 NOT_JSONL_ROWS = 3
+# records of a corpus file that hold no page (no --text-field): the first few said on stderr, the rest counted at
+# the file's end (each still an error record in place with --format jsonl)
+NO_PAGE_SAID = 3
 GZIPPED = "gzip-compressed; decompress it first (zcat)"  # a .gz read as a page (.jsonl.gz and .warc.gz are read)
 GZIPPED_CORPUS = "gzip-compressed: a corpus so compressed is named .jsonl.gz (or decompress it first)"  # a .jsonl
 WARC_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")  # how a WARC file opens ("WARC/1.0"), as warcio reads it
@@ -292,11 +295,34 @@ def stdin_row(binary_stop: bool = False) -> bytes:
     return b"".join(parts)
 
 
-def stdin_rows(head: list[bytes] | None = None) -> Iterator[bytes]:
-    """``head`` (rows read already), then the rows of stdin (``stdin_row``)."""
+def stdin_rows(head: list[bytes] | None = None, binary_stop: bool = False) -> Iterator[bytes]:
+    """``head`` (rows read already), then the rows of stdin (``stdin_row``). ``binary_stop``: a row of binary data
+    (``/dev/zero``) raises NotTextError once it is told (``stdin_row``), before it fills memory."""
     yield from head or []
-    while row := stdin_row():
+    while row := stdin_row(binary_stop):
+        if binary_stop and not row.endswith(b"\n") and _stdin_buffer() not in _ENDED:
+            raise NotTextError("not a text file")
         yield row
+
+
+def bounded_rows(handle) -> Iterator[bytes]:
+    """The rows of the binary file ``handle`` (each up to and with its ``\\n``), read ``STDIN_CHUNK`` bytes at most
+    at a time: a row that has grown to ``NOT_TEXT_SAMPLE`` bytes without its ``\\n`` and is not text
+    (``lines.not_text``: ``/dev/zero``, a gzip of zeros) raises NotTextError there, not at the end of memory."""
+    while True:
+        parts, size = [], 0
+        while not (parts and parts[-1].endswith(b"\n")):
+            part = handle.readline(STDIN_CHUNK)
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+            if (size >= NOT_TEXT_SAMPLE > size - len(part) and not part.endswith(b"\n")
+                    and not_text(b"".join(parts))):  # checked once, where the row passes the sample's size
+                raise NotTextError("not a text file")
+        if not parts:
+            return
+        yield b"".join(parts)
 
 
 class InputError(ValueError):
@@ -611,7 +637,7 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
 
     try:
         if path == "-":
-            rows = stdin_rows(head)
+            rows = stdin_rows(head, binary_stop=True)
             first = next(rows, None)
             if first is not None and first.startswith(GZIP_MAGIC):  # --input-format jsonl given: not sniffed
                 yield InputError(f"-: {GZIPPED}")
@@ -629,10 +655,13 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
     except OSError as err:
         yield InputError(f"{path}: {os_problem(err)}")
         return
+    except NotTextError as err:  # stdin's first row
+        yield InputError(f"{path}:{len(head or []) + 1}: {err}")
+        return
     with handle as rows:
         number, opening = 0, []  # opening: the errors of the first rows, none of them a JSON object's opening
         try:
-            for number, row, bad_byte in utf8_rows(rows):
+            for number, row, bad_byte in utf8_rows(rows if path == "-" else bounded_rows(rows)):
                 if not row.strip():
                     continue
                 where = f"{path}:{number}"
@@ -656,6 +685,9 @@ def _jsonl_rows(path: str, head: list[bytes] | None) -> Iterator[tuple[str, obje
         except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz among them
             yield from opening or ()
             yield InputError(f"{path}:{number + 1}: cannot read ({err})")
+        except NotTextError as err:  # a row of binary data: read no further (``bounded_rows``)
+            yield from opening or ()
+            yield InputError(f"{path}:{number + 1}: {err}")
         else:
             yield from opening or ()
 
@@ -687,15 +719,23 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
     with the error, ``InputError.said``)."""
     line_records_said = False
     stale = replaced
+    no_page = 0  # records without a page (``NO_PAGE_SAID``)
     for row in rows:
         if isinstance(row, InputError):
             yield row
             continue
+        where = row[0]
         page = corpus_page(*row, text_field, html_field, site_field)
         if stale and isinstance(page, InputError) and isinstance(page.record, dict):
             if held := held_fields(page.record, (ERROR_FIELD,), stale):  # a record cleaned before, its page gone
                 page.said = f"{page}; the record already has {held} (said once per file)"
                 stale = ()
+        if isinstance(page, InputError) and page.record is not None:
+            no_page += 1
+            if no_page == NO_PAGE_SAID:
+                page.said = f"{page.said or page}; later ones of this file are counted at its end"
+            elif no_page > NO_PAGE_SAID:
+                page.said = ""
         if not line_records_said and isinstance(page, Page) and LINE_RECORD_KEYS <= page.record.keys():
             page.warnings.append(f"{page.path}: a record of one line and its label, as `linesift predict -f jsonl` "
                                  "writes for scrapes: each is read as a page (said once per file)")
@@ -705,6 +745,8 @@ def corpus_pages(rows: Iterable[tuple[str, object, list[str]] | InputError],
             page.warnings.append(f"{page.path}: --format jsonl: the record already has {held} (said once per file)")
             replaced = ()
         yield page
+    if no_page > NO_PAGE_SAID:
+        yield f"{where.rpartition(':')[0]}: {no_page - NO_PAGE_SAID} more record(s) without a page, not said one by one"
 
 
 def corpus_page(where: str, record, warnings: list[str], text_field: str = TEXT_FIELD_DEFAULT,

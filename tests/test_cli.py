@@ -1633,6 +1633,21 @@ def test_a_record_without_text_but_with_html_names_the_html_field(runner, model_
     assert result.stderr == f"Error: {corpus}:1: no string field 'text' (it has 'html': --html-field html renders it)\n"
 
 
+def test_records_without_a_page_are_said_three_times_per_file_then_counted(runner, model_file, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "body": "x"}) + "\n" for i in range(5))
+                      + json.dumps({"id": 5, "text": "The council met."}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(corpus), "--model", str(model_file), "--format", "jsonl"])
+    rows = [json.loads(r) for r in result.stdout.splitlines()]
+    assert (result.exit_code, [r["id"] for r in rows], ["error" in r for r in rows]) == (
+        1, [0, 1, 2, 3, 4, 5], [True] * 5 + [False])  # each still in place in the output
+    assert result.stderr == (f"Error: {corpus}:1: no string field 'text'\n"
+                             f"Error: {corpus}:2: no string field 'text'\n"
+                             f"Error: {corpus}:3: no string field 'text'; later ones of this file are counted at its "
+                             "end\n"
+                             f"Warning: {corpus}: 2 more record(s) without a page, not said one by one\n")
+
+
 def test_jsonl_corpus_bad_record_is_named_and_others_processed(runner, model_file, tmp_path):
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "a", "text": "x"}\nnot json\n{"id": "c", "body": "y"}\n{"id": "d", "text": "z"}\n',

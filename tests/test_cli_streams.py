@@ -367,10 +367,17 @@ def limited_memory():  # 2 GB of address space: a run that reads an endless inpu
     (["predict", "-m", "MODEL", "-"], "/dev/zero", "Error: -: not a text file\n"),
     (["train", "/dev/zero", "-o", "OUT"], subprocess.DEVNULL, "Error: /dev/zero:1: a NUL byte (not a text file?)\n"),
     (["evaluate", "MODEL", "/dev/zero"], subprocess.DEVNULL, "Error: /dev/zero:1: a NUL byte (not a text file?)\n"),
-], ids=["predict", "predict-stdin", "train", "evaluate"])
+    (["predict", "-m", "MODEL", "--input-format", "jsonl", "/dev/zero"], subprocess.DEVNULL,
+     "Error: /dev/zero:1: not a text file\n"),
+    (["predict", "-m", "MODEL", "--input-format", "jsonl", "-"], "/dev/zero", "Error: -:1: not a text file\n"),
+    (["import", "/dev/zero", "-o", "CORPUS"], subprocess.DEVNULL, "Error: /dev/zero:1: not a text file\n"),
+    (["import", "-", "-o", "CORPUS"], "/dev/zero", "Error: -:1: not a text file\n"),
+], ids=["predict", "predict-stdin", "train", "evaluate", "predict-jsonl", "predict-jsonl-stdin", "import",
+        "import-stdin"])
 def test_an_endless_binary_input_is_told_from_its_start_not_read_to_the_end_of_memory(model_file, tmp_path, args,
                                                                                      stdin, said):
-    args = [{"MODEL": model_file, "OUT": tmp_path / "x.model"}.get(a, a) for a in args]
+    args = [{"MODEL": model_file, "OUT": tmp_path / "x.model", "CORPUS": tmp_path / "x.jsonl"}.get(a, a)
+            for a in args]
     with open(stdin, "rb") if isinstance(stdin, str) else nullcontext(stdin) as given:
         proc = linesift_process(*args, stdin=given, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 preexec_fn=limited_memory)

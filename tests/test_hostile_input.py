@@ -32,6 +32,26 @@ def predict_jsonl(runner, model_file, *args):
 
 # --- JSONL corpora
 
+@pytest.mark.parametrize("command", ["predict", "train", "import"])
+def test_a_gzipped_corpus_of_zeros_is_refused_at_its_first_row_not_read_whole(runner, model_file, tmp_path, command):
+    import gzip
+
+    source = tmp_path / "c.jsonl.gz"
+    source.write_bytes(gzip.compress(bytes(200 << 20)))  # 200 KB that would be read as one row of 200 MB
+    args = {"predict": ["predict", "--model", str(model_file), str(source)],
+            "train": ["train", str(source), "-o", str(tmp_path / "x.model")],
+            "import": ["import", str(source), "-o", str(tmp_path / "x.jsonl")]}[command]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"Error: {source}:1: not a text file\n")
+
+
+def test_rows_are_read_whole_however_long_and_the_last_without_its_line_break():
+    from linesift.inputs import STDIN_CHUNK, bounded_rows
+
+    rows = [b"{}\n", b"\n", b'{"text": "' + b"x" * (3 * STDIN_CHUNK) + b'"}\n', b"{}"]
+    assert list(bounded_rows(io.BytesIO(b"".join(rows)))) == rows
+
+
 def test_a_lone_surrogate_is_replaced_and_said(runner, model_file, tmp_path):
     # JavaScript cuts text inside an emoji and leaves half of its UTF-16 pair: "\ud83d" with no "\ude00"
     source = jsonl(tmp_path / "c.jsonl", json.dumps({"text": "Emoji cut \ud83d here.\n" + ARTICLE}))

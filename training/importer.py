@@ -16,8 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
-from linesift.inputs import stdin_rows
-from linesift.lines import split_lines
+from linesift.inputs import bounded_rows, stdin_rows
+from linesift.lines import NotTextError, split_lines
 from linesift.output import gzip_named
 from linesift.sites import site_of_url
 from linesift.training.align import align_lines
@@ -93,13 +93,14 @@ def record_problem(record) -> str | None:
 def read_records(path: str | Path) -> Iterator[dict]:
     """The records of a corpus file (``-``: stdin), checked; a bad one raises CorpusError naming its line."""
     if str(path) == "-":
-        handle = nullcontext(stdin_rows())
+        handle = nullcontext(stdin_rows(binary_stop=True))
     else:
         handle = (gzip.open if gzip_named(path) else open)(path, "rb")
     counted = RowCount()
     with handle as rows:
         if str(path) != "-":
             refuse_utf16(rows, str(path), CorpusError)
+            rows = bounded_rows(rows)
         try:
             for number, record in json_rows(decoded_rows(counted(rows), str(path), CorpusError), str(path),
                                             CorpusError):
@@ -111,6 +112,8 @@ def read_records(path: str | Path) -> Iterator[dict]:
                 yield record
         except (EOFError, zlib.error, gzip.BadGzipFile) as err:  # a .gz cut short or corrupt
             raise CorpusError(f"{path}:{counted.number + 1}: cannot read ({err})") from None
+        except NotTextError as err:  # a row of binary data (/dev/zero), read no further
+            raise CorpusError(f"{path}:{counted.number + 1}: {err}") from None
 
 
 def _job(args):

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, json_record,
-                             read_file_bytes, read_stdin, stdin_twice, utf16_corpus)
-from linesift.lines import is_blank, utf8_rows
+from linesift.inputs import (GZIP_MAGIC, GZIPPED, GZIPPED_CORPUS, UTF16_CORPUS, UTF16_PEEK_BYTES, bounded_rows,
+                             json_record, read_file_bytes, read_stdin, stdin_twice, utf16_corpus)
+from linesift.lines import NotTextError, is_blank, utf8_rows
 from linesift.sites import site_of_url
 from linesift.output import atomic_write_text, format_record, gzip_named, resolved
 from linesift.render import looks_like_html
@@ -269,10 +269,12 @@ def read_jsonl_pages(path: str | Path) -> Iterator[LabelledPage]:
     try:
         with opener(path, "rb") as handle:
             refuse_utf16(handle, str(path))
-            yield from _pages_of_rows(decoded_rows(counted(handle), str(path)), str(path))
+            yield from _pages_of_rows(decoded_rows(counted(bounded_rows(handle)), str(path)), str(path))
     except (OSError, EOFError, zlib.error) as err:  # a cut or corrupt .gz: the line it broke off at
         raise LabelledDataError(f"{path}:{counted.number + 1}: cannot read "
                                 f"({getattr(err, 'strerror', None) or err})") from None
+    except NotTextError as err:  # a row of binary data (a gzip of zeros), read no further
+        raise LabelledDataError(f"{path}:{counted.number + 1}: {err}") from None
 
 
 class RowCount:
