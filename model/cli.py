@@ -852,7 +852,7 @@ def train(
 
     from linesift.classifier import TrainingWarning
     from linesift.modelfile import save_model, sidecar_path
-    from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, training_summary
+    from linesift.training.fit import SITE_BLANKED_PERCENT, fit_pages, fold_plan, teaches, training_summary
     from linesift.training.labelled import (LabelledDataError, find_labelled_files, is_labelled_name, read_labelled,
                                             repeated_files)
 
@@ -892,7 +892,7 @@ def train(
     _say_unlabelled(data)
     _say_empty_corpora(data, pages)
     pages = _once_each(pages, "trained on")
-    if unlabelled := [page for page in pages if not {"content", "boilerplate"} & set(page.labels)]:
+    if unlabelled := [page for page in pages if not teaches(page)]:
         log(f"linesift: note: {len(unlabelled)} page{'s' * (len(unlabelled) != 1)} with no content or boilerplate "
             f"line (only unsure or blank ones) teach{'es' * (len(unlabelled) == 1)} nothing (the first: "
             f"{_page_name(unlabelled[0])})")
@@ -932,7 +932,8 @@ def train(
             "scored alone, and each renderer's renders count apart), so the model learns no cross-page features "
             "and scores every page alone")
     s = model.oof_scores_
-    folds = min(cv, len(set(plan.groups)))  # as fit uses them: no more folds than groups
+    # as fit uses them: no more folds than groups of pages that teach
+    folds = min(cv, len({group for group, page in zip(plan.groups, pages) if teaches(page)}))
     by = "site" if plan.sites > 1 else "page"
     if by == "page":
         log("linesift: note: the pages are of one site, so the folds are by page and share its template: "
@@ -1189,7 +1190,8 @@ def import_(
                               help="Take soft hyphens and zero-width characters out and compose accents before "
                                    "aligning, so a word they split still matches the gold; --no-fold renders and "
                                    "aligns as the shipped model's pages were (aligned as 0.12.3 did; lynx reading a "
-                                   "page's declared charset, as 0.19.4 did): pages for the recipe's --labelled, "
+                                   "page's declared charset, as 0.19.4 did; inscriptis stopping at </html>, as 0.19.6 "
+                                   "did): pages for the recipe's --labelled, "
                                    "which rebuilds the shipped model."),
 ):
     """Render HTML pages, align their lines to the gold text and write labelled pages; print oracle scores.

@@ -37,12 +37,16 @@ def looks_like_html(text: str) -> bool:
     return _HTML_START.match(text, at) is not None and _MARKUP.search(text, 0, HTML_SNIFF_CHARS) is not None
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, after_end: bool = True) -> str:
     """Render an HTML document to plain text lines with inscriptis; where it gives no text at all, or libxml2
     read it only in part (it drops everything nested past 2,048 levels, the text after that too), the page's
-    text between its tags (``_text_between_tags``): every word of it, on cruder lines."""
+    text between its tags (``_text_between_tags``): every word of it, on cruder lines. ``after_end``: what
+    follows the page's ``</html>`` is rendered too, as browsers and w3m show it (libxml2 drops it; the shipped
+    model's inscriptis renders were made without, ``training.renderers.render_inscriptis_as_shipped``)."""
     if not html.strip():
         return ""
+    if after_end:
+        html = _html_end_tags_dropped(html)
     text = _rendered(html)
     if text is None:  # read in part; the blank lines of thousands of nested block tags joined into one
         return _BLANK_RUN.sub("\n\n", _text_between_tags(html))
@@ -50,6 +54,17 @@ def html_to_text(html: str) -> str:
 
 
 _BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_NOT_BLANK = re.compile(r"\S")
+
+
+def _html_end_tags_dropped(html: str) -> str:
+    """``html`` without its ``</html>`` end tags where anything but blanks follows the first: libxml2 reads
+    nothing after one, where browsers put what follows in the body (a page's article, an appended second page)."""
+    end = _HTML_END.search(html)
+    if end is None or _NOT_BLANK.search(html, end.end()) is None:
+        return html
+    return _HTML_END.sub("", html)
 
 
 def _rendered(html: str) -> str | None:

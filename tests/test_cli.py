@@ -1248,6 +1248,18 @@ def test_train_names_a_page_of_unsure_lines_only(runner, tmp_path):
                                     f"blank ones) teaches nothing (the first: {tmp_path / 'u.tsv'})\n")
 
 
+def test_a_page_of_unsure_lines_on_a_site_of_its_own_does_not_make_the_folds_by_site(runner, tmp_path):
+    page = "content\tThe council met on {} to agree the budget.\nboilerplate\tHome | News | Sport\n"
+    for name in "ab":
+        (tmp_path / f"{name}.tsv").write_text(f"# url: https://news.example/{name}\n" + page.format(name),
+                                              encoding="utf-8")
+    (tmp_path / "u.tsv").write_text("# url: https://other.example/u\nunsure\tSeite drucken\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", *(str(tmp_path / f"{n}.tsv") for n in "abu"), "--trees", "10",
+                                 "-o", str(tmp_path / "m.model")])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("cross-validated (2 folds by page, 3 pages, 1 site): ")
+
+
 def test_train_bad_context_exits_2(runner, tmp_path):
     result = runner.invoke(app, ["train", str(PAGES_DIR), "--context", "both", "-o", str(tmp_path / "m.model")])
     assert result.exit_code == 2

@@ -80,6 +80,21 @@ def test_inscriptis_keeps_the_text_of_hidden_elements_scripts_would_show():
     assert lines == ["Shown", "Accordion", "Streamed"]
 
 
+@pytest.mark.parametrize("html, shown", [
+    ("<html><body><p>The post.</p></body></html>\n<p>The article, after the end tag.</p>",
+     ["The post.", "The article, after the end tag."]),
+    ("<html><body><p>One</p></html> two</p><p>three</p>", ["One", "two", "three"]),  # a stray end tag mid-page
+    ("<html><body><p>Only this.</p></body></html>\n\n", ["Only this."]),
+])
+def test_inscriptis_renders_what_follows_the_html_end_tag_as_browsers_show_it(html, shown):
+    assert [line.strip() for line in html_to_text(html).splitlines() if line.strip()] == shown
+
+
+def test_inscriptis_as_the_shipped_models_pages_were_made_stops_at_the_html_end_tag():
+    html = "<html><body><p>The post.</p></body></html><p>After the end tag.</p>"
+    assert render_checked(html, "inscriptis", as_shipped=True) == ("The post.\n", None)
+
+
 @needs["lynx"]
 @pytest.mark.parametrize("charset", ["gb2312", "iso-8859-1", "windows-1251"])
 def test_lynx_reads_the_decoded_page_as_utf8_whatever_charset_it_declares(charset):

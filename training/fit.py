@@ -99,11 +99,18 @@ class FoldPlan(NamedTuple):
     sites: int
 
 
+def teaches(page: LabelledPage) -> bool:
+    """Whether ``page`` has a line to learn from (content or boilerplate), not only unsure or blank ones."""
+    return not {"content", "boilerplate"}.isdisjoint(page.labels)
+
+
 def fold_plan(pages: list[LabelledPage], infer_sites: bool = False) -> FoldPlan:
-    """The ``FoldPlan`` of ``pages``; with ``infer_sites`` pages without a site get one inferred."""
+    """The ``FoldPlan`` of ``pages``; with ``infer_sites`` pages without a site get one inferred. Sites are
+    counted among the pages that teach (a content or boilerplate line): a page of only unsure lines on a site of
+    its own would make two sites of one, and folds by site then too few to stack."""
     keys = site_keys(pages, infer_sites)
     groups = fold_groups(pages, keys, one_site_by_page=False)
-    sites = len(set(groups))
+    sites = len({group for group, page in zip(groups, pages) if teaches(page)})
     return FoldPlan(keys, groups if sites > 1 else _page_groups(pages), sites)
 
 

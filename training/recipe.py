@@ -106,7 +106,8 @@ def training_pages(corpora: Path, labelled: Path | None, jobs: int = 1,
             # the shipped file. Aligned without folding (0.12.3 and before): folding invisible characters and
             # accents changes 6 lines of 2 pages of the w3m renders; refitted with folding, the model moved as a
             # new seed does and scored lower (data/EXPERIMENTS.md, "twenty-seventh round"). lynx reading a page's
-            # declared charset (0.19.4 and before): 129 lynx renders change, "thirty-seventh round".
+            # declared charset (0.19.4 and before): 129 lynx renders change, "thirty-seventh round". inscriptis
+            # reading nothing after </html> (0.19.6 and before): 5 inscriptis renders change.
             source = (page for page, _ in import_corpus(corpora / f"{corpus}.jsonl.gz",
                                                         [MAIN_RENDERER, *SECOND_RENDERERS], jobs,
                                                         lambda record, r: wanted_render(record, r, langs),
